@@ -1,0 +1,7 @@
+import type { Command } from "./command.ts";
+import { profileCommand } from "./profile.ts";
+import { mockCommand } from "./mock.ts";
+import { queryCommand } from "./query.ts";
+import { demoCommand } from "./demo.ts";
+
+export const COMMANDS: readonly Command[] = [profileCommand, mockCommand, queryCommand, demoCommand];

@@ -1,0 +1,122 @@
+// Strict argv parser: stock citty ignores unknown flags and keeps only the last of repeated ones.
+// Pure: returns values and every problem found, never throws, never exits.
+import { aliasesOf, type FlagsDef, type FlagValue } from "./flag-spec.ts";
+import { closest } from "./closest.ts";
+
+export interface ParsedFlags {
+  /** Keyed by the flag's kebab-case name; positionals by their def name. */
+  values: Record<string, FlagValue>;
+  problems: string[];
+}
+
+const TRUE_WORDS = new Set(["true", "1", "yes", "on"]);
+const FALSE_WORDS = new Set(["false", "0", "no", "off"]);
+
+export function parseFlags(argv: readonly string[], def: FlagsDef): ParsedFlags {
+  const values: Record<string, FlagValue> = {};
+  const problems: string[] = [];
+  const byName = new Map<string, string>(); // any spelling -> canonical name
+  const positionalNames: string[] = [];
+  for (const [name, spec] of Object.entries(def)) {
+    if (spec.type === "positional") {
+      positionalNames.push(name);
+      continue;
+    }
+    byName.set(name, name);
+    for (const a of aliasesOf(spec)) byName.set(a, name);
+  }
+  const positionals: string[] = [];
+  const seen = new Set<string>();
+
+  const assign = (name: string, raw: string | boolean, shown: string): void => {
+    const spec = def[name]!;
+    if (spec.repeatable) {
+      const prev = values[name];
+      values[name] = [...(Array.isArray(prev) ? prev : []), String(raw)];
+      return;
+    }
+    if (seen.has(name)) problems.push(`${shown} was given more than once`);
+    seen.add(name);
+    values[name] = raw;
+  };
+
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === "--") {
+      positionals.push(...argv.slice(i + 1));
+      break;
+    }
+    if (!arg.startsWith("-") || arg === "-" || /^-\d/.test(arg)) {
+      positionals.push(arg);
+      continue;
+    }
+    const long = arg.startsWith("--");
+    const body = arg.slice(long ? 2 : 1);
+    const eq = body.indexOf("=");
+    let key = eq >= 0 ? body.slice(0, eq) : body;
+    const inline = eq >= 0 ? body.slice(eq + 1) : undefined;
+    let negated = false;
+    if (long && !byName.has(key) && key.startsWith("no-") && byName.has(key.slice(3))) {
+      key = key.slice(3);
+      negated = true;
+    }
+    const shown = `${long ? "--" : "-"}${key}`;
+    const name = byName.get(key);
+    if (name === undefined || (!long && key.length !== 1) || (long && key.length === 1)) {
+      const hint = closest(key, [...byName.keys()].filter((k) => k.length > 1));
+      problems.push(`unknown flag ${arg.split("=")[0]}${hint ? ` (did you mean --${hint}?)` : ""}`);
+      // Skip a value that obviously belongs to the unknown flag, so it is not taken as a positional.
+      if (inline === undefined && argv[i + 1] !== undefined && !argv[i + 1]!.startsWith("-")) i++;
+      continue;
+    }
+    const spec = def[name]!;
+    if (spec.type === "boolean") {
+      if (negated) {
+        if (inline !== undefined) problems.push(`${shown} takes no value`);
+        assign(name, false, shown);
+      } else if (inline === undefined) {
+        assign(name, true, shown);
+      } else if (TRUE_WORDS.has(inline.toLowerCase()) || FALSE_WORDS.has(inline.toLowerCase())) {
+        assign(name, TRUE_WORDS.has(inline.toLowerCase()), shown);
+      } else {
+        problems.push(`${shown} must be true or false (was "${inline}")`);
+      }
+      continue;
+    }
+    if (negated) {
+      problems.push(`unknown flag --no-${key}`);
+      continue;
+    }
+    let value = inline;
+    if (value === undefined) {
+      const next = argv[i + 1];
+      if (next === undefined || (next.startsWith("-") && next !== "-" && !/^-\d/.test(next))) {
+        problems.push(`${shown} needs a value${spec.valueHint ? ` (${spec.valueHint})` : ""}`);
+        continue;
+      }
+      value = next;
+      i++;
+    }
+    assign(name, value, shown);
+  }
+
+  positionalNames.forEach((name, idx) => {
+    const v = positionals[idx];
+    if (v !== undefined) values[name] = v;
+  });
+  if (positionals.length > positionalNames.length) {
+    const extra = positionals.slice(positionalNames.length);
+    problems.push(`unexpected argument${extra.length > 1 ? "s" : ""}: ${extra.join(" ")}`);
+  }
+  // Missing required flags and arguments are reported by each command's schema, with its other problems.
+  return { values, problems };
+}
+
+/** Fills in each flag's declared default where the user gave none (defaults live in the FlagsDef only). */
+export function applyDefaults(values: Record<string, FlagValue>, def: FlagsDef): Record<string, FlagValue> {
+  const out = { ...values };
+  for (const [name, spec] of Object.entries(def)) {
+    if (out[name] === undefined && spec.default !== undefined) out[name] = spec.default;
+  }
+  return out;
+}

@@ -1,0 +1,47 @@
+// The only door to the process: stdout for data, stderr for logs and progress, env, cwd, signals.
+// Commands take an Io so tests can capture output without spawning a process.
+import { createConsola, type ConsolaInstance } from "consola";
+
+export interface Io {
+  /** Data (tables, query results): stdout. */
+  out(text: string): void;
+  /** Human messages, logs, progress: stderr. */
+  err(text: string): void;
+  env: Record<string, string | undefined>;
+  cwd: string;
+  stderrIsTTY: boolean;
+  /** Registers a handler for SIGINT/SIGTERM; returns a function that removes it. */
+  onSignal(handler: (signal: "SIGINT" | "SIGTERM") => void): () => void;
+}
+
+export function processIo(): Io {
+  return {
+    out: (t) => void process.stdout.write(t),
+    err: (t) => void process.stderr.write(t),
+    env: process.env,
+    cwd: process.cwd(),
+    stderrIsTTY: Boolean(process.stderr.isTTY),
+    onSignal(handler) {
+      const onInt = () => handler("SIGINT");
+      const onTerm = () => handler("SIGTERM");
+      process.on("SIGINT", onInt);
+      process.on("SIGTERM", onTerm);
+      return () => {
+        process.off("SIGINT", onInt);
+        process.off("SIGTERM", onTerm);
+      };
+    },
+  };
+}
+
+/** consola writing everything to the Io's stderr, so stdout stays clean for data. */
+export function createLogger(io: Io, tag = "llmbench"): ConsolaInstance {
+  const sink = { write: (s: string) => (io.err(s), true) } as unknown as NodeJS.WriteStream;
+  return createConsola({
+    defaults: { tag },
+    stdout: sink,
+    stderr: sink,
+    level: io.env.LLMBENCH_LOG_LEVEL === "debug" ? 4 : 3,
+    formatOptions: { colors: io.stderrIsTTY && !io.env.NO_COLOR, date: false },
+  });
+}

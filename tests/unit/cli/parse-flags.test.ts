@@ -1,0 +1,59 @@
+import { describe, expect, test } from "bun:test";
+import { applyDefaults, parseFlags } from "../../../src/cli/parse-flags.ts";
+import type { FlagsDef } from "../../../src/cli/flag-spec.ts";
+
+const DEF: FlagsDef = {
+  run: { type: "positional", description: "run dir" },
+  url: { type: "string", alias: "u", description: "url", repeatable: true },
+  model: { type: "string", alias: "m", description: "model" },
+  concurrency: { type: "string", description: "n", default: "1" },
+  streaming: { type: "boolean", description: "stream", default: true },
+};
+
+describe("parseFlags", () => {
+  const cases: { argv: string[]; values?: Record<string, unknown>; problems?: string[] }[] = [
+    { argv: ["dir", "--model", "x"], values: { run: "dir", model: "x" }, problems: [] },
+    { argv: ["dir", "--model=x"], values: { run: "dir", model: "x" } },
+    { argv: ["dir", "-m", "x"], values: { run: "dir", model: "x" } },
+    { argv: ["dir", "-u", "a", "--url", "b", "--url=c"], values: { run: "dir", url: ["a", "b", "c"] } },
+    { argv: ["dir", "--streaming"], values: { run: "dir", streaming: true } },
+    { argv: ["dir", "--no-streaming"], values: { run: "dir", streaming: false } },
+    { argv: ["dir", "--streaming=false"], values: { run: "dir", streaming: false } },
+    { argv: ["dir", "--concurrency", "-5"], values: { run: "dir", concurrency: "-5" }, problems: [] },
+    { argv: ["dir", "--", "--model"], problems: ["unexpected argument: --model"] },
+    { argv: ["dir", "--modle", "x"], problems: ["unknown flag --modle (did you mean --model?)"] },
+    { argv: ["dir", "--bogus=1", "--zzz"], problems: ["unknown flag --bogus", "unknown flag --zzz"] },
+    { argv: ["dir", "--model"], problems: ["--model needs a value"] },
+    { argv: ["dir", "--model", "--streaming"], problems: ["--model needs a value"] },
+    { argv: ["dir", "-m", "a", "--model", "b"], problems: ["--model was given more than once"] },
+    { argv: ["dir", "--streaming=maybe"], problems: ['--streaming must be true or false (was "maybe")'] },
+    { argv: [], problems: [] },
+    { argv: ["a", "b"], problems: ["unexpected argument: b"] },
+    { argv: ["dir", "--no-model"], problems: ["unknown flag --no-model"] },
+    { argv: ["dir", "-x"], problems: ["unknown flag -x"] },
+    { argv: ["dir", "-model", "x"], problems: ["unknown flag -model (did you mean --model?)"] },
+  ];
+  for (const c of cases) {
+    test(c.argv.join(" ") || "(empty)", () => {
+      const out = parseFlags(c.argv, DEF);
+      if (c.values) expect(out.values).toEqual(c.values as never);
+      if (c.problems) expect(out.problems).toEqual(c.problems);
+    });
+  }
+
+  test("reports every problem at once", () => {
+    const out = parseFlags(["--a", "--b", "--model"], DEF);
+    expect(out.problems.length).toBe(3); // --a, --b, --model needs a value
+  });
+
+  test("a value after an unknown flag is not taken as a positional", () => {
+    const out = parseFlags(["dir", "--bogus", "value"], DEF);
+    expect(out.problems).toEqual(["unknown flag --bogus"]);
+    expect(out.values.run).toBe("dir");
+  });
+
+  test("defaults fill only what was not given", () => {
+    expect(applyDefaults({ concurrency: "4" }, DEF)).toEqual({ concurrency: "4", streaming: true });
+    expect(applyDefaults({}, DEF)).toEqual({ concurrency: "1", streaming: true });
+  });
+});

@@ -1,0 +1,77 @@
+import { describe, expect, test } from "bun:test";
+import { runCli } from "../../../src/cli/run-cli.ts";
+import { COMMANDS } from "../../../src/cli/commands.ts";
+import { fakeIo } from "../../helpers/fake-io.ts";
+import { VERSION } from "../../../src/version.ts";
+
+async function run(argv: string[]) {
+  const io = fakeIo("/tmp");
+  const code = await runCli(argv, COMMANDS, io);
+  return { code, out: io.stdout.join(""), err: io.stderr.join("") };
+}
+
+describe("llmbench CLI dispatch", () => {
+  test("--version prints the package version", async () => {
+    const r = await run(["--version"]);
+    expect(r.code).toBe(0);
+    expect(r.out.trim()).toBe(VERSION);
+  });
+  test("--help lists every command and examples", async () => {
+    const r = await run(["--help"]);
+    expect(r.code).toBe(0);
+    for (const c of ["profile", "mock", "query", "demo"]) expect(r.out).toContain(c);
+    expect(r.out).toContain("EXAMPLES");
+  });
+  test("no arguments shows help and exits 2", async () => {
+    const r = await run([]);
+    expect(r.code).toBe(2);
+    expect(r.out).toContain("USAGE");
+  });
+  test("command help shows flags, defaults and examples", async () => {
+    const r = await run(["profile", "--help"]);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain("--concurrency");
+    expect(r.out).toContain("-u, --url");
+    expect(r.out).toContain("EXAMPLES");
+    expect(r.out).toContain("llmbench profile -u");
+  });
+  test("unknown command: one line, a suggestion, exit 2", async () => {
+    const r = await run(["profil"]);
+    expect(r.code).toBe(2);
+    expect(r.err).toBe('llmbench: unknown command "profil" (did you mean "profile"?); commands: profile, mock, query, demo\n');
+  });
+  test("every usage problem at once, one line each, exit 2, no stack trace", async () => {
+    const r = await run(["profile", "--concurrency", "0", "--bogus", "--url", "ftp://x", "--isl", "abc"]);
+    expect(r.code).toBe(2);
+    const lines = r.err.trim().split("\n");
+    expect(lines).toEqual([
+      "llmbench profile: unknown flag --bogus",
+      expect.stringContaining("llmbench profile: --") as unknown as string,
+      expect.stringContaining("llmbench profile: --") as unknown as string,
+      expect.stringContaining("llmbench profile: --") as unknown as string,
+      expect.stringContaining("llmbench profile: --") as unknown as string,
+      'Run "llmbench profile --help" for usage.',
+    ]);
+    expect(r.err).toContain("--model is required");
+    expect(r.err).toContain("--concurrency must be at least 1 (was 0)");
+    expect(r.err).toContain('--url must be an http or https URL (was "ftp://x")');
+    expect(r.err).toContain('--isl must be a well-formed integer string (was "abc")');
+    expect(r.err).not.toContain("    at ");
+    expect(r.out).toBe("");
+  });
+  test("mock rejects fault percentages that add up past 100", async () => {
+    const r = await run(["mock", "--fault-500-pct", "60", "--fault-429-pct", "50"]);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain("--fault-*-pct add up to 110; at most 100 is allowed");
+  });
+  test("query: missing run dir is a usage error naming the path", async () => {
+    const r = await run(["query", "/nonexistent/run", "select 1"]);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain("/nonexistent/run: no such run directory or results.duckdb");
+  });
+  test("query: missing SQL argument", async () => {
+    const r = await run(["query", "/tmp"]);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain("<SQL> is required");
+  });
+});
