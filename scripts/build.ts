@@ -1,0 +1,90 @@
+// Builds dist/llmbench (or dist/llmbench-<target>) with `bun build --compile`.
+// DuckDB's native addon and its shared library are embedded as files; at run time the
+// generated loader (see bindingsLoaderSource, store/native-addon-cache.ts) extracts them once to a cache dir and dlopens.
+//
+//   bun scripts/build.ts                      host target -> dist/llmbench
+//   bun scripts/build.ts --target linux-arm64 -> dist/llmbench-linux-arm64 (also linux-x64, darwin-arm64)
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { fetchBindingsPackage } from "./fetch-bindings.ts";
+
+const ROOT = resolve(import.meta.dir, "..");
+const TARGETS = {
+  "linux-x64": { bun: "bun-linux-x64", lib: "libduckdb.so" },
+  "linux-arm64": { bun: "bun-linux-arm64", lib: "libduckdb.so" },
+  "darwin-arm64": { bun: "bun-darwin-arm64", lib: "libduckdb.dylib" },
+} as const;
+type Target = keyof typeof TARGETS;
+
+function hostTarget(): Target {
+  const t = `${process.platform}-${process.arch}`;
+  if (!(t in TARGETS)) throw new Error(`unsupported host ${t}; targets: ${Object.keys(TARGETS).join(", ")}`);
+  return t as Target;
+}
+
+function bindingsVersion(): string {
+  const pkg = JSON.parse(readFileSync(join(ROOT, "node_modules/@duckdb/node-bindings/package.json"), "utf8"));
+  return String(pkg.version);
+}
+
+/** Directory holding duckdb.node + the shared library for `target`, fetching it from npm if absent. */
+async function bindingsDir(target: Target): Promise<string> {
+  const local = join(ROOT, "node_modules/@duckdb", `node-bindings-${target}`);
+  if (existsSync(join(local, "duckdb.node"))) return local;
+  return fetchBindingsPackage(target, bindingsVersion(), join(ROOT, ".cache/bindings"));
+}
+
+/** The module that replaces `@duckdb/node-bindings` in the binary: embeds both files, dlopens from cache. */
+function bindingsLoaderSource(dir: string, lib: string, cacheDirName: string): string {
+  const cache = JSON.stringify(join(ROOT, "src/store/native-addon-cache.ts"));
+  return [
+    `import addon from ${JSON.stringify(join(dir, "duckdb.node"))} with { type: "file" };`,
+    `import lib from ${JSON.stringify(join(dir, lib))} with { type: "file" };`,
+    `import { loadEmbeddedAddon } from ${cache};`,
+    `module.exports = loadEmbeddedAddon(${JSON.stringify(cacheDirName)}, "duckdb.node", [`,
+    `  { name: "duckdb.node", embeddedPath: addon },`,
+    `  { name: ${JSON.stringify(lib)}, embeddedPath: lib },`,
+    `]);`,
+  ].join("\n");
+}
+
+export async function build(target: Target, outfile: string): Promise<void> {
+  const dir = await bindingsDir(target);
+  const version = bindingsVersion();
+  const lib = TARGETS[target].lib;
+  const loaderSource = bindingsLoaderSource(dir, lib, `duckdb-${version}-${target}`);
+  mkdirSync(dirname(outfile), { recursive: true });
+  const result = await Bun.build({
+    entrypoints: [join(ROOT, "src/main.ts")],
+    compile: { target: TARGETS[target].bun as Bun.Build.CompileTarget, outfile },
+    minify: true,
+    define: { "process.env.LLMBENCH_COMPILED": JSON.stringify("1") },
+    plugins: [
+      {
+        name: "embed-duckdb-bindings",
+        setup(b) {
+          b.onResolve({ filter: /^@duckdb\/node-bindings$/ }, () => ({ path: "duckdb-bindings", namespace: "llmbench-duckdb" }));
+          b.onLoad({ filter: /.*/, namespace: "llmbench-duckdb" }, () => ({ contents: loaderSource, loader: "js" }));
+        },
+      },
+    ],
+  });
+  if (!result.success) {
+    for (const log of result.logs) console.error(log);
+    throw new Error("build failed");
+  }
+}
+
+if (import.meta.main) {
+  const { values } = parseArgs({ options: { target: { type: "string" }, outfile: { type: "string" } } });
+  const target = (values.target ?? hostTarget()) as Target;
+  if (!(target in TARGETS)) {
+    console.error(`--target must be one of ${Object.keys(TARGETS).join(", ")} (was ${target})`);
+    process.exit(2);
+  }
+  const outfile = values.outfile ?? join(ROOT, "dist", values.target ? `llmbench-${target}` : "llmbench");
+  const t0 = performance.now();
+  await build(target, outfile);
+  console.error(`built ${outfile} (${target}) in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+}

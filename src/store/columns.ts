@@ -1,0 +1,44 @@
+// A table as a list of typed columns: the CREATE statement and the appender row writer both come
+// from it, so schema and writes cannot drift apart.
+import type { DuckDBAppender } from "@duckdb/node-api";
+
+export type ColumnType = "VARCHAR" | "BIGINT" | "INTEGER" | "DOUBLE" | "BOOLEAN" | "JSON";
+
+export interface Column<R> {
+  name: string;
+  type: ColumnType;
+  get(row: R): string | number | boolean | null;
+}
+
+export function createTableSql<R>(table: string, columns: readonly Column<R>[]): string {
+  return `CREATE TABLE IF NOT EXISTS ${table} (${columns.map((c) => `"${c.name}" ${c.type}`).join(", ")})`;
+}
+
+export function appendRow<R>(appender: DuckDBAppender, columns: readonly Column<R>[], row: R): void {
+  for (const c of columns) {
+    const v = c.get(row);
+    if (v === null || (typeof v === "number" && !Number.isFinite(v))) {
+      appender.appendNull();
+      continue;
+    }
+    switch (c.type) {
+      case "VARCHAR":
+      case "JSON":
+        appender.appendVarchar(String(v));
+        break;
+      case "BIGINT":
+        appender.appendBigInt(BigInt(Math.round(Number(v))));
+        break;
+      case "INTEGER":
+        appender.appendInteger(Math.round(Number(v)));
+        break;
+      case "DOUBLE":
+        appender.appendDouble(Number(v));
+        break;
+      case "BOOLEAN":
+        appender.appendBoolean(Boolean(v));
+        break;
+    }
+  }
+  appender.endRow();
+}

@@ -1,0 +1,66 @@
+// Writes results.duckdb during a run: records are appended in batches and flushed at least every
+// FLUSH_INTERVAL_MS, so a killed run keeps everything older than that.
+import { DuckDBInstance, type DuckDBAppender, type DuckDBConnection } from "@duckdb/node-api";
+import { appendRow, createTableSql } from "./columns.ts";
+import { CHUNK_COLUMNS, REQUEST_COLUMNS, RUN_COLUMNS, requestRow, type RunRow } from "./schema.ts";
+import type { RequestRecord } from "../record/request-record.ts";
+
+const FLUSH_INTERVAL_MS = 500;
+
+export class ResultsWriter {
+  private pending = 0;
+  private timer: ReturnType<typeof setInterval> | null = null;
+  private closed = false;
+
+  private constructor(
+    private readonly instance: DuckDBInstance,
+    private readonly conn: DuckDBConnection,
+    private readonly requests: DuckDBAppender,
+    private readonly chunks: DuckDBAppender,
+    private readonly run: RunRow,
+  ) {}
+
+  static async create(path: string, run: RunRow): Promise<ResultsWriter> {
+    const instance = await DuckDBInstance.create(path);
+    const conn = await instance.connect();
+    await conn.run(createTableSql("runs", RUN_COLUMNS));
+    await conn.run(createTableSql("requests", REQUEST_COLUMNS));
+    await conn.run(createTableSql("chunks", CHUNK_COLUMNS));
+    const runs = await conn.createAppender("runs");
+    appendRow(runs, RUN_COLUMNS, run);
+    runs.closeSync();
+    const w = new ResultsWriter(instance, conn, await conn.createAppender("requests"), await conn.createAppender("chunks"), run);
+    w.timer = setInterval(() => w.flush(), FLUSH_INTERVAL_MS);
+    return w;
+  }
+
+  append(record: RequestRecord): void {
+    if (this.closed) throw new Error("results writer is closed");
+    appendRow(this.requests, REQUEST_COLUMNS, requestRow(this.run.run_id, record));
+    record.chunks.forEach((chunk, chunk_index) =>
+      appendRow(this.chunks, CHUNK_COLUMNS, { run_id: this.run.run_id, x_request_id: record.x_request_id, chunk_index, chunk }),
+    );
+    this.pending++;
+  }
+
+  /** Makes appended rows durable (visible to other readers after the WAL is written). */
+  flush(): void {
+    if (this.closed || this.pending === 0) return;
+    this.requests.flushSync();
+    this.chunks.flushSync();
+    this.pending = 0;
+  }
+
+  async close(ended_ns: number): Promise<void> {
+    if (this.closed) return;
+    this.flush();
+    this.closed = true;
+    if (this.timer) clearInterval(this.timer);
+    this.requests.closeSync();
+    this.chunks.closeSync();
+    await this.conn.run(`UPDATE runs SET ended_ns = ${Math.round(ended_ns)} WHERE run_id = '${this.run.run_id.replace(/'/g, "''")}'`);
+    await this.conn.run("CHECKPOINT");
+    this.conn.closeSync();
+    this.instance.closeSync();
+  }
+}

@@ -1,0 +1,91 @@
+// Tables of results.duckdb. Every table carries run_id so several runs can be combined.
+import type { Column } from "./columns.ts";
+import type { ChunkTiming, RequestRecord } from "../record/request-record.ts";
+import { requestMetrics, type RequestMetrics } from "../metrics/request-metrics.ts";
+
+export interface RunRow {
+  run_id: string;
+  tool_version: string;
+  host: string;
+  /** Config as JSON, secrets redacted. */
+  config: string;
+  started_ns: number;
+  ended_ns: number | null;
+}
+
+export const RUN_COLUMNS: Column<RunRow>[] = [
+  { name: "run_id", type: "VARCHAR", get: (r) => r.run_id },
+  { name: "tool_version", type: "VARCHAR", get: (r) => r.tool_version },
+  { name: "host", type: "VARCHAR", get: (r) => r.host },
+  { name: "config", type: "JSON", get: (r) => r.config },
+  { name: "started_ns", type: "BIGINT", get: (r) => r.started_ns },
+  { name: "ended_ns", type: "BIGINT", get: (r) => r.ended_ns },
+];
+
+export interface RequestRow {
+  run_id: string;
+  record: RequestRecord;
+  metrics: RequestMetrics;
+}
+
+export function requestRow(run_id: string, record: RequestRecord): RequestRow {
+  return { run_id, record, metrics: requestMetrics(record) };
+}
+
+const rec = <K extends keyof RequestRecord>(name: K, type: Column<RequestRow>["type"]): Column<RequestRow> => ({
+  name,
+  type,
+  get: (r) => r.record[name] as string | number | boolean | null,
+});
+const metric = (name: keyof RequestMetrics): Column<RequestRow> => ({ name, type: "DOUBLE", get: (r) => r.metrics[name] });
+
+export const REQUEST_COLUMNS: Column<RequestRow>[] = [
+  { name: "run_id", type: "VARCHAR", get: (r) => r.run_id },
+  rec("request_index", "INTEGER"),
+  rec("x_request_id", "VARCHAR"),
+  rec("session_num", "INTEGER"),
+  rec("turn_index", "INTEGER"),
+  rec("worker_id", "INTEGER"),
+  rec("phase", "VARCHAR"),
+  rec("url", "VARCHAR"),
+  rec("model", "VARCHAR"),
+  rec("scheduled_ns", "BIGINT"),
+  rec("start_ns", "BIGINT"),
+  rec("ack_ns", "BIGINT"),
+  rec("first_token_ns", "BIGINT"),
+  rec("last_token_ns", "BIGINT"),
+  rec("end_ns", "BIGINT"),
+  rec("http_status", "INTEGER"),
+  rec("cancelled", "BOOLEAN"),
+  { name: "error_code", type: "INTEGER", get: (r) => r.record.error?.code ?? null },
+  { name: "error_type", type: "VARCHAR", get: (r) => r.record.error?.type ?? null },
+  { name: "error_message", type: "VARCHAR", get: (r) => r.record.error?.message ?? null },
+  rec("input_tokens", "INTEGER"),
+  rec("output_tokens", "INTEGER"),
+  rec("reasoning_tokens", "INTEGER"),
+  rec("usage_prompt_tokens", "INTEGER"),
+  rec("usage_completion_tokens", "INTEGER"),
+  rec("usage_reasoning_tokens", "INTEGER"),
+  { name: "chunk_count", type: "INTEGER", get: (r) => r.record.chunks.length },
+  metric("time_to_first_token"),
+  metric("request_latency"),
+  metric("inter_token_latency"),
+  metric("output_token_throughput_per_user"),
+  metric("output_sequence_length"),
+];
+
+export interface ChunkRow {
+  run_id: string;
+  x_request_id: string;
+  chunk_index: number;
+  chunk: ChunkTiming;
+}
+
+export const CHUNK_COLUMNS: Column<ChunkRow>[] = [
+  { name: "run_id", type: "VARCHAR", get: (r) => r.run_id },
+  { name: "x_request_id", type: "VARCHAR", get: (r) => r.x_request_id },
+  { name: "chunk_index", type: "INTEGER", get: (r) => r.chunk_index },
+  { name: "arrival_ns", type: "BIGINT", get: (r) => r.chunk.arrival_ns },
+  { name: "tokens", type: "INTEGER", get: (r) => r.chunk.tokens },
+  { name: "bytes", type: "INTEGER", get: (r) => r.chunk.bytes },
+];
