@@ -1,0 +1,58 @@
+// One flat record per request, as it leaves a worker. Integer epoch-ns timestamps (see runtime/clock.ts);
+// 0 means "did not happen". Latency metrics are derived from these later, never stored twice here.
+
+export type BenchmarkPhase = "warmup" | "profiling";
+
+export interface ChunkTiming {
+  /** Arrival time of the SSE event carrying this chunk, epoch ns. */
+  arrival_ns: number;
+  /** Output tokens the chunk carried (content + reasoning), counted by the client's tokenizer/estimator. */
+  tokens: number;
+  /** Bytes of the event's data payload. */
+  bytes: number;
+}
+
+export interface RecordError {
+  /** HTTP status, or a client-side code (e.g. 499 cancelled, 0 transport failure). */
+  code: number;
+  /** Short class name: "http_error", "timeout", "connection_error", "malformed_response", "cancelled", ... */
+  type: string;
+  message: string;
+}
+
+export interface RequestRecord {
+  x_request_id: string;
+  /** Zero-based order in which requests were issued. */
+  request_index: number;
+  session_num: number;
+  turn_index: number;
+  worker_id: number;
+  phase: BenchmarkPhase;
+  url: string;
+  model: string;
+  /** When the schedule wanted this request sent (equals start_ns in closed-loop). */
+  scheduled_ns: number;
+  /** Just before the request was handed to the transport. */
+  start_ns: number;
+  /** Response headers received. */
+  ack_ns: number;
+  /** First chunk carrying any output token (content or reasoning). */
+  first_token_ns: number;
+  /** Last chunk carrying an output token. */
+  last_token_ns: number;
+  /** Response fully read, or failure/cancel time. */
+  end_ns: number;
+  http_status: number;
+  cancelled: boolean;
+  error: RecordError | null;
+  /** Input tokens as the client built/counted them. */
+  input_tokens: number;
+  /** Output tokens counted by the client (content only / reasoning only). */
+  output_tokens: number;
+  reasoning_tokens: number;
+  /** Token counts the server reported in `usage`, or null when absent. */
+  usage_prompt_tokens: number | null;
+  usage_completion_tokens: number | null;
+  usage_reasoning_tokens: number | null;
+  chunks: ChunkTiming[];
+}
