@@ -14,11 +14,13 @@ export function resolveDbPath(target: string): string | null {
   return target;
 }
 
-function toCell(v: unknown): Cell {
+/** Primitive values as they are (BIGINT as a number when exact); other types in their JSON form. */
+function toCell(v: unknown, json: () => unknown): Cell {
   if (v === null || v === undefined) return null;
   if (typeof v === "number" || typeof v === "boolean" || typeof v === "string") return v;
   if (typeof v === "bigint") return Number.isSafeInteger(Number(v)) ? Number(v) : v.toString();
-  return JSON.stringify(v);
+  const j = json();
+  return typeof j === "string" || typeof j === "number" || typeof j === "boolean" || j === null ? j : JSON.stringify(j);
 }
 
 export async function queryReadOnly(dbPath: string, sql: string): Promise<ResultSet> {
@@ -27,7 +29,10 @@ export async function queryReadOnly(dbPath: string, sql: string): Promise<Result
   try {
     const reader = await conn.runAndReadAll(sql);
     const columns = reader.columnNames();
-    const rows = reader.getRowsJson().map((r) => (r as unknown[]).map(toCell));
+    const raw = reader.getRows();
+    let asJson: unknown[][] | null = null;
+    const jsonAt = (r: number, c: number) => () => ((asJson ??= reader.getRowsJson() as unknown[][])[r]![c]);
+    const rows = raw.map((row, r) => row.map((v, c) => toCell(v, jsonAt(r, c))));
     return { columns, rows };
   } finally {
     conn.closeSync();

@@ -1,0 +1,105 @@
+// The compiled binary, copied alone into an empty directory (no node_modules anywhere above it),
+// runs mock, profile and query end to end.
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ensureBinary } from "../helpers/binary.ts";
+import { readFirstLine } from "../helpers/read-lines.ts";
+
+let dir = "";
+let exe = "";
+let env: Record<string, string> = {};
+
+function run(args: string[], timeoutMs = 30_000) {
+  const p = Bun.spawnSync([exe, ...args], { cwd: dir, env, stdout: "pipe", stderr: "pipe", timeout: timeoutMs });
+  return { code: p.exitCode, out: p.stdout.toString(), err: p.stderr.toString() };
+}
+
+beforeAll(async () => {
+  const built = await ensureBinary();
+  dir = mkdtempSync(join(tmpdir(), "llmbench-e2e-"));
+  exe = join(dir, "llmbench");
+  copyFileSync(built, exe);
+  Bun.spawnSync(["chmod", "+x", exe]);
+  // A bare environment: no Bun, no node_modules, a private cache dir for the DuckDB extraction.
+  env = { PATH: "/usr/bin:/bin", HOME: dir, XDG_CACHE_HOME: join(dir, "cache"), NO_COLOR: "1" };
+}, 120_000);
+
+afterAll(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+describe("compiled binary from an empty directory", () => {
+  test("the directory holds only the binary, and no node_modules above it", () => {
+    expect(readdirSync(dir)).toEqual(["llmbench"]);
+    let d = dir;
+    while (d !== "/") {
+      expect(existsSync(join(d, "node_modules"))).toBe(false);
+      d = join(d, "..");
+    }
+  });
+
+  test("--version and --help", () => {
+    const v = run(["--version"]);
+    expect(v.code).toBe(0);
+    expect(v.out.trim()).toMatch(/^\d+\.\d+\.\d+/);
+    const h = run(["profile", "--help"]);
+    expect(h.code).toBe(0);
+    expect(h.out).toContain("--concurrency");
+  });
+
+  test("usage errors: one line each, exit 2", () => {
+    const r = run(["profile", "-m", "x", "--concurrency", "zero", "--no-such-flag"]);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain("unknown flag --no-such-flag");
+    expect(r.err).toContain("--concurrency must be");
+    expect(r.err).not.toContain(" at ");
+  });
+
+  test("mock + profile + query, with the mock's record as the truth", async () => {
+    const mock = Bun.spawn([exe, "mock", "--port", "0", "--ttft-ms", "15", "--itl-ms", "2", "--record", "truth.jsonl"], {
+      cwd: dir,
+      env,
+      stdout: "pipe",
+      stderr: "pipe",
+    });
+    try {
+      const url = await readFirstLine(mock.stdout, 20_000);
+      expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      const p = run(["profile", "-u", url, "-m", "mock-model", "--concurrency", "4", "--request-count", "20", "--isl", "32", "--osl", "16", "--artifact-dir", "run1"]);
+      expect(p.err).not.toContain("error:");
+      expect(p.code).toBe(0);
+      expect(p.out).toContain("20 requests (20 ok, 0 errors)");
+      expect(existsSync(join(dir, "run1", "results.duckdb"))).toBe(true);
+
+      const q = run(["query", "run1", "select count(*) as n, sum(output_tokens) as toks, min(time_to_first_token) as ttft from requests", "--format", "json"]);
+      expect(q.code).toBe(0);
+      const [row] = JSON.parse(q.out) as { n: number; toks: number; ttft: number }[];
+      expect(row!.n).toBe(20);
+      expect(row!.toks).toBe(20 * 16);
+      expect(row!.ttft).toBeGreaterThan(10); // mock TTFT 15 ms; exact agreement is checked in the integration test
+
+      const chunks = run(["query", "run1", "select count(*) as n from chunks", "--format", "csv"]);
+      expect(chunks.out).toBe("n\n320\n");
+
+      const bad = run(["query", "run1", "delete from requests"]);
+      expect(bad.code).toBe(2);
+      expect(run(["query", "run1", "select count(*) as n from requests", "--format", "csv"]).out).toBe("n\n20\n");
+    } finally {
+      mock.kill("SIGINT");
+      expect(await mock.exited).toBe(0);
+    }
+    const truth = readFileSync(join(dir, "truth.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l) as { chunks: { tokens: number }[] });
+    expect(truth.length).toBe(20);
+    expect(truth.every((t) => t.chunks.filter((c) => c.tokens > 0).length === 16)).toBe(true);
+  }, 60_000);
+
+  test("DuckDB was extracted once into the versioned cache dir", () => {
+    const cache = join(dir, "cache", "llmbench");
+    const entries = readdirSync(cache);
+    expect(entries.length).toBe(1);
+    expect(entries[0]).toMatch(new RegExp(`^duckdb-[\\d.]+.*-${process.platform}-${process.arch}$`));
+    expect(readdirSync(join(cache, entries[0]!)).sort()).toEqual([".complete", "duckdb.node", "libduckdb.so"]);
+  });
+});

@@ -1,0 +1,97 @@
+// The real profile pipeline against the in-process mock: what the client measured must match what
+// the mock's --record file says it did, and results.duckdb must hold every request.
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { startMockServer, type MockServerHandle } from "../../src/mock/server.ts";
+import { executeProfile } from "../../src/run/profile-run.ts";
+import { queryReadOnly } from "../../src/store/read-db.ts";
+import type { ProfileConfig } from "../../src/config/profile-config.ts";
+import { fakeIo } from "../helpers/fake-io.ts";
+
+interface TruthLine {
+  request_id: string;
+  received_ns: number;
+  first_token_ns: number;
+  completion_tokens: number;
+  chunks: { sent_ns: number; tokens: number }[];
+}
+
+let dir = "";
+let mock: MockServerHandle;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), "llmbench-int-"));
+  mock = await startMockServer({ port: 0, ttftMs: 25, itlMs: 4, tokensPerChunk: 2, recordPath: join(dir, "truth.jsonl") });
+});
+afterAll(async () => {
+  await mock?.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const cfg = (over: Partial<ProfileConfig>): ProfileConfig => ({
+  url: mock.url,
+  model: "mock-model",
+  endpointType: "chat",
+  concurrency: 4,
+  requestCount: 24,
+  isl: 64,
+  osl: 20,
+  randomSeed: 1,
+  requestTimeoutMs: 10_000,
+  artifactDir: "run",
+  apiKey: "sk-secret-should-not-leak",
+  ...over,
+});
+
+describe("profile against the mock", () => {
+  test("client timings match the mock's record; every request in results.duckdb", async () => {
+    const out = await executeProfile(cfg({}), fakeIo(dir));
+    await mock.stop(); // flushes the record file
+    expect(out.records.length).toBe(24);
+    expect(out.records.every((r) => r.error === null)).toBe(true);
+
+    const truth = new Map<string, TruthLine>();
+    for (const line of readFileSync(join(dir, "truth.jsonl"), "utf8").trim().split("\n")) {
+      const t = JSON.parse(line) as TruthLine;
+      truth.set(t.request_id, t);
+    }
+    expect(truth.size).toBe(24);
+    const ttftErrMs: number[] = [];
+    const gapErrMs: number[] = [];
+    for (const r of out.records) {
+      const t = truth.get(r.x_request_id)!;
+      expect(t).toBeDefined();
+      // Tokens: 20 requested, bundled 2 per chunk -> 10 chunks of 2.
+      expect(r.output_tokens).toBe(20);
+      expect(r.usage_completion_tokens).toBe(20);
+      expect(r.chunks.length).toBe(t.chunks.filter((c) => c.tokens > 0).length);
+      expect(r.chunks.map((c) => c.tokens)).toEqual(t.chunks.filter((c) => c.tokens > 0).map((c) => c.tokens));
+      // Causality: the client cannot see a chunk before the server sent it.
+      const sent = t.chunks.filter((c) => c.tokens > 0);
+      r.chunks.forEach((c, i) => expect(c.arrival_ns).toBeGreaterThanOrEqual(sent[i]!.sent_ns - 1000));
+      expect(r.start_ns).toBeLessThanOrEqual(t.received_ns + 1000);
+      ttftErrMs.push((r.first_token_ns - r.start_ns - (t.first_token_ns - t.received_ns)) / 1e6);
+      for (let i = 1; i < r.chunks.length; i++) {
+        const clientGap = r.chunks[i]!.arrival_ns - r.chunks[i - 1]!.arrival_ns;
+        const serverGap = sent[i]!.sent_ns - sent[i - 1]!.sent_ns;
+        gapErrMs.push(Math.abs(clientGap - serverGap) / 1e6);
+      }
+    }
+    // Loose bounds on a loaded 2-core CI box; the tight figures are measured in scripts/bench.ts.
+    ttftErrMs.sort((a, b) => a - b);
+    gapErrMs.sort((a, b) => a - b);
+    expect(ttftErrMs[0]!).toBeGreaterThanOrEqual(-0.5);
+    expect(ttftErrMs[Math.floor(ttftErrMs.length / 2)]!).toBeLessThan(5);
+    expect(gapErrMs[Math.floor(gapErrMs.length / 2)]!).toBeLessThan(5);
+
+    const rs = await queryReadOnly(out.dbPath, "select count(*) as n, count(distinct x_request_id) as ids, sum(chunk_count) as chunks, bool_and(error_type is null) as ok from requests");
+    expect(rs.rows[0]).toEqual([24, 24, 240, true]);
+    const ch = await queryReadOnly(out.dbPath, "select count(*) from chunks");
+    expect(ch.rows[0]).toEqual([240]);
+    const cfgRow = await queryReadOnly(out.dbPath, "select config from runs");
+    expect(String(cfgRow.rows[0]![0])).not.toContain("sk-secret");
+    expect(readFileSync(out.dbPath).includes("sk-secret-should-not-leak")).toBe(false);
+  }, 30_000);
+});
