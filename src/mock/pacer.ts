@@ -1,0 +1,58 @@
+// WHEN chunks happen. Independent model: each request owns one timer, first chunk ttft after
+// arrival, then one every itl (seeded jitter on each). Batched model: the global BatchDriver
+// grants chunks per decode step.
+import { monoMs } from "../runtime/clock.ts";
+import type { BatchDriver, DriverJob } from "./batch-driver.ts";
+import type { GenerationSession } from "./generation-session.ts";
+import { jitterMs } from "./seeded-rng.ts";
+
+export interface IndependentTiming {
+  ttftMs: number;
+  itlMs: number;
+  jitterPct: number;
+}
+
+/**
+ * Targets are absolute (arrival + ttft + sum of gaps), so timer lateness does not accumulate.
+ * Draw order per request: ttft jitter, then one draw per gap.
+ */
+export function paceIndependent(s: GenerationSession, receivedMs: number, t: IndependentTiming, rng: () => number): void {
+  let targetMs = receivedMs + jitterMs(t.ttftMs, t.jitterPct, rng());
+  const step = (): void => {
+    const r = s.emitChunk();
+    if (r === "closed") return;
+    const stallMs = s.stallNowMs;
+    if (r === "last") {
+      if (stallMs > 0) s.setTimer(() => s.end(), stallMs);
+      else s.end();
+      return;
+    }
+    targetMs += jitterMs(t.itlMs, t.jitterPct, rng()) + stallMs;
+    s.setTimer(step, targetMs - monoMs());
+  };
+  s.markRunning();
+  s.setTimer(step, targetMs - monoMs());
+}
+
+/** Hands the session to the batch scheduler; a stalled job keeps its slot but emits nothing. */
+export function paceBatched(s: GenerationSession, driver: BatchDriver): void {
+  const job: DriverJob = {
+    chunksLeft: s.chunks,
+    resumeAtMs: 0,
+    onAdmit: () => s.markRunning(),
+    onChunk: () => {
+      const r = s.emitChunk();
+      if (r === "closed") return;
+      const stallMs = s.stallNowMs;
+      if (r === "last") {
+        if (stallMs > 0) s.setTimer(() => s.end(), stallMs);
+        else s.end();
+        return;
+      }
+      if (stallMs > 0) job.resumeAtMs = monoMs() + stallMs;
+    },
+  };
+  s.onStop = () => driver.cancel(job);
+  s.markWaiting();
+  driver.submit(job);
+}

@@ -1,0 +1,47 @@
+// Per-request RNG streams: request i of a run with seed s always draws the same numbers,
+// however requests interleave in time, so lengths, faults and jitter repeat across runs.
+
+/** mulberry32: small, fast, identical on every platform. Values in [0, 1). */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** murmur3 finalizer: spreads nearby integers (seed, index) over all 32 bits. */
+export function mix32(x: number): number {
+  let h = x >>> 0;
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+/** FNV-1a over UTF-16 code units, for seeding from text (embeddings). */
+export function hashString(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+/** The RNG of the `requestIndex`-th request (0-based arrival order) of a run seeded `seed`. */
+export function requestRng(seed: number, requestIndex: number): () => number {
+  const hi = Math.floor(seed / 4294967296);
+  return mulberry32(mix32(mix32(seed >>> 0) ^ mix32(hi + 0x9e3779b9) ^ mix32(requestIndex + 1)));
+}
+
+/** `base_ms` scaled by a uniform factor in [1 - pct/100, 1 + pct/100]; never negative. */
+export function jitterMs(base_ms: number, pct: number, u: number): number {
+  if (pct <= 0 || base_ms <= 0) return base_ms;
+  return Math.max(0, base_ms * (1 + (pct / 100) * (2 * u - 1)));
+}
