@@ -36,8 +36,10 @@ export interface RequestRecord {
   start_ns: number;
   /** Response headers received. */
   ack_ns: number;
-  /** First chunk carrying any output token (content or reasoning). */
+  /** First chunk carrying any output token (content or reasoning): AIPerf's TTFT point. */
   first_token_ns: number;
+  /** First chunk carrying non-reasoning content: AIPerf's time_to_first_output_token point. */
+  first_output_token_ns: number;
   /** Last chunk carrying an output token. */
   last_token_ns: number;
   /** Response fully read, or failure/cancel time. */
@@ -47,12 +49,15 @@ export interface RequestRecord {
   error: RecordError | null;
   /** Input tokens as the client built/counted them. */
   input_tokens: number;
-  /** Output tokens counted by the client (content only / reasoning only). */
+  /** Output token limit sent with the request (max_completion_tokens / max_tokens), or null. */
+  requested_output_tokens: number | null;
+  /** Output tokens counted by the client over the whole streamed text (content only / reasoning only). */
   output_tokens: number;
   reasoning_tokens: number;
   /** Token counts the server reported in `usage`, or null when absent. */
   usage_prompt_tokens: number | null;
   usage_completion_tokens: number | null;
+  usage_total_tokens: number | null;
   usage_reasoning_tokens: number | null;
   chunks: ChunkTiming[];
 }

@@ -1,0 +1,178 @@
+// Per-request metric values with AIPerf's formulas and filters (see metric-table.ts for each formula).
+// recordValues() works in internal units (ns, tokens) for statistics and goodput; recordMetrics()
+// gives the display-unit view written to profile_export.jsonl.
+import type { RecordError, RequestRecord } from "../record/request-record.ts";
+import { METRICS, hasFlag, metricSpec, type MetricSpec, type MetricTag } from "./metric-table.ts";
+import { convert, type Unit } from "./units.ts";
+import { sloVerdict, type Slo } from "./goodput.ts";
+
+/** AIPerf's defaults for the mismatch counters (env AIPERF_METRICS_*). */
+export interface Thresholds {
+  /** usage_discrepancy_count: a usage diff above this percentage counts. */
+  usageDiffPct: number;
+  /** osl_mismatch_count: tolerated |osl - requested| is min(requested * pct / 100, maxTokens). */
+  oslMismatchPct: number;
+  oslMismatchMaxTokens: number;
+}
+
+export const DEFAULT_THRESHOLDS: Thresholds = { usageDiffPct: 10, oslMismatchPct: 5, oslMismatchMaxTokens: 50 };
+
+export interface RecordOptions {
+  /** --streaming: streaming-only metrics (TTFT, ITL, ...) exist only then. */
+  streaming: boolean;
+  /** --goodput SLOs; good_request_count is computed only when non-empty. */
+  slos?: readonly Slo[];
+  /** --use-server-token-count: usage-vs-client diff metrics are disabled. */
+  useServerTokenCount?: boolean;
+  thresholds?: Thresholds;
+}
+
+export type MetricValue = number | number[];
+
+/** Internal-unit values of one request, in table order. Includes per-request aggregate contributions. */
+export type RecordValues = Map<MetricTag, MetricValue>;
+
+export interface RecordMetric {
+  tag: MetricTag;
+  value: MetricValue;
+  /** Display unit. */
+  unit: Unit;
+}
+
+/** A request counts as valid (successful) when it neither failed nor was cancelled. */
+export function isValidRecord(r: RequestRecord): boolean {
+  return r.error === null && !r.cancelled;
+}
+
+/** The error to report for an invalid record (a cancelled one without an error gets AIPerf's 499). */
+export function recordError(r: RequestRecord): RecordError | null {
+  if (r.error !== null) return r.error;
+  if (r.cancelled) return { code: 499, type: "cancelled", message: "request cancelled" };
+  return null;
+}
+
+/** Is the metric computed at all under these options (AIPerf's per-run metric filters)? */
+export function metricEnabled(spec: MetricSpec, opts: RecordOptions): boolean {
+  if (hasFlag(spec, "streaming-only") && !opts.streaming) return false;
+  if (hasFlag(spec, "goodput-only") && !(opts.slos && opts.slos.length > 0)) return false;
+  if (hasFlag(spec, "usage-diff-only") && opts.useServerTokenCount) return false;
+  return true;
+}
+
+/** Elapsed ns between two epoch-ns points, or undefined when `at` did not happen or precedes `from`. */
+function since(from: number, at: number): number | undefined {
+  return at > 0 && at >= from ? at - from : undefined;
+}
+
+function validValues(r: RequestRecord, opts: RecordOptions): Partial<Record<MetricTag, MetricValue>> {
+  const th = opts.thresholds ?? DEFAULT_THRESHOLDS;
+  const v: Partial<Record<MetricTag, MetricValue>> = {};
+  const chunks = r.chunks;
+  const isl = r.input_tokens;
+  const osl = r.output_tokens + r.reasoning_tokens;
+  v.input_sequence_length = isl;
+  v.output_sequence_length = osl;
+  if (r.output_tokens > 0) v.output_token_count = r.output_tokens;
+  if (r.reasoning_tokens > 0) v.reasoning_token_count = r.reasoning_tokens;
+
+  const latency = opts.streaming ? since(r.start_ns, r.last_token_ns) : since(r.start_ns, r.end_ns);
+  if (latency !== undefined) v.request_latency = latency;
+  const ttft = since(r.start_ns, r.first_token_ns);
+  if (ttft !== undefined) {
+    v.time_to_first_token = ttft;
+    if (ttft !== 0) v.prefill_throughput_per_user = isl / (ttft * 1e-9);
+  }
+  const ttfo = since(r.start_ns, r.first_output_token_ns);
+  if (ttfo !== undefined) v.time_to_first_output_token = ttfo;
+  if (chunks.length >= 2) {
+    v.time_to_second_token = chunks[1]!.arrival_ns - chunks[0]!.arrival_ns;
+    const icl: number[] = [];
+    for (let i = 1; i < chunks.length; i++) icl.push(chunks[i]!.arrival_ns - chunks[i - 1]!.arrival_ns);
+    v.inter_chunk_latency = icl;
+  }
+  if (osl >= 2 && ttft !== undefined && latency !== undefined) {
+    const itl = (latency - ttft) / (osl - 1);
+    v.inter_token_latency = itl;
+    // AIPerf converts ITL to seconds first: 1 / (itl_ns * 1e-9).
+    if (itl !== 0) v.output_token_throughput_per_user = 1 / (itl * 1e-9);
+  }
+
+  if (r.usage_prompt_tokens !== null) v.usage_prompt_tokens = r.usage_prompt_tokens;
+  if (r.usage_completion_tokens !== null) v.usage_completion_tokens = r.usage_completion_tokens;
+  if (r.usage_total_tokens !== null) v.usage_total_tokens = r.usage_total_tokens;
+  if (r.usage_reasoning_tokens !== null) v.usage_reasoning_tokens = r.usage_reasoning_tokens;
+  const pct = (server: number, client: number) => (Math.abs(server - client) / client) * 100.0;
+  if (r.usage_prompt_tokens !== null && isl !== 0) v.usage_prompt_tokens_diff_pct = pct(r.usage_prompt_tokens, isl);
+  if (r.usage_completion_tokens !== null && osl !== 0) v.usage_completion_tokens_diff_pct = pct(r.usage_completion_tokens, osl);
+  if (r.usage_reasoning_tokens !== null && r.reasoning_tokens > 0) {
+    v.usage_reasoning_tokens_diff_pct = pct(r.usage_reasoning_tokens, r.reasoning_tokens);
+  }
+
+  const requested = r.requested_output_tokens;
+  if (requested !== null && requested !== 0) {
+    v.osl_mismatch_diff_pct = ((osl - requested) / requested) * 100.0;
+    const tolerated = Math.min(requested * (th.oslMismatchPct / 100), th.oslMismatchMaxTokens);
+    v.osl_mismatch_count = Math.abs(osl - requested) > tolerated ? 1 : 0;
+  }
+  const promptDiff = v.usage_prompt_tokens_diff_pct as number | undefined;
+  const completionDiff = v.usage_completion_tokens_diff_pct as number | undefined;
+  const reasoningDiff = v.usage_reasoning_tokens_diff_pct as number | undefined;
+  if (promptDiff !== undefined && completionDiff !== undefined) {
+    const over = promptDiff > th.usageDiffPct || completionDiff > th.usageDiffPct || (reasoningDiff ?? -Infinity) > th.usageDiffPct;
+    v.usage_discrepancy_count = over ? 1 : 0;
+  }
+  v.request_count = 1;
+  return v;
+}
+
+/**
+ * Metric values of one request in internal units, in table order. Valid requests get every enabled
+ * non-error metric that has a value; failed/cancelled ones only error metrics (error_isl, error count).
+ */
+export function recordValues(r: RequestRecord, opts: RecordOptions): RecordValues {
+  let v: Partial<Record<MetricTag, MetricValue>>;
+  if (isValidRecord(r)) {
+    v = validValues(r, opts);
+    if (opts.slos && opts.slos.length > 0) {
+      // An SLO on a metric disabled for this run (e.g. TTFT without --streaming) never has a value.
+      const good = sloVerdict((tag) => (metricEnabled(metricSpec(tag), opts) ? v[tag] : undefined), opts.slos);
+      if (good !== undefined) v.good_request_count = good;
+    }
+  } else {
+    v = { error_isl: r.input_tokens, error_request_count: 1 };
+  }
+  const out: RecordValues = new Map();
+  for (const spec of METRICS) {
+    const value = v[spec.tag];
+    if (value === undefined || !metricEnabled(spec, opts)) continue;
+    out.set(spec.tag, value);
+  }
+  return out;
+}
+
+/** A valid request that meets every SLO (a missing SLO metric means not good). */
+export function isGoodRecord(r: RequestRecord, opts: RecordOptions & { slos: readonly Slo[] }): boolean {
+  if (!isValidRecord(r)) return false;
+  const values = recordValues(r, opts);
+  return sloVerdict((tag) => values.get(tag), opts.slos) === 1;
+}
+
+/** Converts an internal-unit value to the metric's display unit (element-wise for lists). */
+export function toDisplay(tag: MetricTag, value: MetricValue): MetricValue {
+  const spec = metricSpec(tag);
+  return Array.isArray(value) ? value.map((x) => convert(x, spec.unit, spec.displayUnit)) : convert(value, spec.unit, spec.displayUnit);
+}
+
+/**
+ * The request's metrics as profile_export.jsonl shows them: display units, table order, without
+ * aggregates flagged no-individual-records (request_count etc.).
+ */
+export function recordMetrics(r: RequestRecord, opts: RecordOptions): RecordMetric[] {
+  const out: RecordMetric[] = [];
+  for (const [tag, value] of recordValues(r, opts)) {
+    const spec = metricSpec(tag);
+    if (hasFlag(spec, "no-individual-records")) continue;
+    out.push({ tag, value: toDisplay(tag, value), unit: spec.displayUnit });
+  }
+  return out;
+}

@@ -1,0 +1,169 @@
+// Run summary as AIPerf computes it: statistics of every record metric (inter_chunk_latency flattened),
+// counters over requests, then derived metrics; all in internal units, converted to display units last
+// (each statistic multiplied by the conversion factor, exactly like AIPerf's to_display_unit).
+// Only profiling-phase records count: warmup requests are excluded from every statistic.
+import type { RecordError, RequestRecord } from "../record/request-record.ts";
+import { METRICS, metricSpec, type MetricKind, type MetricTag } from "./metric-table.ts";
+import { isValidRecord, metricEnabled, recordError, recordValues, type RecordOptions } from "./record-values.ts";
+import { DEFAULT_PERCENTILES, computeStats, pairwiseSum, type Stats } from "./stats.ts";
+import { convert, nsToSec, type Unit } from "./units.ts";
+
+export interface SummaryOptions extends RecordOptions {
+  /** Percentiles beyond AIPerf's fixed p1..p99 (e.g. 99.9 -> key "p99.9"). */
+  percentiles?: readonly number[];
+}
+
+export interface PercentileValue {
+  p: number;
+  /** "p50", "p99.9" */
+  key: string;
+  value: number;
+}
+
+/** One metric's result in display units. Aggregate/derived metrics have only `avg` (count 1). */
+export interface MetricResult {
+  tag: MetricTag;
+  header: string;
+  /** Display unit. */
+  unit: Unit;
+  kind: MetricKind;
+  avg: number;
+  min: number | null;
+  max: number | null;
+  sum: number | null;
+  std: number | null;
+  /** Ascending by p; empty for aggregate/derived metrics. */
+  percentiles: PercentileValue[];
+  /** Number of values behind the statistics (1 for single values). */
+  count: number;
+}
+
+export interface ErrorCount {
+  error: RecordError;
+  count: number;
+}
+
+export interface Summary {
+  /** Metrics that have a value, in metric-table order. */
+  metrics: MetricResult[];
+  /** Failed/cancelled profiling requests grouped by (code, type, message), in order of first appearance. */
+  errorSummary: ErrorCount[];
+  /** max(start + request_latency) - min(start) over valid requests, ns; null when not computable. */
+  benchmarkDurationNs: number | null;
+  /** Profiling-phase records considered (valid + failed). */
+  recordCount: number;
+}
+
+export const percentileKey = (p: number): string => `p${String(p)}`;
+
+/** Default p1..p99 plus extras, deduplicated, ascending. */
+export function percentileList(extra: readonly number[] = []): number[] {
+  return [...new Set([...DEFAULT_PERCENTILES, ...extra])].sort((a, b) => a - b);
+}
+
+type Internal = { kind: "stats"; stats: Stats } | { kind: "value"; value: number };
+
+export function summarize(records: readonly RequestRecord[], opts: SummaryOptions): Summary {
+  const pcts = percentileList(opts.percentiles);
+  const arrays = new Map<MetricTag, number[]>();
+  const runningSums = new Map<MetricTag, number>();
+  const counters = new Map<MetricTag, number>();
+  const errors = new Map<string, ErrorCount>();
+  let minStart = Infinity;
+  let maxResponse = -Infinity;
+  let recordCount = 0;
+
+  for (const r of records) {
+    if (r.phase !== "profiling") continue;
+    recordCount++;
+    const values = recordValues(r, opts);
+    for (const [tag, value] of values) {
+      const kind = metricSpec(tag).kind;
+      if (kind === "record") {
+        const arr = arrays.get(tag) ?? [];
+        if (Array.isArray(value)) for (const x of value) arr.push(x);
+        else arr.push(value);
+        arrays.set(tag, arr);
+        // AIPerf's array keeps a running sum; a list is added as its own numpy sum.
+        runningSums.set(tag, (runningSums.get(tag) ?? 0) + (Array.isArray(value) ? pairwiseSum(value) : value));
+      } else if (kind === "aggregate") {
+        counters.set(tag, (counters.get(tag) ?? 0) + (value as number));
+      }
+    }
+    if (isValidRecord(r)) {
+      minStart = Math.min(minStart, r.start_ns);
+      const latency = values.get("request_latency");
+      if (typeof latency === "number") maxResponse = Math.max(maxResponse, r.start_ns + latency);
+    } else {
+      const e = recordError(r)!;
+      const key = JSON.stringify([e.code, e.type, e.message]);
+      const entry = errors.get(key);
+      if (entry) entry.count++;
+      else errors.set(key, { error: { code: e.code, type: e.type, message: e.message }, count: 1 });
+    }
+  }
+
+  const results = new Map<MetricTag, Internal>();
+  for (const [tag, arr] of arrays) results.set(tag, { kind: "stats", stats: computeStats(arr, pcts, runningSums.get(tag))! });
+  for (const [tag, value] of counters) results.set(tag, { kind: "value", value });
+
+  const single = (tag: MetricTag): number | undefined => {
+    const r = results.get(tag);
+    return r?.kind === "value" ? r.value : undefined;
+  };
+  const setDerived = (tag: MetricTag, value: number | undefined) => {
+    if (value !== undefined && metricEnabled(metricSpec(tag), opts)) results.set(tag, { kind: "value", value });
+  };
+  const sumOf = (tag: MetricTag) => runningSums.get(tag);
+
+  const durationNs = maxResponse > minStart ? maxResponse - minStart : undefined;
+  setDerived("benchmark_duration", durationNs);
+  setDerived("total_isl", sumOf("input_sequence_length"));
+  setDerived("total_osl", sumOf("output_sequence_length"));
+  setDerived("total_output_tokens", sumOf("output_token_count"));
+  setDerived("total_reasoning_tokens", sumOf("reasoning_token_count"));
+  setDerived("total_error_isl", sumOf("error_isl"));
+  setDerived("total_usage_prompt_tokens", sumOf("usage_prompt_tokens"));
+  setDerived("total_usage_completion_tokens", sumOf("usage_completion_tokens"));
+  setDerived("total_usage_total_tokens", sumOf("usage_total_tokens"));
+
+  // Throughputs divide by the duration converted to seconds (ns * 1e-9), as AIPerf does.
+  const seconds = durationNs !== undefined ? nsToSec(durationNs) : undefined;
+  const perSecond = (n: number | undefined) => (n !== undefined && seconds !== undefined && seconds !== 0 ? n / seconds : undefined);
+  const totalIsl = single("total_isl");
+  const totalOsl = single("total_osl");
+  setDerived("request_throughput", perSecond(single("request_count")));
+  setDerived("output_token_throughput", perSecond(totalOsl));
+  setDerived("total_token_throughput", totalIsl !== undefined && totalOsl !== undefined ? perSecond(totalIsl + totalOsl) : undefined);
+  setDerived("goodput", perSecond(single("good_request_count")));
+  const finished = (single("request_count") ?? 0) + (single("error_request_count") ?? 0);
+  setDerived("good_request_fraction", finished > 0 ? (single("good_request_count") ?? 0) / finished : 0.0);
+
+  const metrics: MetricResult[] = [];
+  for (const spec of METRICS) {
+    const r = results.get(spec.tag);
+    if (!r) continue;
+    const d = (v: number) => convert(v, spec.unit, spec.displayUnit);
+    const base = { tag: spec.tag, header: spec.header, unit: spec.displayUnit, kind: spec.kind };
+    if (r.kind === "value") {
+      metrics.push({ ...base, avg: d(r.value), min: null, max: null, sum: null, std: null, percentiles: [], count: 1 });
+      continue;
+    }
+    const s = r.stats;
+    metrics.push({
+      ...base,
+      avg: d(s.avg),
+      min: d(s.min),
+      max: d(s.max),
+      sum: d(s.sum),
+      std: d(s.std),
+      percentiles: pcts.map((p) => ({ p, key: percentileKey(p), value: d(s.percentiles.get(p)!) })),
+      count: s.count,
+    });
+  }
+  return { metrics, errorSummary: [...errors.values()], benchmarkDurationNs: durationNs ?? null, recordCount };
+}
+
+export function findMetric(summary: Summary, tag: MetricTag): MetricResult | undefined {
+  return summary.metrics.find((m) => m.tag === tag);
+}

@@ -1,0 +1,28 @@
+// Metric units with AIPerf's tags and its exact conversion arithmetic.
+// AIPerf converts time as `value * (to.per_second / from.per_second)`: ns -> ms is `ns * 1e-6`, never
+// `ns / 1e6` (the two differ in the last bit, and AIPerf's exports show the multiplied value).
+
+export type TimeUnit = "ns" | "us" | "ms" | "sec";
+export type Unit = TimeUnit | "tokens" | "requests" | "%" | "ratio" | "tokens/sec" | "requests/sec" | "tokens/sec/user";
+
+const PER_SECOND: Record<TimeUnit, number> = { ns: 1_000_000_000, us: 1_000_000, ms: 1_000, sec: 1 };
+
+export function isTimeUnit(u: Unit): u is TimeUnit {
+  return u in PER_SECOND;
+}
+
+/** The factor AIPerf multiplies by to go from `from` to `to` (1 when no conversion applies). */
+export function conversionFactor(from: Unit, to: Unit): number {
+  if (from === to || !isTimeUnit(from) || !isTimeUnit(to)) return 1;
+  return PER_SECOND[to] / PER_SECOND[from];
+}
+
+/** Converts like AIPerf's `from.convert_to(to, value)`: a no-op when units match, else one multiplication. */
+export function convert(value: number, from: Unit, to: Unit): number {
+  return from === to ? value : value * conversionFactor(from, to);
+}
+
+/** ns -> ms exactly as AIPerf does it (`ns * 1e-06`). */
+export const nsToMs = (ns: number): number => convert(ns, "ns", "ms");
+/** ns -> s exactly as AIPerf does it (`ns * 1e-09`). */
+export const nsToSec = (ns: number): number => convert(ns, "ns", "sec");

@@ -1,0 +1,113 @@
+// profile_export_aiperf.json: AIPerf's JsonExportData as pydantic writes it (indent 2, no trailing
+// newline, None fields left out). Keys: the model's declared fields in declaration order, then the
+// metrics it does not declare (AIPerf: insertion order, which is hash-seed dependent; here table order).
+import type { MetricTag } from "../metrics/metric-table.ts";
+import type { MetricResult, Summary } from "../metrics/summary.ts";
+import { dumpPyJson, pyFloat, type PyJsonValue } from "./py-json.ts";
+
+export const SCHEMA_VERSION = "1.0";
+
+/** Metric fields JsonExportData declares, in order (min_request/max_response timestamps are internal). */
+const DECLARED_BEFORE_CONFIG: readonly MetricTag[] = [
+  "request_throughput",
+  "request_latency",
+  "request_count",
+  "time_to_first_token",
+  "time_to_second_token",
+  "inter_token_latency",
+  "output_token_throughput",
+  "output_token_throughput_per_user",
+  "output_sequence_length",
+  "input_sequence_length",
+  "goodput",
+  "good_request_count",
+  "output_token_count",
+  "reasoning_token_count",
+  "inter_chunk_latency",
+  "total_output_tokens",
+  "total_reasoning_tokens",
+  "benchmark_duration",
+  "total_isl",
+  "total_osl",
+  "error_request_count",
+  "error_isl",
+  "total_error_isl",
+];
+
+export interface ProfileJsonOptions {
+  /** Written as `aiperf_version`, the field name AIPerf uses for the producing tool's version. */
+  toolVersion: string;
+  benchmarkId: string;
+  /** The run configuration (any JSON-serializable value; integral numbers print as ints). */
+  inputConfig: unknown;
+  wasCancelled: boolean;
+  /** Profiling phase start / end of requests, epoch ns; null or 0 leaves the field out. */
+  startNs: number | null;
+  endNs: number | null;
+  /** Minutes east of UTC at an epoch-ms instant; default: this machine's time zone (AIPerf writes naive local time). */
+  utcOffsetMinutes?: (epochMs: number) => number;
+}
+
+/** JsonMetricResult: unit, avg, p1..p99 (extra percentiles in order), min, max, std; all Python floats. */
+export function jsonMetricBlock(m: MetricResult): PyJsonValue {
+  const out: Record<string, PyJsonValue> = { unit: m.unit, avg: pyFloat(m.avg) };
+  for (const p of m.percentiles) out[p.key] = pyFloat(p.value);
+  if (m.min !== null) out.min = pyFloat(m.min);
+  if (m.max !== null) out.max = pyFloat(m.max);
+  if (m.std !== null) out.std = pyFloat(m.std);
+  return out;
+}
+
+const roundHalfEven = (x: number): number => {
+  const r = Math.round(x);
+  return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
+};
+
+/**
+ * Python's `datetime.fromtimestamp(ns / 1e9).isoformat()`: naive local time, microseconds rounded
+ * half-even from the float seconds and omitted when zero.
+ */
+export function naiveLocalIso(ns: number, utcOffsetMinutes: (epochMs: number) => number = (ms) => -new Date(ms).getTimezoneOffset()): string {
+  const t = ns / 1e9;
+  let secs = Math.floor(t);
+  let us = roundHalfEven((t - secs) * 1e6);
+  if (us >= 1_000_000) {
+    us -= 1_000_000;
+    secs += 1;
+  }
+  const d = new Date((secs + utcOffsetMinutes(secs * 1000) * 60) * 1000);
+  const p = (n: number, w = 2) => String(n).padStart(w, "0");
+  const base = `${p(d.getUTCFullYear(), 4)}-${p(d.getUTCMonth() + 1)}-${p(d.getUTCDate())}T${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())}`;
+  return us ? `${base}.${p(us, 6)}` : base;
+}
+
+export function profileJsonObject(summary: Summary, opts: ProfileJsonOptions): PyJsonValue {
+  const byTag = new Map(summary.metrics.map((m) => [m.tag, m]));
+  const out: Record<string, PyJsonValue> = {
+    schema_version: SCHEMA_VERSION,
+    aiperf_version: opts.toolVersion,
+    benchmark_id: opts.benchmarkId,
+  };
+  for (const tag of DECLARED_BEFORE_CONFIG) {
+    const m = byTag.get(tag);
+    if (m) out[tag] = jsonMetricBlock(m);
+  }
+  // Normalized through JSON so any plain config object fits (undefined fields dropped, dates as strings).
+  out.input_config = opts.inputConfig === undefined ? {} : (JSON.parse(JSON.stringify(opts.inputConfig)) as PyJsonValue);
+  out.was_cancelled = opts.wasCancelled;
+  out.error_summary = summary.errorSummary.map((e) => ({
+    error_details: { code: e.error.code, type: e.error.type, message: e.error.message },
+    count: e.count,
+  }));
+  if (opts.startNs) out.start_time = naiveLocalIso(opts.startNs, opts.utcOffsetMinutes);
+  if (opts.endNs) out.end_time = naiveLocalIso(opts.endNs, opts.utcOffsetMinutes);
+  for (const m of summary.metrics) {
+    if (!(DECLARED_BEFORE_CONFIG as readonly string[]).includes(m.tag)) out[m.tag] = jsonMetricBlock(m);
+  }
+  return out;
+}
+
+/** The file's full text (no trailing newline, as pydantic's model_dump_json). */
+export function profileExportJson(summary: Summary, opts: ProfileJsonOptions): string {
+  return dumpPyJson(profileJsonObject(summary, opts), { style: "pydantic", indent: 2 });
+}

@@ -1,0 +1,91 @@
+// JSON text as AIPerf's Python writers produce it. JS has one number type, Python two: a float that
+// happens to be integral prints as `200.0`, an int as `200`. Values wrapped with pyFloat() print as
+// Python floats; plain JS numbers print as ints when integral, else as floats.
+// Float text (verified against pydantic 2.13 and orjson 3.8): shortest round-trip digits like JS, but
+// plain notation only for decimal exponents -5..15 (`0.00001`, `9999999999999998.0`), else exponent
+// notation (`1e-7`, and `1e+16` from pydantic vs `1e16` from orjson). inf/nan become null.
+
+export class PyFloat {
+  constructor(readonly value: number) {}
+}
+
+export const pyFloat = (v: number): PyFloat => new PyFloat(v);
+
+export type PyJsonValue =
+  | null
+  | boolean
+  | string
+  | number
+  | PyFloat
+  | readonly PyJsonValue[]
+  | { readonly [key: string]: PyJsonValue | undefined };
+
+/** pydantic's model_dump_json (summary JSON) vs orjson (profile_export.jsonl, inputs.json). */
+export type FloatStyle = "pydantic" | "orjson";
+
+export function formatPyFloat(v: number, style: FloatStyle): string {
+  if (!Number.isFinite(v)) return "null";
+  if (v === 0) return Object.is(v, -0) ? "-0.0" : "0.0";
+  const sign = v < 0 ? "-" : "";
+  const [mantissa, expText] = Math.abs(v).toExponential().split("e") as [string, string];
+  const digits = mantissa.replace(".", "");
+  const exp = Number(expText);
+  if (exp < -5 || exp >= 16) {
+    const m = digits.length > 1 ? `${digits[0]}.${digits.slice(1)}` : digits;
+    const e = exp < 0 ? `-${-exp}` : style === "pydantic" ? `+${exp}` : `${exp}`;
+    return `${sign}${m}e${e}`;
+  }
+  if (exp < 0) return `${sign}0.${"0".repeat(-exp - 1)}${digits}`;
+  const intPart = digits.slice(0, exp + 1).padEnd(exp + 1, "0");
+  const frac = digits.slice(exp + 1);
+  return `${sign}${intPart}.${frac || "0"}`;
+}
+
+/**
+ * A Python int's JSON text: every digit of the exact value, never exponent notation. Above 2^53 this is
+ * the double's exact integer (1760000000123456768), not JS's shortest form (1760000000123456800), so a
+ * Python reader gets the same integer llmbench computed with.
+ */
+export function formatPyInt(v: number): string {
+  if (Object.is(v, -0)) return "0";
+  return Number.isSafeInteger(v) ? String(v) : BigInt(v).toString();
+}
+
+function formatNumber(v: number, style: FloatStyle): string {
+  return Number.isInteger(v) ? formatPyInt(v) : formatPyFloat(v, style);
+}
+
+export interface DumpOptions {
+  style: FloatStyle;
+  /** Spaces per level (both writers use 2); omitted = compact, no spaces at all. */
+  indent?: number;
+}
+
+/** Serializes like Python's JSON writers; object keys whose value is undefined are left out. */
+export function dumpPyJson(value: PyJsonValue, opts: DumpOptions): string {
+  const indent = opts.indent ?? 0;
+  const write = (v: PyJsonValue, depth: number): string => {
+    if (v === null) return "null";
+    if (v instanceof PyFloat) return formatPyFloat(v.value, opts.style);
+    switch (typeof v) {
+      case "boolean":
+        return v ? "true" : "false";
+      case "string":
+        return JSON.stringify(v);
+      case "number":
+        return formatNumber(v, opts.style);
+    }
+    const pad = indent ? `\n${" ".repeat(indent * (depth + 1))}` : "";
+    const close = indent ? `\n${" ".repeat(indent * depth)}` : "";
+    const sep = indent ? ": " : ":";
+    if (Array.isArray(v)) {
+      const items = (v as readonly PyJsonValue[]).map((x) => pad + write(x, depth + 1));
+      return items.length ? `[${items.join(",")}${close}]` : "[]";
+    }
+    const entries = Object.entries(v as { [key: string]: PyJsonValue | undefined })
+      .filter((e): e is [string, PyJsonValue] => e[1] !== undefined)
+      .map(([k, x]) => `${pad}${JSON.stringify(k)}${sep}${write(x, depth + 1)}`);
+    return entries.length ? `{${entries.join(",")}${close}}` : "{}";
+  };
+  return write(value, 0);
+}

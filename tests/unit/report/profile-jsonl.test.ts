@@ -1,0 +1,82 @@
+import { describe, expect, test } from "bun:test";
+import type { RequestRecord } from "../../../src/record/request-record.ts";
+import { parseGoodput } from "../../../src/metrics/goodput.ts";
+import { jsonlLine, profileJsonl } from "../../../src/report/profile-jsonl.ts";
+import { makeRecord } from "../../helpers/records.ts";
+
+// The request from AIPerf's docs (working-with-profile-exports.md): same ns offsets, a start below 2^53
+// so the offsets stay exact. Its metrics must serialize exactly as the doc shows them, except two
+// inter_chunk_latency elements: the doc prints 4898437 ns as 4.898437 there but as 4.8984369999999995
+// for time_to_second_token, while AIPerf's code converts both with the same `ns * 1e-06`; we follow the code.
+const BASE = 1_000_000_000_000_000;
+const ICL_NS = [4898437, 5316006, 4801489, 5674918, 4811467, 5097998, 5504797, 5533548];
+
+function docRecord(): RequestRecord {
+  const offsets = [255886568];
+  for (const d of ICL_NS) offsets.push(offsets[offsets.length - 1]! + d);
+  const r = makeRecord({ startNs: BASE, chunkMs: offsets.map((ns) => ns / 1e6), inputTokens: 550, workerId: 3 }, 45);
+  return { ...r, x_request_id: "7609a2e7-aa53-4ab1-98f4-f35ecafefd25", ack_ns: BASE + 117_830_613, end_ns: BASE + 305_864_241 };
+}
+
+const DOC_METRICS =
+  `"input_sequence_length":{"value":550,"unit":"tokens"},"time_to_first_token":{"value":255.88656799999998,"unit":"ms"},` +
+  `"request_latency":{"value":297.52522799999997,"unit":"ms"},"output_token_count":{"value":9,"unit":"tokens"},` +
+  `"time_to_second_token":{"value":4.8984369999999995,"unit":"ms"},` +
+  `"inter_chunk_latency":{"value":[4.8984369999999995,5.316006,4.801489,5.674918,4.8114669999999995,5.097998,5.504797,5.533548],"unit":"ms"},` +
+  `"output_sequence_length":{"value":9,"unit":"tokens"},"inter_token_latency":{"value":5.2048325,"unit":"ms"},` +
+  `"output_token_throughput_per_user":{"value":192.1291415237666,"unit":"tokens/sec/user"}`;
+
+describe("profile_export.jsonl line", () => {
+  test("the AIPerf doc example, byte for byte (plus the two metrics AIPerf added after that doc)", () => {
+    const line = jsonlLine(docRecord(), { streaming: true }, { conversationId: "77aa5b0e-b305-423f-88d5-c00da1892599", xCorrelationId: "32ee4f33-cfca-4cfc-988f-79b45408b909" });
+    expect(line).toBe(
+      `{"metadata":{"session_num":45,"x_request_id":"7609a2e7-aa53-4ab1-98f4-f35ecafefd25","x_correlation_id":"32ee4f33-cfca-4cfc-988f-79b45408b909",` +
+        `"conversation_id":"77aa5b0e-b305-423f-88d5-c00da1892599","turn_index":0,"request_start_ns":1000000000000000,"request_ack_ns":1000000117830613,` +
+        `"request_end_ns":1000000305864241,"worker_id":"worker_3","record_processor_id":"record_processor_0","benchmark_phase":"profiling","was_cancelled":false},` +
+        `"metrics":{${DOC_METRICS},"time_to_first_output_token":{"value":255.88656799999998,"unit":"ms"},` +
+        `"prefill_throughput_per_user":{"value":2149.3898812226826,"unit":"tokens/sec/user"}}}`,
+    );
+  });
+  test("cancelled request: error_isl only, error object, cancellation time; no ack when headers never came", () => {
+    const r = makeRecord(
+      { startNs: BASE, ackMs: 0, endMs: 0.624928, inputTokens: 550, cancelled: true, error: { code: 499, type: "RequestCancellationError", message: "Request was cancelled after 0.000 seconds" } },
+      80,
+    );
+    expect(jsonlLine(r, { streaming: true })).toBe(
+      `{"metadata":{"session_num":80,"x_request_id":"req-80","turn_index":0,"request_start_ns":1000000000000000,"request_end_ns":1000000000624928,` +
+        `"worker_id":"worker_0","record_processor_id":"record_processor_0","benchmark_phase":"profiling","was_cancelled":true,"cancellation_time_ns":1000000000624928},` +
+        `"metrics":{"error_isl":{"value":550,"unit":"tokens"}},"error":{"code":499,"type":"RequestCancellationError","message":"Request was cancelled after 0.000 seconds"}}`,
+    );
+  });
+  test("non-streaming: latency to the end of the response, no streaming metrics; integral ms print as floats", () => {
+    const r = makeRecord({ startNs: BASE, chunkMs: [100, 200], endMs: 250, inputTokens: 7 }, 1);
+    expect(jsonlLine(r, { streaming: false })).toBe(
+      `{"metadata":{"session_num":1,"x_request_id":"req-1","turn_index":0,"request_start_ns":1000000000000000,"request_ack_ns":1000000001000000,` +
+        `"request_end_ns":1000000250000000,"worker_id":"worker_0","record_processor_id":"record_processor_0","benchmark_phase":"profiling","was_cancelled":false},` +
+        `"metrics":{"input_sequence_length":{"value":7,"unit":"tokens"},"request_latency":{"value":250.0,"unit":"ms"},` +
+        `"output_token_count":{"value":2,"unit":"tokens"},"output_sequence_length":{"value":2,"unit":"tokens"}}}`,
+    );
+  });
+  test("per-request good_request_count with SLOs", () => {
+    const slos = parseGoodput(["time_to_first_token:300"]).slos;
+    expect(jsonlLine(docRecord(), { streaming: true, slos })).toEndWith(`"good_request_count":{"value":1,"unit":"requests"}}}`);
+  });
+});
+
+describe("profile_export.jsonl file", () => {
+  test("profiling requests only, one compact line each, newline-terminated", () => {
+    const recs = [makeRecord({ chunkMs: [5], phase: "warmup" }, 0), makeRecord({ chunkMs: [5] }, 1), makeRecord({ chunkMs: [6] }, 2)];
+    const text = profileJsonl(recs, { streaming: true });
+    const lines = text.split("\n");
+    expect(lines).toHaveLength(3);
+    expect(lines[2]).toBe("");
+    expect(lines.map((l) => (l ? (JSON.parse(l) as { metadata: { x_request_id: string } }).metadata.x_request_id : ""))).toEqual(["req-1", "req-2", ""]);
+  });
+  test("per-request ids from the caller", () => {
+    const text = profileJsonl([makeRecord({ chunkMs: [5] }, 4)], { streaming: true }, (r) => ({ conversationId: `session_${r.session_num}` }));
+    expect(text).toContain(`"x_request_id":"req-4","conversation_id":"session_4","turn_index":0`);
+  });
+  test("no records: empty file", () => {
+    expect(profileJsonl([], { streaming: true })).toBe("");
+  });
+});
