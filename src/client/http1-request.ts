@@ -1,0 +1,53 @@
+// Serializes one HTTP/1.1 request into a single buffer (head + body), ready for one socket write.
+// The transport owns host, content-length and connection; header names and values are validated so
+// that nothing a caller passes can split the head (header injection) or smuggle framing.
+
+import type { HttpRequest } from "./transport.ts";
+
+const TOKEN_RE = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+const BAD_VALUE_RE = /[\r\n\0]/;
+/** Set by the transport; a caller's own value for these is dropped. */
+const OWNED = new Set(["host", "content-length", "connection", "transfer-encoding"]);
+
+const encoder = new TextEncoder();
+
+/** Throws when a header name is not an HTTP token or a value contains CR, LF or NUL. */
+export function validateHeaders(headers: Record<string, string>): void {
+  for (const name of Object.keys(headers)) {
+    if (!TOKEN_RE.test(name)) throw new Error(`invalid header name ${JSON.stringify(name)}`);
+    const value = headers[name];
+    if (typeof value !== "string") throw new Error(`header ${name}: value is not a string`);
+    if (BAD_VALUE_RE.test(value)) throw new Error(`header ${name}: value contains CR, LF or NUL`);
+  }
+}
+
+/** `host` header value for a URL: hostname plus the port when it is not the scheme's default. */
+export function hostHeader(url: URL): string {
+  return url.host; // URL already drops default ports and keeps IPv6 brackets
+}
+
+/**
+ * `METHOD /path?query HTTP/1.1`, host, the caller's headers (minus the ones the transport owns),
+ * content-length (UTF-8 bytes; sent for every POST and for any request with a body), connection:
+ * keep-alive, blank line, body. Throws on invalid header names/values or a non-http(s) URL.
+ */
+export function serializeHttp1Request(req: HttpRequest, url: URL = new URL(req.url)): Uint8Array {
+  if (url.protocol !== "http:" && url.protocol !== "https:") throw new Error(`unsupported URL scheme ${url.protocol}`);
+  validateHeaders(req.headers);
+  const target = (url.pathname || "/") + url.search;
+  let head = `${req.method} ${target} HTTP/1.1\r\nhost: ${hostHeader(url)}\r\n`;
+  for (const name of Object.keys(req.headers)) {
+    const lower = name.toLowerCase();
+    if (OWNED.has(lower)) continue;
+    head += `${lower}: ${req.headers[name]}\r\n`;
+  }
+  const body = req.body === null ? null : encoder.encode(req.body);
+  if (body !== null || req.method === "POST") head += `content-length: ${body?.length ?? 0}\r\n`;
+  head += "connection: keep-alive\r\n\r\n";
+  const headBytes = encoder.encode(head);
+  if (body === null || body.length === 0) return headBytes;
+  const out = new Uint8Array(headBytes.length + body.length);
+  out.set(headBytes, 0);
+  out.set(body, headBytes.length);
+  return out;
+}

@@ -1,0 +1,231 @@
+// HTTP/1.1 transport over Bun.connect with keep-alive pooling (see http1-pool.ts). Measured more
+// accurate than fetch for streaming: every socket callback stamps epochNs() first, body pieces go
+// to the handler as the Uint8Array subarrays the parser yields (no per-chunk promise, no string
+// conversion), and there is no global cap on in-flight requests.
+//
+// Error kinds: "connect" (refused, DNS, TLS verification, no file descriptors / local ports: the
+// message keeps the OS code such as EMFILE or EADDRNOTAVAIL), "closed" (the server closed or reset
+// before the response was complete), "protocol" (unparseable response, or an invalid request such
+// as a header value with CR/LF), "aborted" (the signal fired). Each is reported at most once and
+// never after onEnd; errors found before any I/O are reported asynchronously, never thrown.
+//
+// A request that fails on a *reused* connection before a single response byte arrived (the server
+// closed an idle keep-alive connection as we picked it) is retried once on a fresh connection.
+
+import { epochNs } from "../runtime/clock.ts";
+import { serializeHttp1Request } from "./http1-request.ts";
+import { Http1ResponseParser, type Http1ParserSink } from "./http1-response-parser.ts";
+import { OriginPool, type Http1Connection, type Http1Job } from "./http1-pool.ts";
+import type { HttpRequest, ResponseHandler, Transport, TransportErrorKind } from "./transport.ts";
+
+export interface Http1TransportOptions {
+  /** Most connections open at once to one origin; further requests wait for one. Default: no limit. */
+  maxConnectionsPerOrigin?: number;
+  /** https: accept any certificate (no verification). Default false. */
+  insecure?: boolean;
+}
+
+export interface Http1TransportStats {
+  /** Connections open or opening (all origins). */
+  open: number;
+  idle: number;
+  /** Requests waiting for a connection (per-origin limit reached). */
+  waiting: number;
+}
+
+export interface Http1Transport extends Transport {
+  stats(): Http1TransportStats;
+}
+
+export function createHttp1Transport(opts: Http1TransportOptions = {}): Http1Transport {
+  const maxConnections = opts.maxConnectionsPerOrigin ?? Number.POSITIVE_INFINITY;
+  if (!(maxConnections >= 1)) throw new Error(`maxConnectionsPerOrigin must be >= 1, got ${maxConnections}`);
+  const insecure = opts.insecure ?? false;
+  const pools = new Map<string, OriginPool>();
+
+  const poolFor = (url: URL): OriginPool => {
+    const tls = url.protocol === "https:";
+    const hostname = url.hostname.startsWith("[") ? url.hostname.slice(1, -1) : url.hostname;
+    const port = url.port ? Number(url.port) : tls ? 443 : 80;
+    const key = `${tls ? "https" : "http"}|${hostname}|${port}`;
+    let pool = pools.get(key);
+    if (pool === undefined) {
+      pool = new OriginPool({ hostname, port, tls, insecure, maxConnections });
+      pools.set(key, pool);
+    }
+    return pool;
+  };
+
+  return {
+    name: "http1",
+    send(req: HttpRequest, handler: ResponseHandler, signal: AbortSignal): void {
+      let url: URL;
+      let bytes: Uint8Array;
+      try {
+        url = new URL(req.url);
+        bytes = serializeHttp1Request(req, url);
+      } catch (err) {
+        const at = epochNs();
+        const message = `invalid request: ${err instanceof Error ? err.message : String(err)}`;
+        queueMicrotask(() => callSafely(() => handler.onError("protocol", message, at)));
+        return;
+      }
+      if (signal.aborted) {
+        const at = epochNs();
+        queueMicrotask(() => callSafely(() => handler.onError("aborted", "request aborted before it was sent", at)));
+        return;
+      }
+      new Http1Exchange(poolFor(url), bytes, handler, signal).start();
+    },
+    close(): void {
+      for (const pool of pools.values()) pool.closeIdle();
+    },
+    stats(): Http1TransportStats {
+      let open = 0;
+      let idle = 0;
+      let waiting = 0;
+      for (const p of pools.values()) {
+        open += p.open;
+        idle += p.idle.length;
+        waiting += p.waitingCount;
+      }
+      return { open, idle, waiting };
+    },
+  };
+}
+
+/** One request/response on some connection of `pool`: the parser's sink and the pool's job. */
+class Http1Exchange implements Http1Job, Http1ParserSink {
+  conn: Http1Connection | null = null;
+  finished = false;
+  private parser: Http1ResponseParser | null = null;
+  private written = 0;
+  /** Timestamp of the socket callback being processed: stamped on parser events. */
+  private at = 0;
+  private ended = false;
+  private retried = false;
+  private readonly onAbort = (): void => {
+    const at = epochNs();
+    this.fail("aborted", "request aborted", at);
+  };
+
+  constructor(
+    private readonly pool: OriginPool,
+    private readonly bytes: Uint8Array,
+    private readonly handler: ResponseHandler,
+    private readonly signal: AbortSignal,
+  ) {}
+
+  start(): void {
+    this.signal.addEventListener("abort", this.onAbort, { once: true });
+    this.pool.acquire(this);
+  }
+
+  // --- Http1Job ---
+
+  attach(conn: Http1Connection, _at: number): void {
+    if (this.finished) {
+      conn.release(true);
+      return;
+    }
+    this.conn = conn;
+    this.parser = new Http1ResponseParser(this);
+    this.ended = false;
+    this.written = 0;
+    this.written += conn.write(this.bytes, 0);
+    // The rest, if any, goes out on drain.
+  }
+
+  drain(_at: number): void {
+    const conn = this.conn;
+    if (this.finished || conn === null || this.written >= this.bytes.length) return;
+    this.written += conn.write(this.bytes, this.written);
+  }
+
+  data(bytes: Uint8Array, at: number): void {
+    if (this.finished) return;
+    this.at = at;
+    this.parser!.feed(bytes);
+    if (this.ended && !this.finished) this.complete(at);
+  }
+
+  connectFailed(message: string, at: number): void {
+    this.conn = null;
+    this.fail("connect", message, at);
+  }
+
+  closed(message: string, at: number): void {
+    const conn = this.conn;
+    this.conn = null;
+    if (this.finished) return;
+    const parser = this.parser;
+    if (parser !== null && parser.eof()) {
+      // Close-delimited body: the close is its end (the parser emitted onEnd).
+      this.complete(at);
+      return;
+    }
+    if (conn !== null && conn.reused && (parser === null || parser.bytesSeen === 0) && !this.retried) {
+      this.retried = true; // stale keep-alive connection: the server never saw this request
+      this.parser = null;
+      this.pool.acquire(this, true);
+      return;
+    }
+    this.fail("closed", message, at);
+  }
+
+  // --- Http1ParserSink ---
+
+  onHead(status: number, headers: Record<string, string>): void {
+    if (!this.finished) this.handler.onHead(status, headers, this.at);
+  }
+
+  onData(bytes: Uint8Array): void {
+    if (!this.finished) this.handler.onData(bytes, this.at);
+  }
+
+  onEnd(): void {
+    this.ended = true; // completed once feed() returns, so trailing bytes are seen first
+  }
+
+  onError(reason: string): void {
+    this.fail("protocol", reason, this.at);
+  }
+
+  // --- endings ---
+
+  private complete(at: number): void {
+    this.finished = true;
+    this.signal.removeEventListener("abort", this.onAbort);
+    const conn = this.conn;
+    this.conn = null;
+    // Back to the pool first, so a request sent from onEnd can reuse the connection.
+    conn?.release(this.parser!.keepAlive && this.written === this.bytes.length);
+    callSafely(() => this.handler.onEnd(at));
+  }
+
+  private fail(kind: TransportErrorKind, message: string, at: number): void {
+    if (this.finished) return;
+    this.finished = true;
+    this.signal.removeEventListener("abort", this.onAbort);
+    this.parser?.halt();
+    const conn = this.conn;
+    this.conn = null;
+    if (conn !== null) {
+      conn.job = null;
+      conn.destroy(); // never reused after an error; a connect in progress is dropped
+    }
+    callSafely(() => this.handler.onError(kind, message, at));
+  }
+}
+
+/** Runs a final handler callback; an exception it throws is rethrown later, outside transport state. */
+function callSafely(fn: () => void): void {
+  try {
+    fn();
+  } catch (err) {
+    queueMicrotask(() => {
+      throw err;
+    });
+  }
+}
+

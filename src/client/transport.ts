@@ -1,0 +1,37 @@
+// The one seam between the engine and the network. A transport sends one HTTP request and reports
+// what came back through callbacks, stamping every event with epochNs() the moment it is seen,
+// so timing does not depend on promise scheduling. Implementations: fetch-transport.ts (TLS, HTTP/2,
+// odd servers) and http1-transport.ts (Bun.connect, HTTP/1.1 keep-alive; measured more accurate).
+
+export interface HttpRequest {
+  /** Absolute http(s) URL. */
+  url: string;
+  method: "GET" | "POST";
+  /** Lower-case header names. The transport adds host, content-length and connection itself. */
+  headers: Record<string, string>;
+  body: string | null;
+}
+
+export interface ResponseHandler {
+  /** Status line and headers received. Header names lower-case. */
+  onHead(status: number, headers: Record<string, string>, at_ns: number): void;
+  /** A piece of the (de-chunked) body, as it arrived from the socket. */
+  onData(bytes: Uint8Array, at_ns: number): void;
+  /** Body complete (framing satisfied, or clean close for close-delimited bodies). */
+  onEnd(at_ns: number): void;
+  /**
+   * Anything else: connect failure, reset, premature close, abort. Called at most once, and never
+   * after onEnd. `kind` lets the caller classify without parsing messages.
+   */
+  onError(kind: TransportErrorKind, message: string, at_ns: number): void;
+}
+
+export type TransportErrorKind = "connect" | "closed" | "protocol" | "aborted";
+
+export interface Transport {
+  readonly name: string;
+  /** Starts the request; returns at once. Aborting `signal` ends it with onError("aborted"). */
+  send(req: HttpRequest, handler: ResponseHandler, signal: AbortSignal): void;
+  /** Closes idle connections; in-flight requests are left to finish or be aborted. */
+  close(): void;
+}
