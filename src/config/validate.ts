@@ -22,7 +22,9 @@ export function schemaProblems(errors: InstanceType<typeof type.errors>, def: Fl
     const key = e.path.length > 0 ? String(e.path[0]) : "";
     const name = kebabCase(key);
     const flag = !key ? "input" : def[name]?.type === "positional" ? `<${name.toUpperCase()}>` : `--${name}`;
-    const where = `${flag}${e.path.length > 1 ? `[${e.path.slice(1).join(".")}]` : ""}`;
+    // A repeatable flag's values are a list; name the flag, not the list index.
+    const nested = e.path.length > 1 && !def[name]?.repeatable;
+    const where = `${flag}${nested ? `[${e.path.slice(1).join(".")}]` : ""}`;
     if (e.code === "required") {
       lines.push(`${where} is required`);
       continue;

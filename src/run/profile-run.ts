@@ -1,17 +1,28 @@
-// The minimal profile pipeline: closed-loop streaming chat against one URL, every record into
-// results.duckdb as it completes, then a one-line summary. Ctrl-C cancels in-flight requests,
-// which are still recorded (as cancelled).
-import { mkdirSync } from "node:fs";
+// The profile pipeline on the main thread: dataset -> workers -> sink (DuckDB, JSONL) -> summary and
+// exports. Workers only send and parse. Ctrl-C (or the duration limit + grace) cancels in-flight
+// requests, which are still recorded, so every request sent is accounted for.
+import { mkdirSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { join, resolve } from "node:path";
-import { chatBody } from "../client/chat-body.ts";
-import { sendStreaming } from "../client/stream-request.ts";
+import { requestBody } from "../client/request-body.ts";
 import { redactedConfig, type ProfileConfig } from "../config/profile-config.ts";
-import { estimateTokens } from "../dataset/estimate-tokens.ts";
-import { wordPrompt } from "../dataset/word-prompt.ts";
+import { loadTokenizer } from "../dataset/tokenizer.ts";
+import { createPromptGenerator } from "../dataset/synthetic-prompts.ts";
+import { SharedState } from "../engine/shared-state.ts";
+import { WorkerPool } from "../engine/worker-pool.ts";
+import type { PromptEntry } from "../engine/worker-protocol.ts";
+import type { Slo } from "../metrics/goodput.ts";
+import { summarize, type Summary } from "../metrics/summary.ts";
+import { nsToSec } from "../metrics/units.ts";
 import type { RequestRecord } from "../record/request-record.ts";
-import { summaryLine } from "../report/summary-line.ts";
-import { runClosedLoop } from "../schedule/closed-loop.ts";
+import { consoleTable } from "../report/console-table.ts";
+import { inputsJson } from "../report/inputs-json.ts";
+import { profileExportCsv } from "../report/profile-csv.ts";
+import { profileExportJson } from "../report/profile-json.ts";
+import { jsonlLine } from "../report/profile-jsonl.ts";
+import { renderProgress } from "../report/progress-bar.ts";
+import { formatFixed2 } from "../report/py-format.ts";
+import { LineWriter } from "../store/line-writer.ts";
 import { ResultsWriter } from "../store/results-db.ts";
 import { epochNs } from "../runtime/clock.ts";
 import { createLogger, type Io } from "../runtime/io.ts";
@@ -20,77 +31,170 @@ import { EXIT_FAILURE, EXIT_OK } from "../cli/usage-error.ts";
 
 export interface ProfileOutcome {
   records: RequestRecord[];
+  summary: Summary;
+  dir: string;
   dbPath: string;
-  durationNs: number;
   interrupted: boolean;
+  startNs: number;
+  endNs: number;
 }
 
-export async function executeProfile(cfg: ProfileConfig, io: Io): Promise<ProfileOutcome> {
+export interface ProfileOptions {
+  slos: readonly Slo[];
+}
+
+/** Synthetic prompt pool: `entries` prompts of exactly `isl` tokens, reproducible from the seed. */
+async function buildPrompts(cfg: ProfileConfig): Promise<PromptEntry[]> {
+  const tok = await loadTokenizer(cfg.tokenizer);
+  const gen = createPromptGenerator(tok, cfg.randomSeed);
+  return Array.from({ length: cfg.numDatasetEntries }, () => ({ text: gen.prompt(cfg.isl), tokens: cfg.isl }));
+}
+
+export async function executeProfile(cfg: ProfileConfig, io: Io, opts: ProfileOptions): Promise<ProfileOutcome> {
   const dir = resolve(io.cwd, cfg.artifactDir);
-  mkdirSync(dir, { recursive: true });
-  const dbPath = join(dir, "results.duckdb");
+  mkdirSync(join(dir, "logs"), { recursive: true });
+  const logFile = new LineWriter(join(dir, "logs", "llmbench.log"));
+  const log = createLogger(io, "llmbench", logFile);
   const runId = crypto.randomUUID();
-  const started = epochNs();
-  const writer = await ResultsWriter.create(dbPath, {
-    run_id: runId,
-    tool_version: VERSION,
-    host: hostname(),
-    config: JSON.stringify(redactedConfig(cfg)),
-    started_ns: started,
-    ended_ns: null,
+  const shared = new SharedState();
+  let interrupted = false;
+  let pool: WorkerPool | null = null;
+  const cancelAll = (why: string): void => {
+    if (shared.cancelled) return;
+    log.warn(why);
+    shared.cancelAll();
+    pool?.cancel();
+  };
+  // Registered first, so a Ctrl-C during set-up is not lost: workers then start and issue nothing.
+  const removeSignal = io.onSignal(() => {
+    interrupted = true;
+    cancelAll("interrupted: cancelling in-flight requests; they are recorded as cancelled");
   });
-  const cancel = new AbortController();
-  const removeSignal = io.onSignal(() => cancel.abort());
-  const headers: Record<string, string> = cfg.apiKey ? { authorization: `Bearer ${cfg.apiKey}` } : {};
-  const url = `${cfg.url}/v1/chat/completions`;
-  const records: RequestRecord[] = [];
-  try {
-    await runClosedLoop({
-      concurrency: cfg.concurrency,
-      requestCount: cfg.requestCount,
-      shouldStop: () => cancel.signal.aborted,
-      send: async (index) => {
-        const prompt = wordPrompt(cfg.isl, cfg.randomSeed * 1_000_003 + index);
-        const scheduled = epochNs();
-        const rec = await sendStreaming(
-          {
-            url,
-            endpoint: "chat",
-            body: chatBody({ model: cfg.model, prompt, maxTokens: cfg.osl, stream: true }),
-            headers,
-            requestId: crypto.randomUUID(),
-            timeoutMs: cfg.requestTimeoutMs,
-            cancel: cancel.signal,
-            countTokens: estimateTokens,
-          },
-          {
-            request_index: index,
-            session_num: index,
-            turn_index: 0,
-            worker_id: 0,
-            phase: "profiling",
+  const prompts = await buildPrompts(cfg);
+  writeFileSync(
+    join(dir, "inputs.json"),
+    inputsJson(
+      prompts.map((p, i) => ({
+        session_id: `session_${String(i).padStart(6, "0")}`,
+        payloads: [
+          requestBody({
+            endpointType: cfg.endpointType,
             model: cfg.model,
-            scheduled_ns: scheduled,
-            input_tokens: estimateTokens(prompt),
-          },
-        );
-        records.push(rec);
-        writer.append(rec);
-      },
-    });
-  } finally {
-    removeSignal();
-    await writer.close(epochNs());
+            prompt: p.text,
+            maxTokens: cfg.osl,
+            streaming: cfg.streaming,
+            includeUsage: true,
+            extra: cfg.extraInputs,
+          }) as never,
+        ],
+      })),
+    ),
+  );
+
+  const dbPath = join(dir, "results.duckdb");
+  const jsonl = new LineWriter(join(dir, "profile_export.jsonl"));
+  const writer = await ResultsWriter.create(
+    dbPath,
+    { run_id: runId, tool_version: VERSION, host: hostname(), config: JSON.stringify(redactedConfig(cfg)), started_ns: epochNs(), ended_ns: null },
+    { streaming: cfg.streaming },
+  );
+  const records: RequestRecord[] = [];
+  const recordOpts = { streaming: cfg.streaming, slos: opts.slos };
+  let errors = 0;
+  const sink = (batch: RequestRecord[]): void => {
+    for (const r of batch) {
+      records.push(r);
+      if (r.error !== null) errors++;
+      writer.append(r);
+      if (r.phase === "profiling") {
+        const line = jsonlLine(r, recordOpts);
+        if (line !== null) jsonl.write(line);
+      }
+    }
+  };
+
+  log.info(`starting ${cfg.workers} worker(s) for ${cfg.concurrency} concurrent requests (${cfg.transport} transport)`);
+  pool = await WorkerPool.start({
+    workers: cfg.workers,
+    concurrency: cfg.concurrency,
+    shared,
+    onRecords: sink,
+    config: {
+      totalRequests: cfg.warmupRequestCount + cfg.requestCount,
+      warmupRequests: cfg.warmupRequestCount,
+      urls: cfg.urls,
+      endpointType: cfg.endpointType,
+      streaming: cfg.streaming,
+      model: cfg.model,
+      headers: cfg.headers,
+      extraInputs: cfg.extraInputs,
+      maxTokens: cfg.osl,
+      timeoutMs: cfg.requestTimeoutMs,
+      transport: cfg.transport,
+      tokenizer: cfg.tokenizer,
+      prompts,
+    },
+  });
+
+  const timers: ReturnType<typeof setTimeout>[] = [];
+  const startNs = epochNs();
+  if (cfg.benchmarkDurationMs !== null) {
+    timers.push(setTimeout(() => shared.stopSending(), cfg.benchmarkDurationMs));
+    timers.push(setTimeout(() => cancelAll("grace period over: cancelling requests still in flight"), cfg.benchmarkDurationMs + cfg.gracePeriodMs));
   }
-  return { records, dbPath, durationNs: epochNs() - started, interrupted: cancel.signal.aborted };
+  const total = cfg.benchmarkDurationMs === null ? cfg.warmupRequestCount + cfg.requestCount : null;
+  const drawProgress = (): void =>
+    io.err(`\r${renderProgress({ done: shared.done, total, inFlight: shared.inFlight, errors, elapsedMs: (epochNs() - startNs) / 1e6, durationMs: cfg.benchmarkDurationMs })}`);
+  const progress = cfg.ui === "simple" ? setInterval(drawProgress, 250) : null;
+  try {
+    await pool.run();
+  } finally {
+    for (const t of timers) clearTimeout(t);
+    if (progress) {
+      clearInterval(progress);
+      drawProgress();
+      io.err("\n");
+    }
+    removeSignal();
+    pool.terminate();
+  }
+  const endNs = epochNs();
+  await writer.close(endNs);
+  await jsonl.close();
+
+  const summary = summarize(records, { ...recordOpts, percentiles: cfg.extraPercentiles });
+  writeFileSync(join(dir, "profile_export_aiperf.csv"), profileExportCsv(summary));
+  writeFileSync(
+    join(dir, "profile_export_aiperf.json"),
+    profileExportJson(summary, {
+      toolVersion: VERSION,
+      benchmarkId: runId,
+      inputConfig: redactedConfig(cfg),
+      wasCancelled: interrupted || shared.cancelled,
+      startNs,
+      endNs,
+    }),
+  );
+  log.info(`${records.length} requests recorded (${errors} failed)`);
+  await logFile.close();
+  return { records, summary, dir, dbPath, interrupted, startNs, endNs };
 }
 
-export async function runProfile(cfg: ProfileConfig, io: Io): Promise<number> {
-  const log = createLogger(io);
-  log.info(`profiling ${cfg.url} (${cfg.model}): ${cfg.requestCount} requests, concurrency ${cfg.concurrency}`);
-  const out = await executeProfile(cfg, io);
-  io.out(`${summaryLine(out.records, out.durationNs)}\n`);
-  io.err(`results: ${out.dbPath}\n`);
-  if (out.interrupted) log.warn("interrupted: in-flight requests were cancelled and recorded");
-  return out.records.some((r) => r.error !== null) || out.interrupted ? EXIT_FAILURE : EXIT_OK;
+export async function runProfile(cfg: ProfileConfig, io: Io, opts: ProfileOptions): Promise<number> {
+  const out = await executeProfile(cfg, io, opts);
+  io.out(`\n\n${consoleTable(out.summary)}\n`);
+  if (out.summary.errorSummary.length > 0) {
+    io.out("Errors:\n");
+    for (const e of out.summary.errorSummary) io.out(`  ${e.count} x ${e.error.type ?? "error"} (${e.error.code ?? "-"}): ${e.error.message}\n`);
+  }
+  const dur = out.summary.benchmarkDurationNs;
+  io.out(`Benchmark Duration: ${dur === null ? "N/A" : formatFixed2(nsToSec(dur))} sec${out.interrupted ? " (cancelled early)" : ""}\n`);
+  io.out(`CSV Export: ${join(out.dir, "profile_export_aiperf.csv")}\n`);
+  io.out(`JSON Export: ${join(out.dir, "profile_export_aiperf.json")}\n`);
+  io.out(`Records: ${join(out.dir, "profile_export.jsonl")}\n`);
+  io.out(`Results DB: ${out.dbPath}\n`);
+  io.out(`Log File: ${join(out.dir, "logs", "llmbench.log")}\n`);
+  if (out.interrupted) io.out("The profile run was cancelled early. Results shown may be incomplete or inaccurate.\n");
+  const failed = out.records.some((r) => r.phase === "profiling" && r.error !== null);
+  return failed || out.interrupted ? EXIT_FAILURE : EXIT_OK;
 }

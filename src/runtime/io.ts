@@ -35,13 +35,20 @@ export function processIo(): Io {
 }
 
 /** consola writing everything to the Io's stderr, so stdout stays clean for data. */
-export function createLogger(io: Io, tag = "llmbench"): ConsolaInstance {
+export function createLogger(io: Io, tag = "llmbench", logFile?: { write(line: string): void }): ConsolaInstance {
   const sink = { write: (s: string) => (io.err(s), true) } as unknown as NodeJS.WriteStream;
-  return createConsola({
+  const log = createConsola({
     defaults: { tag },
     stdout: sink,
     stderr: sink,
     level: io.env.LLMBENCH_LOG_LEVEL === "debug" ? 4 : 3,
     formatOptions: { colors: io.stderrIsTTY && !io.env.NO_COLOR, date: false },
   });
+  if (logFile) {
+    // The run's log file gets every message with a timestamp, whatever the console shows.
+    log.addReporter({
+      log: (o) => logFile.write(`${o.date.toISOString()} ${o.type.toUpperCase()} ${o.args.map(String).join(" ")}`),
+    });
+  }
+  return log;
 }

@@ -7,6 +7,11 @@ import type { RequestRecord } from "../record/request-record.ts";
 
 const FLUSH_INTERVAL_MS = 500;
 
+export interface WriterOptions {
+  /** Streaming runs have TTFT/ITL columns; non-streaming ones leave them NULL. */
+  streaming: boolean;
+}
+
 export class ResultsWriter {
   private pending = 0;
   private timer: ReturnType<typeof setInterval> | null = null;
@@ -18,9 +23,10 @@ export class ResultsWriter {
     private readonly requests: DuckDBAppender,
     private readonly chunks: DuckDBAppender,
     private readonly run: RunRow,
+    private readonly opts: WriterOptions,
   ) {}
 
-  static async create(path: string, run: RunRow): Promise<ResultsWriter> {
+  static async create(path: string, run: RunRow, opts: WriterOptions): Promise<ResultsWriter> {
     const instance = await DuckDBInstance.create(path);
     const conn = await instance.connect();
     await conn.run(createTableSql("runs", RUN_COLUMNS));
@@ -29,14 +35,14 @@ export class ResultsWriter {
     const runs = await conn.createAppender("runs");
     appendRow(runs, RUN_COLUMNS, run);
     runs.closeSync();
-    const w = new ResultsWriter(instance, conn, await conn.createAppender("requests"), await conn.createAppender("chunks"), run);
+    const w = new ResultsWriter(instance, conn, await conn.createAppender("requests"), await conn.createAppender("chunks"), run, opts);
     w.timer = setInterval(() => w.flush(), FLUSH_INTERVAL_MS);
     return w;
   }
 
   append(record: RequestRecord): void {
     if (this.closed) throw new Error("results writer is closed");
-    appendRow(this.requests, REQUEST_COLUMNS, requestRow(this.run.run_id, record));
+    appendRow(this.requests, REQUEST_COLUMNS, requestRow(this.run.run_id, record, this.opts.streaming));
     record.chunks.forEach((chunk, chunk_index) =>
       appendRow(this.chunks, CHUNK_COLUMNS, { run_id: this.run.run_id, x_request_id: record.x_request_id, chunk_index, chunk }),
     );

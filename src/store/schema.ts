@@ -28,8 +28,8 @@ export interface RequestRow {
   metrics: RequestMetrics;
 }
 
-export function requestRow(run_id: string, record: RequestRecord): RequestRow {
-  return { run_id, record, metrics: requestMetrics(record) };
+export function requestRow(run_id: string, record: RequestRecord, streaming: boolean): RequestRow {
+  return { run_id, record, metrics: requestMetrics(record, { streaming }) };
 }
 
 const rec = <K extends keyof RequestRecord>(name: K, type: Column<RequestRow>["type"]): Column<RequestRow> => ({
@@ -53,6 +53,7 @@ export const REQUEST_COLUMNS: Column<RequestRow>[] = [
   rec("start_ns", "BIGINT"),
   rec("ack_ns", "BIGINT"),
   rec("first_token_ns", "BIGINT"),
+  rec("first_output_token_ns", "BIGINT"),
   rec("last_token_ns", "BIGINT"),
   rec("end_ns", "BIGINT"),
   rec("http_status", "INTEGER"),
@@ -61,13 +62,17 @@ export const REQUEST_COLUMNS: Column<RequestRow>[] = [
   { name: "error_type", type: "VARCHAR", get: (r) => r.record.error?.type ?? null },
   { name: "error_message", type: "VARCHAR", get: (r) => r.record.error?.message ?? null },
   rec("input_tokens", "INTEGER"),
+  rec("requested_output_tokens", "INTEGER"),
   rec("output_tokens", "INTEGER"),
   rec("reasoning_tokens", "INTEGER"),
   rec("usage_prompt_tokens", "INTEGER"),
   rec("usage_completion_tokens", "INTEGER"),
+  rec("usage_total_tokens", "INTEGER"),
   rec("usage_reasoning_tokens", "INTEGER"),
   { name: "chunk_count", type: "INTEGER", get: (r) => r.record.chunks.length },
   metric("time_to_first_token"),
+  metric("time_to_second_token"),
+  metric("time_to_first_output_token"),
   metric("request_latency"),
   metric("inter_token_latency"),
   metric("output_token_throughput_per_user"),

@@ -67,10 +67,14 @@ describe("compiled binary from an empty directory", () => {
     try {
       const url = await readFirstLine(mock.stdout, 20_000);
       expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-      const p = run(["profile", "-u", url, "-m", "mock-model", "--concurrency", "4", "--request-count", "20", "--isl", "32", "--osl", "16", "--artifact-dir", "run1"]);
+      const p = run(["profile", "-u", url, "-m", "mock-model", "--streaming", "--concurrency", "4", "--request-count", "20", "--isl", "32", "--osl", "16", "--artifact-dir", "run1"]);
       expect(p.err).not.toContain("error:");
       expect(p.code).toBe(0);
-      expect(p.out).toContain("20 requests (20 ok, 0 errors)");
+      expect(p.out).toContain("llmbench | LLM Metrics");
+      expect(p.out).toMatch(/Request Count \(requests\) │\s+20\.00/);
+      for (const f of ["profile_export.jsonl", "profile_export_aiperf.json", "profile_export_aiperf.csv", "inputs.json", "logs/llmbench.log"]) {
+        expect(existsSync(join(dir, "run1", f))).toBe(true);
+      }
       expect(existsSync(join(dir, "run1", "results.duckdb"))).toBe(true);
 
       const q = run(["query", "run1", "select count(*) as n, sum(output_tokens) as toks, min(time_to_first_token) as ttft from requests", "--format", "json"]);

@@ -1,12 +1,13 @@
 // Ctrl-C during a profile: sending stops, in-flight requests are cancelled and still recorded.
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startMockServer, type MockServerHandle } from "../../src/mock/server.ts";
 import { executeProfile } from "../../src/run/profile-run.ts";
 import { queryReadOnly } from "../../src/store/read-db.ts";
 import { fakeIo } from "../helpers/fake-io.ts";
+import { testProfileConfig } from "../helpers/profile-config.ts";
 
 let dir = "";
 let mock: MockServerHandle;
@@ -19,15 +20,27 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+/** Resolves once the mock reports `n` requests running (bounded wait). */
+async function waitForRunning(n: number, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const text = await (await fetch(`${mock.url}/metrics`)).text();
+    const m = /^vllm:num_requests_running\{[^}]*\} (\d+)/m.exec(text);
+    if (m && Number(m[1]) >= n) return;
+    await Bun.sleep(20);
+  }
+  throw new Error(`mock never had ${n} requests running`);
+}
+
 test("SIGINT cancels in-flight requests, records them, and keeps finished ones", async () => {
   const io = fakeIo(dir);
+  // 50 tokens x 20 ms = 1 s per request; interrupt once 4 are in flight.
+  const run = executeProfile(testProfileConfig(mock.url, { concurrency: 4, requestCount: 100, isl: 8, osl: 50 }), io, { slos: [] });
+  await waitForRunning(4, 15_000);
+  await Bun.sleep(150); // a few chunks into each stream
   const t0 = performance.now();
-  // 50 tokens x 20 ms = 1 s per request; interrupt after 300 ms with 4 in flight.
-  setTimeout(() => io.raise("SIGINT"), 300);
-  const out = await executeProfile(
-    { url: mock.url, model: "m", endpointType: "chat", concurrency: 4, requestCount: 100, isl: 8, osl: 50, randomSeed: 0, requestTimeoutMs: 10_000, artifactDir: "run", apiKey: null },
-    io,
-  );
+  io.raise("SIGINT");
+  const out = await run;
   expect(performance.now() - t0).toBeLessThan(2000);
   expect(out.interrupted).toBe(true);
   expect(out.records.length).toBe(4);
@@ -38,4 +51,13 @@ test("SIGINT cancels in-flight requests, records them, and keeps finished ones",
   }
   const rs = await queryReadOnly(out.dbPath, "select count(*), count(*) filter (where cancelled) from requests");
   expect(rs.rows[0]).toEqual([4, 4]);
-});
+  const lines = readFileSync(join(out.dir, "profile_export.jsonl"), "utf8").trim().split("\n");
+  expect(lines.length).toBe(4);
+  for (const l of lines) {
+    const j = JSON.parse(l) as { metadata: { was_cancelled: boolean }; error: { code: number } };
+    expect(j.metadata.was_cancelled).toBe(true);
+    expect(j.error.code).toBe(499);
+  }
+  const summary = JSON.parse(readFileSync(join(out.dir, "profile_export_aiperf.json"), "utf8")) as { was_cancelled: boolean };
+  expect(summary.was_cancelled).toBe(true);
+}, 30_000);

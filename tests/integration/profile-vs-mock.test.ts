@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { startMockServer, type MockServerHandle } from "../../src/mock/server.ts";
 import { executeProfile } from "../../src/run/profile-run.ts";
 import { queryReadOnly } from "../../src/store/read-db.ts";
-import type { ProfileConfig } from "../../src/config/profile-config.ts";
+import { testProfileConfig } from "../helpers/profile-config.ts";
 import { fakeIo } from "../helpers/fake-io.ts";
 
 interface TruthLine {
@@ -30,24 +30,10 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const cfg = (over: Partial<ProfileConfig>): ProfileConfig => ({
-  url: mock.url,
-  model: "mock-model",
-  endpointType: "chat",
-  concurrency: 4,
-  requestCount: 24,
-  isl: 64,
-  osl: 20,
-  randomSeed: 1,
-  requestTimeoutMs: 10_000,
-  artifactDir: "run",
-  apiKey: "sk-secret-should-not-leak",
-  ...over,
-});
-
 describe("profile against the mock", () => {
   test("client timings match the mock's record; every request in results.duckdb", async () => {
-    const out = await executeProfile(cfg({}), fakeIo(dir));
+    const cfg = testProfileConfig(mock.url, { concurrency: 4, requestCount: 24, osl: 20, apiKey: "sk-secret-should-not-leak" });
+    const out = await executeProfile(cfg, fakeIo(dir), { slos: [] });
     await mock.stop(); // flushes the record file
     expect(out.records.length).toBe(24);
     expect(out.records.every((r) => r.error === null)).toBe(true);

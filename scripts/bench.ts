@@ -1,0 +1,180 @@
+// Benchmarks llmbench against its own mock and writes bench/<name>.json + a markdown table.
+//
+//   bun scripts/bench.ts timing      client timing error vs the mock's --record truth, per transport,
+//                                    at 100 and 1,000 concurrent streams
+//   bun scripts/bench.ts capacity    highest concurrent stream count with every request succeeding
+//
+// The mock runs in its own process pinned to one core (taskset), the client on the other, so the
+// numbers are the client's error, not the server's. Compare figures within one run: machines are noisy.
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { queryReadOnly } from "../src/store/read-db.ts";
+import { percentileSorted } from "../src/metrics/stats.ts";
+
+const ROOT = resolve(import.meta.dir, "..");
+const BUN = process.execPath;
+const MAIN = join(ROOT, "src/main.ts");
+const hasTaskset = Bun.spawnSync(["sh", "-c", "command -v taskset"]).exitCode === 0;
+const pin = (core: number, cmd: string[]) => (hasTaskset ? ["taskset", "-c", String(core), ...cmd] : cmd);
+
+interface MockHandle {
+  url: string;
+  proc: ReturnType<typeof Bun.spawn>;
+  recordPath: string;
+}
+
+async function startMock(dir: string, args: string[]): Promise<MockHandle> {
+  const recordPath = join(dir, "truth.jsonl");
+  const proc = Bun.spawn(pin(1, [BUN, MAIN, "mock", "--port", "0", "--record", recordPath, ...args]), {
+    stdout: "pipe",
+    stderr: "ignore",
+  });
+  const reader = proc.stdout.getReader();
+  let buf = "";
+  while (!buf.includes("\n")) {
+    const r = await reader.read();
+    if (r.done) throw new Error("mock exited before printing its URL");
+    buf += new TextDecoder().decode(r.value);
+  }
+  reader.releaseLock();
+  return { url: buf.trim(), proc, recordPath };
+}
+
+async function stopMock(m: MockHandle): Promise<void> {
+  m.proc.kill("SIGINT");
+  await m.proc.exited;
+}
+
+interface TruthLine {
+  request_id: string;
+  received_ns: number;
+  first_token_ns: number | null;
+  chunks: { sent_ns: number; tokens: number }[];
+}
+
+interface ErrorStats {
+  requests: number;
+  failed: number;
+  ttft_err_p50_ms: number;
+  ttft_err_p99_ms: number;
+  gap_err_p50_ms: number;
+  gap_err_p99_ms: number;
+  chunks_per_s: number;
+  wall_s: number;
+}
+
+const pct = (xs: number[], p: number) => {
+  const s = Float64Array.from(xs).sort();
+  return s.length ? percentileSorted(s, p) : NaN;
+};
+
+/** Runs one profile and compares its results.duckdb with the mock's record. */
+async function timingRun(transport: string, concurrency: number, requests: number, itlMs: number, osl: number): Promise<ErrorStats> {
+  const dir = mkdtempSync(join(tmpdir(), "llmbench-bench-"));
+  const mock = await startMock(dir, ["--ttft-ms", "50", "--itl-ms", String(itlMs)]);
+  const t0 = performance.now();
+  const prof = Bun.spawnSync(
+    pin(0, [BUN, MAIN, "profile", "-u", mock.url, "-m", "mock-model", "--streaming", "--concurrency", String(concurrency),
+      "--request-count", String(requests), "--isl", "32", "--osl", String(osl), "--transport", transport,
+      "--artifact-dir", join(dir, "run"), "--ui", "none"]),
+    { stdout: "pipe", stderr: "pipe", env: { ...process.env, BUN_CONFIG_MAX_HTTP_REQUESTS: "65536" } },
+  );
+  const wall_s = (performance.now() - t0) / 1000;
+  await stopMock(mock);
+  if (prof.exitCode !== 0 && prof.exitCode !== 1) throw new Error(`profile failed: ${prof.stderr.toString()}`);
+  const truth = new Map<string, TruthLine>();
+  for (const l of readFileSync(mock.recordPath, "utf8").trim().split("\n")) {
+    const t = JSON.parse(l) as TruthLine;
+    truth.set(t.request_id, t);
+  }
+  const db = join(dir, "run", "results.duckdb");
+  const reqs = await queryReadOnly(db, "select x_request_id, start_ns, first_token_ns, error_type from requests where phase = 'profiling'");
+  const chunks = await queryReadOnly(db, "select x_request_id, chunk_index, arrival_ns from chunks order by x_request_id, chunk_index");
+  const arrivals = new Map<string, number[]>();
+  for (const [id, , at] of chunks.rows) {
+    const list = arrivals.get(String(id)) ?? [];
+    list.push(Number(at));
+    arrivals.set(String(id), list);
+  }
+  const ttftErr: number[] = [];
+  const gapErr: number[] = [];
+  let failed = 0;
+  let chunkCount = 0;
+  for (const [id, start, first, err] of reqs.rows) {
+    if (err !== null) {
+      failed++;
+      continue;
+    }
+    const t = truth.get(String(id));
+    const a = arrivals.get(String(id)) ?? [];
+    if (!t || t.first_token_ns === null) continue;
+    const sent = t.chunks.filter((c) => c.tokens > 0).map((c) => c.sent_ns);
+    // TTFT error: client TTFT minus server TTFT (client send -> server receive is network + parse).
+    ttftErr.push((Number(first) - Number(start) - (t.first_token_ns - t.received_ns)) / 1e6);
+    for (let i = 1; i < Math.min(a.length, sent.length); i++) {
+      gapErr.push(Math.abs(a[i]! - a[i - 1]! - (sent[i]! - sent[i - 1]!)) / 1e6);
+    }
+    chunkCount += a.length;
+  }
+  rmSync(dir, { recursive: true, force: true });
+  return {
+    requests: reqs.rows.length,
+    failed,
+    ttft_err_p50_ms: pct(ttftErr, 50),
+    ttft_err_p99_ms: pct(ttftErr, 99),
+    gap_err_p50_ms: pct(gapErr, 50),
+    gap_err_p99_ms: pct(gapErr, 99),
+    chunks_per_s: chunkCount / wall_s,
+    wall_s,
+  };
+}
+
+async function timing(): Promise<Record<string, unknown>> {
+  const scenarios = [
+    { name: "100 streams, ITL 10 ms", concurrency: 100, requests: 400, itlMs: 10, osl: 50 },
+    { name: "1,000 streams, ITL 100 ms", concurrency: 1000, requests: 2000, itlMs: 100, osl: 20 },
+  ];
+  const out: Record<string, unknown>[] = [];
+  for (const s of scenarios) {
+    for (const transport of ["http", "fetch"]) {
+      const r = await timingRun(transport, s.concurrency, s.requests, s.itlMs, s.osl);
+      console.error(`${s.name} ${transport}: ${JSON.stringify(r)}`);
+      out.push({ scenario: s.name, transport, ...r });
+    }
+  }
+  return { results: out };
+}
+
+async function capacity(): Promise<Record<string, unknown>> {
+  const out: Record<string, unknown>[] = [];
+  for (const c of [1000, 2000, 4000, 8000]) {
+    const r = await timingRun("http", c, c * 2, 100, 20);
+    console.error(`capacity ${c}: ${JSON.stringify(r)}`);
+    out.push({ concurrency: c, ...r });
+    if (r.failed > 0) break;
+  }
+  return { results: out };
+}
+
+function markdown(name: string, data: { results: Record<string, unknown>[] }): string {
+  const rows = data.results;
+  if (rows.length === 0) return "";
+  const cols = Object.keys(rows[0]!);
+  const fmt = (v: unknown) => (typeof v === "number" ? (Number.isInteger(v) ? String(v) : v.toFixed(3)) : String(v));
+  return [`## ${name}`, "", `| ${cols.join(" | ")} |`, `| ${cols.map(() => "---").join(" | ")} |`, ...rows.map((r) => `| ${cols.map((c) => fmt(r[c])).join(" | ")} |`), ""].join("\n");
+}
+
+const which = process.argv[2] ?? "timing";
+const runners: Record<string, () => Promise<Record<string, unknown>>> = { timing, capacity };
+const run = runners[which];
+if (!run) {
+  console.error(`usage: bun scripts/bench.ts ${Object.keys(runners).join("|")}`);
+  process.exit(2);
+}
+const data = await run();
+const meta = { date: new Date().toISOString(), bun: Bun.version, cores: navigator.hardwareConcurrency, taskset: hasTaskset };
+mkdirSync(join(ROOT, "bench"), { recursive: true });
+writeFileSync(join(ROOT, "bench", `${which}.json`), `${JSON.stringify({ ...meta, ...data }, null, 2)}\n`);
+writeFileSync(join(ROOT, "bench", `${which}.md`), `# ${which} (${meta.date}, Bun ${meta.bun}, ${meta.cores} cores)\n\n${markdown(which, data as { results: Record<string, unknown>[] })}`);
+console.error(`wrote bench/${which}.json and bench/${which}.md`);

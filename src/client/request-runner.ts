@@ -1,0 +1,246 @@
+// Runs one request over a Transport and turns everything that happened into one RequestRecord:
+// SSE events are parsed and timestamped with the arrival time of the bytes that completed them.
+// Every outcome (success, HTTP error, transport error, timeout, cancel) yields exactly one record.
+import { SseParser } from "./sse-parser.ts";
+import { interpretChunk, interpretFullResponse, type ChunkInfo } from "./openai-chunk.ts";
+import type { EndpointType } from "./request-body.ts";
+import type { Transport, TransportErrorKind } from "./transport.ts";
+import type { RecordError, RequestRecord } from "../record/request-record.ts";
+import { epochNs } from "../runtime/clock.ts";
+
+export interface RunRequest {
+  url: string;
+  endpointType: EndpointType;
+  streaming: boolean;
+  body: string;
+  headers: Record<string, string>;
+  requestId: string;
+  timeoutMs: number;
+  /** Aborts the request; it is recorded as cancelled (code 499). */
+  cancel: AbortSignal | null;
+}
+
+export type RecordIdentity = Pick<
+  RequestRecord,
+  | "request_index"
+  | "session_num"
+  | "turn_index"
+  | "worker_id"
+  | "phase"
+  | "model"
+  | "scheduled_ns"
+  | "input_tokens"
+  | "requested_output_tokens"
+>;
+
+export interface TokenCounter {
+  count(text: string): number;
+}
+
+const MAX_ERROR_BODY_CHARS = 500;
+const MAX_ERROR_BODY_BYTES = 64 * 1024;
+
+export function emptyRecord(id: RecordIdentity, url: string, requestId: string): RequestRecord {
+  return {
+    ...id,
+    x_request_id: requestId,
+    url,
+    start_ns: 0,
+    ack_ns: 0,
+    first_token_ns: 0,
+    first_output_token_ns: 0,
+    last_token_ns: 0,
+    end_ns: 0,
+    http_status: 0,
+    cancelled: false,
+    error: null,
+    output_tokens: 0,
+    reasoning_tokens: 0,
+    usage_prompt_tokens: null,
+    usage_completion_tokens: null,
+    usage_total_tokens: null,
+    usage_reasoning_tokens: null,
+    chunks: [],
+  };
+}
+
+export function runRequest(transport: Transport, req: RunRequest, id: RecordIdentity, tokens: TokenCounter): Promise<RequestRecord> {
+  return new Promise((resolve) => {
+    const rec = emptyRecord(id, req.url, req.requestId);
+    const abort = new AbortController();
+    const decoder = new TextDecoder();
+    const sse = new SseParser();
+    let content = "";
+    let reasoning = "";
+    let status = 0;
+    let errorBody = "";
+    let finished = false;
+    let sawDone = false;
+    let streamError: RecordError | null = null;
+
+    const finish = (at_ns: number, error: RecordError | null): void => {
+      if (finished) return;
+      finished = true;
+      clearTimeout(timer);
+      req.cancel?.removeEventListener("abort", onCancel);
+      rec.end_ns = at_ns;
+      rec.error = error;
+      if (error === null || rec.chunks.length > 0) {
+        rec.output_tokens = content ? tokens.count(content) : 0;
+        rec.reasoning_tokens = reasoning ? tokens.count(reasoning) : 0;
+      }
+      resolve(rec);
+    };
+    const stop = (error: RecordError): void => {
+      const at = epochNs();
+      if (finished) return;
+      abort.abort();
+      finish(at, error);
+    };
+    const timer = setTimeout(
+      () => stop({ code: 408, type: "timeout", message: `no complete response within ${req.timeoutMs / 1000} s` }),
+      req.timeoutMs,
+    );
+    const onCancel = (): void => {
+      rec.cancelled = true;
+      stop({ code: 499, type: "cancelled", message: "request cancelled by the client" });
+    };
+    if (req.cancel?.aborted) {
+      rec.start_ns = epochNs();
+      onCancel();
+      return;
+    }
+    req.cancel?.addEventListener("abort", onCancel, { once: true });
+
+    // Applies one parsed chunk; returns false when the stream must stop.
+    const apply = (info: ChunkInfo, at_ns: number, bytes: number): boolean => {
+      if (info.kind === "done") {
+        sawDone = true;
+        return true;
+      }
+      if (info.kind === "error") {
+        streamError = { code: info.code ?? 500, type: info.type ?? "server_error", message: info.message };
+        return false;
+      }
+      if (info.kind === "malformed") {
+        streamError = { code: 0, type: "malformed_response", message: `${info.reason}: ${info.raw.slice(0, 200)}` };
+        return false;
+      }
+      if (info.usage) {
+        rec.usage_prompt_tokens = info.usage.prompt_tokens;
+        rec.usage_completion_tokens = info.usage.completion_tokens;
+        rec.usage_total_tokens = info.usage.total_tokens;
+        rec.usage_reasoning_tokens = info.usage.reasoning_tokens;
+      }
+      if (!info.content && !info.reasoning) return true;
+      const n = (info.content ? tokens.count(info.content) : 0) + (info.reasoning ? tokens.count(info.reasoning) : 0);
+      content += info.content;
+      reasoning += info.reasoning;
+      if (rec.first_token_ns === 0) rec.first_token_ns = at_ns;
+      if (info.content && rec.first_output_token_ns === 0) rec.first_output_token_ns = at_ns;
+      rec.last_token_ns = at_ns;
+      rec.chunks.push({ arrival_ns: at_ns, tokens: n, bytes });
+      return true;
+    };
+
+    let fullBody = "";
+    rec.start_ns = epochNs();
+    transport.send(
+      { url: req.url, method: "POST", headers: req.headers, body: req.body },
+      {
+        onHead(st, _headers, at_ns) {
+          if (finished) return;
+          status = st;
+          rec.http_status = st;
+          rec.ack_ns = at_ns;
+        },
+        onData(bytes, at_ns) {
+          if (finished) return;
+          if (status < 200 || status >= 300) {
+            if (errorBody.length < MAX_ERROR_BODY_BYTES) errorBody += decoder.decode(bytes, { stream: true });
+            return;
+          }
+          const text = decoder.decode(bytes, { stream: true });
+          if (!req.streaming) {
+            fullBody += text;
+            return;
+          }
+          for (const ev of sse.feed(text)) {
+            if (!apply(interpretChunk(ev.data, req.endpointType === "completions" ? "completions" : "chat"), at_ns, Buffer.byteLength(ev.data))) {
+              abort.abort();
+              finish(at_ns, streamError);
+              return;
+            }
+          }
+        },
+        onEnd(at_ns) {
+          if (finished) return;
+          if (status < 200 || status >= 300) {
+            errorBody += decoder.decode();
+            finish(at_ns, { code: status, type: "http_error", message: httpErrorMessage(status, errorBody) });
+            return;
+          }
+          const tail = decoder.decode();
+          if (!req.streaming) {
+            finish(at_ns, completeBody(fullBody + tail, req.endpointType, at_ns, apply));
+            return;
+          }
+          for (const ev of [...sse.feed(tail), ...sse.end()]) {
+            if (!apply(interpretChunk(ev.data, req.endpointType === "completions" ? "completions" : "chat"), at_ns, Buffer.byteLength(ev.data))) {
+              finish(at_ns, streamError);
+              return;
+            }
+          }
+          finish(at_ns, sawDone ? null : { code: 0, type: "incomplete_response", message: "stream ended without data: [DONE]" });
+        },
+        onError(kind, message, at_ns) {
+          if (finished) return;
+          if (kind === "aborted") return; // our own abort: finish() already ran or is running
+          finish(at_ns, transportError(kind, message, rec.ack_ns > 0));
+        },
+      },
+      abort.signal,
+    );
+  });
+}
+
+function completeBody(
+  body: string,
+  endpointType: EndpointType,
+  at_ns: number,
+  apply: (info: ChunkInfo, at_ns: number, bytes: number) => boolean,
+): RecordError | null {
+  if (endpointType === "embeddings") {
+    try {
+      const j = JSON.parse(body) as { data?: unknown; error?: { message?: string } };
+      if (Array.isArray(j.data)) return null;
+      return { code: 0, type: "malformed_response", message: j.error?.message ?? "embeddings response without data[]" };
+    } catch {
+      return { code: 0, type: "malformed_response", message: `not JSON: ${body.slice(0, 200)}` };
+    }
+  }
+  const info = interpretFullResponse(body, endpointType);
+  if (info.kind === "error") return { code: info.code ?? 500, type: info.type ?? "server_error", message: info.message };
+  if (info.kind === "malformed") return { code: 0, type: "malformed_response", message: `${info.reason}: ${info.raw.slice(0, 200)}` };
+  apply(info, at_ns, Buffer.byteLength(body));
+  return null;
+}
+
+function transportError(kind: TransportErrorKind, message: string, afterHeaders: boolean): RecordError {
+  if (kind === "connect") return { code: 0, type: "connection_error", message };
+  if (kind === "protocol") return { code: 0, type: "protocol_error", message };
+  return { code: 0, type: "connection_error", message: afterHeaders ? `stream broken: ${message}` : message };
+}
+
+/** The server's own error message when the body is OpenAI-style JSON, else the (truncated) body. */
+export function httpErrorMessage(status: number, body: string): string {
+  try {
+    const j = JSON.parse(body) as { error?: { message?: unknown } | string; message?: unknown };
+    const m = typeof j.error === "object" ? j.error?.message : (j.error ?? j.message);
+    if (typeof m === "string" && m) return `HTTP ${status}: ${m.slice(0, MAX_ERROR_BODY_CHARS)}`;
+  } catch {
+    // not JSON: fall through
+  }
+  const trimmed = body.trim().slice(0, MAX_ERROR_BODY_CHARS);
+  return trimmed ? `HTTP ${status}: ${trimmed}` : `HTTP ${status}`;
+}

@@ -1,0 +1,81 @@
+// State every worker reads and writes without a message round trip: an Int32Array over a
+// SharedArrayBuffer. Index allocation and the in-flight count are atomic, so no request waits on
+// the main thread to be allowed out.
+
+const SLOTS = {
+  /** Next request index to issue (across warmup and profiling). */
+  NEXT: 0,
+  /** Requests currently in flight across all workers. */
+  IN_FLIGHT: 1,
+  /** 1 = issue no new requests. */
+  STOP: 2,
+  /** 1 = cancel in-flight requests now. */
+  CANCEL: 3,
+  /** Requests finished (any outcome). */
+  DONE: 4,
+  /** Peak of IN_FLIGHT seen. */
+  PEAK: 5,
+} as const;
+const LENGTH = 8;
+
+export class SharedState {
+  readonly view: Int32Array;
+
+  constructor(buffer: SharedArrayBuffer = new SharedArrayBuffer(LENGTH * 4)) {
+    this.view = new Int32Array(buffer);
+  }
+
+  get buffer(): SharedArrayBuffer {
+    return this.view.buffer as SharedArrayBuffer;
+  }
+
+  /** Claims the next request index, or -1 when `limit` were issued or sending stopped. */
+  claim(limit: number): number {
+    if (Atomics.load(this.view, SLOTS.STOP) === 1) return -1;
+    const i = Atomics.add(this.view, SLOTS.NEXT, 1);
+    return i < limit ? i : -1;
+  }
+
+  started(): void {
+    const n = Atomics.add(this.view, SLOTS.IN_FLIGHT, 1) + 1;
+    let peak = Atomics.load(this.view, SLOTS.PEAK);
+    while (n > peak) {
+      const prev = Atomics.compareExchange(this.view, SLOTS.PEAK, peak, n);
+      if (prev === peak) break;
+      peak = prev;
+    }
+  }
+
+  finished(): void {
+    Atomics.sub(this.view, SLOTS.IN_FLIGHT, 1);
+    Atomics.add(this.view, SLOTS.DONE, 1);
+  }
+
+  stopSending(): void {
+    Atomics.store(this.view, SLOTS.STOP, 1);
+  }
+
+  cancelAll(): void {
+    Atomics.store(this.view, SLOTS.STOP, 1);
+    Atomics.store(this.view, SLOTS.CANCEL, 1);
+  }
+
+  get stopped(): boolean {
+    return Atomics.load(this.view, SLOTS.STOP) === 1;
+  }
+  get cancelled(): boolean {
+    return Atomics.load(this.view, SLOTS.CANCEL) === 1;
+  }
+  get inFlight(): number {
+    return Atomics.load(this.view, SLOTS.IN_FLIGHT);
+  }
+  get peakInFlight(): number {
+    return Atomics.load(this.view, SLOTS.PEAK);
+  }
+  get issued(): number {
+    return Atomics.load(this.view, SLOTS.NEXT);
+  }
+  get done(): number {
+    return Atomics.load(this.view, SLOTS.DONE);
+  }
+}
