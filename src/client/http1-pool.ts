@@ -200,7 +200,9 @@ export function describeConnectError(err: unknown, pool: OriginPool, local: bool
   if (code !== "ECONNREFUSED") return base;
   const fdError = probeFileDescriptor();
   if (fdError !== null) return `${fdError}: no file descriptor left for a new connection (raise ulimit -n; Bun reported: ${base})`;
-  if (local) return `EADDRNOTAVAIL/ENETUNREACH?: the connect failed locally before reaching the server, e.g. no free local port (Bun reported: ${base})`;
+  // Fds are available, yet connect(2) failed at once: a local cause Bun does not name. Most likely
+  // no free local port (EADDRNOTAVAIL) or no route (ENETUNREACH); a refusal by a peer arrives later.
+  if (local) return `EADDRNOTAVAIL or ENETUNREACH (likely): connect failed locally, before reaching the server (Bun reported: ${base})`;
   return base;
 }
 

@@ -35,6 +35,12 @@ export interface Http1TransportStats {
 
 export interface Http1Transport extends Transport {
   stats(): Http1TransportStats;
+  /**
+   * Opens `count` connections to `url`'s origin and parks them idle, so the first requests do not
+   * pay (or queue behind) TCP/TLS setup. Resolves when all are open or failed; failures are left
+   * for the real requests to report.
+   */
+  preconnect(url: string, count: number): Promise<void>;
 }
 
 export function createHttp1Transport(opts: Http1TransportOptions = {}): Http1Transport {
@@ -80,6 +86,11 @@ export function createHttp1Transport(opts: Http1TransportOptions = {}): Http1Tra
     close(): void {
       for (const pool of pools.values()) pool.closeIdle();
     },
+    preconnect(url: string, count: number): Promise<void> {
+      const pool = poolFor(new URL(url));
+      const opens = Array.from({ length: count }, () => new Promise<void>((resolve) => pool.acquire(new ParkingJob(resolve), true)));
+      return Promise.all(opens).then(() => undefined);
+    },
     stats(): Http1TransportStats {
       let open = 0;
       let idle = 0;
@@ -92,6 +103,29 @@ export function createHttp1Transport(opts: Http1TransportOptions = {}): Http1Tra
       return { open, idle, waiting };
     },
   };
+}
+
+/** A job that only opens a connection and hands it straight back to the pool's idle stack. */
+class ParkingJob implements Http1Job {
+  conn: Http1Connection | null = null;
+  finished = false;
+  constructor(private readonly done: () => void) {}
+  attach(conn: Http1Connection): void {
+    this.finished = true;
+    this.conn = null;
+    conn.release(true);
+    this.done();
+  }
+  data(): void {}
+  drain(): void {}
+  connectFailed(): void {
+    this.finished = true;
+    this.done();
+  }
+  closed(): void {
+    this.finished = true;
+    this.done();
+  }
 }
 
 /** One request/response on some connection of `pool`: the parser's sink and the pool's job. */

@@ -64,7 +64,17 @@ export function emptyRecord(id: RecordIdentity, url: string, requestId: string):
   };
 }
 
-export function runRequest(transport: Transport, req: RunRequest, id: RecordIdentity, tokens: TokenCounter): Promise<RequestRecord> {
+/**
+ * `tokens` counts the whole output once at the end (exact, as AIPerf counts); `chunkTokens` counts
+ * each chunk on arrival (may be memoized: see piece-counter.ts).
+ */
+export function runRequest(
+  transport: Transport,
+  req: RunRequest,
+  id: RecordIdentity,
+  tokens: TokenCounter,
+  chunkTokens: TokenCounter = tokens,
+): Promise<RequestRecord> {
   return new Promise((resolve) => {
     const rec = emptyRecord(id, req.url, req.requestId);
     const abort = new AbortController();
@@ -133,7 +143,7 @@ export function runRequest(transport: Transport, req: RunRequest, id: RecordIden
         rec.usage_reasoning_tokens = info.usage.reasoning_tokens;
       }
       if (!info.content && !info.reasoning) return true;
-      const n = (info.content ? tokens.count(info.content) : 0) + (info.reasoning ? tokens.count(info.reasoning) : 0);
+      const n = (info.content ? chunkTokens.count(info.content) : 0) + (info.reasoning ? chunkTokens.count(info.reasoning) : 0);
       content += info.content;
       reasoning += info.reasoning;
       if (rec.first_token_ns === 0) rec.first_token_ns = at_ns;

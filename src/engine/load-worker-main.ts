@@ -4,6 +4,7 @@
 import { requestBody } from "../client/request-body.ts";
 import { runRequest, type TokenCounter } from "../client/request-runner.ts";
 import type { Transport } from "../client/transport.ts";
+import { memoizedCounter } from "../client/piece-counter.ts";
 import { createHttp1Transport } from "../client/http1-transport.ts";
 import { createFetchTransport } from "../client/fetch-transport.ts";
 import { loadTokenizer } from "../dataset/tokenizer.ts";
@@ -26,6 +27,7 @@ export function startLoadWorker(port: WorkerPort): void {
   let shared: SharedState;
   let transport: Transport;
   let tokens: TokenCounter;
+  let chunkTokens: TokenCounter;
   const cancel = new AbortController();
   let pending: RequestRecord[] = [];
 
@@ -86,6 +88,7 @@ export function startLoadWorker(port: WorkerPort): void {
           requested_output_tokens: cfg.endpointType === "embeddings" ? null : cfg.maxTokens,
         },
         tokens,
+        chunkTokens,
       );
       shared.finished();
       pending.push(rec);
@@ -97,14 +100,22 @@ export function startLoadWorker(port: WorkerPort): void {
     if (msg.type === "init") {
       cfg = msg.config;
       shared = new SharedState(msg.shared);
-      transport = cfg.transport === "fetch" ? createFetchTransport() : createHttp1Transport();
-      loadTokenizer(cfg.tokenizer).then(
-        (t) => {
+      const http1 = cfg.transport === "fetch" ? null : createHttp1Transport();
+      transport = http1 ?? createFetchTransport();
+      loadTokenizer(cfg.tokenizer)
+        .then(async (t) => {
           tokens = t;
+          chunkTokens = memoizedCounter(t);
+          // One warm connection per lane, spread over the URLs, so the first wave is not timed
+          // through a burst of TCP handshakes.
+          if (http1) {
+            const perUrl = Math.ceil(cfg.lanes / cfg.urls.length);
+            await Promise.all(cfg.urls.map((u) => http1.preconnect(u, perUrl)));
+          }
           port.post({ type: "ready" });
-        },
-        (e: unknown) => port.post({ type: "fatal", message: e instanceof Error ? e.message : String(e) }),
-      );
+        })
+        .then(undefined,
+        (e: unknown) => port.post({ type: "fatal", message: e instanceof Error ? e.message : String(e) }));
     } else if (msg.type === "start") {
       const timer = setInterval(flush, FLUSH_EVERY_MS);
       Promise.all(Array.from({ length: cfg.lanes }, lane))
