@@ -1,7 +1,8 @@
 // Benchmarks llmbench against its own mock and writes bench/<name>.json + a markdown table.
 //
-//   bun scripts/bench.ts timing      client timing error vs the mock's --record truth, per transport,
-//                                    at 100 and 1,000 concurrent streams
+//   bun scripts/bench.ts timing      client timing error vs a raw-socket truth server (scripts/truth-server.ts)
+//                                    that stamps each chunk after socket.write, per transport, at 100 and
+//                                    1,000 concurrent streams (--mock: against llmbench mock's --record)
 //   bun scripts/bench.ts capacity    highest concurrent stream count with every request succeeding
 //
 // The mock runs in its own process pinned to one core (taskset), the client on the other, so the
@@ -24,9 +25,15 @@ interface MockHandle {
   recordPath: string;
 }
 
-async function startMock(dir: string, args: string[]): Promise<MockHandle> {
+type ServerKind = "truth" | "mock";
+
+async function startServer(kind: ServerKind, dir: string, ttftMs: number, itlMs: number, tokens: number): Promise<MockHandle> {
   const recordPath = join(dir, "truth.jsonl");
-  const proc = Bun.spawn(pin(1, [BUN, MAIN, "mock", "--port", "0", "--record", recordPath, ...args]), {
+  const cmd =
+    kind === "truth"
+      ? [BUN, join(ROOT, "scripts/truth-server.ts"), recordPath, String(ttftMs), String(itlMs), String(tokens)]
+      : [BUN, MAIN, "mock", "--port", "0", "--record", recordPath, "--ttft-ms", String(ttftMs), "--itl-ms", String(itlMs)];
+  const proc = Bun.spawn(pin(1, cmd), {
     stdout: "pipe",
     stderr: "ignore",
   });
@@ -41,7 +48,7 @@ async function startMock(dir: string, args: string[]): Promise<MockHandle> {
   return { url: buf.trim(), proc, recordPath };
 }
 
-async function stopMock(m: MockHandle): Promise<void> {
+async function stopServer(m: MockHandle): Promise<void> {
   m.proc.kill("SIGINT");
   await m.proc.exited;
 }
@@ -49,8 +56,18 @@ async function stopMock(m: MockHandle): Promise<void> {
 interface TruthLine {
   request_id: string;
   received_ns: number;
-  first_token_ns: number | null;
-  chunks: { sent_ns: number; tokens: number }[];
+  /** When each token-carrying chunk was written. */
+  sent_ns: number[];
+}
+
+/** Both servers' record lines as (received, chunk send times). */
+function parseTruth(kind: ServerKind, line: string): TruthLine {
+  const j = JSON.parse(line) as { request_id: string; received_ns: number; chunks: (number | { sent_ns: number; tokens: number })[] };
+  const sent_ns =
+    kind === "truth"
+      ? (j.chunks as number[])
+      : (j.chunks as { sent_ns: number; tokens: number }[]).filter((c) => c.tokens > 0).map((c) => c.sent_ns);
+  return { request_id: j.request_id, received_ns: j.received_ns, sent_ns };
 }
 
 interface ErrorStats {
@@ -70,22 +87,22 @@ const pct = (xs: number[], p: number) => {
 };
 
 /** Runs one profile and compares its results.duckdb with the mock's record. */
-async function timingRun(transport: string, concurrency: number, requests: number, itlMs: number, osl: number): Promise<ErrorStats> {
+async function timingRun(server: ServerKind, transport: string, concurrency: number, requests: number, itlMs: number, osl: number): Promise<ErrorStats> {
   const dir = mkdtempSync(join(tmpdir(), "llmbench-bench-"));
-  const mock = await startMock(dir, ["--ttft-ms", "50", "--itl-ms", String(itlMs)]);
+  const mock = await startServer(server, dir, 50, itlMs, osl);
   const t0 = performance.now();
   const prof = Bun.spawnSync(
     pin(0, [BUN, MAIN, "profile", "-u", mock.url, "-m", "mock-model", "--streaming", "--concurrency", String(concurrency),
       "--request-count", String(requests), "--isl", "32", "--osl", String(osl), "--transport", transport,
       "--artifact-dir", join(dir, "run"), "--ui", "none"]),
-    { stdout: "pipe", stderr: "pipe", env: { ...process.env, BUN_CONFIG_MAX_HTTP_REQUESTS: "65536" } },
+    { stdout: "pipe", stderr: "pipe", env: { ...process.env, BUN_CONFIG_MAX_HTTP_REQUESTS: "65535" } },
   );
   const wall_s = (performance.now() - t0) / 1000;
-  await stopMock(mock);
+  await stopServer(mock);
   if (prof.exitCode !== 0 && prof.exitCode !== 1) throw new Error(`profile failed: ${prof.stderr.toString()}`);
   const truth = new Map<string, TruthLine>();
   for (const l of readFileSync(mock.recordPath, "utf8").trim().split("\n")) {
-    const t = JSON.parse(l) as TruthLine;
+    const t = parseTruth(server, l);
     truth.set(t.request_id, t);
   }
   const db = join(dir, "run", "results.duckdb");
@@ -108,10 +125,10 @@ async function timingRun(transport: string, concurrency: number, requests: numbe
     }
     const t = truth.get(String(id));
     const a = arrivals.get(String(id)) ?? [];
-    if (!t || t.first_token_ns === null) continue;
-    const sent = t.chunks.filter((c) => c.tokens > 0).map((c) => c.sent_ns);
+    const sent = t?.sent_ns ?? [];
+    if (!t || sent.length === 0) continue;
     // TTFT error: client TTFT minus server TTFT (client send -> server receive is network + parse).
-    ttftErr.push((Number(first) - Number(start) - (t.first_token_ns - t.received_ns)) / 1e6);
+    ttftErr.push((Number(first) - Number(start) - (sent[0]! - t.received_ns)) / 1e6);
     for (let i = 1; i < Math.min(a.length, sent.length); i++) {
       gapErr.push(Math.abs(a[i]! - a[i - 1]! - (sent[i]! - sent[i - 1]!)) / 1e6);
     }
@@ -131,6 +148,7 @@ async function timingRun(transport: string, concurrency: number, requests: numbe
 }
 
 async function timing(): Promise<Record<string, unknown>> {
+  const server: ServerKind = process.argv.includes("--mock") ? "mock" : "truth";
   const scenarios = [
     { name: "100 streams, ITL 10 ms", concurrency: 100, requests: 400, itlMs: 10, osl: 50 },
     { name: "1,000 streams, ITL 100 ms", concurrency: 1000, requests: 2000, itlMs: 100, osl: 20 },
@@ -138,9 +156,9 @@ async function timing(): Promise<Record<string, unknown>> {
   const out: Record<string, unknown>[] = [];
   for (const s of scenarios) {
     for (const transport of ["http", "fetch"]) {
-      const r = await timingRun(transport, s.concurrency, s.requests, s.itlMs, s.osl);
+      const r = await timingRun(server, transport, s.concurrency, s.requests, s.itlMs, s.osl);
       console.error(`${s.name} ${transport}: ${JSON.stringify(r)}`);
-      out.push({ scenario: s.name, transport, ...r });
+      out.push({ scenario: s.name, server, transport, ...r });
     }
   }
   return { results: out };
@@ -149,7 +167,7 @@ async function timing(): Promise<Record<string, unknown>> {
 async function capacity(): Promise<Record<string, unknown>> {
   const out: Record<string, unknown>[] = [];
   for (const c of [1000, 2000, 4000, 8000]) {
-    const r = await timingRun("http", c, c * 2, 100, 20);
+    const r = await timingRun("mock", "http", c, c * 2, 100, 20);
     console.error(`capacity ${c}: ${JSON.stringify(r)}`);
     out.push({ concurrency: c, ...r });
     if (r.failed > 0) break;

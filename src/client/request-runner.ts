@@ -74,6 +74,8 @@ export function runRequest(
   id: RecordIdentity,
   tokens: TokenCounter,
   chunkTokens: TokenCounter = tokens,
+  /** Where body processing runs; the default runs it inside the socket callback. */
+  defer: (work: () => void) => void = (work) => work(),
 ): Promise<RequestRecord> {
   return new Promise((resolve) => {
     const rec = emptyRecord(id, req.url, req.requestId);
@@ -154,6 +156,47 @@ export function runRequest(
     };
 
     let fullBody = "";
+    const handleData = (bytes: Uint8Array, at_ns: number): void => {
+      if (finished) return;
+      if (status < 200 || status >= 300) {
+        if (errorBody.length < MAX_ERROR_BODY_BYTES) errorBody += decoder.decode(bytes, { stream: true });
+        return;
+      }
+      const text = decoder.decode(bytes, { stream: true });
+      if (!req.streaming) {
+        fullBody += text;
+        return;
+      }
+      for (const ev of sse.feed(text)) {
+        if (!apply(interpretChunk(ev.data, req.endpointType === "completions" ? "completions" : "chat"), at_ns, Buffer.byteLength(ev.data))) {
+          abort.abort();
+          finish(at_ns, streamError);
+          return;
+        }
+      }
+    };
+
+    const handleEnd = (at_ns: number): void => {
+      if (finished) return;
+      if (status < 200 || status >= 300) {
+        errorBody += decoder.decode();
+        finish(at_ns, { code: status, type: "http_error", message: httpErrorMessage(status, errorBody) });
+        return;
+      }
+      const tail = decoder.decode();
+      if (!req.streaming) {
+        finish(at_ns, completeBody(fullBody + tail, req.endpointType, at_ns, apply));
+        return;
+      }
+      for (const ev of [...sse.feed(tail), ...sse.end()]) {
+        if (!apply(interpretChunk(ev.data, req.endpointType === "completions" ? "completions" : "chat"), at_ns, Buffer.byteLength(ev.data))) {
+          finish(at_ns, streamError);
+          return;
+        }
+      }
+      finish(at_ns, sawDone ? null : { code: 0, type: "incomplete_response", message: "stream ended without data: [DONE]" });
+    };
+
     rec.start_ns = epochNs();
     transport.send(
       { url: req.url, method: "POST", headers: req.headers, body: req.body },
@@ -165,48 +208,17 @@ export function runRequest(
           rec.ack_ns = at_ns;
         },
         onData(bytes, at_ns) {
-          if (finished) return;
-          if (status < 200 || status >= 300) {
-            if (errorBody.length < MAX_ERROR_BODY_BYTES) errorBody += decoder.decode(bytes, { stream: true });
-            return;
-          }
-          const text = decoder.decode(bytes, { stream: true });
-          if (!req.streaming) {
-            fullBody += text;
-            return;
-          }
-          for (const ev of sse.feed(text)) {
-            if (!apply(interpretChunk(ev.data, req.endpointType === "completions" ? "completions" : "chat"), at_ns, Buffer.byteLength(ev.data))) {
-              abort.abort();
-              finish(at_ns, streamError);
-              return;
-            }
-          }
+          if (!finished) defer(() => handleData(bytes, at_ns));
         },
         onEnd(at_ns) {
-          if (finished) return;
-          if (status < 200 || status >= 300) {
-            errorBody += decoder.decode();
-            finish(at_ns, { code: status, type: "http_error", message: httpErrorMessage(status, errorBody) });
-            return;
-          }
-          const tail = decoder.decode();
-          if (!req.streaming) {
-            finish(at_ns, completeBody(fullBody + tail, req.endpointType, at_ns, apply));
-            return;
-          }
-          for (const ev of [...sse.feed(tail), ...sse.end()]) {
-            if (!apply(interpretChunk(ev.data, req.endpointType === "completions" ? "completions" : "chat"), at_ns, Buffer.byteLength(ev.data))) {
-              finish(at_ns, streamError);
-              return;
-            }
-          }
-          finish(at_ns, sawDone ? null : { code: 0, type: "incomplete_response", message: "stream ended without data: [DONE]" });
+          if (!finished) defer(() => handleEnd(at_ns));
         },
         onError(kind, message, at_ns) {
-          if (finished) return;
-          if (kind === "aborted") return; // our own abort: finish() already ran or is running
-          finish(at_ns, transportError(kind, message, rec.ack_ns > 0));
+          if (finished || kind === "aborted") return; // aborted: our own abort, finish() already ran
+          // Queued behind any data that arrived before the error, so those chunks are kept.
+          defer(() => {
+            if (!finished) finish(at_ns, transportError(kind, message, rec.ack_ns > 0));
+          });
         },
       },
       abort.signal,

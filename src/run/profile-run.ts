@@ -29,6 +29,9 @@ import { createLogger, type Io } from "../runtime/io.ts";
 import { VERSION } from "../version.ts";
 import { EXIT_FAILURE, EXIT_OK } from "../cli/usage-error.ts";
 
+/** Bun's fetch in-flight cap unless BUN_CONFIG_MAX_HTTP_REQUESTS is set when the process starts. */
+const FETCH_DEFAULT_CAP = 256;
+
 export interface ProfileOutcome {
   records: RequestRecord[];
   summary: Summary;
@@ -113,6 +116,12 @@ export async function executeProfile(cfg: ProfileConfig, io: Io, opts: ProfileOp
     }
   };
 
+  if (cfg.transport === "fetch" && cfg.concurrency > FETCH_DEFAULT_CAP && !io.env.BUN_CONFIG_MAX_HTTP_REQUESTS) {
+    log.warn(
+      `fetch keeps at most ${FETCH_DEFAULT_CAP} requests in flight and queues the rest, inflating latency; ` +
+        "set BUN_CONFIG_MAX_HTTP_REQUESTS=65535 in the environment, or use --transport http",
+    );
+  }
   log.info(`starting ${cfg.workers} worker(s) for ${cfg.concurrency} concurrent requests (${cfg.transport} transport)`);
   pool = await WorkerPool.start({
     workers: cfg.workers,
