@@ -166,8 +166,8 @@ async function timing(): Promise<Record<string, unknown>> {
 
 async function capacity(): Promise<Record<string, unknown>> {
   const out: Record<string, unknown>[] = [];
-  for (const c of [1000, 2000, 4000, 8000]) {
-    const r = await timingRun("mock", "http", c, c * 2, 100, 20);
+  for (const c of [1000, 2000, 4000, 8000, 12000]) {
+    const r = await timingRun("truth", "http", c, c * 2, 100, 20);
     console.error(`capacity ${c}: ${JSON.stringify(r)}`);
     out.push({ concurrency: c, ...r });
     if (r.failed > 0) break;

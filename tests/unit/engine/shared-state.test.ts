@@ -1,0 +1,52 @@
+import { describe, expect, test } from "bun:test";
+import { SharedState } from "../../../src/engine/shared-state.ts";
+import { splitLanes } from "../../../src/engine/worker-pool.ts";
+
+describe("SharedState", () => {
+  test("claims indices once each, up to the limit, and not after stop", () => {
+    const s = new SharedState();
+    expect([s.claim(3), s.claim(3), s.claim(3), s.claim(3)]).toEqual([0, 1, 2, -1]);
+    const t = new SharedState();
+    t.stopSending();
+    expect(t.claim(10)).toBe(-1);
+  });
+  test("two views of one buffer (as in two workers) see the same counters", () => {
+    const a = new SharedState();
+    const b = new SharedState(a.buffer);
+    expect(a.claim(10)).toBe(0);
+    expect(b.claim(10)).toBe(1);
+    a.started();
+    b.started();
+    b.started();
+    a.finished();
+    expect(b.inFlight).toBe(2);
+    expect(a.peakInFlight).toBe(3);
+    expect(b.done).toBe(1);
+    b.cancelAll();
+    expect(a.cancelled && a.stopped).toBe(true);
+  });
+  test("claims from concurrent workers never collide", async () => {
+    const s = new SharedState();
+    const src = `self.onmessage = (e) => { const v = new Int32Array(e.data); const got = [];
+      for (;;) { const i = Atomics.add(v, 0, 1); if (i >= 20000) break; got.push(i); } postMessage(got); };`;
+    const url = URL.createObjectURL(new Blob([src], { type: "application/javascript" }));
+    const workers = [new Worker(url), new Worker(url)];
+    const results = await Promise.all(
+      workers.map((w) => new Promise<number[]>((res) => ((w.onmessage = (e: MessageEvent<number[]>) => res(e.data)), w.postMessage(s.buffer)))),
+    );
+    for (const w of workers) w.terminate();
+    const all = results.flat().sort((x, y) => x - y);
+    expect(all.length).toBe(20000);
+    expect(all.every((v, i) => v === i)).toBe(true);
+  });
+});
+
+test.each([
+  [1, 4, [1]],
+  [8, 1, [8]],
+  [10, 4, [3, 3, 2, 2]],
+  [3, 8, [1, 1, 1]],
+])("splitLanes(%d concurrency, %d workers)", (c, w, want) => {
+  expect(splitLanes(c, w)).toEqual(want);
+  expect(splitLanes(c, w).reduce((a, b) => a + b, 0)).toBe(c);
+});
