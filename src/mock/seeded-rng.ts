@@ -1,17 +1,9 @@
 // Per-request RNG streams: request i of a run with seed s always draws the same numbers,
 // however requests interleave in time, so lengths, faults and jitter repeat across runs.
 
-/** mulberry32: small, fast, identical on every platform. Values in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from "../dataset/seeded-rng.ts";
+
+export { mulberry32 };
 
 /** murmur3 finalizer: spreads nearby integers (seed, index) over all 32 bits. */
 export function mix32(x: number): number {
