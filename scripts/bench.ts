@@ -6,7 +6,8 @@
 //   bun scripts/bench.ts capacity    highest concurrent stream count with every request succeeding
 //
 // The mock runs in its own process pinned to one core (taskset), the client on the other, so the
-// numbers are the client's error, not the server's. Compare figures within one run: machines are noisy.
+// numbers are the client's error, not the server's. One wave of warmup requests (= concurrency) runs first
+// and is left out, as a user would run --warmup-request-count. Compare within one run: machines are noisy.
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -93,7 +94,7 @@ async function timingRun(server: ServerKind, transport: string, concurrency: num
   const t0 = performance.now();
   const prof = Bun.spawnSync(
     pin(0, [BUN, MAIN, "profile", "-u", mock.url, "-m", "mock-model", "--streaming", "--concurrency", String(concurrency),
-      "--request-count", String(requests), "--isl", "32", "--osl", String(osl), "--transport", transport,
+      "--request-count", String(requests), "--warmup-request-count", String(concurrency), "--isl", "32", "--osl", String(osl), "--transport", transport,
       "--artifact-dir", join(dir, "run"), "--ui", "none"]),
     { stdout: "pipe", stderr: "pipe", env: { ...process.env, BUN_CONFIG_MAX_HTTP_REQUESTS: "65535" } },
   );
