@@ -1,0 +1,32 @@
+import { expect, test } from "bun:test";
+import { DeferredWork } from "../../../src/client/deferred-work.ts";
+
+test("runs queued work later, in order, and not inside add()", async () => {
+  const d = new DeferredWork();
+  const seen: number[] = [];
+  d.add(() => seen.push(1));
+  d.add(() => seen.push(2));
+  expect(seen).toEqual([]);
+  await Bun.sleep(5);
+  expect(seen).toEqual([1, 2]);
+  expect(d.pending).toBe(0);
+});
+
+test("yields to the event loop once a slice's time is used, then continues in order", async () => {
+  let clock = 0;
+  const d = new DeferredWork(() => clock);
+  const seen: number[] = [];
+  // Each item "takes" 0.06 ms of fake time: a 0.1 ms slice fits two.
+  for (let i = 0; i < 6; i++) d.add(() => (seen.push(i), (clock += 0.06)));
+  await new Promise<void>((r) => setImmediate(r)); // first slice ran
+  expect(seen).toEqual([0, 1]);
+  expect(d.pending).toBe(4);
+  let ioRan = false;
+  setTimeout(() => (ioRan = true), 0);
+  await Bun.sleep(5);
+  expect(seen).toEqual([0, 1, 2, 3, 4, 5]);
+  expect(ioRan).toBe(true);
+  d.add(() => seen.push(6)); // the queue restarts after draining
+  await Bun.sleep(5);
+  expect(seen.at(-1)).toBe(6);
+});
