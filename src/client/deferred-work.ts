@@ -7,12 +7,41 @@
 
 const SLICE_MS = 0.1;
 
+export interface DeferredWorkOptions {
+  /** Work at most this long per turn. */
+  sliceMs?: number;
+  /**
+   * 0: continue on the next event-loop turn (setImmediate). > 0: sleep this long between slices, so a
+   * thread sharing a core with the one that stamps arrivals leaves it the CPU (the main thread's sink).
+   */
+  pauseMs?: number;
+  /** With a pause: once more than this many items wait, stop pausing until caught up (bounded lag). */
+  maxBacklog?: number;
+  now?: () => number;
+}
+
 export class DeferredWork {
   private queue: (() => void)[] = [];
   private head = 0;
   private scheduled = false;
+  private readonly sliceMs: number;
+  private readonly pauseMs: number;
+  private readonly maxBacklog: number;
+  private readonly now: () => number;
 
-  constructor(private readonly now: () => number = () => performance.now()) {}
+  constructor(opts: DeferredWorkOptions = {}) {
+    this.sliceMs = opts.sliceMs ?? SLICE_MS;
+    this.pauseMs = opts.pauseMs ?? 0;
+    this.maxBacklog = opts.maxBacklog ?? Number.POSITIVE_INFINITY;
+    this.now = opts.now ?? (() => performance.now());
+  }
+
+  /** Runs everything still queued, now (end of run). */
+  drain(): void {
+    while (this.head < this.queue.length) this.queue[this.head++]!();
+    this.queue = [];
+    this.head = 0;
+  }
 
   add(fn: () => void): void {
     this.queue.push(fn);
@@ -28,7 +57,7 @@ export class DeferredWork {
   }
 
   private readonly run = (): void => {
-    const deadline = this.now() + SLICE_MS;
+    const deadline = this.now() + this.sliceMs;
     while (this.head < this.queue.length) {
       const fn = this.queue[this.head]!;
       this.head++;
@@ -39,6 +68,8 @@ export class DeferredWork {
       this.queue = [];
       this.head = 0;
       this.scheduled = false;
+    } else if (this.pauseMs > 0 && this.pending <= this.maxBacklog) {
+      setTimeout(this.run, this.pauseMs);
     } else {
       setImmediate(this.run);
     }

@@ -14,7 +14,7 @@ test("runs queued work later, in order, and not inside add()", async () => {
 
 test("yields to the event loop once a slice's time is used, then continues in order", async () => {
   let clock = 0;
-  const d = new DeferredWork(() => clock);
+  const d = new DeferredWork({ now: () => clock });
   const seen: number[] = [];
   // Each item "takes" 0.06 ms of fake time: a 0.1 ms slice fits two.
   for (let i = 0; i < 6; i++) d.add(() => (seen.push(i), (clock += 0.06)));
@@ -29,4 +29,28 @@ test("yields to the event loop once a slice's time is used, then continues in or
   d.add(() => seen.push(6)); // the queue restarts after draining
   await Bun.sleep(5);
   expect(seen.at(-1)).toBe(6);
+});
+
+test("with a pause, slices are spaced by timers, and drain() runs the rest at once", async () => {
+  let clock = 0;
+  const d = new DeferredWork({ sliceMs: 0.1, pauseMs: 50, now: () => clock });
+  const seen: number[] = [];
+  for (let i = 0; i < 6; i++) d.add(() => (seen.push(i), (clock += 0.06)));
+  await new Promise<void>((r) => setImmediate(r));
+  expect(seen).toEqual([0, 1]);
+  await Bun.sleep(10);
+  expect(seen).toEqual([0, 1]); // still pausing
+  d.drain();
+  expect(seen).toEqual([0, 1, 2, 3, 4, 5]);
+});
+
+test("past maxBacklog it stops pausing until caught up", async () => {
+  let clock = 0;
+  const d = new DeferredWork({ sliceMs: 0.1, pauseMs: 10_000, maxBacklog: 3, now: () => clock });
+  const seen: number[] = [];
+  for (let i = 0; i < 8; i++) d.add(() => (seen.push(i), (clock += 0.06)));
+  await Bun.sleep(20); // backlog 6 > 3: no pause; 4 left after two more slices -> still > 3 -> one more; then 2 left: pause
+  expect(seen).toEqual([0, 1, 2, 3, 4, 5]);
+  expect(d.pending).toBe(2);
+  d.drain();
 });
