@@ -192,8 +192,9 @@ if (!run) {
   process.exit(2);
 }
 const data = await run();
+const outName = which === "timing" && process.argv.includes("--mock") ? "timing-mock" : which;
 const meta = { date: new Date().toISOString(), bun: Bun.version, cores: navigator.hardwareConcurrency, taskset: hasTaskset };
 mkdirSync(join(ROOT, "bench"), { recursive: true });
-writeFileSync(join(ROOT, "bench", `${which}.json`), `${JSON.stringify({ ...meta, ...data }, null, 2)}\n`);
-writeFileSync(join(ROOT, "bench", `${which}.md`), `# ${which} (${meta.date}, Bun ${meta.bun}, ${meta.cores} cores)\n\n${markdown(which, data as { results: Record<string, unknown>[] })}`);
-console.error(`wrote bench/${which}.json and bench/${which}.md`);
+writeFileSync(join(ROOT, "bench", `${outName}.json`), `${JSON.stringify({ ...meta, ...data }, null, 2)}\n`);
+writeFileSync(join(ROOT, "bench", `${outName}.md`), `# ${outName} (${meta.date}, Bun ${meta.bun}, ${meta.cores} cores)\n\n${markdown(outName, data as { results: Record<string, unknown>[] })}`);
+console.error(`wrote bench/${outName}.json and bench/${outName}.md`);
