@@ -116,7 +116,9 @@ export function parseFlags(argv: readonly string[], def: FlagsDef): ParsedFlags 
 export function applyDefaults(values: Record<string, FlagValue>, def: FlagsDef): Record<string, FlagValue> {
   const out = { ...values };
   for (const [name, spec] of Object.entries(def)) {
-    if (out[name] === undefined && spec.default !== undefined) out[name] = spec.default;
+    if (out[name] === undefined && spec.default !== undefined) {
+      out[name] = spec.repeatable ? [String(spec.default)] : spec.default;
+    }
   }
   return out;
 }

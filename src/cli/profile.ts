@@ -4,6 +4,7 @@ import { profileSchema, resolveProfileConfig } from "../config/profile-config.ts
 import { runProfile } from "../run/profile-run.ts";
 import { UsageError } from "./usage-error.ts";
 import { parseGoodput } from "../metrics/goodput.ts";
+import { loadTokenizer } from "../dataset/tokenizer.ts";
 
 // AIPerf's flag names and aliases; defaults as AIPerf's unless noted.
 const flags: FlagsDef = {
@@ -48,7 +49,11 @@ export const profileCommand: Command = {
     const { config, problems } = resolveProfileConfig(flagsIn, { stderrIsTTY: io.stderrIsTTY });
     const goodput = parseGoodput(config.goodput, { streaming: config.streaming });
     problems.push(...goodput.problems);
-    if (problems.length > 0) throw new UsageError(problems);
-    return runProfile(config, io, { slos: goodput.slos });
+    const tokenizer = await loadTokenizer(config.tokenizer).catch((e: unknown) => {
+      problems.push(e instanceof Error ? e.message : String(e));
+      return null;
+    });
+    if (problems.length > 0 || tokenizer === null) throw new UsageError(problems);
+    return runProfile(config, io, { slos: goodput.slos, tokenizer });
   },
 };

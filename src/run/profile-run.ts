@@ -7,7 +7,7 @@ import { join, resolve } from "node:path";
 import { requestBody } from "../client/request-body.ts";
 import { DeferredWork } from "../client/deferred-work.ts";
 import { redactedConfig, type ProfileConfig } from "../config/profile-config.ts";
-import { loadTokenizer } from "../dataset/tokenizer.ts";
+import { loadTokenizer, type TextTokenizer } from "../dataset/tokenizer.ts";
 import { createPromptGenerator } from "../dataset/synthetic-prompts.ts";
 import { SharedState } from "../engine/shared-state.ts";
 import { WorkerPool } from "../engine/worker-pool.ts";
@@ -45,16 +45,18 @@ export interface ProfileOutcome {
 
 export interface ProfileOptions {
   slos: readonly Slo[];
+  /** Already loaded (the CLI loads it first, so a bad --tokenizer is a usage error); else loaded here. */
+  tokenizer?: TextTokenizer;
 }
 
 /** Synthetic prompt pool: `entries` prompts of exactly `isl` tokens, reproducible from the seed. */
-async function buildPrompts(cfg: ProfileConfig): Promise<PromptEntry[]> {
-  const tok = await loadTokenizer(cfg.tokenizer);
+function buildPrompts(cfg: ProfileConfig, tok: TextTokenizer): PromptEntry[] {
   const gen = createPromptGenerator(tok, cfg.randomSeed);
   return Array.from({ length: cfg.numDatasetEntries }, () => ({ text: gen.prompt(cfg.isl), tokens: cfg.isl }));
 }
 
 export async function executeProfile(cfg: ProfileConfig, io: Io, opts: ProfileOptions): Promise<ProfileOutcome> {
+  const tokenizer = opts.tokenizer ?? (await loadTokenizer(cfg.tokenizer));
   const dir = resolve(io.cwd, cfg.artifactDir);
   mkdirSync(join(dir, "logs"), { recursive: true });
   const logFile = new LineWriter(join(dir, "logs", "llmbench.log"));
@@ -62,138 +64,147 @@ export async function executeProfile(cfg: ProfileConfig, io: Io, opts: ProfileOp
   const runId = crypto.randomUUID();
   const shared = new SharedState();
   let interrupted = false;
-  let pool: WorkerPool | null = null;
+  // Set once the workers exist; read by the signal handler and the clean-up.
+  const live: { pool: WorkerPool | null } = { pool: null };
   const cancelAll = (why: string): void => {
     if (shared.cancelled) return;
     log.warn(why);
     shared.cancelAll();
-    pool?.cancel();
+    live.pool?.cancel();
   };
   // Registered first, so a Ctrl-C during set-up is not lost: workers then start and issue nothing.
   const removeSignal = io.onSignal(() => {
     interrupted = true;
     cancelAll("interrupted: cancelling in-flight requests; they are recorded as cancelled");
   });
-  const prompts = await buildPrompts(cfg);
-  writeFileSync(
-    join(dir, "inputs.json"),
-    inputsJson(
-      prompts.map((p, i) => ({
-        session_id: `session_${String(i).padStart(6, "0")}`,
-        payloads: [
-          requestBody({
-            endpointType: cfg.endpointType,
-            model: cfg.model,
-            prompt: p.text,
-            maxTokens: cfg.osl,
-            streaming: cfg.streaming,
-            includeUsage: true,
-            extra: cfg.extraInputs,
-          }) as never,
-        ],
-      })),
-    ),
-  );
-
-  const dbPath = join(dir, "results.duckdb");
-  const jsonl = new LineWriter(join(dir, "profile_export.jsonl"));
-  const writer = await ResultsWriter.create(
-    dbPath,
-    { run_id: runId, tool_version: VERSION, host: hostname(), config: JSON.stringify(redactedConfig(cfg)), started_ns: epochNs(), ended_ns: null },
-    { streaming: cfg.streaming },
-  );
-  const records: RequestRecord[] = [];
-  const recordOpts = { streaming: cfg.streaming, slos: opts.slos };
-  let errors = 0;
-  const store = (r: RequestRecord): void => {
-    records.push(r);
-    if (r.error !== null) errors++;
-    writer.append(r);
-    if (r.phase === "profiling") {
-      const line = jsonlLine(r, recordOpts);
-      if (line !== null) jsonl.write(line);
-    }
-  };
-  // Storing costs ~0.1 ms a record; done in short slices with pauses between them, so on a small
-  // machine the worker stamping arrivals is not kept off its core by a burst of finished requests.
-  // Past 2,000 waiting records it stops pausing, so the lag (and the DuckDB flush delay) stays bounded.
-  const sinkWork = new DeferredWork({ sliceMs: 0.5, pauseMs: 1, maxBacklog: 2000 });
-  const sink = (batch: RequestRecord[]): void => {
-    for (const r of batch) sinkWork.add(() => store(r));
-  };
-
-  if (cfg.transport === "fetch" && cfg.concurrency > FETCH_DEFAULT_CAP && !io.env.BUN_CONFIG_MAX_HTTP_REQUESTS) {
-    log.warn(
-      `fetch keeps at most ${FETCH_DEFAULT_CAP} requests in flight and queues the rest, inflating latency; ` +
-        "set BUN_CONFIG_MAX_HTTP_REQUESTS=65535 in the environment, or use --transport http",
-    );
-  }
-  log.info(`starting ${cfg.workers} worker(s) for ${cfg.concurrency} concurrent requests (${cfg.transport} transport)`);
-  pool = await WorkerPool.start({
-    workers: cfg.workers,
-    concurrency: cfg.concurrency,
-    shared,
-    onRecords: sink,
-    config: {
-      totalRequests: cfg.warmupRequestCount + cfg.requestCount,
-      warmupRequests: cfg.warmupRequestCount,
-      urls: cfg.urls,
-      endpointType: cfg.endpointType,
-      streaming: cfg.streaming,
-      model: cfg.model,
-      headers: cfg.headers,
-      extraInputs: cfg.extraInputs,
-      maxTokens: cfg.osl,
-      timeoutMs: cfg.requestTimeoutMs,
-      transport: cfg.transport,
-      tokenizer: cfg.tokenizer,
-      prompts,
-    },
-  });
-
-  const timers: ReturnType<typeof setTimeout>[] = [];
-  const startNs = epochNs();
-  if (cfg.benchmarkDurationMs !== null) {
-    timers.push(setTimeout(() => shared.stopSending(), cfg.benchmarkDurationMs));
-    timers.push(setTimeout(() => cancelAll("grace period over: cancelling requests still in flight"), cfg.benchmarkDurationMs + cfg.gracePeriodMs));
-  }
-  const total = cfg.benchmarkDurationMs === null ? cfg.warmupRequestCount + cfg.requestCount : null;
-  const drawProgress = (): void =>
-    io.err(`\r${renderProgress({ done: shared.done, total, inFlight: shared.inFlight, errors, elapsedMs: (epochNs() - startNs) / 1e6, durationMs: cfg.benchmarkDurationMs })}`);
-  const progress = cfg.ui === "simple" ? setInterval(drawProgress, 250) : null;
   try {
-    await pool.run();
+    return await run();
   } finally {
-    for (const t of timers) clearTimeout(t);
-    if (progress) {
-      clearInterval(progress);
-      drawProgress();
-      io.err("\n");
-    }
     removeSignal();
-    pool.terminate();
+    live.pool?.terminate();
+    await logFile.close();
   }
-  sinkWork.drain();
-  const endNs = epochNs();
-  await writer.close(endNs);
-  await jsonl.close();
 
-  const summary = summarize(records, { ...recordOpts, percentiles: cfg.extraPercentiles });
-  writeFileSync(join(dir, "profile_export_aiperf.csv"), profileExportCsv(summary));
-  writeFileSync(
-    join(dir, "profile_export_aiperf.json"),
-    profileExportJson(summary, {
-      toolVersion: VERSION,
-      benchmarkId: runId,
-      inputConfig: redactedConfig(cfg),
-      wasCancelled: interrupted || shared.cancelled,
-      startNs,
-      endNs,
-    }),
-  );
-  log.info(`${records.length} requests recorded (${errors} failed)`);
-  await logFile.close();
-  return { records, summary, dir, dbPath, interrupted, startNs, endNs };
+  async function run(): Promise<ProfileOutcome> {
+    const prompts = buildPrompts(cfg, tokenizer);
+    writeFileSync(
+      join(dir, "inputs.json"),
+      inputsJson(
+        prompts.map((p, i) => ({
+          session_id: `session_${String(i).padStart(6, "0")}`,
+          payloads: [
+            requestBody({
+              endpointType: cfg.endpointType,
+              model: cfg.model,
+              prompt: p.text,
+              maxTokens: cfg.osl,
+              streaming: cfg.streaming,
+              includeUsage: true,
+              extra: cfg.extraInputs,
+            }) as never,
+          ],
+        })),
+      ),
+    );
+
+    const dbPath = join(dir, "results.duckdb");
+    const jsonl = new LineWriter(join(dir, "profile_export.jsonl"));
+    const writer = await ResultsWriter.create(
+      dbPath,
+      { run_id: runId, tool_version: VERSION, host: hostname(), config: JSON.stringify(redactedConfig(cfg)), started_ns: epochNs(), ended_ns: null },
+      { streaming: cfg.streaming },
+    );
+    const records: RequestRecord[] = [];
+    const recordOpts = { streaming: cfg.streaming, slos: opts.slos };
+    let errors = 0;
+    const store = (r: RequestRecord): void => {
+      records.push(r);
+      if (r.error !== null) errors++;
+      writer.append(r);
+      if (r.phase === "profiling") {
+        const line = jsonlLine(r, recordOpts);
+        if (line !== null) jsonl.write(line);
+      }
+    };
+    // Storing costs ~0.1 ms a record; done in short slices with pauses between them, so on a small
+    // machine the worker stamping arrivals is not kept off its core by a burst of finished requests.
+    // Past 2,000 waiting records it stops pausing, so the lag (and the DuckDB flush delay) stays bounded.
+    const sinkWork = new DeferredWork({ sliceMs: 0.5, pauseMs: 1, maxBacklog: 2000 });
+    const sink = (batch: RequestRecord[]): void => {
+      for (const r of batch) sinkWork.add(() => store(r));
+    };
+
+    if (cfg.transport === "fetch" && cfg.concurrency > FETCH_DEFAULT_CAP && !io.env.BUN_CONFIG_MAX_HTTP_REQUESTS) {
+      log.warn(
+        `fetch keeps at most ${FETCH_DEFAULT_CAP} requests in flight and queues the rest, inflating latency; ` +
+          "set BUN_CONFIG_MAX_HTTP_REQUESTS=65535 in the environment, or use --transport http",
+      );
+    }
+    log.info(`starting ${cfg.workers} worker(s) for ${cfg.concurrency} concurrent requests (${cfg.transport} transport)`);
+    const pool = await WorkerPool.start({
+      workers: cfg.workers,
+      concurrency: cfg.concurrency,
+      shared,
+      onRecords: sink,
+      config: {
+        totalRequests: cfg.warmupRequestCount + cfg.requestCount,
+        warmupRequests: cfg.warmupRequestCount,
+        urls: cfg.urls,
+        endpointType: cfg.endpointType,
+        streaming: cfg.streaming,
+        model: cfg.model,
+        headers: cfg.headers,
+        extraInputs: cfg.extraInputs,
+        maxTokens: cfg.osl,
+        timeoutMs: cfg.requestTimeoutMs,
+        transport: cfg.transport,
+        tokenizer: cfg.tokenizer,
+        prompts,
+      },
+    });
+    live.pool = pool;
+
+    const timers: ReturnType<typeof setTimeout>[] = [];
+    const startNs = epochNs();
+    if (cfg.benchmarkDurationMs !== null) {
+      timers.push(setTimeout(() => shared.stopSending(), cfg.benchmarkDurationMs));
+      timers.push(setTimeout(() => cancelAll("grace period over: cancelling requests still in flight"), cfg.benchmarkDurationMs + cfg.gracePeriodMs));
+    }
+    const total = cfg.benchmarkDurationMs === null ? cfg.warmupRequestCount + cfg.requestCount : null;
+    const drawProgress = (): void =>
+      io.err(`\r${renderProgress({ done: shared.done, total, inFlight: shared.inFlight, errors, elapsedMs: (epochNs() - startNs) / 1e6, durationMs: cfg.benchmarkDurationMs })}`);
+    const progress = cfg.ui === "simple" ? setInterval(drawProgress, 250) : null;
+    try {
+      await pool.run();
+    } finally {
+      for (const t of timers) clearTimeout(t);
+      if (progress) {
+        clearInterval(progress);
+        drawProgress();
+        io.err("\n");
+      }
+    }
+    sinkWork.drain();
+    const endNs = epochNs();
+    await writer.close(endNs);
+    await jsonl.close();
+
+    const summary = summarize(records, { ...recordOpts, percentiles: cfg.extraPercentiles });
+    writeFileSync(join(dir, "profile_export_aiperf.csv"), profileExportCsv(summary));
+    writeFileSync(
+      join(dir, "profile_export_aiperf.json"),
+      profileExportJson(summary, {
+        toolVersion: VERSION,
+        benchmarkId: runId,
+        inputConfig: redactedConfig(cfg),
+        wasCancelled: interrupted || shared.cancelled,
+        startNs,
+        endNs,
+      }),
+    );
+    log.info(`${records.length} requests recorded (${errors} failed)`);
+    return { records, summary, dir, dbPath, interrupted, startNs, endNs };
+  }
 }
 
 export async function runProfile(cfg: ProfileConfig, io: Io, opts: ProfileOptions): Promise<number> {

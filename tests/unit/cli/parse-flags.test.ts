@@ -52,6 +52,12 @@ describe("parseFlags", () => {
     expect(out.values.run).toBe("dir");
   });
 
+  test("a repeatable flag's default is a one-item list", () => {
+    const def: FlagsDef = { url: { type: "string", repeatable: true, default: "localhost:8000", description: "u" } };
+    expect(applyDefaults({}, def)).toEqual({ url: ["localhost:8000"] });
+    expect(applyDefaults({ url: ["a", "b"] }, def)).toEqual({ url: ["a", "b"] });
+  });
+
   test("defaults fill only what was not given", () => {
     expect(applyDefaults({ concurrency: "4" }, DEF)).toEqual({ concurrency: "4", streaming: true });
     expect(applyDefaults({}, DEF)).toEqual({ concurrency: "1", streaming: true });

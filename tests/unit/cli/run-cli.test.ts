@@ -75,3 +75,23 @@ describe("llmbench CLI dispatch", () => {
     expect(r.err).toContain("<SQL> is required");
   });
 });
+
+describe("profile set-up errors are usage errors", () => {
+  test("an unresolvable --tokenizer fails at once with exit 2, before any artifact is written", async () => {
+    const io = fakeIo("/tmp");
+    const code = await runCli(["profile", "-m", "m", "--tokenizer", "/nonexistent/tok", "--artifact-dir", "/tmp/llmbench-should-not-exist"], COMMANDS, io);
+    expect(code).toBe(2);
+    const err = io.stderr.join("");
+    expect(err).toContain("--tokenizer /nonexistent/tok");
+    expect(err.trim().split("\n").length).toBe(2); // the problem, then the --help hint
+    expect(require("node:fs").existsSync("/tmp/llmbench-should-not-exist")).toBe(false);
+  });
+  test("bad --goodput and --extra-inputs are reported together", async () => {
+    const io = fakeIo("/tmp");
+    const code = await runCli(["profile", "-m", "m", "--streaming", "--goodput", "time_to_frist_token:10", "--extra-inputs", "novalue"], COMMANDS, io);
+    expect(code).toBe(2);
+    const err = io.stderr.join("");
+    expect(err).toContain("time_to_frist_token");
+    expect(err).toContain("--extra-inputs");
+  });
+});
