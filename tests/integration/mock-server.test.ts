@@ -482,19 +482,14 @@ describe("mock server: batched decode", () => {
     expect(records.length).toBe(16);
     // Four waves of ten 5 ms steps: the last wave's first token comes ~150 ms after the first wave's.
     const ttftsMs = records.map((r) => (r.first_token_ns! - r.received_ns) / 1e6).sort((a, b) => a - b);
-    expect(ttftsMs[3]!).toBeLessThan(3 * STEP_MS + 10);
+    // Relative checks only: on a loaded machine timers fire late, which shifts every TTFT, not the knee.
     expect(ttftsMs[12]!).toBeGreaterThan(ttftsMs[3]! + 80);
     expect(ttftsMs[15]!).toBeGreaterThanOrEqual(30 * STEP_MS - 5);
 
-    // Throughput: no window shorter than one step holds more than BATCH token chunks.
+    // Throughput cap, in aggregate (late timers can only lengthen the span; the per-step cap is
+    // checked on a fake clock in tests/unit/mock/batch-scheduler.test.ts).
     const sentNs = records.flatMap((r) => r.chunks.filter((c) => c.tokens > 0).map((c) => c.sent_ns)).sort((a, b) => a - b);
     expect(sentNs.length).toBe(16 * TOKENS);
-    let j = 0;
-    for (let i = 0; i < sentNs.length; i++) {
-      while (j < sentNs.length && sentNs[j]! - sentNs[i]! < STEP_MS * 0.9 * 1e6) j++;
-      expect(j - i).toBeLessThanOrEqual(BATCH);
-      if (j === sentNs.length) break;
-    }
     const spanMs = (sentNs.at(-1)! - sentNs[0]!) / 1e6;
     expect(spanMs).toBeGreaterThanOrEqual((16 * TOKENS / BATCH - 1) * STEP_MS - 1);
   });
