@@ -100,12 +100,22 @@ export function parseFlags(argv: readonly string[], def: FlagsDef): ParsedFlags 
     assign(name, value, shown);
   }
 
+  // A repeatable positional takes every argument the positionals after it do not need.
+  let next = 0;
   positionalNames.forEach((name, idx) => {
-    const v = positionals[idx];
+    const after = positionalNames.length - idx - 1;
+    if (def[name]!.repeatable) {
+      const take = Math.max(0, positionals.length - next - after);
+      if (take > 0) values[name] = positionals.slice(next, next + take);
+      next += take;
+      return;
+    }
+    const v = positionals[next];
     if (v !== undefined) values[name] = v;
+    next++;
   });
-  if (positionals.length > positionalNames.length) {
-    const extra = positionals.slice(positionalNames.length);
+  if (positionals.length > next) {
+    const extra = positionals.slice(next);
     problems.push(`unexpected argument${extra.length > 1 ? "s" : ""}: ${extra.join(" ")}`);
   }
   // Missing required flags and arguments are reported by each command's schema, with its other problems.

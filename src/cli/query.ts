@@ -1,20 +1,23 @@
+import { existsSync, readFileSync } from "node:fs";
+import { resolve } from "node:path";
 import { type } from "arktype";
 import type { Command } from "./command.ts";
 import type { FlagsDef } from "./flag-spec.ts";
-import { queryReadOnly, resolveDbPath } from "../store/read-db.ts";
+import { queryRuns, resolveDbPath } from "../store/read-db.ts";
 import { renderCsv, renderJson, renderMarkdown, renderTextTable, type ResultSet } from "../report/text-table.ts";
 import { UsageError, EXIT_OK } from "./usage-error.ts";
-import { resolve } from "node:path";
 
 const flags: FlagsDef = {
-  run: { type: "positional", description: "Run directory (holding results.duckdb) or a .duckdb file", valueHint: "path" },
-  sql: { type: "positional", description: "SQL to run (read-only)", valueHint: "sql" },
+  runs: { type: "positional", repeatable: true, description: "Run directories (holding results.duckdb) or .duckdb files", valueHint: "run" },
+  sql: { type: "positional", required: false, description: "SQL to run, read-only (or use --file)", valueHint: "sql" },
+  file: { type: "string", description: "Read the SQL from this file", valueHint: "q.sql" },
   format: { type: "string", description: "Output: table, csv, json or markdown", default: "table", valueHint: "table|csv|json|markdown" },
 };
 
 const schema = type({
-  run: "string > 0",
-  sql: "string > 0",
+  "runs?": "string[]",
+  "sql?": "string > 0",
+  "file?": "string > 0",
   format: "'table' | 'csv' | 'json' | 'markdown'",
 });
 
@@ -27,19 +30,44 @@ const RENDER: Record<typeof schema.infer.format, (rs: ResultSet) => string> = {
 
 export const queryCommand: Command = {
   name: "query",
-  description: "Run SQL over a run's results.duckdb (read-only)",
+  description: "Run SQL over one or more runs' results.duckdb (read-only)",
   flags,
   examples: [
-    'llmbench query artifacts/my-run "select count(*), avg(time_to_first_token) from requests"',
-    'llmbench query artifacts/my-run "select quantile_cont(time_to_first_token, 0.75) as p75_ttft_ms from requests" --format csv',
+    'llmbench query artifacts/my-run "select quantile_cont(time_to_first_token, 0.75) as p75_ttft_ms from requests"',
+    'llmbench query runs/c8 runs/c16 runs/c32 "select run_id, quantile_cont(inter_token_latency, 0.99) from requests group by run_id" --format csv',
+    "llmbench query runs/* --file slo.sql --format markdown",
   ],
   async run({ validate, io }) {
     const q = validate(schema);
-    const dbPath = resolveDbPath(resolve(io.cwd, q.run));
-    if (dbPath === null) throw new UsageError([`${q.run}: no such run directory or results.duckdb`]);
+    const problems: string[] = [];
+    let targets = q.runs ?? [];
+    let sql = q.sql;
+    // `query runs/x` with the SQL forgotten: the lone argument names a path, so it is the run.
+    if (targets.length === 0 && sql !== undefined && q.file === undefined && existsSync(resolve(io.cwd, sql))) {
+      targets = [sql];
+      sql = undefined;
+    }
+    if (q.file !== undefined) {
+      // With --file every positional is a run.
+      if (sql !== undefined) targets = [...targets, sql];
+      try {
+        sql = readFileSync(resolve(io.cwd, q.file), "utf8");
+      } catch (e) {
+        problems.push(`--file ${q.file}: ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : String(e)}`);
+      }
+    }
+    if (targets.length === 0) problems.push("<RUNS> is required: a run directory or results.duckdb");
+    if (sql === undefined && q.file === undefined) problems.push("<SQL> is required (or --file)");
+    const dbPaths: string[] = [];
+    for (const t of targets) {
+      const p = resolveDbPath(resolve(io.cwd, t));
+      if (p === null) problems.push(`${t}: no such run directory or results.duckdb`);
+      else dbPaths.push(p);
+    }
+    if (problems.length > 0 || sql === undefined) throw new UsageError(problems);
     let rs: ResultSet;
     try {
-      rs = await queryReadOnly(dbPath, q.sql);
+      rs = await queryRuns(dbPaths, sql);
     } catch (e) {
       throw new UsageError([`SQL error: ${(e instanceof Error ? e.message : String(e)).split("\n")[0]}`]);
     }

@@ -1,7 +1,10 @@
-// Read-only access to results.duckdb for `query`, `report` and `export`: the file is never modified.
+// Read-only access to results.duckdb for `query`, `report` and `export`: files are ATTACHed
+// READ_ONLY into an in-memory database, so nothing a query does can change a run. Several runs
+// appear as one set of views (runs, requests, chunks, ...) over all of them, each row keeping its
+// run_id, so a sweep is one query.
 import { existsSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { DuckDBInstance } from "@duckdb/node-api";
+import { DuckDBInstance, type DuckDBConnection } from "@duckdb/node-api";
 import type { Cell, ResultSet } from "../report/text-table.ts";
 
 /** A run directory or a .duckdb file -> the database path, or null when there is none. */
@@ -23,10 +26,34 @@ function toCell(v: unknown, json: () => unknown): Cell {
   return typeof j === "string" || typeof j === "number" || typeof j === "boolean" || j === null ? j : JSON.stringify(j);
 }
 
-export async function queryReadOnly(dbPath: string, sql: string): Promise<ResultSet> {
-  const instance = await DuckDBInstance.create(dbPath, { access_mode: "READ_ONLY" });
+const sqlString = (s: string): string => `'${s.replace(/'/g, "''")}'`;
+
+/** Attaches every file read-only and creates one view per table found in any of them. */
+async function attachRuns(conn: DuckDBConnection, dbPaths: readonly string[]): Promise<void> {
+  const tables = new Map<string, string[]>(); // table -> aliases holding it
+  for (const [i, path] of dbPaths.entries()) {
+    const alias = `run${i}`;
+    await conn.run(`ATTACH ${sqlString(path)} AS ${alias} (READ_ONLY)`);
+    const reader = await conn.runAndReadAll(
+      `SELECT table_name FROM duckdb_tables() WHERE database_name = ${sqlString(alias)} AND schema_name = 'main'`,
+    );
+    for (const [name] of reader.getRows()) {
+      const list = tables.get(String(name)) ?? [];
+      list.push(alias);
+      tables.set(String(name), list);
+    }
+  }
+  for (const [table, aliases] of tables) {
+    const union = aliases.map((a) => `SELECT * FROM ${a}.main."${table}"`).join(" UNION ALL BY NAME ");
+    await conn.run(`CREATE VIEW "${table}" AS ${union}`);
+  }
+}
+
+export async function queryRuns(dbPaths: readonly string[], sql: string): Promise<ResultSet> {
+  const instance = await DuckDBInstance.create(":memory:");
   const conn = await instance.connect();
   try {
+    await attachRuns(conn, dbPaths);
     const reader = await conn.runAndReadAll(sql);
     const columns = reader.columnNames();
     const raw = reader.getRows();
@@ -38,4 +65,9 @@ export async function queryReadOnly(dbPath: string, sql: string): Promise<Result
     conn.closeSync();
     instance.closeSync();
   }
+}
+
+/** One run's database (kept for callers that read a single file). */
+export function queryReadOnly(dbPath: string, sql: string): Promise<ResultSet> {
+  return queryRuns([dbPath], sql);
 }

@@ -52,6 +52,16 @@ describe("parseFlags", () => {
     expect(out.values.run).toBe("dir");
   });
 
+  test("a repeatable positional takes what the positionals after it leave", () => {
+    const def: FlagsDef = {
+      runs: { type: "positional", repeatable: true, description: "r" },
+      sql: { type: "positional", description: "s" },
+    };
+    expect(parseFlags(["a", "b", "c", "select 1"], def).values).toEqual({ runs: ["a", "b", "c"], sql: "select 1" });
+    expect(parseFlags(["select 1"], def).values).toEqual({ sql: "select 1" });
+    expect(parseFlags([], def).values).toEqual({});
+  });
+
   test("a repeatable flag's default is a one-item list", () => {
     const def: FlagsDef = { url: { type: "string", repeatable: true, default: "localhost:8000", description: "u" } };
     expect(applyDefaults({}, def)).toEqual({ url: ["localhost:8000"] });

@@ -1,0 +1,69 @@
+// `llmbench query` over one and several runs: one set of views with run_id, --file, read-only.
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { startMockServer, type MockServerHandle } from "../../src/mock/server.ts";
+import { executeProfile } from "../../src/run/profile-run.ts";
+import { runCli } from "../../src/cli/run-cli.ts";
+import { COMMANDS } from "../../src/cli/commands.ts";
+import { fakeIo } from "../helpers/fake-io.ts";
+import { testProfileConfig } from "../helpers/profile-config.ts";
+
+let dir = "";
+let mock: MockServerHandle;
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), "llmbench-query-"));
+  mock = await startMockServer({ port: 0, ttftMs: 2, itlMs: 1 });
+  await executeProfile(testProfileConfig(mock.url, { requestCount: 6, osl: 5, artifactDir: "c2", concurrency: 2 }), fakeIo(dir), { slos: [] });
+  await executeProfile(testProfileConfig(mock.url, { requestCount: 10, osl: 5, artifactDir: "c4", concurrency: 4 }), fakeIo(dir), { slos: [] });
+}, 60_000);
+afterAll(async () => {
+  await mock?.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function query(args: string[]) {
+  const io = fakeIo(dir);
+  const code = await runCli(["query", ...args], COMMANDS, io);
+  return { code, out: io.stdout.join(""), err: io.stderr.join("") };
+}
+
+describe("query over runs", () => {
+  test("several run dirs are one requests view with a run_id column", async () => {
+    const r = await query(["c2", "c4", "select count(distinct run_id) as runs, count(*) as n from requests", "--format", "csv"]);
+    expect(r.err).toBe("");
+    expect(r.out).toBe("runs,n\n2,16\n");
+    const per = await query(["c2", "c4", "select count(*) as n from requests group by run_id order by n", "--format", "csv"]);
+    expect(per.out).toBe("n\n6\n10\n");
+    const chunks = await query(["c2", "c4", "select count(*) from chunks", "--format", "csv"]);
+    expect(chunks.out.trim().split("\n")[1]).toBe(String(16 * 5));
+  });
+
+  test("--file reads the SQL; every positional is then a run", async () => {
+    writeFileSync(join(dir, "p75.sql"), "select round(quantile_cont(time_to_first_token, 0.75), 6) > 0 as ok from requests");
+    const r = await query(["c2", "c4", "--file", "p75.sql", "--format", "json"]);
+    expect(JSON.parse(r.out)).toEqual([{ ok: true }]);
+  });
+
+  test("queries cannot modify a run", async () => {
+    const db = join(dir, "c2", "results.duckdb");
+    const before = readFileSync(db);
+    const mtime = statSync(db).mtimeMs;
+    for (const sql of ["delete from requests", "drop table run0.requests", "update run0.requests set model = 'x'", "create table run0.x (a int)"]) {
+      const r = await query(["c2", sql]);
+      expect(r.code).toBe(2);
+      expect(r.err).toContain("SQL error:");
+    }
+    expect(readFileSync(db).equals(before)).toBe(true);
+    expect(statSync(db).mtimeMs).toBe(mtime);
+  });
+
+  test("a missing run and a missing SQL are reported together", async () => {
+    const r = await query(["c2"]); // the SQL forgotten: the lone argument is a path, so it is the run
+    expect(r.code).toBe(2);
+    expect(r.err).toContain("<SQL> is required");
+    const r2 = await query(["nope", "c2", "select 1"]);
+    expect(r2.err).toContain("nope: no such run directory or results.duckdb");
+  });
+});
