@@ -3,5 +3,6 @@ import { profileCommand } from "./profile.ts";
 import { mockCommand } from "./mock.ts";
 import { queryCommand } from "./query.ts";
 import { demoCommand } from "./demo.ts";
+import { exportCommand } from "./export.ts";
 
-export const COMMANDS: readonly Command[] = [profileCommand, mockCommand, queryCommand, demoCommand];
+export const COMMANDS: readonly Command[] = [profileCommand, mockCommand, queryCommand, exportCommand, demoCommand];

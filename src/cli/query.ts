@@ -3,7 +3,8 @@ import { resolve } from "node:path";
 import { type } from "arktype";
 import type { Command } from "./command.ts";
 import type { FlagsDef } from "./flag-spec.ts";
-import { queryRuns, resolveDbPath } from "../store/read-db.ts";
+import { queryRuns } from "../store/read-db.ts";
+import { resolveRunTargets } from "./run-targets.ts";
 import { renderCsv, renderJson, renderMarkdown, renderTextTable, type ResultSet } from "../report/text-table.ts";
 import { UsageError, EXIT_OK } from "./usage-error.ts";
 
@@ -56,14 +57,8 @@ export const queryCommand: Command = {
         problems.push(`--file ${q.file}: ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : String(e)}`);
       }
     }
-    if (targets.length === 0) problems.push("<RUNS> is required: a run directory or results.duckdb");
     if (sql === undefined && q.file === undefined) problems.push("<SQL> is required (or --file)");
-    const dbPaths: string[] = [];
-    for (const t of targets) {
-      const p = resolveDbPath(resolve(io.cwd, t));
-      if (p === null) problems.push(`${t}: no such run directory or results.duckdb`);
-      else dbPaths.push(p);
-    }
+    const dbPaths = resolveRunTargets(targets, io.cwd, problems);
     if (problems.length > 0 || sql === undefined) throw new UsageError(problems);
     let rs: ResultSet;
     try {

@@ -49,11 +49,35 @@ async function attachRuns(conn: DuckDBConnection, dbPaths: readonly string[]): P
   }
 }
 
-export async function queryRuns(dbPaths: readonly string[], sql: string): Promise<ResultSet> {
+/** Runs `fn` on an in-memory connection with the runs attached read-only as views. */
+async function withRuns<T>(dbPaths: readonly string[], fn: (conn: DuckDBConnection) => Promise<T>): Promise<T> {
   const instance = await DuckDBInstance.create(":memory:");
   const conn = await instance.connect();
   try {
     await attachRuns(conn, dbPaths);
+    return await fn(conn);
+  } finally {
+    conn.closeSync();
+    instance.closeSync();
+  }
+}
+
+export type ExportFormat = "parquet" | "csv";
+
+/** Writes one table (over all the runs) to a Parquet or CSV file; returns the rows written. */
+export async function exportTable(dbPaths: readonly string[], table: string, outPath: string, format: ExportFormat): Promise<number> {
+  return withRuns(dbPaths, async (conn) => {
+    const known = await conn.runAndReadAll(`SELECT count(*) FROM duckdb_views() WHERE view_name = ${sqlString(table)} AND NOT internal`);
+    if (Number(known.getRows()[0]![0]) === 0) throw new Error(`no table "${table}" in the run(s)`);
+    const opts = format === "parquet" ? "FORMAT parquet" : "FORMAT csv, HEADER true";
+    await conn.run(`COPY (SELECT * FROM "${table.replace(/"/g, '""')}") TO ${sqlString(outPath)} (${opts})`);
+    const n = await conn.runAndReadAll(`SELECT count(*) FROM "${table.replace(/"/g, '""')}"`);
+    return Number(n.getRows()[0]![0]);
+  });
+}
+
+export async function queryRuns(dbPaths: readonly string[], sql: string): Promise<ResultSet> {
+  return withRuns(dbPaths, async (conn) => {
     const reader = await conn.runAndReadAll(sql);
     const columns = reader.columnNames();
     const raw = reader.getRows();
@@ -61,10 +85,7 @@ export async function queryRuns(dbPaths: readonly string[], sql: string): Promis
     const jsonAt = (r: number, c: number) => () => ((asJson ??= reader.getRowsJson() as unknown[][])[r]![c]);
     const rows = raw.map((row, r) => row.map((v, c) => toCell(v, jsonAt(r, c))));
     return { columns, rows };
-  } finally {
-    conn.closeSync();
-    instance.closeSync();
-  }
+  });
 }
 
 /** One run's database (kept for callers that read a single file). */

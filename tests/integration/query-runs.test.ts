@@ -59,6 +59,22 @@ describe("query over runs", () => {
     expect(statSync(db).mtimeMs).toBe(mtime);
   });
 
+  test("export writes Parquet and CSV that read back with the same rows", async () => {
+    const io = fakeIo(dir);
+    expect(await runCli(["export", "c2", "c4", "-o", "req.parquet"], COMMANDS, io)).toBe(0);
+    expect(io.stderr.join("")).toContain("wrote 16 rows of requests");
+    const back = await query(["c2", `select count(*) as n, count(distinct run_id) as runs from read_parquet('${join(dir, "req.parquet")}')`, "--format", "csv"]);
+    expect(back.out).toBe("n,runs\n16,2\n");
+    const io2 = fakeIo(dir);
+    expect(await runCli(["export", "c4", "--table", "chunks", "--format", "csv"], COMMANDS, io2)).toBe(0);
+    const csv = readFileSync(join(dir, "chunks.csv"), "utf8").trim().split("\n");
+    expect(csv[0]).toContain("arrival_ns");
+    expect(csv.length).toBe(1 + 10 * 5);
+    const bad = fakeIo(dir);
+    expect(await runCli(["export", "c4", "--table", "nosuch"], COMMANDS, bad)).toBe(2);
+    expect(bad.stderr.join("")).toContain('no table "nosuch"');
+  });
+
   test("a missing run and a missing SQL are reported together", async () => {
     const r = await query(["c2"]); // the SQL forgotten: the lone argument is a path, so it is the run
     expect(r.code).toBe(2);
