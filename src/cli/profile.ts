@@ -5,6 +5,10 @@ import { runProfile } from "../run/profile-run.ts";
 import { UsageError } from "./usage-error.ts";
 import { parseGoodput } from "../metrics/goodput.ts";
 import { loadTokenizer } from "../dataset/tokenizer.ts";
+import { probeOrigin } from "../client/readiness.ts";
+
+/** How long the start-up reachability check waits for each server. */
+const READY_TIMEOUT_MS = 10_000;
 
 // AIPerf's flag names and aliases; defaults as AIPerf's unless noted.
 const flags: FlagsDef = {
@@ -54,6 +58,10 @@ export const profileCommand: Command = {
       return null;
     });
     if (problems.length > 0 || tokenizer === null) throw new UsageError(problems);
+    const origins = [...new Set(config.urls.map((u) => new URL(u).origin))];
+    const unreachable = await Promise.all(origins.map(async (o) => [o, await probeOrigin(o, READY_TIMEOUT_MS)] as const));
+    for (const [origin, why] of unreachable) if (why) problems.push(`--url ${origin}: ${why}; is the server running there?`);
+    if (problems.length > 0) throw new UsageError(problems);
     return runProfile(config, io, { slos: goodput.slos, tokenizer });
   },
 };

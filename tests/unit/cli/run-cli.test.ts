@@ -95,3 +95,18 @@ describe("profile set-up errors are usage errors", () => {
     expect(err).toContain("--extra-inputs");
   });
 });
+
+describe("profile readiness check", () => {
+  test("a URL nobody listens on is one clear line, exit 2, before any request", async () => {
+    const l = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data() {} } });
+    const port = l.port;
+    l.stop(true);
+    const io = fakeIo("/tmp");
+    const t0 = performance.now();
+    const code = await runCli(["profile", "-m", "m", "-u", `127.0.0.1:${port}`, "--artifact-dir", "/tmp/llmbench-unreachable"], COMMANDS, io);
+    expect(code).toBe(2);
+    expect(io.stderr.join("")).toContain(`--url http://127.0.0.1:${port}: cannot connect to 127.0.0.1:${port}`);
+    expect(performance.now() - t0).toBeLessThan(10_000);
+    expect(require("node:fs").existsSync("/tmp/llmbench-unreachable")).toBe(false);
+  });
+});
