@@ -50,6 +50,7 @@ export const demoCommand: Command = {
           ui: "auto",
           workers: defaultWorkers(d.concurrency),
           transport: "http",
+          insecure: false,
         },
         { stderrIsTTY: io.stderrIsTTY },
       );

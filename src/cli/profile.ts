@@ -6,6 +6,7 @@ import { UsageError } from "./usage-error.ts";
 import { parseGoodput } from "../metrics/goodput.ts";
 import { loadTokenizer } from "../dataset/tokenizer.ts";
 import { probeOrigin } from "../client/readiness.ts";
+import { fdProblem, readFdLimit } from "../runtime/fd-limit.ts";
 
 /** How long the start-up reachability check waits for each server. */
 const READY_TIMEOUT_MS = 10_000;
@@ -37,6 +38,7 @@ const flags: FlagsDef = {
   ui: { type: "string", alias: "ui-type", description: "simple (progress bar on stderr) or none; auto = simple on a terminal", default: "auto", valueHint: "simple|none|auto" },
   workers: { type: "string", alias: ["workers-max", "max-workers"], description: "Load worker threads (default min(concurrency, cores x 0.75 - 1), at least 1)", valueHint: "n" },
   transport: { type: "string", description: "http (socket-level HTTP/1.1, most accurate) or fetch (TLS/HTTP2 fallback)", default: "http", valueHint: "http|fetch" },
+  insecure: { type: "boolean", description: "https: do not verify the server's certificate", default: false },
 };
 
 export const profileCommand: Command = {
@@ -52,6 +54,8 @@ export const profileCommand: Command = {
     const flagsIn = validate(profileSchema);
     const { config, problems } = resolveProfileConfig(flagsIn, { stderrIsTTY: io.stderrIsTTY });
     const goodput = parseGoodput(config.goodput, { streaming: config.streaming });
+    const fds = fdProblem(config.concurrency, readFdLimit());
+    if (fds) problems.push(fds);
     problems.push(...goodput.problems);
     const tokenizer = await loadTokenizer(config.tokenizer).catch((e: unknown) => {
       problems.push(e instanceof Error ? e.message : String(e));

@@ -31,6 +31,7 @@ export const profileSchema = type({
   ui: "'simple' | 'none' | 'dashboard' | 'auto'",
   "workers?": positiveInt,
   transport: "'http' | 'http1' | 'fetch'",
+  insecure: "boolean",
 });
 
 export type ProfileFlags = typeof profileSchema.infer;
@@ -62,6 +63,8 @@ export interface ProfileConfig {
   ui: "simple" | "none";
   workers: number;
   transport: "http1" | "fetch";
+  /** https: skip certificate verification. */
+  insecure: boolean;
   apiKey: string | null;
 }
 
@@ -187,6 +190,7 @@ export function resolveProfileConfig(f: ProfileFlags, ctx: ResolveContext): { co
     ui: f.ui === "auto" ? (ctx.stderrIsTTY ? "simple" : "none") : f.ui === "dashboard" ? "simple" : f.ui,
     workers: f.workers ?? defaultWorkers(f.concurrency, ctx.cores),
     transport: f.transport === "fetch" ? "fetch" : "http1",
+    insecure: f.insecure,
     apiKey: f.apiKey ?? null,
   };
   return { config, problems };

@@ -104,8 +104,8 @@ export function startLoadWorker(port: WorkerPort): void {
     if (msg.type === "init") {
       cfg = msg.config;
       shared = new SharedState(msg.shared);
-      const http1 = cfg.transport === "fetch" ? null : createHttp1Transport();
-      transport = http1 ?? createFetchTransport();
+      const http1 = cfg.transport === "fetch" ? null : createHttp1Transport({ insecure: cfg.insecure });
+      transport = http1 ?? createFetchTransport({ insecure: cfg.insecure });
       loadTokenizer(cfg.tokenizer)
         .then(async (t) => {
           tokens = t;

@@ -26,6 +26,8 @@ export interface WorkerConfig {
   maxTokens: number | null;
   timeoutMs: number;
   transport: "http1" | "fetch";
+  /** https: skip certificate verification (--insecure). */
+  insecure: boolean;
   tokenizer: string;
   /** Prompt pool; request i uses prompts[i % prompts.length]. */
   prompts: PromptEntry[];

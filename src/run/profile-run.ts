@@ -158,6 +158,7 @@ export async function executeProfile(cfg: ProfileConfig, io: Io, opts: ProfileOp
         maxTokens: cfg.osl,
         timeoutMs: cfg.requestTimeoutMs,
         transport: cfg.transport,
+        insecure: cfg.insecure,
         tokenizer: cfg.tokenizer,
         prompts,
       },

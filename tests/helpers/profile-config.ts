@@ -20,6 +20,7 @@ export function testProfileConfig(mockUrl: string, over: Partial<ProfileFlags> =
       ui: "none",
       workers: 1,
       transport: "http",
+      insecure: false,
       ...over,
     },
     { stderrIsTTY: false },

@@ -110,3 +110,12 @@ describe("profile readiness check", () => {
     expect(require("node:fs").existsSync("/tmp/llmbench-unreachable")).toBe(false);
   });
 });
+
+test("concurrency past the open-file limit is refused up front with the fix", async () => {
+  const io = fakeIo("/tmp");
+  const code = await runCli(["profile", "-m", "m", "--concurrency", "100000"], COMMANDS, io);
+  const limit = require("../../../src/runtime/fd-limit.ts").readFdLimit();
+  if (limit === null) return; // no /proc here: nothing to check
+  expect(code).toBe(2);
+  expect(io.stderr.join("")).toContain("--concurrency 100000 needs about 100064 open files");
+});

@@ -27,6 +27,7 @@ const FLAGS: ProfileFlags = {
   numDatasetEntries: 100,
   ui: "auto",
   transport: "http",
+  insecure: false,
 };
 
 describe("profile config", () => {
