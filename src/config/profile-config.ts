@@ -32,6 +32,7 @@ export const profileSchema = type({
   "workers?": positiveInt,
   transport: "'http' | 'http1' | 'fetch'",
   insecure: "boolean",
+  "failedRequestThreshold?": type("string.numeric.parse").pipe(type("0 <= number <= 1")),
 });
 
 export type ProfileFlags = typeof profileSchema.infer;
@@ -65,6 +66,8 @@ export interface ProfileConfig {
   transport: "http1" | "fetch";
   /** https: skip certificate verification. */
   insecure: boolean;
+  /** Abort when more than this fraction of finished requests failed; null: never abort, any failure exits 1. */
+  failedRequestThreshold: number | null;
   apiKey: string | null;
 }
 
@@ -191,6 +194,7 @@ export function resolveProfileConfig(f: ProfileFlags, ctx: ResolveContext): { co
     workers: f.workers ?? defaultWorkers(f.concurrency, ctx.cores),
     transport: f.transport === "fetch" ? "fetch" : "http1",
     insecure: f.insecure,
+    failedRequestThreshold: f.failedRequestThreshold ?? null,
     apiKey: f.apiKey ?? null,
   };
   return { config, problems };

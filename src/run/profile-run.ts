@@ -30,6 +30,14 @@ import { createLogger, type Io } from "../runtime/io.ts";
 import { VERSION } from "../version.ts";
 import { EXIT_FAILURE, EXIT_OK } from "../cli/usage-error.ts";
 
+/** Minimum finished requests before the failure fraction can abort a run (one early error is not a trend). */
+const MIN_FOR_FAILURE_THRESHOLD = 10;
+
+/** True when more than `threshold` (a fraction) of the finished requests failed; never with no threshold. */
+export function exceedsFailureThreshold(finished: number, failed: number, threshold: number | null): boolean {
+  return threshold !== null && finished >= MIN_FOR_FAILURE_THRESHOLD && failed / finished > threshold;
+}
+
 /** Bun's fetch in-flight cap unless BUN_CONFIG_MAX_HTTP_REQUESTS is set when the process starts. */
 const FETCH_DEFAULT_CAP = 256;
 
@@ -39,6 +47,8 @@ export interface ProfileOutcome {
   dir: string;
   dbPath: string;
   interrupted: boolean;
+  /** Stopped because the failure fraction passed --failed-request-threshold. */
+  abortedOnFailures: boolean;
   startNs: number;
   endNs: number;
 }
@@ -64,6 +74,7 @@ export async function executeProfile(cfg: ProfileConfig, io: Io, opts: ProfileOp
   const runId = crypto.randomUUID();
   const shared = new SharedState();
   let interrupted = false;
+  let abortedOnFailures = false;
   // Set once the workers exist; read by the signal handler and the clean-up.
   const live: { pool: WorkerPool | null } = { pool: null };
   const cancelAll = (why: string): void => {
@@ -73,9 +84,17 @@ export async function executeProfile(cfg: ProfileConfig, io: Io, opts: ProfileOp
     live.pool?.cancel();
   };
   // Registered first, so a Ctrl-C during set-up is not lost: workers then start and issue nothing.
+  let progressShown = false;
   const removeSignal = io.onSignal(() => {
+    if (interrupted) {
+      // Second Ctrl-C: leave now. Records stored so far are already flushed to disk.
+      if (progressShown) io.err("\n");
+      log.warn("interrupted twice: exiting now");
+      io.exit(130);
+      return;
+    }
     interrupted = true;
-    cancelAll("interrupted: cancelling in-flight requests; they are recorded as cancelled");
+    cancelAll("interrupted: cancelling in-flight requests (press Ctrl-C again to exit at once); they are recorded as cancelled");
   });
   try {
     return await run();
@@ -120,6 +139,10 @@ export async function executeProfile(cfg: ProfileConfig, io: Io, opts: ProfileOp
     const store = (r: RequestRecord): void => {
       records.push(r);
       if (r.error !== null) errors++;
+      if (exceedsFailureThreshold(records.length, errors, cfg.failedRequestThreshold)) {
+        abortedOnFailures = true;
+        cancelAll(`aborting: ${errors} of ${records.length} requests failed, more than --failed-request-threshold ${cfg.failedRequestThreshold}`);
+      }
       writer.append(r);
       if (r.phase === "profiling") {
         const line = jsonlLine(r, recordOpts);
@@ -175,6 +198,7 @@ export async function executeProfile(cfg: ProfileConfig, io: Io, opts: ProfileOp
     const drawProgress = (): void =>
       io.err(`\r${renderProgress({ done: shared.done, total, inFlight: shared.inFlight, errors, elapsedMs: (epochNs() - startNs) / 1e6, durationMs: cfg.benchmarkDurationMs })}`);
     const progress = cfg.ui === "simple" ? setInterval(drawProgress, 250) : null;
+    progressShown = progress !== null;
     try {
       await pool.run();
     } finally {
@@ -204,7 +228,7 @@ export async function executeProfile(cfg: ProfileConfig, io: Io, opts: ProfileOp
       }),
     );
     log.info(`${records.length} requests recorded (${errors} failed)`);
-    return { records, summary, dir, dbPath, interrupted, startNs, endNs };
+    return { records, summary, dir, dbPath, interrupted, abortedOnFailures, startNs, endNs };
   }
 }
 
@@ -223,6 +247,18 @@ export async function runProfile(cfg: ProfileConfig, io: Io, opts: ProfileOption
   io.out(`Results DB: ${out.dbPath}\n`);
   io.out(`Log File: ${join(out.dir, "logs", "llmbench.log")}\n`);
   if (out.interrupted) io.out("The profile run was cancelled early. Results shown may be incomplete or inaccurate.\n");
-  const failed = out.records.some((r) => r.phase === "profiling" && r.error !== null);
-  return failed || out.interrupted ? EXIT_FAILURE : EXIT_OK;
+  if (out.abortedOnFailures) io.out(`Aborted: more than ${cfg.failedRequestThreshold} of the requests failed.\n`);
+  return exitCode(out, cfg.failedRequestThreshold);
+}
+
+/**
+ * 0 when the run completed and no profiling request failed, or, with --failed-request-threshold,
+ * when failures stayed within it; 1 otherwise (failures, interrupted, or aborted).
+ */
+export function exitCode(out: Pick<ProfileOutcome, "records" | "interrupted" | "abortedOnFailures">, threshold: number | null): number {
+  if (out.interrupted || out.abortedOnFailures) return EXIT_FAILURE;
+  const profiling = out.records.filter((r) => r.phase === "profiling");
+  const failed = profiling.filter((r) => r.error !== null).length;
+  if (failed === 0) return EXIT_OK;
+  return threshold !== null && profiling.length > 0 && failed / profiling.length <= threshold ? EXIT_OK : EXIT_FAILURE;
 }

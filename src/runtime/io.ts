@@ -12,6 +12,8 @@ export interface Io {
   stderrIsTTY: boolean;
   /** Registers a handler for SIGINT/SIGTERM; returns a function that removes it. */
   onSignal(handler: (signal: "SIGINT" | "SIGTERM") => void): () => void;
+  /** Ends the process now (a second Ctrl-C). */
+  exit(code: number): void;
 }
 
 export function processIo(): Io {
@@ -21,6 +23,7 @@ export function processIo(): Io {
     env: process.env,
     cwd: process.cwd(),
     stderrIsTTY: Boolean(process.stderr.isTTY),
+    exit: (code) => process.exit(code),
     onSignal(handler) {
       const onInt = () => handler("SIGINT");
       const onTerm = () => handler("SIGTERM");

@@ -4,6 +4,8 @@ import type { Io } from "../../src/runtime/io.ts";
 export interface FakeIo extends Io {
   stdout: string[];
   stderr: string[];
+  /** Codes passed to exit(), which does not end the test process. */
+  exits: number[];
   raise(signal: "SIGINT" | "SIGTERM"): void;
 }
 
@@ -12,6 +14,8 @@ export function fakeIo(cwd: string, env: Record<string, string | undefined> = {}
   const io: FakeIo = {
     stdout: [],
     stderr: [],
+    exits: [],
+    exit: (code) => void io.exits.push(code),
     out: (t) => void io.stdout.push(t),
     err: (t) => void io.stderr.push(t),
     env,

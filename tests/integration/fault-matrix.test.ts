@@ -120,3 +120,14 @@ describe("fault matrix", () => {
     expect(kinds.size).toBeGreaterThan(2);
   }, 30_000);
 });
+
+describe("--failed-request-threshold", () => {
+  test("aborts a run whose failure fraction passes it, and says so", async () => {
+    const m = await mockWith({ fault500Pct: 60, seed: 1 });
+    const cfg = testProfileConfig(m.url, { requestCount: 400, osl: 4, concurrency: 2, failedRequestThreshold: 0.2, artifactDir: "threshold" });
+    const out = await executeProfile(cfg, fakeIo(dir), { slos: [] });
+    expect(out.abortedOnFailures).toBe(true);
+    expect(out.records.length).toBeLessThan(400);
+    expect(new Set(out.records.map((r) => r.x_request_id)).size).toBe(out.records.length);
+  }, 30_000);
+});

@@ -61,3 +61,13 @@ test("SIGINT cancels in-flight requests, records them, and keeps finished ones",
   const summary = JSON.parse(readFileSync(join(out.dir, "profile_export_aiperf.json"), "utf8")) as { was_cancelled: boolean };
   expect(summary.was_cancelled).toBe(true);
 }, 30_000);
+
+test("a second SIGINT exits at once (code 130)", async () => {
+  const io = fakeIo(dir);
+  const run = executeProfile(testProfileConfig(mock.url, { concurrency: 2, requestCount: 100, isl: 8, osl: 50, artifactDir: "twice" }), io, { slos: [] });
+  await waitForRunning(2, 15_000);
+  io.raise("SIGINT");
+  io.raise("SIGINT");
+  expect(io.exits).toEqual([130]);
+  await run; // in a real process exit(130) ends it here; the fake lets the first Ctrl-C's clean-up finish
+}, 30_000);
