@@ -227,7 +227,9 @@ export async function executeProfile(cfg: ProfileConfig, io: Io, opts: ProfileOp
         endNs,
       }),
     );
-    log.info(`${records.length} requests recorded (${errors} failed)`);
+    // Peak memory of the whole process (all threads), for sizing runs: KiB, as the OS reports it.
+    const peakRssKiB = process.resourceUsage().maxRSS;
+    log.info(`${records.length} requests recorded (${errors} failed); peak RSS ${Math.round(peakRssKiB / 1024)} MiB, peak in flight ${shared.peakInFlight}`);
     return { records, summary, dir, dbPath, interrupted, abortedOnFailures, startNs, endNs };
   }
 }
