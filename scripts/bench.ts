@@ -80,6 +80,9 @@ interface ErrorStats {
   gap_err_p99_ms: number;
   chunks_per_s: number;
   wall_s: number;
+  /** Peak RSS of the client process (all threads). */
+  peak_rss_mib: number;
+  rss_kib_per_stream: number;
 }
 
 const pct = (xs: number[], p: number) => {
@@ -100,6 +103,8 @@ async function timingRun(server: ServerKind, transport: string, concurrency: num
   );
   const wall_s = (performance.now() - t0) / 1000;
   await stopServer(mock);
+  const log = readFileSync(join(dir, "run", "logs", "llmbench.log"), "utf8");
+  const peak_rss_mib = Number(/peak RSS (\d+) MiB/.exec(log)?.[1] ?? NaN);
   if (prof.exitCode !== 0 && prof.exitCode !== 1) throw new Error(`profile failed: ${prof.stderr.toString()}`);
   const truth = new Map<string, TruthLine>();
   for (const l of readFileSync(mock.recordPath, "utf8").trim().split("\n")) {
@@ -145,6 +150,8 @@ async function timingRun(server: ServerKind, transport: string, concurrency: num
     gap_err_p99_ms: pct(gapErr, 99),
     chunks_per_s: chunkCount / wall_s,
     wall_s,
+    peak_rss_mib,
+    rss_kib_per_stream: (peak_rss_mib * 1024) / concurrency,
   };
 }
 
@@ -167,7 +174,8 @@ async function timing(): Promise<Record<string, unknown>> {
 
 async function capacity(): Promise<Record<string, unknown>> {
   const out: Record<string, unknown>[] = [];
-  for (const c of [1000, 2000, 4000, 8000, 12000]) {
+  // Up to this machine's 20,000-descriptor limit less llmbench's reserve (fd-limit.ts).
+  for (const c of [1000, 4000, 8000, 12000, 16000, 19900]) {
     const r = await timingRun("truth", "http", c, c * 2, 100, 20);
     console.error(`capacity ${c}: ${JSON.stringify(r)}`);
     out.push({ concurrency: c, ...r });

@@ -1,7 +1,7 @@
 // The profile pipeline on the main thread: dataset -> workers -> sink (DuckDB, JSONL) -> summary and
 // exports. Workers only send and parse. Ctrl-C (or the duration limit + grace) cancels in-flight
 // requests, which are still recorded, so every request sent is accounted for.
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { join, resolve } from "node:path";
 import { requestBody } from "../client/request-body.ts";
@@ -87,7 +87,7 @@ export async function executeProfile(cfg: ProfileConfig, io: Io, opts: ProfileOp
   let progressShown = false;
   const removeSignal = io.onSignal(() => {
     if (interrupted) {
-      // Second Ctrl-C: leave now. Records stored so far are already flushed to disk.
+      // Second Ctrl-C: leave now. DuckDB and the JSONL were flushed at most 0.5 s ago.
       if (progressShown) io.err("\n");
       log.warn("interrupted twice: exiting now");
       io.exit(130);
@@ -127,6 +127,10 @@ export async function executeProfile(cfg: ProfileConfig, io: Io, opts: ProfileOp
     );
 
     const dbPath = join(dir, "results.duckdb");
+    // A re-run into the same directory replaces its artifacts (as AIPerf's exports are replaced),
+    // so the database never mixes an old run with the new exports.
+    rmSync(dbPath, { force: true });
+    rmSync(`${dbPath}.wal`, { force: true });
     const jsonl = new LineWriter(join(dir, "profile_export.jsonl"));
     const writer = await ResultsWriter.create(
       dbPath,

@@ -75,6 +75,14 @@ describe("query over runs", () => {
     expect(bad.stderr.join("")).toContain('no table "nosuch"');
   });
 
+  test("a re-run into the same directory replaces the old run's results", async () => {
+    await executeProfile(testProfileConfig(mock.url, { requestCount: 3, osl: 2, artifactDir: "again" }), fakeIo(dir), { slos: [] });
+    await executeProfile(testProfileConfig(mock.url, { requestCount: 5, osl: 2, artifactDir: "again" }), fakeIo(dir), { slos: [] });
+    const r = await query(["again", "select count(distinct run_id) as runs, count(*) as n from requests", "--format", "csv"]);
+    expect(r.out).toBe("runs,n\n1,5\n");
+    expect(readFileSync(join(dir, "again", "profile_export.jsonl"), "utf8").trim().split("\n").length).toBe(5);
+  }, 30_000);
+
   test("a missing run and a missing SQL are reported together", async () => {
     const r = await query(["c2"]); // the SQL forgotten: the lone argument is a path, so it is the run
     expect(r.code).toBe(2);
