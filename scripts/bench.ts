@@ -4,6 +4,7 @@
 //                                    that stamps each chunk after socket.write, per transport, at 100 and
 //                                    1,000 concurrent streams (--mock: against llmbench mock's --record)
 //   bun scripts/bench.ts capacity    highest concurrent stream count with every request succeeding
+//   bun scripts/bench.ts faults      the fault matrix: requests sent, records written, classification
 //
 // The mock runs in its own process pinned to one core (taskset), the client on the other, so the
 // numbers are the client's error, not the server's. One wave of warmup requests (= concurrency) runs first
@@ -192,8 +193,52 @@ function markdown(name: string, data: { results: Record<string, unknown>[] }): s
   return [`## ${name}`, "", `| ${cols.join(" | ")} |`, `| ${cols.map(() => "---").join(" | ")} |`, ...rows.map((r) => `| ${cols.map((c) => fmt(r[c])).join(" | ")} |`), ""].join("\n");
 }
 
+/** For each server fault: requests the server saw, records written, and how they were classified. */
+async function faults(): Promise<Record<string, unknown>> {
+  const N = 50;
+  const cases: [string, string[]][] = [
+    ["none", []],
+    ["HTTP 500", ["--fault-500-pct", "100"]],
+    ["HTTP 429", ["--fault-429-pct", "100"]],
+    ["reset mid-stream", ["--fault-drop-pct", "100"]],
+    ["malformed SSE", ["--fault-malformed-pct", "100"]],
+    ["stall (timeout 1 s)", ["--fault-stall-pct", "100", "--stall-seconds", "30"]],
+    ["mix 20% each", ["--fault-500-pct", "20", "--fault-429-pct", "20", "--fault-drop-pct", "20", "--fault-malformed-pct", "20", "--seed", "5"]],
+  ];
+  const out: Record<string, unknown>[] = [];
+  for (const [name, args] of cases) {
+    const dir = mkdtempSync(join(tmpdir(), "llmbench-faults-"));
+    const recordPath = join(dir, "truth.jsonl");
+    const proc = Bun.spawn([BUN, MAIN, "mock", "--port", "0", "--ttft-ms", "5", "--itl-ms", "2", "--record", recordPath, ...args], { stdout: "pipe", stderr: "ignore" });
+    const first = await proc.stdout.getReader().read();
+    const url = new TextDecoder().decode(first.value).trim();
+    const prof = Bun.spawnSync(
+      [BUN, MAIN, "profile", "-u", url, "-m", "mock-model", "--streaming", "--concurrency", "5", "--request-count", String(N),
+        "--isl", "16", "--osl", "10", "--request-timeout-seconds", "1", "--artifact-dir", join(dir, "run"), "--ui", "none"],
+      { stdout: "pipe", stderr: "pipe" },
+    );
+    proc.kill("SIGINT");
+    await proc.exited;
+    const seen = readFileSync(recordPath, "utf8").trim().split("\n").filter(Boolean).length;
+    const db = join(dir, "run", "results.duckdb");
+    const rows = await queryReadOnly(db, "select coalesce(error_type || '/' || error_code, 'ok') as k, count(*) from requests group by 1 order by 1");
+    const written = rows.rows.reduce((a, r) => a + Number(r[1]), 0);
+    out.push({
+      fault: name,
+      requests_sent: N,
+      server_saw: seen,
+      records_written: written,
+      classified: rows.rows.map((r) => `${r[0]} x${r[1]}`).join(", "),
+      exit_code: prof.exitCode,
+    });
+    console.error(`${name}: ${JSON.stringify(out.at(-1))}`);
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return { results: out };
+}
+
 const which = process.argv[2] ?? "timing";
-const runners: Record<string, () => Promise<Record<string, unknown>>> = { timing, capacity };
+const runners: Record<string, () => Promise<Record<string, unknown>>> = { timing, capacity, faults };
 const run = runners[which];
 if (!run) {
   console.error(`usage: bun scripts/bench.ts ${Object.keys(runners).join("|")}`);
