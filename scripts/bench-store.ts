@@ -1,0 +1,70 @@
+// Results-store benchmark: ingest rate of ResultsWriter (records/s, 20 chunks each) and the wall time
+// of `llmbench query` (the compiled binary, process start included) for P75 TTFT over 1,000,000
+// requests. Writes bench/store.json and bench/store.md.
+//   bun scripts/bench-store.ts [requests=1000000]
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync, existsSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { ResultsWriter } from "../src/store/results-db.ts";
+import type { RequestRecord } from "../src/record/request-record.ts";
+
+const ROOT = resolve(import.meta.dir, "..");
+const N = Number(process.argv[2] ?? 1_000_000);
+const CHUNKS = 20;
+const dir = mkdtempSync(join(tmpdir(), "llmbench-store-"));
+const db = join(dir, "results.duckdb");
+
+function record(i: number): RequestRecord {
+  const start = 1.7e18 + i * 1e6;
+  const ttft = 20e6 + (i % 97) * 1e5;
+  const chunks = Array.from({ length: CHUNKS }, (_, k) => ({ arrival_ns: start + ttft + k * 5e6, tokens: 1, bytes: 120 }));
+  return {
+    x_request_id: `req-${i}`, request_index: i, session_num: i, turn_index: 0, worker_id: 0, phase: "profiling",
+    url: "http://h/v1/chat/completions", model: "m", scheduled_ns: start, start_ns: start, ack_ns: start + 1e6,
+    first_token_ns: start + ttft, first_output_token_ns: start + ttft, last_token_ns: chunks.at(-1)!.arrival_ns,
+    end_ns: chunks.at(-1)!.arrival_ns + 1e5, http_status: 200, cancelled: false, error: null, input_tokens: 550,
+    requested_output_tokens: CHUNKS, output_tokens: CHUNKS, reasoning_tokens: 0, usage_prompt_tokens: 550,
+    usage_completion_tokens: CHUNKS, usage_total_tokens: 550 + CHUNKS, usage_reasoning_tokens: null, chunks,
+  };
+}
+
+const writer = await ResultsWriter.create(db, { run_id: "bench", tool_version: "bench", host: "h", config: "{}", started_ns: 0, ended_ns: null }, { streaming: true });
+const t0 = performance.now();
+for (let i = 0; i < N; i++) {
+  writer.append(record(i));
+  if (i % 50_000 === 0) await Bun.sleep(0); // let the periodic flush timer run, as in a real run
+}
+await writer.close(1);
+const ingestS = (performance.now() - t0) / 1000;
+
+const bin = join(ROOT, "dist", "llmbench");
+if (!existsSync(bin)) throw new Error("build dist/llmbench first (npm run build)");
+const sql = "select quantile_cont(time_to_first_token, 0.75) as p75_ttft_ms from requests";
+const times: number[] = [];
+let answer = "";
+for (let i = 0; i < 5; i++) {
+  const q0 = performance.now();
+  const p = Bun.spawnSync([bin, "query", db, sql, "--format", "csv"], { stdout: "pipe", stderr: "pipe" });
+  times.push((performance.now() - q0) / 1000);
+  answer = p.stdout.toString().trim().split("\n")[1] ?? p.stderr.toString();
+}
+times.sort((a, b) => a - b);
+const result = {
+  date: new Date().toISOString(),
+  requests: N,
+  chunks_per_request: CHUNKS,
+  ingest_s: ingestS,
+  ingest_records_per_s: N / ingestS,
+  ingest_chunk_rows_per_s: (N * CHUNKS) / ingestS,
+  query_p75_wall_s_median: times[2],
+  query_p75_wall_s_min: times[0],
+  query_answer_ms: answer,
+};
+console.error(JSON.stringify(result));
+mkdirSync(join(ROOT, "bench"), { recursive: true });
+writeFileSync(join(ROOT, "bench", "store.json"), `${JSON.stringify(result, null, 2)}\n`);
+writeFileSync(
+  join(ROOT, "bench", "store.md"),
+  `# store (${result.date})\n\n| requests | ingest records/s | ingest chunk rows/s | query P75 wall (median of 5, s) |\n|---|---|---|---|\n| ${N} | ${Math.round(result.ingest_records_per_s)} | ${Math.round(result.ingest_chunk_rows_per_s)} | ${result.query_p75_wall_s_median!.toFixed(3)} |\n`,
+);
+rmSync(dir, { recursive: true, force: true });
