@@ -39,6 +39,7 @@ const flags: FlagsDef = {
   workers: { type: "string", alias: ["workers-max", "max-workers"], description: "Load worker threads (default min(concurrency, cores x 0.75 - 1), at least 1)", valueHint: "n" },
   transport: { type: "string", description: "http (socket-level HTTP/1.1, most accurate) or fetch (TLS/HTTP2 fallback)", default: "http", valueHint: "http|fetch" },
   insecure: { type: "boolean", description: "https: do not verify the server's certificate", default: false },
+  "slice-duration": { type: "string", description: "Split results into wall-clock slices of this many seconds (timeslice exports, HDR histograms)", valueHint: "s" },
   "failed-request-threshold": { type: "string", description: "Abort when more than this fraction (0-1) of requests failed; within it, exit 0", valueHint: "fraction" },
 };
 

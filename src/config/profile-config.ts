@@ -33,6 +33,7 @@ export const profileSchema = type({
   transport: "'http' | 'http1' | 'fetch'",
   insecure: "boolean",
   "failedRequestThreshold?": type("string.numeric.parse").pipe(type("0 <= number <= 1")),
+  "sliceDuration?": positiveNumber,
 });
 
 export type ProfileFlags = typeof profileSchema.infer;
@@ -68,6 +69,8 @@ export interface ProfileConfig {
   insecure: boolean;
   /** Abort when more than this fraction of finished requests failed; null: never abort, any failure exits 1. */
   failedRequestThreshold: number | null;
+  /** --slice-duration in ns, or null for no time slices. */
+  sliceNs: number | null;
   apiKey: string | null;
 }
 
@@ -195,6 +198,7 @@ export function resolveProfileConfig(f: ProfileFlags, ctx: ResolveContext): { co
     transport: f.transport === "fetch" ? "fetch" : "http1",
     insecure: f.insecure,
     failedRequestThreshold: f.failedRequestThreshold ?? null,
+    sliceNs: f.sliceDuration !== undefined ? Math.round(f.sliceDuration * 1e9) : null,
     apiKey: f.apiKey ?? null,
   };
   return { config, problems };

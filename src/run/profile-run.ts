@@ -14,6 +14,9 @@ import { WorkerPool } from "../engine/worker-pool.ts";
 import type { PromptEntry } from "../engine/worker-protocol.ts";
 import type { Slo } from "../metrics/goodput.ts";
 import { summarize, type Summary } from "../metrics/summary.ts";
+import { sliceRecords } from "../metrics/timeslices.ts";
+import { sliceHistograms } from "../metrics/slice-histograms.ts";
+import { timeslicesCsv, timeslicesJson } from "../report/timeslices-export.ts";
 import { nsToSec } from "../metrics/units.ts";
 import type { RequestRecord } from "../record/request-record.ts";
 import { consoleTable } from "../report/console-table.ts";
@@ -215,6 +218,8 @@ export async function executeProfile(cfg: ProfileConfig, io: Io, opts: ProfileOp
     }
     sinkWork.drain();
     const endNs = epochNs();
+    const slices = cfg.sliceNs === null ? [] : sliceRecords(records, cfg.sliceNs);
+    if (slices.length > 0) await writer.appendSlices(sliceHistograms(slices, recordOpts));
     await writer.close(endNs);
     await jsonl.close();
 
@@ -233,6 +238,11 @@ export async function executeProfile(cfg: ProfileConfig, io: Io, opts: ProfileOp
     );
     // Peak memory of the whole process (all threads), for sizing runs: KiB, as the OS reports it.
     const peakRssKiB = process.resourceUsage().maxRSS;
+    if (slices.length > 0) {
+      const perSlice = slices.map((sl) => ({ index: sl.index, summary: summarize(sl.records, { ...recordOpts, percentiles: cfg.extraPercentiles }) }));
+      writeFileSync(join(dir, "profile_export_aiperf_timeslices.csv"), timeslicesCsv(perSlice));
+      writeFileSync(join(dir, "profile_export_aiperf_timeslices.json"), timeslicesJson(perSlice, redactedConfig(cfg)));
+    }
     log.info(`${records.length} requests recorded (${errors} failed); peak RSS ${Math.round(peakRssKiB / 1024)} MiB, peak in flight ${shared.peakInFlight}`);
     return { records, summary, dir, dbPath, interrupted, abortedOnFailures, startNs, endNs };
   }

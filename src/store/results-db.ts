@@ -2,7 +2,8 @@
 // FLUSH_INTERVAL_MS, so a killed run keeps everything older than that.
 import { DuckDBInstance, type DuckDBAppender, type DuckDBConnection } from "@duckdb/node-api";
 import { appendRow, createTableSql } from "./columns.ts";
-import { CHUNK_COLUMNS, REQUEST_COLUMNS, RUN_COLUMNS, requestRow, type RunRow } from "./schema.ts";
+import { CHUNK_COLUMNS, REQUEST_COLUMNS, RUN_COLUMNS, SLICE_COLUMNS, requestRow, type RunRow } from "./schema.ts";
+import type { SliceHistogram } from "../metrics/slice-histograms.ts";
 import type { RequestRecord } from "../record/request-record.ts";
 
 const FLUSH_INTERVAL_MS = 500;
@@ -32,6 +33,7 @@ export class ResultsWriter {
     await conn.run(createTableSql("runs", RUN_COLUMNS));
     await conn.run(createTableSql("requests", REQUEST_COLUMNS));
     await conn.run(createTableSql("chunks", CHUNK_COLUMNS));
+    await conn.run(createTableSql("slices", SLICE_COLUMNS));
     const runs = await conn.createAppender("runs");
     appendRow(runs, RUN_COLUMNS, run);
     runs.closeSync();
@@ -47,6 +49,14 @@ export class ResultsWriter {
       appendRow(this.chunks, CHUNK_COLUMNS, { run_id: this.run.run_id, x_request_id: record.x_request_id, chunk_index, chunk }),
     );
     this.pending++;
+  }
+
+  /** Stores the per-slice HDR histograms (at the end of a run). */
+  async appendSlices(rows: readonly SliceHistogram[]): Promise<void> {
+    if (this.closed) throw new Error("results writer is closed");
+    const a = await this.conn.createAppender("slices");
+    for (const h of rows) appendRow(a, SLICE_COLUMNS, { run_id: this.run.run_id, h });
+    a.closeSync();
   }
 
   /** Makes appended rows durable (visible to other readers after the WAL is written). */

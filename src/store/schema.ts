@@ -2,6 +2,7 @@
 import type { Column } from "./columns.ts";
 import type { ChunkTiming, RequestRecord } from "../record/request-record.ts";
 import { requestMetrics, type RequestMetrics } from "../metrics/request-metrics.ts";
+import type { SliceHistogram } from "../metrics/slice-histograms.ts";
 
 export interface RunRow {
   run_id: string;
@@ -93,4 +94,29 @@ export const CHUNK_COLUMNS: Column<ChunkRow>[] = [
   { name: "arrival_ns", type: "BIGINT", get: (r) => r.chunk.arrival_ns },
   { name: "tokens", type: "INTEGER", get: (r) => r.chunk.tokens },
   { name: "bytes", type: "INTEGER", get: (r) => r.chunk.bytes },
+];
+
+export interface SliceRow {
+  run_id: string;
+  h: SliceHistogram;
+}
+
+/** One row per time slice and per-request metric: HDR statistics and the encoded, mergeable histogram. */
+export const SLICE_COLUMNS: Column<SliceRow>[] = [
+  { name: "run_id", type: "VARCHAR", get: (r) => r.run_id },
+  { name: "slice_index", type: "INTEGER", get: (r) => r.h.sliceIndex },
+  { name: "slice_start_ns", type: "BIGINT", get: (r) => r.h.sliceStartNs },
+  { name: "slice_end_ns", type: "BIGINT", get: (r) => r.h.sliceEndNs },
+  { name: "metric", type: "VARCHAR", get: (r) => r.h.tag },
+  { name: "unit", type: "VARCHAR", get: (r) => r.h.unit },
+  { name: "scale", type: "DOUBLE", get: (r) => r.h.scale },
+  { name: "count", type: "BIGINT", get: (r) => r.h.count },
+  { name: "min", type: "DOUBLE", get: (r) => r.h.min },
+  { name: "max", type: "DOUBLE", get: (r) => r.h.max },
+  { name: "mean", type: "DOUBLE", get: (r) => r.h.mean },
+  { name: "p50", type: "DOUBLE", get: (r) => r.h.p50 },
+  { name: "p90", type: "DOUBLE", get: (r) => r.h.p90 },
+  { name: "p95", type: "DOUBLE", get: (r) => r.h.p95 },
+  { name: "p99", type: "DOUBLE", get: (r) => r.h.p99 },
+  { name: "hdr", type: "VARCHAR", get: (r) => r.h.encoded },
 ];

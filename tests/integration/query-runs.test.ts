@@ -83,6 +83,20 @@ describe("query over runs", () => {
     expect(readFileSync(join(dir, "again", "profile_export.jsonl"), "utf8").trim().split("\n").length).toBe(5);
   }, 30_000);
 
+  test("--slice-duration: timeslice exports and a slices table whose HDR p99 matches SQL's within precision", async () => {
+    const out = await executeProfile(testProfileConfig(mock.url, { requestCount: 40, osl: 5, concurrency: 4, sliceDuration: 0.1, artifactDir: "sliced" }), fakeIo(dir), { slos: [] });
+    const csv = readFileSync(join(out.dir, "profile_export_aiperf_timeslices.csv"), "utf8");
+    expect(csv.startsWith("Timeslice,Metric,Unit,Stat,Value\r\n")).toBe(true);
+    const json = JSON.parse(readFileSync(join(out.dir, "profile_export_aiperf_timeslices.json"), "utf8")) as { timeslices: { timeslice_index: number }[] };
+    expect(json.timeslices.map((t) => t.timeslice_index)).toEqual(json.timeslices.map((_, i) => i));
+    const r = await query(["sliced", `select s.slice_index, s.p99 / 1e6 as hdr_ms, quantile_disc(q.time_to_first_token, 0.99) as exact_ms
+      from slices s join requests q on q.start_ns >= s.slice_start_ns and q.start_ns < s.slice_end_ns
+      where s.metric = 'time_to_first_token' and q.phase = 'profiling' group by all order by 1`, "--format", "json"]);
+    const rows = JSON.parse(r.out) as { slice_index: number; hdr_ms: number; exact_ms: number }[];
+    expect(rows.length).toBe(json.timeslices.length);
+    for (const row of rows) expect(Math.abs(row.hdr_ms - row.exact_ms)).toBeLessThanOrEqual(row.exact_ms * 1e-3 + 1e-6);
+  }, 30_000);
+
   test("a missing run and a missing SQL are reported together", async () => {
     const r = await query(["c2"]); // the SQL forgotten: the lone argument is a path, so it is the run
     expect(r.code).toBe(2);
