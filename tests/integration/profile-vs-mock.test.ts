@@ -74,6 +74,17 @@ describe("profile against the mock", () => {
 
     const rs = await queryReadOnly(out.dbPath, "select count(*) as n, count(distinct x_request_id) as ids, sum(chunk_count) as chunks, bool_and(error_type is null) as ok from requests");
     expect(rs.rows[0]).toEqual([24, 24, 240, true]);
+    // SQL over the stored rows gives the summary's exact statistics (numpy's linear percentiles).
+    const sql = await queryReadOnly(out.dbPath, `select quantile_cont(time_to_first_token, 0.5), quantile_cont(time_to_first_token, 0.99),
+      quantile_cont(inter_token_latency, 0.9), min(request_latency), max(request_latency) from requests where phase = 'profiling'`);
+    const m = (tag: string) => out.summary.metrics.find((x) => x.tag === tag)!;
+    const pct = (tag: string, key: string) => m(tag).percentiles.find((p) => p.key === key)!.value;
+    const [p50, p99, itl90, minLat, maxLat] = sql.rows[0] as number[];
+    expect(p50!).toBeCloseTo(pct("time_to_first_token", "p50"), 9);
+    expect(p99!).toBeCloseTo(pct("time_to_first_token", "p99"), 9);
+    expect(itl90!).toBeCloseTo(pct("inter_token_latency", "p90"), 9);
+    expect(minLat!).toBeCloseTo(m("request_latency").min!, 9);
+    expect(maxLat!).toBeCloseTo(m("request_latency").max!, 9);
     const ch = await queryReadOnly(out.dbPath, "select count(*) from chunks");
     expect(ch.rows[0]).toEqual([240]);
     const cfgRow = await queryReadOnly(out.dbPath, "select config from runs");
