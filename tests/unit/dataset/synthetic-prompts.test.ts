@@ -3,6 +3,7 @@ import { Tokenizer } from "@huggingface/tokenizers";
 import { PROMPT_WORDS } from "../../../src/dataset/prompt-words.ts";
 import { createPromptGenerator } from "../../../src/dataset/synthetic-prompts.ts";
 import { type TextTokenizer, loadTokenizer, tokenizerFromJson } from "../../../src/dataset/tokenizer.ts";
+import { specialToken } from "../../helpers/added-token.ts";
 
 const SIZES = [1, 2, 3, 7, 100, 550, 4096, 40000];
 const SEEDS = [0, 1, 42];
@@ -59,15 +60,7 @@ function crossWordBpeFixture(merges: number, wordStarts = true): Record<string, 
     add(a + b);
     mergeAll(a, b);
   }
-  const special = (content: string) => ({
-    id: vocab[content],
-    content,
-    single_word: false,
-    lstrip: false,
-    rstrip: false,
-    normalized: false,
-    special: true,
-  });
+  const special = (content: string) => specialToken(vocab, content);
   return {
     version: "1.0",
     truncation: null,

@@ -8,6 +8,7 @@ import { mulberry32 } from "../../../src/dataset/seeded-rng.ts";
 import { accelerateByteLevel } from "../../../src/dataset/tokenizer-fast-bytelevel.ts";
 import { createFastCounter } from "../../../src/dataset/tokenizer-fast-count.ts";
 import { type TextTokenizer, loadTokenizer, tokenizerFromJson } from "../../../src/dataset/tokenizer.ts";
+import { specialToken } from "../../helpers/added-token.ts";
 
 // Ids from tiktoken's o200k_base (js-tiktoken 1.0.21, getEncoding("o200k_base").encode(text)).
 const O200K_REFERENCE: [string, number[]][] = [
@@ -73,15 +74,7 @@ function wordPieceFixture(): { json: Record<string, unknown>; config: Record<str
   const letters = [..."abcdefghijklmnopqrstuvwxyz0123456789.,!?;:'\"()-"];
   const vocab: Record<string, number> = {};
   for (const t of [...tokens, ...words, ...subwords, ...letters, ...letters.map((c) => `##${c}`)]) vocab[t] ??= Object.keys(vocab).length;
-  const special = (content: string) => ({
-    id: vocab[content],
-    content,
-    single_word: false,
-    lstrip: false,
-    rstrip: false,
-    normalized: false,
-    special: true,
-  });
+  const special = (content: string) => specialToken(vocab, content);
   const json = {
     version: "1.0",
     truncation: null,
