@@ -140,15 +140,15 @@ export async function executeProfile(cfg: ProfileConfig, io: Io, opts: ProfileOp
       { run_id: runId, tool_version: VERSION, host: hostname(), config: JSON.stringify(redactedConfig(cfg)), started_ns: epochNs(), ended_ns: null },
       { streaming: cfg.streaming },
     );
-    const records: RequestRecord[] = [];
+    let finished = 0;
     const recordOpts = { streaming: cfg.streaming, slos: opts.slos };
     let errors = 0;
     const store = (r: RequestRecord): void => {
-      records.push(r);
+      finished++;
       if (r.error !== null) errors++;
-      if (exceedsFailureThreshold(records.length, errors, cfg.failedRequestThreshold)) {
+      if (exceedsFailureThreshold(finished, errors, cfg.failedRequestThreshold)) {
         abortedOnFailures = true;
-        cancelAll(`aborting: ${errors} of ${records.length} requests failed, more than --failed-request-threshold ${cfg.failedRequestThreshold}`);
+        cancelAll(`aborting: ${errors} of ${finished} requests failed, more than --failed-request-threshold ${cfg.failedRequestThreshold}`);
       }
       writer.append(r);
       if (r.phase === "profiling") {
@@ -218,6 +218,8 @@ export async function executeProfile(cfg: ProfileConfig, io: Io, opts: ProfileOp
     }
     sinkWork.drain();
     const endNs = epochNs();
+    // Statistics come from the stored file, in arrival order, not from a list kept in memory.
+    const records = await writer.readRecords();
     const slices = cfg.sliceNs === null ? [] : sliceRecords(records, cfg.sliceNs);
     if (slices.length > 0) await writer.appendSlices(sliceHistograms(slices, recordOpts));
     await writer.close(endNs);

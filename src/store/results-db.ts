@@ -4,6 +4,7 @@ import { DuckDBInstance, type DuckDBAppender, type DuckDBConnection } from "@duc
 import { appendRow, createTableSql } from "./columns.ts";
 import { CHUNK_COLUMNS, REQUEST_COLUMNS, RUN_COLUMNS, SLICE_COLUMNS, requestRow, type RunRow } from "./schema.ts";
 import type { SliceHistogram } from "../metrics/slice-histograms.ts";
+import { readRecords } from "./read-records.ts";
 import type { RequestRecord } from "../record/request-record.ts";
 
 const FLUSH_INTERVAL_MS = 500;
@@ -49,6 +50,13 @@ export class ResultsWriter {
       appendRow(this.chunks, CHUNK_COLUMNS, { run_id: this.run.run_id, x_request_id: record.x_request_id, chunk_index, chunk }),
     );
     this.pending++;
+  }
+
+  /** Every record of this run, read back from the file (flushes first). */
+  async readRecords(): Promise<RequestRecord[]> {
+    if (this.closed) throw new Error("results writer is closed");
+    this.flush();
+    return readRecords(this.conn, this.run.run_id);
   }
 
   /** Stores the per-slice HDR histograms (at the end of a run). */
