@@ -176,7 +176,8 @@ async function timing(): Promise<Record<string, unknown>> {
 async function capacity(): Promise<Record<string, unknown>> {
   const out: Record<string, unknown>[] = [];
   // Up to this machine's 20,000-descriptor limit less llmbench's reserve (fd-limit.ts).
-  for (const c of [1000, 4000, 8000, 12000, 16000, 19900]) {
+  const levels = process.argv[3] ? process.argv[3].split(",").map(Number) : [1000, 4000, 8000, 12000, 16000, 19900];
+  for (const c of levels) {
     const r = await timingRun("truth", "http", c, c * 2, 100, 20);
     console.error(`capacity ${c}: ${JSON.stringify(r)}`);
     out.push({ concurrency: c, ...r });

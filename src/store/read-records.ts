@@ -14,49 +14,63 @@ const REQUEST_FIELDS = [
   "output_tokens", "reasoning_tokens", "usage_prompt_tokens", "usage_completion_tokens", "usage_total_tokens", "usage_reasoning_tokens",
 ] as const;
 
+/** Streams a query's rows a DuckDB chunk at a time, so the whole result is never held twice. */
+async function forEachRow(conn: DuckDBConnection, sql: string, fn: (row: unknown[]) => void): Promise<void> {
+  const result = await conn.stream(sql);
+  for (;;) {
+    const chunk = await result.fetchChunk();
+    if (chunk === null || chunk.rowCount === 0) return;
+    for (const row of chunk.getRows()) fn(row);
+  }
+}
+
 export async function readRecords(conn: DuckDBConnection, runId: string): Promise<RequestRecord[]> {
   const id = `'${runId.replace(/'/g, "''")}'`;
-  const chunkRows = (await conn.runAndReadAll(`SELECT x_request_id, arrival_ns, tokens, bytes FROM chunks WHERE run_id = ${id} ORDER BY rowid`)).getRows();
   const chunks = new Map<string, ChunkTiming[]>();
-  for (const [rid, arrival, tokens, bytes] of chunkRows) {
+  await forEachRow(conn, `SELECT x_request_id, arrival_ns, tokens, bytes FROM chunks WHERE run_id = ${id} ORDER BY rowid`, ([rid, arrival, tokens, bytes]) => {
     const key = String(rid);
     const list = chunks.get(key);
     const c = { arrival_ns: num(arrival), tokens: num(tokens), bytes: num(bytes) };
     if (list) list.push(c);
     else chunks.set(key, [c]);
-  }
-  const rows = (await conn.runAndReadAll(`SELECT ${REQUEST_FIELDS.map((f) => `"${f}"`).join(", ")} FROM requests WHERE run_id = ${id} ORDER BY rowid`)).getRows();
-  return rows.map((row) => {
-    const v = Object.fromEntries(REQUEST_FIELDS.map((f, i) => [f, row[i]])) as Record<(typeof REQUEST_FIELDS)[number], unknown>;
-    const x_request_id = String(v.x_request_id);
-    return {
-      x_request_id,
-      request_index: num(v.request_index),
-      session_num: num(v.session_num),
-      turn_index: num(v.turn_index),
-      worker_id: num(v.worker_id),
-      phase: v.phase === "warmup" ? "warmup" : "profiling",
-      url: String(v.url),
-      model: String(v.model),
-      scheduled_ns: num(v.scheduled_ns),
-      start_ns: num(v.start_ns),
-      ack_ns: num(v.ack_ns),
-      first_token_ns: num(v.first_token_ns),
-      first_output_token_ns: num(v.first_output_token_ns),
-      last_token_ns: num(v.last_token_ns),
-      end_ns: num(v.end_ns),
-      http_status: num(v.http_status),
-      cancelled: Boolean(v.cancelled),
-      error: v.error_type === null ? null : { code: num(v.error_code ?? 0), type: String(v.error_type), message: String(v.error_message ?? "") },
-      input_tokens: num(v.input_tokens),
-      requested_output_tokens: numOrNull(v.requested_output_tokens),
-      output_tokens: num(v.output_tokens),
-      reasoning_tokens: num(v.reasoning_tokens),
-      usage_prompt_tokens: numOrNull(v.usage_prompt_tokens),
-      usage_completion_tokens: numOrNull(v.usage_completion_tokens),
-      usage_total_tokens: numOrNull(v.usage_total_tokens),
-      usage_reasoning_tokens: numOrNull(v.usage_reasoning_tokens),
-      chunks: chunks.get(x_request_id) ?? [],
-    };
   });
+  const records: RequestRecord[] = [];
+  await forEachRow(conn, `SELECT ${REQUEST_FIELDS.map((f) => `"${f}"`).join(", ")} FROM requests WHERE run_id = ${id} ORDER BY rowid`, (row) =>
+    records.push(toRecord(row, chunks)),
+  );
+  return records;
+}
+
+function toRecord(row: unknown[], chunks: ReadonlyMap<string, ChunkTiming[]>): RequestRecord {
+  const v = Object.fromEntries(REQUEST_FIELDS.map((f, i) => [f, row[i]])) as Record<(typeof REQUEST_FIELDS)[number], unknown>;
+  const x_request_id = String(v.x_request_id);
+  return {
+    x_request_id,
+    request_index: num(v.request_index),
+    session_num: num(v.session_num),
+    turn_index: num(v.turn_index),
+    worker_id: num(v.worker_id),
+    phase: v.phase === "warmup" ? "warmup" : "profiling",
+    url: String(v.url),
+    model: String(v.model),
+    scheduled_ns: num(v.scheduled_ns),
+    start_ns: num(v.start_ns),
+    ack_ns: num(v.ack_ns),
+    first_token_ns: num(v.first_token_ns),
+    first_output_token_ns: num(v.first_output_token_ns),
+    last_token_ns: num(v.last_token_ns),
+    end_ns: num(v.end_ns),
+    http_status: num(v.http_status),
+    cancelled: Boolean(v.cancelled),
+    error: v.error_type === null ? null : { code: num(v.error_code ?? 0), type: String(v.error_type), message: String(v.error_message ?? "") },
+    input_tokens: num(v.input_tokens),
+    requested_output_tokens: numOrNull(v.requested_output_tokens),
+    output_tokens: num(v.output_tokens),
+    reasoning_tokens: num(v.reasoning_tokens),
+    usage_prompt_tokens: numOrNull(v.usage_prompt_tokens),
+    usage_completion_tokens: numOrNull(v.usage_completion_tokens),
+    usage_total_tokens: numOrNull(v.usage_total_tokens),
+    usage_reasoning_tokens: numOrNull(v.usage_reasoning_tokens),
+    chunks: chunks.get(x_request_id) ?? [],
+  };
 }
