@@ -19,14 +19,8 @@ export interface IndependentTiming {
 export function paceIndependent(s: GenerationSession, receivedMs: number, t: IndependentTiming, rng: () => number): void {
   let targetMs = receivedMs + jitterMs(t.ttftMs, t.jitterPct, rng());
   const step = (): void => {
-    const r = s.emitChunk();
-    if (r === "closed") return;
-    const stallMs = s.stallNowMs;
-    if (r === "last") {
-      if (stallMs > 0) s.setTimer(() => s.end(), stallMs);
-      else s.end();
-      return;
-    }
+    const stallMs = emitNext(s);
+    if (stallMs === null) return;
     targetMs += jitterMs(t.itlMs, t.jitterPct, rng()) + stallMs;
     s.setTimer(step, targetMs - monoMs());
   };
@@ -41,18 +35,28 @@ export function paceBatched(s: GenerationSession, driver: BatchDriver): void {
     resumeAtMs: 0,
     onAdmit: () => s.markRunning(),
     onChunk: () => {
-      const r = s.emitChunk();
-      if (r === "closed") return;
-      const stallMs = s.stallNowMs;
-      if (r === "last") {
-        if (stallMs > 0) s.setTimer(() => s.end(), stallMs);
-        else s.end();
-        return;
-      }
+      const stallMs = emitNext(s);
+      if (stallMs === null) return;
       if (stallMs > 0) job.resumeAtMs = monoMs() + stallMs;
     },
   };
   s.onStop = () => driver.cancel(job);
   s.markWaiting();
   driver.submit(job);
+}
+
+/**
+ * Emits the session's next chunk. Returns null when the stream is over (closed, or this was the
+ * last chunk: the end follows after any stall), else the stall to wait before the next chunk (ms).
+ */
+function emitNext(s: GenerationSession): number | null {
+  const r = s.emitChunk();
+  if (r === "closed") return null;
+  const stallMs = s.stallNowMs;
+  if (r === "last") {
+    if (stallMs > 0) s.setTimer(() => s.end(), stallMs);
+    else s.end();
+    return null;
+  }
+  return stallMs;
 }
