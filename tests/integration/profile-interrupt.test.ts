@@ -8,6 +8,7 @@ import { executeProfile } from "../../src/run/profile-run.ts";
 import { queryReadOnly } from "../../src/store/read-db.ts";
 import { fakeIo } from "../helpers/fake-io.ts";
 import { testProfileConfig } from "../helpers/profile-config.ts";
+import { waitForMetric } from "../helpers/mock-metrics.ts";
 
 let dir = "";
 let mock: MockServerHandle;
@@ -20,23 +21,11 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** Resolves once the mock reports `n` requests running (bounded wait). */
-async function waitForRunning(n: number, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const text = await (await fetch(`${mock.url}/metrics`)).text();
-    const m = /^vllm:num_requests_running\{[^}]*\} (\d+)/m.exec(text);
-    if (m && Number(m[1]) >= n) return;
-    await Bun.sleep(20);
-  }
-  throw new Error(`mock never had ${n} requests running`);
-}
-
 test("SIGINT cancels in-flight requests, records them, and keeps finished ones", async () => {
   const io = fakeIo(dir);
   // 50 tokens x 20 ms = 1 s per request; interrupt once 4 are in flight.
   const run = executeProfile(testProfileConfig(mock.url, { concurrency: 4, requestCount: 100, isl: 8, osl: 50 }), io, { slos: [] });
-  await waitForRunning(4, 15_000);
+  await waitForMetric(mock.url, "vllm:num_requests_running", 4, 15_000);
   await Bun.sleep(150); // a few chunks into each stream
   const t0 = performance.now();
   io.raise("SIGINT");
@@ -65,7 +54,7 @@ test("SIGINT cancels in-flight requests, records them, and keeps finished ones",
 test("a second SIGINT exits at once (code 130)", async () => {
   const io = fakeIo(dir);
   const run = executeProfile(testProfileConfig(mock.url, { concurrency: 2, requestCount: 100, isl: 8, osl: 50, artifactDir: "twice" }), io, { slos: [] });
-  await waitForRunning(2, 15_000);
+  await waitForMetric(mock.url, "vllm:num_requests_running", 2, 15_000);
   io.raise("SIGINT");
   io.raise("SIGINT");
   expect(io.exits).toEqual([130]);

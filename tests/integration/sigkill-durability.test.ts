@@ -7,6 +7,7 @@ import { join, resolve } from "node:path";
 import { startMockServer, type MockServerHandle } from "../../src/mock/server.ts";
 import { queryReadOnly } from "../../src/store/read-db.ts";
 import { epochNs } from "../../src/runtime/clock.ts";
+import { waitForMetric } from "../helpers/mock-metrics.ts";
 
 const MAIN = resolve(import.meta.dir, "../../src/main.ts");
 let dir = "";
@@ -27,14 +28,7 @@ test("SIGKILL keeps every request finished more than a second earlier", async ()
     { stdout: "ignore", stderr: "ignore" },
   );
   // Wait until requests have been finishing for a while (the mock's /metrics counts generated tokens).
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    const text = await (await fetch(`${mock.url}/metrics`)).text();
-    const m = /^vllm:generation_tokens_total\{[^}]*\} (\d+)/m.exec(text);
-    if (m && Number(m[1]) >= 20 * 150) break; // about 150 requests done
-    if (Date.now() > deadline) throw new Error("profile made no progress");
-    await Bun.sleep(50);
-  }
+  await waitForMetric(mock.url, "vllm:generation_tokens_total", 20 * 150, 20_000); // about 150 requests done
   const killNs = epochNs();
   proc.kill("SIGKILL");
   await proc.exited;

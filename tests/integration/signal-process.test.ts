@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { startMockServer, type MockServerHandle } from "../../src/mock/server.ts";
 import { queryReadOnly } from "../../src/store/read-db.ts";
+import { waitForMetric } from "../helpers/mock-metrics.ts";
 
 const MAIN = resolve(import.meta.dir, "../../src/main.ts");
 let dir = "";
@@ -19,11 +20,6 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function runningRequests(): Promise<number> {
-  const text = await (await fetch(`${mock.url}/metrics`)).text();
-  return Number(/^vllm:num_requests_running\{[^}]*\} (\d+)/m.exec(text)?.[1] ?? 0);
-}
-
 for (const signal of ["SIGTERM", "SIGINT"] as const) {
   test(`${signal}: cancelled, recorded, complete artifacts, exit within 2 s`, async () => {
     const out = join(dir, signal);
@@ -32,11 +28,7 @@ for (const signal of ["SIGTERM", "SIGINT"] as const) {
         "--request-count", "1000", "--isl", "8", "--osl", "100", "--artifact-dir", out, "--ui", "none"],
       { stdout: "pipe", stderr: "pipe" },
     );
-    const deadline = Date.now() + 20_000;
-    while ((await runningRequests()) < 4) {
-      if (Date.now() > deadline) throw new Error("the run never got going");
-      await Bun.sleep(20);
-    }
+    await waitForMetric(mock.url, "vllm:num_requests_running", 4, 20_000);
     await Bun.sleep(200);
     const t0 = performance.now();
     proc.kill(signal);
