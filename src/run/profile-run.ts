@@ -225,7 +225,8 @@ export async function executeProfile(cfg: ProfileConfig, io: Io, opts: ProfileOp
     await writer.close(endNs);
     await jsonl.close();
 
-    const summary = summarize(records, { ...recordOpts, percentiles: cfg.extraPercentiles });
+    const summaryOpts = { ...recordOpts, percentiles: cfg.extraPercentiles };
+    const summary = summarize(records, summaryOpts);
     writeFileSync(join(dir, "profile_export_aiperf.csv"), profileExportCsv(summary));
     writeFileSync(
       join(dir, "profile_export_aiperf.json"),
@@ -238,13 +239,13 @@ export async function executeProfile(cfg: ProfileConfig, io: Io, opts: ProfileOp
         endNs,
       }),
     );
-    // Peak memory of the whole process (all threads), for sizing runs: KiB, as the OS reports it.
-    const peakRssKiB = process.resourceUsage().maxRSS;
     if (slices.length > 0) {
-      const perSlice = slices.map((sl) => ({ index: sl.index, summary: summarize(sl.records, { ...recordOpts, percentiles: cfg.extraPercentiles }) }));
+      const perSlice = slices.map((sl) => ({ index: sl.index, summary: summarize(sl.records, summaryOpts) }));
       writeFileSync(join(dir, "profile_export_aiperf_timeslices.csv"), timeslicesCsv(perSlice));
       writeFileSync(join(dir, "profile_export_aiperf_timeslices.json"), timeslicesJson(perSlice, redactedConfig(cfg)));
     }
+    // Peak memory of the whole process (all threads), for sizing runs: KiB, as the OS reports it.
+    const peakRssKiB = process.resourceUsage().maxRSS;
     log.info(`${records.length} requests recorded (${errors} failed); peak RSS ${Math.round(peakRssKiB / 1024)} MiB, peak in flight ${shared.peakInFlight}`);
     return { records, summary, dir, dbPath, interrupted, abortedOnFailures, startNs, endNs };
   }
