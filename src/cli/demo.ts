@@ -37,6 +37,7 @@ export const demoCommand: Command = {
           streaming: true,
           requestTimeoutSeconds: 60,
           tokenizer: "builtin",
+      tokenizerRevision: "main",
           concurrency: d.concurrency,
           requestCount: d.requestCount,
           benchmarkGracePeriod: 30,

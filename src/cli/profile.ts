@@ -4,7 +4,10 @@ import { profileSchema, resolveProfileConfig } from "../config/profile-config.ts
 import { runProfile } from "../run/profile-run.ts";
 import { UsageError } from "./usage-error.ts";
 import { parseGoodput } from "../metrics/goodput.ts";
-import { loadTokenizer } from "../dataset/tokenizer.ts";
+import { BUILTIN_TOKENIZER, loadTokenizer } from "../dataset/tokenizer.ts";
+import { createHubResolver } from "../dataset/hf-hub.ts";
+import { existsSync } from "node:fs";
+import { dirname, resolve } from "node:path";
 import { probeOrigin } from "../client/readiness.ts";
 import { fdProblem, readFdLimit } from "../runtime/fd-limit.ts";
 
@@ -22,7 +25,8 @@ const flags: FlagsDef = {
   header: { type: "string", alias: "H", repeatable: true, description: "Extra header, Name:Value or JSON (repeatable)", valueHint: "Name:Value" },
   "extra-inputs": { type: "string", repeatable: true, description: "Merged into every request body, key:value or JSON (repeatable)", valueHint: "key:value" },
   "request-timeout-seconds": { type: "string", description: "Give up on a request after this long", default: "21600", valueHint: "s" },
-  tokenizer: { type: "string", description: "Tokenizer: builtin (o200k, shipped inside) or a tokenizer.json file or directory", default: "builtin", valueHint: "builtin|path" },
+  tokenizer: { type: "string", description: "Tokenizer: builtin (o200k, shipped inside), a tokenizer.json file or directory, or a Hugging Face model id (HF cache, else downloaded into it)", default: "builtin", valueHint: "builtin|path|org/model" },
+  "tokenizer-revision": { type: "string", description: "Hub revision for a model-id --tokenizer", default: "main", valueHint: "rev" },
   concurrency: { type: "string", description: "Requests in flight at once (closed loop)", default: "1", valueHint: "n" },
   "request-count": { type: "string", alias: "num-requests", description: "Requests to send (default max(10, 2 x concurrency))", valueHint: "n" },
   "benchmark-duration": { type: "string", description: "Send for this long instead of a request count", valueHint: "s" },
@@ -59,6 +63,16 @@ export const profileCommand: Command = {
     const fds = fdProblem(config.concurrency, readFdLimit());
     if (fds) problems.push(fds);
     problems.push(...goodput.problems);
+    // A Hugging Face model id becomes a local snapshot directory here, so workers load plain files.
+    if (config.tokenizer !== BUILTIN_TOKENIZER && !existsSync(resolve(io.cwd, config.tokenizer))) {
+      const hub = createHubResolver({ env: io.env, revision: flagsIn.tokenizerRevision });
+      const files = await hub(config.tokenizer).catch((e: unknown) => {
+        problems.push(e instanceof Error ? e.message : String(e));
+        return null;
+      });
+      if (files) config.tokenizer = dirname(files.tokenizerJson);
+      if (files === null) throw new UsageError(problems); // the hub said why; loading would only repeat it
+    }
     const tokenizer = await loadTokenizer(config.tokenizer).catch((e: unknown) => {
       problems.push(e instanceof Error ? e.message : String(e));
       return null;

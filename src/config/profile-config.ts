@@ -16,6 +16,7 @@ export const profileSchema = type({
   "extraInputs?": "string[]",
   requestTimeoutSeconds: positiveNumber,
   tokenizer: "string > 0",
+  tokenizerRevision: "string > 0",
   concurrency: positiveInt,
   "requestCount?": positiveInt,
   "benchmarkDuration?": positiveNumber,

@@ -10,6 +10,7 @@ export function testProfileConfig(mockUrl: string, over: Partial<ProfileFlags> =
       streaming: true,
       requestTimeoutSeconds: 10,
       tokenizer: "builtin",
+      tokenizerRevision: "main",
       concurrency: 4,
       benchmarkGracePeriod: 5,
       warmupRequestCount: 0,

@@ -1,0 +1,99 @@
+// Tokenizers by Hugging Face model id: from the local HF cache (HF_HUB_CACHE, else HF_HOME/hub, else
+// ~/.cache/huggingface/hub; the huggingface_hub layout models--org--name/{refs,snapshots}), or
+// downloaded from the hub (HF_ENDPOINT, HF_TOKEN) into that same cache so the next run is offline.
+// HF_HUB_OFFLINE=1 forbids the download.
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { homedir } from "node:os";
+import { join } from "node:path";
+import type { TokenizerFiles, TokenizerHubResolver } from "./tokenizer.ts";
+
+export type HubEnv = Record<string, string | undefined>;
+
+const DEFAULT_ENDPOINT = "https://huggingface.co";
+const DOWNLOAD_TIMEOUT_MS = 60_000;
+const REPO_ID = /^[A-Za-z0-9][\w.-]*(\/[\w.-]+)?$/;
+const COMMIT = /^[0-9a-f]{40}$/;
+
+export function hubCacheDir(env: HubEnv): string {
+  if (env.HF_HUB_CACHE) return env.HF_HUB_CACHE;
+  const home = env.HF_HOME ?? join(env.XDG_CACHE_HOME ?? join(env.HOME ?? homedir(), ".cache"), "huggingface");
+  return join(home, "hub");
+}
+
+const isOffline = (env: HubEnv) => ["1", "true", "yes", "on"].includes((env.HF_HUB_OFFLINE ?? "").toLowerCase());
+
+/** The cached snapshot's files for `repo` at `revision`, if there. */
+export function findInCache(cache: string, repo: string, revision: string): TokenizerFiles | undefined {
+  const repoDir = join(cache, `models--${repo.replace(/\//g, "--")}`);
+  let commit = revision;
+  if (!COMMIT.test(revision)) {
+    const ref = join(repoDir, "refs", revision);
+    if (!existsSync(ref)) return undefined;
+    commit = readFileSync(ref, "utf8").trim();
+  }
+  const snap = join(repoDir, "snapshots", commit);
+  const tokenizerJson = join(snap, "tokenizer.json");
+  if (!existsSync(tokenizerJson)) return undefined;
+  const config = join(snap, "tokenizer_config.json");
+  return existsSync(config) ? { tokenizerJson, tokenizerConfig: config } : { tokenizerJson };
+}
+
+function writeAtomic(path: string, data: Uint8Array | string): void {
+  const tmp = `${path}.${process.pid}.tmp`;
+  writeFileSync(tmp, data);
+  renameSync(tmp, path);
+}
+
+export interface HubOptions {
+  env: HubEnv;
+  revision: string;
+  fetchFn?: typeof fetch;
+}
+
+export function createHubResolver(o: HubOptions): TokenizerHubResolver {
+  const fetchFn = o.fetchFn ?? fetch;
+  return async (spec) => {
+    if (!REPO_ID.test(spec)) return undefined;
+    const cache = hubCacheDir(o.env);
+    const cached = findInCache(cache, spec, o.revision);
+    if (cached) return cached;
+    if (isOffline(o.env)) {
+      throw new Error(`--tokenizer ${spec}: not in the Hugging Face cache at ${cache} and HF_HUB_OFFLINE is set; download it once online, or use --tokenizer builtin`);
+    }
+    const endpoint = (o.env.HF_ENDPOINT ?? DEFAULT_ENDPOINT).replace(/\/+$/, "");
+    const headers: Record<string, string> = o.env.HF_TOKEN ? { authorization: `Bearer ${o.env.HF_TOKEN}` } : {};
+    const get = async (file: string): Promise<{ body: Uint8Array; commit: string | null } | null> => {
+      const url = `${endpoint}/${spec}/resolve/${encodeURIComponent(o.revision)}/${file}`;
+      let res: Response;
+      try {
+        res = await fetchFn(url, { headers, signal: AbortSignal.timeout(DOWNLOAD_TIMEOUT_MS) });
+      } catch (e) {
+        throw new Error(`--tokenizer ${spec}: cannot reach ${endpoint} (${e instanceof Error ? e.message : String(e)}); set HF_ENDPOINT, or use --tokenizer builtin or a local tokenizer.json`);
+      }
+      if (res.status === 404) return null;
+      if (!res.ok) {
+        const hint = res.status === 401 || res.status === 403 ? " (gated or private: set HF_TOKEN)" : "";
+        throw new Error(`--tokenizer ${spec}: HTTP ${res.status} from ${url}${hint}`);
+      }
+      return { body: new Uint8Array(await res.arrayBuffer()), commit: res.headers.get("x-repo-commit") };
+    };
+    const tok = await get("tokenizer.json");
+    if (tok === null) {
+      throw new Error(`--tokenizer ${spec}: ${endpoint} has no tokenizer.json for ${spec} at revision ${o.revision}; check the model id and --tokenizer-revision, or use --tokenizer builtin`);
+    }
+    const config = await get("tokenizer_config.json");
+    const commit = tok.commit && COMMIT.test(tok.commit) ? tok.commit : COMMIT.test(o.revision) ? o.revision : null;
+    const repoDir = join(cache, `models--${spec.replace(/\//g, "--")}`);
+    // Without a commit id from the server, the revision name stands in as the snapshot name.
+    const snapName = commit ?? o.revision;
+    const snap = join(repoDir, "snapshots", snapName);
+    mkdirSync(snap, { recursive: true });
+    writeAtomic(join(snap, "tokenizer.json"), tok.body);
+    if (config) writeAtomic(join(snap, "tokenizer_config.json"), config.body);
+    if (!COMMIT.test(o.revision)) {
+      mkdirSync(join(repoDir, "refs"), { recursive: true });
+      writeAtomic(join(repoDir, "refs", o.revision), snapName);
+    }
+    return findInCache(cache, spec, o.revision);
+  };
+}
