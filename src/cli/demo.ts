@@ -37,7 +37,7 @@ export const demoCommand: Command = {
           streaming: true,
           requestTimeoutSeconds: 60,
           tokenizer: "builtin",
-      tokenizerRevision: "main",
+          tokenizerRevision: "main",
           concurrency: d.concurrency,
           requestCount: d.requestCount,
           benchmarkGracePeriod: 30,

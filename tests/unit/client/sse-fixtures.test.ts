@@ -9,6 +9,7 @@ import type { SseEvent } from "../../../src/client/sse-parser.ts";
 import { interpretChunk } from "../../../src/client/openai-chunk.ts";
 import type { Usage } from "../../../src/client/openai-chunk.ts";
 import { mulberry32 } from "../../../src/dataset/seeded-rng.ts";
+import { parsePieces } from "../../helpers/sse.ts";
 
 const FIXTURES = join(import.meta.dir, "../../fixtures/sse");
 
@@ -18,13 +19,6 @@ function readFixture(name: string): { bytes: Uint8Array; text: string } {
   return { bytes, text: new TextDecoder("utf-8", { ignoreBOM: true }).decode(bytes) };
 }
 
-function parsePieces(pieces: readonly string[]): SseEvent[] {
-  const p = new SseParser();
-  const out: SseEvent[] = [];
-  for (const piece of pieces) out.push(...p.feed(piece));
-  out.push(...p.end());
-  return out;
-}
 
 /** Splits s into pieces of seeded-random lengths; small pieces are frequent, large ones possible. */
 function randomSplit(s: string, seed: number): string[] {

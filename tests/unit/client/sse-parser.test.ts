@@ -1,15 +1,8 @@
 import { describe, expect, test } from "bun:test";
 import { SseParser } from "../../../src/client/sse-parser.ts";
 import type { SseEvent } from "../../../src/client/sse-parser.ts";
+import { parsePieces } from "../../helpers/sse.ts";
 
-/** Feeds the pieces in order, then ends the stream; returns every event. */
-function parsePieces(pieces: readonly string[]): SseEvent[] {
-  const p = new SseParser();
-  const out: SseEvent[] = [];
-  for (const piece of pieces) out.push(...p.feed(piece));
-  out.push(...p.end());
-  return out;
-}
 
 const msg = (data: string, id: string | null = null, event = "message"): SseEvent => ({ event, data, id });
 

@@ -19,7 +19,7 @@ const FLAGS: ProfileFlags = {
   streaming: true,
   requestTimeoutSeconds: 10,
   tokenizer: "builtin",
-      tokenizerRevision: "main",
+  tokenizerRevision: "main",
   concurrency: 4,
   benchmarkGracePeriod: 30,
   warmupRequestCount: 0,
