@@ -25,13 +25,30 @@
 //   Nothing is returned without a final count equal to the target: if even the search fails (the
 //   count is impossible for the tokenizer, e.g. 1 token where every text is 2 or more), prompt()
 //   throws an Error naming the tokenizer, the target and the nearest count reached.
+//
+// Per-call options:
+//   seed          the call draws from its own mulberry32(seed) stream instead of the generator's, so
+//                 its text depends only on (tokenizer, seed, tokens, continuation): two generators
+//                 give the same bytes whatever they built before (hash-id blocks rely on this). The
+//                 generator's own stream is left where it was.
+//   continuation  the text starts with a space-led word (" Word") instead of "Word", so it can be
+//                 appended after other generated text (which never ends in a space): with
+//                 pre-tokenizers that split before a space-led word (o200k, Llama 3) the count of the
+//                 concatenation is the sum of the counts.
 import { PROMPT_WORDS } from "./prompt-words.ts";
 import { mulberry32 } from "./seeded-rng.ts";
 import type { TextTokenizer } from "./tokenizer.ts";
 
+export interface PromptOptions {
+  /** Draw this call from its own stream seeded so (see the header); default: the generator's stream. */
+  seed?: number;
+  /** Start with " Word" so the text can follow other generated text (see the header). */
+  continuation?: boolean;
+}
+
 export interface PromptGenerator {
   /** A prompt of exactly `tokens` tokens under the generator's tokenizer (`count`, no special tokens). */
-  prompt(tokens: number): string;
+  prompt(tokens: number, opts?: PromptOptions): string;
 }
 
 /** Zipf-like weight offset: weight(rank) = 1 / (rank + ZIPF_OFFSET); ≈6% "the", like English text. */
@@ -61,7 +78,9 @@ const enum Form {
 }
 
 export function createPromptGenerator(tok: TextTokenizer, seed: number): PromptGenerator {
-  const rng = mulberry32(seed);
+  const ownRng = mulberry32(seed);
+  // The stream the current call draws from: ownRng, or a per-call one (PromptOptions.seed).
+  let rng = ownRng;
   const words = PROMPT_WORDS;
   const nWords = words.length;
 
@@ -134,7 +153,8 @@ export function createPromptGenerator(tok: TextTokenizer, seed: number): PromptG
   /** Form of the next word after `p`. */
   const fillForm = (p: Pieces): Form => {
     const last = p.text[p.text.length - 1];
-    if (last === undefined || last.endsWith("\n")) return Form.CapStart;
+    if (last === undefined) return p.continuation ? Form.CapSpace : Form.CapStart;
+    if (last.endsWith("\n")) return Form.CapStart;
     return last === "." ? Form.CapSpace : Form.Lower;
   };
 
@@ -167,10 +187,10 @@ export function createPromptGenerator(tok: TextTokenizer, seed: number): PromptG
   };
 
   /** Pieces of natural-looking text whose summed cost is exactly `n`. */
-  const assemble = (n: number): Pieces => {
-    const pieces = new Pieces();
+  const assemble = (n: number, continuation: boolean): Pieces => {
+    const pieces = new Pieces(continuation);
     let est = 0;
-    let form = Form.CapStart;
+    let form = continuation ? Form.CapSpace : Form.CapStart;
     let wordsLeft = randInt(MIN_SENTENCE_WORDS, MAX_SENTENCE_WORDS);
     for (;;) {
       const w = sampleWord();
@@ -181,7 +201,9 @@ export function createPromptGenerator(tok: TextTokenizer, seed: number): PromptG
       form = Form.Lower;
       let punct: string | null = null;
       if (--wordsLeft === 0) {
-        punct = rng() < PARAGRAPH_PROBABILITY ? PARAGRAPH_END : ".";
+        // A paragraph break only with room for a word after it: text never ends in whitespace, so a
+        // continuation (" Word ...") can follow it.
+        punct = rng() < PARAGRAPH_PROBABILITY && est + costOfOther(PARAGRAPH_END) < n ? PARAGRAPH_END : ".";
         form = punct === PARAGRAPH_END ? Form.CapStart : Form.CapSpace;
         wordsLeft = randInt(MIN_SENTENCE_WORDS, MAX_SENTENCE_WORDS);
       } else if (wordsLeft > 1 && rng() < COMMA_PROBABILITY) {
@@ -252,38 +274,50 @@ export function createPromptGenerator(tok: TextTokenizer, seed: number): PromptG
     return null;
   };
 
+  /** Text of exactly `tokens` tokens (> 0), drawn from `rng`. */
+  const build = (tokens: number, continuation: boolean): string => {
+    const pieces = assemble(tokens, continuation);
+    let text = pieces.join();
+    let actual = tok.count(text);
+    for (let round = 0; actual !== tokens && round < REPAIR_ROUNDS; round++) {
+      let deficit: number;
+      if (actual > tokens) {
+        // Drop at least the excess from the end; later rounds drop a longer tail to leave any cycle.
+        const excess = actual - tokens;
+        let extra = round >> 2;
+        let removed = 0;
+        while (pieces.length > 0 && (removed < excess || extra-- > 0)) removed += pieces.pop();
+        deficit = Math.max(0, removed - excess);
+      } else {
+        deficit = tokens - actual;
+      }
+      fill(pieces, deficit);
+      text = pieces.join();
+      actual = tok.count(text);
+    }
+    if (actual === tokens) return text;
+    const found = search(pieces, tokens);
+    if (found !== null) return found;
+    throw new Error(
+      `could not build a prompt of exactly ${tokens} tokens with tokenizer ${tok.name} ` +
+        `(the repair rounds ended at ${actual} and the search found no text of that count)`,
+    );
+  };
+
   return {
-    prompt(tokens: number): string {
+    prompt(tokens: number, opts?: PromptOptions): string {
       if (!Number.isSafeInteger(tokens) || tokens < 0) {
         throw new RangeError(`prompt length must be a non-negative integer, got ${tokens}`);
       }
       if (tokens === 0) return "";
-      const pieces = assemble(tokens);
-      let text = pieces.join();
-      let actual = tok.count(text);
-      for (let round = 0; actual !== tokens && round < REPAIR_ROUNDS; round++) {
-        let deficit: number;
-        if (actual > tokens) {
-          // Drop at least the excess from the end; later rounds drop a longer tail to leave any cycle.
-          const excess = actual - tokens;
-          let extra = round >> 2;
-          let removed = 0;
-          while (pieces.length > 0 && (removed < excess || extra-- > 0)) removed += pieces.pop();
-          deficit = Math.max(0, removed - excess);
-        } else {
-          deficit = tokens - actual;
-        }
-        fill(pieces, deficit);
-        text = pieces.join();
-        actual = tok.count(text);
+      const continuation = opts?.continuation === true;
+      if (opts?.seed === undefined) return build(tokens, continuation);
+      rng = mulberry32(opts.seed);
+      try {
+        return build(tokens, continuation);
+      } finally {
+        rng = ownRng;
       }
-      if (actual === tokens) return text;
-      const found = search(pieces, tokens);
-      if (found !== null) return found;
-      throw new Error(
-        `could not build a prompt of exactly ${tokens} tokens with tokenizer ${tok.name} ` +
-          `(the repair rounds ended at ${actual} and the search found no text of that count)`,
-      );
     },
   };
 }
@@ -292,6 +326,8 @@ export function createPromptGenerator(tok: TextTokenizer, seed: number): PromptG
 class Pieces {
   readonly text: string[] = [];
   private readonly cost: number[] = [];
+  /** The text will follow other text: its first word is space-led (" Word"). */
+  constructor(readonly continuation: boolean) {}
   get length(): number {
     return this.text.length;
   }

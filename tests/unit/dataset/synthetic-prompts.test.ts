@@ -214,3 +214,62 @@ test("prompt(0) is empty; invalid lengths throw", () => {
   expect(gen.prompt(0)).toBe("");
   for (const bad of [-1, 1.5, Number.NaN, Number.POSITIVE_INFINITY]) expect(() => gen.prompt(bad)).toThrow(RangeError);
 });
+
+describe.each([
+  ["builtin o200k", () => o200k],
+  ["cross-word BPE", () => crossBpe],
+])("per-call seed and continuation (%s)", (_, tokenizer) => {
+  test("a seeded call depends only on (seed, tokens, continuation), not on earlier calls or the generator's seed", () => {
+    const tok = tokenizer();
+    const a = createPromptGenerator(tok, 1);
+    const b = createPromptGenerator(tok, 2);
+    b.prompt(300);
+    b.prompt(7, { seed: 5 });
+    for (const [n, seed, continuation] of [
+      [512, 77, false],
+      [512, 77, true],
+      [1, 3, true],
+      [100, 0, false],
+    ] as const) {
+      const pa = a.prompt(n, { seed, continuation });
+      expect(b.prompt(n, { seed, continuation })).toBe(pa);
+      expect(tok.count(pa)).toBe(n);
+    }
+    expect(a.prompt(512, { seed: 77 })).not.toBe(a.prompt(512, { seed: 78 }));
+    expect(a.prompt(512, { seed: 77 })).not.toBe(a.prompt(512, { seed: 77, continuation: true }));
+  });
+
+  test("a seeded call leaves the generator's own stream where it was", () => {
+    const tok = tokenizer();
+    const plain = createPromptGenerator(tok, 9);
+    const mixed = createPromptGenerator(tok, 9);
+    const expected = [plain.prompt(120), plain.prompt(40)];
+    const first = mixed.prompt(120);
+    mixed.prompt(64, { seed: 1, continuation: true });
+    expect([first, mixed.prompt(40)]).toEqual(expected);
+  });
+
+  test("continuations start with a space-led word and count exactly", () => {
+    const tok = tokenizer();
+    const gen = createPromptGenerator(tok, 4);
+    for (const n of [1, 2, 5, 64, 511, 512]) {
+      const p = gen.prompt(n, { continuation: true, seed: n });
+      expect([n, tok.count(p)]).toEqual([n, n]);
+      if (tok === o200k) expect(p).toMatch(/^ [A-Z]/);
+    }
+  });
+});
+
+test("o200k: a start followed by continuations counts the sum of the parts", () => {
+  const gen = createPromptGenerator(o200k, 3);
+  for (let seed = 0; seed < 40; seed++) {
+    const sizes = [1 + (seed % 7), 512, 3 + seed, 512];
+    const parts = sizes.map((n, i) => gen.prompt(n, { seed: seed * 10 + i, continuation: i > 0 }));
+    expect(o200k.count(parts.join(""))).toBe(sizes.reduce((a, b) => a + b, 0));
+  }
+});
+
+test("o200k: no prompt ends in whitespace (a continuation may follow any of them)", () => {
+  const gen = createPromptGenerator(o200k, 6);
+  for (let n = 1; n <= 1500; n += 1) expect(gen.prompt(n, { seed: n })).not.toMatch(/\s$/);
+});

@@ -1,0 +1,141 @@
+// Mooncake-style hash-id prompts: a prompt of `input_length` tokens is a list of blocks, one per hash
+// id; every block but the last holds blockSize tokens, the last the remainder (1..blockSize), as in
+// AIPerf. Equal hash ids mean a shared, cacheable prefix, so equal leading ids must give
+// byte-identical prompt prefixes, across requests, builder instances and worker threads.
+//
+// A block's text is a function of (seed, hash id, token size, first or not) only: it is generated with
+// a per-call seed hashed from those (synthetic-prompts.ts). The first block is a prompt start ("Word
+// ..."), later ones continuations (" Word ...") so that, with pre-tokenizers that split before a
+// space-led word (o200k, Llama 3), the blocks' counts add up. (AIPerf caches a last, partial block
+// under its hash id and later reuses it at the wrong size; here the size is part of the key.)
+//
+// Every built prompt of two or more blocks is counted once. If the sum does not hold for the tokenizer, only the last block
+// is rebuilt, with its target moved by the difference, a few times; then build() throws.
+import { createPromptGenerator } from "./synthetic-prompts.ts";
+import type { TextTokenizer } from "./tokenizer.ts";
+
+export interface BlockPromptBuilder {
+  /** The prompt for `hashIds` with exactly `totalTokens` tokens; throws when the layout is invalid. */
+  build(hashIds: readonly number[], totalTokens: number): string;
+  /** Blocks held in the cache now. */
+  readonly cachedBlocks: number;
+}
+
+export interface BlockPromptOptions {
+  seed: number;
+  /** Tokens per full block (--isl-block-size). */
+  blockSize: number;
+  /** Cache bound (least recently used blocks go first); default 100,000 (≈250 MB of 512-token blocks). */
+  maxCachedBlocks?: number;
+}
+
+const DEFAULT_MAX_CACHED_BLOCKS = 100_000;
+/** Rebuilds of the last block when the blocks' counts do not add up for the tokenizer. */
+const LAST_BLOCK_RETRIES = 6;
+
+/** null when `inputLength` tokens fit `hashCount` blocks of `blockSize` (last one 1..blockSize), else what is wrong. */
+export function blockLayoutError(inputLength: number, hashCount: number, blockSize: number): string | null {
+  if (!Number.isSafeInteger(blockSize) || blockSize < 1) return `block size must be a positive integer, got ${blockSize}`;
+  if (!Number.isSafeInteger(inputLength) || inputLength < 0) return `input_length must be a non-negative integer, got ${inputLength}`;
+  if (hashCount === 0) return inputLength === 0 ? null : `input_length ${inputLength} with no hash_ids: there is no block to hold the tokens`;
+  const last = inputLength - (hashCount - 1) * blockSize;
+  if (last >= 1 && last <= blockSize) return null;
+  const what = last < 1 ? "fewer than 1" : `more than ${blockSize}`;
+  return (
+    `input_length ${inputLength} with ${hashCount} hash_ids of ${blockSize} tokens: the last block would hold ${last} tokens, ${what} ` +
+    `(input_length must be in ${(hashCount - 1) * blockSize + 1}..${hashCount * blockSize})`
+  );
+}
+
+export function createBlockPromptBuilder(tok: TextTokenizer, o: BlockPromptOptions): BlockPromptBuilder {
+  const { seed, blockSize } = o;
+  const maxCached = o.maxCachedBlocks ?? DEFAULT_MAX_CACHED_BLOCKS;
+  if (!Number.isSafeInteger(blockSize) || blockSize < 1) throw new RangeError(`block size must be a positive integer, got ${blockSize}`);
+  if (!Number.isSafeInteger(maxCached) || maxCached < 0) throw new RangeError(`maxCachedBlocks must be a non-negative integer, got ${maxCached}`);
+  // The generator's own stream is never used: every block has its own seed.
+  const gen = createPromptGenerator(tok, seed);
+  // Map iteration order is insertion order: a hit is re-inserted, so the first key is the least recently used.
+  const cache = new Map<string, string>();
+
+  const makeBlock = (id: number, tokens: number, first: boolean, attempt: number): string =>
+    gen.prompt(tokens, { seed: blockSeed(seed, id, tokens, first, attempt), continuation: !first });
+
+  const block = (id: number, tokens: number, first: boolean): string => {
+    const key = `${first ? "f" : "c"}${id}:${tokens}`;
+    let text = cache.get(key);
+    if (text !== undefined) {
+      cache.delete(key);
+      cache.set(key, text);
+      return text;
+    }
+    text = makeBlock(id, tokens, first, 0);
+    if (maxCached > 0) {
+      if (cache.size >= maxCached) cache.delete(cache.keys().next().value as string);
+      cache.set(key, text);
+    }
+    return text;
+  };
+
+  return {
+    get cachedBlocks() {
+      return cache.size;
+    },
+    build(hashIds: readonly number[], totalTokens: number): string {
+      const n = hashIds.length;
+      const layout = blockLayoutError(totalTokens, n, blockSize);
+      if (layout !== null) throw new Error(layout);
+      for (const id of hashIds) if (!Number.isSafeInteger(id)) throw new Error(`hash ids must be integers, got ${id}`);
+      if (n === 0) return "";
+      const lastSize = totalTokens - (n - 1) * blockSize;
+      const parts = new Array<string>(n);
+      for (let i = 0; i < n; i++) parts[i] = block(hashIds[i]!, i === n - 1 ? lastSize : blockSize, i === 0);
+      let text = parts.join("");
+      if (n === 1) return text; // one block: prompt() counted it already
+      let actual = tok.count(text);
+      if (actual === totalTokens) return text;
+
+      // The blocks' counts do not add up for this tokenizer: move the last block's target by the
+      // difference (it is not cached: its text depends on the blocks before it).
+      const lastId = hashIds[n - 1]!;
+      const prefix = parts.slice(0, n - 1).join("");
+      let target = lastSize;
+      for (let attempt = 1; attempt <= LAST_BLOCK_RETRIES && actual !== totalTokens; attempt++) {
+        target += totalTokens - actual;
+        if (target < 0) break;
+        text = prefix + makeBlock(lastId, target, false, attempt);
+        actual = tok.count(text);
+      }
+      if (actual === totalTokens) return text;
+      throw new Error(
+        `cannot build a prompt of exactly ${totalTokens} tokens from ${n} hash-id blocks of ${blockSize} tokens ` +
+          `(hash ids ${hashIds[0]}..${lastId}) with tokenizer ${tok.name}: the blocks' token counts do not add up ` +
+          `and rebuilding the last block reached ${actual}`,
+      );
+    },
+  };
+}
+
+/** A 32-bit seed for one block, from everything its text may depend on (murmur3-style mixing). */
+function blockSeed(seed: number, id: number, tokens: number, first: boolean, attempt: number): number {
+  let h = mix(0x6b6c6f63, seed | 0);
+  h = mix(h, Math.floor(seed / 4294967296) | 0);
+  h = mix(h, id | 0);
+  h = mix(h, Math.floor(id / 4294967296) | 0);
+  h = mix(h, tokens | 0);
+  h = mix(h, (first ? 1 : 0) | (attempt << 1));
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+function mix(h: number, k: number): number {
+  k = Math.imul(k, 0xcc9e2d51);
+  k = (k << 15) | (k >>> 17);
+  k = Math.imul(k, 0x1b873593);
+  h ^= k;
+  h = (h << 13) | (h >>> 19);
+  return (Math.imul(h, 5) + 0xe6546b64) | 0;
+}

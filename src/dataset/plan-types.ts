@@ -1,0 +1,33 @@
+// What a dataset hands the load engine: sessions of turns, each turn a prompt recipe plus its timing.
+// Plain data (structured-clone safe): it is posted once to every load worker.
+
+/** A turn's user prompt: literal text, or hash-id blocks each worker builds identically (block-prompts.ts). */
+export type PromptSource =
+  | { kind: "text"; text: string; /** Tokens under the run's tokenizer. */ tokens: number }
+  | { kind: "blocks"; hashIds: number[]; /** Exact total tokens (input_length). */ tokens: number };
+
+export interface TurnSpec {
+  prompt: PromptSource;
+  /** Output token limit for this turn (osl / output_length), or null for none. */
+  maxTokens: number | null;
+  /** Trace timestamp in ms (fixed schedule), or null. */
+  timestampMs: number | null;
+  /** Wait after the previous turn of the session ended, ms (multi-turn `delay`); 0 for none. */
+  delayMs: number;
+}
+
+export interface SessionSpec {
+  /** From the file's session_id, else generated (`session_000042`). */
+  sessionId: string;
+  turns: TurnSpec[];
+}
+
+export interface Dataset {
+  sessions: SessionSpec[];
+  /** Shared system prompt sent with every chat request (--shared-system-prompt-length), or null. */
+  systemPrompt: string | null;
+  /** How sessions are picked for the n-th session of a run: in file order (cycled), or at random from the seed. */
+  sampling: "sequential" | "random";
+  /** Tokens per hash-id block (--isl-block-size) for `blocks` prompts. */
+  blockSize: number;
+}
