@@ -19,8 +19,8 @@ function record(i: number): RequestRecord {
   const ttft = 20e6 + (i % 97) * 1e5;
   const chunks = Array.from({ length: CHUNKS }, (_, k) => ({ arrival_ns: start + ttft + k * 5e6, tokens: 1, bytes: 120 }));
   return {
-    x_request_id: `req-${i}`, request_index: i, session_num: i, turn_index: 0, worker_id: 0, phase: "profiling",
-    url: "http://h/v1/chat/completions", model: "m", scheduled_ns: start, start_ns: start, ack_ns: start + 1e6,
+    x_request_id: `req-${i}`, request_index: i, session_num: i, conversation_id: `session_${i}`, turn_index: 0, worker_id: 0, phase: "profiling",
+    url: "http://h/v1/chat/completions", model: "m", scheduled_ns: start, queue_ns: 0, start_ns: start, ack_ns: start + 1e6,
     first_token_ns: start + ttft, first_output_token_ns: start + ttft, last_token_ns: chunks.at(-1)!.arrival_ns,
     end_ns: chunks.at(-1)!.arrival_ns + 1e5, http_status: 200, cancelled: false, error: null, input_tokens: 550,
     requested_output_tokens: CHUNKS, output_tokens: CHUNKS, reasoning_tokens: 0, usage_prompt_tokens: 550,

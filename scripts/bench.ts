@@ -5,6 +5,10 @@
 //                                    1,000 concurrent streams (--mock: against llmbench mock's --record)
 //   bun scripts/bench.ts capacity    highest concurrent stream count with every request succeeding
 //   bun scripts/bench.ts faults      the fault matrix: requests sent, records written, classification
+//   bun scripts/bench.ts rate        open-loop pacing: achieved vs requested rate and send lag at
+//                                    100, 1,000 and 5,000 req/s (constant), with the client's CPU use
+//   bun scripts/bench.ts replay      the shared Mooncake trace at --trace-speedup 20: time to first
+//                                    request and replay lag (actual minus scheduled send)
 //
 // The mock runs in its own process pinned to one core (taskset), the client on the other, so the
 // numbers are the client's error, not the server's. One wave of warmup requests (= concurrency) runs first
@@ -37,13 +41,13 @@ async function startServer(kind: ServerKind, dir: string, ttftMs: number, itlMs:
       : [BUN, MAIN, "mock", "--port", "0", "--record", recordPath, "--ttft-ms", String(ttftMs), "--itl-ms", String(itlMs)];
   const proc = Bun.spawn(pin(1, cmd), {
     stdout: "pipe",
-    stderr: "ignore",
+    stderr: "pipe",
   });
   const reader = proc.stdout.getReader();
   let buf = "";
   while (!buf.includes("\n")) {
     const r = await reader.read();
-    if (r.done) throw new Error("mock exited before printing its URL");
+    if (r.done) throw new Error(`server exited before printing its URL: ${await new Response(proc.stderr).text()}`);
     buf += new TextDecoder().decode(r.value);
   }
   reader.releaseLock();
@@ -97,7 +101,7 @@ async function timingRun(server: ServerKind, transport: string, concurrency: num
   const mock = await startServer(server, dir, 50, itlMs, osl);
   const t0 = performance.now();
   const prof = Bun.spawnSync(
-    pin(0, [BUN, MAIN, "profile", "-u", mock.url, "-m", "mock-model", "--streaming", "--concurrency", String(concurrency),
+    pin(0, [BUN, MAIN, "profile", "-u", mock.url, "-m", "mock-model", "--tokenizer", "builtin", "--streaming", "--concurrency", String(concurrency),
       "--request-count", String(requests), "--warmup-request-count", String(concurrency), "--isl", "32", "--osl", String(osl), "--transport", transport,
       "--artifact-dir", join(dir, "run"), "--ui", "none"]),
     { stdout: "pipe", stderr: "pipe", env: { ...process.env, BUN_CONFIG_MAX_HTTP_REQUESTS: "65535" } },
@@ -214,7 +218,7 @@ async function faults(): Promise<Record<string, unknown>> {
     const first = await proc.stdout.getReader().read();
     const url = new TextDecoder().decode(first.value).trim();
     const prof = Bun.spawnSync(
-      [BUN, MAIN, "profile", "-u", url, "-m", "mock-model", "--streaming", "--concurrency", "5", "--request-count", String(N),
+      [BUN, MAIN, "profile", "-u", url, "-m", "mock-model", "--tokenizer", "builtin", "--streaming", "--concurrency", "5", "--request-count", String(N),
         "--isl", "16", "--osl", "10", "--request-timeout-seconds", "1", "--artifact-dir", join(dir, "run"), "--ui", "none"],
       { stdout: "pipe", stderr: "pipe" },
     );
@@ -238,8 +242,128 @@ async function faults(): Promise<Record<string, unknown>> {
   return { results: out };
 }
 
+interface ProfileProcess {
+  dir: string;
+  exitCode: number;
+  wall_s: number;
+  /** Client process CPU (user + system) over its wall time, in % of one core. */
+  cpu_pct: number;
+  /** Epoch ns just before the client process was spawned. */
+  launch_ns: number;
+  stderr: string;
+}
+
+/** Runs `llmbench profile` against `url` in its own process; returns where its artifacts went. */
+async function profileProcess(url: string, args: string[], core: number | null): Promise<ProfileProcess> {
+  const dir = mkdtempSync(join(tmpdir(), "llmbench-bench-"));
+  const cmd = [BUN, MAIN, "profile", "-u", url, "-m", "mock-model", "--tokenizer", "builtin", "--artifact-dir", join(dir, "run"), "--ui", "none", ...args];
+  const launch_ns = Math.round((performance.timeOrigin + performance.now()) * 1e6);
+  const t0 = performance.now();
+  const proc = Bun.spawn(core === null ? cmd : pin(core, cmd), { stdout: "pipe", stderr: "pipe" });
+  const stderr = await new Response(proc.stderr).text();
+  await proc.exited;
+  const wall_s = (performance.now() - t0) / 1000;
+  const ru = proc.resourceUsage();
+  const cpu_s = ru ? (Number(ru.cpuTime.user) + Number(ru.cpuTime.system)) / 1e6 : NaN;
+  return { dir, exitCode: proc.exitCode ?? -1, wall_s, cpu_pct: (cpu_s / wall_s) * 100, launch_ns, stderr };
+}
+
+interface LagStats {
+  requests: number;
+  failed: number;
+  first_start_ns: number;
+  achieved_rate: number;
+  lag_p50_ms: number;
+  lag_p90_ms: number;
+  lag_p99_ms: number;
+  lag_max_ms: number;
+}
+
+async function lagStats(dir: string): Promise<LagStats> {
+  const db = join(dir, "run", "results.duckdb");
+  const r = await queryReadOnly(db, "select start_ns, scheduled_ns, error_type from requests where phase = 'profiling'");
+  const starts = r.rows.map((x) => Number(x[0])).sort((a, b) => a - b);
+  const lag = r.rows.map((x) => (Number(x[0]) - Number(x[1])) / 1e6);
+  const first = starts[0] ?? 0;
+  const last = starts[starts.length - 1] ?? 0;
+  return {
+    requests: r.rows.length,
+    failed: r.rows.filter((x) => x[2] !== null).length,
+    first_start_ns: first,
+    achieved_rate: last > first ? ((starts.length - 1) * 1e9) / (last - first) : NaN,
+    lag_p50_ms: pct(lag, 50),
+    lag_p90_ms: pct(lag, 90),
+    lag_p99_ms: pct(lag, 99),
+    lag_max_ms: pct(lag, 100),
+  };
+}
+
+/** Constant-rate pacing: is each request sent when due, and at what CPU cost? */
+async function rate(): Promise<Record<string, unknown>> {
+  const levels = process.argv[3] ? process.argv[3].split(",").map(Number) : [100, 1000, 5000];
+  const seconds = 10;
+  const out: Record<string, unknown>[] = [];
+  for (const r of levels) {
+    const tmp = mkdtempSync(join(tmpdir(), "llmbench-rate-"));
+    const mock = await startServer("mock", tmp, 1, 1, 2);
+    const p = await profileProcess(mock.url, ["--streaming", "--request-rate", String(r), "--arrival-pattern", "constant",
+      "--request-count", String(r * seconds), "--warmup-request-count", String(Math.min(r, 1000)), "--isl", "16", "--osl", "2"], null);
+    await stopServer(mock);
+    if (p.exitCode !== 0) throw new Error(`profile at ${r} req/s exited ${p.exitCode}: ${p.stderr.slice(-2000)}`);
+    const s = await lagStats(p.dir);
+    out.push({
+      requested_rate: r,
+      achieved_rate: s.achieved_rate,
+      achieved_vs_requested_pct: ((s.achieved_rate - r) / r) * 100,
+      requests: s.requests,
+      failed: s.failed,
+      send_lag_p50_ms: s.lag_p50_ms,
+      send_lag_p90_ms: s.lag_p90_ms,
+      send_lag_p99_ms: s.lag_p99_ms,
+      send_lag_max_ms: s.lag_max_ms,
+      client_cpu_pct: p.cpu_pct,
+      wall_s: p.wall_s,
+    });
+    console.error(`rate ${r}: ${JSON.stringify(out.at(-1))}`);
+    rmSync(p.dir, { recursive: true, force: true });
+    rmSync(tmp, { recursive: true, force: true });
+  }
+  return { results: out };
+}
+
+/** The shared Mooncake trace, replayed 20x faster against the mock. */
+async function replay(): Promise<Record<string, unknown>> {
+  const trace = resolve(ROOT, "..", "shared", "data", "mooncake", "synthetic_trace.jsonl");
+  const speedup = Number(process.argv[3] ?? 20);
+  const tmp = mkdtempSync(join(tmpdir(), "llmbench-replay-"));
+  const mock = await startServer("mock", tmp, 5, 1, 2);
+  const p = await profileProcess(mock.url, ["--streaming", "--input-file", trace, "--custom-dataset-type", "mooncake_trace",
+    "--fixed-schedule", "--trace-speedup", String(speedup), "--request-timeout-seconds", "60"], null);
+  await stopServer(mock);
+  if (p.exitCode !== 0) throw new Error(`replay exited ${p.exitCode}: ${p.stderr.slice(-2000)}`);
+  const s = await lagStats(p.dir);
+  const first = await queryReadOnly(join(p.dir, "run", "results.duckdb"), "select min(start_ns) from requests");
+  const out = {
+    trace: "shared/data/mooncake/synthetic_trace.jsonl",
+    speedup,
+    requests: s.requests,
+    failed: s.failed,
+    first_request_after_launch_s: (Number(first.rows[0]![0]) - p.launch_ns) / 1e9,
+    replay_lag_p50_ms: s.lag_p50_ms,
+    replay_lag_p90_ms: s.lag_p90_ms,
+    replay_lag_p99_ms: s.lag_p99_ms,
+    replay_lag_max_ms: s.lag_max_ms,
+    client_cpu_pct: p.cpu_pct,
+    wall_s: p.wall_s,
+  };
+  console.error(`replay: ${JSON.stringify(out)}`);
+  rmSync(p.dir, { recursive: true, force: true });
+  rmSync(tmp, { recursive: true, force: true });
+  return { results: [out] };
+}
+
 const which = process.argv[2] ?? "timing";
-const runners: Record<string, () => Promise<Record<string, unknown>>> = { timing, capacity, faults };
+const runners: Record<string, () => Promise<Record<string, unknown>>> = { timing, capacity, faults, rate, replay };
 const run = runners[which];
 if (!run) {
   console.error(`usage: bun scripts/bench.ts ${Object.keys(runners).join("|")}`);

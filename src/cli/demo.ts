@@ -11,7 +11,7 @@ import { parseGoodput } from "../metrics/goodput.ts";
 const flags: FlagsDef = {
   concurrency: { type: "string", description: "Requests in flight at once", default: "16", valueHint: "n" },
   "request-count": { type: "string", description: "Requests to send", default: "160", valueHint: "n" },
-  "artifact-dir": { type: "string", description: "Where results go", default: defaultArtifactDir("mock-model", "chat", 16), valueHint: "dir" },
+  "artifact-dir": { type: "string", description: "Where results go", default: defaultArtifactDir("mock-model", "chat", "concurrency16"), valueHint: "dir" },
 };
 
 const schema = type({ concurrency: positiveInt, requestCount: positiveInt, artifactDir: "string > 0" });

@@ -13,6 +13,15 @@ export interface BodyParams {
   /** Ask the server for a final usage chunk (stream_options.include_usage) when streaming. */
   includeUsage: boolean;
   extra: Record<string, unknown>;
+  /** Chat: a system message first (--shared-system-prompt-length); completions: prepended text. */
+  systemPrompt?: string | null;
+  /** Chat: earlier turns of the session (user prompt, assistant reply) before this prompt. */
+  history?: readonly ChatMessage[];
+}
+
+export interface ChatMessage {
+  role: "user" | "assistant";
+  content: string;
 }
 
 export const DEFAULT_ENDPOINT_PATH: Record<EndpointType, string> = {
@@ -24,12 +33,17 @@ export const DEFAULT_ENDPOINT_PATH: Record<EndpointType, string> = {
 export function requestBody(p: BodyParams): Record<string, unknown> {
   let body: Record<string, unknown>;
   switch (p.endpointType) {
-    case "chat":
-      body = { messages: [{ role: "user", name: "text", content: p.prompt }], model: p.model, stream: p.streaming };
+    case "chat": {
+      const messages: Record<string, unknown>[] = [];
+      if (p.systemPrompt) messages.push({ role: "system", content: p.systemPrompt });
+      for (const m of p.history ?? []) messages.push(m.role === "user" ? { role: "user", name: "text", content: m.content } : { role: "assistant", content: m.content });
+      messages.push({ role: "user", name: "text", content: p.prompt });
+      body = { messages, model: p.model, stream: p.streaming };
       if (p.maxTokens !== null) body.max_completion_tokens = p.maxTokens;
       break;
+    }
     case "completions":
-      body = { prompt: [p.prompt], model: p.model, stream: p.streaming };
+      body = { prompt: [p.systemPrompt ? `${p.systemPrompt}\n\n${p.prompt}` : p.prompt], model: p.model, stream: p.streaming };
       if (p.maxTokens) body.max_tokens = p.maxTokens;
       break;
     case "embeddings":

@@ -18,17 +18,23 @@ export interface RunRequest {
   timeoutMs: number;
   /** Aborts the request; it is recorded as cancelled (code 499). */
   cancel: AbortSignal | null;
+  /** Called once, at the first output token (or at the end if none came): ends the prefill. */
+  onFirstToken?: () => void;
+  /** Called at the end with the response's content text (multi-turn history). */
+  onText?: (content: string) => void;
 }
 
 export type RecordIdentity = Pick<
   RequestRecord,
   | "request_index"
   | "session_num"
+  | "conversation_id"
   | "turn_index"
   | "worker_id"
   | "phase"
   | "model"
   | "scheduled_ns"
+  | "queue_ns"
   | "input_tokens"
   | "requested_output_tokens"
 >;
@@ -89,6 +95,12 @@ export function runRequest(
     let finished = false;
     let sawDone = false;
     let streamError: RecordError | null = null;
+    let firstTokenSeen = false;
+    const firstToken = (): void => {
+      if (firstTokenSeen) return;
+      firstTokenSeen = true;
+      req.onFirstToken?.();
+    };
 
     const finish = (at_ns: number, error: RecordError | null): void => {
       if (finished) return;
@@ -101,6 +113,8 @@ export function runRequest(
         rec.output_tokens = content ? tokens.count(content) : 0;
         rec.reasoning_tokens = reasoning ? tokens.count(reasoning) : 0;
       }
+      firstToken();
+      req.onText?.(content);
       resolve(rec);
     };
     const stop = (error: RecordError): void => {
@@ -148,7 +162,10 @@ export function runRequest(
       const n = (info.content ? chunkTokens.count(info.content) : 0) + (info.reasoning ? chunkTokens.count(info.reasoning) : 0);
       content += info.content;
       reasoning += info.reasoning;
-      if (rec.first_token_ns === 0) rec.first_token_ns = at_ns;
+      if (rec.first_token_ns === 0) {
+        rec.first_token_ns = at_ns;
+        firstToken();
+      }
       if (info.content && rec.first_output_token_ns === 0) rec.first_output_token_ns = at_ns;
       rec.last_token_ns = at_ns;
       rec.chunks.push({ arrival_ns: at_ns, tokens: n, bytes });

@@ -2,8 +2,10 @@
 // Defaults live in the command's flag table (shown by --help) and are filled in before validation.
 import { type } from "arktype";
 import { availableParallelism } from "node:os";
-import { baseUrl, nonNegativeInt, nonNegativeNumber, positiveInt, positiveNumber } from "./common-types.ts";
+import { baseUrl, nonNegativeInt, nonNegativeNumber, percent, positiveInt, positiveNumber } from "./common-types.ts";
 import { DEFAULT_ENDPOINT_PATH, type EndpointType } from "../client/request-body.ts";
+import type { ArrivalPattern } from "../schedule/arrivals.ts";
+import type { CustomDatasetType } from "../dataset/input-file.ts";
 
 export const profileSchema = type({
   url: baseUrl.array().atLeastLength(1),
@@ -15,9 +17,34 @@ export const profileSchema = type({
   "header?": "string[]",
   "extraInputs?": "string[]",
   requestTimeoutSeconds: positiveNumber,
-  tokenizer: "string > 0",
+  "tokenizer?": "string > 0",
   tokenizerRevision: "string > 0",
-  concurrency: positiveInt,
+  "concurrency?": positiveInt,
+  "requestRate?": positiveNumber,
+  "arrivalPattern?": "'poisson' | 'constant' | 'gamma' | 'concurrency_burst'",
+  "arrivalSmoothness?": positiveNumber,
+  "prefillConcurrency?": positiveInt,
+  "concurrencyRampDuration?": nonNegativeNumber,
+  "requestRateRampDuration?": nonNegativeNumber,
+  "warmupConcurrency?": positiveInt,
+  "warmupRequestRate?": positiveNumber,
+  "warmupArrivalPattern?": "'poisson' | 'constant' | 'gamma' | 'concurrency_burst'",
+  "requestCancellationRate?": percent,
+  "requestCancellationDelay?": nonNegativeNumber,
+  "inputFile?": "string > 0",
+  "customDatasetType?": "'single_turn' | 'multi_turn' | 'random_pool' | 'mooncake_trace'",
+  "fixedSchedule?": "boolean",
+  "fixedScheduleAutoOffset?": "boolean",
+  "fixedScheduleStartOffset?": nonNegativeInt,
+  "fixedScheduleEndOffset?": nonNegativeInt,
+  "traceSpeedup?": positiveNumber,
+  "islStddev?": nonNegativeNumber,
+  "oslStddev?": nonNegativeNumber,
+  "seqDist?": "string > 0",
+  "numPrefixPrompts?": nonNegativeInt,
+  "prefixPromptLength?": nonNegativeInt,
+  "sharedSystemPromptLength?": nonNegativeInt,
+  "islBlockSize?": positiveInt,
   "requestCount?": positiveInt,
   "benchmarkDuration?": positiveNumber,
   benchmarkGracePeriod: nonNegativeNumber,
@@ -39,6 +66,27 @@ export const profileSchema = type({
 
 export type ProfileFlags = typeof profileSchema.infer;
 
+/** How requests are paced in one phase (warmup or profiling). */
+export type LoadSpec =
+  /** Closed loop: `concurrency` lanes, each sending its next request when the last finished. */
+  | { kind: "concurrency"; concurrency: number; rampNs: number }
+  /** Open loop: arrivals at `ratePerSec`; `cap` bounds requests in flight (late ones queue). */
+  | { kind: "rate"; ratePerSec: number; pattern: ArrivalPattern; smoothness: number; rampNs: number; cap: number | null }
+  /** Trace timestamps (ms), replayed `speedup` times as fast. */
+  | { kind: "fixed"; autoOffset: boolean; startOffsetMs: number | null; endOffsetMs: number | null; speedup: number; cap: number | null };
+
+export interface DatasetConfig {
+  inputFile: string | null;
+  customDatasetType: CustomDatasetType;
+  islStddev: number;
+  oslStddev: number;
+  seqDist: string | null;
+  numPrefixPrompts: number;
+  prefixPromptLength: number;
+  sharedSystemPromptLength: number;
+  blockSize: number;
+}
+
 export interface ProfileConfig {
   /** Full request URLs (base + endpoint path), used round-robin. */
   urls: string[];
@@ -50,7 +98,16 @@ export interface ProfileConfig {
   extraInputs: Record<string, unknown>;
   requestTimeoutMs: number;
   tokenizer: string;
-  concurrency: number;
+  /** Most requests expected in flight at once (lanes or cap), or null when open loop has no cap. */
+  concurrency: number | null;
+  load: LoadSpec;
+  warmupLoad: LoadSpec;
+  /** Cap on requests still waiting for their first token (--prefill-concurrency), or null. */
+  prefillConcurrency: number | null;
+  /** --request-cancellation-rate (percent) and --request-cancellation-delay (s), or null. */
+  cancellation: { ratePct: number; delaySec: number } | null;
+  dataset: DatasetConfig;
+  /** Request limit of the profiling phase; with --fixed-schedule the trace decides (every entry once). */
   requestCount: number;
   /** Stop issuing after this long (ms), or null for count-bounded runs. */
   benchmarkDurationMs: number | null;
@@ -80,10 +137,28 @@ export function defaultRequestCount(concurrency: number): number {
   return Math.max(10, 2 * concurrency);
 }
 
-/** AIPerf-style default: artifacts/<model>-openai-<endpoint>-concurrency<N>, '/' in the model made '_'. */
-export function defaultArtifactDir(model: string, endpointType: string, concurrency: number): string {
+/** AIPerf's default request count in request-rate mode (MIN_REQUEST_COUNT). */
+export const RATE_MODE_DEFAULT_REQUEST_COUNT = 10;
+
+/**
+ * AIPerf-style default: artifacts/<model>-openai-<endpoint>-<stimulus>, '/' in the model made '_';
+ * stimulus "concurrency8", "request_rate10.0", "concurrency8-request_rate10.0" or "fixed_schedule".
+ */
+export function defaultArtifactDir(model: string, endpointType: string, stimulus: string): string {
   const safe = model.replace(/\//g, "_").replace(/[^A-Za-z0-9._:-]+/g, "_");
-  return `artifacts/${safe}-openai-${endpointType}-concurrency${concurrency}`;
+  return `artifacts/${safe}-openai-${endpointType}-${stimulus}`;
+}
+
+/** Python's str(float): 10 -> "10.0", 2.5 -> "2.5". */
+function pyFloatStr(x: number): string {
+  return Number.isInteger(x) ? `${x}.0` : String(x);
+}
+
+function stimulusName(load: LoadSpec): string {
+  if (load.kind === "fixed") return "fixed_schedule";
+  if (load.kind === "concurrency") return `concurrency${load.concurrency}`;
+  const rate = `request_rate${pyFloatStr(load.ratePerSec)}`;
+  return load.cap === null ? rate : `concurrency${load.cap}-${rate}`;
 }
 
 /** AIPerf: min(concurrency, cores * 0.75 - 1), at least 1, at most 32. */
@@ -158,7 +233,11 @@ export function parsePercentiles(items: string[], problems: string[]): number[] 
 export interface ResolveContext {
   stderrIsTTY: boolean;
   cores?: number;
+  /** The --input-file is a mooncake_trace whose first entry has a timestamp (AIPerf then replays it on schedule). */
+  traceHasTimestamps?: boolean;
 }
+
+const s2ns = (s: number | undefined): number => Math.round((s ?? 0) * 1e9);
 
 /** Cross-field checks and derived values; returns the problems found alongside the config. */
 export function resolveProfileConfig(f: ProfileFlags, ctx: ResolveContext): { config: ProfileConfig; problems: string[] } {
@@ -173,6 +252,92 @@ export function resolveProfileConfig(f: ProfileFlags, ctx: ResolveContext): { co
   }
   const path = f.endpoint ?? null;
   const urls = f.url.map((u) => joinUrl(u, path ?? DEFAULT_ENDPOINT_PATH[f.endpointType]));
+
+  const datasetType = f.customDatasetType ?? (f.inputFile !== undefined ? "single_turn" : "single_turn");
+  if (f.customDatasetType !== undefined && f.inputFile === undefined) problems.push("--custom-dataset-type needs --input-file");
+  const fixed =
+    f.fixedSchedule === true ||
+    (f.fixedSchedule === undefined && f.requestRate === undefined && f.concurrency === undefined && datasetType === "mooncake_trace" && ctx.traceHasTimestamps === true);
+  if (fixed && f.inputFile === undefined) problems.push("--fixed-schedule needs --input-file with timestamps");
+  if (fixed && f.requestRate !== undefined) problems.push("--fixed-schedule and --request-rate cannot be used together; the trace sets the times");
+  if (!fixed) {
+    for (const [set, flag] of [[f.fixedScheduleAutoOffset, "--fixed-schedule-auto-offset"], [f.fixedScheduleStartOffset, "--fixed-schedule-start-offset"], [f.fixedScheduleEndOffset, "--fixed-schedule-end-offset"], [f.traceSpeedup, "--trace-speedup"]] as const) {
+      if (set !== undefined && set !== false) problems.push(`${flag} needs --fixed-schedule (and an --input-file with timestamps)`);
+    }
+  }
+  if (f.fixedScheduleAutoOffset && f.fixedScheduleStartOffset !== undefined) {
+    problems.push("--fixed-schedule-auto-offset and --fixed-schedule-start-offset cannot be used together");
+  }
+  if (f.fixedScheduleStartOffset !== undefined && f.fixedScheduleEndOffset !== undefined && f.fixedScheduleEndOffset < f.fixedScheduleStartOffset) {
+    problems.push("--fixed-schedule-end-offset must not be before --fixed-schedule-start-offset");
+  }
+
+  const pattern = (p: ProfileFlags["arrivalPattern"], flag: string): ArrivalPattern => {
+    if (p === "concurrency_burst") {
+      problems.push(`${flag} concurrency_burst is only for --concurrency without a rate; use poisson, constant or gamma with a rate`);
+      return "poisson";
+    }
+    // --arrival-smoothness alone implies gamma (its only use).
+    return p ?? (f.arrivalSmoothness !== undefined ? "gamma" : "poisson");
+  };
+  if (f.arrivalSmoothness !== undefined && f.arrivalPattern !== undefined && f.arrivalPattern !== "gamma") {
+    problems.push(`--arrival-smoothness shapes the gamma pattern only (got --arrival-pattern ${f.arrivalPattern})`);
+  }
+  if (f.requestRateRampDuration !== undefined && f.requestRate === undefined) problems.push("--request-rate-ramp-duration needs --request-rate");
+  if (f.concurrencyRampDuration !== undefined && (f.concurrency === undefined || f.requestRate !== undefined || fixed)) {
+    problems.push("--concurrency-ramp-duration needs --concurrency without --request-rate or a fixed schedule");
+  }
+  if (f.prefillConcurrency !== undefined && !f.streaming) problems.push("--prefill-concurrency needs --streaming (the first token ends the prefill)");
+  if (f.requestCancellationDelay !== undefined && f.requestCancellationRate === undefined) {
+    problems.push("--request-cancellation-delay needs --request-cancellation-rate");
+  }
+
+  let load: LoadSpec;
+  if (fixed) {
+    load = {
+      kind: "fixed",
+      autoOffset: f.fixedScheduleAutoOffset === true,
+      startOffsetMs: f.fixedScheduleStartOffset ?? null,
+      endOffsetMs: f.fixedScheduleEndOffset ?? null,
+      speedup: f.traceSpeedup ?? 1,
+      cap: f.concurrency ?? null,
+    };
+  } else if (f.requestRate !== undefined) {
+    load = {
+      kind: "rate",
+      ratePerSec: f.requestRate,
+      pattern: pattern(f.arrivalPattern, "--arrival-pattern"),
+      smoothness: f.arrivalSmoothness ?? 1,
+      rampNs: s2ns(f.requestRateRampDuration),
+      cap: f.concurrency ?? null,
+    };
+  } else {
+    if (f.arrivalPattern !== undefined && f.arrivalPattern !== "concurrency_burst") {
+      problems.push(`--arrival-pattern ${f.arrivalPattern} needs --request-rate`);
+    }
+    load = { kind: "concurrency", concurrency: f.concurrency ?? 1, rampNs: s2ns(f.concurrencyRampDuration) };
+  }
+  const concurrency = load.kind === "concurrency" ? load.concurrency : load.cap;
+  let warmupLoad: LoadSpec;
+  if (f.warmupRequestRate !== undefined) {
+    warmupLoad = {
+      kind: "rate",
+      ratePerSec: f.warmupRequestRate,
+      pattern: pattern(f.warmupArrivalPattern ?? (load.kind === "rate" ? load.pattern : undefined), "--warmup-arrival-pattern"),
+      smoothness: f.arrivalSmoothness ?? 1,
+      rampNs: 0,
+      cap: f.warmupConcurrency ?? null,
+    };
+  } else if (f.warmupConcurrency !== undefined || load.kind !== "rate") {
+    warmupLoad = { kind: "concurrency", concurrency: f.warmupConcurrency ?? concurrency ?? 1, rampNs: 0 };
+  } else {
+    warmupLoad = { ...load, rampNs: 0 };
+  }
+  if ((f.warmupConcurrency !== undefined || f.warmupRequestRate !== undefined) && f.warmupRequestCount === 0) {
+    problems.push("--warmup-concurrency / --warmup-request-rate need --warmup-request-count");
+  }
+
+  const defaultCount = load.kind === "rate" ? RATE_MODE_DEFAULT_REQUEST_COUNT : defaultRequestCount(concurrency ?? 1);
   const config: ProfileConfig = {
     urls,
     model: f.model,
@@ -181,9 +346,25 @@ export function resolveProfileConfig(f: ProfileFlags, ctx: ResolveContext): { co
     headers,
     extraInputs,
     requestTimeoutMs: f.requestTimeoutSeconds * 1000,
-    tokenizer: f.tokenizer,
-    concurrency: f.concurrency,
-    requestCount: f.benchmarkDuration !== undefined ? 2 ** 31 - 1 : (f.requestCount ?? defaultRequestCount(f.concurrency)),
+    // AIPerf: the tokenizer defaults to the model name (a Hugging Face id).
+    tokenizer: f.tokenizer ?? f.model,
+    concurrency,
+    load,
+    warmupLoad,
+    prefillConcurrency: f.prefillConcurrency ?? null,
+    cancellation: f.requestCancellationRate !== undefined && f.requestCancellationRate > 0 ? { ratePct: f.requestCancellationRate, delaySec: f.requestCancellationDelay ?? 0 } : null,
+    dataset: {
+      inputFile: f.inputFile ?? null,
+      customDatasetType: datasetType,
+      islStddev: f.islStddev ?? 0,
+      oslStddev: f.oslStddev ?? 0,
+      seqDist: f.seqDist ?? null,
+      numPrefixPrompts: f.numPrefixPrompts ?? 0,
+      prefixPromptLength: f.prefixPromptLength ?? 0,
+      sharedSystemPromptLength: f.sharedSystemPromptLength ?? 0,
+      blockSize: f.islBlockSize ?? 512,
+    },
+    requestCount: f.benchmarkDuration !== undefined || (fixed && f.requestCount === undefined) ? 2 ** 31 - 1 : (f.requestCount ?? defaultCount),
     benchmarkDurationMs: f.benchmarkDuration !== undefined ? f.benchmarkDuration * 1000 : null,
     gracePeriodMs: f.benchmarkGracePeriod * 1000,
     warmupRequestCount: f.warmupRequestCount,
@@ -191,17 +372,25 @@ export function resolveProfileConfig(f: ProfileFlags, ctx: ResolveContext): { co
     osl: f.osl ?? null,
     randomSeed: f.randomSeed,
     numDatasetEntries: f.numDatasetEntries,
-    artifactDir: f.artifactDir ?? defaultArtifactDir(f.model, f.endpointType, f.concurrency),
+    artifactDir: f.artifactDir ?? defaultArtifactDir(f.model, f.endpointType, stimulusName(load)),
     goodput: f.goodput ?? [],
     extraPercentiles,
     ui: f.ui === "auto" ? (ctx.stderrIsTTY ? "simple" : "none") : f.ui === "dashboard" ? "simple" : f.ui,
-    workers: f.workers ?? defaultWorkers(f.concurrency, ctx.cores),
+    workers: f.workers ?? defaultWorkers(concurrency ?? 1, ctx.cores),
     transport: f.transport === "fetch" ? "fetch" : "http1",
     insecure: f.insecure,
     failedRequestThreshold: f.failedRequestThreshold ?? null,
     sliceNs: f.sliceDuration !== undefined ? Math.round(f.sliceDuration * 1e9) : null,
     apiKey: f.apiKey ?? null,
   };
+  if (f.numPrefixPrompts !== undefined && f.numPrefixPrompts > 0 && !(f.prefixPromptLength !== undefined && f.prefixPromptLength > 0)) {
+    problems.push("--num-prefix-prompts needs --prefix-prompt-length (tokens per prefix)");
+  }
+  if (f.inputFile !== undefined) {
+    for (const [set, flag] of [[f.islStddev, "--isl-stddev"], [f.seqDist, "--seq-dist"], [f.numPrefixPrompts, "--num-prefix-prompts"]] as const) {
+      if (set !== undefined) problems.push(`${flag} shapes synthetic prompts and cannot be used with --input-file`);
+    }
+  }
   return { config, problems };
 }
 

@@ -15,6 +15,8 @@ const SLOTS = {
   DONE: 4,
   /** Peak of IN_FLIGHT seen. */
   PEAK: 5,
+  /** Requests sent that have not had their first token yet (--prefill-concurrency). */
+  PREFILL: 6,
 } as const;
 const LENGTH = 8;
 
@@ -36,14 +38,57 @@ export class SharedState {
     return i < limit ? i : -1;
   }
 
+  /** Starts a request unless `cap` are in flight already (null = no cap); true when started. */
+  tryStart(cap: number | null): boolean {
+    if (cap === null) {
+      this.started();
+      return true;
+    }
+    for (;;) {
+      const n = Atomics.load(this.view, SLOTS.IN_FLIGHT);
+      if (n >= cap) return false;
+      if (Atomics.compareExchange(this.view, SLOTS.IN_FLIGHT, n, n + 1) === n) {
+        this.notePeak(n + 1);
+        return true;
+      }
+    }
+  }
+
+  /** Takes a prefill slot unless `cap` requests await their first token (null = no cap). */
+  tryEnterPrefill(cap: number | null): boolean {
+    for (;;) {
+      const n = Atomics.load(this.view, SLOTS.PREFILL);
+      if (cap !== null && n >= cap) return false;
+      if (Atomics.compareExchange(this.view, SLOTS.PREFILL, n, n + 1) === n) return true;
+    }
+  }
+
+  leavePrefill(): void {
+    Atomics.sub(this.view, SLOTS.PREFILL, 1);
+  }
+
+  /** A new phase: request indices from 0 and sending allowed again (unless cancelled). */
+  resetPhase(): void {
+    Atomics.store(this.view, SLOTS.NEXT, 0);
+    if (!this.cancelled) Atomics.store(this.view, SLOTS.STOP, 0);
+  }
+
   started(): void {
-    const n = Atomics.add(this.view, SLOTS.IN_FLIGHT, 1) + 1;
+    this.notePeak(Atomics.add(this.view, SLOTS.IN_FLIGHT, 1) + 1);
+  }
+
+  private notePeak(n: number): void {
     let peak = Atomics.load(this.view, SLOTS.PEAK);
     while (n > peak) {
       const prev = Atomics.compareExchange(this.view, SLOTS.PEAK, peak, n);
       if (prev === peak) break;
       peak = prev;
     }
+  }
+
+  /** Gives back a slot taken by tryStart() for a request that was not sent after all. */
+  unstart(): void {
+    Atomics.sub(this.view, SLOTS.IN_FLIGHT, 1);
   }
 
   finished(): void {
@@ -68,6 +113,9 @@ export class SharedState {
   }
   get inFlight(): number {
     return Atomics.load(this.view, SLOTS.IN_FLIGHT);
+  }
+  get inPrefill(): number {
+    return Atomics.load(this.view, SLOTS.PREFILL);
   }
   get peakInFlight(): number {
     return Atomics.load(this.view, SLOTS.PEAK);

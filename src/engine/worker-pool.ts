@@ -1,62 +1,74 @@
-// Main-thread side of the load workers: spawn, hand each its share of the lanes, wait until all
-// are ready (tokenizer loaded), start them together, collect record batches, cancel on demand.
+// Main-thread side of the load workers: spawn, wait until all are ready (tokenizer loaded, connections
+// open), run phases on all of them together, forward fed prompts, collect record batches, stop/cancel.
 import type { RequestRecord } from "../record/request-record.ts";
 import { spawnLoadWorker } from "../spawn-load-worker.ts";
 import type { SharedState } from "./shared-state.ts";
-import type { MainToWorker, WorkerConfig, WorkerToMain } from "./worker-protocol.ts";
+import type { FedPrompt, MainToWorker, PhaseSpec, WorkerConfig, WorkerToMain } from "./worker-protocol.ts";
 
 export interface PoolOptions {
   workers: number;
-  concurrency: number;
-  config: Omit<WorkerConfig, "workerId" | "lanes">;
+  config: Omit<WorkerConfig, "workerId" | "workerCount">;
   shared: SharedState;
   onRecords(records: RequestRecord[]): void;
+  /** A worker reported how many fed prompts it has used this phase. */
+  onConsumed?(workerId: number, consumed: number): void;
   readyTimeoutMs?: number;
 }
 
-/** Splits `concurrency` lanes over at most `workers` workers, as evenly as possible. */
-export function splitLanes(concurrency: number, workers: number): number[] {
-  const n = Math.max(1, Math.min(workers, concurrency));
-  return Array.from({ length: n }, (_, i) => Math.floor(concurrency / n) + (i < concurrency % n ? 1 : 0));
+/** Splits `total` lanes over at most `workers` workers (no worker without one), as evenly as possible. */
+export function splitLanes(total: number, workers: number): number[] {
+  const n = Math.max(1, Math.min(workers, total));
+  return evenSplit(total, n);
+}
+
+/** Splits `total` over exactly `n` parts, as evenly as possible (earlier parts get the remainder). */
+function evenSplit(total: number, n: number): number[] {
+  return Array.from({ length: n }, (_, i) => Math.floor(total / n) + (i < total % n ? 1 : 0));
 }
 
 export class WorkerPool {
-  private constructor(
-    private readonly workers: Worker[],
-    private readonly done: Promise<void>,
-  ) {}
+  private phaseDone: (() => void)[] = [];
+  private failure: ((e: Error) => void) | null = null;
+
+  private constructor(private readonly workers: Worker[]) {}
+
+  get size(): number {
+    return this.workers.length;
+  }
 
   static async start(o: PoolOptions): Promise<WorkerPool> {
-    const lanes = splitLanes(o.concurrency, o.workers);
+    const count = Math.max(1, o.workers);
+    const preconnect = evenSplit(o.config.preconnect, count);
     const workers: Worker[] = [];
     const readies: Promise<void>[] = [];
-    const dones: Promise<void>[] = [];
-    for (const [workerId, laneCount] of lanes.entries()) {
+    let pool: WorkerPool | null = null;
+    for (let workerId = 0; workerId < count; workerId++) {
       const w = spawnLoadWorker();
       workers.push(w);
       let ready!: () => void;
       let readyFail!: (e: Error) => void;
-      let done!: () => void;
-      let doneFail!: (e: Error) => void;
       readies.push(new Promise<void>((res, rej) => ((ready = res), (readyFail = rej))));
-      dones.push(new Promise<void>((res, rej) => ((done = res), (doneFail = rej))));
+      const fail = (err: Error): void => {
+        readyFail(err);
+        pool?.failure?.(err);
+      };
       w.onmessage = (e: MessageEvent<WorkerToMain>) => {
         const m = e.data;
-        if (m.type === "records") o.onRecords(m.records);
-        else if (m.type === "ready") ready();
-        else if (m.type === "done") done();
-        else if (m.type === "fatal") {
-          const err = new Error(`worker ${workerId}: ${m.message}`);
-          readyFail(err);
-          doneFail(err);
-        }
+        if (m.type === "records") {
+          o.onRecords(m.records);
+          o.onConsumed?.(workerId, m.consumed);
+        } else if (m.type === "ready") ready();
+        else if (m.type === "phase-done") {
+          o.onConsumed?.(workerId, m.consumed);
+          pool?.phaseDone[workerId]?.();
+        } else if (m.type === "fatal") fail(new Error(`worker ${workerId}: ${m.message}`));
       };
-      w.onerror = (e) => {
-        const err = new Error(`worker ${workerId} crashed: ${e.message}`);
-        readyFail(err);
-        doneFail(err);
+      w.onerror = (e) => fail(new Error(`worker ${workerId} crashed: ${e.message}`));
+      const init: MainToWorker = {
+        type: "init",
+        config: { ...o.config, workerId, workerCount: count, preconnect: preconnect[workerId] ?? 0 },
+        shared: o.shared.buffer,
       };
-      const init: MainToWorker = { type: "init", config: { ...o.config, workerId, lanes: laneCount }, shared: o.shared.buffer };
       w.postMessage(init);
     }
     const timeoutMs = o.readyTimeoutMs ?? 120_000;
@@ -72,13 +84,28 @@ export class WorkerPool {
     } finally {
       clearTimeout(timer);
     }
-    return new WorkerPool(workers, Promise.all(dones).then(() => undefined));
+    pool = new WorkerPool(workers);
+    return pool;
   }
 
-  /** Starts every worker; resolves when all have finished and flushed their records. */
-  run(): Promise<void> {
-    for (const w of this.workers) w.postMessage({ type: "start" } satisfies MainToWorker);
-    return this.done;
+  /** Runs one phase on every worker; resolves when all have finished it and flushed their records. */
+  runPhase(spec: PhaseSpec): Promise<void> {
+    const dones = this.workers.map((_, i) => new Promise<void>((res) => (this.phaseDone[i] = res)));
+    const failed = new Promise<never>((_, rej) => (this.failure = rej));
+    for (const w of this.workers) w.postMessage({ type: "phase", spec } satisfies MainToWorker);
+    return Promise.race([Promise.all(dones).then(() => undefined), failed]).finally(() => {
+      this.failure = null;
+    });
+  }
+
+  /** Prompts built ahead for `workerId`'s sessions. */
+  feed(workerId: number, items: FedPrompt[]): void {
+    this.workers[workerId]?.postMessage({ type: "prompts", items } satisfies MainToWorker);
+  }
+
+  /** Issue nothing more this phase; in-flight requests finish. */
+  stop(): void {
+    for (const w of this.workers) w.postMessage({ type: "stop" } satisfies MainToWorker);
   }
 
   /** Aborts in-flight requests in every worker (they are still recorded, as cancelled). */

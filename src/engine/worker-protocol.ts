@@ -1,19 +1,11 @@
 // Messages between the main thread and load workers.
 import type { EndpointType } from "../client/request-body.ts";
-import type { RequestRecord } from "../record/request-record.ts";
-
-export interface PromptEntry {
-  text: string;
-  tokens: number;
-}
+import type { Dataset } from "../dataset/plan-types.ts";
+import type { BenchmarkPhase, RequestRecord } from "../record/request-record.ts";
 
 export interface WorkerConfig {
   workerId: number;
-  /** Closed-loop lanes this worker runs (its share of --concurrency). */
-  lanes: number;
-  /** Total requests to issue across all workers: warmup + profiling. */
-  totalRequests: number;
-  warmupRequests: number;
+  workerCount: number;
   /** Full request URLs (base + endpoint path), used round-robin by request index. */
   urls: string[];
   endpointType: EndpointType;
@@ -22,24 +14,65 @@ export interface WorkerConfig {
   /** Extra headers (lower-case names), e.g. authorization, from -H. */
   headers: Record<string, string>;
   extraInputs: Record<string, unknown>;
-  /** Output token limit per request, or null. */
-  maxTokens: number | null;
   timeoutMs: number;
   transport: "http1" | "fetch";
   /** https: skip certificate verification (--insecure). */
   insecure: boolean;
   tokenizer: string;
-  /** Prompt pool; request i uses prompts[i % prompts.length]. */
-  prompts: PromptEntry[];
+  dataset: Dataset;
+  /** --random-seed: random session sampling and cancellation picks. */
+  seed: number;
+  /** Connections this worker opens before the start (its share of the expected concurrency). */
+  preconnect: number;
+}
+
+/** One phase (warmup or profiling) as every worker runs it. Session ordinal j belongs to worker j % workerCount. */
+export interface PhaseSpec {
+  phase: BenchmarkPhase;
+  /** Epoch ns that lane and arrival offsets count from (a little after the message is sent). */
+  startNs: number;
+  /** request_index / session_num of this phase's first request / session. */
+  requestBase: number;
+  sessionBase: number;
+  /** Requests this phase may send in all (turns included). */
+  requestLimit: number;
+  /** Sessions it may start (ordinals 0 .. sessionLimit-1). */
+  sessionLimit: number;
+  /** Closed loop: lanes in all; 0 in timed mode. */
+  lanes: number;
+  /** Closed loop: start offset of each lane (--concurrency-ramp-duration), or null for all at once. */
+  laneStartNs: Float64Array | null;
+  /** Timed mode: the first turn of ordinal j is due at startNs + offsetsNs[j] (ascending). */
+  offsetsNs: Float64Array | null;
+  /** Timed mode: requests in flight at most (--concurrency with a rate or schedule), or null. */
+  inFlightCap: number | null;
+  prefillCap: number | null;
+  /** Ordinal -> dataset session index (fixed schedule: by timestamp); null = the dataset's sampling. */
+  order: Int32Array | null;
+  /** Fixed schedule: a later turn's timestamp is due at startNs + (ts - zeroMs) / speedup ms. */
+  trace: { zeroMs: number; speedup: number } | null;
+  cancellation: { ratePct: number; delaySec: number } | null;
+  /** Prompts of `blocks` turns come by "prompts" messages, built on the main thread ahead of time. */
+  fedPrompts: boolean;
+}
+
+/** Texts of every turn of one session ordinal, built ahead on the main thread. */
+export interface FedPrompt {
+  ordinal: number;
+  texts: string[];
 }
 
 export type MainToWorker =
   | { type: "init"; config: WorkerConfig; shared: SharedArrayBuffer }
-  | { type: "start" }
+  | { type: "phase"; spec: PhaseSpec }
+  | { type: "prompts"; items: FedPrompt[] }
+  /** Issue nothing more this phase (duration over); in-flight requests finish. */
+  | { type: "stop" }
   | { type: "cancel" };
 
 export type WorkerToMain =
   | { type: "ready" }
-  | { type: "records"; records: RequestRecord[] }
-  | { type: "done" }
+  /** `consumed`: fed prompts used so far this phase (flow control for the feeder). */
+  | { type: "records"; records: RequestRecord[]; consumed: number }
+  | { type: "phase-done"; consumed: number }
   | { type: "fatal"; message: string };

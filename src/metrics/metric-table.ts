@@ -28,7 +28,9 @@ export type MetricFlag =
   /** Aggregate whose per-request contribution is not written to profile_export.jsonl. */
   | "no-individual-records"
   /** Compares server `usage` with client counts; disabled by --use-server-token-count. */
-  | "usage-diff-only";
+  | "usage-diff-only"
+  /** llmbench only: open-loop runs (--request-rate, --fixed-schedule), where a request has a due time. */
+  | "timed-only";
 
 /** Python type of the value in the metric's internal unit; decides `550` vs `550.0` in JSONL. */
 export type ValueType = "int" | "float" | "int[]";
@@ -272,6 +274,39 @@ export const METRICS = [
     kind: "record",
     valueType: "float",
     flags: ["produces-tokens-only", "no-console"],
+    displayOrder: null,
+  },
+  /** llmbench: `start_ns - scheduled_ns`, how late the request left compared with its schedule. */
+  {
+    tag: "send_lag",
+    header: "Send Lag",
+    unit: "ns",
+    displayUnit: "ms",
+    kind: "record",
+    valueType: "int",
+    flags: ["no-console", "timed-only"],
+    displayOrder: null,
+  },
+  /** llmbench: `queue_ns`, time waiting for a --concurrency / --prefill-concurrency slot (part of send_lag). */
+  {
+    tag: "client_queue_time",
+    header: "Client Queue Time",
+    unit: "ns",
+    displayUnit: "ms",
+    kind: "record",
+    valueType: "int",
+    flags: ["no-console", "timed-only"],
+    displayOrder: null,
+  },
+  /** llmbench: request_latency counted from `scheduled_ns` instead of `start_ns` (what a user waited). */
+  {
+    tag: "request_latency_from_schedule",
+    header: "Request Latency From Schedule",
+    unit: "ns",
+    displayUnit: "ms",
+    kind: "record",
+    valueType: "int",
+    flags: ["no-console", "timed-only"],
     displayOrder: null,
   },
   /** `input_tokens` of a failed or cancelled request. */

@@ -25,6 +25,8 @@ export interface RecordOptions {
   /** --use-server-token-count: usage-vs-client diff metrics are disabled. */
   useServerTokenCount?: boolean;
   thresholds?: Thresholds;
+  /** Open-loop run (rate or fixed schedule): the schedule metrics (send_lag, ...) are computed. */
+  timed?: boolean;
 }
 
 export type MetricValue = number | number[];
@@ -56,6 +58,7 @@ export function metricEnabled(spec: MetricSpec, opts: RecordOptions): boolean {
   if (hasFlag(spec, "streaming-only") && !opts.streaming) return false;
   if (hasFlag(spec, "goodput-only") && !(opts.slos && opts.slos.length > 0)) return false;
   if (hasFlag(spec, "usage-diff-only") && opts.useServerTokenCount) return false;
+  if (hasFlag(spec, "timed-only") && !opts.timed) return false;
   return true;
 }
 
@@ -77,6 +80,11 @@ function validValues(r: RequestRecord, opts: RecordOptions): Partial<Record<Metr
 
   const latency = opts.streaming ? since(r.start_ns, r.last_token_ns) : since(r.start_ns, r.end_ns);
   if (latency !== undefined) v.request_latency = latency;
+  if (r.scheduled_ns > 0 && r.start_ns > 0) {
+    v.send_lag = Math.max(0, r.start_ns - r.scheduled_ns);
+    v.client_queue_time = r.queue_ns;
+    if (latency !== undefined) v.request_latency_from_schedule = latency + Math.max(0, r.start_ns - r.scheduled_ns);
+  }
   const ttft = since(r.start_ns, r.first_token_ns);
   if (ttft !== undefined) {
     v.time_to_first_token = ttft;

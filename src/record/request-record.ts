@@ -25,13 +25,20 @@ export interface RequestRecord {
   /** Zero-based order in which requests were issued. */
   request_index: number;
   session_num: number;
+  /** Dataset session (conversation) id: the input file's session_id, or generated. */
+  conversation_id: string;
   turn_index: number;
   worker_id: number;
   phase: BenchmarkPhase;
   url: string;
   model: string;
-  /** When the schedule wanted this request sent (equals start_ns in closed-loop). */
+  /**
+   * When the schedule wanted this request sent: the arrival time (rate, fixed schedule), the end of the
+   * previous turn plus its delay (multi-turn), or the moment a closed-loop lane was free.
+   */
   scheduled_ns: number;
+  /** Time spent waiting for a --concurrency or --prefill-concurrency slot after scheduled_ns, ns. */
+  queue_ns: number;
   /** Just before the request was handed to the transport. */
   start_ns: number;
   /** Response headers received. */

@@ -31,7 +31,7 @@ export function jsonlRecordObject(r: RequestRecord, opts: RecordOptions, meta: J
       session_num: r.session_num,
       x_request_id: r.x_request_id,
       x_correlation_id: meta.xCorrelationId,
-      conversation_id: meta.conversationId,
+      conversation_id: meta.conversationId ?? (r.conversation_id || undefined),
       turn_index: r.turn_index,
       request_start_ns: r.start_ns,
       request_ack_ns: r.ack_ns > 0 ? r.ack_ns : undefined,

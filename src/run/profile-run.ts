@@ -8,10 +8,14 @@ import { requestBody } from "../client/request-body.ts";
 import { DeferredWork } from "../client/deferred-work.ts";
 import { redactedConfig, type ProfileConfig } from "../config/profile-config.ts";
 import { loadTokenizer, type TextTokenizer } from "../dataset/tokenizer.ts";
-import { createPromptGenerator } from "../dataset/synthetic-prompts.ts";
+import { createBlockPromptBuilder } from "../dataset/block-prompts.ts";
 import { SharedState } from "../engine/shared-state.ts";
 import { WorkerPool } from "../engine/worker-pool.ts";
-import type { PromptEntry } from "../engine/worker-protocol.ts";
+import type { PhaseSpec } from "../engine/worker-protocol.ts";
+import { scheduleLines, scheduleReport, type ScheduleReport } from "../metrics/schedule-report.ts";
+import { loadDataset, type LoadedDataset } from "./load-dataset.ts";
+import { planPhase } from "./phase-plan.ts";
+import { PromptFeeder } from "./prompt-feeder.ts";
 import type { Slo } from "../metrics/goodput.ts";
 import { summarize, type Summary } from "../metrics/summary.ts";
 import { sliceRecords } from "../metrics/timeslices.ts";
@@ -44,6 +48,12 @@ export function exceedsFailureThreshold(finished: number, failed: number, thresh
 /** Bun's fetch in-flight cap unless BUN_CONFIG_MAX_HTTP_REQUESTS is set when the process starts. */
 const FETCH_DEFAULT_CAP = 256;
 
+/** A phase starts this long after it is posted, so every worker has it before the first send is due. */
+const PHASE_START_MARGIN_NS = 20_000_000;
+
+/** Connections opened up front when open-loop load has no --concurrency cap to size them. */
+const OPEN_LOOP_PRECONNECT = 16;
+
 export interface ProfileOutcome {
   records: RequestRecord[];
   summary: Summary;
@@ -54,18 +64,27 @@ export interface ProfileOutcome {
   abortedOnFailures: boolean;
   startNs: number;
   endNs: number;
+  /** Open-loop runs and runs where requests queued for a slot: how well the schedule was kept. */
+  schedule: ScheduleReport | null;
 }
 
 export interface ProfileOptions {
   slos: readonly Slo[];
   /** Already loaded (the CLI loads it first, so a bad --tokenizer is a usage error); else loaded here. */
   tokenizer?: TextTokenizer;
+  /** Likewise for the dataset (a malformed --input-file line is a usage error). */
+  dataset?: LoadedDataset;
 }
 
-/** Synthetic prompt pool: `entries` prompts of exactly `isl` tokens, reproducible from the seed. */
-function buildPrompts(cfg: ProfileConfig, tok: TextTokenizer): PromptEntry[] {
-  const gen = createPromptGenerator(tok, cfg.randomSeed);
-  return Array.from({ length: cfg.numDatasetEntries }, () => ({ text: gen.prompt(cfg.isl), tokens: cfg.isl }));
+/** Requests per second the schedule asks for: the rate, or a trace's entries over its span. */
+function requestedRate(cfg: ProfileConfig, spec: Pick<PhaseSpec, "offsetsNs">): number | null {
+  if (cfg.load.kind === "rate") return cfg.load.ratePerSec;
+  const o = spec.offsetsNs;
+  if (cfg.load.kind === "fixed" && o !== null && o.length >= 2) {
+    const span = o[o.length - 1]! - o[0]!;
+    return span > 0 ? ((o.length - 1) * 1e9) / span : null;
+  }
+  return null;
 }
 
 export async function executeProfile(cfg: ProfileConfig, io: Io, opts: ProfileOptions): Promise<ProfileOutcome> {
@@ -108,26 +127,36 @@ export async function executeProfile(cfg: ProfileConfig, io: Io, opts: ProfileOp
   }
 
   async function run(): Promise<ProfileOutcome> {
-    const prompts = buildPrompts(cfg, tokenizer);
-    writeFileSync(
-      join(dir, "inputs.json"),
-      inputsJson(
-        prompts.map((p, i) => ({
-          session_id: `session_${String(i).padStart(6, "0")}`,
-          payloads: [
-            requestBody({
-              endpointType: cfg.endpointType,
-              model: cfg.model,
-              prompt: p.text,
-              maxTokens: cfg.osl,
-              streaming: cfg.streaming,
-              includeUsage: true,
-              extra: cfg.extraInputs,
-            }) as never,
-          ],
-        })),
-      ),
-    );
+    const { dataset, skipped } = opts.dataset ?? loadDataset(cfg, tokenizer, io.cwd);
+    if (skipped > 0) log.info(`${skipped} --input-file entries lie outside the fixed-schedule offsets and were skipped`);
+    // Trace prompts (hash-id blocks) are built while the run goes; writing them all first would
+    // defeat that (and a big trace's text runs to hundreds of MB), so inputs.json is left out.
+    const fedPrompts = dataset.sessions.some((s) => s.turns.some((t) => t.prompt.kind === "blocks"));
+    if (fedPrompts) {
+      log.info("inputs.json not written: the hash-id prompts are built during the run (they are reproducible from --random-seed)");
+    } else {
+      writeFileSync(
+        join(dir, "inputs.json"),
+        inputsJson(
+          dataset.sessions.map((s) => ({
+            session_id: s.sessionId,
+            payloads: s.turns.map(
+              (t) =>
+                requestBody({
+                  endpointType: cfg.endpointType,
+                  model: cfg.model,
+                  prompt: t.prompt.kind === "text" ? t.prompt.text : "",
+                  maxTokens: t.maxTokens,
+                  streaming: cfg.streaming,
+                  includeUsage: true,
+                  extra: cfg.extraInputs,
+                  systemPrompt: dataset.systemPrompt,
+                }) as never,
+            ),
+          })),
+        ),
+      );
+    }
 
     const dbPath = join(dir, "results.duckdb");
     // A re-run into the same directory replaces its artifacts (as AIPerf's exports are replaced),
@@ -141,7 +170,8 @@ export async function executeProfile(cfg: ProfileConfig, io: Io, opts: ProfileOp
       { streaming: cfg.streaming },
     );
     let finished = 0;
-    const recordOpts = { streaming: cfg.streaming, slos: opts.slos };
+    const timed = cfg.load.kind !== "concurrency";
+    const recordOpts = { streaming: cfg.streaming, slos: opts.slos, timed };
     let errors = 0;
     const store = (r: RequestRecord): void => {
       finished++;
@@ -164,50 +194,85 @@ export async function executeProfile(cfg: ProfileConfig, io: Io, opts: ProfileOp
       for (const r of batch) sinkWork.add(() => store(r));
     };
 
-    if (cfg.transport === "fetch" && cfg.concurrency > FETCH_DEFAULT_CAP && !io.env.BUN_CONFIG_MAX_HTTP_REQUESTS) {
+    if (cfg.transport === "fetch" && (cfg.concurrency ?? Infinity) > FETCH_DEFAULT_CAP && !io.env.BUN_CONFIG_MAX_HTTP_REQUESTS) {
       log.warn(
         `fetch keeps at most ${FETCH_DEFAULT_CAP} requests in flight and queues the rest, inflating latency; ` +
           "set BUN_CONFIG_MAX_HTTP_REQUESTS=65535 in the environment, or use --transport http",
       );
     }
-    log.info(`starting ${cfg.workers} worker(s) for ${cfg.concurrency} concurrent requests (${cfg.transport} transport)`);
+    log.info(`starting ${cfg.workers} worker(s): ${describeLoad(cfg)} (${cfg.transport} transport)`);
+    const live2: { feeder: PromptFeeder | null } = { feeder: null };
     const pool = await WorkerPool.start({
       workers: cfg.workers,
-      concurrency: cfg.concurrency,
       shared,
       onRecords: sink,
+      onConsumed: (w, n) => live2.feeder?.onConsumed(w, n),
       config: {
-        totalRequests: cfg.warmupRequestCount + cfg.requestCount,
-        warmupRequests: cfg.warmupRequestCount,
         urls: cfg.urls,
         endpointType: cfg.endpointType,
         streaming: cfg.streaming,
         model: cfg.model,
         headers: cfg.headers,
         extraInputs: cfg.extraInputs,
-        maxTokens: cfg.osl,
         timeoutMs: cfg.requestTimeoutMs,
         transport: cfg.transport,
         insecure: cfg.insecure,
         tokenizer: cfg.tokenizer,
-        prompts,
+        dataset,
+        seed: cfg.randomSeed,
+        preconnect: cfg.concurrency ?? OPEN_LOOP_PRECONNECT,
       },
     });
     live.pool = pool;
+    const blocks = fedPrompts ? createBlockPromptBuilder(tokenizer, { seed: cfg.randomSeed, blockSize: dataset.blockSize }) : null;
+    const runPhase = async (plan: Omit<PhaseSpec, "startNs">): Promise<void> => {
+      shared.resetPhase();
+      if (blocks !== null) {
+        const feeder = new PromptFeeder(pool, pool.size, dataset, blocks, plan, cfg.randomSeed);
+        live2.feeder = feeder;
+        await feeder.primed;
+      }
+      try {
+        await pool.runPhase({ ...plan, startNs: epochNs() + PHASE_START_MARGIN_NS });
+      } finally {
+        live2.feeder?.close();
+        live2.feeder = null;
+      }
+    };
+    const common = {
+      dataset,
+      seed: cfg.randomSeed,
+      prefillCap: cfg.prefillConcurrency,
+      cancellation: cfg.cancellation,
+      fedPrompts,
+    };
 
     const timers: ReturnType<typeof setTimeout>[] = [];
-    const startNs = epochNs();
-    if (cfg.benchmarkDurationMs !== null) {
-      timers.push(setTimeout(() => shared.stopSending(), cfg.benchmarkDurationMs));
-      timers.push(setTimeout(() => cancelAll("grace period over: cancelling requests still in flight"), cfg.benchmarkDurationMs + cfg.gracePeriodMs));
-    }
-    const total = cfg.benchmarkDurationMs === null ? cfg.warmupRequestCount + cfg.requestCount : null;
+    let startNs = epochNs();
+    const profilingPlan = planPhase({ ...common, phase: "profiling", load: cfg.load, requestLimit: cfg.requestCount, durationNs: cfg.benchmarkDurationMs === null ? null : cfg.benchmarkDurationMs * 1e6, requestBase: 0, sessionBase: 0 });
+    const plannedProfiling = Math.min(cfg.requestCount, profilingPlan.offsetsNs === null ? cfg.requestCount : turnsOf(dataset, profilingPlan));
+    const total = cfg.benchmarkDurationMs === null ? cfg.warmupRequestCount + plannedProfiling : null;
     const drawProgress = (): void =>
       io.err(`\r${renderProgress({ done: shared.done, total, inFlight: shared.inFlight, errors, elapsedMs: (epochNs() - startNs) / 1e6, durationMs: cfg.benchmarkDurationMs })}`);
     const progress = cfg.ui === "simple" ? setInterval(drawProgress, 250) : null;
     progressShown = progress !== null;
     try {
-      await pool.run();
+      let warmIssued = 0;
+      if (cfg.warmupRequestCount > 0 && !shared.cancelled) {
+        await runPhase(planPhase({ ...common, phase: "warmup", load: cfg.warmupLoad, requestLimit: cfg.warmupRequestCount, durationNs: null, requestBase: 0, sessionBase: 0 }));
+        warmIssued = Math.min(shared.issued, cfg.warmupRequestCount);
+      }
+      if (!shared.cancelled) {
+        startNs = epochNs();
+        if (cfg.benchmarkDurationMs !== null) {
+          timers.push(setTimeout(() => {
+            shared.stopSending();
+            pool.stop();
+          }, cfg.benchmarkDurationMs));
+          timers.push(setTimeout(() => cancelAll("grace period over: cancelling requests still in flight"), cfg.benchmarkDurationMs + cfg.gracePeriodMs));
+        }
+        await runPhase({ ...profilingPlan, requestBase: warmIssued, sessionBase: warmIssued });
+      }
     } finally {
       for (const t of timers) clearTimeout(t);
       if (progress) {
@@ -227,6 +292,10 @@ export async function executeProfile(cfg: ProfileConfig, io: Io, opts: ProfileOp
 
     const summaryOpts = { ...recordOpts, percentiles: cfg.extraPercentiles };
     const summary = summarize(records, summaryOpts);
+    const schedule =
+      timed || records.some((r) => r.queue_ns > 0)
+        ? scheduleReport(records, { requestedRatePerSec: requestedRate(cfg, profilingPlan), streaming: cfg.streaming })
+        : null;
     writeFileSync(join(dir, "profile_export_aiperf.csv"), profileExportCsv(summary));
     writeFileSync(
       join(dir, "profile_export_aiperf.json"),
@@ -247,8 +316,25 @@ export async function executeProfile(cfg: ProfileConfig, io: Io, opts: ProfileOp
     // Peak memory of the whole process (all threads), for sizing runs: KiB, as the OS reports it.
     const peakRssKiB = process.resourceUsage().maxRSS;
     log.info(`${records.length} requests recorded (${errors} failed); peak RSS ${Math.round(peakRssKiB / 1024)} MiB, peak in flight ${shared.peakInFlight}`);
-    return { records, summary, dir, dbPath, interrupted, abortedOnFailures, startNs, endNs };
+    return { records, summary, dir, dbPath, interrupted, abortedOnFailures, startNs, endNs, schedule };
   }
+}
+
+/** Requests a timed plan can send: every turn of the sessions it starts. */
+function turnsOf(dataset: { sessions: { turns: unknown[] }[] }, plan: Pick<PhaseSpec, "sessionLimit" | "order">): number {
+  const n = dataset.sessions.length;
+  if (plan.order !== null) return dataset.sessions.reduce((a, s) => a + s.turns.length, 0);
+  let turns = 0;
+  for (let j = 0; j < Math.min(plan.sessionLimit, n); j++) turns += dataset.sessions[j]!.turns.length;
+  return plan.sessionLimit <= n ? turns : Math.round((turns / n) * plan.sessionLimit);
+}
+
+function describeLoad(cfg: ProfileConfig): string {
+  const l = cfg.load;
+  const cap = (c: number | null): string => (c === null ? "" : `, at most ${c} in flight`);
+  if (l.kind === "concurrency") return `${l.concurrency} concurrent requests${l.rampNs > 0 ? ` (ramped over ${l.rampNs / 1e9} s)` : ""}`;
+  if (l.kind === "rate") return `${l.ratePerSec} req/s ${l.pattern}${l.rampNs > 0 ? ` (ramped over ${l.rampNs / 1e9} s)` : ""}${cap(l.cap)}`;
+  return `fixed schedule at ${l.speedup}x${cap(l.cap)}`;
 }
 
 export async function runProfile(cfg: ProfileConfig, io: Io, opts: ProfileOptions): Promise<number> {
@@ -258,6 +344,7 @@ export async function runProfile(cfg: ProfileConfig, io: Io, opts: ProfileOption
     io.out("Errors:\n");
     for (const e of out.summary.errorSummary) io.out(`  ${e.count} x ${e.error.type ?? "error"} (${e.error.code ?? "-"}): ${e.error.message}\n`);
   }
+  if (out.schedule !== null) io.out(`${scheduleLines(out.schedule).join("\n")}\n`);
   const dur = out.summary.benchmarkDurationNs;
   io.out(`Benchmark Duration: ${dur === null ? "N/A" : formatFixed2(nsToSec(dur))} sec${out.interrupted ? " (cancelled early)" : ""}\n`);
   io.out(`CSV Export: ${join(out.dir, "profile_export_aiperf.csv")}\n`);

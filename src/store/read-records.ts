@@ -8,8 +8,8 @@ const num = (v: unknown): number => (typeof v === "bigint" ? Number(v) : (v as n
 const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : num(v));
 
 const REQUEST_FIELDS = [
-  "x_request_id", "request_index", "session_num", "turn_index", "worker_id", "phase", "url", "model",
-  "scheduled_ns", "start_ns", "ack_ns", "first_token_ns", "first_output_token_ns", "last_token_ns", "end_ns",
+  "x_request_id", "request_index", "session_num", "conversation_id", "turn_index", "worker_id", "phase", "url", "model",
+  "scheduled_ns", "queue_ns", "start_ns", "ack_ns", "first_token_ns", "first_output_token_ns", "last_token_ns", "end_ns",
   "http_status", "cancelled", "error_code", "error_type", "error_message", "input_tokens", "requested_output_tokens",
   "output_tokens", "reasoning_tokens", "usage_prompt_tokens", "usage_completion_tokens", "usage_total_tokens", "usage_reasoning_tokens",
 ] as const;
@@ -48,12 +48,14 @@ function toRecord(row: unknown[], chunks: ReadonlyMap<string, ChunkTiming[]>): R
     x_request_id,
     request_index: num(v.request_index),
     session_num: num(v.session_num),
+    conversation_id: String(v.conversation_id ?? ""),
     turn_index: num(v.turn_index),
     worker_id: num(v.worker_id),
     phase: v.phase === "warmup" ? "warmup" : "profiling",
     url: String(v.url),
     model: String(v.model),
     scheduled_ns: num(v.scheduled_ns),
+    queue_ns: num(v.queue_ns ?? 0),
     start_ns: num(v.start_ns),
     ack_ns: num(v.ack_ns),
     first_token_ns: num(v.first_token_ns),

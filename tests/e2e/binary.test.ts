@@ -67,7 +67,7 @@ describe("compiled binary from an empty directory", () => {
     try {
       const url = await readFirstLine(mock.stdout, 20_000);
       expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-      const p = run(["profile", "-u", url, "-m", "mock-model", "--streaming", "--concurrency", "4", "--request-count", "20", "--isl", "32", "--osl", "16", "--artifact-dir", "run1"]);
+      const p = run(["profile", "-u", url, "-m", "mock-model", "--tokenizer", "builtin", "--streaming", "--concurrency", "4", "--request-count", "20", "--isl", "32", "--osl", "16", "--artifact-dir", "run1"]);
       expect(p.err).not.toContain("error:");
       expect(p.code).toBe(0);
       expect(p.out).toContain("llmbench | LLM Metrics");

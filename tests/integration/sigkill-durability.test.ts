@@ -23,7 +23,7 @@ afterAll(async () => {
 
 test("SIGKILL keeps every request finished more than a second earlier", async () => {
   const proc = Bun.spawn(
-    [process.execPath, MAIN, "profile", "-u", mock.url, "-m", "mock-model", "--streaming", "--concurrency", "4",
+    [process.execPath, MAIN, "profile", "-u", mock.url, "-m", "mock-model", "--tokenizer", "builtin", "--streaming", "--concurrency", "4",
       "--request-count", "100000", "--isl", "16", "--osl", "20", "--artifact-dir", join(dir, "run"), "--ui", "none"],
     { stdout: "ignore", stderr: "ignore" },
   );

@@ -103,12 +103,24 @@ describe("profile readiness check", () => {
     l.stop(true);
     const io = fakeIo("/tmp");
     const t0 = performance.now();
-    const code = await runCli(["profile", "-m", "m", "-u", `127.0.0.1:${port}`, "--artifact-dir", "/tmp/llmbench-unreachable"], COMMANDS, io);
+    const code = await runCli(["profile", "-m", "m", "--tokenizer", "builtin", "-u", `127.0.0.1:${port}`, "--artifact-dir", "/tmp/llmbench-unreachable"], COMMANDS, io);
     expect(code).toBe(2);
     expect(io.stderr.join("")).toContain(`--url http://127.0.0.1:${port}: cannot connect to 127.0.0.1:${port}`);
     expect(performance.now() - t0).toBeLessThan(10_000);
     expect(require("node:fs").existsSync("/tmp/llmbench-unreachable")).toBe(false);
   });
+});
+
+test("the tokenizer defaults to the model name; one that resolves to nothing stops at once with the fix", async () => {
+  const cache = require("node:fs").mkdtempSync("/tmp/llmbench-empty-hf-");
+  const io = fakeIo("/tmp", { HF_HUB_OFFLINE: "1", HF_HUB_CACHE: cache });
+  const code = await runCli(["profile", "-m", "some-org/some-model", "--artifact-dir", "/tmp/llmbench-no-tokenizer"], COMMANDS, io);
+  expect(code).toBe(2);
+  const err = io.stderr.join("");
+  expect(err).toContain("--tokenizer some-org/some-model: not in the Hugging Face cache");
+  expect(err).toContain("--tokenizer builtin");
+  expect(err.trim().split("\n").filter((l) => l.startsWith("llmbench profile:")).length).toBe(1);
+  expect(require("node:fs").existsSync("/tmp/llmbench-no-tokenizer")).toBe(false);
 });
 
 test("concurrency past the open-file limit is refused up front with the fix", async () => {

@@ -71,7 +71,7 @@ describe("profile config", () => {
   test("defaults as AIPerf", () => {
     expect(defaultRequestCount(1)).toBe(10);
     expect(defaultRequestCount(64)).toBe(128);
-    expect(defaultArtifactDir("Qwen/Qwen3-0.6B", "chat", 10)).toBe("artifacts/Qwen_Qwen3-0.6B-openai-chat-concurrency10");
+    expect(defaultArtifactDir("Qwen/Qwen3-0.6B", "chat", "concurrency10")).toBe("artifacts/Qwen_Qwen3-0.6B-openai-chat-concurrency10");
     expect(defaultWorkers(100, 2)).toBe(1);
     expect(defaultWorkers(100, 16)).toBe(11);
     expect(defaultWorkers(3, 64)).toBe(3);

@@ -15,7 +15,10 @@ describe("metric table", () => {
       "benchmark_duration", "total_isl", "total_osl", "total_output_tokens", "total_reasoning_tokens", "total_usage_prompt_tokens",
       "total_usage_completion_tokens", "total_usage_total_tokens", "good_request_count", "goodput", "good_request_fraction",
     ];
-    expect([...METRIC_TAGS].sort() as string[]).toEqual([...required].sort());
+    // llmbench's own, for open-loop runs only (flag timed-only): the schedule kept or not.
+    const ours = ["send_lag", "client_queue_time", "request_latency_from_schedule"];
+    for (const t of ours) expect(hasFlag(metricSpec(t as never), "timed-only")).toBe(true);
+    expect([...METRIC_TAGS].sort() as string[]).toEqual([...required, ...ours].sort());
   });
   test("console rows in AIPerf's display order", () => {
     const shown = METRICS.filter((m) => m.displayOrder !== null)

@@ -1,0 +1,257 @@
+// One phase in one load worker: closed-loop lanes, or a timed dispatcher that sends each session's
+// first turn at its scheduled time (rate arrivals or trace timestamps). Sessions run their turns in
+// order, each turn after the previous one ended plus its delay, with the chat history so far.
+//
+// Every request records when it was due (scheduled_ns) and how long it waited for a --concurrency or
+// --prefill-concurrency slot (queue_ns), so latency can be read from the schedule, not only from the
+// send: a client that falls behind cannot hide it (coordinated omission).
+import { requestBody, type ChatMessage } from "../client/request-body.ts";
+import type { RecordIdentity } from "../client/request-runner.ts";
+import type { SessionSpec } from "../dataset/plan-types.ts";
+import type { RequestRecord } from "../record/request-record.ts";
+import { epochNs } from "../runtime/clock.ts";
+import { cancelAfterNs } from "../schedule/cancellation.ts";
+import { waitUntilNs } from "../schedule/precise-wait.ts";
+import type { PromptStore } from "./prompt-store.ts";
+import { sessionIndexFor } from "./session-order.ts";
+import type { SharedState } from "./shared-state.ts";
+import type { PhaseSpec, WorkerConfig } from "./worker-protocol.ts";
+
+/** Cross-worker slot releases are noticed by polling this often (own releases wake at once). */
+const SLOT_POLL_MS = 1;
+
+export interface SendArgs {
+  url: string;
+  body: string;
+  requestId: string;
+  identity: RecordIdentity;
+  cancel: AbortSignal;
+  onFirstToken: () => void;
+}
+
+export interface PhaseDeps {
+  cfg: WorkerConfig;
+  spec: PhaseSpec;
+  shared: SharedState;
+  prompts: PromptStore;
+  /** Sends one request; resolves with its record and the response text (for the history). */
+  send(a: SendArgs): Promise<{ record: RequestRecord; text: string }>;
+  emit(r: RequestRecord): void;
+  /** Aborted on cancel (Ctrl-C, grace over): in-flight requests end as cancelled. */
+  cancel: AbortSignal;
+  /** Resolves when this phase must issue nothing more (duration over, or cancel). */
+  stopped: Promise<void>;
+}
+
+interface Prepared {
+  session: SessionSpec;
+  texts: string[];
+}
+
+export async function runPhase(d: PhaseDeps): Promise<void> {
+  const { cfg, spec, shared } = d;
+  const W = cfg.workerCount;
+  let stop = false;
+  void d.stopped.then(() => {
+    stop = true;
+    wakeSlots();
+  });
+  const isStopped = (): boolean => stop || shared.stopped;
+
+  // Slot waiters: woken when this worker frees a slot, else by the poll.
+  const slotWaiters = new Set<() => void>();
+  function wakeSlots(): void {
+    for (const w of [...slotWaiters]) w();
+  }
+  const slotFreed = (): Promise<void> =>
+    new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        slotWaiters.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, SLOT_POLL_MS);
+      slotWaiters.add(done);
+    });
+
+  /** Waits until `due` (epoch ns); false if the phase stopped first. */
+  const sleepUntil = async (due: number): Promise<boolean> => {
+    if (isStopped()) return false;
+    if (due > epochNs()) await Promise.race([waitUntilNs(due), d.stopped]);
+    return !isStopped();
+  };
+
+  /**
+   * Takes a prefill slot and (timed mode) an in-flight slot. Null if stopped, else the ns queued since
+   * `queuedSinceNs` (when the request became due, or started waiting) if it had to wait, else 0.
+   */
+  const acquire = async (timed: boolean, queuedSinceNs: number): Promise<number | null> => {
+    let waited = false;
+    for (;;) {
+      if (isStopped()) return null;
+      if (shared.tryEnterPrefill(spec.prefillCap)) {
+        if (!timed) shared.started();
+        if (!timed || shared.tryStart(spec.inFlightCap)) return waited ? Math.max(0, epochNs() - queuedSinceNs) : 0;
+        shared.leavePrefill();
+      }
+      waited = true;
+      await slotFreed();
+    }
+  };
+
+  const prepare = async (ordinal: number): Promise<Prepared | null> => {
+    const session = cfg.dataset.sessions[sessionIndexFor(ordinal, cfg.dataset, spec.order, cfg.seed)]!;
+    if (spec.fedPrompts) {
+      const texts = await Promise.race([d.prompts.take(ordinal), d.stopped.then(() => null)]);
+      return texts === null ? null : { session, texts };
+    }
+    return { session, texts: session.turns.map((t) => (t.prompt.kind === "text" ? t.prompt.text : "")) };
+  };
+
+  /**
+   * Runs one session. `first` is set when the caller already waited for turn 0's time and slots
+   * (the timed dispatcher, so slots go out in schedule order). False when the phase is over.
+   */
+  const runSession = async (ordinal: number, p: Prepared, first: { dueNs: number; queueNs: number } | null): Promise<boolean> => {
+    const history: ChatMessage[] = [];
+    let prevEndNs = 0;
+    for (let t = 0; t < p.session.turns.length; t++) {
+      const turn = p.session.turns[t]!;
+      const text = p.texts[t] ?? "";
+      let dueNs: number;
+      let queueNs: number;
+      if (t === 0 && first !== null) {
+        dueNs = first.dueNs;
+        queueNs = first.queueNs;
+      } else {
+        if (t === 0) dueNs = epochNs();
+        else {
+          dueNs = prevEndNs + turn.delayMs * 1e6;
+          if (spec.trace !== null && turn.timestampMs !== null) {
+            dueNs = Math.max(dueNs, spec.startNs + ((turn.timestampMs - spec.trace.zeroMs) / spec.trace.speedup) * 1e6);
+          }
+          if (!(await sleepUntil(dueNs))) return false;
+        }
+        const q = await acquire(spec.offsetsNs !== null, Math.max(dueNs, epochNs()));
+        if (q === null) return false;
+        queueNs = q;
+      }
+      const local = shared.claim(spec.requestLimit);
+      if (local < 0) {
+        shared.unstart();
+        shared.leavePrefill();
+        wakeSlots();
+        return false;
+      }
+      const index = spec.requestBase + local;
+      const body = JSON.stringify(
+        requestBody({
+          endpointType: cfg.endpointType,
+          model: cfg.model,
+          prompt: text,
+          maxTokens: turn.maxTokens,
+          streaming: cfg.streaming,
+          includeUsage: true,
+          extra: cfg.extraInputs,
+          systemPrompt: cfg.dataset.systemPrompt,
+          history,
+        }),
+      );
+      const { signal, dispose } = requestSignal(d.cancel, spec.cancellation === null ? null : cancelAfterNs(cfg.seed, index, spec.cancellation.ratePct, spec.cancellation.delaySec));
+      const requestId = crypto.randomUUID();
+      const { record, text: reply } = await d.send({
+        url: cfg.urls[index % cfg.urls.length]!,
+        body,
+        requestId,
+        cancel: signal,
+        onFirstToken: () => {
+          shared.leavePrefill();
+          wakeSlots();
+        },
+        identity: {
+          request_index: index,
+          session_num: spec.sessionBase + ordinal,
+          conversation_id: p.session.sessionId,
+          turn_index: t,
+          worker_id: cfg.workerId,
+          phase: spec.phase,
+          model: cfg.model,
+          scheduled_ns: Math.round(dueNs),
+          queue_ns: Math.round(queueNs),
+          input_tokens: turn.prompt.tokens,
+          requested_output_tokens: cfg.endpointType === "embeddings" ? null : turn.maxTokens,
+        },
+      });
+      dispose();
+      shared.finished();
+      wakeSlots();
+      d.emit(record);
+      // A failed turn ends its session: later turns would be sent without the reply they follow.
+      if (record.error !== null || record.cancelled) return !isStopped();
+      history.push({ role: "user", content: text }, { role: "assistant", content: reply });
+      prevEndNs = record.end_ns;
+    }
+    return true;
+  };
+
+  const lane = async (g: number, firstOrdinal: { next: number }): Promise<void> => {
+    if (!(await sleepUntil(spec.startNs + (spec.laneStartNs?.[g] ?? 0)))) return;
+    for (;;) {
+      const ordinal = firstOrdinal.next;
+      firstOrdinal.next += W;
+      if (ordinal >= spec.sessionLimit) return;
+      const p = await prepare(ordinal);
+      if (p === null || !(await runSession(ordinal, p, null))) return;
+    }
+  };
+
+  const dispatch = async (offsets: Float64Array): Promise<void> => {
+    const running = new Set<Promise<void>>();
+    let over = false;
+    // Until when the dispatcher was held up waiting for a slot: requests that fell due meanwhile were
+    // queued behind it, and their wait counts as queue time from their due time.
+    let blockedUntilNs = 0;
+    const n = Math.min(spec.sessionLimit, offsets.length);
+    for (let ordinal = cfg.workerId; ordinal < n && !over; ordinal += W) {
+      // The prompt is ready before the wait, so building it never delays the send.
+      const p = await prepare(ordinal);
+      const dueNs = spec.startNs + offsets[ordinal]!;
+      if (p === null || !(await sleepUntil(dueNs))) break;
+      let queueNs = await acquire(true, dueNs);
+      if (queueNs === null) break;
+      if (queueNs > 0) blockedUntilNs = epochNs();
+      else if (dueNs < blockedUntilNs) queueNs = Math.max(0, epochNs() - dueNs);
+      const run: Promise<void> = runSession(ordinal, p, { dueNs, queueNs }).then((more) => {
+        if (!more) over = true;
+      });
+      running.add(run);
+      void run.finally(() => running.delete(run));
+    }
+    await Promise.all(running);
+  };
+
+  if (spec.offsetsNs !== null) {
+    await dispatch(spec.offsetsNs);
+  } else {
+    const next = { next: cfg.workerId };
+    const lanes: Promise<void>[] = [];
+    for (let g = cfg.workerId; g < spec.lanes; g += W) lanes.push(lane(g, next));
+    await Promise.all(lanes);
+  }
+}
+
+/** The run's cancel signal, plus a timer for --request-cancellation-rate picks. */
+function requestSignal(run: AbortSignal, cancelAfterNs: number | null): { signal: AbortSignal; dispose: () => void } {
+  if (cancelAfterNs === null) return { signal: run, dispose: () => {} };
+  const ac = new AbortController();
+  const onRun = (): void => ac.abort();
+  run.addEventListener("abort", onRun, { once: true });
+  const timer = setTimeout(() => ac.abort(), cancelAfterNs / 1e6);
+  return {
+    signal: ac.signal,
+    dispose: () => {
+      clearTimeout(timer);
+      run.removeEventListener("abort", onRun);
+    },
+  };
+}

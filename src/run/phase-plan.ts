@@ -1,0 +1,88 @@
+// Turns a phase's load settings and the dataset into the PhaseSpec every worker runs: lane start
+// offsets, arrival offsets (rate), or trace offsets in send order (fixed schedule).
+import type { LoadSpec } from "../config/profile-config.ts";
+import type { Dataset } from "../dataset/plan-types.ts";
+import type { BenchmarkPhase } from "../record/request-record.ts";
+import type { PhaseSpec } from "../engine/worker-protocol.ts";
+import { arrivalOffsetsNs } from "../schedule/arrivals.ts";
+import { fixedScheduleOffsetsNs } from "../schedule/fixed-schedule.ts";
+import { laneStartOffsetsNs } from "../schedule/lane-ramp.ts";
+
+/** No limit, as an int32 (the shared counters are Int32). */
+export const UNLIMITED = 2 ** 31 - 1;
+
+export interface PhasePlanInput {
+  phase: BenchmarkPhase;
+  load: LoadSpec;
+  dataset: Dataset;
+  requestLimit: number;
+  /** Stop issuing after this long (profiling --benchmark-duration), or null. */
+  durationNs: number | null;
+  seed: number;
+  prefillCap: number | null;
+  cancellation: PhaseSpec["cancellation"];
+  requestBase: number;
+  sessionBase: number;
+  fedPrompts: boolean;
+}
+
+export function planPhase(p: PhasePlanInput): Omit<PhaseSpec, "startNs"> {
+  const base = {
+    phase: p.phase,
+    requestBase: p.requestBase,
+    sessionBase: p.sessionBase,
+    requestLimit: p.requestLimit,
+    prefillCap: p.prefillCap,
+    cancellation: p.cancellation,
+    fedPrompts: p.fedPrompts,
+  };
+  const load = p.load;
+  if (load.kind === "concurrency") {
+    return {
+      ...base,
+      sessionLimit: UNLIMITED,
+      lanes: load.concurrency,
+      laneStartNs: load.rampNs > 0 ? laneStartOffsetsNs(load.concurrency, load.rampNs) : null,
+      offsetsNs: null,
+      inFlightCap: null,
+      order: null,
+      trace: null,
+    };
+  }
+  if (load.kind === "rate") {
+    // One arrival per session; a session's later turns follow its own delays.
+    const offsetsNs = arrivalOffsetsNs({
+      pattern: load.pattern,
+      ratePerSec: load.ratePerSec,
+      smoothness: load.smoothness,
+      rampNs: load.rampNs,
+      maxCount: p.requestLimit < UNLIMITED ? p.requestLimit : undefined,
+      maxOffsetNs: p.durationNs ?? undefined,
+      // Warmup draws its own arrivals, so the profiling schedule is the same with or without warmup.
+      seed: p.phase === "warmup" ? p.seed ^ 0x3a3a_3a3a : p.seed,
+    });
+    return { ...base, sessionLimit: offsetsNs.length, lanes: 0, laneStartNs: null, offsetsNs, inFlightCap: load.cap, order: null, trace: null };
+  }
+  const sessions = p.dataset.sessions;
+  const firstTs: number[] = [];
+  for (const [i, s] of sessions.entries()) {
+    const ts = s.turns[0]?.timestampMs ?? null;
+    if (ts === null) throw new Error(`--fixed-schedule: session ${s.sessionId} (entry ${i + 1}) has no timestamp; every entry needs one`);
+    firstTs.push(ts);
+  }
+  const opts = { autoOffset: load.autoOffset, startOffsetMs: load.startOffsetMs, endOffsetMs: load.endOffsetMs, speedup: load.speedup };
+  const unsorted = fixedScheduleOffsetsNs(firstTs, opts);
+  const order = Int32Array.from(sessions.keys()).sort((a, b) => unsorted[a]! - unsorted[b]! || a - b);
+  const offsetsNs = Float64Array.from(order, (i) => unsorted[i]!);
+  const zeroMs = load.autoOffset ? Math.min(...firstTs) : (load.startOffsetMs ?? 0);
+  return {
+    ...base,
+    sessionLimit: sessions.length,
+    lanes: 0,
+    laneStartNs: null,
+    offsetsNs,
+    inFlightCap: load.cap,
+    order,
+    trace: { zeroMs, speedup: load.speedup },
+  };
+}

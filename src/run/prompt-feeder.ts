@@ -1,0 +1,85 @@
+// Builds trace prompts (hash-id blocks) on the main thread ahead of the schedule and posts them to the
+// worker that will send each session, at most LOOKAHEAD per worker beyond what it has used. So a
+// 61 M-token trace starts sending after its first prompt is built, not after all of them, and the
+// building never runs on a thread that timestamps responses.
+import type { BlockPromptBuilder } from "../dataset/block-prompts.ts";
+import type { Dataset, SessionSpec } from "../dataset/plan-types.ts";
+import { sessionIndexFor } from "../engine/session-order.ts";
+import type { PhaseSpec } from "../engine/worker-protocol.ts";
+
+/** Prompts built ahead per worker; each can be ~100 KB, so this bounds memory to a few tens of MB. */
+const LOOKAHEAD = 128;
+
+export interface FeedTarget {
+  feed(workerId: number, items: { ordinal: number; texts: string[] }[]): void;
+}
+
+export function sessionTexts(s: SessionSpec, blocks: BlockPromptBuilder): string[] {
+  return s.turns.map((t) => (t.prompt.kind === "text" ? t.prompt.text : blocks.build(t.prompt.hashIds, t.prompt.tokens)));
+}
+
+export class PromptFeeder {
+  private readonly sent: number[];
+  private readonly consumed: number[];
+  private closed = false;
+  private wake: (() => void) | null = null;
+  private primedResolve!: () => void;
+  readonly done: Promise<void>;
+  /** Resolves once each worker has its first prompt (or there is nothing to build). */
+  readonly primed = new Promise<void>((resolve) => (this.primedResolve = resolve));
+
+  constructor(
+    private readonly target: FeedTarget,
+    private readonly workers: number,
+    private readonly dataset: Dataset,
+    private readonly blocks: BlockPromptBuilder,
+    private readonly spec: Pick<PhaseSpec, "sessionLimit" | "order">,
+    private readonly seed: number,
+  ) {
+    this.sent = new Array<number>(workers).fill(0);
+    this.consumed = new Array<number>(workers).fill(0);
+    this.done = this.loop().finally(() => this.primedResolve());
+  }
+
+  /** A worker's report of prompts used so far this phase. */
+  onConsumed(workerId: number, consumed: number): void {
+    if (consumed > (this.consumed[workerId] ?? 0)) this.consumed[workerId] = consumed;
+    this.wake?.();
+  }
+
+  close(): void {
+    this.closed = true;
+    this.wake?.();
+  }
+
+  /** The lowest ordinal not yet sent whose worker has room, or -1. */
+  private nextOrdinal(): number {
+    let best = -1;
+    for (let w = 0; w < this.workers; w++) {
+      const sent = this.sent[w]!;
+      const ordinal = w + sent * this.workers;
+      if (ordinal >= this.spec.sessionLimit || sent - this.consumed[w]! >= LOOKAHEAD) continue;
+      if (best < 0 || ordinal < best) best = ordinal;
+    }
+    return best;
+  }
+
+  private async loop(): Promise<void> {
+    while (!this.closed) {
+      const ordinal = this.nextOrdinal();
+      if (ordinal < 0) {
+        if (this.sent.every((s, w) => w + s * this.workers >= this.spec.sessionLimit)) return;
+        await new Promise<void>((resolve) => (this.wake = resolve));
+        this.wake = null;
+        continue;
+      }
+      const session = this.dataset.sessions[sessionIndexFor(ordinal, this.dataset, this.spec.order, this.seed)]!;
+      const w = ordinal % this.workers;
+      this.target.feed(w, [{ ordinal, texts: sessionTexts(session, this.blocks) }]);
+      this.sent[w]!++;
+      if (ordinal + 1 >= Math.min(this.workers, this.spec.sessionLimit)) this.primedResolve();
+      // Let the record sink, timers and signals run between prompts (one can take ~20 ms to build).
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+  }
+}
