@@ -15,8 +15,11 @@ import { PromptStore } from "./prompt-store.ts";
 import { SharedState } from "./shared-state.ts";
 import type { MainToWorker, WorkerConfig, WorkerToMain } from "./worker-protocol.ts";
 
-const FLUSH_EVERY_MS = 50;
-const FLUSH_AT_RECORDS = 256;
+// Small, frequent batches: cloning a big batch into postMessage holds the thread for milliseconds,
+// and a send due meanwhile would leave late (measured: 256-record batches put p99 send lag at
+// 5,000 req/s in the ms range).
+const FLUSH_EVERY_MS = 20;
+const FLUSH_AT_RECORDS = 16;
 
 export interface WorkerPort {
   post(msg: WorkerToMain): void;

@@ -1,13 +1,15 @@
 import { describe, expect, test } from "bun:test";
 import { epochNs } from "../../../src/runtime/clock.ts";
-import { SPIN_WINDOW_NS, waitUntilNs } from "../../../src/schedule/precise-wait.ts";
+import { SPIN_SLICE_NS, SPIN_WINDOW_NS, waitUntilNs } from "../../../src/schedule/precise-wait.ts";
 
 /** A fake clock whose sleeps and yields advance time; records what the waiter did and when. */
 function fakeTimers(sleepLateNs: number, yieldStepNs: number) {
   let t = 0;
   const sleeps: { ms: number; remainingNs: number }[] = [];
   const yieldRemainingNs: number[] = [];
+  const spins: { fromNs: number; untilNs: number }[] = [];
   return {
+    spins,
     sleeps,
     yieldRemainingNs,
     nowNs: () => t,
@@ -20,6 +22,10 @@ function fakeTimers(sleepLateNs: number, yieldStepNs: number) {
       yieldTurn: async () => {
         yieldRemainingNs.push(targetNs - t);
         t += yieldStepNs;
+      },
+      spinUntil: (ns: number) => {
+        spins.push({ fromNs: t, untilNs: ns });
+        t = Math.max(t, ns);
       },
     }),
   };
@@ -37,20 +43,27 @@ describe("waitUntilNs (fake clock)", () => {
         // Never early, and done within one yield turn of the target.
         expect(f.nowNs()).toBeGreaterThanOrEqual(targetNs);
         expect(f.nowNs() - targetNs).toBeLessThan(yieldStepNs);
-        // Sleeps only while outside the window, in whole ms of at least 1.
+        // Sleeps only whole ms (at least 1) that still leave the window for the timer's lateness.
         for (const s of f.sleeps) {
-          expect(s.remainingNs).toBeGreaterThan(SPIN_WINDOW_NS);
+          expect(s.remainingNs).toBeGreaterThanOrEqual(SPIN_WINDOW_NS + 1_000_000);
+          expect(s.remainingNs - s.ms * 1e6).toBeGreaterThanOrEqual(SPIN_WINDOW_NS);
           expect(Number.isInteger(s.ms)).toBe(true);
           expect(s.ms).toBeGreaterThanOrEqual(1);
         }
-        // Yields only within the window, and only while the target is ahead.
+        // Yields only within the window (plus a remainder under 1 ms), and only while the target is ahead.
         for (const r of f.yieldRemainingNs) {
-          expect(r).toBeLessThanOrEqual(SPIN_WINDOW_NS);
+          expect(r).toBeLessThan(SPIN_WINDOW_NS + 1_000_000);
           expect(r).toBeGreaterThan(0);
         }
+        // Synchronous spins are short slices (sockets get a turn between them) and end on the target.
+        for (const sp of f.spins) {
+          expect(sp.untilNs - sp.fromNs).toBeLessThanOrEqual(SPIN_SLICE_NS);
+          expect(sp.untilNs).toBeLessThanOrEqual(targetNs);
+        }
+        if (targetNs > 0) expect(f.nowNs()).toBe(targetNs);
         // The long part is slept in a couple of big steps, not many small ones.
         expect(f.sleeps.length).toBeLessThanOrEqual(3);
-        if (targetNs > SPIN_WINDOW_NS) expect(f.sleeps.length).toBeGreaterThanOrEqual(1);
+        if (targetNs >= SPIN_WINDOW_NS + 1_000_000) expect(f.sleeps.length).toBeGreaterThanOrEqual(1);
         else expect(f.sleeps.length).toBe(0);
       });
     }
