@@ -39,9 +39,12 @@ export function startLoadWorker(port: WorkerPort): void {
   let pending: RequestRecord[] = [];
   let stopPhase: (() => void) | null = null;
 
+  let reportedConsumed = 0;
   const flush = (): void => {
-    if (pending.length === 0) return;
-    port.post({ type: "records", records: pending, consumed: prompts.consumed });
+    // Also when only prompts were used: the feeder waits for room while requests are still in flight.
+    if (pending.length === 0 && prompts.consumed === reportedConsumed) return;
+    reportedConsumed = prompts.consumed;
+    port.post({ type: "records", records: pending, consumed: reportedConsumed });
     pending = [];
   };
   const fatal = (e: unknown): void => port.post({ type: "fatal", message: e instanceof Error ? e.message : String(e) });
@@ -121,6 +124,7 @@ export function startLoadWorker(port: WorkerPort): void {
             flush();
             const consumed = prompts.consumed;
             prompts.close();
+            reportedConsumed = 0;
             stopPhase = null;
             port.post({ type: "phase-done", consumed });
           });

@@ -1,7 +1,7 @@
 // The compiled binary, copied alone into an empty directory (no node_modules anywhere above it),
 // runs mock, profile and query end to end.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ensureBinary } from "../helpers/binary.ts";
@@ -87,6 +87,16 @@ describe("compiled binary from an empty directory", () => {
       const chunks = run(["query", "run1", "select count(*) as n from chunks", "--format", "csv"]);
       expect(chunks.out).toBe("n\n320\n");
 
+      // Open loop and a trace replay through the compiled binary (workers, pacer, prompt feeder).
+      const rate = run(["profile", "-u", url, "-m", "mock-model", "--tokenizer", "builtin", "--streaming", "--request-rate", "100", "--request-count", "20", "--osl", "4", "--artifact-dir", "rate"]);
+      expect(rate.code).toBe(0);
+      expect(rate.out).toMatch(/Schedule: 20 requests; rate requested 100\.00 req\/s/);
+      writeFileSync(join(dir, "trace.jsonl"), [0, 50, 50, 120].map((t, i) => JSON.stringify({ timestamp: t, input_length: 600, output_length: 2, hash_ids: [7, 100 + i] })).join("\n"));
+      const replay = run(["profile", "-u", url, "-m", "mock-model", "--tokenizer", "builtin", "--streaming", "--input-file", "trace.jsonl", "--custom-dataset-type", "mooncake_trace", "--artifact-dir", "replay"]);
+      expect(replay.code).toBe(0);
+      const sched = run(["query", "replay", "select count(*) as n, min(input_tokens) as lo, max(input_tokens) as hi, round((max(scheduled_ns) - min(scheduled_ns)) / 1e6) as span_ms from requests", "--format", "csv"]);
+      expect(sched.out).toBe("n,lo,hi,span_ms\n4,600,600,120\n");
+
       const bad = run(["query", "run1", "delete from requests"]);
       expect(bad.code).toBe(2);
       expect(run(["query", "run1", "select count(*) as n from requests", "--format", "csv"]).out).toBe("n\n20\n");
@@ -95,8 +105,8 @@ describe("compiled binary from an empty directory", () => {
       expect(await mock.exited).toBe(0);
     }
     const truth = readFileSync(join(dir, "truth.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l) as { chunks: { tokens: number }[] });
-    expect(truth.length).toBe(20);
-    expect(truth.every((t) => t.chunks.filter((c) => c.tokens > 0).length === 16)).toBe(true);
+    expect(truth.length).toBe(20 + 20 + 4); // run1, then the open-loop run and the replay
+    expect(truth.slice(0, 20).every((t) => t.chunks.filter((c) => c.tokens > 0).length === 16)).toBe(true);
   }, 60_000);
 
   test("DuckDB was extracted once into the versioned cache dir", () => {

@@ -60,3 +60,20 @@ test("a second SIGINT exits at once (code 130)", async () => {
   expect(io.exits).toEqual([130]);
   await run; // in a real process exit(130) ends it here; the fake lets the first Ctrl-C's clean-up finish
 }, 30_000);
+
+test("SIGINT in an open-loop run stops the schedule at once; every request sent is recorded", async () => {
+  const io = fakeIo(dir);
+  // 20 req/s for 100 requests (5 s of schedule), each ~1 s long.
+  const run = executeProfile(testProfileConfig(mock.url, { concurrency: undefined, requestRate: 20, arrivalPattern: "constant", requestCount: 100, isl: 8, osl: 50, artifactDir: "open" }), io, { slos: [] });
+  await waitForMetric(mock.url, "vllm:num_requests_running", 3, 15_000);
+  const t0 = performance.now();
+  io.raise("SIGINT");
+  const out = await run;
+  expect(performance.now() - t0).toBeLessThan(2000);
+  expect(out.interrupted).toBe(true);
+  expect(out.records.length).toBeGreaterThanOrEqual(3);
+  expect(out.records.length).toBeLessThan(20);
+  expect(out.records.every((r) => r.cancelled && r.error?.code === 499)).toBe(true);
+  const rs = await queryReadOnly(out.dbPath, "select count(*) from requests");
+  expect(rs.rows[0]).toEqual([out.records.length]);
+}, 30_000);

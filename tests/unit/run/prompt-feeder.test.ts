@@ -1,0 +1,48 @@
+import { describe, expect, test } from "bun:test";
+import { PromptFeeder } from "../../../src/run/prompt-feeder.ts";
+import type { BlockPromptBuilder } from "../../../src/dataset/block-prompts.ts";
+import type { Dataset } from "../../../src/dataset/plan-types.ts";
+
+const dataset: Dataset = {
+  sessions: Array.from({ length: 5 }, (_, i) => ({
+    sessionId: `s${i}`,
+    turns: [
+      { prompt: { kind: "blocks", hashIds: [i], tokens: 10 }, maxTokens: null, timestampMs: i, delayMs: 0 },
+      { prompt: { kind: "text", text: `t${i}`, tokens: 1 }, maxTokens: null, timestampMs: null, delayMs: 5 },
+    ],
+  })),
+  systemPrompt: null,
+  sampling: "sequential",
+  blockSize: 512,
+};
+const blocks: BlockPromptBuilder = { build: (ids, n) => `b${ids.join(",")}:${n}`, cachedBlocks: 0 };
+const tick = () => new Promise<void>((r) => setTimeout(r, 5));
+
+describe("PromptFeeder", () => {
+  test("each worker gets its own ordinals in order, every turn's text, and no more than the lookahead", async () => {
+    const fed: { w: number; ordinal: number; texts: string[] }[] = [];
+    const target = { feed: (w: number, items: { ordinal: number; texts: string[] }[]) => items.forEach((i) => fed.push({ w, ...i })) };
+    const f = new PromptFeeder(target, 2, dataset, blocks, { sessionLimit: 1000, order: null }, 1);
+    await f.primed;
+    await tick();
+    // 128 ahead per worker, then it waits for the workers to use some.
+    expect(fed.filter((x) => x.w === 0).length).toBe(128);
+    expect(fed.filter((x) => x.w === 1).length).toBe(128);
+    expect(fed.filter((x) => x.w === 0).map((x) => x.ordinal).slice(0, 3)).toEqual([0, 2, 4]);
+    expect(fed.filter((x) => x.w === 1).map((x) => x.ordinal).slice(0, 3)).toEqual([1, 3, 5]);
+    expect(fed.find((x) => x.ordinal === 6)!.texts).toEqual(["b1:10", "t1"]); // ordinal 6 -> session 6 % 5
+    f.onConsumed(0, 10);
+    await tick();
+    expect(fed.filter((x) => x.w === 0).length).toBe(138);
+    expect(fed.filter((x) => x.w === 1).length).toBe(128);
+    f.close();
+    await f.done;
+  });
+
+  test("stops by itself at the session limit", async () => {
+    const fed: number[] = [];
+    const f = new PromptFeeder({ feed: (_w, items) => items.forEach((i) => fed.push(i.ordinal)) }, 3, dataset, blocks, { sessionLimit: 7, order: null }, 1);
+    await f.done;
+    expect(fed.sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6]);
+  });
+});
