@@ -11,6 +11,7 @@
 //
 // Every built prompt of two or more blocks is counted once. If the sum does not hold for the tokenizer, only the last block
 // is rebuilt, with its target moved by the difference, a few times; then build() throws.
+import { mix32 } from "./seeded-rng.ts";
 import { createPromptGenerator } from "./synthetic-prompts.ts";
 import type { TextTokenizer } from "./tokenizer.ts";
 
@@ -123,12 +124,7 @@ function blockSeed(seed: number, id: number, tokens: number, first: boolean, att
   h = mix(h, Math.floor(id / 4294967296) | 0);
   h = mix(h, tokens | 0);
   h = mix(h, (first ? 1 : 0) | (attempt << 1));
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
+  return mix32(h);
 }
 
 function mix(h: number, k: number): number {

@@ -1,7 +1,7 @@
 // Which dataset session the n-th session of a phase replays. The same pure function runs on the main
 // thread (to build fed prompts ahead) and in the workers (to send them), so both agree without messages.
 import type { Dataset } from "../dataset/plan-types.ts";
-import { mix32 } from "../mock/seeded-rng.ts";
+import { mix32 } from "../dataset/seeded-rng.ts";
 
 /** Salt so session picks are not the same stream as other per-index draws from the seed. */
 const SESSION_SALT = 0x5e55_10a7;

@@ -51,6 +51,9 @@ export interface MetricSpec {
 
 const STREAMING_TOKENS = ["streaming-only", "produces-tokens-only"] as const;
 
+/** llmbench's schedule metrics: per request, ns shown in ms, exported for open-loop runs only. */
+const TIMED_MS = { unit: "ns", displayUnit: "ms", kind: "record", valueType: "int", flags: ["no-console", "timed-only"], displayOrder: null } as const;
+
 /**
  * Table order is llmbench's canonical order: record metrics in the profile_export.jsonl order the AIPerf
  * docs show, then the other record metrics, aggregates, derived metrics.
@@ -277,38 +280,11 @@ export const METRICS = [
     displayOrder: null,
   },
   /** llmbench: `start_ns - scheduled_ns`, how late the request left compared with its schedule. */
-  {
-    tag: "send_lag",
-    header: "Send Lag",
-    unit: "ns",
-    displayUnit: "ms",
-    kind: "record",
-    valueType: "int",
-    flags: ["no-console", "timed-only"],
-    displayOrder: null,
-  },
+  { tag: "send_lag", header: "Send Lag", ...TIMED_MS },
   /** llmbench: `queue_ns`, time waiting for a --concurrency / --prefill-concurrency slot (part of send_lag). */
-  {
-    tag: "client_queue_time",
-    header: "Client Queue Time",
-    unit: "ns",
-    displayUnit: "ms",
-    kind: "record",
-    valueType: "int",
-    flags: ["no-console", "timed-only"],
-    displayOrder: null,
-  },
+  { tag: "client_queue_time", header: "Client Queue Time", ...TIMED_MS },
   /** llmbench: request_latency counted from `scheduled_ns` instead of `start_ns` (what a user waited). */
-  {
-    tag: "request_latency_from_schedule",
-    header: "Request Latency From Schedule",
-    unit: "ns",
-    displayUnit: "ms",
-    kind: "record",
-    valueType: "int",
-    flags: ["no-console", "timed-only"],
-    displayOrder: null,
-  },
+  { tag: "request_latency_from_schedule", header: "Request Latency From Schedule", ...TIMED_MS },
   /** `input_tokens` of a failed or cancelled request. */
   {
     tag: "error_isl",

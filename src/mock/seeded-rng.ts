@@ -1,20 +1,9 @@
 // Per-request RNG streams: request i of a run with seed s always draws the same numbers,
 // however requests interleave in time, so lengths, faults and jitter repeat across runs.
 
-import { mulberry32 } from "../dataset/seeded-rng.ts";
+import { mix32, mulberry32 } from "../dataset/seeded-rng.ts";
 
-export { mulberry32 };
-
-/** murmur3 finalizer: spreads nearby integers (seed, index) over all 32 bits. */
-export function mix32(x: number): number {
-  let h = x >>> 0;
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
-}
+export { mix32, mulberry32 };
 
 /** FNV-1a over UTF-16 code units, for seeding from text (embeddings). */
 export function hashString(s: string): number {

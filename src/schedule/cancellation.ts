@@ -2,7 +2,7 @@
 // order; here the draw is a hash of (seed, request index), so any worker can decide for any request it
 // sends, in any order, and a rerun with the same seed cancels the same requests.
 
-import { mix32 } from "../mock/seeded-rng.ts";
+import { mix32 } from "../dataset/seeded-rng.ts";
 
 const NS_PER_S = 1e9;
 // Keeps this stream apart from requestRng(seed, index), which hashes the same pair.
