@@ -127,6 +127,28 @@ describe("input files", () => {
     );
   }, 30_000);
 
+  test("synthetic: shared system prompt, prefix pool and length mix arrive at the server as asked", async () => {
+    capture.bodies.length = 0;
+    const cfg = testProfileConfig(capture.url, {
+      streaming: false, concurrency: 2, requestCount: 24, numDatasetEntries: 24, sharedSystemPromptLength: 40, numPrefixPrompts: 2,
+      prefixPromptLength: 30, seqDist: "20,5:50;60,7:50", artifactDir: "synthetic",
+    });
+    const out = await executeProfile(cfg, fakeIo(dir), { slos: [] });
+    expect(out.records.every((r) => r.error === null)).toBe(true);
+    const systems = new Set(capture.bodies.map((b) => b.messages[0]!.content));
+    expect(capture.bodies.every((b) => b.messages[0]!.role === "system" && b.messages.length === 2)).toBe(true);
+    expect(systems.size).toBe(1);
+    expect(tok.count([...systems][0]!)).toBe(40);
+    const users = capture.bodies.map((b) => b.messages[1]!.content);
+    // Prefix (30) + " " + prompt of 20 or 60 tokens: the counts are exact and both lengths occur.
+    const counts = new Set(users.map((u) => tok.count(u)));
+    expect(counts).toEqual(new Set([50, 90]));
+    const prefixes = new Set(users.map((u) => u.slice(0, 40)));
+    expect(prefixes.size).toBe(2);
+    expect(new Set(out.records.map((r) => r.requested_output_tokens))).toEqual(new Set([5, 7]));
+    expect(out.records.every((r) => r.input_tokens === (r.requested_output_tokens === 5 ? 50 : 90))).toBe(true);
+  }, 30_000);
+
   test("a malformed line stops the run before any request: file:line and what is wrong, exit 2", async () => {
     const file = write("bad.jsonl", [{ timestamp: 0, input_length: 100, hash_ids: [1] }, "{not json", { timestamp: 5, input_length: 10 }]);
     const seenBefore = readFileSync(join(dir, "mock.jsonl"), "utf8").split("\n").filter(Boolean).length;
