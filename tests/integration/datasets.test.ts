@@ -2,7 +2,7 @@
 // schedule (offsets, speedup, shared hash-id prefixes as the server receives them), random pools, and
 // a malformed line stopping the run before any request. Assertions are on records and received bodies.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startMockServer, type MockServerHandle } from "../../src/mock/server.ts";
@@ -162,8 +162,9 @@ describe("input files", () => {
     expect(seenAfter).toBe(seenBefore);
   }, 30_000);
 
-  test("the shared Mooncake trace: its first seconds replay on schedule from the real file", async () => {
-    const trace = join(import.meta.dir, "..", "..", "..", "shared", "data", "mooncake", "synthetic_trace.jsonl");
+  // The shared trace sits beside the repository on the development machines; a clone elsewhere skips this.
+  const trace = join(import.meta.dir, "..", "..", "..", "shared", "data", "mooncake", "synthetic_trace.jsonl");
+  test.skipIf(!existsSync(trace))("the shared Mooncake trace: its first seconds replay on schedule from the real file", async () => {
     const io = fakeIo(dir);
     const code = await runCli(
       ["profile", "-u", mock.url, "-m", "mock-model", "--tokenizer", "builtin", "--streaming", "--input-file", trace, "--custom-dataset-type", "mooncake_trace",
