@@ -2,7 +2,7 @@
 // omission made visible), prefill concurrency, ramps, warmup with its own load, client cancellation.
 // Assertions are on what the records say happened (schedules, overlaps, counts), never on wall time.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startMockServer, type MockServerHandle } from "../../src/mock/server.ts";
@@ -151,5 +151,31 @@ describe("open-loop load", () => {
       expect(r.end_ns - r.start_ns).toBeLessThan(150e6);
     }
     expect(out.summary.metrics.find((m) => m.tag === "request_count")?.avg).toBe(40 - picked.size);
+  }, 30_000);
+
+  test("warmup at its own request rate, then closed-loop profiling", async () => {
+    const cfg = testProfileConfig(fast.url, { concurrency: 2, warmupRequestCount: 6, warmupRequestRate: 50, warmupArrivalPattern: "constant", requestCount: 4, osl: 2, artifactDir: "warm-rate" });
+    const out = await executeProfile(cfg, fakeIo(dir), { slos: [] });
+    const warm = out.records.filter((r) => r.phase === "warmup").sort((a, b) => a.scheduled_ns - b.scheduled_ns);
+    expect(warm.length).toBe(6);
+    for (let i = 1; i < warm.length; i++) expect(Math.abs(warm[i]!.scheduled_ns - warm[i - 1]!.scheduled_ns - 20e6)).toBeLessThanOrEqual(512);
+    expect(out.records.filter((r) => r.phase === "profiling").length).toBe(4);
+    expect(out.schedule).toBeNull(); // profiling was closed loop and nothing queued
+  }, 30_000);
+
+  test("multi-turn sessions under a request rate: arrivals start sessions, later turns follow their delays", async () => {
+    const file = join(dir, "mt.jsonl");
+    writeFileSync(file, [
+      JSON.stringify({ session_id: "s1", turns: [{ text: "a b c" }, { text: "d e", delay: 30 }] }),
+      JSON.stringify({ session_id: "s2", turns: [{ text: "f g" }, { text: "h", delay: 10 }] }),
+    ].join("\n"));
+    const cfg = testProfileConfig(fast.url, { concurrency: undefined, requestRate: 20, arrivalPattern: "constant", inputFile: file, customDatasetType: "multi_turn", requestCount: 4, osl: 2, artifactDir: "mt-rate" });
+    const out = await executeProfile(cfg, fakeIo(dir), { slos: [] });
+    const rs = [...out.records].sort((a, b) => a.conversation_id.localeCompare(b.conversation_id) || a.turn_index - b.turn_index);
+    expect(rs.map((r) => `${r.conversation_id}/${r.turn_index}`)).toEqual(["s1/0", "s1/1", "s2/0", "s2/1"]);
+    // The sessions' first turns are 1/rate apart; each second turn is due its delay after the first ended.
+    expect(Math.abs(rs[2]!.scheduled_ns - rs[0]!.scheduled_ns - 50e6)).toBeLessThanOrEqual(512);
+    expect(Math.abs(rs[1]!.scheduled_ns - rs[0]!.end_ns - 30e6)).toBeLessThanOrEqual(512);
+    expect(Math.abs(rs[3]!.scheduled_ns - rs[2]!.end_ns - 10e6)).toBeLessThanOrEqual(512);
   }, 30_000);
 });
