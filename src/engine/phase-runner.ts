@@ -46,6 +46,8 @@ export interface PhaseDeps {
 interface Prepared {
   session: SessionSpec;
   texts: string[];
+  /** Turn 0's request body, built before its wait so the send right after it is short. */
+  firstBody: string;
 }
 
 export async function runPhase(d: PhaseDeps): Promise<void> {
@@ -99,13 +101,28 @@ export async function runPhase(d: PhaseDeps): Promise<void> {
     }
   };
 
+  const bodyFor = (text: string, maxTokens: number | null, history: readonly ChatMessage[]): string =>
+    JSON.stringify(
+      requestBody({
+        endpointType: cfg.endpointType,
+        model: cfg.model,
+        prompt: text,
+        maxTokens,
+        streaming: cfg.streaming,
+        includeUsage: true,
+        extra: cfg.extraInputs,
+        systemPrompt: cfg.dataset.systemPrompt,
+        history,
+      }),
+    );
+
   const prepare = async (ordinal: number): Promise<Prepared | null> => {
     const session = cfg.dataset.sessions[sessionIndexFor(ordinal, cfg.dataset, spec.order, cfg.seed)]!;
-    if (spec.fedPrompts) {
-      const texts = await Promise.race([d.prompts.take(ordinal), d.stopped.then(() => null)]);
-      return texts === null ? null : { session, texts };
-    }
-    return { session, texts: session.turns.map((t) => (t.prompt.kind === "text" ? t.prompt.text : "")) };
+    let texts: string[] | null;
+    if (spec.fedPrompts) texts = await Promise.race([d.prompts.take(ordinal), d.stopped.then(() => null)]);
+    else texts = session.turns.map((t) => (t.prompt.kind === "text" ? t.prompt.text : ""));
+    if (texts === null) return null;
+    return { session, texts, firstBody: bodyFor(texts[0] ?? "", session.turns[0]?.maxTokens ?? null, []) };
   };
 
   /**
@@ -144,19 +161,7 @@ export async function runPhase(d: PhaseDeps): Promise<void> {
         return false;
       }
       const index = spec.requestBase + local;
-      const body = JSON.stringify(
-        requestBody({
-          endpointType: cfg.endpointType,
-          model: cfg.model,
-          prompt: text,
-          maxTokens: turn.maxTokens,
-          streaming: cfg.streaming,
-          includeUsage: true,
-          extra: cfg.extraInputs,
-          systemPrompt: cfg.dataset.systemPrompt,
-          history,
-        }),
-      );
+      const body = t === 0 ? p.firstBody : bodyFor(text, turn.maxTokens, history);
       const { signal, dispose } = requestSignal(d.cancel, spec.cancellation === null ? null : cancelAfterNs(cfg.seed, index, spec.cancellation.ratePct, spec.cancellation.delaySec));
       const requestId = crypto.randomUUID();
       const { record, text: reply } = await d.send({
