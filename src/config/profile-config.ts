@@ -257,7 +257,8 @@ export function resolveProfileConfig(f: ProfileFlags, ctx: ResolveContext): { co
   if (f.customDatasetType !== undefined && f.inputFile === undefined) problems.push("--custom-dataset-type needs --input-file");
   const fixed =
     f.fixedSchedule === true ||
-    (f.fixedSchedule === undefined && f.requestRate === undefined && f.concurrency === undefined && datasetType === "mooncake_trace" && ctx.traceHasTimestamps === true);
+    // AIPerf turns the schedule on for a mooncake trace with timestamps (then --concurrency is a cap).
+    (f.fixedSchedule === undefined && f.requestRate === undefined && datasetType === "mooncake_trace" && ctx.traceHasTimestamps === true);
   if (fixed && f.inputFile === undefined) problems.push("--fixed-schedule needs --input-file with timestamps");
   if (fixed && f.requestRate !== undefined) problems.push("--fixed-schedule and --request-rate cannot be used together; the trace sets the times");
   if (!fixed) {

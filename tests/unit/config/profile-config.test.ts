@@ -102,3 +102,50 @@ describe("profile config", () => {
     expect(text).toContain("<redacted>");
   });
 });
+
+describe("resolve: load modes", () => {
+  const base = { url: ["http://h:8000"], model: "m", endpointType: "chat", streaming: true, requestTimeoutSeconds: 10, tokenizerRevision: "main", benchmarkGracePeriod: 30, warmupRequestCount: 0, isl: 10, randomSeed: 0, numDatasetEntries: 10, ui: "none", transport: "http", insecure: false } as const;
+  const resolve = (over: Record<string, unknown>, ctx: { traceHasTimestamps?: boolean } = {}) =>
+    resolveProfileConfig({ ...base, ...over } as never, { stderrIsTTY: false, cores: 2, ...ctx });
+
+  test("concurrency by default, rate with an optional cap, AIPerf's default counts and directory names", () => {
+    const c = resolve({});
+    expect(c.config.load).toEqual({ kind: "concurrency", concurrency: 1, rampNs: 0 });
+    expect(c.config.tokenizer).toBe("m");
+    const r = resolve({ requestRate: 10 });
+    expect(r.config.load).toMatchObject({ kind: "rate", ratePerSec: 10, pattern: "poisson", cap: null });
+    expect(r.config.requestCount).toBe(10);
+    expect(r.config.artifactDir).toBe("artifacts/m-openai-chat-request_rate10.0");
+    const capped = resolve({ requestRate: 2.5, concurrency: 8, arrivalSmoothness: 0.5 });
+    expect(capped.config.load).toMatchObject({ kind: "rate", pattern: "gamma", smoothness: 0.5, cap: 8 });
+    expect(capped.config.artifactDir).toBe("artifacts/m-openai-chat-concurrency8-request_rate2.5");
+  });
+
+  test("a mooncake trace with timestamps replays on its schedule unless a rate is given; --concurrency caps it", () => {
+    const trace = { inputFile: "t.jsonl", customDatasetType: "mooncake_trace" };
+    expect(resolve({ ...trace }, { traceHasTimestamps: true }).config.load).toMatchObject({ kind: "fixed", cap: null, speedup: 1 });
+    expect(resolve({ ...trace, concurrency: 4 }, { traceHasTimestamps: true }).config.load).toMatchObject({ kind: "fixed", cap: 4 });
+    expect(resolve({ ...trace, requestRate: 5 }, { traceHasTimestamps: true }).config.load.kind).toBe("rate");
+    expect(resolve({ ...trace }, { traceHasTimestamps: false }).config.load.kind).toBe("concurrency");
+    expect(resolve({ ...trace }, { traceHasTimestamps: true }).config.artifactDir).toBe("artifacts/m-openai-chat-fixed_schedule");
+  });
+
+  test.each([
+    [{ requestRate: 5, fixedSchedule: true, inputFile: "t" }, "--fixed-schedule and --request-rate cannot be used together"],
+    [{ traceSpeedup: 2 }, "--trace-speedup needs --fixed-schedule"],
+    [{ arrivalPattern: "gamma" }, "--arrival-pattern gamma needs --request-rate"],
+    [{ requestRate: 5, arrivalPattern: "constant", arrivalSmoothness: 2 }, "--arrival-smoothness shapes the gamma pattern only"],
+    [{ prefillConcurrency: 2, streaming: false }, "--prefill-concurrency needs --streaming"],
+    [{ requestCancellationDelay: 1 }, "--request-cancellation-delay needs --request-cancellation-rate"],
+    [{ requestRateRampDuration: 3 }, "--request-rate-ramp-duration needs --request-rate"],
+    [{ concurrencyRampDuration: 3, requestRate: 4 }, "--concurrency-ramp-duration needs --concurrency"],
+    [{ warmupConcurrency: 2 }, "--warmup-concurrency / --warmup-request-rate need --warmup-request-count"],
+    [{ customDatasetType: "single_turn" }, "--custom-dataset-type needs --input-file"],
+    [{ inputFile: "x", seqDist: "10,5:100" }, "--seq-dist shapes synthetic prompts and cannot be used with --input-file"],
+    [{ numPrefixPrompts: 3 }, "--num-prefix-prompts needs --prefix-prompt-length"],
+  ])("impossible combination %j is one clear problem", (over, msg) => {
+    const problems = resolve(over).problems;
+    expect(problems.length).toBe(1);
+    expect(problems[0]).toContain(msg);
+  });
+});
