@@ -55,7 +55,7 @@ const flags: FlagsDef = {
   "prefix-prompt-length": { type: "string", alias: "prompt-prefix-length", description: "Tokens per shared prefix", valueHint: "tokens" },
   "shared-system-prompt-length": { type: "string", description: "A system prompt of this many tokens, the same in every request", valueHint: "tokens" },
   "isl-block-size": { type: "string", alias: ["synthetic-input-tokens-block-size", "prompt-input-tokens-block-size"], description: "Tokens per trace hash_id block", default: "512", valueHint: "tokens" },
-  "request-count": { type: "string", alias: "num-requests", description: "Requests to send (default max(10, 2 x concurrency))", valueHint: "n" },
+  "request-count": { type: "string", alias: "num-requests", description: "Requests to send (default max(10, 2 x concurrency); 10 with --request-rate; a fixed schedule sends its whole trace)", valueHint: "n" },
   "benchmark-duration": { type: "string", description: "Send for this long instead of a request count", valueHint: "s" },
   "benchmark-grace-period": { type: "string", description: "After --benchmark-duration, wait this long for in-flight requests", default: "30", valueHint: "s" },
   "warmup-request-count": { type: "string", alias: "num-warmup-requests", description: "Requests sent first and left out of the statistics", default: "0", valueHint: "n" },
@@ -63,7 +63,7 @@ const flags: FlagsDef = {
   osl: { type: "string", alias: ["output-tokens-mean", "prompt-output-tokens-mean"], description: "Output tokens to ask for (max_completion_tokens; max_tokens for completions)", valueHint: "tokens" },
   "random-seed": { type: "string", description: "Seed for prompts", default: "0", valueHint: "n" },
   "num-dataset-entries": { type: "string", alias: "num-prompts", description: "Distinct synthetic prompts, used round-robin", default: "100", valueHint: "n" },
-  "artifact-dir": { type: "string", alias: "output-artifact-dir", description: "Where results go (default artifacts/<model>-openai-<endpoint>-concurrency<N>)", valueHint: "dir" },
+  "artifact-dir": { type: "string", alias: "output-artifact-dir", description: "Where results go (default artifacts/<model>-openai-<endpoint>-<concurrencyN|request_rateR|fixed_schedule>)", valueHint: "dir" },
   goodput: { type: "string", repeatable: true, description: 'SLOs in display units, e.g. "time_to_first_token:100 inter_token_latency:3.4"', valueHint: "tag:value ..." },
   percentiles: { type: "string", repeatable: true, description: "Extra percentiles to report, e.g. 99.9 (comma-separated or repeated)", valueHint: "p" },
   ui: { type: "string", alias: "ui-type", description: "simple (progress bar on stderr) or none; auto = simple on a terminal", default: "auto", valueHint: "simple|none|auto" },
@@ -82,6 +82,8 @@ export const profileCommand: Command = {
     "llmbench profile -u http://localhost:8000 -m Qwen/Qwen3-0.6B --streaming --concurrency 8 --request-count 200",
     'llmbench profile -m my-model --tokenizer builtin --streaming --concurrency 64 --benchmark-duration 60 --goodput "time_to_first_token:200 inter_token_latency:20"',
     "llmbench profile -m Qwen/Qwen3-0.6B --endpoint-type completions --isl 1024 --osl 128 --extra-inputs ignore_eos:true",
+    "llmbench profile -m Qwen/Qwen3-0.6B --streaming --request-rate 50 --arrival-pattern constant --concurrency 256 --benchmark-duration 120",
+    "llmbench profile -m Qwen/Qwen3-0.6B --streaming --input-file trace.jsonl --custom-dataset-type mooncake_trace --trace-speedup 20",
   ],
   async run({ validate, io }) {
     const flagsIn = validate(profileSchema);
