@@ -69,6 +69,20 @@ export function scheduleReport(records: readonly RequestRecord[], o: { requested
   };
 }
 
+/** The report as plain JSON for the summary export: rates in req/s, times in ms. */
+export function scheduleJson(r: ScheduleReport): Record<string, number | boolean | null | Record<string, number>> {
+  const q = (x: Quantiles): Record<string, number> => ({ p50: x.p50 / 1e6, p90: x.p90 / 1e6, p99: x.p99 / 1e6, max: x.max / 1e6 });
+  return {
+    requests: r.requests,
+    requested_rate: r.requestedRatePerSec,
+    achieved_rate: r.achievedRatePerSec,
+    send_lag_ms: q(r.sendLagNs),
+    queued_requests: r.queued,
+    client_queue_ms: q(r.queueNs),
+    fell_behind: r.behind,
+  };
+}
+
 const ms = (ns: number): string => (ns / 1e6).toFixed(ns < 1e7 ? 3 : 1);
 
 /** Console lines under the metrics table. */

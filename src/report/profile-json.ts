@@ -46,6 +46,8 @@ export interface ProfileJsonOptions {
   endNs: number | null;
   /** Minutes east of UTC at an epoch-ms instant; default: this machine's time zone (AIPerf writes naive local time). */
   utcOffsetMinutes?: (epochMs: number) => number;
+  /** llmbench's schedule report (open-loop runs), written last as `llmbench_schedule`; AIPerf has no such key. */
+  schedule?: PyJsonValue;
 }
 
 /** JsonMetricResult: unit, avg, p1..p99 (extra percentiles in order), min, max, std; all Python floats. */
@@ -104,6 +106,7 @@ export function profileJsonObject(summary: Summary, opts: ProfileJsonOptions): P
   for (const m of summary.metrics) {
     if (!(DECLARED_BEFORE_CONFIG as readonly string[]).includes(m.tag)) out[m.tag] = jsonMetricBlock(m);
   }
+  if (opts.schedule !== undefined) out.llmbench_schedule = opts.schedule;
   return out;
 }
 

@@ -12,7 +12,7 @@ import { createBlockPromptBuilder } from "../dataset/block-prompts.ts";
 import { SharedState } from "../engine/shared-state.ts";
 import { WorkerPool } from "../engine/worker-pool.ts";
 import type { PhaseSpec } from "../engine/worker-protocol.ts";
-import { scheduleLines, scheduleReport, type ScheduleReport } from "../metrics/schedule-report.ts";
+import { scheduleJson, scheduleLines, scheduleReport, type ScheduleReport } from "../metrics/schedule-report.ts";
 import { loadDataset, type LoadedDataset } from "./load-dataset.ts";
 import { planPhase } from "./phase-plan.ts";
 import { PromptFeeder } from "./prompt-feeder.ts";
@@ -296,6 +296,7 @@ export async function executeProfile(cfg: ProfileConfig, io: Io, opts: ProfileOp
       timed || records.some((r) => r.queue_ns > 0)
         ? scheduleReport(records, { requestedRatePerSec: requestedRate(cfg, profilingPlan), streaming: cfg.streaming })
         : null;
+
     writeFileSync(join(dir, "profile_export_aiperf.csv"), profileExportCsv(summary));
     writeFileSync(
       join(dir, "profile_export_aiperf.json"),
@@ -306,6 +307,7 @@ export async function executeProfile(cfg: ProfileConfig, io: Io, opts: ProfileOp
         wasCancelled: interrupted || shared.cancelled,
         startNs,
         endNs,
+        schedule: schedule === null ? undefined : scheduleJson(schedule),
       }),
     );
     if (slices.length > 0) {
@@ -315,6 +317,7 @@ export async function executeProfile(cfg: ProfileConfig, io: Io, opts: ProfileOp
     }
     // Peak memory of the whole process (all threads), for sizing runs: KiB, as the OS reports it.
     const peakRssKiB = process.resourceUsage().maxRSS;
+    if (schedule !== null) for (const line of scheduleLines(schedule)) logFile.write(line);
     log.info(`${records.length} requests recorded (${errors} failed); peak RSS ${Math.round(peakRssKiB / 1024)} MiB, peak in flight ${shared.peakInFlight}`);
     return { records, summary, dir, dbPath, interrupted, abortedOnFailures, startNs, endNs, schedule };
   }

@@ -2,7 +2,7 @@
 // omission made visible), prefill concurrency, ramps, warmup with its own load, client cancellation.
 // Assertions are on what the records say happened (schedules, overlaps, counts), never on wall time.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startMockServer, type MockServerHandle } from "../../src/mock/server.ts";
@@ -55,6 +55,10 @@ describe("open-loop load", () => {
     expect(out.schedule).not.toBeNull();
     expect(out.schedule!.requestedRatePerSec).toBe(200);
     expect(out.summary.metrics.some((m) => m.tag === "send_lag")).toBe(true);
+    const json = JSON.parse(readFileSync(join(out.dir, "profile_export_aiperf.json"), "utf8")) as { llmbench_schedule: { requested_rate: number; requests: number; send_lag_ms: { p99: number } }; send_lag: { unit: string } };
+    expect(json.llmbench_schedule.requested_rate).toBe(200);
+    expect(json.llmbench_schedule.requests).toBe(40);
+    expect(json.send_lag.unit).toBe("ms");
   }, 30_000);
 
   test("poisson schedules repeat from the seed and differ across seeds", async () => {
