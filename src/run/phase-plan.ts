@@ -74,7 +74,8 @@ export function planPhase(p: PhasePlanInput): Omit<PhaseSpec, "startNs"> {
   const unsorted = fixedScheduleOffsetsNs(firstTs, opts);
   const order = Int32Array.from(sessions.keys()).sort((a, b) => unsorted[a]! - unsorted[b]! || a - b);
   const offsetsNs = Float64Array.from(order, (i) => unsorted[i]!);
-  const zeroMs = load.autoOffset ? Math.min(...firstTs) : (load.startOffsetMs ?? 0);
+  // A loop, not Math.min(...firstTs): traces can have more entries than a call has arguments.
+  const zeroMs = load.autoOffset ? firstTs.reduce((a, b) => Math.min(a, b), Infinity) : (load.startOffsetMs ?? 0);
   return {
     ...base,
     sessionLimit: sessions.length,

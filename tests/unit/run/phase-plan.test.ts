@@ -66,3 +66,11 @@ describe("sessionIndexFor", () => {
     expect(Array.from({ length: 300 }, (_, j) => sessionIndexFor(j, r, null, 6))).not.toEqual(a);
   });
 });
+
+test("a fixed schedule of 300,000 sessions plans without blowing the argument limit", () => {
+  const sessions = Array.from({ length: 300_000 }, (_, i) => session(`s${i}`, 300_000 - i));
+  const p = plan({ kind: "fixed", autoOffset: true, startOffsetMs: null, endOffsetMs: null, speedup: 1, cap: null }, dataset(sessions));
+  expect(p.offsetsNs!.length).toBe(300_000);
+  expect(p.offsetsNs![0]).toBe(0);
+  expect(p.order![0]).toBe(299_999);
+});
