@@ -366,6 +366,7 @@ async function replay(): Promise<Record<string, unknown>> {
     replay_lag_p99_ms: s.lag_p99_ms,
     replay_lag_max_ms: s.lag_max_ms,
     client_cpu_pct: p.cpu_pct,
+    peak_rss_mib: Number(/peak RSS (\d+) MiB/.exec(readFileSync(join(p.dir, "run", "logs", "llmbench.log"), "utf8"))?.[1] ?? NaN),
     wall_s: p.wall_s,
   };
   console.error(`replay: ${JSON.stringify(out)}`);
