@@ -201,12 +201,13 @@ export async function executeProfile(cfg: ProfileConfig, io: Io, opts: ProfileOp
       );
     }
     log.info(`starting ${cfg.workers} worker(s): ${describeLoad(cfg)} (${cfg.transport} transport)`);
-    const live2: { feeder: PromptFeeder | null } = { feeder: null };
+    // The current phase's prompt feeder (trace prompts only): told how many prompts each worker used.
+    const feeding: { feeder: PromptFeeder | null } = { feeder: null };
     const pool = await WorkerPool.start({
       workers: cfg.workers,
       shared,
       onRecords: sink,
-      onConsumed: (w, n) => live2.feeder?.onConsumed(w, n),
+      onConsumed: (w, n) => feeding.feeder?.onConsumed(w, n),
       config: {
         urls: cfg.urls,
         endpointType: cfg.endpointType,
@@ -229,14 +230,14 @@ export async function executeProfile(cfg: ProfileConfig, io: Io, opts: ProfileOp
       shared.resetPhase();
       if (blocks !== null) {
         const feeder = new PromptFeeder(pool, pool.size, dataset, blocks, plan, cfg.randomSeed);
-        live2.feeder = feeder;
+        feeding.feeder = feeder;
         await feeder.primed;
       }
       try {
         await pool.runPhase({ ...plan, startNs: epochNs() + PHASE_START_MARGIN_NS });
       } finally {
-        live2.feeder?.close();
-        live2.feeder = null;
+        feeding.feeder?.close();
+        feeding.feeder = null;
       }
     };
     const common = {
