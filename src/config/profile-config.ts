@@ -45,6 +45,11 @@ export const profileSchema = type({
   "prefixPromptLength?": nonNegativeInt,
   "sharedSystemPromptLength?": nonNegativeInt,
   "islBlockSize?": positiveInt,
+  "conversationTurnMean?": positiveInt,
+  "conversationTurnStddev?": nonNegativeNumber,
+  "conversationTurnDelayMean?": nonNegativeNumber,
+  "conversationTurnDelayStddev?": nonNegativeNumber,
+  "conversationTurnDelayRatio?": nonNegativeNumber,
   "requestCount?": positiveInt,
   "benchmarkDuration?": positiveNumber,
   benchmarkGracePeriod: nonNegativeNumber,
@@ -85,6 +90,12 @@ export interface DatasetConfig {
   prefixPromptLength: number;
   sharedSystemPromptLength: number;
   blockSize: number;
+  /** Synthetic multi-turn sessions: turns per session and the delay (ms) before each later turn. */
+  turnMean: number;
+  turnStddev: number;
+  turnDelayMeanMs: number;
+  turnDelayStddevMs: number;
+  turnDelayRatio: number;
 }
 
 export interface ProfileConfig {
@@ -109,6 +120,8 @@ export interface ProfileConfig {
   dataset: DatasetConfig;
   /** Request limit of the profiling phase; with --fixed-schedule the trace decides (every entry once). */
   requestCount: number;
+  /** Send every dataset session once and stop (a mooncake trace without --request-count, as AIPerf). */
+  onePass: boolean;
   /** Stop issuing after this long (ms), or null for count-bounded runs. */
   benchmarkDurationMs: number | null;
   gracePeriodMs: number;
@@ -339,6 +352,8 @@ export function resolveProfileConfig(f: ProfileFlags, ctx: ResolveContext): { co
   }
 
   const defaultCount = load.kind === "rate" ? RATE_MODE_DEFAULT_REQUEST_COUNT : defaultRequestCount(concurrency ?? 1);
+  // AIPerf sends a mooncake trace once, whatever --request-count says; here an explicit count still wins.
+  const onePass = datasetType === "mooncake_trace" && f.inputFile !== undefined && f.requestCount === undefined && f.benchmarkDuration === undefined;
   const config: ProfileConfig = {
     urls,
     model: f.model,
@@ -364,8 +379,14 @@ export function resolveProfileConfig(f: ProfileFlags, ctx: ResolveContext): { co
       prefixPromptLength: f.prefixPromptLength ?? 0,
       sharedSystemPromptLength: f.sharedSystemPromptLength ?? 0,
       blockSize: f.islBlockSize ?? 512,
+      turnMean: f.conversationTurnMean ?? 1,
+      turnStddev: f.conversationTurnStddev ?? 0,
+      turnDelayMeanMs: f.conversationTurnDelayMean ?? 0,
+      turnDelayStddevMs: f.conversationTurnDelayStddev ?? 0,
+      turnDelayRatio: f.conversationTurnDelayRatio ?? 1,
     },
-    requestCount: f.benchmarkDuration !== undefined || (fixed && f.requestCount === undefined) ? 2 ** 31 - 1 : (f.requestCount ?? defaultCount),
+    requestCount: f.benchmarkDuration !== undefined || ((fixed || onePass) && f.requestCount === undefined) ? 2 ** 31 - 1 : (f.requestCount ?? defaultCount),
+    onePass,
     benchmarkDurationMs: f.benchmarkDuration !== undefined ? f.benchmarkDuration * 1000 : null,
     gracePeriodMs: f.benchmarkGracePeriod * 1000,
     warmupRequestCount: f.warmupRequestCount,
@@ -388,7 +409,7 @@ export function resolveProfileConfig(f: ProfileFlags, ctx: ResolveContext): { co
     problems.push("--num-prefix-prompts needs --prefix-prompt-length (tokens per prefix)");
   }
   if (f.inputFile !== undefined) {
-    for (const [set, flag] of [[f.islStddev, "--isl-stddev"], [f.seqDist, "--seq-dist"], [f.numPrefixPrompts, "--num-prefix-prompts"]] as const) {
+    for (const [set, flag] of [[f.islStddev, "--isl-stddev"], [f.seqDist, "--seq-dist"], [f.numPrefixPrompts, "--num-prefix-prompts"], [f.conversationTurnMean, "--conversation-turn-mean"], [f.conversationTurnDelayMean, "--conversation-turn-delay-mean"]] as const) {
       if (set !== undefined) problems.push(`${flag} shapes synthetic prompts and cannot be used with --input-file`);
     }
   }

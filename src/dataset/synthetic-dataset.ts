@@ -1,5 +1,7 @@
 // The synthetic dataset (no --input-file), as AIPerf's SyntheticDatasetComposer builds it for text:
-// numEntries one-turn sessions. Per entry, (ISL, OSL) comes from --seq-dist when given (ISL exactly as
+// numEntries sessions (AIPerf's --conversation-num) of turns ~ positive normal(turnMean, turnStddev),
+// one by default; turns after the first wait delay ~ normal(delayMean, delayStddev) ms (ceil, >= 0)
+// times delayRatio, and only the first turn gets a prefix. Per turn, (ISL, OSL) comes from --seq-dist when given (ISL exactly as
 // drawn, OSL the max tokens), else ISL ~ positive normal(isl, islStddev) and OSL ~ (osl, oslStddev)
 // (no --osl: no max tokens). The prompt has exactly ISL tokens; with a prefix pool it becomes
 // `${prefix} ${prompt}`, the prefix drawn at random from numPrefixPrompts prompts of prefixPromptLength
@@ -12,7 +14,7 @@ import { mulberry32 } from "./seeded-rng.ts";
 import { type SeqDist, samplePair } from "./seq-dist.ts";
 import { createPromptGenerator } from "./synthetic-prompts.ts";
 import type { TextTokenizer } from "./tokenizer.ts";
-import { positiveNormalInt } from "../random/distributions.ts";
+import { positiveNormalInt, standardNormal } from "../random/distributions.ts";
 
 export interface SyntheticOptions {
   numEntries: number;
@@ -26,6 +28,13 @@ export interface SyntheticOptions {
   numPrefixPrompts: number;
   prefixPromptLength: number;
   sharedSystemPromptLength: number;
+  /** Turns per session (AIPerf --conversation-turn-mean / -stddev); default 1 / 0. */
+  turnMean?: number;
+  turnStddev?: number;
+  /** Delay before each later turn, ms (--conversation-turn-delay-mean / -stddev / -ratio); default 0 / 0 / 1. */
+  turnDelayMeanMs?: number;
+  turnDelayStddevMs?: number;
+  turnDelayRatio?: number;
 }
 
 /** Unused by synthetic prompts (all text), but part of every Dataset. */
@@ -38,6 +47,7 @@ const enum Salt {
   Entry = 1,
   Prefix = 2,
   System = 3,
+  Turns = 0x7e4e,
 }
 
 export function buildSyntheticDataset(tok: TextTokenizer, o: SyntheticOptions): Dataset {
@@ -54,37 +64,53 @@ export function buildSyntheticDataset(tok: TextTokenizer, o: SyntheticOptions): 
       ? Array.from({ length: o.numPrefixPrompts }, (_, i) => gen.prompt(o.prefixPromptLength, { seed: promptSeed(Salt.Prefix, i) }))
       : [];
 
+  const turnDraws = mulberry32(derivedSeed(o.seed, Salt.Turns, 0));
   const sessions: SessionSpec[] = [];
+  let entry = 0;
   for (let i = 0; i < o.numEntries; i++) {
-    let isl: number;
-    let maxTokens: number | null;
-    if (o.seqDist !== null) {
-      const pair = samplePair(lengths, o.seqDist);
-      isl = pair.isl;
-      maxTokens = pair.osl;
-    } else {
-      isl = positiveNormalInt(lengths, o.isl, o.islStddev);
-      maxTokens = o.osl === null ? null : positiveNormalInt(lengths, o.osl, o.oslStddev);
+    const nTurns = positiveNormalInt(turnDraws, o.turnMean ?? 1, o.turnStddev ?? 0);
+    const turns: SessionSpec["turns"] = [];
+    for (let t = 0; t < nTurns; t++) {
+      let isl: number;
+      let maxTokens: number | null;
+      if (o.seqDist !== null) {
+        const pair = samplePair(lengths, o.seqDist);
+        isl = pair.isl;
+        maxTokens = pair.osl;
+      } else {
+        isl = positiveNormalInt(lengths, o.isl, o.islStddev);
+        maxTokens = o.osl === null ? null : positiveNormalInt(lengths, o.osl, o.oslStddev);
+      }
+      let text: string;
+      let tokens = isl;
+      // Prompt seeds count turns across sessions, so one-turn datasets keep their bytes.
+      const seed = promptSeed(Salt.Entry, entry++);
+      if (prefixes.length > 0 && t === 0) {
+        // `${prefix} ${prompt}` as AIPerf, with the prompt generated as a continuation (" Word ...") so
+        // that, with o200k-like tokenizers, the whole counts exactly prefix + isl tokens.
+        const prefix = prefixes[Math.floor(pick() * prefixes.length)]!;
+        text = prefix + gen.prompt(isl, { seed, continuation: true });
+        tokens = tok.count(text);
+      } else {
+        text = gen.prompt(isl, { seed });
+      }
+      const delayMs = t === 0 ? 0 : nonNegativeNormalCeil(turnDraws, o.turnDelayMeanMs ?? 0, o.turnDelayStddevMs ?? 0) * (o.turnDelayRatio ?? 1);
+      turns.push({ prompt: { kind: "text", text, tokens }, maxTokens, timestampMs: null, delayMs });
     }
-    let text: string;
-    let tokens = isl;
-    if (prefixes.length > 0) {
-      // `${prefix} ${prompt}` as AIPerf, with the prompt generated as a continuation (" Word ...") so
-      // that, with o200k-like tokenizers, the whole counts exactly prefix + isl tokens.
-      const prefix = prefixes[Math.floor(pick() * prefixes.length)]!;
-      text = prefix + gen.prompt(isl, { seed: promptSeed(Salt.Entry, i), continuation: true });
-      tokens = tok.count(text);
-    } else {
-      text = gen.prompt(isl, { seed: promptSeed(Salt.Entry, i) });
-    }
-    sessions.push({
-      sessionId: `session_${String(i).padStart(6, "0")}`,
-      turns: [{ prompt: { kind: "text", text, tokens }, maxTokens, timestampMs: null, delayMs: 0 }],
-    });
+    sessions.push({ sessionId: `session_${String(i).padStart(6, "0")}`, turns });
   }
 
   const systemPrompt = o.sharedSystemPromptLength > 0 ? gen.prompt(o.sharedSystemPromptLength, { seed: promptSeed(Salt.System, 0) }) : null;
   return { sessions, systemPrompt, sampling: "sequential", blockSize: BLOCK_SIZE };
+}
+
+/** AIPerf's turn delay: ceil of a normal draw rejected below 0 (stddev 0: ceil(mean)); may be 0. */
+function nonNegativeNormalCeil(u: () => number, mean: number, stddev: number): number {
+  if (stddev <= 0) return Math.max(0, Math.ceil(mean));
+  for (;;) {
+    const n = mean + stddev * standardNormal(u);
+    if (n >= 0) return Math.ceil(n);
+  }
 }
 
 /** A 32-bit seed from (seed, salt, index), well mixed so neighbouring indexes give unrelated streams. */

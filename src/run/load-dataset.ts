@@ -32,6 +32,11 @@ export function loadDataset(cfg: ProfileConfig, tok: TextTokenizer, cwd: string)
       numPrefixPrompts: d.numPrefixPrompts,
       prefixPromptLength: d.prefixPromptLength,
       sharedSystemPromptLength: d.sharedSystemPromptLength,
+      turnMean: d.turnMean,
+      turnStddev: d.turnStddev,
+      turnDelayMeanMs: d.turnDelayMeanMs,
+      turnDelayStddevMs: d.turnDelayStddevMs,
+      turnDelayRatio: d.turnDelayRatio,
     });
     return { dataset, skipped: 0, hasTimestamps: false };
   }

@@ -24,6 +24,8 @@ export interface PhasePlanInput {
   requestBase: number;
   sessionBase: number;
   fedPrompts: boolean;
+  /** Each dataset session once, then stop (a trace replayed without a request count). */
+  onePass?: boolean;
 }
 
 export function planPhase(p: PhasePlanInput): Omit<PhaseSpec, "startNs"> {
@@ -40,7 +42,7 @@ export function planPhase(p: PhasePlanInput): Omit<PhaseSpec, "startNs"> {
   if (load.kind === "concurrency") {
     return {
       ...base,
-      sessionLimit: UNLIMITED,
+      sessionLimit: p.onePass ? p.dataset.sessions.length : UNLIMITED,
       lanes: load.concurrency,
       laneStartNs: load.rampNs > 0 ? laneStartOffsetsNs(load.concurrency, load.rampNs) : null,
       offsetsNs: null,
@@ -56,7 +58,7 @@ export function planPhase(p: PhasePlanInput): Omit<PhaseSpec, "startNs"> {
       ratePerSec: load.ratePerSec,
       smoothness: load.smoothness,
       rampNs: load.rampNs,
-      maxCount: p.requestLimit < UNLIMITED ? p.requestLimit : undefined,
+      maxCount: p.onePass ? p.dataset.sessions.length : p.requestLimit < UNLIMITED ? p.requestLimit : undefined,
       maxOffsetNs: p.durationNs ?? undefined,
       // Warmup draws its own arrivals, so the profiling schedule is the same with or without warmup.
       seed: p.phase === "warmup" ? p.seed ^ 0x3a3a_3a3a : p.seed,

@@ -250,8 +250,17 @@ export async function executeProfile(cfg: ProfileConfig, io: Io, opts: ProfileOp
 
     const timers: ReturnType<typeof setTimeout>[] = [];
     let startNs = epochNs();
-    const profilingPlan = planPhase({ ...common, phase: "profiling", load: cfg.load, requestLimit: cfg.requestCount, durationNs: cfg.benchmarkDurationMs === null ? null : cfg.benchmarkDurationMs * 1e6, requestBase: 0, sessionBase: 0 });
-    const plannedProfiling = Math.min(cfg.requestCount, profilingPlan.offsetsNs === null ? cfg.requestCount : turnsOf(dataset, profilingPlan));
+    const profilingPlan = planPhase({
+      ...common,
+      phase: "profiling",
+      load: cfg.load,
+      requestLimit: cfg.requestCount,
+      durationNs: cfg.benchmarkDurationMs === null ? null : cfg.benchmarkDurationMs * 1e6,
+      requestBase: 0,
+      sessionBase: 0,
+      onePass: cfg.onePass,
+    });
+    const plannedProfiling = Math.min(cfg.requestCount, profilingPlan.offsetsNs === null && !cfg.onePass ? cfg.requestCount : turnsOf(dataset, profilingPlan));
     const total = cfg.benchmarkDurationMs === null ? cfg.warmupRequestCount + plannedProfiling : null;
     const drawProgress = (): void =>
       io.err(`\r${renderProgress({ done: shared.done, total, inFlight: shared.inFlight, errors, elapsedMs: (epochNs() - startNs) / 1e6, durationMs: cfg.benchmarkDurationMs })}`);

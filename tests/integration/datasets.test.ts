@@ -149,6 +149,25 @@ describe("input files", () => {
     expect(out.records.every((r) => r.input_tokens === (r.requested_output_tokens === 5 ? 50 : 90))).toBe(true);
   }, 30_000);
 
+  test("a mooncake trace without timestamps under --concurrency: every entry once; synthetic multi-turn sessions", async () => {
+    const file = write("notimes.jsonl", [1, 2, 3, 4, 5].map((i) => ({ input_length: 100 + i, output_length: 2 })));
+    const trace = await executeProfile(testProfileConfig(mock.url, { inputFile: file, customDatasetType: "mooncake_trace", concurrency: 2, artifactDir: "once" }), fakeIo(dir), { slos: [] });
+    expect(trace.records.map((r) => r.input_tokens).sort()).toEqual([101, 102, 103, 104, 105]);
+    const chat = await executeProfile(
+      testProfileConfig(mock.url, { numDatasetEntries: 4, conversationTurnMean: 3, conversationTurnDelayMean: 15, concurrency: 2, requestCount: 12, osl: 3, artifactDir: "synthetic-mt" }),
+      fakeIo(dir), { slos: [] },
+    );
+    const rs = byTurn(chat.records);
+    expect(rs.length).toBe(12);
+    expect(rs.filter((r) => r.turn_index === 2).length).toBe(4);
+    for (let i = 1; i < rs.length; i++) {
+      const r = rs[i]!;
+      if (r.turn_index === 0 || r.conversation_id !== rs[i - 1]!.conversation_id) continue;
+      expect(Math.abs(r.scheduled_ns - rs[i - 1]!.end_ns - 15e6)).toBeLessThanOrEqual(512);
+      expect(r.usage_prompt_tokens!).toBeGreaterThan(rs[i - 1]!.usage_prompt_tokens!); // history grows
+    }
+  }, 30_000);
+
   test("a malformed line stops the run before any request: file:line and what is wrong, exit 2", async () => {
     const file = write("bad.jsonl", [{ timestamp: 0, input_length: 100, hash_ids: [1] }, "{not json", { timestamp: 5, input_length: 10 }]);
     const seenBefore = readFileSync(join(dir, "mock.jsonl"), "utf8").split("\n").filter(Boolean).length;

@@ -149,3 +149,12 @@ describe("resolve: load modes", () => {
     expect(problems[0]).toContain(msg);
   });
 });
+
+test("a mooncake trace without --request-count is sent once (AIPerf); an explicit count or a duration wins", () => {
+  const base = { url: ["http://h:8000"], model: "m", endpointType: "chat", streaming: true, requestTimeoutSeconds: 10, tokenizerRevision: "main", benchmarkGracePeriod: 30, warmupRequestCount: 0, isl: 10, randomSeed: 0, numDatasetEntries: 10, ui: "none", transport: "http", insecure: false, inputFile: "t.jsonl", customDatasetType: "mooncake_trace", concurrency: 4 } as const;
+  const r = (over: Record<string, unknown>) => resolveProfileConfig({ ...base, ...over } as never, { stderrIsTTY: false, traceHasTimestamps: false }).config;
+  expect(r({}).onePass).toBe(true);
+  expect(r({ requestCount: 7 })).toMatchObject({ onePass: false, requestCount: 7 });
+  expect(r({ benchmarkDuration: 5 }).onePass).toBe(false);
+  expect(r({ customDatasetType: "single_turn" }).onePass).toBe(false);
+});

@@ -109,3 +109,35 @@ describe("buildSyntheticDataset", () => {
     expect(() => buildSyntheticDataset(tok, opts({ numEntries: 0 }))).toThrow("the number of dataset entries must be a positive integer, got 0");
   });
 });
+
+describe("synthetic multi-turn sessions (AIPerf --conversation-turn-*)", () => {
+  test("turns per session and delays follow the options; only the first turn has the prefix", () => {
+    const d = buildSyntheticDataset(tok, opts({ numEntries: 40, isl: 20, turnMean: 3, turnStddev: 1, turnDelayMeanMs: 100, turnDelayStddevMs: 20, turnDelayRatio: 0.5, numPrefixPrompts: 1, prefixPromptLength: 10 }));
+    const counts = d.sessions.map((s) => s.turns.length);
+    expect(counts.every((n) => n >= 1)).toBe(true);
+    expect(new Set(counts).size).toBeGreaterThan(1);
+    // AIPerf takes the ceil of the normal draw, so the mean is about 3.5 for 3 +- 1.
+    expect(Math.abs(counts.reduce((a, b) => a + b, 0) / counts.length - 3.5)).toBeLessThan(0.5);
+    const prefixed = (t: { prompt: { kind: string; tokens: number } }) => t.prompt.tokens === 30;
+    for (const s of d.sessions) {
+      expect(s.turns[0]!.delayMs).toBe(0);
+      expect(prefixed(s.turns[0]!)).toBe(true);
+      for (const t of s.turns.slice(1)) {
+        expect(prefixed(t)).toBe(false);
+        expect(t.prompt.tokens).toBe(20);
+        // ceil(normal(100, 20)) x 0.5: integral halves, around 50 ms.
+        expect(Number.isInteger(t.delayMs * 2)).toBe(true);
+        expect(t.delayMs).toBeGreaterThan(10);
+        expect(t.delayMs).toBeLessThan(90);
+      }
+    }
+  });
+
+  test("fixed turns without spread; one-turn datasets are unchanged by the turn options' defaults", () => {
+    const d = buildSyntheticDataset(tok, opts({ numEntries: 5, turnMean: 2, turnDelayMeanMs: 7 }));
+    expect(d.sessions.map((s) => s.turns.map((t) => t.delayMs))).toEqual(Array.from({ length: 5 }, () => [0, 7]));
+    const plain = buildSyntheticDataset(tok, opts({ numEntries: 5 }));
+    const explicit = buildSyntheticDataset(tok, opts({ numEntries: 5, turnMean: 1, turnStddev: 0, turnDelayMeanMs: 0 }));
+    expect(texts(explicit).map((p) => p.text)).toEqual(texts(plain).map((p) => p.text));
+  });
+});
