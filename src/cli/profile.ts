@@ -63,6 +63,7 @@ const flags: FlagsDef = {
   osl: { type: "string", alias: ["output-tokens-mean", "prompt-output-tokens-mean"], description: "Output tokens to ask for (max_completion_tokens; max_tokens for completions)", valueHint: "tokens" },
   "random-seed": { type: "string", description: "Seed for prompts", default: "0", valueHint: "n" },
   "num-dataset-entries": { type: "string", alias: ["num-prompts", "conversation-num", "num-conversations", "num-sessions"], description: "Distinct synthetic sessions (conversations), used round-robin", default: "100", valueHint: "n" },
+  "dataset-sampling-strategy": { type: "string", description: "How sessions are picked: sequential (files, synthetic), random (random_pool) or shuffle (each once per pass)", valueHint: "sequential|random|shuffle" },
   "conversation-turn-mean": { type: "string", alias: "session-turns-mean", description: "Synthetic multi-turn: mean turns per session (default 1)", valueHint: "n" },
   "conversation-turn-stddev": { type: "string", alias: "session-turns-stddev", description: "Standard deviation of turns per session", valueHint: "n" },
   "conversation-turn-delay-mean": { type: "string", alias: "session-turn-delay-mean", description: "Mean wait before each later turn, after the previous answer", valueHint: "ms" },

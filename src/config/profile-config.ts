@@ -6,6 +6,7 @@ import { baseUrl, nonNegativeInt, nonNegativeNumber, percent, positiveInt, posit
 import { DEFAULT_ENDPOINT_PATH, type EndpointType } from "../client/request-body.ts";
 import type { ArrivalPattern } from "../schedule/arrivals.ts";
 import type { CustomDatasetType } from "../dataset/input-file.ts";
+import type { SamplingStrategy } from "../dataset/plan-types.ts";
 
 export const profileSchema = type({
   url: baseUrl.array().atLeastLength(1),
@@ -45,6 +46,7 @@ export const profileSchema = type({
   "prefixPromptLength?": nonNegativeInt,
   "sharedSystemPromptLength?": nonNegativeInt,
   "islBlockSize?": positiveInt,
+  "datasetSamplingStrategy?": "'sequential' | 'random' | 'shuffle'",
   "conversationTurnMean?": positiveInt,
   "conversationTurnStddev?": nonNegativeNumber,
   "conversationTurnDelayMean?": nonNegativeNumber,
@@ -90,6 +92,8 @@ export interface DatasetConfig {
   prefixPromptLength: number;
   sharedSystemPromptLength: number;
   blockSize: number;
+  /** --dataset-sampling-strategy, or null for the dataset's own (files in order, random_pool at random). */
+  samplingStrategy: SamplingStrategy | null;
   /** Synthetic multi-turn sessions: turns per session and the delay (ms) before each later turn. */
   turnMean: number;
   turnStddev: number;
@@ -379,6 +383,7 @@ export function resolveProfileConfig(f: ProfileFlags, ctx: ResolveContext): { co
       prefixPromptLength: f.prefixPromptLength ?? 0,
       sharedSystemPromptLength: f.sharedSystemPromptLength ?? 0,
       blockSize: f.islBlockSize ?? 512,
+      samplingStrategy: f.datasetSamplingStrategy ?? null,
       turnMean: f.conversationTurnMean ?? 1,
       turnStddev: f.conversationTurnStddev ?? 0,
       turnDelayMeanMs: f.conversationTurnDelayMean ?? 0,

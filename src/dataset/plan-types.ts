@@ -22,12 +22,17 @@ export interface SessionSpec {
   turns: TurnSpec[];
 }
 
+export type SamplingStrategy = "sequential" | "random" | "shuffle";
+
 export interface Dataset {
   sessions: SessionSpec[];
   /** Shared system prompt sent with every chat request (--shared-system-prompt-length), or null. */
   systemPrompt: string | null;
-  /** How sessions are picked for the n-th session of a run: in file order (cycled), or at random from the seed. */
-  sampling: "sequential" | "random";
+  /**
+   * How the n-th session of a run is picked (AIPerf --dataset-sampling-strategy): in order, cycling;
+   * at random with replacement; or shuffle (every session once per pass, in a seeded order per pass).
+   */
+  sampling: SamplingStrategy;
   /** Tokens per hash-id block (--isl-block-size) for `blocks` prompts. */
   blockSize: number;
 }

@@ -38,7 +38,7 @@ export function loadDataset(cfg: ProfileConfig, tok: TextTokenizer, cwd: string)
       turnDelayStddevMs: d.turnDelayStddevMs,
       turnDelayRatio: d.turnDelayRatio,
     });
-    return { dataset, skipped: 0, hasTimestamps: false };
+    return { dataset: { ...dataset, sampling: d.samplingStrategy ?? dataset.sampling }, skipped: 0, hasTimestamps: false };
   }
   const fixed = cfg.load.kind === "fixed" ? cfg.load : null;
   const loaded = loadInputFile(resolve(cwd, d.inputFile), d.customDatasetType, {
@@ -56,7 +56,7 @@ export function loadDataset(cfg: ProfileConfig, tok: TextTokenizer, cwd: string)
   }
   const systemPrompt = d.sharedSystemPromptLength > 0 ? createPromptGenerator(tok, cfg.randomSeed ^ 0x5959).prompt(d.sharedSystemPromptLength) : null;
   return {
-    dataset: { sessions: loaded.sessions, systemPrompt, sampling: loaded.sampling, blockSize: d.blockSize },
+    dataset: { sessions: loaded.sessions, systemPrompt, sampling: d.samplingStrategy ?? loaded.sampling, blockSize: d.blockSize },
     skipped: loaded.skipped,
     hasTimestamps: loaded.hasTimestamps,
   };

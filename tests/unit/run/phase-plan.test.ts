@@ -57,6 +57,14 @@ describe("sessionIndexFor", () => {
     expect([0, 1, 2, 3, 4].map((j) => sessionIndexFor(j, d, null, 1))).toEqual([0, 1, 2, 0, 1]);
     expect(sessionIndexFor(1, d, Int32Array.from([2, 0, 1]), 1)).toBe(0);
   });
+  test("shuffle: every session once per pass, a new order each pass, the same from the same seed", () => {
+    const big = dataset(Array.from({ length: 10 }, (_, i) => session(`s${i}`, null)), "shuffle");
+    const picks = Array.from({ length: 30 }, (_, j) => sessionIndexFor(j, big, null, 9));
+    for (let pass = 0; pass < 3; pass++) expect([...picks.slice(pass * 10, pass * 10 + 10)].sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(picks.slice(0, 10)).not.toEqual(picks.slice(10, 20));
+    expect(picks.slice(0, 10)).not.toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(Array.from({ length: 30 }, (_, j) => 29 - j).map((j) => sessionIndexFor(j, big, null, 9)).reverse()).toEqual(picks);
+  });
   test("random: reproducible from the seed, covers the pool, independent of call order", () => {
     const r = dataset(d.sessions, "random");
     const a = Array.from({ length: 300 }, (_, j) => sessionIndexFor(j, r, null, 5));
