@@ -59,6 +59,7 @@ const flags: FlagsDef = {
   "benchmark-duration": { type: "string", description: "Send for this long instead of a request count", valueHint: "s" },
   "benchmark-grace-period": { type: "string", description: "After --benchmark-duration, wait this long for in-flight requests", default: "30", valueHint: "s" },
   "warmup-request-count": { type: "string", alias: "num-warmup-requests", description: "Requests sent first and left out of the statistics", default: "0", valueHint: "n" },
+  "warmup-duration": { type: "string", description: "A warmup phase of this long instead of --warmup-request-count", valueHint: "s" },
   isl: { type: "string", alias: ["synthetic-input-tokens-mean", "prompt-input-tokens-mean"], description: "Input tokens per synthetic prompt", default: "550", valueHint: "tokens" },
   osl: { type: "string", alias: ["output-tokens-mean", "prompt-output-tokens-mean"], description: "Output tokens to ask for (max_completion_tokens; max_tokens for completions)", valueHint: "tokens" },
   "random-seed": { type: "string", description: "Seed for prompts", default: "0", valueHint: "n" },

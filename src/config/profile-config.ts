@@ -56,6 +56,7 @@ export const profileSchema = type({
   "benchmarkDuration?": positiveNumber,
   benchmarkGracePeriod: nonNegativeNumber,
   warmupRequestCount: nonNegativeInt,
+  "warmupDuration?": positiveNumber,
   isl: positiveInt,
   "osl?": positiveInt,
   randomSeed: nonNegativeInt,
@@ -130,6 +131,8 @@ export interface ProfileConfig {
   benchmarkDurationMs: number | null;
   gracePeriodMs: number;
   warmupRequestCount: number;
+  /** --warmup-duration: a warmup phase bounded by time instead of a count (ms), or null. */
+  warmupDurationMs: number | null;
   isl: number;
   osl: number | null;
   randomSeed: number;
@@ -351,8 +354,11 @@ export function resolveProfileConfig(f: ProfileFlags, ctx: ResolveContext): { co
   } else {
     warmupLoad = { ...load, rampNs: 0 };
   }
-  if ((f.warmupConcurrency !== undefined || f.warmupRequestRate !== undefined) && f.warmupRequestCount === 0) {
-    problems.push("--warmup-concurrency / --warmup-request-rate need --warmup-request-count");
+  if ((f.warmupConcurrency !== undefined || f.warmupRequestRate !== undefined) && f.warmupRequestCount === 0 && f.warmupDuration === undefined) {
+    problems.push("--warmup-concurrency / --warmup-request-rate need --warmup-request-count or --warmup-duration");
+  }
+  if (f.warmupDuration !== undefined && f.warmupRequestCount > 0) {
+    problems.push("--warmup-request-count and --warmup-duration cannot be used together; pick one bound");
   }
 
   const defaultCount = load.kind === "rate" ? RATE_MODE_DEFAULT_REQUEST_COUNT : defaultRequestCount(concurrency ?? 1);
@@ -395,6 +401,7 @@ export function resolveProfileConfig(f: ProfileFlags, ctx: ResolveContext): { co
     benchmarkDurationMs: f.benchmarkDuration !== undefined ? f.benchmarkDuration * 1000 : null,
     gracePeriodMs: f.benchmarkGracePeriod * 1000,
     warmupRequestCount: f.warmupRequestCount,
+    warmupDurationMs: f.warmupDuration !== undefined ? f.warmupDuration * 1000 : null,
     isl: f.isl,
     osl: f.osl ?? null,
     randomSeed: f.randomSeed,

@@ -14,7 +14,7 @@ import { WorkerPool } from "../engine/worker-pool.ts";
 import type { PhaseSpec } from "../engine/worker-protocol.ts";
 import { scheduleJson, scheduleLines, scheduleReport, type ScheduleReport } from "../metrics/schedule-report.ts";
 import { loadDataset, type LoadedDataset } from "./load-dataset.ts";
-import { planPhase } from "./phase-plan.ts";
+import { planPhase, UNLIMITED } from "./phase-plan.ts";
 import { PromptFeeder } from "./prompt-feeder.ts";
 import type { Slo } from "../metrics/goodput.ts";
 import { summarize, type Summary } from "../metrics/summary.ts";
@@ -261,16 +261,27 @@ export async function executeProfile(cfg: ProfileConfig, io: Io, opts: ProfileOp
       onePass: cfg.onePass,
     });
     const plannedProfiling = Math.min(cfg.requestCount, profilingPlan.offsetsNs === null && !cfg.onePass ? cfg.requestCount : turnsOf(dataset, profilingPlan));
-    const total = cfg.benchmarkDurationMs === null ? cfg.warmupRequestCount + plannedProfiling : null;
+    const total = cfg.benchmarkDurationMs === null && cfg.warmupDurationMs === null ? cfg.warmupRequestCount + plannedProfiling : null;
     const drawProgress = (): void =>
       io.err(`\r${renderProgress({ done: shared.done, total, inFlight: shared.inFlight, errors, elapsedMs: (epochNs() - startNs) / 1e6, durationMs: cfg.benchmarkDurationMs })}`);
     const progress = cfg.ui === "simple" ? setInterval(drawProgress, 250) : null;
     progressShown = progress !== null;
     try {
       let warmIssued = 0;
-      if (cfg.warmupRequestCount > 0 && !shared.cancelled) {
-        await runPhase(planPhase({ ...common, phase: "warmup", load: cfg.warmupLoad, requestLimit: cfg.warmupRequestCount, durationNs: null, requestBase: 0, sessionBase: 0 }));
-        warmIssued = Math.min(shared.issued, cfg.warmupRequestCount);
+      if ((cfg.warmupRequestCount > 0 || cfg.warmupDurationMs !== null) && !shared.cancelled) {
+        const limit = cfg.warmupDurationMs === null ? cfg.warmupRequestCount : UNLIMITED;
+        const durationNs = cfg.warmupDurationMs === null ? null : cfg.warmupDurationMs * 1e6;
+        // A timed warmup stops sending when its time is up; what is in flight then still finishes.
+        const warmupTimer = cfg.warmupDurationMs === null ? null : setTimeout(() => {
+          shared.stopSending();
+          pool.stop();
+        }, cfg.warmupDurationMs);
+        try {
+          await runPhase(planPhase({ ...common, phase: "warmup", load: cfg.warmupLoad, requestLimit: limit, durationNs, requestBase: 0, sessionBase: 0 }));
+        } finally {
+          if (warmupTimer !== null) clearTimeout(warmupTimer);
+        }
+        warmIssued = Math.min(shared.issued, limit);
       }
       if (!shared.cancelled) {
         startNs = epochNs();

@@ -167,6 +167,17 @@ describe("open-loop load", () => {
     expect(out.schedule).toBeNull(); // profiling was closed loop and nothing queued
   }, 30_000);
 
+  test("a timed warmup (--warmup-duration) stops sending when its time is up, then profiling runs its count", async () => {
+    const cfg = testProfileConfig(slow.url, { concurrency: 2, warmupDuration: 0.4, requestCount: 4, osl: 2, artifactDir: "warm-time" });
+    const out = await executeProfile(cfg, fakeIo(dir), { slos: [] });
+    const warm = out.records.filter((r) => r.phase === "warmup");
+    const t0 = Math.min(...warm.map((r) => r.start_ns));
+    expect(warm.length).toBeGreaterThan(2);
+    expect(warm.every((r) => r.start_ns < t0 + 0.4e9 + 5e6)).toBe(true);
+    expect(out.records.filter((r) => r.phase === "profiling").length).toBe(4);
+    expect(Math.min(...out.records.filter((r) => r.phase === "profiling").map((r) => r.request_index))).toBe(warm.length);
+  }, 30_000);
+
   test("multi-turn sessions under a request rate: arrivals start sessions, later turns follow their delays", async () => {
     const file = join(dir, "mt.jsonl");
     writeFileSync(file, [
