@@ -201,6 +201,7 @@ export async function executeProfile(cfg: ProfileConfig, io: Io, opts: ProfileOp
       );
     }
     log.info(`starting ${cfg.workers} worker(s): ${describeLoad(cfg)} (${cfg.transport} transport)`);
+    let feedError: Error | null = null;
     // The current phase's prompt feeder (trace prompts only): told how many prompts each worker used.
     const feeding: { feeder: PromptFeeder | null } = { feeder: null };
     const pool = await WorkerPool.start({
@@ -229,7 +230,10 @@ export async function executeProfile(cfg: ProfileConfig, io: Io, opts: ProfileOp
     const runPhase = async (plan: Omit<PhaseSpec, "startNs">): Promise<void> => {
       shared.resetPhase();
       if (blocks !== null) {
-        const feeder = new PromptFeeder(pool, pool.size, dataset, blocks, plan, cfg.randomSeed);
+        const feeder = new PromptFeeder(pool, pool.size, dataset, blocks, plan, cfg.randomSeed, (e) => {
+          feedError ??= e;
+          cancelAll(`stopping: a trace prompt could not be built (${e.message})`);
+        });
         feeding.feeder = feeder;
         await feeder.primed;
       }
@@ -303,6 +307,7 @@ export async function executeProfile(cfg: ProfileConfig, io: Io, opts: ProfileOp
       }
     }
     sinkWork.drain();
+    if (feedError !== null) log.error(`trace prompts: ${(feedError as Error).message}`);
     const endNs = epochNs();
     // Statistics come from the stored file, in arrival order, not from a list kept in memory.
     const records = await writer.readRecords();

@@ -35,10 +35,14 @@ export class PromptFeeder {
     private readonly blocks: BlockPromptBuilder,
     private readonly spec: Pick<PhaseSpec, "sessionLimit" | "order">,
     private readonly seed: number,
+    /** A prompt could not be built: the run cannot go on (workers would wait for it forever). */
+    onError: (e: Error) => void = () => {},
   ) {
     this.sent = new Array<number>(workers).fill(0);
     this.consumed = new Array<number>(workers).fill(0);
-    this.done = this.loop().finally(() => this.primedResolve());
+    this.done = this.loop()
+      .catch((e: unknown) => onError(e instanceof Error ? e : new Error(String(e))))
+      .finally(() => this.primedResolve());
   }
 
   /** A worker's report of prompts used so far this phase. */

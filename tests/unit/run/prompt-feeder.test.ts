@@ -45,4 +45,13 @@ describe("PromptFeeder", () => {
     await f.done;
     expect(fed.sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6]);
   });
+
+  test("a prompt that cannot be built is reported once and ends the feeding (no hang on primed)", async () => {
+    const bad: BlockPromptBuilder = { build: () => { throw new Error("no exact count"); }, cachedBlocks: 0 };
+    const errors: string[] = [];
+    const f = new PromptFeeder({ feed: () => {} }, 2, dataset, bad, { sessionLimit: 10, order: null }, 1, (e) => errors.push(e.message));
+    await f.primed;
+    await f.done;
+    expect(errors).toEqual(["no exact count"]);
+  });
 });
