@@ -8,7 +8,7 @@ import { BUILTIN_TOKENIZER, loadTokenizer } from "../dataset/tokenizer.ts";
 import { createHubResolver } from "../dataset/hf-hub.ts";
 import { existsSync, openSync, readSync, closeSync } from "node:fs";
 import { loadDataset, type LoadedDataset } from "../run/load-dataset.ts";
-import { planPhase } from "../run/phase-plan.ts";
+import { fixedScheduleProblem } from "../run/phase-plan.ts";
 import { dirname, resolve } from "node:path";
 import { probeOrigin } from "../client/readiness.ts";
 import { fdProblem, readFdLimit } from "../runtime/fd-limit.ts";
@@ -122,10 +122,11 @@ export const profileCommand: Command = {
     let dataset: LoadedDataset;
     try {
       dataset = loadDataset(config, tokenizer, io.cwd);
-      if (config.load.kind === "fixed") planPhase({ phase: "profiling", load: config.load, dataset: dataset.dataset, requestLimit: 1, durationNs: null, seed: 0, prefillCap: null, cancellation: null, requestBase: 0, sessionBase: 0, fedPrompts: false });
     } catch (e) {
       throw new UsageError([e instanceof Error ? e.message : String(e)]);
     }
+    const scheduleProblem = config.load.kind === "fixed" ? fixedScheduleProblem(dataset.dataset) : null;
+    if (scheduleProblem !== null) throw new UsageError([scheduleProblem]);
     if (dataset.dataset.sessions.length === 0) throw new UsageError([`--input-file ${config.dataset.inputFile}: no entries left to send (check the file and the --fixed-schedule offsets)`]);
     const origins = [...new Set(config.urls.map((u) => new URL(u).origin))];
     const unreachable = await Promise.all(origins.map(async (o) => [o, await probeOrigin(o, READY_TIMEOUT_MS)] as const));

@@ -28,6 +28,13 @@ export interface PhasePlanInput {
   onePass?: boolean;
 }
 
+/** Why a dataset cannot be replayed on a fixed schedule (a session without a first timestamp), or null. */
+export function fixedScheduleProblem(dataset: Pick<Dataset, "sessions">): string | null {
+  const i = dataset.sessions.findIndex((s) => (s.turns[0]?.timestampMs ?? null) === null);
+  if (i < 0) return null;
+  return `--fixed-schedule: session ${dataset.sessions[i]!.sessionId} (entry ${i + 1}) has no timestamp; every entry needs one`;
+}
+
 export function planPhase(p: PhasePlanInput): Omit<PhaseSpec, "startNs"> {
   const base = {
     phase: p.phase,
@@ -66,12 +73,9 @@ export function planPhase(p: PhasePlanInput): Omit<PhaseSpec, "startNs"> {
     return { ...base, sessionLimit: offsetsNs.length, lanes: 0, laneStartNs: null, offsetsNs, inFlightCap: load.cap, order: null, trace: null };
   }
   const sessions = p.dataset.sessions;
-  const firstTs: number[] = [];
-  for (const [i, s] of sessions.entries()) {
-    const ts = s.turns[0]?.timestampMs ?? null;
-    if (ts === null) throw new Error(`--fixed-schedule: session ${s.sessionId} (entry ${i + 1}) has no timestamp; every entry needs one`);
-    firstTs.push(ts);
-  }
+  const problem = fixedScheduleProblem(p.dataset);
+  if (problem !== null) throw new Error(problem);
+  const firstTs = sessions.map((s) => s.turns[0]!.timestampMs!);
   const opts = { autoOffset: load.autoOffset, startOffsetMs: load.startOffsetMs, endOffsetMs: load.endOffsetMs, speedup: load.speedup };
   const unsorted = fixedScheduleOffsetsNs(firstTs, opts);
   const order = Int32Array.from(sessions.keys()).sort((a, b) => unsorted[a]! - unsorted[b]! || a - b);
