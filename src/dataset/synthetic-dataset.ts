@@ -12,7 +12,7 @@
 import type { Dataset, SessionSpec } from "./plan-types.ts";
 import { mulberry32 } from "./seeded-rng.ts";
 import { type SeqDist, samplePair } from "./seq-dist.ts";
-import { createPromptGenerator } from "./synthetic-prompts.ts";
+import { createPromptGenerator, type PromptGenerator } from "./synthetic-prompts.ts";
 import type { TextTokenizer } from "./tokenizer.ts";
 import { positiveNormalInt, standardNormal } from "../random/distributions.ts";
 
@@ -100,8 +100,16 @@ export function buildSyntheticDataset(tok: TextTokenizer, o: SyntheticOptions): 
     sessions.push({ sessionId: `session_${String(i).padStart(6, "0")}`, turns });
   }
 
-  const systemPrompt = o.sharedSystemPromptLength > 0 ? gen.prompt(o.sharedSystemPromptLength, { seed: promptSeed(Salt.System, 0) }) : null;
+  const systemPrompt = sharedSystemPrompt(tok, o.seed, o.sharedSystemPromptLength, gen);
   return { sessions, systemPrompt, sampling: "sequential", blockSize: BLOCK_SIZE };
+}
+
+/**
+ * --shared-system-prompt-length: one system prompt of exactly `tokens` tokens from the seed, the same
+ * for synthetic and file datasets; null for 0.
+ */
+export function sharedSystemPrompt(tok: TextTokenizer, seed: number, tokens: number, gen: PromptGenerator = createPromptGenerator(tok, seed)): string | null {
+  return tokens > 0 ? gen.prompt(tokens, { seed: derivedSeed(seed, Salt.System, 0) }) : null;
 }
 
 /** AIPerf's turn delay: ceil of a normal draw rejected below 0 (stddev 0: ceil(mean)); may be 0. */

@@ -5,8 +5,7 @@ import type { ProfileConfig } from "../config/profile-config.ts";
 import { loadInputFile } from "../dataset/input-file.ts";
 import type { Dataset } from "../dataset/plan-types.ts";
 import { mulberry32 } from "../dataset/seeded-rng.ts";
-import { createPromptGenerator } from "../dataset/synthetic-prompts.ts";
-import { buildSyntheticDataset } from "../dataset/synthetic-dataset.ts";
+import { buildSyntheticDataset, sharedSystemPrompt } from "../dataset/synthetic-dataset.ts";
 import { parseSeqDist } from "../dataset/seq-dist.ts";
 import type { TextTokenizer } from "../dataset/tokenizer.ts";
 import { positiveNormalInt } from "../random/distributions.ts";
@@ -15,7 +14,6 @@ export interface LoadedDataset {
   dataset: Dataset;
   /** Entries outside --fixed-schedule-start/end-offset, left out. */
   skipped: number;
-  hasTimestamps: boolean;
 }
 
 export function loadDataset(cfg: ProfileConfig, tok: TextTokenizer, cwd: string): LoadedDataset {
@@ -38,7 +36,7 @@ export function loadDataset(cfg: ProfileConfig, tok: TextTokenizer, cwd: string)
       turnDelayStddevMs: d.turnDelayStddevMs,
       turnDelayRatio: d.turnDelayRatio,
     });
-    return { dataset: { ...dataset, sampling: d.samplingStrategy ?? dataset.sampling }, skipped: 0, hasTimestamps: false };
+    return { dataset: { ...dataset, sampling: d.samplingStrategy ?? dataset.sampling }, skipped: 0 };
   }
   const fixed = cfg.load.kind === "fixed" ? cfg.load : null;
   const loaded = loadInputFile(resolve(cwd, d.inputFile), d.customDatasetType, {
@@ -54,10 +52,9 @@ export function loadDataset(cfg: ProfileConfig, tok: TextTokenizer, cwd: string)
     const u = mulberry32(cfg.randomSeed ^ 0x05e1);
     for (const s of loaded.sessions) for (const t of s.turns) t.maxTokens ??= positiveNormalInt(u, cfg.osl, d.oslStddev);
   }
-  const systemPrompt = d.sharedSystemPromptLength > 0 ? createPromptGenerator(tok, cfg.randomSeed ^ 0x5959).prompt(d.sharedSystemPromptLength) : null;
+  const systemPrompt = sharedSystemPrompt(tok, cfg.randomSeed, d.sharedSystemPromptLength);
   return {
     dataset: { sessions: loaded.sessions, systemPrompt, sampling: d.samplingStrategy ?? loaded.sampling, blockSize: d.blockSize },
     skipped: loaded.skipped,
-    hasTimestamps: loaded.hasTimestamps,
   };
 }
