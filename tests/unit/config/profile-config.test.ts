@@ -31,6 +31,10 @@ const FLAGS: ProfileFlags = {
   insecure: false,
 };
 
+/** FLAGS without the flags that pick a load mode or a tokenizer, for the mode tests (model "m"). */
+const { tokenizer: _t, concurrency: _c, ...OPEN_FLAGS_REST } = FLAGS;
+const OPEN_FLAGS = { ...OPEN_FLAGS_REST, model: "m", ui: "none" } as const;
+
 describe("profile config", () => {
   test.each([
     ["true", true], ["False", false], ["null", null], ["None", null], ["12", 12], ["-3", -3], ["0.5", 0.5], ["1.", 1], ["1.2.3", "1.2.3"], ["abc", "abc"],
@@ -104,7 +108,7 @@ describe("profile config", () => {
 });
 
 describe("resolve: load modes", () => {
-  const base = { url: ["http://h:8000"], model: "m", endpointType: "chat", streaming: true, requestTimeoutSeconds: 10, tokenizerRevision: "main", benchmarkGracePeriod: 30, warmupRequestCount: 0, isl: 10, randomSeed: 0, numDatasetEntries: 10, ui: "none", transport: "http", insecure: false } as const;
+  const base = OPEN_FLAGS;
   const resolve = (over: Record<string, unknown>, ctx: { traceHasTimestamps?: boolean } = {}) =>
     resolveProfileConfig({ ...base, ...over } as never, { stderrIsTTY: false, cores: 2, ...ctx });
 
@@ -151,7 +155,7 @@ describe("resolve: load modes", () => {
 });
 
 test("a mooncake trace without --request-count is sent once (AIPerf); an explicit count or a duration wins", () => {
-  const base = { url: ["http://h:8000"], model: "m", endpointType: "chat", streaming: true, requestTimeoutSeconds: 10, tokenizerRevision: "main", benchmarkGracePeriod: 30, warmupRequestCount: 0, isl: 10, randomSeed: 0, numDatasetEntries: 10, ui: "none", transport: "http", insecure: false, inputFile: "t.jsonl", customDatasetType: "mooncake_trace", concurrency: 4 } as const;
+  const base = { ...OPEN_FLAGS, inputFile: "t.jsonl", customDatasetType: "mooncake_trace", concurrency: 4 } as const;
   const r = (over: Record<string, unknown>) => resolveProfileConfig({ ...base, ...over } as never, { stderrIsTTY: false, traceHasTimestamps: false }).config;
   expect(r({}).onePass).toBe(true);
   expect(r({ requestCount: 7 })).toMatchObject({ onePass: false, requestCount: 7 });
