@@ -1,7 +1,7 @@
 // A subcommand: its flags (rendered by citty), examples for --help, and a run function that
 // validates its own flag values (throwing UsageError with every problem) and returns an exit code.
 import type { type } from "arktype";
-import type { FlagsDef, FlagValue } from "./flag-spec.ts";
+import type { FlagsDef, FlagValue } from "../config/flag-spec.ts";
 import type { Io } from "../runtime/io.ts";
 
 export interface CommandInput {

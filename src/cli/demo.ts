@@ -1,6 +1,6 @@
 import { type } from "arktype";
 import type { Command } from "./command.ts";
-import type { FlagsDef } from "./flag-spec.ts";
+import type { FlagsDef } from "../config/flag-spec.ts";
 import { positiveInt } from "../config/common-types.ts";
 import { startMockServer } from "../mock/server.ts";
 import { runProfile } from "../run/profile-run.ts";

@@ -1,10 +1,10 @@
 import { resolve } from "node:path";
 import { type } from "arktype";
 import type { Command } from "./command.ts";
-import type { FlagsDef } from "./flag-spec.ts";
+import type { FlagsDef } from "../config/flag-spec.ts";
 import { exportTable } from "../store/read-db.ts";
 import { resolveRunTargets } from "./run-targets.ts";
-import { UsageError, EXIT_OK } from "./usage-error.ts";
+import { UsageError, EXIT_OK } from "../runtime/usage-error.ts";
 
 const flags: FlagsDef = {
   runs: { type: "positional", repeatable: true, description: "Run directories (holding results.duckdb) or .duckdb files", valueHint: "run" },

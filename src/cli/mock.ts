@@ -1,8 +1,8 @@
 import type { Command } from "./command.ts";
-import type { FlagsDef } from "./flag-spec.ts";
+import type { FlagsDef } from "../config/flag-spec.ts";
 import { mockSchema, toMockOptions } from "../config/mock-config.ts";
 import { startMockServer } from "../mock/server.ts";
-import { UsageError, EXIT_OK } from "./usage-error.ts";
+import { UsageError, EXIT_OK } from "../runtime/usage-error.ts";
 import { createLogger } from "../runtime/io.ts";
 import { resolve } from "node:path";
 

@@ -1,7 +1,7 @@
 // Strict argv parser: stock citty ignores unknown flags and keeps only the last of repeated ones.
 // Pure: returns values and every problem found, never throws, never exits.
-import { aliasesOf, type FlagsDef, type FlagValue } from "./flag-spec.ts";
-import { closest } from "./closest.ts";
+import { aliasesOf, type FlagsDef, type FlagValue } from "../config/flag-spec.ts";
+import { closest } from "../runtime/closest.ts";
 
 export interface ParsedFlags {
   /** Keyed by the flag's kebab-case name; positionals by their def name. */

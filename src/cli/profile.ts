@@ -1,8 +1,8 @@
 import type { Command } from "./command.ts";
-import type { FlagsDef } from "./flag-spec.ts";
+import type { FlagsDef } from "../config/flag-spec.ts";
 import { profileSchema, resolveProfileConfig } from "../config/profile-config.ts";
 import { runProfile } from "../run/profile-run.ts";
-import { UsageError } from "./usage-error.ts";
+import { UsageError } from "../runtime/usage-error.ts";
 import { parseGoodput } from "../metrics/goodput.ts";
 import { BUILTIN_TOKENIZER, loadTokenizer } from "../dataset/tokenizer.ts";
 import { createHubResolver } from "../dataset/hf-hub.ts";

@@ -2,8 +2,8 @@
 import type { Command } from "./command.ts";
 import { commandHelp, rootHelp } from "./help.ts";
 import { applyDefaults, parseFlags } from "./parse-flags.ts";
-import { closest } from "./closest.ts";
-import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError } from "./usage-error.ts";
+import { closest } from "../runtime/closest.ts";
+import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError } from "../runtime/usage-error.ts";
 import type { Io } from "../runtime/io.ts";
 import { VERSION } from "../version.ts";
 import { validateFlags } from "../config/validate.ts";

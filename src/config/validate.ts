@@ -1,8 +1,8 @@
 // Runs an arktype schema over flag values (camelCase keys) and turns every failure into one line
 // naming the flag, so the user sees all problems at once.
 import { type } from "arktype";
-import { UsageError } from "../cli/usage-error.ts";
-import { camelCase, kebabCase, type FlagsDef, type FlagValue } from "../cli/flag-spec.ts";
+import { UsageError } from "../runtime/usage-error.ts";
+import { camelCase, kebabCase, type FlagsDef, type FlagValue } from "./flag-spec.ts";
 
 interface Schema<T> {
   (data: unknown): T | InstanceType<typeof type.errors>;

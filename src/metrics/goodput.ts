@@ -1,7 +1,7 @@
 // --goodput SLOs in AIPerf's syntax: space-separated `tag:value` pairs, values in the metric's display
 // unit (`time_to_first_token:100 inter_token_latency:3.40` = 100 ms, 3.40 ms). The flag may repeat.
 // A request is good when it meets every SLO: `<=` for latencies, `>=` for larger-is-better metrics.
-import { closest } from "../cli/closest.ts";
+import { closest } from "../runtime/closest.ts";
 import { METRICS, hasFlag, isMetricTag, metricSpec, type MetricTag } from "./metric-table.ts";
 import { convert } from "./units.ts";
 

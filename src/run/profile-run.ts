@@ -35,7 +35,7 @@ import { ResultsWriter } from "../store/results-db.ts";
 import { epochNs } from "../runtime/clock.ts";
 import { createLogger, type Io } from "../runtime/io.ts";
 import { VERSION } from "../version.ts";
-import { EXIT_FAILURE, EXIT_OK } from "../cli/usage-error.ts";
+import { EXIT_FAILURE, EXIT_OK } from "../runtime/usage-error.ts";
 
 /** Minimum finished requests before the failure fraction can abort a run (one early error is not a trend). */
 const MIN_FOR_FAILURE_THRESHOLD = 10;

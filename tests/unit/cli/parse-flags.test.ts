@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { applyDefaults, parseFlags } from "../../../src/cli/parse-flags.ts";
-import type { FlagsDef } from "../../../src/cli/flag-spec.ts";
+import type { FlagsDef } from "../../../src/config/flag-spec.ts";
 
 const DEF: FlagsDef = {
   run: { type: "positional", description: "run dir" },

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { type } from "arktype";
 import { validateFlags } from "../../../src/config/validate.ts";
-import { UsageError } from "../../../src/cli/usage-error.ts";
+import { UsageError } from "../../../src/runtime/usage-error.ts";
 import { baseUrl, percent, positiveInt } from "../../../src/config/common-types.ts";
 
 const schema = type({ url: baseUrl, requestCount: positiveInt, faultPct: percent, mode: "'a' | 'b'", model: "string > 0" });
