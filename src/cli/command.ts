@@ -7,6 +7,8 @@ import type { Io } from "../runtime/io.ts";
 export interface CommandInput {
   /** Parsed flag values (kebab-case keys), defaults filled in. */
   values: Record<string, FlagValue>;
+  /** camelCase names of the flags given on the command line (the others hold their defaults). */
+  given: ReadonlySet<string>;
   /**
    * Validates the values with an arktype schema (camelCase keys); throws UsageError listing the
    * argv parser's problems and the schema's together.

@@ -1,22 +1,22 @@
+// `llmbench demo`: the built-in mock server, benchmarked by the same prepared run as `profile` (same
+// flag table and defaults, same pre-run checks), with a few profile flags set as a user would type them.
 import { type } from "arktype";
 import type { Command } from "./command.ts";
 import type { FlagsDef } from "../config/flag-spec.ts";
 import { positiveInt } from "../config/common-types.ts";
-import { startMockServer } from "../mock/server.ts";
-import { runProfile } from "../run/profile-run.ts";
-import { defaultArtifactDir, defaultWorkers, resolveProfileConfig } from "../config/profile-config.ts";
-import { createLogger } from "../runtime/io.ts";
-import { parseGoodput } from "../metrics/goodput.ts";
+import { defaultArtifactDir } from "../config/profile-config.ts";
+import { UsageError } from "../runtime/usage-error.ts";
 
 const flags: FlagsDef = {
   concurrency: { type: "string", description: "Requests in flight at once", default: "16", valueHint: "n" },
   "request-count": { type: "string", description: "Requests to send", default: "160", valueHint: "n" },
-  "artifact-dir": { type: "string", description: "Where results go", default: defaultArtifactDir("mock-model", "chat", "concurrency16"), valueHint: "dir" },
+  "artifact-dir": { type: "string", description: "Where results go (an earlier demo run there is replaced)", default: defaultArtifactDir("mock-model", "chat", "concurrency16"), valueHint: "dir" },
 };
 
 const schema = type({ concurrency: positiveInt, requestCount: positiveInt, artifactDir: "string > 0" });
 
-/** SLOs the demo shows goodput against (display units). */
+/** The mock's latency (ms) and the SLOs (display units) the demo shows goodput against. */
+const MOCK = { ttftMs: 30, itlMs: 8, jitterPct: 10 };
 const DEMO_GOODPUT = "time_to_first_token:40 inter_token_latency:10";
 
 export const demoCommand: Command = {
@@ -26,36 +26,29 @@ export const demoCommand: Command = {
   examples: ["llmbench demo", 'llmbench demo --concurrency 32 --request-count 1000 && llmbench query artifacts/mock-model-openai-chat-concurrency16 "select count(*) from requests"'],
   async run({ validate, io }) {
     const d = validate(schema);
-    const mock = await startMockServer({ host: "127.0.0.1", port: 0, ttftMs: 30, itlMs: 8, jitterPct: 10 });
-    createLogger(io).info(`built-in mock server on ${mock.url} (TTFT 30 ms, ITL 8 ms, 10% jitter)`);
+    const { startMockServer } = await import("../mock/server.ts");
+    const { parseProfileFlags } = await import("../config/profile-config.ts");
+    const { prepareProfile } = await import("../run/prepare.ts");
+    const { runProfile } = await import("../run/profile-run.ts");
+    const { createLogger } = await import("../runtime/io.ts");
+    const mock = await startMockServer({ host: "127.0.0.1", port: 0, ...MOCK });
+    createLogger(io).info(`built-in mock server on ${mock.url} (TTFT ${MOCK.ttftMs} ms, ITL ${MOCK.itlMs} ms, ${MOCK.jitterPct}% jitter)`);
     try {
-      const { config } = resolveProfileConfig(
-        {
-          url: [mock.url],
-          model: "mock-model",
-          endpointType: "chat",
-          streaming: true,
-          requestTimeoutSeconds: 60,
-          tokenizer: "builtin",
-          tokenizerRevision: "main",
-          concurrency: d.concurrency,
-          requestCount: d.requestCount,
-          benchmarkGracePeriod: 30,
-          warmupRequestCount: 0,
-          isl: 128,
-          osl: 64,
-          randomSeed: 0,
-          numDatasetEntries: 100,
-          artifactDir: d.artifactDir,
-          goodput: [DEMO_GOODPUT],
-          ui: "auto",
-          workers: defaultWorkers(d.concurrency),
-          transport: "http",
-          insecure: false,
-        },
-        { stderrIsTTY: io.stderrIsTTY },
-      );
-      return await runProfile(config, io, { slos: parseGoodput(config.goodput, { streaming: true }).slos });
+      const { flags: profileFlags, given, problems } = parseProfileFlags({
+        url: [mock.url],
+        model: "mock-model",
+        streaming: true,
+        tokenizer: "builtin",
+        concurrency: String(d.concurrency),
+        "request-count": String(d.requestCount),
+        isl: "128",
+        osl: "64",
+        "artifact-dir": d.artifactDir,
+        overwrite: true,
+        goodput: [DEMO_GOODPUT],
+      });
+      if (problems.length > 0) throw new UsageError(problems);
+      return await runProfile(await prepareProfile(profileFlags, { io, given }), io);
     } finally {
       await mock.stop();
     }

@@ -121,14 +121,3 @@ export function parseFlags(argv: readonly string[], def: FlagsDef): ParsedFlags 
   // Missing required flags and arguments are reported by each command's schema, with its other problems.
   return { values, problems };
 }
-
-/** Fills in each flag's declared default where the user gave none (defaults live in the FlagsDef only). */
-export function applyDefaults(values: Record<string, FlagValue>, def: FlagsDef): Record<string, FlagValue> {
-  const out = { ...values };
-  for (const [name, spec] of Object.entries(def)) {
-    if (out[name] === undefined && spec.default !== undefined) {
-      out[name] = spec.repeatable ? [String(spec.default)] : spec.default;
-    }
-  }
-  return out;
-}

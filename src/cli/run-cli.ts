@@ -1,7 +1,8 @@
 // Dispatch: help, version, subcommand; strict flag parsing; usage errors -> one line each, exit 2.
 import type { Command } from "./command.ts";
 import { commandHelp, rootHelp } from "./help.ts";
-import { applyDefaults, parseFlags } from "./parse-flags.ts";
+import { parseFlags } from "./parse-flags.ts";
+import { applyDefaults, camelCase } from "../config/flag-spec.ts";
 import { closest } from "../runtime/closest.ts";
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError } from "../runtime/usage-error.ts";
 import type { Io } from "../runtime/io.ts";
@@ -46,7 +47,7 @@ export async function runCli(argv: readonly string[], commands: readonly Command
   const parsed = parseFlags(rest, cmd.flags);
   const values = applyDefaults(parsed.values, cmd.flags);
   try {
-    return await cmd.run({ values, io, validate: (schema) => validateFlags(schema, values, parsed.problems, cmd.flags) });
+    return await cmd.run({ values, io, given: new Set(Object.keys(parsed.values).map(camelCase)), validate: (schema) => validateFlags(schema, values, parsed.problems, cmd.flags) });
   } catch (e) {
     if (e instanceof UsageError) {
       for (const p of e.problems) io.err(`llmbench ${cmd.name}: ${p}\n`);

@@ -1,15 +1,27 @@
-// Flag definitions: citty's ArgDef shape (so citty renders --help) plus `repeatable`.
-// Keys are the kebab-case flag names users type.
+// The one declaration of a command's flags: name (the key, kebab-case as users type it), aliases,
+// help text and section, default, and the arktype schema that validates and converts the value.
+// Parsing, --help, validation and the flag values' TypeScript type all come from it.
+import { type, type Type } from "arktype";
 
 export interface FlagSpec {
   type: "string" | "boolean" | "positional";
   description: string;
-  alias?: string | string[];
+  /** Other spellings, without dashes (one letter: `-m`; longer: `--model-names`). */
+  alias?: string | readonly string[];
   valueHint?: string;
+  /** As typed on the command line: parsed and validated exactly like a user's value. */
   default?: string | boolean;
+  /** Help text for a default that depends on other flags (shown where a plain default would be). */
+  defaultNote?: string;
   required?: boolean;
-  /** May be given several times; the parsed value is a string[] in order. */
+  /** May be given several times; the raw value is a string[] in order. */
   repeatable?: boolean;
+  /** --help section (e.g. "Endpoint", "Load"). */
+  group?: string;
+  /** Validates and converts the raw value; absent: a string, boolean or string[] as given. */
+  schema?: Type;
+  /** Accepted but left out of --help (an alias kept for old scripts, say). */
+  hidden?: boolean;
 }
 
 export type FlagsDef = Record<string, FlagSpec>;
@@ -18,7 +30,7 @@ export type FlagValue = string | boolean | string[];
 
 export function aliasesOf(spec: FlagSpec): string[] {
   if (spec.alias === undefined) return [];
-  return Array.isArray(spec.alias) ? spec.alias : [spec.alias];
+  return typeof spec.alias === "string" ? [spec.alias] : [...spec.alias];
 }
 
 /** "request-count" -> "requestCount" */
@@ -29,4 +41,39 @@ export function camelCase(kebab: string): string {
 /** "requestCount" -> "request-count" */
 export function kebabCase(camel: string): string {
   return camel.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+}
+
+type Camel<S extends string> = S extends `${infer A}-${infer B}` ? `${A}${Capitalize<Camel<B>>}` : S;
+
+type RawValue<F extends FlagSpec> = F["type"] extends "boolean" ? boolean : F["repeatable"] extends true ? string[] : string;
+type Parsed<F extends FlagSpec> = F["schema"] extends Type<unknown> ? F["schema"]["infer"] : RawValue<F>;
+type Always<F extends FlagSpec> = F["required"] extends true ? true : F["default"] extends string | boolean ? true : false;
+
+/** The validated values of a flag table, camelCase keys; flags with neither default nor `required` are optional. */
+export type FlagValues<D extends FlagsDef> = {
+  [K in keyof D & string as Always<D[K]> extends true ? Camel<K> : never]: Parsed<D[K]>;
+} & {
+  [K in keyof D & string as Always<D[K]> extends true ? never : Camel<K>]?: Parsed<D[K]>;
+};
+
+/** The arktype object schema of a flag table (camelCase keys), built from each flag's own schema. */
+export function flagsSchema<D extends FlagsDef>(def: D): Type<FlagValues<D>> {
+  const shape: Record<string, unknown> = {};
+  for (const [name, spec] of Object.entries(def)) {
+    const always = spec.required === true || spec.default !== undefined;
+    const raw = spec.type === "boolean" ? "boolean" : spec.repeatable ? "string[]" : "string";
+    shape[always ? camelCase(name) : `${camelCase(name)}?`] = spec.schema ?? raw;
+  }
+  return type(shape as never) as unknown as Type<FlagValues<D>>;
+}
+
+/** Fills in each flag's declared default where the user gave none (defaults live in the FlagsDef only). */
+export function applyDefaults(values: Record<string, FlagValue>, def: FlagsDef): Record<string, FlagValue> {
+  const out = { ...values };
+  for (const [name, spec] of Object.entries(def)) {
+    if (out[name] === undefined && spec.default !== undefined) {
+      out[name] = spec.repeatable ? [String(spec.default)] : spec.default;
+    }
+  }
+  return out;
 }

@@ -1,5 +1,5 @@
 // Per-request metric values with AIPerf's formulas and filters (see metric-table.ts for each formula).
-// recordValues() works in internal units (ns, tokens) for statistics and goodput; recordMetrics()
+// recordValues() works in internal units (ns, tokens) for statistics and goodput; displayMetrics()
 // gives the display-unit view written to profile_export.jsonl.
 import type { RecordError, RequestRecord } from "../record/request-record.ts";
 import { METRICS, hasFlag, metricSpec, type MetricSpec, type MetricTag } from "./metric-table.ts";
@@ -172,12 +172,12 @@ export function toDisplay(tag: MetricTag, value: MetricValue): MetricValue {
 }
 
 /**
- * The request's metrics as profile_export.jsonl shows them: display units, table order, without
+ * A request's metrics as profile_export.jsonl shows them: display units, table order, without
  * aggregates flagged no-individual-records (request_count etc.).
  */
-export function recordMetrics(r: RequestRecord, opts: RecordOptions): RecordMetric[] {
+export function displayMetrics(values: RecordValues): RecordMetric[] {
   const out: RecordMetric[] = [];
-  for (const [tag, value] of recordValues(r, opts)) {
+  for (const [tag, value] of values) {
     const spec = metricSpec(tag);
     if (hasFlag(spec, "no-individual-records")) continue;
     out.push({ tag, value: toDisplay(tag, value), unit: spec.displayUnit });

@@ -2,7 +2,7 @@
 // MetricRecordInfo (orjson, None fields left out): metadata, metrics {tag: {value, unit}}, error.
 import type { RequestRecord } from "../record/request-record.ts";
 import { isFloatInDisplay, metricSpec } from "../metrics/metric-table.ts";
-import { recordError, recordMetrics, type RecordOptions } from "../metrics/record-values.ts";
+import { displayMetrics, recordError, recordValues, type RecordOptions, type RecordValues } from "../metrics/record-values.ts";
 import { dumpPyJson, pyFloat, type PyJsonValue } from "./py-json.ts";
 
 /** Per-request identifiers the record itself does not carry. */
@@ -18,9 +18,9 @@ export interface JsonlMeta {
 export type JsonlMetaFor = (r: RequestRecord) => JsonlMeta | undefined;
 
 /** The object AIPerf would write for this request (key order as AIPerf's models declare it). */
-export function jsonlRecordObject(r: RequestRecord, opts: RecordOptions, meta: JsonlMeta = {}): PyJsonValue {
+export function jsonlRecordObject(r: RequestRecord, values: RecordValues, meta: JsonlMeta = {}): PyJsonValue {
   const metrics: Record<string, PyJsonValue> = {};
-  for (const m of recordMetrics(r, opts)) {
+  for (const m of displayMetrics(values)) {
     const float = isFloatInDisplay(metricSpec(m.tag));
     const value = Array.isArray(m.value) ? m.value.map((x) => (float ? pyFloat(x) : x)) : float ? pyFloat(m.value) : m.value;
     metrics[m.tag] = { value, unit: m.unit };
@@ -48,8 +48,8 @@ export function jsonlRecordObject(r: RequestRecord, opts: RecordOptions, meta: J
 }
 
 /** One line of profile_export.jsonl, without the newline; null when AIPerf would skip the request. */
-export function jsonlLine(r: RequestRecord, opts: RecordOptions, meta?: JsonlMeta): string | null {
-  const obj = jsonlRecordObject(r, opts, meta) as { metrics: object; error?: unknown };
+export function jsonlLine(r: RequestRecord, values: RecordValues, meta?: JsonlMeta): string | null {
+  const obj = jsonlRecordObject(r, values, meta) as { metrics: object; error?: unknown };
   if (Object.keys(obj.metrics).length === 0 && obj.error === undefined) return null;
   return dumpPyJson(obj as PyJsonValue, { style: "orjson" });
 }
@@ -59,7 +59,7 @@ export function profileJsonl(records: readonly RequestRecord[], opts: RecordOpti
   let out = "";
   for (const r of records) {
     if (r.phase !== "profiling") continue;
-    const line = jsonlLine(r, opts, metaFor?.(r));
+    const line = jsonlLine(r, recordValues(r, opts), metaFor?.(r));
     if (line !== null) out += `${line}\n`;
   }
   return out;

@@ -17,44 +17,44 @@ export interface LoadedDataset {
 }
 
 export function loadDataset(cfg: ProfileConfig, tok: TextTokenizer, cwd: string): LoadedDataset {
-  const d = cfg.dataset;
-  if (d.inputFile === null) {
+  if (cfg.inputFile === undefined) {
     const dataset = buildSyntheticDataset(tok, {
       numEntries: cfg.numDatasetEntries,
       isl: cfg.isl,
-      islStddev: d.islStddev,
-      osl: cfg.osl,
-      oslStddev: d.oslStddev,
-      seqDist: d.seqDist === null ? null : parseSeqDist(d.seqDist),
+      islStddev: cfg.islStddev,
+      osl: cfg.osl ?? null,
+      oslStddev: cfg.oslStddev,
+      seqDist: cfg.seqDist === undefined ? null : parseSeqDist(cfg.seqDist),
       seed: cfg.randomSeed,
-      numPrefixPrompts: d.numPrefixPrompts,
-      prefixPromptLength: d.prefixPromptLength,
-      sharedSystemPromptLength: d.sharedSystemPromptLength,
-      turnMean: d.turnMean,
-      turnStddev: d.turnStddev,
-      turnDelayMeanMs: d.turnDelayMeanMs,
-      turnDelayStddevMs: d.turnDelayStddevMs,
-      turnDelayRatio: d.turnDelayRatio,
+      numPrefixPrompts: cfg.numPrefixPrompts,
+      prefixPromptLength: cfg.prefixPromptLength,
+      sharedSystemPromptLength: cfg.sharedSystemPromptLength,
+      turnMean: cfg.conversationTurnMean,
+      turnStddev: cfg.conversationTurnStddev,
+      turnDelayMeanMs: cfg.conversationTurnDelayMean,
+      turnDelayStddevMs: cfg.conversationTurnDelayStddev,
+      turnDelayRatio: cfg.conversationTurnDelayRatio,
     });
-    return { dataset: { ...dataset, sampling: d.samplingStrategy ?? dataset.sampling }, skipped: 0 };
+    return { dataset: { ...dataset, sampling: cfg.datasetSamplingStrategy ?? dataset.sampling }, skipped: 0 };
   }
   const fixed = cfg.load.kind === "fixed" ? cfg.load : null;
-  const loaded = loadInputFile(resolve(cwd, d.inputFile), d.customDatasetType, {
+  const loaded = loadInputFile(resolve(cwd, cfg.inputFile), cfg.customDatasetType, {
     tok,
-    blockSize: d.blockSize,
+    blockSize: cfg.islBlockSize,
     seed: cfg.randomSeed,
     numEntries: cfg.numDatasetEntries,
     startOffsetMs: fixed?.startOffsetMs ?? null,
     endOffsetMs: fixed?.endOffsetMs ?? null,
   });
   // AIPerf: turns without their own output length get --osl (± --osl-stddev) when it is set.
-  if (cfg.osl !== null) {
+  const osl = cfg.osl;
+  if (osl !== undefined) {
     const u = mulberry32(cfg.randomSeed ^ 0x05e1);
-    for (const s of loaded.sessions) for (const t of s.turns) t.maxTokens ??= positiveNormalInt(u, cfg.osl, d.oslStddev);
+    for (const s of loaded.sessions) for (const t of s.turns) t.maxTokens ??= positiveNormalInt(u, osl, cfg.oslStddev);
   }
-  const systemPrompt = sharedSystemPrompt(tok, cfg.randomSeed, d.sharedSystemPromptLength);
+  const systemPrompt = sharedSystemPrompt(tok, cfg.randomSeed, cfg.sharedSystemPromptLength);
   return {
-    dataset: { sessions: loaded.sessions, systemPrompt, sampling: d.samplingStrategy ?? loaded.sampling, blockSize: d.blockSize },
+    dataset: { sessions: loaded.sessions, systemPrompt, sampling: cfg.datasetSamplingStrategy ?? loaded.sampling, blockSize: cfg.islBlockSize },
     skipped: loaded.skipped,
   };
 }

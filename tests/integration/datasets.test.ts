@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startMockServer, type MockServerHandle } from "../../src/mock/server.ts";
-import { executeProfile } from "../../src/run/profile-run.ts";
+import { runTestProfile } from "../helpers/profile-config.ts";
 import { runCli } from "../../src/cli/run-cli.ts";
 import { COMMANDS } from "../../src/cli/commands.ts";
 import { loadTokenizer } from "../../src/dataset/tokenizer.ts";
@@ -56,7 +56,7 @@ describe("input files", () => {
     // One lane: with two, the lane that finishes "beta" first would start "alpha" again (the file is
     // replayed in a cycle) and take the last of the 5 requests.
     const cfg = testProfileConfig(mock.url, { inputFile: file, customDatasetType: "multi_turn", concurrency: 1, requestCount: 5, osl: 5, artifactDir: "multi" });
-    const out = await executeProfile(cfg, fakeIo(dir), { slos: [] });
+    const out = await runTestProfile(cfg, fakeIo(dir), { slos: [] });
     const rs = byTurn(out.records);
     expect(rs.map((r) => `${r.conversation_id}/${r.turn_index}`)).toEqual(["alpha/0", "alpha/1", "alpha/2", "beta/0", "beta/1"]);
     expect(rs.every((r) => r.error === null)).toBe(true);
@@ -90,7 +90,7 @@ describe("input files", () => {
       streaming: false, inputFile: file, customDatasetType: "mooncake_trace", fixedSchedule: true, fixedScheduleAutoOffset: true,
       fixedScheduleEndOffset: 2000, traceSpeedup: 2, concurrency: undefined, artifactDir: "trace",
     });
-    const out = await executeProfile(cfg, fakeIo(dir), { slos: [] });
+    const out = await runTestProfile(cfg, fakeIo(dir), { slos: [] });
     const rs = [...out.records].sort((a, b) => a.scheduled_ns - b.scheduled_ns || a.request_index - b.request_index);
     expect(rs.length).toBe(4); // the 9000 ms entry lies past --fixed-schedule-end-offset
     const t0 = rs[0]!.scheduled_ns;
@@ -116,12 +116,12 @@ describe("input files", () => {
   test("random_pool and single_turn files run; sessions come from the file", async () => {
     const pool = write("pool.jsonl", [{ text: "alpha beta" }, { text: "gamma delta" }, { texts: ["epsilon", "zeta"] }]);
     const single = write("single.jsonl", [{ text: "first prompt" }, { text: "second prompt" }]);
-    const a = await executeProfile(testProfileConfig(mock.url, { inputFile: pool, customDatasetType: "random_pool", requestCount: 12, osl: 2, artifactDir: "pool" }), fakeIo(dir), { slos: [] });
+    const a = await runTestProfile(testProfileConfig(mock.url, { inputFile: pool, customDatasetType: "random_pool", requestCount: 12, osl: 2, artifactDir: "pool" }), fakeIo(dir), { slos: [] });
     expect(a.records.length).toBe(12);
     expect(a.records.every((r) => r.error === null)).toBe(true);
     const counts = new Set(a.records.map((r) => r.input_tokens));
     expect(counts.size).toBeGreaterThan(1); // drawn at random from the pool, not one entry repeated
-    const b = await executeProfile(testProfileConfig(mock.url, { inputFile: single, customDatasetType: "single_turn", requestCount: 4, osl: 2, artifactDir: "single" }), fakeIo(dir), { slos: [] });
+    const b = await runTestProfile(testProfileConfig(mock.url, { inputFile: single, customDatasetType: "single_turn", requestCount: 4, osl: 2, artifactDir: "single" }), fakeIo(dir), { slos: [] });
     expect([...b.records].sort((x, y) => x.request_index - y.request_index).map((r) => r.input_tokens)).toEqual(
       [tok.count("first prompt"), tok.count("second prompt"), tok.count("first prompt"), tok.count("second prompt")],
     );
@@ -133,7 +133,7 @@ describe("input files", () => {
       streaming: false, concurrency: 2, requestCount: 24, numDatasetEntries: 24, sharedSystemPromptLength: 40, numPrefixPrompts: 2,
       prefixPromptLength: 30, seqDist: "20,5:50;60,7:50", artifactDir: "synthetic",
     });
-    const out = await executeProfile(cfg, fakeIo(dir), { slos: [] });
+    const out = await runTestProfile(cfg, fakeIo(dir), { slos: [] });
     expect(out.records.every((r) => r.error === null)).toBe(true);
     const systems = new Set(capture.bodies.map((b) => b.messages[0]!.content));
     expect(capture.bodies.every((b) => b.messages[0]!.role === "system" && b.messages.length === 2)).toBe(true);
@@ -151,9 +151,9 @@ describe("input files", () => {
 
   test("a mooncake trace without timestamps under --concurrency: every entry once; synthetic multi-turn sessions", async () => {
     const file = write("notimes.jsonl", [1, 2, 3, 4, 5].map((i) => ({ input_length: 100 + i, output_length: 2 })));
-    const trace = await executeProfile(testProfileConfig(mock.url, { inputFile: file, customDatasetType: "mooncake_trace", concurrency: 2, artifactDir: "once" }), fakeIo(dir), { slos: [] });
+    const trace = await runTestProfile(testProfileConfig(mock.url, { inputFile: file, customDatasetType: "mooncake_trace", concurrency: 2, artifactDir: "once" }), fakeIo(dir), { slos: [] });
     expect(trace.records.map((r) => r.input_tokens).sort()).toEqual([101, 102, 103, 104, 105]);
-    const chat = await executeProfile(
+    const chat = await runTestProfile(
       testProfileConfig(mock.url, { numDatasetEntries: 4, conversationTurnMean: 3, conversationTurnDelayMean: 15, concurrency: 2, requestCount: 12, osl: 3, artifactDir: "synthetic-mt" }),
       fakeIo(dir), { slos: [] },
     );

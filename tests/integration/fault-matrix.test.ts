@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startMockServer, type MockServerHandle } from "../../src/mock/server.ts";
 import type { MockOptions } from "../../src/mock/mock-options.ts";
-import { executeProfile } from "../../src/run/profile-run.ts";
+import { runTestProfile } from "../helpers/profile-config.ts";
 import { queryReadOnly } from "../../src/store/read-db.ts";
 import { fakeIo } from "../helpers/fake-io.ts";
 import { testProfileConfig } from "../helpers/profile-config.ts";
@@ -25,7 +25,7 @@ const N = 12;
 
 /** Runs N requests against `url` and checks the accounting; returns the error types seen. */
 async function runAgainst(url: string, name: string, timeoutS = 2): Promise<Map<string, number>> {
-  const out = await executeProfile(
+  const out = await runTestProfile(
     testProfileConfig(url, { requestCount: N, osl: 8, concurrency: 3, requestTimeoutSeconds: timeoutS, artifactDir: name }),
     fakeIo(dir),
     { slos: [] },
@@ -125,7 +125,7 @@ describe("--failed-request-threshold", () => {
   test("aborts a run whose failure fraction passes it, and says so", async () => {
     const m = await mockWith({ fault500Pct: 60, seed: 1 });
     const cfg = testProfileConfig(m.url, { requestCount: 400, osl: 4, concurrency: 2, failedRequestThreshold: 0.2, artifactDir: "threshold" });
-    const out = await executeProfile(cfg, fakeIo(dir), { slos: [] });
+    const out = await runTestProfile(cfg, fakeIo(dir), { slos: [] });
     expect(out.abortedOnFailures).toBe(true);
     expect(out.records.length).toBeLessThan(400);
     expect(new Set(out.records.map((r) => r.x_request_id)).size).toBe(out.records.length);

@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startMockServer, type MockServerHandle } from "../../src/mock/server.ts";
-import { executeProfile, runProfile } from "../../src/run/profile-run.ts";
+import { runTestProfile, runTestProfileCli } from "../helpers/profile-config.ts";
 import { cancelAfterNs } from "../../src/schedule/cancellation.ts";
 import type { RequestRecord } from "../../src/record/request-record.ts";
 import { fakeIo } from "../helpers/fake-io.ts";
@@ -44,7 +44,7 @@ const profiling = (rs: readonly RequestRecord[]) => rs.filter((r) => r.phase ===
 describe("open-loop load", () => {
   test("constant rate: requests are due exactly 1/rate apart and every one is sent", async () => {
     const cfg = testProfileConfig(fast.url, { concurrency: undefined, requestRate: 200, arrivalPattern: "constant", requestCount: 40, osl: 2, artifactDir: "const" });
-    const out = await executeProfile(cfg, fakeIo(dir), { slos: [] });
+    const out = await runTestProfile(cfg, fakeIo(dir), { slos: [] });
     const rs = profiling(out.records);
     expect(rs.length).toBe(40);
     expect(rs.every((r) => r.error === null)).toBe(true);
@@ -63,7 +63,7 @@ describe("open-loop load", () => {
 
   test("poisson schedules repeat from the seed and differ across seeds", async () => {
     const run = async (seed: number, name: string) => {
-      const out = await executeProfile(testProfileConfig(fast.url, { concurrency: undefined, requestRate: 500, requestCount: 20, osl: 1, randomSeed: seed, artifactDir: name }), fakeIo(dir), { slos: [] });
+      const out = await runTestProfile(testProfileConfig(fast.url, { concurrency: undefined, requestRate: 500, requestCount: 20, osl: 1, randomSeed: seed, artifactDir: name }), fakeIo(dir), { slos: [] });
       const rs = profiling(out.records);
       return rs.map((r) => r.scheduled_ns - rs[0]!.scheduled_ns);
     };
@@ -78,9 +78,9 @@ describe("open-loop load", () => {
     // 40 req/s against a cap of 2 requests that each take ~60-100 ms: at most ~25 req/s get out.
     const cfg = testProfileConfig(slow.url, { concurrency: 2, requestRate: 40, arrivalPattern: "constant", requestCount: 24, osl: 4, artifactDir: "behind" });
     const io = fakeIo(dir);
-    const code = await runProfile(cfg, io, { slos: [] });
+    const code = await runTestProfileCli(cfg, io, { slos: [] });
     expect(code).toBe(0);
-    const out = await executeProfile(cfg, fakeIo(dir), { slos: [] });
+    const out = await runTestProfile(cfg, fakeIo(dir), { slos: [] });
     const rs = profiling(out.records);
     expect(rs.length).toBe(24);
     // Never more than the cap in flight.
@@ -104,7 +104,7 @@ describe("open-loop load", () => {
 
   test("prefill concurrency: never more requests waiting for their first token than the cap", async () => {
     const cfg = testProfileConfig(slow.url, { concurrency: 6, prefillConcurrency: 2, requestCount: 18, osl: 6, artifactDir: "prefill" });
-    const out = await executeProfile(cfg, fakeIo(dir), { slos: [] });
+    const out = await runTestProfile(cfg, fakeIo(dir), { slos: [] });
     const rs = profiling(out.records);
     expect(rs.length).toBe(18);
     expect(rs.every((r) => r.error === null && r.first_token_ns > 0)).toBe(true);
@@ -117,7 +117,7 @@ describe("open-loop load", () => {
   test("concurrency ramp: lanes join one by one", async () => {
     // 3 lanes over 0.6 s: lane 1 joins at 0.3 s, lane 2 at 0.6 s; requests take ~70 ms.
     const cfg = testProfileConfig(slow.url, { concurrency: 3, concurrencyRampDuration: 0.6, benchmarkDuration: 1.2, benchmarkGracePeriod: 5, osl: 2, artifactDir: "ramp" });
-    const out = await executeProfile(cfg, fakeIo(dir), { slos: [] });
+    const out = await runTestProfile(cfg, fakeIo(dir), { slos: [] });
     const rs = profiling(out.records);
     const t0 = rs[0]!.start_ns;
     const early = rs.filter((r) => r.start_ns < t0 + 0.25e9);
@@ -128,7 +128,7 @@ describe("open-loop load", () => {
 
   test("warmup runs first with its own concurrency; indices continue into profiling", async () => {
     const cfg = testProfileConfig(fast.url, { concurrency: 4, warmupRequestCount: 5, warmupConcurrency: 1, requestCount: 8, osl: 2, artifactDir: "warm" });
-    const out = await executeProfile(cfg, fakeIo(dir), { slos: [] });
+    const out = await runTestProfile(cfg, fakeIo(dir), { slos: [] });
     const warm = out.records.filter((r) => r.phase === "warmup");
     const prof = out.records.filter((r) => r.phase === "profiling");
     expect(warm.length).toBe(5);
@@ -142,7 +142,7 @@ describe("open-loop load", () => {
 
   test("client cancellation: exactly the picked requests are cancelled, with code 499, never successes", async () => {
     const cfg = testProfileConfig(slow.url, { concurrency: 8, requestCount: 40, osl: 20, requestCancellationRate: 30, requestCancellationDelay: 0.02, randomSeed: 3, artifactDir: "cancel" });
-    const out = await executeProfile(cfg, fakeIo(dir), { slos: [] });
+    const out = await runTestProfile(cfg, fakeIo(dir), { slos: [] });
     const rs = out.records;
     expect(rs.length).toBe(40);
     const picked = new Set(Array.from({ length: 40 }, (_, i) => i).filter((i) => cancelAfterNs(3, i, 30, 0.02) !== null));
@@ -159,7 +159,7 @@ describe("open-loop load", () => {
 
   test("warmup at its own request rate, then closed-loop profiling", async () => {
     const cfg = testProfileConfig(fast.url, { concurrency: 2, warmupRequestCount: 6, warmupRequestRate: 50, warmupArrivalPattern: "constant", requestCount: 4, osl: 2, artifactDir: "warm-rate" });
-    const out = await executeProfile(cfg, fakeIo(dir), { slos: [] });
+    const out = await runTestProfile(cfg, fakeIo(dir), { slos: [] });
     const warm = out.records.filter((r) => r.phase === "warmup").sort((a, b) => a.scheduled_ns - b.scheduled_ns);
     expect(warm.length).toBe(6);
     for (let i = 1; i < warm.length; i++) expect(Math.abs(warm[i]!.scheduled_ns - warm[i - 1]!.scheduled_ns - 20e6)).toBeLessThanOrEqual(512);
@@ -169,7 +169,7 @@ describe("open-loop load", () => {
 
   test("a timed warmup (--warmup-duration) stops sending when its time is up, then profiling runs its count", async () => {
     const cfg = testProfileConfig(slow.url, { concurrency: 2, warmupDuration: 0.4, requestCount: 4, osl: 2, artifactDir: "warm-time" });
-    const out = await executeProfile(cfg, fakeIo(dir), { slos: [] });
+    const out = await runTestProfile(cfg, fakeIo(dir), { slos: [] });
     const warm = out.records.filter((r) => r.phase === "warmup");
     const t0 = Math.min(...warm.map((r) => r.start_ns));
     expect(warm.length).toBeGreaterThan(2);
@@ -185,7 +185,7 @@ describe("open-loop load", () => {
       JSON.stringify({ session_id: "s2", turns: [{ text: "f g" }, { text: "h", delay: 10 }] }),
     ].join("\n"));
     const cfg = testProfileConfig(fast.url, { concurrency: undefined, requestRate: 20, arrivalPattern: "constant", inputFile: file, customDatasetType: "multi_turn", requestCount: 4, osl: 2, artifactDir: "mt-rate" });
-    const out = await executeProfile(cfg, fakeIo(dir), { slos: [] });
+    const out = await runTestProfile(cfg, fakeIo(dir), { slos: [] });
     const rs = [...out.records].sort((a, b) => a.conversation_id.localeCompare(b.conversation_id) || a.turn_index - b.turn_index);
     expect(rs.map((r) => `${r.conversation_id}/${r.turn_index}`)).toEqual(["s1/0", "s1/1", "s2/0", "s2/1"]);
     // The sessions' first turns are 1/rate apart; each second turn is due its delay after the first ended.

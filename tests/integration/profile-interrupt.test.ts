@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startMockServer, type MockServerHandle } from "../../src/mock/server.ts";
-import { executeProfile } from "../../src/run/profile-run.ts";
+import { runTestProfile } from "../helpers/profile-config.ts";
 import { queryReadOnly } from "../../src/store/read-db.ts";
 import { fakeIo } from "../helpers/fake-io.ts";
 import { testProfileConfig } from "../helpers/profile-config.ts";
@@ -24,7 +24,7 @@ afterAll(async () => {
 test("SIGINT cancels in-flight requests, records them, and keeps finished ones", async () => {
   const io = fakeIo(dir);
   // 50 tokens x 20 ms = 1 s per request; interrupt once 4 are in flight.
-  const run = executeProfile(testProfileConfig(mock.url, { concurrency: 4, requestCount: 100, isl: 8, osl: 50 }), io, { slos: [] });
+  const run = runTestProfile(testProfileConfig(mock.url, { concurrency: 4, requestCount: 100, isl: 8, osl: 50 }), io, { slos: [] });
   await waitForMetric(mock.url, "vllm:num_requests_running", 4, 15_000);
   await Bun.sleep(150); // a few chunks into each stream
   const t0 = performance.now();
@@ -53,7 +53,7 @@ test("SIGINT cancels in-flight requests, records them, and keeps finished ones",
 
 test("a second SIGINT exits at once (code 130)", async () => {
   const io = fakeIo(dir);
-  const run = executeProfile(testProfileConfig(mock.url, { concurrency: 2, requestCount: 100, isl: 8, osl: 50, artifactDir: "twice" }), io, { slos: [] });
+  const run = runTestProfile(testProfileConfig(mock.url, { concurrency: 2, requestCount: 100, isl: 8, osl: 50, artifactDir: "twice" }), io, { slos: [] });
   await waitForMetric(mock.url, "vllm:num_requests_running", 2, 15_000);
   io.raise("SIGINT");
   io.raise("SIGINT");
@@ -64,7 +64,7 @@ test("a second SIGINT exits at once (code 130)", async () => {
 test("SIGINT in an open-loop run stops the schedule at once; every request sent is recorded", async () => {
   const io = fakeIo(dir);
   // 20 req/s for 100 requests (5 s of schedule), each ~1 s long.
-  const run = executeProfile(testProfileConfig(mock.url, { concurrency: undefined, requestRate: 20, arrivalPattern: "constant", requestCount: 100, isl: 8, osl: 50, artifactDir: "open" }), io, { slos: [] });
+  const run = runTestProfile(testProfileConfig(mock.url, { concurrency: undefined, requestRate: 20, arrivalPattern: "constant", requestCount: 100, isl: 8, osl: 50, artifactDir: "open" }), io, { slos: [] });
   await waitForMetric(mock.url, "vllm:num_requests_running", 3, 15_000);
   const t0 = performance.now();
   io.raise("SIGINT");

@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startMockServer, type MockServerHandle } from "../../src/mock/server.ts";
-import { executeProfile } from "../../src/run/profile-run.ts";
+import { runTestProfile } from "../helpers/profile-config.ts";
 import { parseGoodput } from "../../src/metrics/goodput.ts";
 import { fakeIo } from "../helpers/fake-io.ts";
 import { testProfileConfig } from "../helpers/profile-config.ts";
@@ -33,22 +33,22 @@ const jsonl = (d: string) =>
 
 describe("profile modes", () => {
   test("completions and non-streaming chat and embeddings succeed with the right metrics", async () => {
-    const comp = await executeProfile(testProfileConfig(a.url, { endpointType: "completions", requestCount: 6, osl: 7, artifactDir: "comp" }), fakeIo(dir), { slos: [] });
+    const comp = await runTestProfile(testProfileConfig(a.url, { endpointType: "completions", requestCount: 6, osl: 7, artifactDir: "comp" }), fakeIo(dir), { slos: [] });
     expect(comp.records.every((r) => r.error === null && r.output_tokens === 7)).toBe(true);
-    const ns = await executeProfile(testProfileConfig(a.url, { streaming: false, requestCount: 6, osl: 9, artifactDir: "nostream" }), fakeIo(dir), { slos: [] });
+    const ns = await runTestProfile(testProfileConfig(a.url, { streaming: false, requestCount: 6, osl: 9, artifactDir: "nostream" }), fakeIo(dir), { slos: [] });
     expect(ns.records.every((r) => r.error === null && r.output_tokens === 9)).toBe(true);
     const lines = jsonl(ns.dir);
     expect(lines.length).toBe(6);
     expect(lines[0]!.metrics.request_latency).toBeDefined();
     expect(lines[0]!.metrics.time_to_first_token).toBeUndefined(); // streaming-only, as AIPerf
-    const emb = await executeProfile(testProfileConfig(a.url, { endpointType: "embeddings", streaming: false, requestCount: 5, artifactDir: "emb" }), fakeIo(dir), { slos: [] });
+    const emb = await runTestProfile(testProfileConfig(a.url, { endpointType: "embeddings", streaming: false, requestCount: 5, artifactDir: "emb" }), fakeIo(dir), { slos: [] });
     expect(emb.records.every((r) => r.error === null)).toBe(true);
     expect(emb.records.every((r) => r.url.endsWith("/v1/embeddings"))).toBe(true);
   }, 30_000);
 
   test("requests go round-robin over several URLs", async () => {
     const cfg = testProfileConfig(a.url, { url: [a.url, b.url], requestCount: 10, osl: 3, header: ["X-Team:bench"], artifactDir: "rr" });
-    const out = await executeProfile(cfg, fakeIo(dir), { slos: [] });
+    const out = await runTestProfile(cfg, fakeIo(dir), { slos: [] });
     const toA = out.records.filter((r) => r.url.startsWith(a.url)).length;
     expect(toA).toBe(5);
     expect(out.records.length - toA).toBe(5);
@@ -56,7 +56,7 @@ describe("profile modes", () => {
   }, 30_000);
 
   test("warmup requests are recorded, marked, and left out of the statistics and the JSONL", async () => {
-    const out = await executeProfile(testProfileConfig(a.url, { warmupRequestCount: 3, requestCount: 5, osl: 4, artifactDir: "warm" }), fakeIo(dir), { slos: [] });
+    const out = await runTestProfile(testProfileConfig(a.url, { warmupRequestCount: 3, requestCount: 5, osl: 4, artifactDir: "warm" }), fakeIo(dir), { slos: [] });
     expect(out.records.filter((r) => r.phase === "warmup").length).toBe(3);
     expect(out.records.filter((r) => r.phase === "profiling").length).toBe(5);
     expect(jsonl(out.dir).length).toBe(5);
@@ -69,7 +69,7 @@ describe("profile modes", () => {
     // Each request takes at least 1,000 x 1 ms; send for 0.4 s, grace 0.1 s: the first two are cut.
     const cfg = testProfileConfig(a.url, { benchmarkDuration: 0.4, benchmarkGracePeriod: 0.1, concurrency: 2, osl: 1000, artifactDir: "dur" });
     const t0 = performance.now();
-    const out = await executeProfile(cfg, fakeIo(dir), { slos: [] });
+    const out = await runTestProfile(cfg, fakeIo(dir), { slos: [] });
     const wall = performance.now() - t0;
     expect(out.records.length).toBe(2);
     expect(out.records.filter((r) => r.cancelled).length).toBe(2);
@@ -82,16 +82,16 @@ describe("profile modes", () => {
   test("goodput: good requests counted against SLOs", async () => {
     const { slos, problems } = parseGoodput(["time_to_first_token:10000 inter_token_latency:0.000001"], { streaming: true });
     expect(problems).toEqual([]);
-    const out = await executeProfile(testProfileConfig(a.url, { requestCount: 4, osl: 5, goodput: [], artifactDir: "good" }), fakeIo(dir), { slos });
+    const out = await runTestProfile(testProfileConfig(a.url, { requestCount: 4, osl: 5, goodput: [], artifactDir: "good" }), fakeIo(dir), { slos });
     const good = out.summary.metrics.find((m) => m.tag === "good_request_count");
     expect(good?.avg).toBe(0); // nobody meets a 1 ns ITL
     const loose = parseGoodput(["time_to_first_token:10000"], { streaming: true });
-    const out2 = await executeProfile(testProfileConfig(a.url, { requestCount: 4, osl: 5, artifactDir: "good2" }), fakeIo(dir), { slos: loose.slos });
+    const out2 = await runTestProfile(testProfileConfig(a.url, { requestCount: 4, osl: 5, artifactDir: "good2" }), fakeIo(dir), { slos: loose.slos });
     expect(out2.summary.metrics.find((m) => m.tag === "good_request_count")?.avg).toBe(4);
   }, 30_000);
 
   test("a script written for AIPerf's profile_export.jsonl runs unchanged", async () => {
-    const out = await executeProfile(testProfileConfig(a.url, { requestCount: 8, osl: 6, artifactDir: "aiperf-script" }), fakeIo(dir), { slos: [] });
+    const out = await runTestProfile(testProfileConfig(a.url, { requestCount: 8, osl: 6, artifactDir: "aiperf-script" }), fakeIo(dir), { slos: [] });
     const py = Bun.spawnSync(["sh", "-c", "command -v python3"]);
     if (py.exitCode !== 0) return; // no python3 on this machine: nothing more to check
     const script = join(dir, "aiperf_reader.py");

@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from "node:f
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startMockServer, type MockServerHandle } from "../../src/mock/server.ts";
-import { executeProfile } from "../../src/run/profile-run.ts";
+import { runTestProfile } from "../helpers/profile-config.ts";
 import { queryReadOnly } from "../../src/store/read-db.ts";
 import { testProfileConfig } from "../helpers/profile-config.ts";
 import { fakeIo } from "../helpers/fake-io.ts";
@@ -33,7 +33,7 @@ afterAll(async () => {
 describe("profile against the mock", () => {
   test("client timings match the mock's record; every request in results.duckdb", async () => {
     const cfg = testProfileConfig(mock.url, { concurrency: 4, requestCount: 24, osl: 20, apiKey: "sk-secret-should-not-leak" });
-    const out = await executeProfile(cfg, fakeIo(dir), { slos: [] });
+    const out = await runTestProfile(cfg, fakeIo(dir), { slos: [] });
     await mock.stop(); // flushes the record file
     expect(out.records.length).toBe(24);
     expect(out.records.every((r) => r.error === null)).toBe(true);

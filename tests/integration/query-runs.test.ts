@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startMockServer, type MockServerHandle } from "../../src/mock/server.ts";
-import { executeProfile } from "../../src/run/profile-run.ts";
+import { runTestProfile } from "../helpers/profile-config.ts";
 import { runCli } from "../../src/cli/run-cli.ts";
 import { COMMANDS } from "../../src/cli/commands.ts";
 import { fakeIo } from "../helpers/fake-io.ts";
@@ -15,8 +15,8 @@ let mock: MockServerHandle;
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "llmbench-query-"));
   mock = await startMockServer({ port: 0, ttftMs: 2, itlMs: 1 });
-  await executeProfile(testProfileConfig(mock.url, { requestCount: 6, osl: 5, artifactDir: "c2", concurrency: 2 }), fakeIo(dir), { slos: [] });
-  await executeProfile(testProfileConfig(mock.url, { requestCount: 10, osl: 5, artifactDir: "c4", concurrency: 4 }), fakeIo(dir), { slos: [] });
+  await runTestProfile(testProfileConfig(mock.url, { requestCount: 6, osl: 5, artifactDir: "c2", concurrency: 2 }), fakeIo(dir), { slos: [] });
+  await runTestProfile(testProfileConfig(mock.url, { requestCount: 10, osl: 5, artifactDir: "c4", concurrency: 4 }), fakeIo(dir), { slos: [] });
 }, 60_000);
 afterAll(async () => {
   await mock?.stop();
@@ -76,15 +76,15 @@ describe("query over runs", () => {
   });
 
   test("a re-run into the same directory replaces the old run's results", async () => {
-    await executeProfile(testProfileConfig(mock.url, { requestCount: 3, osl: 2, artifactDir: "again" }), fakeIo(dir), { slos: [] });
-    await executeProfile(testProfileConfig(mock.url, { requestCount: 5, osl: 2, artifactDir: "again" }), fakeIo(dir), { slos: [] });
+    await runTestProfile(testProfileConfig(mock.url, { requestCount: 3, osl: 2, artifactDir: "again" }), fakeIo(dir), { slos: [] });
+    await runTestProfile(testProfileConfig(mock.url, { requestCount: 5, osl: 2, artifactDir: "again" }), fakeIo(dir), { slos: [] });
     const r = await query(["again", "select count(distinct run_id) as runs, count(*) as n from requests", "--format", "csv"]);
     expect(r.out).toBe("runs,n\n1,5\n");
     expect(readFileSync(join(dir, "again", "profile_export.jsonl"), "utf8").trim().split("\n").length).toBe(5);
   }, 30_000);
 
   test("--slice-duration: timeslice exports and a slices table whose HDR p99 matches SQL's within precision", async () => {
-    const out = await executeProfile(testProfileConfig(mock.url, { requestCount: 40, osl: 5, concurrency: 4, sliceDuration: 0.1, artifactDir: "sliced" }), fakeIo(dir), { slos: [] });
+    const out = await runTestProfile(testProfileConfig(mock.url, { requestCount: 40, osl: 5, concurrency: 4, sliceDuration: 0.1, artifactDir: "sliced" }), fakeIo(dir), { slos: [] });
     const csv = readFileSync(join(out.dir, "profile_export_aiperf_timeslices.csv"), "utf8");
     expect(csv.startsWith("Timeslice,Metric,Unit,Stat,Value\r\n")).toBe(true);
     const json = JSON.parse(readFileSync(join(out.dir, "profile_export_aiperf_timeslices.json"), "utf8")) as { timeslices: { timeslice_index: number }[] };

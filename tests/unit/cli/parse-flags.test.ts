@@ -1,5 +1,6 @@
 import { describe, expect, test } from "bun:test";
-import { applyDefaults, parseFlags } from "../../../src/cli/parse-flags.ts";
+import { parseFlags } from "../../../src/cli/parse-flags.ts";
+import { applyDefaults } from "../../../src/config/flag-spec.ts";
 import type { FlagsDef } from "../../../src/config/flag-spec.ts";
 
 const DEF: FlagsDef = {

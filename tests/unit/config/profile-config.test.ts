@@ -9,31 +9,26 @@ import {
   parsePercentiles,
   redactedConfig,
   resolveProfileConfig,
+  parseProfileFlags,
   type ProfileFlags,
+  type ResolveContext,
 } from "../../../src/config/profile-config.ts";
 
-const FLAGS: ProfileFlags = {
-  url: ["http://h:8000"],
-  model: "org/m",
-  endpointType: "chat",
-  streaming: true,
-  requestTimeoutSeconds: 10,
-  tokenizer: "builtin",
-  tokenizerRevision: "main",
-  concurrency: 4,
-  benchmarkGracePeriod: 30,
-  warmupRequestCount: 0,
-  isl: 550,
-  randomSeed: 0,
-  numDatasetEntries: 100,
-  ui: "auto",
-  transport: "http",
-  insecure: false,
-};
+/** Flag values as the CLI would make them from `raw` (kebab keys, as typed), plus typed overrides. */
+function flagsOf(raw: Record<string, string | boolean | string[]>, over: Record<string, unknown> = {}): { flags: ProfileFlags; given: Set<string> } {
+  const parsed = parseProfileFlags(raw);
+  expect(parsed.problems).toEqual([]);
+  return { flags: { ...parsed.flags, ...over } as ProfileFlags, given: new Set([...parsed.given, ...Object.keys(over)]) };
+}
 
-/** FLAGS without the flags that pick a load mode or a tokenizer, for the mode tests (model "m"). */
-const { tokenizer: _t, concurrency: _c, ...OPEN_FLAGS_REST } = FLAGS;
-const OPEN_FLAGS = { ...OPEN_FLAGS_REST, model: "m", ui: "none" } as const;
+const FULL_RAW = { url: ["http://h:8000"], model: "org/m", streaming: true, "request-timeout-seconds": "10", tokenizer: "builtin", concurrency: "4" };
+/** Without the flags that pick a load mode or a tokenizer, for the mode tests (model "m"). */
+const OPEN_RAW = { url: ["http://h:8000"], model: "m", streaming: true, "request-timeout-seconds": "10", ui: "none" };
+
+function resolveFull(over: Record<string, unknown>, ctx: Partial<ResolveContext> = {}) {
+  const { flags, given } = flagsOf(FULL_RAW, over);
+  return resolveProfileConfig(flags, { given, stderrIsTTY: false, ...ctx });
+}
 
 describe("profile config", () => {
   test.each([
@@ -83,23 +78,23 @@ describe("profile config", () => {
   });
 
   test("resolve: URLs get the endpoint path, the API key becomes a header, duration excludes count", () => {
-    const { config, problems } = resolveProfileConfig({ ...FLAGS, url: ["http://a:1/", "http://b:2"], apiKey: "sk-1" }, { stderrIsTTY: false, cores: 2 });
+    const { config, problems } = resolveFull({ url: ["http://a:1", "http://b:2"], apiKey: "sk-1" }, { cores: 2 });
     expect(problems).toEqual([]);
     expect(config.urls).toEqual(["http://a:1/v1/chat/completions", "http://b:2/v1/chat/completions"]);
     expect(config.headers.authorization).toBe("Bearer sk-1");
     expect(config.ui).toBe("none");
     expect(config.requestCount).toBe(10);
-    const custom = resolveProfileConfig({ ...FLAGS, endpoint: "v2/generate", endpointType: "completions" }, { stderrIsTTY: true });
+    const custom = resolveFull({ endpoint: "v2/generate", endpointType: "completions" }, { stderrIsTTY: true });
     expect(custom.config.urls).toEqual(["http://h:8000/v2/generate"]);
     expect(custom.config.ui).toBe("simple");
-    const both = resolveProfileConfig({ ...FLAGS, requestCount: 5, benchmarkDuration: 10 }, { stderrIsTTY: false });
+    const both = resolveFull({ requestCount: 5, benchmarkDuration: 10 });
     expect(both.problems).toEqual(["--request-count and --benchmark-duration cannot be used together; pick one bound"]);
-    const emb = resolveProfileConfig({ ...FLAGS, endpointType: "embeddings", streaming: true }, { stderrIsTTY: false });
+    const emb = resolveFull({ endpointType: "embeddings", streaming: true });
     expect(emb.problems).toEqual(["--streaming is not available with --endpoint-type embeddings"]);
   });
 
   test("redaction removes the key from every field", () => {
-    const { config } = resolveProfileConfig({ ...FLAGS, apiKey: "sk-very-secret", header: ["X-Api-Key:sk-other-secret"] }, { stderrIsTTY: false });
+    const { config } = resolveFull({ apiKey: "sk-very-secret", header: ["X-Api-Key:sk-other-secret"] });
     const text = JSON.stringify(redactedConfig(config));
     expect(text).not.toContain("sk-very-secret");
     expect(text).not.toContain("sk-other-secret");
@@ -108,9 +103,10 @@ describe("profile config", () => {
 });
 
 describe("resolve: load modes", () => {
-  const base = OPEN_FLAGS;
-  const resolve = (over: Record<string, unknown>, ctx: { traceHasTimestamps?: boolean } = {}) =>
-    resolveProfileConfig({ ...base, ...over } as never, { stderrIsTTY: false, cores: 2, ...ctx });
+  const resolve = (over: Record<string, unknown>, ctx: { traceHasTimestamps?: boolean } = {}) => {
+    const { flags, given } = flagsOf(OPEN_RAW, over);
+    return resolveProfileConfig(flags, { given, stderrIsTTY: false, cores: 2, ...ctx });
+  };
 
   test("concurrency by default, rate with an optional cap, AIPerf's default counts and directory names", () => {
     const c = resolve({});
@@ -155,8 +151,10 @@ describe("resolve: load modes", () => {
 });
 
 test("a mooncake trace without --request-count is sent once (AIPerf); an explicit count or a duration wins", () => {
-  const base = { ...OPEN_FLAGS, inputFile: "t.jsonl", customDatasetType: "mooncake_trace", concurrency: 4 } as const;
-  const r = (over: Record<string, unknown>) => resolveProfileConfig({ ...base, ...over } as never, { stderrIsTTY: false, traceHasTimestamps: false }).config;
+  const r = (over: Record<string, unknown>) => {
+    const { flags, given } = flagsOf(OPEN_RAW, { inputFile: "t.jsonl", customDatasetType: "mooncake_trace", concurrency: 4, ...over });
+    return resolveProfileConfig(flags, { given, stderrIsTTY: false, traceHasTimestamps: false }).config;
+  };
   expect(r({}).onePass).toBe(true);
   expect(r({ requestCount: 7 })).toMatchObject({ onePass: false, requestCount: 7 });
   expect(r({ benchmarkDuration: 5 }).onePass).toBe(false);

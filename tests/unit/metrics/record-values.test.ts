@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import type { MetricTag } from "../../../src/metrics/metric-table.ts";
-import { isGoodRecord, isValidRecord, recordError, recordMetrics, recordValues, type RecordOptions } from "../../../src/metrics/record-values.ts";
+import { displayMetrics, isGoodRecord, isValidRecord, recordError, recordValues, type RecordOptions } from "../../../src/metrics/record-values.ts";
 import { parseGoodput } from "../../../src/metrics/goodput.ts";
 import { makeRecord, type RecordSpec } from "../../helpers/records.ts";
 
@@ -162,9 +162,9 @@ describe("recordValues: AIPerf formulas on crafted records (internal units)", ()
   }
 });
 
-describe("recordMetrics: the per-request view for profile_export.jsonl", () => {
+describe("displayMetrics: the per-request view for profile_export.jsonl", () => {
   test("display units (ns * 1e-6 = ms) and the documented key order", () => {
-    const m = recordMetrics(rec({ chunkMs: [20, 30, 45], endMs: 46, inputTokens: 550 }), STREAM);
+    const m = displayMetrics(recordValues(rec({ chunkMs: [20, 30, 45], endMs: 46, inputTokens: 550 }), STREAM));
     expect(m.map((x) => x.tag)).toEqual([
       "input_sequence_length",
       "time_to_first_token",
@@ -187,25 +187,25 @@ describe("recordMetrics: the per-request view for profile_export.jsonl", () => {
   });
   test("ns -> ms is a multiplication by 1e-6, as in AIPerf (not a division by 1e6)", () => {
     const ns = 255_886_568;
-    const m = recordMetrics(rec({ chunkMs: [ns / MS] }), STREAM);
+    const m = displayMetrics(recordValues(rec({ chunkMs: [ns / MS] }), STREAM));
     expect(m.find((x) => x.tag === "time_to_first_token")!.value).toBe(255.88656799999998);
     expect(ns / 1e6).toBe(255.886568);
   });
   test("aggregates without individual records (request_count, mismatch counters) are not listed", () => {
-    const m = recordMetrics(rec({ chunkMs: [10, 20], requestedOutputTokens: 2, usage: { prompt: 10, completion: 2 } }), STREAM);
+    const m = displayMetrics(recordValues(rec({ chunkMs: [10, 20], requestedOutputTokens: 2, usage: { prompt: 10, completion: 2 } }), STREAM));
     const tags = m.map((x) => x.tag);
     for (const t of ["request_count", "osl_mismatch_count", "usage_discrepancy_count"]) expect(tags).not.toContain(t);
     expect(tags).toContain("osl_mismatch_diff_pct");
   });
   test("a failed request lists only error_isl", () => {
-    const m = recordMetrics(rec({ inputTokens: 9, error: { code: 503, type: "http_error", message: "busy" } }), STREAM);
+    const m = displayMetrics(recordValues(rec({ inputTokens: 9, error: { code: 503, type: "http_error", message: "busy" } }), STREAM));
     expect(m).toEqual([{ tag: "error_isl", value: 9, unit: "tokens" }]);
   });
   test("good_request_count appears per request only with SLOs", () => {
     const r = rec({ chunkMs: [20, 30] });
-    expect(recordMetrics(r, STREAM).some((x) => x.tag === "good_request_count")).toBe(false);
+    expect(displayMetrics(recordValues(r, STREAM)).some((x) => x.tag === "good_request_count")).toBe(false);
     const slos = parseGoodput(["time_to_first_token:25"]).slos;
-    expect(recordMetrics(r, { streaming: true, slos }).find((x) => x.tag === "good_request_count")).toEqual({
+    expect(displayMetrics(recordValues(r, { streaming: true, slos })).find((x) => x.tag === "good_request_count")).toEqual({
       tag: "good_request_count",
       value: 1,
       unit: "requests",

@@ -2,6 +2,7 @@ import { describe, expect, test } from "bun:test";
 import type { RequestRecord } from "../../../src/record/request-record.ts";
 import { parseGoodput } from "../../../src/metrics/goodput.ts";
 import { jsonlLine, profileJsonl } from "../../../src/report/profile-jsonl.ts";
+import { recordValues } from "../../../src/metrics/record-values.ts";
 import { makeRecord } from "../../helpers/records.ts";
 
 // The request from AIPerf's docs (working-with-profile-exports.md): same ns offsets, a start below 2^53
@@ -28,7 +29,7 @@ const DOC_METRICS =
 
 describe("profile_export.jsonl line", () => {
   test("the AIPerf doc example, byte for byte (plus the two metrics AIPerf added after that doc)", () => {
-    const line = jsonlLine(docRecord(), { streaming: true }, { conversationId: "77aa5b0e-b305-423f-88d5-c00da1892599", xCorrelationId: "32ee4f33-cfca-4cfc-988f-79b45408b909" });
+    const line = jsonlLine(docRecord(), recordValues(docRecord(), { streaming: true }), { conversationId: "77aa5b0e-b305-423f-88d5-c00da1892599", xCorrelationId: "32ee4f33-cfca-4cfc-988f-79b45408b909" });
     expect(line).toBe(
       `{"metadata":{"session_num":45,"x_request_id":"7609a2e7-aa53-4ab1-98f4-f35ecafefd25","x_correlation_id":"32ee4f33-cfca-4cfc-988f-79b45408b909",` +
         `"conversation_id":"77aa5b0e-b305-423f-88d5-c00da1892599","turn_index":0,"request_start_ns":1000000000000000,"request_ack_ns":1000000117830613,` +
@@ -42,7 +43,7 @@ describe("profile_export.jsonl line", () => {
       { startNs: BASE, ackMs: 0, endMs: 0.624928, inputTokens: 550, cancelled: true, error: { code: 499, type: "RequestCancellationError", message: "Request was cancelled after 0.000 seconds" } },
       80,
     );
-    expect(jsonlLine(r, { streaming: true })).toBe(
+    expect(jsonlLine(r, recordValues(r, { streaming: true }))).toBe(
       `{"metadata":{"session_num":80,"x_request_id":"req-80","turn_index":0,"request_start_ns":1000000000000000,"request_end_ns":1000000000624928,` +
         `"worker_id":"worker_0","record_processor_id":"record_processor_0","benchmark_phase":"profiling","was_cancelled":true,"cancellation_time_ns":1000000000624928},` +
         `"metrics":{"error_isl":{"value":550,"unit":"tokens"}},"error":{"code":499,"type":"RequestCancellationError","message":"Request was cancelled after 0.000 seconds"}}`,
@@ -50,7 +51,7 @@ describe("profile_export.jsonl line", () => {
   });
   test("non-streaming: latency to the end of the response, no streaming metrics; integral ms print as floats", () => {
     const r = makeRecord({ startNs: BASE, chunkMs: [100, 200], endMs: 250, inputTokens: 7 }, 1);
-    expect(jsonlLine(r, { streaming: false })).toBe(
+    expect(jsonlLine(r, recordValues(r, { streaming: false }))).toBe(
       `{"metadata":{"session_num":1,"x_request_id":"req-1","turn_index":0,"request_start_ns":1000000000000000,"request_ack_ns":1000000001000000,` +
         `"request_end_ns":1000000250000000,"worker_id":"worker_0","record_processor_id":"record_processor_0","benchmark_phase":"profiling","was_cancelled":false},` +
         `"metrics":{"input_sequence_length":{"value":7,"unit":"tokens"},"request_latency":{"value":250.0,"unit":"ms"},` +
@@ -59,7 +60,7 @@ describe("profile_export.jsonl line", () => {
   });
   test("per-request good_request_count with SLOs", () => {
     const slos = parseGoodput(["time_to_first_token:300"]).slos;
-    expect(jsonlLine(docRecord(), { streaming: true, slos })).toEndWith(`"good_request_count":{"value":1,"unit":"requests"}}}`);
+    expect(jsonlLine(docRecord(), recordValues(docRecord(), { streaming: true, slos }))).toEndWith(`"good_request_count":{"value":1,"unit":"requests"}}}`);
   });
 });
 

@@ -1,0 +1,96 @@
+// Flags -> a fully resolved, checked run: every check that can fail before a request is sent runs
+// here, for the CLI, `demo` and tests alike, and each failure is one line of a UsageError (exit 2).
+// Order: flag problems first (cheap, offline), then the tokenizer (may download), the dataset, the
+// schedule, and last the servers.
+import { existsSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { probeOrigin } from "../client/readiness.ts";
+import { resolveProfileConfig, type ProfileConfig, type ProfileFlags } from "../config/profile-config.ts";
+import { createHubResolver } from "../dataset/hf-hub.ts";
+import { BUILTIN_TOKENIZER, loadTokenizer, type TextTokenizer } from "../dataset/tokenizer.ts";
+import { firstEntryHasTimestamp } from "../dataset/trace-head.ts";
+import { parseGoodput, type Slo } from "../metrics/goodput.ts";
+import { fdProblem, readFdLimit } from "../runtime/fd-limit.ts";
+import type { Io } from "../runtime/io.ts";
+import { UsageError } from "../runtime/usage-error.ts";
+import { artifactDirProblem } from "./artifact-dir.ts";
+import { loadDataset, type LoadedDataset } from "./load-dataset.ts";
+import { fixedScheduleProblem } from "./phase-plan.ts";
+
+/** How long the start-up reachability check waits for each server. */
+const READY_TIMEOUT_MS = 10_000;
+
+export interface PreparedProfile {
+  config: ProfileConfig;
+  slos: Slo[];
+  tokenizer: TextTokenizer;
+  dataset: LoadedDataset;
+  /** Absolute artifact directory. */
+  dir: string;
+}
+
+export interface PrepareContext {
+  io: Io;
+  /** camelCase names of the flags given explicitly. */
+  given: ReadonlySet<string>;
+  /** Skip the TCP probe of each --url (tests that point at nothing on purpose). */
+  skipProbe?: boolean;
+}
+
+function fail(problems: string[]): never {
+  throw new UsageError(problems);
+}
+
+/** The resolved config and SLOs, or every flag problem at once. */
+export function resolveChecked(flags: ProfileFlags, ctx: PrepareContext): { config: ProfileConfig; slos: Slo[]; dir: string } {
+  const traceHasTimestamps = flags.customDatasetType === "mooncake_trace" && flags.inputFile !== undefined && firstEntryHasTimestamp(resolve(ctx.io.cwd, flags.inputFile));
+  const { config, problems } = resolveProfileConfig(flags, { given: ctx.given, stderrIsTTY: ctx.io.stderrIsTTY, traceHasTimestamps });
+  const goodput = parseGoodput(config.goodput, { streaming: config.streaming });
+  problems.push(...goodput.problems);
+  const fds = config.concurrency === null ? null : fdProblem(config.concurrency, readFdLimit());
+  if (fds) problems.push(fds);
+  const dir = resolve(ctx.io.cwd, config.artifactDir);
+  const dirProblem = artifactDirProblem(dir, config.overwrite);
+  if (dirProblem) problems.push(dirProblem);
+  if (problems.length > 0) fail(problems);
+  return { config, slos: goodput.slos, dir };
+}
+
+/** A Hugging Face model id becomes a local snapshot directory, so workers load plain files. */
+async function resolveTokenizer(config: ProfileConfig, io: Io): Promise<TextTokenizer> {
+  if (config.tokenizer !== BUILTIN_TOKENIZER && !existsSync(resolve(io.cwd, config.tokenizer))) {
+    const hub = createHubResolver({ env: io.env, revision: config.tokenizerRevision });
+    const files = await hub(config.tokenizer).catch((e: unknown) => fail([e instanceof Error ? e.message : String(e)]));
+    if (files) config.tokenizer = dirname(files.tokenizerJson);
+  }
+  return loadTokenizer(config.tokenizer).catch((e: unknown) => fail([e instanceof Error ? e.message : String(e)]));
+}
+
+/** The whole dataset is read and checked now: a malformed line stops the run before any request. */
+function checkedDataset(config: ProfileConfig, tokenizer: TextTokenizer, cwd: string): LoadedDataset {
+  let loaded: LoadedDataset;
+  try {
+    loaded = loadDataset(config, tokenizer, cwd);
+  } catch (e) {
+    fail([e instanceof Error ? e.message : String(e)]);
+  }
+  const scheduleProblem = config.load.kind === "fixed" ? fixedScheduleProblem(loaded.dataset) : null;
+  if (scheduleProblem !== null) fail([scheduleProblem]);
+  if (loaded.dataset.sessions.length === 0) fail([`--input-file ${config.inputFile}: no entries left to send (check the file and the --fixed-schedule offsets)`]);
+  return loaded;
+}
+
+async function probeServers(urls: readonly string[]): Promise<void> {
+  const origins = [...new Set(urls.map((u) => new URL(u).origin))];
+  const answers = await Promise.all(origins.map(async (o) => [o, await probeOrigin(o, READY_TIMEOUT_MS)] as const));
+  const problems = answers.filter(([, why]) => why !== null).map(([origin, why]) => `--url ${origin}: ${why}; is the server running there?`);
+  if (problems.length > 0) fail(problems);
+}
+
+export async function prepareProfile(flags: ProfileFlags, ctx: PrepareContext): Promise<PreparedProfile> {
+  const { config, slos, dir } = resolveChecked(flags, ctx);
+  const tokenizer = await resolveTokenizer(config, ctx.io);
+  const dataset = checkedDataset(config, tokenizer, ctx.io.cwd);
+  if (!ctx.skipProbe) await probeServers(config.urls);
+  return { config, slos, tokenizer, dataset, dir };
+}
