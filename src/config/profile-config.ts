@@ -4,6 +4,8 @@ import { type } from "arktype";
 import { availableParallelism } from "node:os";
 import { baseUrl, nonNegativeInt, nonNegativeNumber, percent, positiveInt, positiveNumber } from "./common-types.ts";
 import { DEFAULT_ENDPOINT_PATH, type EndpointType } from "../client/request-body.ts";
+import { isSecretHeader } from "../client/request-secrets.ts";
+import { splitUrlCredentials } from "../client/url-credentials.ts";
 import type { ArrivalPattern } from "../schedule/arrivals.ts";
 import type { CustomDatasetType } from "../dataset/input-file.ts";
 import type { SamplingStrategy } from "../dataset/plan-types.ts";
@@ -432,10 +434,9 @@ function joinUrl(base: string, path: string): string {
   return `${base.replace(/\/+$/, "")}/${path.replace(/^\/+/, "")}`;
 }
 
-/** Config as stored in artifacts: the API key and Authorization header replaced. */
+/** Config as stored in artifacts: the API key, credential headers and URL credentials (user:pass@) removed. */
 export function redactedConfig(c: ProfileConfig): Record<string, unknown> {
-  const headers = Object.fromEntries(
-    Object.entries(c.headers).map(([k, v]) => [k, /^(authorization|api-key|x-api-key|proxy-authorization)$/i.test(k) ? "<redacted>" : v]),
-  );
-  return { ...c, headers, apiKey: c.apiKey === null ? null : "<redacted>" };
+  const headers = Object.fromEntries(Object.entries(c.headers).map(([k, v]) => [k, isSecretHeader(k) ? "<redacted>" : v]));
+  const urls = c.urls.map((u) => splitUrlCredentials(u).url);
+  return { ...c, urls, headers, apiKey: c.apiKey === null ? null : "<redacted>" };
 }
