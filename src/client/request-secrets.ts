@@ -2,9 +2,12 @@
 // "401 Incorrect API key provided: sk-...") can be scrubbed before it is stored or printed.
 import { splitUrlCredentials } from "./url-credentials.ts";
 
-/** Headers whose values are credentials. */
+/**
+ * Headers whose values are credentials: the standard ones and any name saying key, token, secret or
+ * password (x-api-key, api-key, x-goog-api-key, ocp-apim-subscription-key, x-auth-token, ...).
+ */
 export function isSecretHeader(name: string): boolean {
-  return /^(authorization|proxy-authorization|api-key|x-api-key)$/i.test(name);
+  return /^(authorization|proxy-authorization|cookie)$|key|token|secret|passw/i.test(name);
 }
 
 /**

@@ -4,8 +4,10 @@ import { isSecretHeader, requestSecrets } from "../../../src/client/request-secr
 const b64 = (s: string): string => Buffer.from(s, "utf8").toString("base64");
 
 test("credential headers, whatever their case", () => {
-  for (const h of ["authorization", "Authorization", "proxy-authorization", "api-key", "X-Api-Key"]) expect(isSecretHeader(h)).toBe(true);
-  for (const h of ["accept", "x-request-id", "authorization-hint", "user-agent"]) expect(isSecretHeader(h)).toBe(false);
+  for (const h of ["authorization", "Authorization", "proxy-authorization", "cookie", "api-key", "X-Api-Key", "x-goog-api-key", "ocp-apim-subscription-key", "x-auth-token", "x-client-secret", "x-password"]) {
+    expect(isSecretHeader(h)).toBe(true);
+  }
+  for (const h of ["accept", "content-type", "x-request-id", "authorization-hint", "user-agent", "x-model"]) expect(isSecretHeader(h)).toBe(false);
 });
 
 const cases: [string, Record<string, string>, string[], string[]][] = [
