@@ -43,7 +43,8 @@ export interface TokenCounter {
   count(text: string): number;
 }
 
-const MAX_ERROR_BODY_CHARS = 500;
+// Server text in errors is kept whole up to this bound: it is cut to one short line only after the
+// worker has scrubbed our secrets from it (record/safe-text.ts), so a cut never leaves half a key.
 const MAX_ERROR_BODY_BYTES = 64 * 1024;
 
 export function emptyRecord(id: RecordIdentity, url: string, requestId: string): RequestRecord {
@@ -149,7 +150,7 @@ export function runRequest(
         return false;
       }
       if (info.kind === "malformed") {
-        streamError = { code: 0, type: "malformed_response", message: `${info.reason}: ${info.raw.slice(0, 200)}` };
+        streamError = { code: 0, type: "malformed_response", message: `${info.reason}: ${info.raw.slice(0, MAX_ERROR_BODY_BYTES)}` };
         return false;
       }
       if (info.usage) {
@@ -255,12 +256,12 @@ function completeBody(
       if (Array.isArray(j.data)) return null;
       return { code: 0, type: "malformed_response", message: j.error?.message ?? "embeddings response without data[]" };
     } catch {
-      return { code: 0, type: "malformed_response", message: `not JSON: ${body.slice(0, 200)}` };
+      return { code: 0, type: "malformed_response", message: `not JSON: ${body.slice(0, MAX_ERROR_BODY_BYTES)}` };
     }
   }
   const info = interpretFullResponse(body, endpointType);
   if (info.kind === "error") return { code: info.code ?? 500, type: info.type ?? "server_error", message: info.message };
-  if (info.kind === "malformed") return { code: 0, type: "malformed_response", message: `${info.reason}: ${info.raw.slice(0, 200)}` };
+  if (info.kind === "malformed") return { code: 0, type: "malformed_response", message: `${info.reason}: ${info.raw.slice(0, MAX_ERROR_BODY_BYTES)}` };
   apply(info, at_ns, Buffer.byteLength(body));
   return null;
 }
@@ -271,15 +272,15 @@ function transportError(kind: TransportErrorKind, message: string, afterHeaders:
   return { code: 0, type: "connection_error", message: afterHeaders ? `stream broken: ${message}` : message };
 }
 
-/** The server's own error message when the body is OpenAI-style JSON, else the (truncated) body. */
+/** The server's own error message when the body is OpenAI-style JSON, else the body (raw: see safe-text.ts). */
 export function httpErrorMessage(status: number, body: string): string {
   try {
     const j = JSON.parse(body) as { error?: { message?: unknown } | string; message?: unknown };
     const m = typeof j.error === "object" ? j.error?.message : (j.error ?? j.message);
-    if (typeof m === "string" && m) return `HTTP ${status}: ${m.slice(0, MAX_ERROR_BODY_CHARS)}`;
+    if (typeof m === "string" && m) return `HTTP ${status}: ${m}`;
   } catch {
     // not JSON: fall through
   }
-  const trimmed = body.trim().slice(0, MAX_ERROR_BODY_CHARS);
+  const trimmed = body.trim();
   return trimmed ? `HTTP ${status}: ${trimmed}` : `HTTP ${status}`;
 }

@@ -3,6 +3,8 @@
 // (URLs, the load of each phase, the request bound, ...) are added here, never copies or renames.
 import { availableParallelism } from "node:os";
 import { DEFAULT_ENDPOINT_PATH } from "../client/request-body.ts";
+import { isSecretHeader } from "../client/request-secrets.ts";
+import { splitUrlCredentials } from "../client/url-credentials.ts";
 import type { ArrivalPattern } from "../schedule/arrivals.ts";
 import { applyDefaults, camelCase, type FlagValue } from "./flag-spec.ts";
 import { PROFILE_FLAGS, profileSchema, type ProfileFlags } from "./profile-flags.ts";
@@ -258,10 +260,11 @@ function joinUrl(base: string, path: string): string {
   return `${base.replace(/\/+$/, "")}/${path.replace(/^\/+/, "")}`;
 }
 
-/** Config as stored in artifacts: the API key and Authorization header replaced. */
+/** Config as stored in artifacts: the API key, credential headers and URL credentials (user:pass@) removed. */
 export function redactedConfig(c: ProfileConfig): Record<string, unknown> {
-  const headers = Object.fromEntries(
-    Object.entries(c.headers).map(([k, v]) => [k, /^(authorization|api-key|x-api-key|proxy-authorization)$/i.test(k) ? "<redacted>" : v]),
-  );
-  return { ...c, header: c.header === undefined ? undefined : "<redacted>", headers, apiKey: c.apiKey === undefined ? undefined : "<redacted>" };
+  const headers = Object.fromEntries(Object.entries(c.headers).map(([k, v]) => [k, isSecretHeader(k) ? "<redacted>" : v]));
+  const urls = c.urls.map((u) => splitUrlCredentials(u).url);
+  const url = c.url.map((u) => splitUrlCredentials(u).url);
+  // Raw -H values may carry credentials in any form; the parsed headers above are what was sent.
+  return { ...c, url, urls, headers, header: c.header === undefined ? undefined : "<redacted>", apiKey: c.apiKey === undefined ? undefined : "<redacted>" };
 }

@@ -7,8 +7,11 @@ import { memoizedCounter } from "../client/piece-counter.ts";
 import { DeferredWork } from "../client/deferred-work.ts";
 import { createHttp1Transport } from "../client/http1-transport.ts";
 import { createFetchTransport } from "../client/fetch-transport.ts";
+import { requestSecrets } from "../client/request-secrets.ts";
+import { splitUrlCredentials, type SplitUrl } from "../client/url-credentials.ts";
 import { loadTokenizer } from "../dataset/tokenizer.ts";
 import type { RequestRecord } from "../record/request-record.ts";
+import { cleanRecordError, cleanServerText, SecretScrubber } from "../record/safe-text.ts";
 import { VERSION } from "../version.ts";
 import { runPhase, type SendArgs } from "./phase-runner.ts";
 import { PromptStore } from "./prompt-store.ts";
@@ -32,6 +35,9 @@ export function startLoadWorker(port: WorkerPort): void {
   let transport: Transport;
   let tokens: TokenCounter;
   let chunkTokens: TokenCounter;
+  /** Each configured URL without its userinfo, and the Basic auth header its credentials make. */
+  let targets: Map<string, SplitUrl>;
+  let scrubber = new SecretScrubber([]);
   const cancel = new AbortController();
   const deferred = new DeferredWork();
   const defer = (work: () => void): void => deferred.add(work);
@@ -47,14 +53,17 @@ export function startLoadWorker(port: WorkerPort): void {
     port.post({ type: "records", records: pending, consumed: reportedConsumed });
     pending = [];
   };
-  const fatal = (e: unknown): void => port.post({ type: "fatal", message: e instanceof Error ? e.message : String(e) });
+  const fatal = (e: unknown): void => port.post({ type: "fatal", message: cleanServerText(e instanceof Error ? e.message : String(e), scrubber) });
 
   const send = async (a: SendArgs): Promise<{ record: RequestRecord; text: string }> => {
     let text = "";
+    const target = targets.get(a.url) ?? splitUrlCredentials(a.url);
+    // URL credentials go out as Basic auth unless an Authorization header was given explicitly.
+    const basic = target.authorization !== null && cfg.headers.authorization === undefined ? { authorization: target.authorization } : null;
     const record = await runRequest(
       transport,
       {
-        url: a.url,
+        url: target.url,
         endpointType: cfg.endpointType,
         streaming: cfg.streaming,
         body: a.body,
@@ -62,6 +71,7 @@ export function startLoadWorker(port: WorkerPort): void {
           "user-agent": `llmbench/${VERSION}`,
           "content-type": "application/json",
           accept: cfg.streaming ? "text/event-stream" : "application/json",
+          ...basic,
           ...cfg.headers,
           "x-request-id": a.requestId,
         },
@@ -76,6 +86,9 @@ export function startLoadWorker(port: WorkerPort): void {
       chunkTokens,
       defer,
     );
+    // Where the record leaves the worker: nothing the server sent reaches storage or a terminal raw,
+    // and no secret of ours comes back in it.
+    if (record.error !== null) record.error = cleanRecordError(record.error, scrubber);
     return { record, text };
   };
 
@@ -83,6 +96,8 @@ export function startLoadWorker(port: WorkerPort): void {
     switch (msg.type) {
       case "init": {
         cfg = msg.config;
+        targets = new Map(cfg.urls.map((u) => [u, splitUrlCredentials(u)]));
+        scrubber = new SecretScrubber(requestSecrets(cfg.headers, cfg.urls));
         shared = new SharedState(msg.shared);
         const http1 = cfg.transport === "fetch" ? null : createHttp1Transport({ insecure: cfg.insecure });
         transport = http1 ?? createFetchTransport({ insecure: cfg.insecure });
@@ -94,7 +109,7 @@ export function startLoadWorker(port: WorkerPort): void {
             // of TCP handshakes.
             if (http1 && cfg.preconnect > 0) {
               const perUrl = Math.ceil(cfg.preconnect / cfg.urls.length);
-              await Promise.all(cfg.urls.map((u) => http1.preconnect(u, perUrl)));
+              await Promise.all(cfg.urls.map((u) => http1.preconnect(targets.get(u)!.url, perUrl)));
             }
             port.post({ type: "ready" });
           })
