@@ -33,6 +33,7 @@ import { formatFixed2 } from "../report/py-format.ts";
 import { LineWriter } from "../store/line-writer.ts";
 import { ResultsWriter } from "../store/results-db.ts";
 import { epochNs } from "../runtime/clock.ts";
+import { clearLongTimeout, setLongTimeout, type LongTimeout } from "../runtime/long-timer.ts";
 import { createLogger, type Io } from "../runtime/io.ts";
 import { VERSION } from "../version.ts";
 import { EXIT_FAILURE, EXIT_OK } from "../cli/usage-error.ts";
@@ -252,7 +253,7 @@ export async function executeProfile(cfg: ProfileConfig, io: Io, opts: ProfileOp
       fedPrompts,
     };
 
-    const timers: ReturnType<typeof setTimeout>[] = [];
+    const timers: LongTimeout[] = [];
     let startNs = epochNs();
     const profilingPlan = planPhase({
       ...common,
@@ -276,30 +277,30 @@ export async function executeProfile(cfg: ProfileConfig, io: Io, opts: ProfileOp
         const limit = cfg.warmupDurationMs === null ? cfg.warmupRequestCount : UNLIMITED;
         const durationNs = cfg.warmupDurationMs === null ? null : cfg.warmupDurationMs * 1e6;
         // A timed warmup stops sending when its time is up; what is in flight then still finishes.
-        const warmupTimer = cfg.warmupDurationMs === null ? null : setTimeout(() => {
+        const warmupTimer = cfg.warmupDurationMs === null ? null : setLongTimeout(() => {
           shared.stopSending();
           pool.stop();
         }, cfg.warmupDurationMs);
         try {
           await runPhase(planPhase({ ...common, phase: "warmup", load: cfg.warmupLoad, requestLimit: limit, durationNs, requestBase: 0, sessionBase: 0 }));
         } finally {
-          if (warmupTimer !== null) clearTimeout(warmupTimer);
+          clearLongTimeout(warmupTimer);
         }
         warmIssued = Math.min(shared.issued, limit);
       }
       if (!shared.cancelled) {
         startNs = epochNs();
         if (cfg.benchmarkDurationMs !== null) {
-          timers.push(setTimeout(() => {
+          timers.push(setLongTimeout(() => {
             shared.stopSending();
             pool.stop();
           }, cfg.benchmarkDurationMs));
-          timers.push(setTimeout(() => cancelAll("grace period over: cancelling requests still in flight"), cfg.benchmarkDurationMs + cfg.gracePeriodMs));
+          timers.push(setLongTimeout(() => cancelAll("grace period over: cancelling requests still in flight"), cfg.benchmarkDurationMs + cfg.gracePeriodMs));
         }
         await runPhase({ ...profilingPlan, requestBase: warmIssued, sessionBase: warmIssued });
       }
     } finally {
-      for (const t of timers) clearTimeout(t);
+      for (const t of timers) clearLongTimeout(t);
       if (progress) {
         clearInterval(progress);
         drawProgress();
