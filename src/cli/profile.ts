@@ -125,7 +125,7 @@ export const profileCommand: Command = {
     } catch (e) {
       throw new UsageError([e instanceof Error ? e.message : String(e)]);
     }
-    const scheduleProblem = config.load.kind === "fixed" ? fixedScheduleProblem(dataset.dataset) : null;
+    const scheduleProblem = config.load.kind === "fixed" ? fixedScheduleProblem(dataset.dataset, config.load, config.dataset.inputFile) : null;
     if (scheduleProblem !== null) throw new UsageError([scheduleProblem]);
     if (dataset.dataset.sessions.length === 0) throw new UsageError([`--input-file ${config.dataset.inputFile}: no entries left to send (check the file and the --fixed-schedule offsets)`]);
     const origins = [...new Set(config.urls.map((u) => new URL(u).origin))];

@@ -1,7 +1,7 @@
 // Durations past setTimeout's int32 limit (2^31-1 ms, ~24.8 days) through the real CLI: they must wait,
-// not fire at once.
+// not fire at once; and a trace with absolute (epoch-ms) timestamps is refused before anything is sent.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startMockServer, type MockServerHandle } from "../../src/mock/server.ts";
@@ -87,5 +87,40 @@ describe("durations past 2^31-1 ms", () => {
     expect(await stillRunningAfter(run, 1_500)).toBe("running");
     io.raise("SIGINT");
     expect(await run).toBe(1);
+  }, 30_000);
+});
+
+describe("a trace with epoch-ms timestamps", () => {
+  const epochMs = 1_700_000_000_000;
+  const write = (): string => {
+    const p = join(dir, "epoch.jsonl");
+    writeFileSync(p, `${[0, 50, 100].map((d) => JSON.stringify({ timestamp: epochMs + d, input_length: 10, output_length: 2, hash_ids: [1] })).join("\n")}\n`);
+    return p;
+  };
+
+  test("without --fixed-schedule-auto-offset: one line naming the file, the first timestamp and the wait; exit 2; nothing sent", async () => {
+    const file = write();
+    const sentBefore = await mockMetric(mock.url, "vllm:prompt_tokens_total");
+    const io = fakeIo(dir);
+    const code = await runCli(profile(["--input-file", file, "--custom-dataset-type", "mooncake_trace", "--artifact-dir", "epoch"]), COMMANDS, io);
+    expect(code).toBe(2);
+    // One problem line (the CLI adds its usual pointer to --help after it).
+    const lines = io.stderr.join("").split("\n").filter((l) => l.startsWith("llmbench profile:"));
+    expect(lines.length).toBe(1);
+    expect(lines[0]).toContain(file);
+    expect(lines[0]).toContain(String(epochMs));
+    expect(lines[0]).toContain("19676 days");
+    expect(lines[0]).toContain("--fixed-schedule-auto-offset");
+    expect(await mockMetric(mock.url, "vllm:prompt_tokens_total")).toBe(sentBefore);
+  }, 30_000);
+
+  test("with --fixed-schedule-auto-offset it replays every entry", async () => {
+    const file = write();
+    const io = fakeIo(dir);
+    const code = await runCli(profile(["--input-file", file, "--custom-dataset-type", "mooncake_trace", "--fixed-schedule-auto-offset", "--artifact-dir", "epoch-auto"]), COMMANDS, io);
+    expect(code).toBe(0);
+    const rs = records("epoch-auto");
+    expect(rs.length).toBe(3);
+    for (const r of rs) expect(r.error ?? null).toBeNull();
   }, 30_000);
 });
