@@ -7,6 +7,7 @@ import type { EndpointType } from "./request-body.ts";
 import type { Transport, TransportErrorKind } from "./transport.ts";
 import type { RecordError, RequestRecord } from "../record/request-record.ts";
 import { epochNs } from "../runtime/clock.ts";
+import { clearLongTimeout, setLongTimeout } from "../runtime/long-timer.ts";
 
 export interface RunRequest {
   url: string;
@@ -106,7 +107,7 @@ export function runRequest(
     const finish = (at_ns: number, error: RecordError | null): void => {
       if (finished) return;
       finished = true;
-      clearTimeout(timer);
+      clearLongTimeout(timer);
       req.cancel?.removeEventListener("abort", onCancel);
       rec.end_ns = at_ns;
       rec.error = error;
@@ -124,7 +125,7 @@ export function runRequest(
       abort.abort();
       finish(at, error);
     };
-    const timer = setTimeout(
+    const timer = setLongTimeout(
       () => stop({ code: 408, type: "timeout", message: `no complete response within ${req.timeoutMs / 1000} s` }),
       req.timeoutMs,
     );

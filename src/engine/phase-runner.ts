@@ -10,6 +10,7 @@ import type { RecordIdentity } from "../client/request-runner.ts";
 import type { SessionSpec } from "../dataset/plan-types.ts";
 import type { RequestRecord } from "../record/request-record.ts";
 import { epochNs } from "../runtime/clock.ts";
+import { clearLongTimeout, setLongTimeout } from "../runtime/long-timer.ts";
 import { cancelAfterNs } from "../schedule/cancellation.ts";
 import { waitUntilNs } from "../schedule/precise-wait.ts";
 import type { PromptStore } from "./prompt-store.ts";
@@ -251,11 +252,11 @@ function requestSignal(run: AbortSignal, cancelAfterNs: number | null): { signal
   const ac = new AbortController();
   const onRun = (): void => ac.abort();
   run.addEventListener("abort", onRun, { once: true });
-  const timer = setTimeout(() => ac.abort(), cancelAfterNs / 1e6);
+  const timer = setLongTimeout(() => ac.abort(), cancelAfterNs / 1e6);
   return {
     signal: ac.signal,
     dispose: () => {
-      clearTimeout(timer);
+      clearLongTimeout(timer);
       run.removeEventListener("abort", onRun);
     },
   };

@@ -28,11 +28,50 @@ export interface PhasePlanInput {
   onePass?: boolean;
 }
 
-/** Why a dataset cannot be replayed on a fixed schedule (a session without a first timestamp), or null. */
-export function fixedScheduleProblem(dataset: Pick<Dataset, "sessions">): string | null {
+/**
+ * The longest the first request of a fixed schedule may wait, in wall time at --trace-speedup, unless
+ * --fixed-schedule-auto-offset is given. Traces hold ms since their own start; a first timestamp a day
+ * or more away almost always means absolute (epoch) times, and a run that sits silent for days
+ * (epoch ms: ~54 years) is never what was meant.
+ */
+export const MAX_FIRST_WAIT_MS = 24 * 3600 * 1000;
+
+type FixedLoad = Extract<LoadSpec, { kind: "fixed" }>;
+
+/** A session without a first timestamp, or null. */
+function missingTimestamp(dataset: Pick<Dataset, "sessions">): string | null {
   const i = dataset.sessions.findIndex((s) => (s.turns[0]?.timestampMs ?? null) === null);
   if (i < 0) return null;
   return `--fixed-schedule: session ${dataset.sessions[i]!.sessionId} (entry ${i + 1}) has no timestamp; every entry needs one`;
+}
+
+/**
+ * Why a dataset cannot be replayed on this fixed schedule, or null: a session without a first timestamp,
+ * or (without auto offset) a first request due more than MAX_FIRST_WAIT_MS after the start.
+ */
+export function fixedScheduleProblem(dataset: Pick<Dataset, "sessions">, load: FixedLoad, inputFile: string | null): string | null {
+  const missing = missingTimestamp(dataset);
+  if (missing !== null || load.autoOffset || dataset.sessions.length === 0) return missing;
+  // A loop, not Math.min(...): traces can have more entries than a call has arguments.
+  let firstMs = Infinity;
+  for (const s of dataset.sessions) firstMs = Math.min(firstMs, s.turns[0]!.timestampMs!);
+  const zeroMs = load.startOffsetMs ?? 0;
+  const waitMs = (firstMs - zeroMs) / load.speedup;
+  if (!(waitMs > MAX_FIRST_WAIT_MS)) return null;
+  const from = load.startOffsetMs === null ? "" : ` after --fixed-schedule-start-offset ${zeroMs}`;
+  return (
+    `--input-file ${inputFile ?? "(trace)"}: the first timestamp is ${firstMs} ms${from}, so the first request would wait ` +
+    `${formatWait(waitMs)} at --trace-speedup ${load.speedup} (more than ${MAX_FIRST_WAIT_MS / 3_600_000} h); ` +
+    `for absolute timestamps add --fixed-schedule-auto-offset to start at the first one`
+  );
+}
+
+/** "30.0 h", "19675 days (53.9 years)". */
+function formatWait(ms: number): string {
+  const h = ms / 3_600_000;
+  if (h < 48) return `${h.toFixed(1)} h`;
+  const days = h / 24;
+  return days < 365 ? `${Math.round(days)} days` : `${Math.round(days)} days (${(days / 365.25).toFixed(1)} years)`;
 }
 
 export function planPhase(p: PhasePlanInput): Omit<PhaseSpec, "startNs"> {
@@ -73,7 +112,8 @@ export function planPhase(p: PhasePlanInput): Omit<PhaseSpec, "startNs"> {
     return { ...base, sessionLimit: offsetsNs.length, lanes: 0, laneStartNs: null, offsetsNs, inFlightCap: load.cap, order: null, trace: null };
   }
   const sessions = p.dataset.sessions;
-  const problem = fixedScheduleProblem(p.dataset);
+  // A far first timestamp is the CLI's concern (fixedScheduleProblem); the timers here wait any length.
+  const problem = missingTimestamp(p.dataset);
   if (problem !== null) throw new Error(problem);
   const firstTs = sessions.map((s) => s.turns[0]!.timestampMs!);
   const opts = { autoOffset: load.autoOffset, startOffsetMs: load.startOffsetMs, endOffsetMs: load.endOffsetMs, speedup: load.speedup };

@@ -8,6 +8,7 @@ import type { SharedState } from "../engine/shared-state.ts";
 import type { WorkerPool } from "../engine/worker-pool.ts";
 import type { PhaseSpec } from "../engine/worker-protocol.ts";
 import { epochNs } from "../runtime/clock.ts";
+import { clearLongTimeout, setLongTimeout } from "../runtime/long-timer.ts";
 import { planPhase, UNLIMITED } from "./phase-plan.ts";
 import { PromptFeeder } from "./prompt-feeder.ts";
 import type { RunControl } from "./run-control.ts";
@@ -65,13 +66,13 @@ async function runPlan(ctx: PhaseContext, plan: Plan): Promise<void> {
   }
 }
 
-/** Runs `fn` with timers that fire after `ms` each; the timers never outlive it. */
+/** Runs `fn` with timers that fire after `ms` each (any length: long waits are chunked); the timers never outlive it. */
 async function withTimers(timers: [number | null, () => void][], fn: () => Promise<void>): Promise<void> {
-  const handles = timers.filter((t): t is [number, () => void] => t[0] !== null).map(([ms, f]) => setTimeout(f, ms));
+  const handles = timers.filter((t): t is [number, () => void] => t[0] !== null).map(([ms, f]) => setLongTimeout(f, ms));
   try {
     await fn();
   } finally {
-    for (const h of handles) clearTimeout(h);
+    for (const h of handles) clearLongTimeout(h);
   }
 }
 

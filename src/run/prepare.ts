@@ -74,7 +74,7 @@ function checkedDataset(config: ProfileConfig, tokenizer: TextTokenizer, cwd: st
   } catch (e) {
     fail([e instanceof Error ? e.message : String(e)]);
   }
-  const scheduleProblem = config.load.kind === "fixed" ? fixedScheduleProblem(loaded.dataset) : null;
+  const scheduleProblem = config.load.kind === "fixed" ? fixedScheduleProblem(loaded.dataset, config.load, config.inputFile ?? null) : null;
   if (scheduleProblem !== null) fail([scheduleProblem]);
   if (loaded.dataset.sessions.length === 0) fail([`--input-file ${config.inputFile}: no entries left to send (check the file and the --fixed-schedule offsets)`]);
   return loaded;

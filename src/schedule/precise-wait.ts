@@ -6,6 +6,7 @@
 // req/s that garbage alone triggered a GC pause (~1-2 ms) many times a second, and send lag followed.
 
 import { epochNs } from "../runtime/clock.ts";
+import { MAX_TIMER_MS } from "../runtime/long-timer.ts";
 
 /** How close to the target we stop sleeping and start yield-spinning; covers setTimeout's lateness. */
 export const SPIN_WINDOW_NS = 1_500_000;
@@ -40,9 +41,10 @@ export async function waitUntilNs(targetNs: number, deps: WaitDeps = {}, spinWin
   let remainingNs = targetNs - now();
   if (remainingNs <= 0) return;
   // Sleep only whole ms that still leave the window for the timer's lateness (it rounds up to whole
-  // ms and fires up to ~1.1 ms late here); a shorter remainder is yielded away instead.
+  // ms and fires up to ~1.1 ms late here); a shorter remainder is yielded away instead. No sleep is
+  // longer than setTimeout honours (a longer one fires at once): a far target takes several.
   while (remainingNs >= spinWindowNs + NS_PER_MS) {
-    await sleepMs(Math.floor((remainingNs - spinWindowNs) / NS_PER_MS));
+    await sleepMs(Math.min(MAX_TIMER_MS, Math.floor((remainingNs - spinWindowNs) / NS_PER_MS)));
     remainingNs = targetNs - now();
   }
   for (;;) {

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { planPhase, UNLIMITED } from "../../../src/run/phase-plan.ts";
+import { fixedScheduleProblem, MAX_FIRST_WAIT_MS, planPhase, UNLIMITED } from "../../../src/run/phase-plan.ts";
 import type { Dataset, SessionSpec } from "../../../src/dataset/plan-types.ts";
 import type { LoadSpec } from "../../../src/config/profile-config.ts";
 import { sessionIndexFor } from "../../../src/engine/session-order.ts";
@@ -48,6 +48,53 @@ describe("planPhase", () => {
     expect(() => plan({ kind: "fixed", autoOffset: false, startOffsetMs: null, endOffsetMs: null, speedup: 1, cap: null }, dataset([session("a", 0), session("b", null)]))).toThrow(
       "session b (entry 2) has no timestamp",
     );
+  });
+});
+
+describe("fixedScheduleProblem", () => {
+  type Fixed = Extract<LoadSpec, { kind: "fixed" }>;
+  const fixed = (over: Partial<Fixed> = {}): Fixed => ({ kind: "fixed", autoOffset: false, startOffsetMs: null, endOffsetMs: null, speedup: 1, cap: null, ...over });
+  const epochMs = 1_700_000_000_000;
+  const day = MAX_FIRST_WAIT_MS;
+
+  test("epoch-ms timestamps without auto offset: names the file, the first timestamp and the wait, suggests the flag", () => {
+    const problem = fixedScheduleProblem(dataset([session("b", epochMs + 5), session("a", epochMs)]), fixed(), "trace.jsonl");
+    expect(problem).toBe(
+      "--input-file trace.jsonl: the first timestamp is 1700000000000 ms, so the first request would wait 19676 days (53.9 years) at --trace-speedup 1 (more than 24 h); " +
+        "for absolute timestamps add --fixed-schedule-auto-offset to start at the first one",
+    );
+  });
+
+  const problemFor = (ts: readonly number[], over: Partial<Fixed>) => fixedScheduleProblem(dataset(ts.map((t, i) => session(`s${i}`, t))), fixed(over), "t.jsonl");
+
+  test.each([
+    ["trace-relative times", [0, 500], {}],
+    ["first request due exactly 24 h out", [day], {}],
+    ["30 h of trace at 2x is 15 h", [30 * 3_600_000], { speedup: 2 }],
+    ["epoch ms with auto offset", [epochMs, epochMs + 10], { autoOffset: true }],
+    ["epoch ms counted from a start offset just before", [epochMs + 1000], { startOffsetMs: epochMs }],
+    ["epoch ms at a huge speedup", [epochMs], { speedup: 1e6 }],
+  ] as const)("accepted: %s", (_, ts, over) => {
+    expect(problemFor(ts, over)).toBeNull();
+  });
+
+  test.each([
+    ["just past 24 h", [day + 1], {}, "wait 24.0 h at --trace-speedup 1"],
+    ["30 h of trace at 1x", [30 * 3_600_000], {}, "wait 30.0 h"],
+    ["100 days", [100 * day], {}, "wait 100 days at"],
+    ["a start offset far before", [epochMs], { startOffsetMs: 1000 }, "after --fixed-schedule-start-offset 1000, so the first request would wait 19676 days"],
+  ] as const)("refused: %s", (_, ts, over, expected) => {
+    expect(problemFor(ts, over)).toContain(expected);
+  });
+
+  test("a missing timestamp is reported first; an empty dataset is left to the caller", () => {
+    expect(fixedScheduleProblem(dataset([session("a", epochMs), session("b", null)]), fixed(), "t.jsonl")).toContain("session b (entry 2) has no timestamp");
+    expect(fixedScheduleProblem(dataset([]), fixed(), "t.jsonl")).toBeNull();
+  });
+
+  test("the planner still plans a far schedule (the wait is the CLI's call; the timers handle any length)", () => {
+    const p = plan(fixed(), dataset([session("a", epochMs)]));
+    expect([...p.offsetsNs!]).toEqual([epochMs * 1e6]);
   });
 });
 

@@ -1,5 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { epochNs } from "../../../src/runtime/clock.ts";
+import { MAX_TIMER_MS } from "../../../src/runtime/long-timer.ts";
 import { SPIN_SLICE_NS, SPIN_WINDOW_NS, waitUntilNs } from "../../../src/schedule/precise-wait.ts";
 
 /** A fake clock whose sleeps and yields advance time; records what the waiter did and when. */
@@ -81,6 +82,14 @@ describe("waitUntilNs (fake clock)", () => {
     await waitUntilNs(targetNs, f.deps(targetNs), 5_000_000);
     expect(f.sleeps[0]?.ms).toBe(45);
     for (const r of f.yieldRemainingNs) expect(r).toBeLessThanOrEqual(5_000_000);
+  });
+
+  test("a target 3e9 ms away sleeps in chunks setTimeout honours, and ends on the target", async () => {
+    const f = fakeTimers(0, 1_500);
+    const targetNs = 3e9 * 1e6;
+    await waitUntilNs(targetNs, f.deps(targetNs));
+    expect(f.sleeps.map((s) => s.ms)).toEqual([MAX_TIMER_MS, 3e9 - MAX_TIMER_MS - 2]);
+    expect(f.nowNs()).toBe(targetNs);
   });
 
   for (const pastNs of [0, -1, -1e9]) {
