@@ -44,6 +44,11 @@ function outcomeCounts(records: readonly RequestRecord[], plannedCancellation: b
   return { total, succeeded, failed };
 }
 
+/** The results of a run whose records could not be read back. */
+export function emptyResults(): RunResults {
+  return { summary: { metrics: [], errorSummary: [], benchmarkDurationNs: null, recordCount: 0 }, schedule: null, counts: { total: 0, succeeded: 0, failed: 0 }, perSlice: [] };
+}
+
 /** Statistics of the run, and the per-slice HDR histograms stored into the results file. */
 export async function computeResults(writer: ResultsWriter, o: ResultsInputs): Promise<RunResults> {
   const records = await writer.readRecords();

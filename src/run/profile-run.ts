@@ -20,7 +20,7 @@ import { VERSION } from "../version.ts";
 import { createArtifactDir } from "./artifact-dir.ts";
 import { consoleReport } from "./console-report.ts";
 import { exitCode } from "./exit-code.ts";
-import { computeResults, writeExports, type RunResults } from "./exports.ts";
+import { computeResults, emptyResults, writeExports, type RunResults } from "./exports.ts";
 import { writeInputsJson } from "./inputs-file.ts";
 import { profilingPlan, runPhases, type PhaseContext } from "./phases.ts";
 import type { PreparedProfile } from "./prepare.ts";
@@ -112,7 +112,7 @@ export async function executeProfile(prepared: PreparedProfile, io: Io): Promise
     writer = await ResultsWriter.create(
       dbPath,
       { run_id: runId, tool_version: VERSION, host: hostname(), config: JSON.stringify(redactedConfig(cfg)), started_ns: epochNs(), ended_ns: null },
-      { streaming: cfg.streaming },
+      { streaming: cfg.streaming, onError: (e, path) => control?.storageFailed(e, path) },
     );
     const db = writer;
     const recordOpts: RecordOptions = { streaming: cfg.streaming, slos, timed: cfg.load.kind !== "concurrency" };
@@ -170,8 +170,13 @@ export async function executeProfile(prepared: PreparedProfile, io: Io): Promise
     jsonl.flush();
     if (control.feedFailure !== null) log.error(`trace prompts: ${control.feedFailure}`);
     const endNs = epochNs();
-    const results = await computeResults(db, { cfg, recordOpts, requestedRatePerSec: requestedRate(cfg, plan) });
-    await db.close(endNs);
+    db.flush();
+    const results = await computeResults(db, { cfg, recordOpts, requestedRatePerSec: requestedRate(cfg, plan) }).catch((e: unknown) => {
+      // The file could not be read back (it failed mid-write): the run still ends with one line, not a crash.
+      control?.storageFailed(e instanceof Error ? e : new Error(String(e)), dbPath);
+      return emptyResults();
+    });
+    await db.close(endNs).catch((e: unknown) => control?.storageFailed(e instanceof Error ? e : new Error(String(e)), dbPath));
     writer = null;
     await jsonl.close();
     for (const p of writeExports(dir, cfg, results, { runId, cancelled: control.interrupted || shared.cancelled, startNs, endNs })) control.storageFailed(new Error(p), dir);

@@ -12,14 +12,18 @@ const FLUSH_INTERVAL_MS = 500;
 export interface WriterOptions {
   /** Streaming runs have TTFT/ITL columns; non-streaming ones leave them NULL. */
   streaming: boolean;
+  /** A flush failed (disk full, I/O error): told once; later rows are dropped, earlier ones stay in the file. */
+  onError?: (e: Error, path: string) => void;
 }
 
 export class ResultsWriter {
   private pending = 0;
   private timer: ReturnType<typeof setInterval> | null = null;
   private closed = false;
+  private failed = false;
 
   private constructor(
+    private readonly path: string,
     private readonly instance: DuckDBInstance,
     private readonly conn: DuckDBConnection,
     private readonly requests: DuckDBAppender,
@@ -38,13 +42,14 @@ export class ResultsWriter {
     const runs = await conn.createAppender("runs");
     appendRow(runs, RUN_COLUMNS, run);
     runs.closeSync();
-    const w = new ResultsWriter(instance, conn, await conn.createAppender("requests"), await conn.createAppender("chunks"), run, opts);
+    const w = new ResultsWriter(path, instance, conn, await conn.createAppender("requests"), await conn.createAppender("chunks"), run, opts);
     w.timer = setInterval(() => w.flush(), FLUSH_INTERVAL_MS);
     return w;
   }
 
   append(record: RequestRecord): void {
     if (this.closed) throw new Error("results writer is closed");
+    if (this.failed) return;
     appendRow(this.requests, REQUEST_COLUMNS, requestRow(this.run.run_id, record, this.opts.streaming));
     record.chunks.forEach((chunk, chunk_index) =>
       appendRow(this.chunks, CHUNK_COLUMNS, { run_id: this.run.run_id, x_request_id: record.x_request_id, chunk_index, chunk }),
@@ -69,10 +74,20 @@ export class ResultsWriter {
 
   /** Makes appended rows durable (visible to other readers after the WAL is written). */
   flush(): void {
-    if (this.closed || this.pending === 0) return;
-    this.requests.flushSync();
-    this.chunks.flushSync();
-    this.pending = 0;
+    if (this.closed || this.failed || this.pending === 0) return;
+    try {
+      this.requests.flushSync();
+      this.chunks.flushSync();
+      this.pending = 0;
+    } catch (e) {
+      this.failed = true;
+      this.opts.onError?.(e instanceof Error ? e : new Error(String(e)), this.path);
+    }
+  }
+
+  /** A flush failed: the file holds what was flushed before. */
+  get hasFailed(): boolean {
+    return this.failed;
   }
 
   async close(ended_ns: number): Promise<void> {
