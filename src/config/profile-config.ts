@@ -363,7 +363,7 @@ export function resolveProfileConfig(f: ProfileFlags, ctx: ResolveContext): { co
 
   const defaultCount = load.kind === "rate" ? RATE_MODE_DEFAULT_REQUEST_COUNT : defaultRequestCount(concurrency ?? 1);
   // AIPerf sends a mooncake trace once, whatever --request-count says; here an explicit count still wins.
-  const onePass = datasetType === "mooncake_trace" && f.inputFile !== undefined && f.requestCount === undefined && f.benchmarkDuration === undefined;
+  const onePass = f.inputFile !== undefined && f.requestCount === undefined && f.benchmarkDuration === undefined;
   const config: ProfileConfig = {
     urls,
     model: f.model,
