@@ -18,6 +18,7 @@ import { planPhase, UNLIMITED } from "./phase-plan.ts";
 import { PromptFeeder } from "./prompt-feeder.ts";
 import type { Slo } from "../metrics/goodput.ts";
 import { summarize, type Summary } from "../metrics/summary.ts";
+import { describeUnreachable, unreachableWindows } from "../metrics/unreachable.ts";
 import { sliceRecords } from "../metrics/timeslices.ts";
 import { sliceHistograms } from "../metrics/slice-histograms.ts";
 import { timeslicesCsv, timeslicesJson } from "../report/timeslices-export.ts";
@@ -344,6 +345,7 @@ export async function executeProfile(cfg: ProfileConfig, io: Io, opts: ProfileOp
     // Peak memory of the whole process (all threads), for sizing runs: KiB, as the OS reports it.
     const peakRssKiB = process.resourceUsage().maxRSS;
     if (schedule !== null) for (const line of scheduleLines(schedule)) logFile.write(line);
+    for (const w of unreachableWindows(records)) log.warn(describeUnreachable(w, { withUrl: cfg.urls.length > 1 }));
     log.info(`${records.length} requests recorded (${errors} failed); peak RSS ${Math.round(peakRssKiB / 1024)} MiB, peak in flight ${shared.peakInFlight}`);
     return { records, summary, dir, dbPath, interrupted, abortedOnFailures, startNs, endNs, schedule };
   }
