@@ -229,8 +229,9 @@ export function resolveProfileConfig(f: ProfileFlags, ctx: ResolveContext): { co
   const concurrency = load.kind === "concurrency" ? load.concurrency : load.cap;
 
   const defaultCount = load.kind === "rate" ? RATE_MODE_DEFAULT_REQUEST_COUNT : defaultRequestCount(concurrency ?? 1);
-  // AIPerf sends a mooncake trace once, whatever --request-count says; here an explicit count still wins.
-  const onePass = customDatasetType === "mooncake_trace" && f.inputFile !== undefined && f.requestCount === undefined && f.benchmarkDuration === undefined;
+  // An --input-file without a bound is sent once through, every session through all its turns (as AIPerf
+  // sends a mooncake trace); an explicit count or a duration wins.
+  const onePass = f.inputFile !== undefined && f.requestCount === undefined && f.benchmarkDuration === undefined;
   const unbounded = f.benchmarkDuration !== undefined || ((fixed || onePass) && f.requestCount === undefined);
   const config: ProfileConfig = {
     ...f,

@@ -5,6 +5,10 @@
 // Every request records when it was due (scheduled_ns) and how long it waited for a --concurrency or
 // --prefill-concurrency slot (queue_ns), so latency can be read from the schedule, not only from the
 // send: a client that falls behind cannot hide it (coordinated omission).
+//
+// A closed-loop lane whose request failed before reaching the server pauses before its next one
+// (connect-backoff.ts), so a server restart costs a few recorded failures, not a flood of them.
+// Open-loop schedules are kept as they are: their failures are recorded, nothing is delayed.
 import { requestBody, type ChatMessage } from "../client/request-body.ts";
 import type { RecordIdentity } from "../client/request-runner.ts";
 import type { SessionSpec } from "../dataset/plan-types.ts";
@@ -13,8 +17,9 @@ import { epochNs } from "../runtime/clock.ts";
 import { clearLongTimeout, setLongTimeout } from "../runtime/long-timer.ts";
 import { cancelAfterNs } from "../schedule/cancellation.ts";
 import { waitUntilNs } from "../schedule/precise-wait.ts";
+import { nextBackoffMs } from "./connect-backoff.ts";
 import type { PromptStore } from "./prompt-store.ts";
-import { sessionIndexFor } from "./session-order.ts";
+import { feedWorkers, sessionIndexFor } from "./session-order.ts";
 import type { SharedState } from "./shared-state.ts";
 import type { PhaseSpec, WorkerConfig } from "./worker-protocol.ts";
 
@@ -42,7 +47,24 @@ export interface PhaseDeps {
   cancel: AbortSignal;
   /** Resolves when this phase must issue nothing more (duration over, or cancel). */
   stopped: Promise<void>;
+  /** Time source and waits; the real clock unless a test drives its own. */
+  clock?: PhaseClock;
 }
+
+export interface PhaseClock {
+  /** Epoch ns. */
+  now(): number;
+  /** Resolves once now() >= ns, on time (sends are due then). */
+  waitUntil(ns: number): Promise<void>;
+  /** Resolves after about `ms` (pauses where a ms either way does not matter). */
+  sleepMs(ms: number): Promise<void>;
+}
+
+const realClock: PhaseClock = {
+  now: epochNs,
+  waitUntil: (ns) => waitUntilNs(ns),
+  sleepMs: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+};
 
 interface Prepared {
   session: SessionSpec;
@@ -53,6 +75,8 @@ interface Prepared {
 
 export async function runPhase(d: PhaseDeps): Promise<void> {
   const { cfg, spec, shared } = d;
+  const clock = d.clock ?? realClock;
+  const now = clock.now;
   const W = cfg.workerCount;
   let stop = false;
   void d.stopped.then(() => {
@@ -80,7 +104,14 @@ export async function runPhase(d: PhaseDeps): Promise<void> {
   /** Waits until `due` (epoch ns); false if the phase stopped first. */
   const sleepUntil = async (due: number): Promise<boolean> => {
     if (isStopped()) return false;
-    if (due > epochNs()) await Promise.race([waitUntilNs(due), d.stopped]);
+    if (due > now()) await Promise.race([clock.waitUntil(due), d.stopped]);
+    return !isStopped();
+  };
+
+  /** Pauses a lane for `ms`; false if the phase stopped first. */
+  const pause = async (ms: number): Promise<boolean> => {
+    if (isStopped()) return false;
+    await Promise.race([clock.sleepMs(ms), d.stopped]);
     return !isStopped();
   };
 
@@ -94,7 +125,7 @@ export async function runPhase(d: PhaseDeps): Promise<void> {
       if (isStopped()) return null;
       if (shared.tryEnterPrefill(spec.prefillCap)) {
         if (!timed) shared.started();
-        if (!timed || shared.tryStart(spec.inFlightCap)) return waited ? Math.max(0, epochNs() - queuedSinceNs) : 0;
+        if (!timed || shared.tryStart(spec.inFlightCap)) return waited ? Math.max(0, now() - queuedSinceNs) : 0;
         shared.leavePrefill();
       }
       waited = true;
@@ -128,9 +159,15 @@ export async function runPhase(d: PhaseDeps): Promise<void> {
 
   /**
    * Runs one session. `first` is set when the caller already waited for turn 0's time and slots
-   * (the timed dispatcher, so slots go out in schedule order). False when the phase is over.
+   * (the timed dispatcher, so slots go out in schedule order); `ended` sees each finished request.
+   * False when the phase is over.
    */
-  const runSession = async (ordinal: number, p: Prepared, first: { dueNs: number; queueNs: number } | null): Promise<boolean> => {
+  const runSession = async (
+    ordinal: number,
+    p: Prepared,
+    first: { dueNs: number; queueNs: number } | null,
+    ended: (r: RequestRecord) => void = () => {},
+  ): Promise<boolean> => {
     const history: ChatMessage[] = [];
     let prevEndNs = 0;
     for (let t = 0; t < p.session.turns.length; t++) {
@@ -142,7 +179,7 @@ export async function runPhase(d: PhaseDeps): Promise<void> {
         dueNs = first.dueNs;
         queueNs = first.queueNs;
       } else {
-        if (t === 0) dueNs = epochNs();
+        if (t === 0) dueNs = now();
         else {
           dueNs = prevEndNs + turn.delayMs * 1e6;
           if (spec.trace !== null && turn.timestampMs !== null) {
@@ -150,7 +187,7 @@ export async function runPhase(d: PhaseDeps): Promise<void> {
           }
           if (!(await sleepUntil(dueNs))) return false;
         }
-        const q = await acquire(spec.offsetsNs !== null, Math.max(dueNs, epochNs()));
+        const q = await acquire(spec.offsetsNs !== null, Math.max(dueNs, now()));
         if (q === null) return false;
         queueNs = q;
       }
@@ -192,6 +229,7 @@ export async function runPhase(d: PhaseDeps): Promise<void> {
       shared.finished();
       wakeSlots();
       d.emit(record);
+      ended(record);
       // A failed turn ends its session: later turns would be sent without the reply they follow.
       if (record.error !== null || record.cancelled) return !isStopped();
       history.push({ role: "user", content: text }, { role: "assistant", content: reply });
@@ -200,14 +238,29 @@ export async function runPhase(d: PhaseDeps): Promise<void> {
     return true;
   };
 
-  const lane = async (g: number, firstOrdinal: { next: number }): Promise<void> => {
+  // A lane takes the next session nobody has started, across all workers; fed prompts are dealt to
+  // workers ahead by ordinal, so there each worker's lanes take that worker's share in turn.
+  const stride = feedWorkers(W, spec);
+  let ownNext = cfg.workerId;
+  const nextOrdinal = (): number => {
+    if (!spec.fedPrompts) return shared.claimSession();
+    const ordinal = ownNext;
+    ownNext += stride;
+    return ordinal;
+  };
+
+  const lane = async (g: number): Promise<void> => {
     if (!(await sleepUntil(spec.startNs + (spec.laneStartNs?.[g] ?? 0)))) return;
+    let backoffMs = 0;
+    const ended = (r: RequestRecord): void => {
+      backoffMs = nextBackoffMs(backoffMs, r);
+    };
     for (;;) {
-      const ordinal = firstOrdinal.next;
-      firstOrdinal.next += W;
-      if (ordinal >= spec.sessionLimit) return;
+      if (backoffMs > 0 && !(await pause(backoffMs))) return;
+      const ordinal = nextOrdinal();
+      if (ordinal < 0 || ordinal >= spec.sessionLimit) return;
       const p = await prepare(ordinal);
-      if (p === null || !(await runSession(ordinal, p, null))) return;
+      if (p === null || !(await runSession(ordinal, p, null, ended))) return;
     }
   };
 
@@ -225,8 +278,8 @@ export async function runPhase(d: PhaseDeps): Promise<void> {
       if (p === null || !(await sleepUntil(dueNs))) break;
       let queueNs = await acquire(true, dueNs);
       if (queueNs === null) break;
-      if (queueNs > 0) blockedUntilNs = epochNs();
-      else if (dueNs < blockedUntilNs) queueNs = Math.max(0, epochNs() - dueNs);
+      if (queueNs > 0) blockedUntilNs = now();
+      else if (dueNs < blockedUntilNs) queueNs = Math.max(0, now() - dueNs);
       const run: Promise<void> = runSession(ordinal, p, { dueNs, queueNs }).then((more) => {
         if (!more) over = true;
       });
@@ -239,9 +292,8 @@ export async function runPhase(d: PhaseDeps): Promise<void> {
   if (spec.offsetsNs !== null) {
     await dispatch(spec.offsetsNs);
   } else {
-    const next = { next: cfg.workerId };
     const lanes: Promise<void>[] = [];
-    for (let g = cfg.workerId; g < spec.lanes; g += W) lanes.push(lane(g, next));
+    for (let g = cfg.workerId; g < spec.lanes; g += W) lanes.push(lane(g));
     await Promise.all(lanes);
   }
 }

@@ -2,6 +2,7 @@
 // thread (to build fed prompts ahead) and in the workers (to send them), so both agree without messages.
 import type { Dataset } from "../dataset/plan-types.ts";
 import { mix32, mulberry32 } from "../dataset/seeded-rng.ts";
+import type { PhaseSpec } from "./worker-protocol.ts";
 
 /** Salt so session picks are not the same stream as other per-index draws from the seed. */
 const SESSION_SALT = 0x5e55_10a7;
@@ -39,4 +40,13 @@ export function sessionIndexFor(ordinal: number, dataset: Pick<Dataset, "session
     case "random":
       return Math.floor((mix32(mix32(seed ^ SESSION_SALT) ^ ordinal) / 4294967296) * n);
   }
+}
+
+/**
+ * How many workers fed prompts are dealt over: ordinal j goes to worker j % n. In closed loop only
+ * the workers that run a lane (lane g runs on worker g % workerCount) take sessions, so none is dealt
+ * to a worker that would never send it.
+ */
+export function feedWorkers(workerCount: number, spec: Pick<PhaseSpec, "offsetsNs" | "lanes">): number {
+  return spec.offsetsNs === null ? Math.max(1, Math.min(workerCount, spec.lanes)) : workerCount;
 }

@@ -17,6 +17,8 @@ const SLOTS = {
   PEAK: 5,
   /** Requests sent that have not had their first token yet (--prefill-concurrency). */
   PREFILL: 6,
+  /** Next session ordinal a closed-loop lane takes (this phase). */
+  SESSION: 7,
 } as const;
 const LENGTH = 8;
 
@@ -36,6 +38,11 @@ export class SharedState {
     if (Atomics.load(this.view, SLOTS.STOP) === 1) return -1;
     const i = Atomics.add(this.view, SLOTS.NEXT, 1);
     return i < limit ? i : -1;
+  }
+
+  /** Takes the next session ordinal of this phase (the caller compares it with the phase's limit). */
+  claimSession(): number {
+    return Atomics.add(this.view, SLOTS.SESSION, 1);
   }
 
   /** Starts a request unless `cap` are in flight already (null = no cap); true when started. */
@@ -67,9 +74,10 @@ export class SharedState {
     Atomics.sub(this.view, SLOTS.PREFILL, 1);
   }
 
-  /** A new phase: request indices from 0 and sending allowed again (unless cancelled). */
+  /** A new phase: request indices and session ordinals from 0, sending allowed again (unless cancelled). */
   resetPhase(): void {
     Atomics.store(this.view, SLOTS.NEXT, 0);
+    Atomics.store(this.view, SLOTS.SESSION, 0);
     if (!this.cancelled) Atomics.store(this.view, SLOTS.STOP, 0);
   }
 

@@ -7,6 +7,7 @@ import type { PhaseSpec } from "../engine/worker-protocol.ts";
 import { arrivalOffsetsNs } from "../schedule/arrivals.ts";
 import { fixedScheduleOffsetsNs } from "../schedule/fixed-schedule.ts";
 import { laneStartOffsetsNs } from "../schedule/lane-ramp.ts";
+import { shufflePass } from "../engine/session-order.ts";
 
 /** No limit, as an int32 (the shared counters are Int32). */
 export const UNLIMITED = 2 ** 31 - 1;
@@ -24,8 +25,18 @@ export interface PhasePlanInput {
   requestBase: number;
   sessionBase: number;
   fedPrompts: boolean;
-  /** Each dataset session once, then stop (a trace replayed without a request count). */
+  /** Each dataset session once, then stop (an input file without a request count or duration). */
   onePass?: boolean;
+}
+
+/**
+ * One pass visits every session once: a random pick (random_pool) would repeat some and miss others,
+ * so it becomes one shuffled pass. Null keeps the dataset's own sampling (sequential or shuffle are
+ * already one of each per pass).
+ */
+function onePassOrder(p: PhasePlanInput): Int32Array | null {
+  if (!p.onePass || p.dataset.sampling !== "random") return null;
+  return Int32Array.from(shufflePass(p.dataset.sessions.length, p.seed, 0));
 }
 
 /**
@@ -93,7 +104,7 @@ export function planPhase(p: PhasePlanInput): Omit<PhaseSpec, "startNs"> {
       laneStartNs: load.rampNs > 0 ? laneStartOffsetsNs(load.concurrency, load.rampNs) : null,
       offsetsNs: null,
       inFlightCap: null,
-      order: null,
+      order: onePassOrder(p),
       trace: null,
     };
   }
@@ -109,7 +120,7 @@ export function planPhase(p: PhasePlanInput): Omit<PhaseSpec, "startNs"> {
       // Warmup draws its own arrivals, so the profiling schedule is the same with or without warmup.
       seed: p.phase === "warmup" ? p.seed ^ 0x3a3a_3a3a : p.seed,
     });
-    return { ...base, sessionLimit: offsetsNs.length, lanes: 0, laneStartNs: null, offsetsNs, inFlightCap: load.cap, order: null, trace: null };
+    return { ...base, sessionLimit: offsetsNs.length, lanes: 0, laneStartNs: null, offsetsNs, inFlightCap: load.cap, order: onePassOrder(p), trace: null };
   }
   const sessions = p.dataset.sessions;
   // A far first timestamp is the CLI's concern (fixedScheduleProblem); the timers here wait any length.

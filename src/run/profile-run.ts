@@ -11,6 +11,8 @@ import { WorkerPool } from "../engine/worker-pool.ts";
 import type { PhaseSpec } from "../engine/worker-protocol.ts";
 import type { RecordOptions } from "../metrics/record-values.ts";
 import { scheduleLines } from "../metrics/schedule-report.ts";
+import { describeUnreachable, UnreachableTracker, type UnreachableWindow } from "../metrics/unreachable.ts";
+import type { RequestRecord } from "../record/request-record.ts";
 import { renderProgress } from "../report/progress-bar.ts";
 import { LineWriter } from "../store/line-writer.ts";
 import { ResultsWriter } from "../store/results-db.ts";
@@ -118,7 +120,11 @@ export async function executeProfile(prepared: PreparedProfile, io: Io): Promise
     const recordOpts: RecordOptions = { streaming: cfg.streaming, slos, timed: cfg.load.kind !== "concurrency" };
     const ctl = control;
     const counts = new LiveCounts(cfg.failedRequestThreshold, (failed, finished) => ctl.tooManyFailures(failed, finished, cfg.failedRequestThreshold));
-    const fanout = new RecordFanout([{ add: (r) => db.append(r) }, jsonlSink(jsonl), counts], recordOpts);
+    // Outages are said as they end (and at the end, for one still going): when and for how long.
+    const outages = new UnreachableTracker();
+    const describe = (w: UnreachableWindow): string => describeUnreachable(w, { withUrl: cfg.urls.length > 1 });
+    const outageSink = { add: (r: RequestRecord) => void (outages.add(r) && log.warn(describe(outages.windows().at(-1)!))) };
+    const fanout = new RecordFanout([{ add: (r) => db.append(r) }, jsonlSink(jsonl), counts, outageSink], recordOpts);
 
     // Stage 3: the workers.
     if (cfg.transport === "fetch" && (cfg.concurrency ?? Infinity) > FETCH_DEFAULT_CAP && !io.env.BUN_CONFIG_MAX_HTTP_REQUESTS) {
@@ -183,6 +189,7 @@ export async function executeProfile(prepared: PreparedProfile, io: Io): Promise
     // Peak memory of the whole process (all threads), for sizing runs: KiB, as the OS reports it.
     const peakRssKiB = process.resourceUsage().maxRSS;
     if (results.schedule !== null) for (const line of scheduleLines(results.schedule)) logFile.write(line);
+    for (const w of outages.windows()) if (!w.recovered) log.warn(describe(w));
     log.info(`${results.counts.total} profiling requests recorded (${results.counts.failed} failed); peak RSS ${Math.round(peakRssKiB / 1024)} MiB, peak in flight ${shared.peakInFlight}`);
     return {
       results,

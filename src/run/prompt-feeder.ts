@@ -4,7 +4,7 @@
 // building never runs on a thread that timestamps responses.
 import type { BlockPromptBuilder } from "../dataset/block-prompts.ts";
 import type { Dataset, SessionSpec } from "../dataset/plan-types.ts";
-import { sessionIndexFor } from "../engine/session-order.ts";
+import { feedWorkers, sessionIndexFor } from "../engine/session-order.ts";
 import type { PhaseSpec } from "../engine/worker-protocol.ts";
 
 /** Prompts built ahead per worker; each can be ~100 KB, so this bounds memory to a few tens of MB. */
@@ -21,6 +21,8 @@ export function sessionTexts(s: SessionSpec, blocks: BlockPromptBuilder): string
 export class PromptFeeder {
   private readonly sent: number[];
   private readonly consumed: number[];
+  /** Workers the ordinals are dealt over (see feedWorkers). */
+  private readonly workers: number;
   private closed = false;
   private wake: (() => void) | null = null;
   private primedResolve!: () => void;
@@ -30,16 +32,17 @@ export class PromptFeeder {
 
   constructor(
     private readonly target: FeedTarget,
-    private readonly workers: number,
+    poolSize: number,
     private readonly dataset: Dataset,
     private readonly blocks: BlockPromptBuilder,
-    private readonly spec: Pick<PhaseSpec, "sessionLimit" | "order">,
+    private readonly spec: Pick<PhaseSpec, "sessionLimit" | "order" | "offsetsNs" | "lanes">,
     private readonly seed: number,
     /** A prompt could not be built: the run cannot go on (workers would wait for it forever). */
     onError: (e: Error) => void = () => {},
   ) {
-    this.sent = new Array<number>(workers).fill(0);
-    this.consumed = new Array<number>(workers).fill(0);
+    this.workers = feedWorkers(poolSize, spec);
+    this.sent = new Array<number>(this.workers).fill(0);
+    this.consumed = new Array<number>(this.workers).fill(0);
     this.done = this.loop()
       .catch((e: unknown) => onError(e instanceof Error ? e : new Error(String(e))))
       .finally(() => this.primedResolve());
@@ -47,7 +50,7 @@ export class PromptFeeder {
 
   /** A worker's report of prompts used so far this phase. */
   onConsumed(workerId: number, consumed: number): void {
-    if (consumed > (this.consumed[workerId] ?? 0)) this.consumed[workerId] = consumed;
+    if (workerId < this.workers && consumed > this.consumed[workerId]!) this.consumed[workerId] = consumed;
     this.wake?.();
   }
 

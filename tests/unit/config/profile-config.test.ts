@@ -158,5 +158,6 @@ test("a mooncake trace without --request-count is sent once (AIPerf); an explici
   expect(r({}).onePass).toBe(true);
   expect(r({ requestCount: 7 })).toMatchObject({ onePass: false, requestCount: 7 });
   expect(r({ benchmarkDuration: 5 }).onePass).toBe(false);
-  expect(r({ customDatasetType: "single_turn" }).onePass).toBe(false);
+  expect(r({ customDatasetType: "multi_turn" }).onePass).toBe(true); // any input file, not only traces
+  expect(r({ inputFile: undefined }).onePass).toBe(false);
 });

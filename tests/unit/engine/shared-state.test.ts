@@ -10,6 +10,13 @@ describe("SharedState", () => {
     t.stopSending();
     expect(t.claim(10)).toBe(-1);
   });
+  test("session ordinals: once each across views, from 0 again after a phase reset", () => {
+    const a = new SharedState();
+    const b = new SharedState(a.buffer);
+    expect([a.claimSession(), b.claimSession(), a.claimSession()]).toEqual([0, 1, 2]);
+    a.resetPhase();
+    expect(b.claimSession()).toBe(0);
+  });
   test("two views of one buffer (as in two workers) see the same counters", () => {
     const a = new SharedState();
     const b = new SharedState(a.buffer);

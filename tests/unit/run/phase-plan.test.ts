@@ -44,6 +44,26 @@ describe("planPhase", () => {
     expect(q.inFlightCap).toBe(8);
   });
 
+  test("one pass: every session once in closed loop and at a rate; a random pool becomes one shuffled pass", () => {
+    const onePass = (load: LoadSpec, d: Dataset) =>
+      planPhase({ phase: "profiling", load, dataset: d, requestLimit: UNLIMITED, durationNs: null, seed: 1, prefillCap: null, cancellation: null, requestBase: 0, sessionBase: 0, fedPrompts: false, onePass: true });
+    const names = ["a", "b", "c", "d", "e"];
+    const seq = dataset(names.map((n) => session(n, null)));
+    const rate: LoadSpec = { kind: "rate", ratePerSec: 10, pattern: "constant", smoothness: 1, rampNs: 0, cap: null };
+    for (const load of [{ kind: "concurrency", concurrency: 8, rampNs: 0 } as const, rate]) {
+      const p = onePass(load, seq);
+      expect(p.sessionLimit).toBe(5);
+      expect(p.order).toBeNull();
+      const pool = dataset(seq.sessions, "random");
+      const q = onePass(load, pool);
+      expect(q.sessionLimit).toBe(5);
+      const picked = Array.from({ length: 5 }, (_, j) => sessionIndexFor(j, pool, q.order, 1));
+      expect([...picked].sort()).toEqual([0, 1, 2, 3, 4]);
+    }
+    // Without one pass a random pool stays random (with replacement).
+    expect(plan({ kind: "concurrency", concurrency: 2, rampNs: 0 }, dataset(seq.sessions, "random")).order).toBeNull();
+  });
+
   test("fixed schedule refuses an entry without a timestamp, naming it", () => {
     expect(() => plan({ kind: "fixed", autoOffset: false, startOffsetMs: null, endOffsetMs: null, speedup: 1, cap: null }, dataset([session("a", 0), session("b", null)]))).toThrow(
       "session b (entry 2) has no timestamp",
