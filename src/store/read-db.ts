@@ -3,7 +3,7 @@
 // appear as one set of views (runs, requests, chunks, ...) over all of them, each row keeping its
 // run_id, so a sweep is one query.
 //
-// User SQL is sandboxed twice over (see lockDown and checkReadOnly): DuckDB itself is shut off from
+// User SQL is sandboxed twice over (see lockDown and prepareReadOnly): DuckDB itself is shut off from
 // every file but the runs (and the files the caller lists), with its configuration locked; and only
 // read statements run, because DuckDB keeps an attached file's path allowed, so `DETACH run0; ATTACH
 // '<run>' AS w` would otherwise reopen a run read-write.
@@ -181,15 +181,9 @@ async function prepareReadOnly(conn: DuckDBConnection, sql: string): Promise<Duc
 
 export async function queryRuns(dbPaths: readonly string[], sql: string, access: RunAccess = {}): Promise<ResultSet> {
   return withRuns(dbPaths, access, async (conn) => {
-    let prepared: DuckDBPreparedStatement[];
-    try {
-      prepared = await prepareReadOnly(conn, sql);
-    } catch (e) {
-      if (e instanceof RefusedSqlError) throw e;
-      throw asRefusal(e);
-    }
     let reader = null;
     try {
+      const prepared = await prepareReadOnly(conn, sql);
       for (const p of prepared) reader = await p.runAndReadAll(); // like DuckDB: the last statement's result
     } catch (e) {
       throw asRefusal(e);
@@ -205,6 +199,7 @@ export async function queryRuns(dbPaths: readonly string[], sql: string, access:
 
 /** DuckDB's "file system operations are disabled" becomes a refusal. */
 function asRefusal(e: unknown): unknown {
+  if (e instanceof RefusedSqlError) return e;
   const msg = e instanceof Error ? e.message : String(e);
   if (/file system operations are disabled by configuration/.test(msg)) return new RefusedSqlError(`refused: ${msg.split("\n")[0]}`, true);
   return e;

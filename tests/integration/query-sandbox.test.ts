@@ -118,6 +118,14 @@ describe("query is read-only", () => {
     expect((await cli(["query", "run", "select count(*) as n from requests", "--format", "csv"])).out).toBe("n\n5\n");
   }, 60_000);
 
+  test("table functions a SELECT may call (checkpoint) leave the run as it was", async () => {
+    const before = hashTree(run);
+    for (const sql of ["select * from checkpoint('run0')", "select * from force_checkpoint('run0')"]) {
+      expect((await cli(["query", "run", sql])).code).toBe(0);
+    }
+    expect(hashTree(run)).toEqual(before);
+  });
+
   test("a refusal says why in one line", async () => {
     const r = await cli(["query", "run", `DETACH run0; ATTACH '${db}' AS w; DROP TABLE w.requests`]);
     expect(r.err.split("\n")[0]).toBe(
