@@ -151,13 +151,17 @@ const READ_STATEMENTS: ReadonlySet<StatementType> = new Set([StatementType.SELEC
 
 // Table functions that change the session though called from a SELECT, past lock_configuration:
 // logging to files (with file access off, DuckDB then aborts the process on its next log flush),
-// profiling printed over the output. Matched in the text, before DuckDB binds (and so runs) them.
+// profiling printed over the output. Matched in the text, before DuckDB binds (and so runs) them;
+// so are the functions that run SQL built from strings at run time, which the text would not show.
 const SESSION_CHANGING = /\b(enable_logging|disable_logging|truncate_duckdb_logs|enable_profiling|disable_profiling|enable_peg_parser|disable_peg_parser)\b/i;
+const SQL_FROM_STRINGS = /\b(query|json_execute_serialized_sql)\s*\(/i;
 
 /** Prepares every statement first and refuses the whole SQL if any one is not a read. */
 async function prepareReadOnly(conn: DuckDBConnection, sql: string): Promise<DuckDBPreparedStatement[]> {
   const changing = SESSION_CHANGING.exec(sql);
   if (changing) throw new RefusedSqlError(`refused: ${changing[1]}() changes DuckDB's session; only reads run here`);
+  const indirect = SQL_FROM_STRINGS.exec(sql);
+  if (indirect) throw new RefusedSqlError(`refused: ${indirect[1]}() runs SQL built from a string; write the SQL itself`);
   let extracted;
   try {
     extracted = await conn.extractStatements(sql);

@@ -90,6 +90,8 @@ describe("query is read-only", () => {
     `PRAGMA enable_profiling = 'json'; PRAGMA profiling_output = '${d}/prof.json'; SELECT 1`,
     `SELECT * FROM enable_logging(storage = 'file', storage_path = '${r}'); SELECT count(*) FROM requests`,
     `CALL enable_logging(storage = 'file', storage_path = '${r}')`,
+    `SELECT * FROM query('SELECT * FROM enable_' || 'logging(storage = ''file'', storage_path = ''${r}'')'); SELECT count(*) FROM requests`,
+    `SELECT * FROM json_execute_serialized_sql(json_serialize_sql('SELECT 1'))`,
     "DELETE FROM requests",
     "UPDATE run0.requests SET model = 'x'",
     "DROP TABLE run0.requests",
@@ -104,7 +106,7 @@ describe("query is read-only", () => {
     const runBefore = hashTree(run);
     const dirBefore = readdirSync(dir).sort();
     const list = attacks(dir, run, db);
-    expect(list.length).toBe(28);
+    expect(list.length).toBe(30);
     const outcomes: string[] = [];
     for (const sql of list) {
       const r = await cli(["query", "run", sql]);
