@@ -49,7 +49,8 @@ export const mockCommand: Command = {
     try {
       server = await startMockServer(options);
     } catch (e) {
-      throw new UsageError([`cannot listen on ${options.host}:${options.port}: ${e instanceof Error ? e.message : String(e)}`]);
+      if ((e as NodeJS.ErrnoException).code === "EADDRINUSE") throw new UsageError([`--port ${options.port}: port ${options.port} is in use (on ${options.host})`]);
+      throw new UsageError([`cannot listen on ${options.host}:${options.port}: ${e instanceof Error ? e.message.split("\n")[0] : String(e)}`]);
     }
     // The URL goes to stdout so scripts can read it (e.g. with --port 0).
     io.out(`${server.url}\n`);

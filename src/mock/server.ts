@@ -46,6 +46,9 @@ export async function startMockServer(partial: Partial<MockOptions> = {}): Promi
     // Stalls and long queues legitimately send nothing for longer than Bun's 10 s default.
     idleTimeout: 0,
     development: false,
+    // development: false turns SO_REUSEPORT on by default: a second mock on a taken port would then
+    // start and split the traffic with the first. One server per port.
+    reusePort: false,
     fetch(req): Response | Promise<Response> {
       const url = new URL(req.url);
       const path = url.pathname;

@@ -10,6 +10,8 @@ export interface Io {
   env: Record<string, string | undefined>;
   cwd: string;
   stderrIsTTY: boolean;
+  /** stdout is a terminal (then data shown there has its control characters escaped). */
+  stdoutIsTTY?: boolean;
   /** Registers a handler for SIGINT/SIGTERM; returns a function that removes it. */
   onSignal(handler: (signal: "SIGINT" | "SIGTERM") => void): () => void;
   /** Ends the process now (a second Ctrl-C). */
@@ -23,6 +25,7 @@ export function processIo(): Io {
     env: process.env,
     cwd: process.cwd(),
     stderrIsTTY: Boolean(process.stderr.isTTY),
+    stdoutIsTTY: Boolean(process.stdout.isTTY),
     exit: (code) => process.exit(code),
     onSignal(handler) {
       const onInt = () => handler("SIGINT");

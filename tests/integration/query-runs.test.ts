@@ -53,7 +53,7 @@ describe("query over runs", () => {
     for (const sql of ["delete from requests", "drop table run0.requests", "update run0.requests set model = 'x'", "create table run0.x (a int)"]) {
       const r = await query(["c2", sql]);
       expect(r.code).toBe(2);
-      expect(r.err).toContain("SQL error:");
+      expect(r.err).toMatch(/^llmbench query: (refused|SQL error): /);
     }
     expect(readFileSync(db).equals(before)).toBe(true);
     expect(statSync(db).mtimeMs).toBe(mtime);
@@ -63,7 +63,7 @@ describe("query over runs", () => {
     const io = fakeIo(dir);
     expect(await runCli(["export", "c2", "c4", "-o", "req.parquet"], COMMANDS, io)).toBe(0);
     expect(io.stderr.join("")).toContain("wrote 16 rows of requests");
-    const back = await query(["c2", `select count(*) as n, count(distinct run_id) as runs from read_parquet('${join(dir, "req.parquet")}')`, "--format", "csv"]);
+    const back = await query(["c2", `select count(*) as n, count(distinct run_id) as runs from read_parquet('${join(dir, "req.parquet")}')`, "--format", "csv", "--allow-read", "req.parquet"]);
     expect(back.out).toBe("n,runs\n16,2\n");
     const io2 = fakeIo(dir);
     expect(await runCli(["export", "c4", "--table", "chunks", "--format", "csv"], COMMANDS, io2)).toBe(0);
@@ -75,9 +75,9 @@ describe("query over runs", () => {
     expect(bad.stderr.join("")).toContain('no table "nosuch"');
   });
 
-  test("a re-run into the same directory replaces the old run's results", async () => {
+  test("a re-run with --overwrite replaces the old run's results whole", async () => {
     await runTestProfile(testProfileConfig(mock.url, { requestCount: 3, osl: 2, artifactDir: "again" }), fakeIo(dir), { slos: [] });
-    await runTestProfile(testProfileConfig(mock.url, { requestCount: 5, osl: 2, artifactDir: "again" }), fakeIo(dir), { slos: [] });
+    await runTestProfile(testProfileConfig(mock.url, { requestCount: 5, osl: 2, artifactDir: "again", overwrite: true }), fakeIo(dir), { slos: [] });
     const r = await query(["again", "select count(distinct run_id) as runs, count(*) as n from requests", "--format", "csv"]);
     expect(r.out).toBe("runs,n\n1,5\n");
     expect(readFileSync(join(dir, "again", "profile_export.jsonl"), "utf8").trim().split("\n").length).toBe(5);

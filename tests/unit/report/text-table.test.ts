@@ -25,4 +25,14 @@ describe("result renderers", () => {
   test("empty result", () => {
     expect(renderTextTable({ columns: ["n"], rows: [] })).toBe("n\n-\n(0 rows)\n");
   });
+  test("table and markdown escape control characters in cells and headers; CSV only for a terminal; JSON losslessly", () => {
+    const rs = { columns: ["e\u001b[1m"], rows: [["a\u001b[2Jb\tc\u009b"]] as (string | number | null)[][] };
+    expect(renderTextTable(rs)).toBe(["e\\x1b[1m", "-".repeat(16), "a\\x1b[2Jb\\tc\\x9b", "(1 row)", ""].join("\n"));
+    expect(renderMarkdown(rs).split("\n")[2]).toBe("| a\\x1b[2Jb\\tc\\x9b |");
+    expect(renderCsv(rs, true)).toBe("e\\x1b[1m\na\\x1b[2Jb\\tc\\x9b\n");
+    expect(renderCsv(rs)).toBe("e\u001b[1m\na\u001b[2Jb\tc\u009b\n");
+    const json = renderJson(rs);
+    expect(json).not.toMatch(/[\u001b\u009b]/);
+    expect(JSON.parse(json)).toEqual([{ "e\u001b[1m": "a\u001b[2Jb\tc\u009b" }]);
+  });
 });
