@@ -3,7 +3,6 @@ import { resolve } from "node:path";
 import { type } from "arktype";
 import type { Command } from "./command.ts";
 import type { FlagsDef } from "../config/flag-spec.ts";
-import { exportTable, RunBusyError } from "../store/read-db.ts";
 import { EXPORT_FORMATS, exportTarget } from "./export-format.ts";
 import { resolveRunTargets } from "./run-targets.ts";
 import { UsageError, EXIT_OK } from "../runtime/usage-error.ts";
@@ -38,6 +37,8 @@ export const exportCommand: Command = {
     "llmbench export runs/c8 --table runs -o runs.jsonl",
   ],
   async run({ validate, io }) {
+    // DuckDB loads (and its native library is extracted) only when a command needs it.
+    const { exportTable, RunBusyError } = await import("../store/read-db.ts");
     const e = validate(schema);
     const problems: string[] = [];
     const dbPaths = resolveRunTargets(e.runs ?? [], io.cwd, problems);

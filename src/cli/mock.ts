@@ -1,7 +1,6 @@
 import type { Command } from "./command.ts";
 import type { FlagsDef } from "../config/flag-spec.ts";
 import { mockSchema, toMockOptions } from "../config/mock-config.ts";
-import { startMockServer } from "../mock/server.ts";
 import { UsageError, EXIT_OK } from "../runtime/usage-error.ts";
 import { createLogger } from "../runtime/io.ts";
 import { resolve } from "node:path";
@@ -41,6 +40,7 @@ export const mockCommand: Command = {
   ],
   async run({ validate, io }) {
     const parsed = validate(mockSchema);
+    const { startMockServer } = await import("../mock/server.ts");
     const { options, problems: more } = toMockOptions(parsed);
     if (more.length > 0) throw new UsageError(more);
     if (options.recordPath) options.recordPath = resolve(io.cwd, options.recordPath);

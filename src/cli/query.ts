@@ -3,7 +3,6 @@ import { resolve } from "node:path";
 import { type } from "arktype";
 import type { Command } from "./command.ts";
 import type { FlagsDef } from "../config/flag-spec.ts";
-import { queryRuns, RefusedSqlError, RunBusyError } from "../store/read-db.ts";
 import { resolveRunTargets } from "./run-targets.ts";
 import { renderCsv, renderJson, renderMarkdown, renderTextTable, type ResultSet } from "../report/text-table.ts";
 import { UsageError, EXIT_OK } from "../runtime/usage-error.ts";
@@ -61,6 +60,8 @@ export const queryCommand: Command = {
     "llmbench query runs/c16 \"select * from requests join read_csv('slo.csv') using (model)\" --allow-read slo.csv",
   ],
   async run({ validate, io }) {
+    // DuckDB loads (and its native library is extracted) only when a command needs it.
+    const { queryRuns, RefusedSqlError, RunBusyError } = await import("../store/read-db.ts");
     const q = validate(schema);
     const problems: string[] = [];
     let targets = q.runs ?? [];

@@ -10,18 +10,9 @@
 import { existsSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, dirname, join } from "node:path";
+export { resolveDbPath } from "./db-path.ts";
 import { DuckDBInstance, StatementType, type DuckDBConnection, type DuckDBPreparedStatement } from "@duckdb/node-api";
 import type { Cell, ResultSet } from "../report/text-table.ts";
-
-/** A run directory or a .duckdb file -> the database path, or null when there is none. */
-export function resolveDbPath(target: string): string | null {
-  if (!existsSync(target)) return null;
-  if (statSync(target).isDirectory()) {
-    const p = join(target, "results.duckdb");
-    return existsSync(p) ? p : null;
-  }
-  return target;
-}
 
 /** A run's database is held open for writing by another process (a run still going). */
 export class RunBusyError extends Error {
