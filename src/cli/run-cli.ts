@@ -1,6 +1,6 @@
 // Dispatch: help, version, subcommand; strict flag parsing; usage errors -> one line each, exit 2.
 import type { Command } from "./command.ts";
-import { commandHelp, rootHelp } from "./help.ts";
+import { commandHelp, helpWidth, rootHelp } from "./help.ts";
 import { parseFlags } from "./parse-flags.ts";
 import { applyDefaults, camelCase } from "../config/flag-spec.ts";
 import { closest } from "../runtime/closest.ts";
@@ -27,7 +27,7 @@ function wantsHelp(args: readonly string[]): boolean {
 export async function runCli(argv: readonly string[], commands: readonly Command[], io: Io): Promise<number> {
   const [first, ...rest] = argv;
   if (first === undefined || first === "--help" || first === "-h" || first === "help") {
-    io.out(await rootHelp(commands, ROOT_EXAMPLES));
+    io.out(rootHelp(commands, ROOT_EXAMPLES, helpWidth(io.env, io.stdoutColumns)));
     return first === undefined ? EXIT_USAGE : EXIT_OK;
   }
   if (first === "--version" || first === "-v" || first === "-V" || first === "version") {
@@ -41,7 +41,7 @@ export async function runCli(argv: readonly string[], commands: readonly Command
     return EXIT_USAGE;
   }
   if (wantsHelp(rest)) {
-    io.out(await commandHelp(cmd));
+    io.out(commandHelp(cmd, helpWidth(io.env, io.stdoutColumns)));
     return EXIT_OK;
   }
   const parsed = parseFlags(rest, cmd.flags);

@@ -12,6 +12,8 @@ export interface Io {
   stderrIsTTY: boolean;
   /** stdout is a terminal (then data shown there has its control characters escaped). */
   stdoutIsTTY?: boolean;
+  /** The terminal's width when stdout is one (help wraps to it). */
+  stdoutColumns?: number;
   /** Registers a handler for SIGINT/SIGTERM; returns a function that removes it. */
   onSignal(handler: (signal: "SIGINT" | "SIGTERM") => void): () => void;
   /** Ends the process now (a second Ctrl-C). */
@@ -26,6 +28,7 @@ export function processIo(): Io {
     cwd: process.cwd(),
     stderrIsTTY: Boolean(process.stderr.isTTY),
     stdoutIsTTY: Boolean(process.stdout.isTTY),
+    stdoutColumns: process.stdout.isTTY ? process.stdout.columns : undefined,
     exit: (code) => process.exit(code),
     onSignal(handler) {
       const onInt = () => handler("SIGINT");

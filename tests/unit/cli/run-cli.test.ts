@@ -20,19 +20,19 @@ describe("llmbench CLI dispatch", () => {
     const r = await run(["--help"]);
     expect(r.code).toBe(0);
     for (const c of ["profile", "mock", "query", "demo"]) expect(r.out).toContain(c);
-    expect(r.out).toContain("EXAMPLES");
+    expect(r.out).toContain("Examples:");
   });
   test("no arguments shows help and exits 2", async () => {
     const r = await run([]);
     expect(r.code).toBe(2);
-    expect(r.out).toContain("USAGE");
+    expect(r.out).toContain("Usage: llmbench <command>");
   });
   test("command help shows flags, defaults and examples", async () => {
     const r = await run(["profile", "--help"]);
     expect(r.code).toBe(0);
     expect(r.out).toContain("--concurrency");
     expect(r.out).toContain("-u, --url");
-    expect(r.out).toContain("EXAMPLES");
+    expect(r.out).toContain("Examples:");
     expect(r.out).toContain("llmbench profile -u");
   });
   test("unknown command: one line, a suggestion, exit 2", async () => {
