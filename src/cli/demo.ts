@@ -1,19 +1,19 @@
 // `llmbench demo`: the built-in mock server, benchmarked by the same prepared run as `profile` (same
 // flag table and defaults, same pre-run checks), with a few profile flags set as a user would type them.
-import { type } from "arktype";
 import type { Command } from "./command.ts";
-import type { FlagsDef } from "../config/flag-spec.ts";
+import { flagsSchema, type FlagSpec } from "../config/flag-spec.ts";
+import { lazy } from "../config/ark.ts";
 import { positiveInt } from "../config/common-types.ts";
-import { defaultArtifactDir } from "../config/profile-config.ts";
+import { defaultArtifactDir } from "../config/artifact-name.ts";
 import { UsageError } from "../runtime/usage-error.ts";
 
-const flags: FlagsDef = {
-  concurrency: { type: "string", description: "Requests in flight at once", default: "16", valueHint: "n" },
-  "request-count": { type: "string", description: "Requests to send", default: "160", valueHint: "n" },
+const flags = {
+  concurrency: { type: "string", description: "Requests in flight at once", default: "16", valueHint: "n", schema: positiveInt },
+  "request-count": { type: "string", description: "Requests to send", default: "160", valueHint: "n", schema: positiveInt },
   "artifact-dir": { type: "string", description: "Where results go (an earlier demo run there is replaced)", default: defaultArtifactDir("mock-model", "chat", "concurrency16"), valueHint: "dir" },
-};
+} as const satisfies Record<string, FlagSpec>;
 
-const schema = type({ concurrency: positiveInt, requestCount: positiveInt, artifactDir: "string > 0" });
+const schema = lazy(() => flagsSchema(flags));
 
 /** The mock's latency (ms) and the SLOs (display units) the demo shows goodput against. */
 const MOCK = { ttftMs: 30, itlMs: 8, jitterPct: 10 };
@@ -25,7 +25,7 @@ export const demoCommand: Command = {
   flags,
   examples: ["llmbench demo", 'llmbench demo --concurrency 32 --request-count 1000 && llmbench query artifacts/mock-model-openai-chat-concurrency16 "select count(*) from requests"'],
   async run({ validate, io }) {
-    const d = validate(schema);
+    const d = validate(schema());
     const { startMockServer } = await import("../mock/server.ts");
     const { parseProfileFlags } = await import("../config/profile-config.ts");
     const { prepareProfile } = await import("../run/prepare.ts");

@@ -1,29 +1,26 @@
 import { existsSync, realpathSync } from "node:fs";
 import { resolve } from "node:path";
-import { type } from "arktype";
 import type { Command } from "./command.ts";
-import type { FlagsDef } from "../config/flag-spec.ts";
+import { flagsSchema, type FlagSpec } from "../config/flag-spec.ts";
+import { ark, lazy } from "../config/ark.ts";
 import { EXPORT_FORMATS, exportTarget } from "./export-format.ts";
 import { resolveRunTargets } from "./run-targets.ts";
 import { UsageError, EXIT_OK } from "../runtime/usage-error.ts";
 
-const flags: FlagsDef = {
+const flags = {
   runs: { type: "positional", repeatable: true, description: "Run directories (holding results.duckdb) or .duckdb files", valueHint: "run" },
-  table: { type: "string", description: "Table to export: requests, chunks, runs, ...", default: "requests", valueHint: "name" },
+  table: { type: "string", description: "Table to export: requests, chunks, runs, ...", default: "requests", valueHint: "name", schema: lazy(() => ark().type(/^[A-Za-z_][A-Za-z0-9_]*$/)) },
   format: {
     type: "string",
-    description: "parquet, csv, jsonl (one object a line) or json (an array); default: from the -o extension, else parquet",
+    description: "parquet, csv, jsonl (one object a line) or json (an array)",
+    defaultNote: "from the -o extension, else parquet",
     valueHint: "parquet|csv|jsonl|json",
+    schema: lazy(() => ark().type.enumerated(...EXPORT_FORMATS)),
   },
-  output: { type: "string", alias: "o", description: "File to write, the only file written (default <table>.<format> here)", valueHint: "file" },
-};
+  output: { type: "string", alias: "o", description: "File to write, the only file written (default <table>.<format> here)", valueHint: "file", schema: lazy(() => ark().type("string > 0")) },
+} as const satisfies Record<string, FlagSpec>;
 
-const schema = type({
-  "runs?": "string[]",
-  table: /^[A-Za-z_][A-Za-z0-9_]*$/,
-  "format?": type.enumerated(...EXPORT_FORMATS),
-  "output?": "string > 0",
-});
+const schema = lazy(() => flagsSchema(flags));
 
 const sameFile = (a: string, b: string): boolean => a === b || (existsSync(a) && realpathSync(a) === realpathSync(b));
 
@@ -39,7 +36,7 @@ export const exportCommand: Command = {
   async run({ validate, io }) {
     // DuckDB loads (and its native library is extracted) only when a command needs it.
     const { exportTable, RunBusyError } = await import("../store/read-db.ts");
-    const e = validate(schema);
+    const e = validate(schema());
     const problems: string[] = [];
     const dbPaths = resolveRunTargets(e.runs ?? [], io.cwd, problems);
     const target = exportTarget(e.table, e.format, e.output);

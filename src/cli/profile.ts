@@ -15,7 +15,7 @@ export const profileCommand: Command = {
     "llmbench profile -m Qwen/Qwen3-0.6B --streaming --input-file trace.jsonl --custom-dataset-type mooncake_trace --trace-speedup 20",
   ],
   async run({ validate, given, io }) {
-    const flags = validate(profileSchema);
+    const flags = validate(profileSchema());
     const { prepareProfile } = await import("../run/prepare.ts");
     const { runProfile } = await import("../run/profile-run.ts");
     return runProfile(await prepareProfile(flags, { io, given }), io);

@@ -1,36 +1,36 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { resolve } from "node:path";
-import { type } from "arktype";
 import type { Command } from "./command.ts";
-import type { FlagsDef } from "../config/flag-spec.ts";
+import { flagsSchema, type FlagSpec } from "../config/flag-spec.ts";
+import { ark, lazy } from "../config/ark.ts";
 import { resolveRunTargets } from "./run-targets.ts";
 import { renderCsv, renderJson, renderMarkdown, renderTextTable, type ResultSet } from "../report/text-table.ts";
 import { UsageError, EXIT_OK } from "../runtime/usage-error.ts";
 
-const flags: FlagsDef = {
+const flags = {
   runs: { type: "positional", repeatable: true, description: "Run directories (holding results.duckdb) or .duckdb files", valueHint: "run" },
-  sql: { type: "positional", required: false, description: "SQL to run, read-only (or use --file)", valueHint: "sql" },
-  file: { type: "string", description: "Read the SQL from this file", valueHint: "q.sql" },
-  format: { type: "string", description: "Output: table, csv, json or markdown", default: "table", valueHint: "table|csv|json|markdown" },
+  sql: { type: "positional", description: "SQL to run, read-only (or use --file)", valueHint: "sql", schema: lazy(() => ark().type("string > 0")) },
+  file: { type: "string", description: "Read the SQL from this file", valueHint: "q.sql", schema: lazy(() => ark().type("string > 0")) },
+  format: {
+    type: "string",
+    description: "Output: table, csv, json or markdown",
+    default: "table",
+    valueHint: "table|csv|json|markdown",
+    schema: lazy(() => ark().type.enumerated("table", "csv", "json", "markdown")),
+  },
   "allow-read": {
     type: "string",
     repeatable: true,
     description: "Let the SQL read this file too (read_csv, read_parquet, ...); repeatable. Otherwise it reads only the runs, and nothing can write",
     valueHint: "file",
   },
-};
+} as const satisfies Record<string, FlagSpec>;
 
-const schema = type({
-  "runs?": "string[]",
-  "sql?": "string > 0",
-  "file?": "string > 0",
-  format: "'table' | 'csv' | 'json' | 'markdown'",
-  "allowRead?": "string[]",
-});
+const schema = lazy(() => flagsSchema(flags));
 
 // Control characters in values are always escaped in the table and markdown, losslessly in JSON,
 // and in CSV only on a terminal (piped CSV keeps the data's bytes).
-const RENDER: Record<typeof schema.infer.format, (rs: ResultSet, toTerminal: boolean) => string> = {
+const RENDER: Record<"table" | "csv" | "json" | "markdown", (rs: ResultSet, toTerminal: boolean) => string> = {
   table: renderTextTable,
   csv: renderCsv,
   json: renderJson,
@@ -62,7 +62,7 @@ export const queryCommand: Command = {
   async run({ validate, io }) {
     // DuckDB loads (and its native library is extracted) only when a command needs it.
     const { queryRuns, RefusedSqlError, RunBusyError } = await import("../store/read-db.ts");
-    const q = validate(schema);
+    const q = validate(schema());
     const problems: string[] = [];
     let targets = q.runs ?? [];
     let sql = q.sql;

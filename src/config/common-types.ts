@@ -1,15 +1,16 @@
-// Reusable arktype pieces for flag values, which arrive as strings from argv.
-import { type } from "arktype";
+// Reusable arktype pieces for flag values, which arrive as strings from argv; each built on first use.
+import { ark, lazy } from "./ark.ts";
 
-export const positiveInt = type("string.integer.parse").pipe(type("number.integer >= 1"));
-export const nonNegativeInt = type("string.integer.parse").pipe(type("number.integer >= 0"));
-export const nonNegativeNumber = type("string.numeric.parse").pipe(type("number >= 0"));
-export const positiveNumber = type("string.numeric.parse").pipe(type("number > 0"));
-export const percent = type("string.numeric.parse").pipe(type("0 <= number <= 100"));
-export const port = type("string.integer.parse").pipe(type("0 <= number.integer <= 65535"));
+export const positiveInt = lazy(() => ark().type("string.integer.parse").pipe(ark().type("number.integer >= 1")));
+export const nonNegativeInt = lazy(() => ark().type("string.integer.parse").pipe(ark().type("number.integer >= 0")));
+export const nonNegativeNumber = lazy(() => ark().type("string.numeric.parse").pipe(ark().type("number >= 0")));
+export const positiveNumber = lazy(() => ark().type("string.numeric.parse").pipe(ark().type("number > 0")));
+export const percent = lazy(() => ark().type("string.numeric.parse").pipe(ark().type("0 <= number <= 100")));
+export const port = lazy(() => ark().type("string.integer.parse").pipe(ark().type("0 <= number.integer <= 65535")));
 
 /** "localhost:8000" -> "http://localhost:8000" (AIPerf accepts URLs without a scheme); no trailing slash. */
-export const baseUrl = type("string").pipe((s, ctx) => {
+export const baseUrl = lazy(() =>
+  ark().type("string").pipe((s, ctx) => {
   const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(s) ? s : `http://${s}`;
   let u: URL;
   try {
@@ -19,4 +20,5 @@ export const baseUrl = type("string").pipe((s, ctx) => {
   }
   if (u.protocol !== "http:" && u.protocol !== "https:") return ctx.error("an http or https URL");
   return withScheme.replace(/\/+$/, "");
-});
+}),
+);

@@ -1,7 +1,8 @@
 // The one declaration of a command's flags: name (the key, kebab-case as users type it), aliases,
 // help text and section, default, and the arktype schema that validates and converts the value.
 // Parsing, --help, validation and the flag values' TypeScript type all come from it.
-import { type, type Type } from "arktype";
+import type { Type } from "arktype";
+import { ark } from "./ark.ts";
 
 export interface FlagSpec {
   type: "string" | "boolean" | "positional";
@@ -18,8 +19,8 @@ export interface FlagSpec {
   repeatable?: boolean;
   /** --help section (e.g. "Endpoint", "Load"). */
   group?: string;
-  /** Validates and converts the raw value; absent: a string, boolean or string[] as given. */
-  schema?: Type;
+  /** Validates and converts the raw value (built on first use); absent: a string, boolean or string[] as given. */
+  schema?: () => Type;
   /** Accepted but left out of --help (an alias kept for old scripts, say). */
   hidden?: boolean;
 }
@@ -46,7 +47,7 @@ export function kebabCase(camel: string): string {
 type Camel<S extends string> = S extends `${infer A}-${infer B}` ? `${A}${Capitalize<Camel<B>>}` : S;
 
 type RawValue<F extends FlagSpec> = F["type"] extends "boolean" ? boolean : F["repeatable"] extends true ? string[] : string;
-type Parsed<F extends FlagSpec> = F["schema"] extends Type<unknown> ? F["schema"]["infer"] : RawValue<F>;
+type Parsed<F extends FlagSpec> = F["schema"] extends () => Type<unknown> ? ReturnType<F["schema"]>["infer"] : RawValue<F>;
 type Always<F extends FlagSpec> = F["required"] extends true ? true : F["default"] extends string | boolean ? true : false;
 
 /** The validated values of a flag table, camelCase keys; flags with neither default nor `required` are optional. */
@@ -62,9 +63,9 @@ export function flagsSchema<D extends FlagsDef>(def: D): Type<FlagValues<D>> {
   for (const [name, spec] of Object.entries(def)) {
     const always = spec.required === true || spec.default !== undefined;
     const raw = spec.type === "boolean" ? "boolean" : spec.repeatable ? "string[]" : "string";
-    shape[always ? camelCase(name) : `${camelCase(name)}?`] = spec.schema ?? raw;
+    shape[always ? camelCase(name) : `${camelCase(name)}?`] = spec.schema?.() ?? raw;
   }
-  return type(shape as never) as unknown as Type<FlagValues<D>>;
+  return ark().type(shape as never) as unknown as Type<FlagValues<D>>;
 }
 
 /** Fills in each flag's declared default where the user gave none (defaults live in the FlagsDef only). */

@@ -10,9 +10,11 @@ import { applyDefaults, camelCase, type FlagValue } from "./flag-spec.ts";
 import { PROFILE_FLAGS, profileSchema, type ProfileFlags } from "./profile-flags.ts";
 import { schemaProblems, toCamelKeys } from "./validate.ts";
 import { parseExtraInputs, parseHeaders, parsePercentiles } from "./value-parsers.ts";
-import { type } from "arktype";
+import { ark } from "./ark.ts";
+import { defaultArtifactDir } from "./artifact-name.ts";
 
 export type { ProfileFlags } from "./profile-flags.ts";
+export { defaultArtifactDir } from "./artifact-name.ts";
 export { coerceValue, parseExtraInputs, parseHeaders, parsePercentiles } from "./value-parsers.ts";
 
 /** How requests are paced in one phase (warmup or profiling). */
@@ -66,15 +68,6 @@ export const RATE_MODE_DEFAULT_REQUEST_COUNT = 10;
 /** A request bound that never binds (time or the dataset ends the phase). */
 export const NO_REQUEST_LIMIT = 2 ** 31 - 1;
 
-/**
- * AIPerf-style default: artifacts/<model>-openai-<endpoint>-<stimulus>, '/' in the model made '_';
- * stimulus "concurrency8", "request_rate10.0", "concurrency8-request_rate10.0" or "fixed_schedule".
- */
-export function defaultArtifactDir(model: string, endpointType: string, stimulus: string): string {
-  const safe = model.replace(/\//g, "_").replace(/[^A-Za-z0-9._:-]+/g, "_");
-  return `artifacts/${safe}-openai-${endpointType}-${stimulus}`;
-}
-
 /** Python's str(float): 10 -> "10.0", 2.5 -> "2.5". */
 function pyFloatStr(x: number): string {
   return Number.isInteger(x) ? `${x}.0` : String(x);
@@ -97,9 +90,9 @@ export function defaultWorkers(concurrency: number, cores = availableParallelism
  * string lists), defaults filled in from the flag table. For callers that are not argv: demo, tests.
  */
 export function parseProfileFlags(raw: Record<string, FlagValue>): { flags: ProfileFlags; given: Set<string>; problems: string[] } {
-  const out = profileSchema(toCamelKeys(applyDefaults(raw, PROFILE_FLAGS)));
+  const out = profileSchema()(toCamelKeys(applyDefaults(raw, PROFILE_FLAGS)));
   const given = new Set(Object.keys(raw).map(camelCase));
-  if (out instanceof type.errors) return { flags: {} as ProfileFlags, given, problems: schemaProblems(out, PROFILE_FLAGS) };
+  if (out instanceof ark().type.errors) return { flags: {} as ProfileFlags, given, problems: schemaProblems(out, PROFILE_FLAGS) };
   return { flags: out, given, problems: [] };
 }
 

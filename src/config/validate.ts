@@ -1,6 +1,7 @@
 // Runs an arktype schema over flag values (camelCase keys) and turns every failure into one line
 // naming the flag, so the user sees all problems at once.
-import { type } from "arktype";
+import type { type } from "arktype";
+import { ark } from "./ark.ts";
 import { UsageError } from "../runtime/usage-error.ts";
 import { camelCase, kebabCase, type FlagsDef, type FlagValue } from "./flag-spec.ts";
 
@@ -49,7 +50,7 @@ export function validateFlags<T>(
 ): T {
   const out = schema(toCamelKeys(values));
   const problems = [...extraProblems];
-  if (out instanceof type.errors) problems.push(...schemaProblems(out, def));
+  if (out instanceof ark().type.errors) problems.push(...schemaProblems(out, def));
   if (problems.length > 0) throw new UsageError(problems);
   return out as T;
 }
