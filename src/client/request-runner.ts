@@ -46,7 +46,7 @@ export interface TokenCounter {
 const MAX_ERROR_BODY_CHARS = 500;
 const MAX_ERROR_BODY_BYTES = 64 * 1024;
 
-export function emptyRecord(id: RecordIdentity, url: string, requestId: string): RequestRecord {
+function emptyRecord(id: RecordIdentity, url: string, requestId: string): RequestRecord {
   return {
     ...id,
     x_request_id: requestId,
@@ -272,7 +272,7 @@ function transportError(kind: TransportErrorKind, message: string, afterHeaders:
 }
 
 /** The server's own error message when the body is OpenAI-style JSON, else the (truncated) body. */
-export function httpErrorMessage(status: number, body: string): string {
+function httpErrorMessage(status: number, body: string): string {
   try {
     const j = JSON.parse(body) as { error?: { message?: unknown } | string; message?: unknown };
     const m = typeof j.error === "object" ? j.error?.message : (j.error ?? j.message);

@@ -9,14 +9,14 @@ interface Schema<T> {
 }
 
 /** Turns parsed flag values (kebab keys) into the object a schema validates (camelCase keys). */
-export function toCamelKeys(values: Record<string, FlagValue>): Record<string, FlagValue> {
+function toCamelKeys(values: Record<string, FlagValue>): Record<string, FlagValue> {
   const out: Record<string, FlagValue> = {};
   for (const [k, v] of Object.entries(values)) out[camelCase(k)] = v;
   return out;
 }
 
 /** Problems as one line each: `--flag must be ... (was ...)`. */
-export function schemaProblems(errors: InstanceType<typeof type.errors>, def: FlagsDef = {}): string[] {
+function schemaProblems(errors: InstanceType<typeof type.errors>, def: FlagsDef = {}): string[] {
   const lines: string[] = [];
   for (const e of errors) {
     const key = e.path.length > 0 ? String(e.path[0]) : "";

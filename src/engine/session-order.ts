@@ -11,7 +11,7 @@ const passCache = new Map<string, Int32Array>();
 const PASS_CACHE_MAX = 4;
 
 /** Pass `pass` of a shuffle over n sessions: a Fisher-Yates permutation from (seed, pass). */
-export function shufflePass(n: number, seed: number, pass: number): Int32Array {
+function shufflePass(n: number, seed: number, pass: number): Int32Array {
   const key = `${n}:${seed}:${pass}`;
   let perm = passCache.get(key);
   if (perm) return perm;

@@ -2,7 +2,7 @@
 // instead of sleeping for a guessed time. Every wait is bounded.
 
 /** The value of a `vllm:*` metric (first sample), or 0 when absent. */
-export async function mockMetric(mockUrl: string, name: string): Promise<number> {
+async function mockMetric(mockUrl: string, name: string): Promise<number> {
   const text = await (await fetch(`${mockUrl}/metrics`)).text();
   const m = new RegExp(`^${name.replace(/[.:]/g, (c) => `\\${c}`)}\\{[^}]*\\} (\\S+)`, "m").exec(text);
   return m ? Number(m[1]) : 0;

@@ -19,7 +19,7 @@ export interface ResponseFixture {
 }
 
 /** Chunked framing of ASCII parts, ending with the 0-chunk and no trailers. */
-export function chunked(parts: string[]): string {
+function chunked(parts: string[]): string {
   return parts.map((p) => `${p.length.toString(16)}\r\n${p}\r\n`).join("") + "0\r\n\r\n";
 }
 

@@ -1,10 +1,42 @@
 import { describe, expect, test } from "bun:test";
-import { Http1ResponseParser, parseHttp1Response, type Http1Event, type Http1ParseResult } from "../../../../src/client/http1-response-parser.ts";
+import { Http1ResponseParser, type Http1ParserLimits } from "../../../../src/client/http1-response-parser.ts";
 import { mulberry32 } from "../../../../src/dataset/seeded-rng.ts";
 import { FIXTURES, type ResponseFixture } from "./fixtures.ts";
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
+
+// The parser with its events collected into an array.
+type Http1Event =
+  | { type: "head"; status: number; headers: Record<string, string> }
+  | { type: "data"; bytes: Uint8Array }
+  | { type: "end" }
+  | { type: "error"; reason: string };
+
+interface Http1ParseResult {
+  events: Http1Event[];
+  /** After eof (when requested): whether the response was complete. */
+  complete: boolean;
+  keepAlive: boolean;
+  trailingBytes: number;
+}
+
+/** Feeds `pieces` in order (then eof() when `closeAtEnd`) and returns every event. */
+function parseHttp1Response(pieces: Iterable<Uint8Array>, closeAtEnd = false, limits?: Http1ParserLimits): Http1ParseResult {
+  const events: Http1Event[] = [];
+  const parser = new Http1ResponseParser(
+    {
+      onHead: (status, headers) => events.push({ type: "head", status, headers }),
+      onData: (bytes) => events.push({ type: "data", bytes }),
+      onEnd: () => events.push({ type: "end" }),
+      onError: (reason) => events.push({ type: "error", reason }),
+    },
+    limits,
+  );
+  for (const p of pieces) parser.feed(p);
+  const complete = closeAtEnd ? parser.eof() : parser.done;
+  return { events, complete, keepAlive: parser.keepAlive, trailingBytes: parser.trailingBytes };
+}
 
 /** Events with adjacent data merged into one body string: comparable however the input was split. */
 interface Normalized {
