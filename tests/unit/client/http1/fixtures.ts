@@ -13,6 +13,7 @@ export interface ResponseFixture {
     end: boolean;
     /** onError emitted with a reason matching this. */
     error?: RegExp;
+    /** Default: `end` (a cleanly ended HTTP/1.1 response keeps the connection). */
     keepAlive?: boolean;
     trailingBytes?: number;
   };
