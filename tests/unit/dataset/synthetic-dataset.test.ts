@@ -73,7 +73,7 @@ describe("buildSyntheticDataset", () => {
     expect(seen.size).toBe(2);
   });
 
-  test("prefix prompts: `${prefix} ${prompt}`, the prefix one of a pool, tokens counted on the whole text", () => {
+  test("prefix prompts: the prefix (one of a pool), a space, the prompt; tokens counted on the whole text", () => {
     const d = buildSyntheticDataset(tok, opts({ numEntries: 40, isl: 50, numPrefixPrompts: 3, prefixPromptLength: 30 }));
     const prefixes = new Map<string, number>();
     for (const p of texts(d)) {
