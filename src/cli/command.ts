@@ -1,4 +1,4 @@
-// A subcommand: its flags (rendered by citty), examples for --help, and a run function that
+// A subcommand: its flags (the spec --help is rendered from), examples for --help, and a run function that
 // validates its own flag values (throwing UsageError with every problem) and returns an exit code.
 import type { type } from "arktype";
 import type { FlagsDef, FlagValue } from "../config/flag-spec.ts";

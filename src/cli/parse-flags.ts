@@ -1,4 +1,4 @@
-// Strict argv parser: stock citty ignores unknown flags and keeps only the last of repeated ones.
+// Strict argv parser: unknown flags are problems, repeated ones kept in order (the usual parsers ignore the first and keep the last).
 // Pure: returns values and every problem found, never throws, never exits.
 import { aliasesOf, type FlagsDef, type FlagValue } from "../config/flag-spec.ts";
 import { closest } from "../runtime/closest.ts";

@@ -150,7 +150,7 @@ async function run(req: HttpRequest, handler: ResponseHandler, signal: AbortSign
 }
 
 /** Bun's fetch errors → transport error kinds. */
-export function classifyFetchError(err: unknown, signal?: AbortSignal): TransportErrorKind {
+function classifyFetchError(err: unknown, signal?: AbortSignal): TransportErrorKind {
   const e = err as { name?: unknown; code?: unknown } | null;
   if (signal?.aborted || e?.name === "AbortError") return "aborted";
   const code = typeof e?.code === "string" ? e.code : "";

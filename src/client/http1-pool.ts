@@ -181,7 +181,7 @@ export class Http1Connection {
 }
 
 /** "CODE: message (host:port)", keeping the OS error code (ECONNREFUSED, EMFILE, ...) visible. */
-export function describeError(err: unknown, pool?: OriginPool): string {
+function describeError(err: unknown, pool?: OriginPool): string {
   const e = err as { code?: unknown; message?: unknown; name?: unknown } | null;
   const code = typeof e?.code === "string" && e.code ? e.code : typeof e?.name === "string" ? e.name : "Error";
   const msg = typeof e?.message === "string" ? e.message : String(err);
@@ -194,7 +194,7 @@ export function describeError(err: unknown, pool?: OriginPool): string {
  * socket(2) failed with EMFILE (oven-sh/bun#36140, #39579). Recover the real cause: probe the fd
  * table, and tell a local failure (raised inside Bun.connect) from a refusal by the server.
  */
-export function describeConnectError(err: unknown, pool: OriginPool, local: boolean): string {
+function describeConnectError(err: unknown, pool: OriginPool, local: boolean): string {
   const base = describeError(err, pool);
   const code = (err as { code?: unknown } | null)?.code;
   if (code !== "ECONNREFUSED") return base;

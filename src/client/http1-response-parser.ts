@@ -374,37 +374,3 @@ function trimOws(s: string): string {
 function latin1(b: Uint8Array, start: number, end: number): string {
   return Buffer.from(b.buffer, b.byteOffset + start, end - start).toString("latin1");
 }
-
-// ---------------------------------------------------------------------------------------------
-// Convenience for tests and tools: the same parser, collecting events into an array.
-
-export type Http1Event =
-  | { type: "head"; status: number; headers: Record<string, string> }
-  | { type: "data"; bytes: Uint8Array }
-  | { type: "end" }
-  | { type: "error"; reason: string };
-
-export interface Http1ParseResult {
-  events: Http1Event[];
-  /** After eof (when requested): whether the response was complete. */
-  complete: boolean;
-  keepAlive: boolean;
-  trailingBytes: number;
-}
-
-/** Feeds `pieces` in order (then eof() when `closeAtEnd`) and returns every event. */
-export function parseHttp1Response(pieces: Iterable<Uint8Array>, closeAtEnd = false, limits?: Http1ParserLimits): Http1ParseResult {
-  const events: Http1Event[] = [];
-  const parser = new Http1ResponseParser(
-    {
-      onHead: (status, headers) => events.push({ type: "head", status, headers }),
-      onData: (bytes) => events.push({ type: "data", bytes }),
-      onEnd: () => events.push({ type: "end" }),
-      onError: (reason) => events.push({ type: "error", reason }),
-    },
-    limits,
-  );
-  for (const p of pieces) parser.feed(p);
-  const complete = closeAtEnd ? parser.eof() : parser.done;
-  return { events, complete, keepAlive: parser.keepAlive, trailingBytes: parser.trailingBytes };
-}

@@ -23,7 +23,7 @@ export function hubCacheDir(env: HubEnv): string {
 const isOffline = (env: HubEnv) => ["1", "true", "yes", "on"].includes((env.HF_HUB_OFFLINE ?? "").toLowerCase());
 
 /** The cached snapshot's files for `repo` at `revision`, if there. */
-export function findInCache(cache: string, repo: string, revision: string): TokenizerFiles | undefined {
+function findInCache(cache: string, repo: string, revision: string): TokenizerFiles | undefined {
   const repoDir = join(cache, `models--${repo.replace(/\//g, "--")}`);
   let commit = revision;
   if (!COMMIT.test(revision)) {

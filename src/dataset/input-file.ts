@@ -20,7 +20,7 @@ import { mulberry32 } from "./seeded-rng.ts";
 import type { TextTokenizer } from "./tokenizer.ts";
 
 export type CustomDatasetType = "single_turn" | "multi_turn" | "random_pool" | "mooncake_trace";
-export const CUSTOM_DATASET_TYPES: readonly CustomDatasetType[] = ["single_turn", "multi_turn", "random_pool", "mooncake_trace"];
+const CUSTOM_DATASET_TYPES: readonly CustomDatasetType[] = ["single_turn", "multi_turn", "random_pool", "mooncake_trace"];
 
 /** A bad --input-file; the message is one line, "<path>[:<line>]: <what is wrong and what is allowed>". */
 export class InputFileError extends Error {

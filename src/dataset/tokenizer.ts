@@ -7,8 +7,8 @@
 //   path/to/tokenizer.json  a Hugging Face tokenizer.json file (tokenizer_config.json beside it is
 //                           read too when present);
 //   path/to/dir             a directory holding tokenizer.json (and optionally tokenizer_config.json).
-// Anything else (e.g. a Hub model id) goes to the optional `hub` resolver in LoadTokenizerOptions; no
-// resolver ships yet, so such a spec fails with a message saying what was tried and what to use.
+// A Hugging Face model id is turned into local files before this (hf-hub.ts: the HF cache, else a
+// download into it); any other spec fails here with a message saying what was tried and what to use.
 //
 // Counting never adds special tokens (AIPerf counts with add_special_tokens=False).
 import { existsSync, readFileSync, statSync } from "node:fs";
@@ -42,14 +42,10 @@ export interface TokenizerFiles {
 }
 
 /**
- * Seam for specs that are neither "builtin" nor a local path (e.g. a Hugging Face Hub model id):
- * return the local files (downloading and caching them as needed), or undefined if the spec is unknown.
+ * Turns a spec that is neither "builtin" nor a local path (a Hugging Face model id) into local files
+ * (downloading and caching them as needed), or undefined if the spec is not a model id.
  */
 export type TokenizerHubResolver = (spec: string) => Promise<TokenizerFiles | undefined>;
-
-export interface LoadTokenizerOptions {
-  hub?: TokenizerHubResolver;
-}
 
 export const BUILTIN_TOKENIZER = "builtin";
 const BUILTIN_NAME = "builtin (o200k_base)";
@@ -57,7 +53,7 @@ const BUILTIN_NAME = "builtin (o200k_base)";
 let builtinPromise: Promise<TextTokenizer> | null = null;
 
 /** Loads the tokenizer named by `spec` (see the top of this file). The builtin one is loaded once per process. */
-export async function loadTokenizer(spec: string, opts: LoadTokenizerOptions = {}): Promise<TextTokenizer> {
+export async function loadTokenizer(spec: string): Promise<TextTokenizer> {
   if (spec === BUILTIN_TOKENIZER) {
     builtinPromise ??= Promise.resolve().then(() =>
       fromFiles(BUILTIN_NAME, spec, { tokenizerJson: builtinTokenizerPath, tokenizerConfig: builtinConfigPath }),
@@ -70,13 +66,9 @@ export async function loadTokenizer(spec: string, opts: LoadTokenizerOptions = {
   }
   const local = resolveLocal(spec);
   if (local.files) return fromFiles(local.files.tokenizerJson, spec, local.files);
-  if (opts.hub) {
-    const files = await opts.hub(spec);
-    if (files) return fromFiles(files.tokenizerJson, spec, files);
-  }
   throw new Error(
-    `--tokenizer ${spec}: ${local.problem}${opts.hub ? " and the hub resolver does not know it" : " (and hub downloads are not supported yet)"}; ` +
-      `use --tokenizer ${BUILTIN_TOKENIZER} or a path to a tokenizer.json file or to a directory holding one`,
+    `--tokenizer ${spec}: ${local.problem}; ` +
+      `use --tokenizer ${BUILTIN_TOKENIZER}, a Hugging Face model id (org/name), or a path to a tokenizer.json file or to a directory holding one`,
   );
 }
 

@@ -15,14 +15,8 @@ export interface PoolOptions {
   readyTimeoutMs?: number;
 }
 
-/** Splits `total` lanes over at most `workers` workers (no worker without one), as evenly as possible. */
-export function splitLanes(total: number, workers: number): number[] {
-  const n = Math.max(1, Math.min(workers, total));
-  return evenSplit(total, n);
-}
-
 /** Splits `total` over exactly `n` parts, as evenly as possible (earlier parts get the remainder). */
-function evenSplit(total: number, n: number): number[] {
+export function evenSplit(total: number, n: number): number[] {
   return Array.from({ length: n }, (_, i) => Math.floor(total / n) + (i < total % n ? 1 : 0));
 }
 

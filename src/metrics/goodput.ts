@@ -27,7 +27,7 @@ export interface GoodputContext {
 }
 
 /** Metrics a per-request SLO can use: single-valued per-request metrics that successful requests have. */
-export const SLO_TAGS: readonly MetricTag[] = METRICS.filter(
+const SLO_TAGS: readonly MetricTag[] = METRICS.filter(
   (m) => m.kind === "record" && m.valueType !== "int[]" && !hasFlag(m, "error-only"),
 ).map((m) => m.tag);
 
@@ -114,9 +114,4 @@ export function sloVerdict(get: (tag: MetricTag) => number | number[] | undefine
     if (s.op === ">=" ? !(v >= s.threshold) : !(v <= s.threshold)) verdict = 0;
   }
   return verdict;
-}
-
-/** The request's internal-unit values meet every SLO. */
-export function meetsSlos(values: ReadonlyMap<MetricTag, number | number[]>, slos: readonly Slo[]): boolean {
-  return sloVerdict((t) => values.get(t), slos) === 1;
 }

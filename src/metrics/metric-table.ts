@@ -512,8 +512,6 @@ export const METRICS = [
 
 export type MetricTag = (typeof METRICS)[number]["tag"];
 
-export const METRIC_TAGS: readonly MetricTag[] = METRICS.map((m) => m.tag);
-
 const BY_TAG = new Map<string, MetricSpec>(METRICS.map((m) => [m.tag, m]));
 
 export function isMetricTag(tag: string): tag is MetricTag {

@@ -15,7 +15,7 @@ export interface Thresholds {
   oslMismatchMaxTokens: number;
 }
 
-export const DEFAULT_THRESHOLDS: Thresholds = { usageDiffPct: 10, oslMismatchPct: 5, oslMismatchMaxTokens: 50 };
+const DEFAULT_THRESHOLDS: Thresholds = { usageDiffPct: 10, oslMismatchPct: 5, oslMismatchMaxTokens: 50 };
 
 export interface RecordOptions {
   /** --streaming: streaming-only metrics (TTFT, ITL, ...) exist only then. */
@@ -158,15 +158,8 @@ export function recordValues(r: RequestRecord, opts: RecordOptions): RecordValue
   return out;
 }
 
-/** A valid request that meets every SLO (a missing SLO metric means not good). */
-export function isGoodRecord(r: RequestRecord, opts: RecordOptions & { slos: readonly Slo[] }): boolean {
-  if (!isValidRecord(r)) return false;
-  const values = recordValues(r, opts);
-  return sloVerdict((tag) => values.get(tag), opts.slos) === 1;
-}
-
 /** Converts an internal-unit value to the metric's display unit (element-wise for lists). */
-export function toDisplay(tag: MetricTag, value: MetricValue): MetricValue {
+function toDisplay(tag: MetricTag, value: MetricValue): MetricValue {
   const spec = metricSpec(tag);
   return Array.isArray(value) ? value.map((x) => convert(x, spec.unit, spec.displayUnit)) : convert(value, spec.unit, spec.displayUnit);
 }

@@ -54,7 +54,7 @@ export interface Summary {
   recordCount: number;
 }
 
-export const percentileKey = (p: number): string => `p${String(p)}`;
+const percentileKey = (p: number): string => `p${String(p)}`;
 
 /** Default p1..p99 plus extras, deduplicated, ascending. */
 export function percentileList(extra: readonly number[] = []): number[] {
@@ -162,8 +162,4 @@ export function summarize(records: readonly RequestRecord[], opts: SummaryOption
     });
   }
   return { metrics, errorSummary: [...errors.values()], benchmarkDurationNs: durationNs ?? null, recordCount };
-}
-
-export function findMetric(summary: Summary, tag: MetricTag): MetricResult | undefined {
-  return summary.metrics.find((m) => m.tag === tag);
 }

@@ -7,7 +7,7 @@ export type Unit = TimeUnit | "tokens" | "requests" | "%" | "ratio" | "tokens/se
 
 const PER_SECOND: Record<TimeUnit, number> = { ns: 1_000_000_000, us: 1_000_000, ms: 1_000, sec: 1 };
 
-export function isTimeUnit(u: Unit): u is TimeUnit {
+function isTimeUnit(u: Unit): u is TimeUnit {
   return u in PER_SECOND;
 }
 

@@ -1,7 +1,7 @@
 // Fault injection: at most one fault per request, drawn by percentage or forced by header.
 
 export type Fault = "500" | "429" | "drop" | "malformed" | "stall";
-export const FAULTS: readonly Fault[] = ["500", "429", "drop", "malformed", "stall"];
+const FAULTS: readonly Fault[] = ["500", "429", "drop", "malformed", "stall"];
 export const FAULT_HEADER = "x-mock-fault";
 
 export interface FaultPcts {

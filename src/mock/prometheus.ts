@@ -6,7 +6,7 @@ export const TTFT_BUCKETS_S = [
   160.0, 640.0, 2560.0,
 ];
 /** vLLM's buckets for vllm:e2e_request_latency_seconds. */
-export const E2E_BUCKETS_S = [
+const E2E_BUCKETS_S = [
   0.3, 0.5, 0.8, 1.0, 1.5, 2.0, 2.5, 5.0, 10.0, 15.0, 20.0, 30.0, 40.0, 50.0, 60.0, 120.0, 240.0, 480.0, 960.0,
   1920.0, 7680.0,
 ];

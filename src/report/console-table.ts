@@ -5,10 +5,10 @@ import { hasFlag, metricSpec } from "../metrics/metric-table.ts";
 import type { MetricResult, Summary } from "../metrics/summary.ts";
 import { formatGrouped2 } from "./py-format.ts";
 
-export const STAT_COLUMNS = ["avg", "min", "max", "p99", "p90", "p50", "std"] as const;
+const STAT_COLUMNS = ["avg", "min", "max", "p99", "p90", "p50", "std"] as const;
 export type StatColumn = (typeof STAT_COLUMNS)[number];
 
-export const DEFAULT_TITLE = "llmbench | LLM Metrics";
+const DEFAULT_TITLE = "llmbench | LLM Metrics";
 
 /** Headers longer than this put the unit on a second line (AIPerf's rule). */
 const MAX_ONE_LINE_HEADER = 30;

@@ -5,7 +5,7 @@ import type { MetricTag } from "../metrics/metric-table.ts";
 import type { MetricResult, Summary } from "../metrics/summary.ts";
 import { dumpPyJson, pyFloat, type PyJsonValue } from "./py-json.ts";
 
-export const SCHEMA_VERSION = "1.0";
+const SCHEMA_VERSION = "1.0";
 
 /** Metric fields JsonExportData declares, in order (min_request/max_response timestamps are internal). */
 const DECLARED_BEFORE_CONFIG: readonly MetricTag[] = [
@@ -83,7 +83,7 @@ export function naiveLocalIso(ns: number, utcOffsetMinutes: (epochMs: number) =>
   return us ? `${base}.${p(us, 6)}` : base;
 }
 
-export function profileJsonObject(summary: Summary, opts: ProfileJsonOptions): PyJsonValue {
+function profileJsonObject(summary: Summary, opts: ProfileJsonOptions): PyJsonValue {
   const byTag = new Map(summary.metrics.map((m) => [m.tag, m]));
   const out: Record<string, PyJsonValue> = {
     schema_version: SCHEMA_VERSION,

@@ -15,10 +15,8 @@ export interface JsonlMeta {
   recordProcessorId?: string;
 }
 
-export type JsonlMetaFor = (r: RequestRecord) => JsonlMeta | undefined;
-
 /** The object AIPerf would write for this request (key order as AIPerf's models declare it). */
-export function jsonlRecordObject(r: RequestRecord, values: RecordValues, meta: JsonlMeta = {}): PyJsonValue {
+function jsonlRecordObject(r: RequestRecord, values: RecordValues, meta: JsonlMeta = {}): PyJsonValue {
   const metrics: Record<string, PyJsonValue> = {};
   for (const m of displayMetrics(values)) {
     const float = isFloatInDisplay(metricSpec(m.tag));
@@ -52,15 +50,4 @@ export function jsonlLine(r: RequestRecord, values: RecordValues, meta?: JsonlMe
   const obj = jsonlRecordObject(r, values, meta) as { metrics: object; error?: unknown };
   if (Object.keys(obj.metrics).length === 0 && obj.error === undefined) return null;
   return dumpPyJson(obj as PyJsonValue, { style: "orjson" });
-}
-
-/** The whole file: profiling requests only (AIPerf drops warmup records before export), "\n"-terminated lines. */
-export function profileJsonl(records: readonly RequestRecord[], opts: RecordOptions, metaFor?: JsonlMetaFor): string {
-  let out = "";
-  for (const r of records) {
-    if (r.phase !== "profiling") continue;
-    const line = jsonlLine(r, recordValues(r, opts), metaFor?.(r));
-    if (line !== null) out += `${line}\n`;
-  }
-  return out;
 }

@@ -14,7 +14,7 @@ export interface FeedTarget {
   feed(workerId: number, items: { ordinal: number; texts: string[] }[]): void;
 }
 
-export function sessionTexts(s: SessionSpec, blocks: BlockPromptBuilder): string[] {
+function sessionTexts(s: SessionSpec, blocks: BlockPromptBuilder): string[] {
   return s.turns.map((t) => (t.prompt.kind === "text" ? t.prompt.text : blocks.build(t.prompt.hashIds, t.prompt.tokens)));
 }
 

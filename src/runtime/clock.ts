@@ -12,6 +12,3 @@ export function epochNs(): number {
 export function monoMs(): number {
   return performance.now();
 }
-
-export const NS_PER_MS = 1e6;
-export const NS_PER_S = 1e9;

@@ -12,7 +12,7 @@ export function closest(word: string, candidates: readonly string[]): string | n
   return bestDist <= 2 ? best : null;
 }
 
-export function editDistance(a: string, b: string): number {
+function editDistance(a: string, b: string): number {
   let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
     const cur = [i];

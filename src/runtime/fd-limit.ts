@@ -23,7 +23,7 @@ export function readFdLimit(): FdLimit | null {
 }
 
 /** Descriptors the process needs besides one socket per stream: DuckDB, logs, workers, stdio. */
-export const FD_RESERVE = 64;
+const FD_RESERVE = 64;
 
 /** The problem line when `streams` sockets will not fit under the limit, else null. */
 export function fdProblem(streams: number, limit: FdLimit | null): string | null {

@@ -9,7 +9,7 @@ const NS_PER_S = 1e9;
 const CANCEL_SALT = 0x63616e63; // "canc"
 
 /** Uniform in [0, 1) fixed by (seed, requestIndex). */
-export function cancelUniform(seed: number, requestIndex: number): number {
+function cancelUniform(seed: number, requestIndex: number): number {
   const seedHi = Math.floor(seed / 4294967296);
   const seedHash = mix32(mix32((seed >>> 0) ^ CANCEL_SALT) ^ mix32(seedHi + 0x9e3779b9));
   // mix32 is a bijection on 32 bits, so consecutive indices map to distinct, well-spread values.

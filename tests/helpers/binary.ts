@@ -2,8 +2,8 @@
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 
-export const ROOT = resolve(import.meta.dir, "../..");
-export const BINARY = join(ROOT, "dist", "llmbench");
+const ROOT = resolve(import.meta.dir, "../..");
+const BINARY = join(ROOT, "dist", "llmbench");
 
 export async function ensureBinary(): Promise<string> {
   if (!existsSync(BINARY)) {

@@ -134,7 +134,9 @@ describe("input files", () => {
       prefixPromptLength: 30, seqDist: "20,5:50;60,7:50", artifactDir: "synthetic",
     });
     const out = await runTestProfile(cfg, fakeIo(dir), { slos: [] });
+    expect(out.records.length).toBe(24);
     expect(out.records.every((r) => r.error === null)).toBe(true);
+    expect(capture.bodies.length).toBe(24);
     const systems = new Set(capture.bodies.map((b) => b.messages[0]!.content));
     expect(capture.bodies.every((b) => b.messages[0]!.role === "system" && b.messages.length === 2)).toBe(true);
     expect(systems.size).toBe(1);

@@ -35,13 +35,16 @@ describe("profile modes", () => {
   test("completions and non-streaming chat and embeddings succeed with the right metrics", async () => {
     const comp = await runTestProfile(testProfileConfig(a.url, { endpointType: "completions", requestCount: 6, osl: 7, artifactDir: "comp" }), fakeIo(dir), { slos: [] });
     expect(comp.records.every((r) => r.error === null && r.output_tokens === 7)).toBe(true);
+    expect(comp.records.length).toBe(6);
     const ns = await runTestProfile(testProfileConfig(a.url, { streaming: false, requestCount: 6, osl: 9, artifactDir: "nostream" }), fakeIo(dir), { slos: [] });
+    expect(ns.records.length).toBe(6);
     expect(ns.records.every((r) => r.error === null && r.output_tokens === 9)).toBe(true);
     const lines = jsonl(ns.dir);
     expect(lines.length).toBe(6);
     expect(lines[0]!.metrics.request_latency).toBeDefined();
     expect(lines[0]!.metrics.time_to_first_token).toBeUndefined(); // streaming-only, as AIPerf
     const emb = await runTestProfile(testProfileConfig(a.url, { endpointType: "embeddings", streaming: false, requestCount: 5, artifactDir: "emb" }), fakeIo(dir), { slos: [] });
+    expect(emb.records.length).toBe(5);
     expect(emb.records.every((r) => r.error === null)).toBe(true);
     expect(emb.records.every((r) => r.url.endsWith("/v1/embeddings"))).toBe(true);
   }, 30_000);

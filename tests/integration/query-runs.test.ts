@@ -93,6 +93,7 @@ describe("query over runs", () => {
       from slices s join requests q on q.start_ns >= s.slice_start_ns and q.start_ns < s.slice_end_ns
       where s.metric = 'time_to_first_token' and q.phase = 'profiling' group by all order by 1`, "--format", "json"]);
     const rows = JSON.parse(r.out) as { slice_index: number; hdr_ms: number; exact_ms: number }[];
+    expect(rows.length).toBeGreaterThan(0);
     expect(rows.length).toBe(json.timeslices.length);
     for (const row of rows) expect(Math.abs(row.hdr_ms - row.exact_ms)).toBeLessThanOrEqual(row.exact_ms * 1e-3 + 1e-6);
   }, 30_000);

@@ -73,7 +73,7 @@ describe("buildSyntheticDataset", () => {
     expect(seen.size).toBe(2);
   });
 
-  test("prefix prompts: `${prefix} ${prompt}`, the prefix one of a pool, tokens counted on the whole text", () => {
+  test("prefix prompts: the prefix (one of a pool), a space, the prompt; tokens counted on the whole text", () => {
     const d = buildSyntheticDataset(tok, opts({ numEntries: 40, isl: 50, numPrefixPrompts: 3, prefixPromptLength: 30 }));
     const prefixes = new Map<string, number>();
     for (const p of texts(d)) {
@@ -102,7 +102,9 @@ describe("buildSyntheticDataset", () => {
     const b = buildSyntheticDataset(tok, { ...o, seed: 12 });
     expect(b.systemPrompt).not.toBe(a.systemPrompt!);
     const ta = texts(a).map((p) => p.text);
-    texts(b).forEach((p, i) => expect(p.text).not.toBe(ta[i]!));
+    const tb = texts(b).map((p) => p.text);
+    expect([ta.length, tb.length]).toEqual([30, 30]);
+    for (let i = 0; i < tb.length; i++) expect(tb[i]).not.toBe(ta[i]!);
   });
 
   test("numEntries must be a positive integer", () => {
@@ -114,6 +116,7 @@ describe("synthetic multi-turn sessions (AIPerf --conversation-turn-*)", () => {
   test("turns per session and delays follow the options; only the first turn has the prefix", () => {
     const d = buildSyntheticDataset(tok, opts({ numEntries: 40, isl: 20, turnMean: 3, turnStddev: 1, turnDelayMeanMs: 100, turnDelayStddevMs: 20, turnDelayRatio: 0.5, numPrefixPrompts: 1, prefixPromptLength: 10 }));
     const counts = d.sessions.map((s) => s.turns.length);
+    expect(counts.length).toBe(40);
     expect(counts.every((n) => n >= 1)).toBe(true);
     expect(new Set(counts).size).toBeGreaterThan(1);
     // AIPerf takes the ceil of the normal draw, so the mean is about 3.5 for 3 +- 1.

@@ -1,6 +1,5 @@
 import { describe, expect, test } from "bun:test";
 import { SharedState } from "../../../src/engine/shared-state.ts";
-import { splitLanes } from "../../../src/engine/worker-pool.ts";
 
 describe("SharedState", () => {
   test("claims indices once each, up to the limit, and not after stop", () => {
@@ -46,14 +45,4 @@ describe("SharedState", () => {
     expect(all.length).toBe(20000);
     expect(all.every((v, i) => v === i)).toBe(true);
   });
-});
-
-test.each([
-  [1, 4, [1]],
-  [8, 1, [8]],
-  [10, 4, [3, 3, 2, 2]],
-  [3, 8, [1, 1, 1]],
-])("splitLanes(%d concurrency, %d workers)", (c, w, want) => {
-  expect(splitLanes(c, w)).toEqual(want);
-  expect(splitLanes(c, w).reduce((a, b) => a + b, 0)).toBe(c);
 });

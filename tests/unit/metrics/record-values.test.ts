@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import type { MetricTag } from "../../../src/metrics/metric-table.ts";
-import { displayMetrics, isGoodRecord, isValidRecord, recordError, recordValues, type RecordOptions } from "../../../src/metrics/record-values.ts";
+import { displayMetrics, isValidRecord, recordError, recordValues, type RecordOptions } from "../../../src/metrics/record-values.ts";
 import { parseGoodput } from "../../../src/metrics/goodput.ts";
 import { makeRecord, type RecordSpec } from "../../helpers/records.ts";
 
@@ -203,7 +203,9 @@ describe("displayMetrics: the per-request view for profile_export.jsonl", () => 
   });
   test("good_request_count appears per request only with SLOs", () => {
     const r = rec({ chunkMs: [20, 30] });
-    expect(displayMetrics(recordValues(r, STREAM)).some((x) => x.tag === "good_request_count")).toBe(false);
+    const plain = displayMetrics(recordValues(r, STREAM)).map((x) => x.tag);
+    expect(plain).toContain("time_to_first_token");
+    expect(plain).not.toContain("good_request_count");
     const slos = parseGoodput(["time_to_first_token:25"]).slos;
     expect(displayMetrics(recordValues(r, { streaming: true, slos })).find((x) => x.tag === "good_request_count")).toEqual({
       tag: "good_request_count",
@@ -223,9 +225,11 @@ describe("validity and errors", () => {
     expect(recordError(rec({ cancelled: true }))).toEqual({ code: 499, type: "cancelled", message: "request cancelled" });
     expect(recordError(rec({ chunkMs: [1] }))).toBeNull();
   });
-  test("isGoodRecord: failed requests are never good", () => {
+  test("failed requests are never good: no good_request_count, whatever their latency", () => {
     const slos = parseGoodput(["request_latency:1000"]).slos;
-    expect(isGoodRecord(rec({ chunkMs: [10] }), { streaming: true, slos })).toBe(true);
-    expect(isGoodRecord(rec({ chunkMs: [10], error: { code: 500, type: "t", message: "m" } }), { streaming: true, slos })).toBe(false);
+    expect(recordValues(rec({ chunkMs: [10] }), { streaming: true, slos }).get("good_request_count")).toBe(1);
+    const failed = recordValues(rec({ chunkMs: [10], error: { code: 500, type: "t", message: "m" } }), { streaming: true, slos });
+    expect(failed.has("good_request_count")).toBe(false);
+    expect(failed.get("error_request_count")).toBe(1);
   });
 });

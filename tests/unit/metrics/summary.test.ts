@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { parseGoodput } from "../../../src/metrics/goodput.ts";
-import { findMetric, percentileList, summarize, type MetricResult } from "../../../src/metrics/summary.ts";
+import { percentileList, summarize, type MetricResult } from "../../../src/metrics/summary.ts";
 import type { MetricTag } from "../../../src/metrics/metric-table.ts";
 import { makeRecord, type RecordSpec } from "../../helpers/records.ts";
 
@@ -24,7 +24,7 @@ const get = (tag: MetricTag, m: MetricResult[]) => m.find((x) => x.tag === tag);
 
 describe("summarize", () => {
   const s = summarize(records(), { streaming: true, percentiles: [99.9] });
-  const m = (tag: MetricTag) => findMetric(s, tag)!;
+  const m = (tag: MetricTag) => get(tag, s.metrics)!;
 
   test("record metric statistics equal numpy's (computed in ns, then * 1e-6)", () => {
     const ttft = m("time_to_first_token");
@@ -93,9 +93,9 @@ describe("summarize: goodput", () => {
   test("goodput = good / duration; good_request_fraction = good / (valid + failed)", () => {
     const slos = parseGoodput(["time_to_first_token:13"]).slos; // requests 1 (12.5 ms) and 2 (8 ms) are good
     const s = summarize(records(), { streaming: true, slos });
-    expect(findMetric(s, "good_request_count")!.avg).toBe(2);
-    expect(findMetric(s, "goodput")!.avg).toBe(2 / (72_000_000 * 1e-9));
-    expect(findMetric(s, "good_request_fraction")).toMatchObject({ unit: "ratio", avg: 2 / 6 });
+    expect(get("good_request_count", s.metrics)!.avg).toBe(2);
+    expect(get("goodput", s.metrics)!.avg).toBe(2 / (72_000_000 * 1e-9));
+    expect(get("good_request_fraction", s.metrics)).toMatchObject({ unit: "ratio", avg: 2 / 6 });
   });
   test("good_request_fraction is 0.0 when no request finished", () => {
     const slos = parseGoodput(["request_latency:100"]).slos;
@@ -109,7 +109,7 @@ describe("summarize: goodput", () => {
     const slos = parseGoodput(["request_latency:100"]).slos;
     const s = summarize(records().filter((r) => r.error !== null), { streaming: true, slos });
     expect(s.metrics.map((x) => x.tag)).toEqual(["error_isl", "error_request_count", "good_request_fraction", "total_error_isl"]);
-    expect(findMetric(s, "good_request_fraction")!.avg).toBe(0);
+    expect(get("good_request_fraction", s.metrics)!.avg).toBe(0);
   });
 });
 
@@ -117,9 +117,9 @@ describe("summarize: non-streaming", () => {
   test("latency is end - start, streaming-only metrics are absent, duration uses it", () => {
     const recs = [at(0, { chunkMs: [10, 20], endMs: 25 }, 0), at(2, { chunkMs: [10], endMs: 30 }, 1)];
     const s = summarize(recs, { streaming: false });
-    expect(findMetric(s, "time_to_first_token")).toBeUndefined();
-    expect(findMetric(s, "inter_token_latency")).toBeUndefined();
-    expect(findMetric(s, "request_latency")).toMatchObject({ min: 25, max: 30 });
+    expect(get("time_to_first_token", s.metrics)).toBeUndefined();
+    expect(get("inter_token_latency", s.metrics)).toBeUndefined();
+    expect(get("request_latency", s.metrics)).toMatchObject({ min: 25, max: 30 });
     expect(s.benchmarkDurationNs).toBe(32_000_000);
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import type { RequestRecord } from "../../../src/record/request-record.ts";
 import { parseGoodput } from "../../../src/metrics/goodput.ts";
-import { jsonlLine, profileJsonl } from "../../../src/report/profile-jsonl.ts";
+import { jsonlLine } from "../../../src/report/profile-jsonl.ts";
 import { recordValues } from "../../../src/metrics/record-values.ts";
 import { makeRecord } from "../../helpers/records.ts";
 
@@ -64,20 +64,9 @@ describe("profile_export.jsonl line", () => {
   });
 });
 
-describe("profile_export.jsonl file", () => {
-  test("profiling requests only, one compact line each, newline-terminated", () => {
-    const recs = [makeRecord({ chunkMs: [5], phase: "warmup" }, 0), makeRecord({ chunkMs: [5] }, 1), makeRecord({ chunkMs: [6] }, 2)];
-    const text = profileJsonl(recs, { streaming: true });
-    const lines = text.split("\n");
-    expect(lines).toHaveLength(3);
-    expect(lines[2]).toBe("");
-    expect(lines.map((l) => (l ? (JSON.parse(l) as { metadata: { x_request_id: string } }).metadata.x_request_id : ""))).toEqual(["req-1", "req-2", ""]);
-  });
+describe("profile_export.jsonl ids", () => {
   test("per-request ids from the caller", () => {
-    const text = profileJsonl([makeRecord({ chunkMs: [5] }, 4)], { streaming: true }, (r) => ({ conversationId: `session_${r.session_num}` }));
-    expect(text).toContain(`"x_request_id":"req-4","conversation_id":"session_4","turn_index":0`);
-  });
-  test("no records: empty file", () => {
-    expect(profileJsonl([], { streaming: true })).toBe("");
+    const line = jsonlLine(makeRecord({ chunkMs: [5] }, 4), recordValues(makeRecord({ chunkMs: [5] }, 4), { streaming: true }), { conversationId: "session_4", xCorrelationId: "corr-4" });
+    expect(line).toContain(`"x_request_id":"req-4","x_correlation_id":"corr-4","conversation_id":"session_4","turn_index":0`);
   });
 });

@@ -36,6 +36,6 @@ export function scenarioRecords(): RequestRecord[] {
   ];
 }
 
-export const scenarioSlos = () => parseGoodput(["time_to_first_token:26 output_token_throughput_per_user:150"]).slos;
+const scenarioSlos = () => parseGoodput(["time_to_first_token:26 output_token_throughput_per_user:150"]).slos;
 
 export const scenarioOptions = () => ({ streaming: true, slos: scenarioSlos(), percentiles: [99.9] });

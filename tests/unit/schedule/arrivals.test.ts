@@ -74,7 +74,8 @@ describe("arrivalOffsetsNs: seeds", () => {
 });
 
 describe("arrivalOffsetsNs: bounds", () => {
-  const cases: { name: string; o: Partial<ArrivalOptions>; length?: number; lastBelowNs?: number }[] = [
+  // Each case checks an exact length or, for a time bound, the last arrival before it.
+  const cases: ({ name: string; o: Partial<ArrivalOptions> } & ({ length: number } | { lastBelowNs: number }))[] = [
     { name: "maxCount", o: { maxCount: 123 }, length: 123 },
     { name: "maxCount 0", o: { maxCount: 0 }, length: 0 },
     { name: "maxCount 1 is just the first at 0", o: { maxCount: 1 }, length: 1 },
@@ -87,8 +88,9 @@ describe("arrivalOffsetsNs: bounds", () => {
   for (const c of cases) {
     test(c.name, () => {
       const a = arrivalOffsetsNs({ pattern: "poisson", ratePerSec: 100, seed: 3, ...c.o });
-      if (c.length !== undefined) expect(a.length).toBe(c.length);
-      if (c.lastBelowNs !== undefined) {
+      if ("length" in c) {
+        expect(a.length).toBe(c.length);
+      } else {
         expect(a.length).toBeGreaterThan(0);
         expect(a[a.length - 1]).toBeLessThan(c.lastBelowNs);
         // The next arrival (same seed, one more) would be at or past the bound.

@@ -51,9 +51,12 @@ describe("cancelAfterNs", () => {
   });
 
   test("a higher rate cancels a superset of the requests a lower rate does", () => {
-    for (let i = 0; i < 5000; i++) {
-      if (cancelAfterNs(9, i, 20, 1) !== null) expect(cancelAfterNs(9, i, 40, 1)).not.toBeNull();
-    }
+    const picked = (ratePct: number) => Array.from({ length: 5000 }, (_, i) => i).filter((i) => cancelAfterNs(9, i, ratePct, 1) !== null);
+    const low = picked(20);
+    const high = new Set(picked(40));
+    expect(low.length).toBeGreaterThan(800);
+    expect(high.size).toBeGreaterThan(low.length);
+    expect(low.filter((i) => !high.has(i))).toEqual([]);
   });
 
   const invalid: [number, number, number][] = [[-1, 1, 0], [101, 1, 0], [50, -1, 0], [50, 1, -1], [50, 1, 1.5]];

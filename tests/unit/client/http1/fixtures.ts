@@ -13,13 +13,14 @@ export interface ResponseFixture {
     end: boolean;
     /** onError emitted with a reason matching this. */
     error?: RegExp;
+    /** Default: `end` (a cleanly ended HTTP/1.1 response keeps the connection). */
     keepAlive?: boolean;
     trailingBytes?: number;
   };
 }
 
 /** Chunked framing of ASCII parts, ending with the 0-chunk and no trailers. */
-export function chunked(parts: string[]): string {
+function chunked(parts: string[]): string {
   return parts.map((p) => `${p.length.toString(16)}\r\n${p}\r\n`).join("") + "0\r\n\r\n";
 }
 
