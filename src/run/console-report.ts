@@ -5,9 +5,18 @@ import { scheduleLines } from "../metrics/schedule-report.ts";
 import { nsToSec } from "../metrics/units.ts";
 import { consoleTable } from "../report/console-table.ts";
 import { formatFixed2 } from "../report/py-format.ts";
-import type { ProfileOutcome } from "./profile-run.ts";
+import type { RunResults } from "./exports.ts";
 
-export function consoleReport(out: ProfileOutcome, threshold: number | undefined): string {
+/** What the report needs of a finished run. */
+export interface ReportInput {
+  results: RunResults;
+  dir: string;
+  dbPath: string;
+  interrupted: boolean;
+  abortedOnFailures: boolean;
+}
+
+export function consoleReport(out: ReportInput, threshold: number | undefined): string {
   const lines: string[] = [];
   const { summary } = out.results;
   if (out.results.counts.succeeded === 0 && out.results.counts.total > 0) {
