@@ -9,6 +9,8 @@
 //                                    100, 1,000 and 5,000 req/s (constant), with the client's CPU use
 //   bun scripts/bench.ts replay      the shared Mooncake trace at --trace-speedup 20: time to first
 //                                    request and replay lag (actual minus scheduled send)
+//   bun scripts/bench.ts memory      peak RSS of whole runs of 50,000 and 1,000,000 requests (the
+//                                    compiled binary), and how long the end-of-run statistics took
 //
 // The mock runs in its own process pinned to one core (taskset), the client on the other, so the
 // numbers are the client's error, not the server's. One wave of warmup requests (= concurrency) runs first
@@ -18,6 +20,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { queryReadOnly } from "../src/store/read-db.ts";
 import { percentileSorted } from "../src/metrics/stats.ts";
+import { memory } from "./bench-memory.ts";
 
 const ROOT = resolve(import.meta.dir, "..");
 const BUN = process.execPath;
@@ -376,7 +379,14 @@ async function replay(): Promise<Record<string, unknown>> {
 }
 
 const which = process.argv[2] ?? "timing";
-const runners: Record<string, () => Promise<Record<string, unknown>>> = { timing, capacity, faults, rate, replay };
+const runners: Record<string, () => Promise<Record<string, unknown>>> = {
+  timing,
+  capacity,
+  faults,
+  rate,
+  replay,
+  memory: () => memory(process.argv[3] ? process.argv[3].split(",").map(Number) : [50_000, 1_000_000]),
+};
 const run = runners[which];
 if (!run) {
   console.error(`usage: bun scripts/bench.ts ${Object.keys(runners).join("|")}`);

@@ -177,11 +177,13 @@ export async function executeProfile(prepared: PreparedProfile, io: Io): Promise
     if (control.feedFailure !== null) log.error(`trace prompts: ${control.feedFailure}`);
     const endNs = epochNs();
     db.flush();
+    const statsStartMs = performance.now();
     const results = await computeResults(db, { cfg, recordOpts, requestedRatePerSec: requestedRate(cfg, plan) }).catch((e: unknown) => {
       // The file could not be read back (it failed mid-write): the run still ends with one line, not a crash.
       control?.storageFailed(e instanceof Error ? e : new Error(String(e)), dbPath);
       return emptyResults();
     });
+    log.info(`statistics from ${results.counts.total} records in ${(performance.now() - statsStartMs).toFixed(0)} ms`);
     await db.close(endNs).catch((e: unknown) => control?.storageFailed(e instanceof Error ? e : new Error(String(e)), dbPath));
     writer = null;
     await jsonl.close();
