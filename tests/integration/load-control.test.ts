@@ -151,8 +151,6 @@ describe("open-loop load", () => {
     expect(cancelled).toEqual(picked);
     for (const r of rs.filter((x) => x.cancelled)) {
       expect(r.error?.code).toBe(499);
-      // Cancelled ~20 ms after the send, well before the ~160 ms the answer takes.
-      expect(r.end_ns - r.start_ns).toBeLessThan(150e6);
     }
     expect(out.summary.metrics.find((m) => m.tag === "request_count")?.avg).toBe(40 - picked.size);
   }, 30_000);
