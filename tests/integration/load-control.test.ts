@@ -176,13 +176,15 @@ describe("open-loop load", () => {
     expect(Math.min(...out.records.filter((r) => r.phase === "profiling").map((r) => r.request_index))).toBe(warm.length);
   }, 30_000);
 
+  // No --request-count: the file is sent once through, so a slow answer cannot let a third arrival
+  // restart s1 before s2 ends (with a count, sessions cycle and the order depends on timing).
   test("multi-turn sessions under a request rate: arrivals start sessions, later turns follow their delays", async () => {
     const file = join(dir, "mt.jsonl");
     writeFileSync(file, [
       JSON.stringify({ session_id: "s1", turns: [{ text: "a b c" }, { text: "d e", delay: 30 }] }),
       JSON.stringify({ session_id: "s2", turns: [{ text: "f g" }, { text: "h", delay: 10 }] }),
     ].join("\n"));
-    const cfg = testProfileConfig(fast.url, { concurrency: undefined, requestRate: 20, arrivalPattern: "constant", inputFile: file, customDatasetType: "multi_turn", requestCount: 4, osl: 2, artifactDir: "mt-rate" });
+    const cfg = testProfileConfig(fast.url, { concurrency: undefined, requestRate: 20, arrivalPattern: "constant", inputFile: file, customDatasetType: "multi_turn", osl: 2, artifactDir: "mt-rate" });
     const out = await runTestProfile(cfg, fakeIo(dir), { slos: [] });
     const rs = [...out.records].sort((a, b) => a.conversation_id.localeCompare(b.conversation_id) || a.turn_index - b.turn_index);
     expect(rs.map((r) => `${r.conversation_id}/${r.turn_index}`)).toEqual(["s1/0", "s1/1", "s2/0", "s2/1"]);
