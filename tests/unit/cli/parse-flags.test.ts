@@ -12,35 +12,34 @@ const DEF: FlagsDef = {
 };
 
 describe("parseFlags", () => {
-  const cases: { argv: string[]; values?: Record<string, unknown>; problems?: string[] }[] = [
+  // Every case states both the values and the problems, so no assertion depends on the case.
+  const cases: { argv: string[]; values: Record<string, unknown>; problems: string[] }[] = [
     { argv: ["dir", "--model", "x"], values: { run: "dir", model: "x" }, problems: [] },
-    { argv: ["dir", "--model=x"], values: { run: "dir", model: "x" } },
-    { argv: ["dir", "-m", "x"], values: { run: "dir", model: "x" } },
-    { argv: ["dir", "-u", "a", "--url", "b", "--url=c"], values: { run: "dir", url: ["a", "b", "c"] } },
-    { argv: ["dir", "--streaming"], values: { run: "dir", streaming: true } },
-    { argv: ["dir", "--no-streaming"], values: { run: "dir", streaming: false } },
-    { argv: ["dir", "--streaming=false"], values: { run: "dir", streaming: false } },
+    { argv: ["dir", "--model=x"], values: { run: "dir", model: "x" }, problems: [] },
+    { argv: ["dir", "-m", "x"], values: { run: "dir", model: "x" }, problems: [] },
+    { argv: ["dir", "-u", "a", "--url", "b", "--url=c"], values: { run: "dir", url: ["a", "b", "c"] }, problems: [] },
+    { argv: ["dir", "--streaming"], values: { run: "dir", streaming: true }, problems: [] },
+    { argv: ["dir", "--no-streaming"], values: { run: "dir", streaming: false }, problems: [] },
+    { argv: ["dir", "--streaming=false"], values: { run: "dir", streaming: false }, problems: [] },
     { argv: ["dir", "--concurrency", "-5"], values: { run: "dir", concurrency: "-5" }, problems: [] },
-    { argv: ["dir", "--", "--model"], problems: ["unexpected argument: --model"] },
-    { argv: ["dir", "--modle", "x"], problems: ["unknown flag --modle (did you mean --model?)"] },
-    { argv: ["dir", "--bogus=1", "--zzz"], problems: ["unknown flag --bogus", "unknown flag --zzz"] },
-    { argv: ["dir", "--model"], problems: ["--model needs a value"] },
-    { argv: ["dir", "--model", "--streaming"], problems: ["--model needs a value"] },
-    { argv: ["dir", "-m", "a", "--model", "b"], problems: ["--model was given more than once"] },
-    { argv: ["dir", "--streaming=maybe"], problems: ['--streaming must be true or false (was "maybe")'] },
-    { argv: [], problems: [] },
-    { argv: ["a", "b"], problems: ["unexpected argument: b"] },
-    { argv: ["dir", "--no-model"], problems: ["unknown flag --no-model"] },
-    { argv: ["dir", "-x"], problems: ["unknown flag -x"] },
-    { argv: ["dir", "-model", "x"], problems: ["unknown flag -model (did you mean --model?)"] },
+    { argv: ["dir", "--", "--model"], values: { run: "dir" }, problems: ["unexpected argument: --model"] },
+    { argv: ["dir", "--modle", "x"], values: { run: "dir" }, problems: ["unknown flag --modle (did you mean --model?)"] },
+    { argv: ["dir", "--bogus=1", "--zzz"], values: { run: "dir" }, problems: ["unknown flag --bogus", "unknown flag --zzz"] },
+    { argv: ["dir", "--model"], values: { run: "dir" }, problems: ["--model needs a value"] },
+    { argv: ["dir", "--model", "--streaming"], values: { run: "dir", streaming: true }, problems: ["--model needs a value"] },
+    { argv: ["dir", "-m", "a", "--model", "b"], values: { run: "dir", model: "b" }, problems: ["--model was given more than once"] },
+    { argv: ["dir", "--streaming=maybe"], values: { run: "dir" }, problems: ['--streaming must be true or false (was "maybe")'] },
+    { argv: [], values: {}, problems: [] },
+    { argv: ["a", "b"], values: { run: "a" }, problems: ["unexpected argument: b"] },
+    { argv: ["dir", "--no-model"], values: { run: "dir" }, problems: ["unknown flag --no-model"] },
+    { argv: ["dir", "-x"], values: { run: "dir" }, problems: ["unknown flag -x"] },
+    { argv: ["dir", "-model", "x"], values: { run: "dir" }, problems: ["unknown flag -model (did you mean --model?)"] },
   ];
-  for (const c of cases) {
-    test(c.argv.join(" ") || "(empty)", () => {
-      const out = parseFlags(c.argv, DEF);
-      if (c.values) expect(out.values).toEqual(c.values as never);
-      if (c.problems) expect(out.problems).toEqual(c.problems);
-    });
-  }
+  test.each(cases.map((c) => [c.argv.join(" ") || "(empty)", c] as const))("%s", (_name, c) => {
+    const out = parseFlags(c.argv, DEF);
+    expect(out.values).toEqual(c.values as never);
+    expect(out.problems).toEqual(c.problems);
+  });
 
   test("reports every problem at once", () => {
     const out = parseFlags(["--a", "--b", "--model"], DEF);
