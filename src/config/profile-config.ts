@@ -2,7 +2,7 @@
 // The config keeps every flag value under its flag's name; only values derived from several flags
 // (URLs, the load of each phase, the request bound, ...) are added here, never copies or renames.
 import { availableParallelism } from "node:os";
-import { DEFAULT_ENDPOINT_PATH } from "../client/request-body.ts";
+import { endpointUrl } from "../client/endpoint-url.ts";
 import { isSecretHeader } from "../client/request-secrets.ts";
 import { splitUrlCredentials } from "../client/url-credentials.ts";
 import type { ArrivalPattern } from "../schedule/arrivals.ts";
@@ -205,13 +205,19 @@ function resolveLoads(f: ProfileFlags, given: ReadonlySet<string>, fixed: boolea
 }
 
 /** Cross-field checks and derived values; returns the problems found alongside the config. */
-export function resolveProfileConfig(f: ProfileFlags, ctx: ResolveContext): { config: ProfileConfig; problems: string[] } {
+export function resolveProfileConfig(f: ProfileFlags, ctx: ResolveContext): { config: ProfileConfig; problems: string[]; notes: string[] } {
   const problems: string[] = [];
+  const notes: string[] = [];
   const headers = parseHeaders(f.header ?? [], problems);
   if (f.apiKey) headers.authorization = `Bearer ${f.apiKey}`;
   const extraInputs = parseExtraInputs(f.extraInputs ?? [], problems);
   const extraPercentiles = parsePercentiles(f.percentiles ?? [], problems);
-  const urls = f.url.map((u) => joinUrl(u, f.endpoint ?? DEFAULT_ENDPOINT_PATH[f.endpointType]));
+  const targets = f.url.map((u) => endpointUrl(u, f.endpointType, f.endpoint));
+  for (const t of targets) {
+    if (t.problem !== null) problems.push(t.problem);
+    if (t.note !== null) notes.push(t.note);
+  }
+  const urls = targets.map((t) => t.url);
   const customDatasetType = f.customDatasetType ?? "single_turn";
   const fixed =
     f.fixedSchedule === true ||
@@ -247,11 +253,7 @@ export function resolveProfileConfig(f: ProfileFlags, ctx: ResolveContext): { co
     tokenizer: f.tokenizer ?? f.model,
     goodput: f.goodput ?? [],
   };
-  return { config, problems };
-}
-
-function joinUrl(base: string, path: string): string {
-  return `${base.replace(/\/+$/, "")}/${path.replace(/^\/+/, "")}`;
+  return { config, problems, notes };
 }
 
 /** Config as stored in artifacts: the API key, credential headers and URL credentials (user:pass@) removed. */

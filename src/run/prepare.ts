@@ -11,7 +11,7 @@ import { BUILTIN_TOKENIZER, loadTokenizer, type TextTokenizer } from "../dataset
 import { firstEntryHasTimestamp } from "../dataset/trace-head.ts";
 import { parseGoodput, type Slo } from "../metrics/goodput.ts";
 import { fdProblem, readFdLimit } from "../runtime/fd-limit.ts";
-import type { Io } from "../runtime/io.ts";
+import { createLogger, type Io } from "../runtime/io.ts";
 import { UsageError } from "../runtime/usage-error.ts";
 import { artifactDirProblem } from "./artifact-dir.ts";
 import { loadDataset, type LoadedDataset } from "./load-dataset.ts";
@@ -42,9 +42,9 @@ function fail(problems: string[]): never {
 }
 
 /** The resolved config and SLOs, or every flag problem at once. */
-export function resolveChecked(flags: ProfileFlags, ctx: PrepareContext): { config: ProfileConfig; slos: Slo[]; dir: string } {
+export function resolveChecked(flags: ProfileFlags, ctx: PrepareContext): { config: ProfileConfig; slos: Slo[]; dir: string; notes: string[] } {
   const traceHasTimestamps = flags.customDatasetType === "mooncake_trace" && flags.inputFile !== undefined && firstEntryHasTimestamp(resolve(ctx.io.cwd, flags.inputFile));
-  const { config, problems } = resolveProfileConfig(flags, { given: ctx.given, stderrIsTTY: ctx.io.stderrIsTTY, traceHasTimestamps });
+  const { config, problems, notes } = resolveProfileConfig(flags, { given: ctx.given, stderrIsTTY: ctx.io.stderrIsTTY, traceHasTimestamps });
   const goodput = parseGoodput(config.goodput, { streaming: config.streaming });
   problems.push(...goodput.problems);
   const fds = config.concurrency === null ? null : fdProblem(config.concurrency, readFdLimit());
@@ -53,7 +53,7 @@ export function resolveChecked(flags: ProfileFlags, ctx: PrepareContext): { conf
   const dirProblem = artifactDirProblem(dir, config.overwrite);
   if (dirProblem) problems.push(dirProblem);
   if (problems.length > 0) fail(problems);
-  return { config, slos: goodput.slos, dir };
+  return { config, slos: goodput.slos, dir, notes };
 }
 
 /** A Hugging Face model id becomes a local snapshot directory, so workers load plain files. */
@@ -88,7 +88,9 @@ async function probeServers(urls: readonly string[]): Promise<void> {
 }
 
 export async function prepareProfile(flags: ProfileFlags, ctx: PrepareContext): Promise<PreparedProfile> {
-  const { config, slos, dir } = resolveChecked(flags, ctx);
+  const log = createLogger(ctx.io);
+  const { config, slos, dir, notes } = resolveChecked(flags, ctx);
+  for (const n of notes) log.info(n);
   const tokenizer = await resolveTokenizer(config, ctx.io);
   const dataset = checkedDataset(config, tokenizer, ctx.io.cwd);
   if (!ctx.skipProbe) await probeServers(config.urls);
