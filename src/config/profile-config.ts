@@ -27,9 +27,11 @@ export type LoadSpec =
   | { kind: "fixed"; autoOffset: boolean; startOffsetMs: number | null; endOffsetMs: number | null; speedup: number; cap: number | null };
 
 /** Flag values replaced by their resolved form in the config. */
-type Resolved = "extraInputs" | "concurrency" | "requestCount" | "artifactDir" | "ui" | "workers" | "transport" | "tokenizer" | "customDatasetType" | "goodput";
+type Resolved = "model" | "extraInputs" | "concurrency" | "requestCount" | "artifactDir" | "ui" | "workers" | "transport" | "tokenizer" | "customDatasetType" | "goodput";
 
 export interface ProfileConfig extends Omit<ProfileFlags, Resolved> {
+  /** --model, or the server's only model (filled in by the pre-flight before the config is resolved). */
+  model: string;
   /** Full request URLs (base + endpoint path), used round-robin. */
   urls: string[];
   /** -H headers, lower-case names (authorization added from --api-key). */
@@ -208,6 +210,8 @@ function resolveLoads(f: ProfileFlags, given: ReadonlySet<string>, fixed: boolea
 export function resolveProfileConfig(f: ProfileFlags, ctx: ResolveContext): { config: ProfileConfig; problems: string[]; notes: string[] } {
   const problems: string[] = [];
   const notes: string[] = [];
+  if (f.model === undefined) problems.push("--model is required with --no-preflight (the pre-flight takes the server's only model)");
+  const model = f.model ?? "";
   const headers = parseHeaders(f.header ?? [], problems);
   if (f.apiKey) headers.authorization = `Bearer ${f.apiKey}`;
   const extraInputs = parseExtraInputs(f.extraInputs ?? [], problems);
@@ -234,6 +238,7 @@ export function resolveProfileConfig(f: ProfileFlags, ctx: ResolveContext): { co
   const unbounded = f.benchmarkDuration !== undefined || ((fixed || onePass) && f.requestCount === undefined);
   const config: ProfileConfig = {
     ...f,
+    model,
     urls,
     headers,
     extraInputs,
@@ -245,12 +250,12 @@ export function resolveProfileConfig(f: ProfileFlags, ctx: ResolveContext): { co
     cancellation: f.requestCancellationRate > 0 ? { ratePct: f.requestCancellationRate, delaySec: f.requestCancellationDelay } : null,
     requestCount: unbounded ? NO_REQUEST_LIMIT : (f.requestCount ?? defaultCount),
     onePass,
-    artifactDir: f.artifactDir ?? defaultArtifactDir(f.model, f.endpointType, stimulusName(load)),
+    artifactDir: f.artifactDir ?? defaultArtifactDir(model, f.endpointType, stimulusName(load)),
     ui: f.ui === "auto" ? (ctx.stderrIsTTY ? "simple" : "none") : f.ui === "dashboard" ? "simple" : f.ui,
     workers: f.workers ?? defaultWorkers(concurrency ?? 1, ctx.cores),
     transport: f.transport === "fetch" ? "fetch" : "http1",
     // AIPerf: the tokenizer defaults to the model name (a Hugging Face id).
-    tokenizer: f.tokenizer ?? f.model,
+    tokenizer: f.tokenizer ?? model,
     goodput: f.goodput ?? [],
   };
   return { config, problems, notes };
