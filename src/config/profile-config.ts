@@ -2,7 +2,7 @@
 // The config keeps every flag value under its flag's name; only values derived from several flags
 // (URLs, the load of each phase, the request bound, ...) are added here, never copies or renames.
 import { availableParallelism } from "node:os";
-import { DEFAULT_ENDPOINT_PATH } from "../client/request-body.ts";
+import { endpointUrl } from "../client/endpoint-url.ts";
 import { isSecretHeader } from "../client/request-secrets.ts";
 import { splitUrlCredentials } from "../client/url-credentials.ts";
 import type { ArrivalPattern } from "../schedule/arrivals.ts";
@@ -27,9 +27,11 @@ export type LoadSpec =
   | { kind: "fixed"; autoOffset: boolean; startOffsetMs: number | null; endOffsetMs: number | null; speedup: number; cap: number | null };
 
 /** Flag values replaced by their resolved form in the config. */
-type Resolved = "extraInputs" | "concurrency" | "requestCount" | "artifactDir" | "ui" | "workers" | "transport" | "tokenizer" | "customDatasetType" | "goodput";
+type Resolved = "model" | "extraInputs" | "concurrency" | "requestCount" | "artifactDir" | "ui" | "workers" | "transport" | "tokenizer" | "customDatasetType" | "goodput";
 
 export interface ProfileConfig extends Omit<ProfileFlags, Resolved> {
+  /** --model, or the server's only model (filled in by the pre-flight before the config is resolved). */
+  model: string;
   /** Full request URLs (base + endpoint path), used round-robin. */
   urls: string[];
   /** -H headers, lower-case names (authorization added from --api-key). */
@@ -205,13 +207,21 @@ function resolveLoads(f: ProfileFlags, given: ReadonlySet<string>, fixed: boolea
 }
 
 /** Cross-field checks and derived values; returns the problems found alongside the config. */
-export function resolveProfileConfig(f: ProfileFlags, ctx: ResolveContext): { config: ProfileConfig; problems: string[] } {
+export function resolveProfileConfig(f: ProfileFlags, ctx: ResolveContext): { config: ProfileConfig; problems: string[]; notes: string[] } {
   const problems: string[] = [];
+  const notes: string[] = [];
+  if (f.model === undefined) problems.push("--model is required with --no-preflight (the pre-flight takes the server's only model)");
+  const model = f.model ?? "";
   const headers = parseHeaders(f.header ?? [], problems);
   if (f.apiKey) headers.authorization = `Bearer ${f.apiKey}`;
   const extraInputs = parseExtraInputs(f.extraInputs ?? [], problems);
   const extraPercentiles = parsePercentiles(f.percentiles ?? [], problems);
-  const urls = f.url.map((u) => joinUrl(u, f.endpoint ?? DEFAULT_ENDPOINT_PATH[f.endpointType]));
+  const targets = f.url.map((u) => endpointUrl(u, f.endpointType, f.endpoint));
+  for (const t of targets) {
+    if (t.problem !== null) problems.push(t.problem);
+    if (t.note !== null) notes.push(t.note);
+  }
+  const urls = targets.map((t) => t.url);
   const customDatasetType = f.customDatasetType ?? "single_turn";
   const fixed =
     f.fixedSchedule === true ||
@@ -228,6 +238,7 @@ export function resolveProfileConfig(f: ProfileFlags, ctx: ResolveContext): { co
   const unbounded = f.benchmarkDuration !== undefined || ((fixed || onePass) && f.requestCount === undefined);
   const config: ProfileConfig = {
     ...f,
+    model,
     urls,
     headers,
     extraInputs,
@@ -239,19 +250,15 @@ export function resolveProfileConfig(f: ProfileFlags, ctx: ResolveContext): { co
     cancellation: f.requestCancellationRate > 0 ? { ratePct: f.requestCancellationRate, delaySec: f.requestCancellationDelay } : null,
     requestCount: unbounded ? NO_REQUEST_LIMIT : (f.requestCount ?? defaultCount),
     onePass,
-    artifactDir: f.artifactDir ?? defaultArtifactDir(f.model, f.endpointType, stimulusName(load)),
+    artifactDir: f.artifactDir ?? defaultArtifactDir(model, f.endpointType, stimulusName(load)),
     ui: f.ui === "auto" ? (ctx.stderrIsTTY ? "simple" : "none") : f.ui === "dashboard" ? "simple" : f.ui,
     workers: f.workers ?? defaultWorkers(concurrency ?? 1, ctx.cores),
     transport: f.transport === "fetch" ? "fetch" : "http1",
     // AIPerf: the tokenizer defaults to the model name (a Hugging Face id).
-    tokenizer: f.tokenizer ?? f.model,
+    tokenizer: f.tokenizer ?? model,
     goodput: f.goodput ?? [],
   };
-  return { config, problems };
-}
-
-function joinUrl(base: string, path: string): string {
-  return `${base.replace(/\/+$/, "")}/${path.replace(/^\/+/, "")}`;
+  return { config, problems, notes };
 }
 
 /** Config as stored in artifacts: the API key, credential headers and URL credentials (user:pass@) removed. */

@@ -17,8 +17,8 @@ const fraction = lazy(() => ark().type("string.numeric.parse").pipe(ark().type("
 const arrivalPattern = oneOf("poisson", "constant", "gamma", "concurrency_burst");
 
 export const PROFILE_FLAGS = {
-  model: { type: "string", alias: ["m", "model-names"], description: "Model name sent in each request", required: true, valueHint: "name", group: ENDPOINT, schema: nonEmpty },
-  url: { type: "string", alias: "u", repeatable: true, description: "Server base URL; repeat to spread requests round-robin", default: "localhost:8000", valueHint: "url", group: ENDPOINT, schema: urlList },
+  model: { type: "string", alias: ["m", "model-names"], description: "Model name sent in each request", defaultNote: "the server's only model, from GET /v1/models (needs the pre-flight)", valueHint: "name", group: ENDPOINT, schema: nonEmpty },
+  url: { type: "string", alias: "u", repeatable: true, description: "Server base URL (a /v1 or endpoint path at its end is taken off); repeat to spread requests round-robin", default: "localhost:8000", valueHint: "url", group: ENDPOINT, schema: urlList },
   "endpoint-type": { type: "string", description: "API: chat, completions or embeddings", default: "chat", valueHint: "chat|completions|embeddings", group: ENDPOINT, schema: oneOf("chat", "completions", "embeddings") },
   endpoint: { type: "string", alias: "custom-endpoint", description: "Custom path instead of the endpoint type's (e.g. /v1/chat/completions)", valueHint: "path", group: ENDPOINT, schema: nonEmpty },
   streaming: { type: "boolean", description: "Stream responses (SSE); needed for TTFT and ITL", default: false, group: ENDPOINT },
@@ -81,6 +81,7 @@ export const PROFILE_FLAGS = {
   goodput: { type: "string", repeatable: true, description: 'SLOs in display units, e.g. "time_to_first_token:100 inter_token_latency:3.4"', valueHint: "tag:value ...", group: OUTPUT },
   percentiles: { type: "string", repeatable: true, description: "Extra percentiles to report, e.g. 99.9 (comma-separated or repeated)", valueHint: "p", group: OUTPUT },
   "slice-duration": { type: "string", description: "Split results into wall-clock slices of this many seconds (timeslice exports, HDR histograms)", valueHint: "s", group: OUTPUT, schema: positiveNumber },
+  preflight: { type: "boolean", description: "Before the load, ask each server GET /v1/models and send one small request (not in the results), so a wrong URL, key or model stops the run at once; --no-preflight skips both", default: true, group: RUN },
   ui: { type: "string", alias: "ui-type", description: "simple (progress on stderr), none, or auto (simple on a terminal)", default: "auto", valueHint: "simple|none|auto", group: RUN, schema: oneOf("simple", "none", "dashboard", "auto") },
 } as const satisfies Record<string, FlagSpec>;
 

@@ -7,12 +7,12 @@ import { memoizedCounter } from "../client/piece-counter.ts";
 import { DeferredWork } from "../client/deferred-work.ts";
 import { createHttp1Transport } from "../client/http1-transport.ts";
 import { createFetchTransport } from "../client/fetch-transport.ts";
+import { requestHeaders } from "../client/request-headers.ts";
 import { requestSecrets } from "../client/request-secrets.ts";
 import { splitUrlCredentials, type SplitUrl } from "../client/url-credentials.ts";
 import { loadTokenizer } from "../dataset/tokenizer.ts";
 import type { RequestRecord } from "../record/request-record.ts";
 import { cleanRecordError, cleanServerText, SecretScrubber } from "../record/safe-text.ts";
-import { VERSION } from "../version.ts";
 import { runPhase, type SendArgs } from "./phase-runner.ts";
 import { PromptStore } from "./prompt-store.ts";
 import { SharedState } from "./shared-state.ts";
@@ -58,8 +58,6 @@ export function startLoadWorker(port: WorkerPort): void {
   const send = async (a: SendArgs): Promise<{ record: RequestRecord; text: string }> => {
     let text = "";
     const target = targets.get(a.url) ?? splitUrlCredentials(a.url);
-    // URL credentials go out as Basic auth unless an Authorization header was given explicitly.
-    const basic = target.authorization !== null && cfg.headers.authorization === undefined ? { authorization: target.authorization } : null;
     const record = await runRequest(
       transport,
       {
@@ -67,14 +65,7 @@ export function startLoadWorker(port: WorkerPort): void {
         endpointType: cfg.endpointType,
         streaming: cfg.streaming,
         body: a.body,
-        headers: {
-          "user-agent": `llmbench/${VERSION}`,
-          "content-type": "application/json",
-          accept: cfg.streaming ? "text/event-stream" : "application/json",
-          ...basic,
-          ...cfg.headers,
-          "x-request-id": a.requestId,
-        },
+        headers: requestHeaders({ streaming: cfg.streaming, configured: cfg.headers, urlAuthorization: target.authorization, requestId: a.requestId }),
         requestId: a.requestId,
         timeoutMs: cfg.timeoutMs,
         cancel: a.cancel,

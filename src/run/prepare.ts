@@ -1,7 +1,9 @@
 // Flags -> a fully resolved, checked run: every check that can fail before a request is sent runs
 // here, for the CLI, `demo` and tests alike, and each failure is one line of a UsageError (exit 2).
 // Order: flag problems first (cheap, offline), then the tokenizer (may download), the dataset, the
-// schedule, and last the servers.
+// schedule, and last the servers (TCP probe, then the pre-flight request). Without --model the server
+// is asked for it first, after the flag checks.
+import type { ConsolaInstance } from "consola";
 import { existsSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { probeOrigin } from "../client/readiness.ts";
@@ -11,11 +13,12 @@ import { BUILTIN_TOKENIZER, loadTokenizer, type TextTokenizer } from "../dataset
 import { firstEntryHasTimestamp } from "../dataset/trace-head.ts";
 import { parseGoodput, type Slo } from "../metrics/goodput.ts";
 import { fdProblem, readFdLimit } from "../runtime/fd-limit.ts";
-import type { Io } from "../runtime/io.ts";
+import { createLogger, type Io } from "../runtime/io.ts";
 import { UsageError } from "../runtime/usage-error.ts";
 import { artifactDirProblem } from "./artifact-dir.ts";
 import { loadDataset, type LoadedDataset } from "./load-dataset.ts";
 import { fixedScheduleProblem } from "./phase-plan.ts";
+import { onlyServedModel, preflightServers } from "./preflight-stage.ts";
 
 /** How long the start-up reachability check waits for each server. */
 const READY_TIMEOUT_MS = 10_000;
@@ -42,9 +45,9 @@ function fail(problems: string[]): never {
 }
 
 /** The resolved config and SLOs, or every flag problem at once. */
-export function resolveChecked(flags: ProfileFlags, ctx: PrepareContext): { config: ProfileConfig; slos: Slo[]; dir: string } {
+export function resolveChecked(flags: ProfileFlags, ctx: PrepareContext): { config: ProfileConfig; slos: Slo[]; dir: string; notes: string[] } {
   const traceHasTimestamps = flags.customDatasetType === "mooncake_trace" && flags.inputFile !== undefined && firstEntryHasTimestamp(resolve(ctx.io.cwd, flags.inputFile));
-  const { config, problems } = resolveProfileConfig(flags, { given: ctx.given, stderrIsTTY: ctx.io.stderrIsTTY, traceHasTimestamps });
+  const { config, problems, notes } = resolveProfileConfig(flags, { given: ctx.given, stderrIsTTY: ctx.io.stderrIsTTY, traceHasTimestamps });
   const goodput = parseGoodput(config.goodput, { streaming: config.streaming });
   problems.push(...goodput.problems);
   const fds = config.concurrency === null ? null : fdProblem(config.concurrency, readFdLimit());
@@ -53,7 +56,7 @@ export function resolveChecked(flags: ProfileFlags, ctx: PrepareContext): { conf
   const dirProblem = artifactDirProblem(dir, config.overwrite);
   if (dirProblem) problems.push(dirProblem);
   if (problems.length > 0) fail(problems);
-  return { config, slos: goodput.slos, dir };
+  return { config, slos: goodput.slos, dir, notes };
 }
 
 /** A Hugging Face model id becomes a local snapshot directory, so workers load plain files. */
@@ -87,10 +90,27 @@ async function probeServers(urls: readonly string[]): Promise<void> {
   if (problems.length > 0) fail(problems);
 }
 
+/** Stands in for the model while the flags are checked, before the server is asked for it. */
+const MODEL_TO_ASK = "model-from-server";
+
+/** No --model: every flag problem first (offline), then the one model the server lists. */
+async function serverModel(flags: ProfileFlags, ctx: PrepareContext, log: ConsolaInstance): Promise<string> {
+  const ask = flags.preflight && !ctx.skipProbe;
+  // Without the pre-flight nobody asks the server: the resolver reports --model as missing.
+  const { config, notes } = resolveChecked(ask ? { ...flags, model: MODEL_TO_ASK } : flags, ctx);
+  for (const n of notes) log.info(n);
+  await probeServers(config.urls);
+  return onlyServedModel(config, log);
+}
+
 export async function prepareProfile(flags: ProfileFlags, ctx: PrepareContext): Promise<PreparedProfile> {
-  const { config, slos, dir } = resolveChecked(flags, ctx);
+  const log = createLogger(ctx.io);
+  const model = flags.model ?? (await serverModel(flags, ctx, log));
+  const { config, slos, dir, notes } = resolveChecked({ ...flags, model }, ctx);
+  if (flags.model !== undefined) for (const n of notes) log.info(n); // else serverModel said them
   const tokenizer = await resolveTokenizer(config, ctx.io);
   const dataset = checkedDataset(config, tokenizer, ctx.io.cwd);
   if (!ctx.skipProbe) await probeServers(config.urls);
+  if (!ctx.skipProbe && config.preflight) await preflightServers(config, dataset.dataset, log);
   return { config, slos, tokenizer, dataset, dir };
 }

@@ -104,7 +104,11 @@ describe("compiled binary from an empty directory", () => {
       mock.kill("SIGINT");
       expect(await mock.exited).toBe(0);
     }
-    const truth = readFileSync(join(dir, "truth.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l) as { chunks: { tokens: number }[] });
+    const recorded = readFileSync(join(dir, "truth.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l) as { request_id: string; chunks: { tokens: number }[] });
+    // Each run's pre-flight request first (not part of its results).
+    const preflight = recorded.filter((t) => t.request_id.startsWith("llmbench-preflight-"));
+    expect(preflight.length).toBe(3);
+    const truth = recorded.filter((t) => !preflight.includes(t));
     expect(truth.length).toBe(20 + 20 + 4); // run1, then the open-loop run and the replay
     expect(truth.slice(0, 20).every((t) => t.chunks.filter((c) => c.tokens > 0).length === 16)).toBe(true);
   }, 60_000);

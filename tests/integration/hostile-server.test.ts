@@ -88,7 +88,8 @@ function filesHolding(root: string, needle: string): string[] {
 async function profile(args: string[], artifactDir: string): Promise<{ code: number; io: FakeIo; out: string; err: string }> {
   const io = fakeIo(dir);
   const code = await runCli(
-    ["profile", "-m", "m", "--tokenizer", "builtin", "--streaming", "--request-count", String(REQUESTS), "--concurrency", "2", "--workers", "1", "--ui", "none", "--artifact-dir", artifactDir, ...args],
+    // --no-preflight: these servers are to be met by the load itself (the pre-flight has its own tests).
+    ["profile", "-m", "m", "--tokenizer", "builtin", "--streaming", "--request-count", String(REQUESTS), "--concurrency", "2", "--workers", "1", "--ui", "none", "--no-preflight", "--artifact-dir", artifactDir, ...args],
     COMMANDS,
     io,
   );

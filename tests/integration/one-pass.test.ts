@@ -41,7 +41,7 @@ test("multi_turn, 6 sessions x 3 turns at --concurrency 8 on 2 workers: 18 reque
   const io = fakeIo(dir);
   const code = await runCli(
     ["profile", "-u", `http://127.0.0.1:${server.port}`, "-m", "m", "--tokenizer", "builtin", "--input-file", file, "--custom-dataset-type", "multi_turn",
-      "--concurrency", "8", "--workers", "2", "--artifact-dir", "once", "--ui", "none"],
+      "--concurrency", "8", "--workers", "2", "--artifact-dir", "once", "--ui", "none", "--no-preflight"],
     COMMANDS, io,
   );
   expect(code).toBe(0);

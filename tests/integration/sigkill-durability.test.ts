@@ -24,7 +24,9 @@ afterAll(async () => {
 test("SIGKILL keeps every request finished more than a second earlier", async () => {
   const proc = Bun.spawn(
     [process.execPath, MAIN, "profile", "-u", mock.url, "-m", "mock-model", "--tokenizer", "builtin", "--streaming", "--concurrency", "4",
-      "--request-count", "100000", "--isl", "16", "--osl", "20", "--artifact-dir", join(dir, "run"), "--ui", "none"],
+      "--request-count", "100000", "--isl", "16", "--osl", "20", "--artifact-dir", join(dir, "run"), "--ui", "none",
+      // The mock's truth file would hold the pre-flight request too, which is no result.
+      "--no-preflight"],
     { stdout: "ignore", stderr: "ignore" },
   );
   // Wait until requests have been finishing for a while (the mock's /metrics counts generated tokens).
