@@ -7,7 +7,7 @@
 // can be reused, then it is aborted).
 import { SseParser } from "./sse-parser.ts";
 import { interpretChunk, interpretFullResponse, type ChunkInfo } from "./openai-chunk.ts";
-import { SlicedCounts } from "./sliced-count.ts";
+import { COUNT_SLICE_CHARS, SlicedCounts, type CountOffload } from "./sliced-count.ts";
 import type { EndpointType } from "./request-body.ts";
 import type { Transport, TransportErrorKind } from "./transport.ts";
 import type { RecordError, RequestRecord } from "../record/request-record.ts";
@@ -88,7 +88,7 @@ export function emptyRecord(id: RecordIdentity, url: string, requestId: string):
 /**
  * `tokens` counts the whole output once at the end (exact, as AIPerf counts); `chunkTokens` counts
  * each chunk on arrival (may be memoized: see piece-counter.ts). Texts longer than a slice are counted
- * in slices through `defer` (sliced-count.ts).
+ * in slices through `defer`, huge ones by `offload` (sliced-count.ts).
  */
 export function runRequest(
   transport: Transport,
@@ -98,6 +98,8 @@ export function runRequest(
   chunkTokens: TokenCounter = tokens,
   /** Where body processing runs; the default runs it inside the socket callback. */
   defer: (work: () => void) => void = (work) => work(),
+  /** Counts huge texts off this thread (sliced-count.ts); null: in slices through `defer`. */
+  offload: CountOffload | null = null,
 ): Promise<RequestRecord> {
   return new Promise((resolve) => {
     const rec = emptyRecord(id, req.url, req.requestId);
@@ -110,7 +112,7 @@ export function runRequest(
     let errorBody = "";
     let finished = false;
     let sawDone = false;
-    const counts = new SlicedCounts(defer);
+    const counts = new SlicedCounts(defer, COUNT_SLICE_CHARS, offload);
     // The transport reported its end or an error (not deferred: it can come after the record is done).
     let transportDone = false;
     let doneGrace: ReturnType<typeof setTimeout> | undefined;

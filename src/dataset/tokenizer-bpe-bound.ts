@@ -49,19 +49,24 @@ export function splitLongPiece(piece: string, max: number = MAX_BPE_PIECE, isCon
   return parts;
 }
 
-/** Wraps the BPE model of `tok` (if it has one) so no piece longer than `max` reaches the merge loop. Returns whether it patched. */
-export function boundBpePieces(tok: Tokenizer, max: number = MAX_BPE_PIECE): boolean {
+/**
+ * Wraps the BPE model of `tok` (if it has one) so no piece longer than `max` reaches the merge loop.
+ * Returns the cutting it applies (for callers that count part by part without building the whole
+ * token list), or null if the model is not BPE.
+ */
+export function boundBpePieces(tok: Tokenizer, max: number = MAX_BPE_PIECE): ((piece: string) => string[]) | null {
   const model = tok.model;
-  if (!(model instanceof BPE) || typeof model.bpe !== "function") return false;
+  if (!(model instanceof BPE) || typeof model.bpe !== "function") return null;
   const isContinuation = utf8ContinuationTest(tok.pre_tokenizer);
+  const cut = (piece: string): string[] => splitLongPiece(piece, max, isContinuation);
   const inner = model.bpe;
   model.bpe = function boundedBpe(this: BPE, token: string): string[] {
     if (token.length <= max) return inner.call(this, token);
     const out: string[] = [];
-    for (const part of splitLongPiece(token, max, isContinuation)) for (const t of inner.call(this, part)) out.push(t);
+    for (const part of cut(token)) for (const t of inner.call(this, part)) out.push(t);
     return out;
   };
-  return true;
+  return cut;
 }
 
 /** For byte-level tokenizers: whether a model character stands for a UTF-8 continuation byte (0x80-0xBF). */

@@ -129,10 +129,10 @@ export function tokenizerFromJson(
 ): TextTokenizer {
   const tok = new Tokenizer(tokenizerJson, config);
   accelerateByteLevel(tok);
-  boundBpePieces(tok);
+  const cutForBpe = boundBpePieces(tok);
   const noSpecial = { add_special_tokens: false } as const;
   // tokenize() runs the same pipeline as encode() minus the id lookup, so its length is the id count.
-  const count = createFastCounter(tok, tokenizerJson, config) ?? ((text: string) => tok.tokenize(text, noSpecial).length);
+  const count = createFastCounter(tok, tokenizerJson, config, cutForBpe) ?? ((text: string) => tok.tokenize(text, noSpecial).length);
   return {
     name,
     count: (text) => (text === "" ? 0 : count(text)),

@@ -80,7 +80,16 @@ afterAll(() => {
 function send(transport: Transport, url: string) {
   return runRequest(
     transport,
-    { url, endpointType: "chat", streaming: true, body: "{}", headers: { "content-type": "application/json" }, requestId: "r", timeoutMs: 6 * 3600 * 1000, cancel: null },
+    {
+      url,
+      endpointType: "chat",
+      streaming: true,
+      body: "{}",
+      headers: { "content-type": "application/json" },
+      requestId: "r",
+      timeoutMs: 6 * 3600 * 1000,
+      cancel: null,
+    },
     ID,
     chars,
   );
