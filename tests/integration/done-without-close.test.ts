@@ -115,15 +115,11 @@ describe.each([
     transport.close();
   }, 20_000);
 
-  test("the body ends after [DONE]: the connection is reused", async () => {
+  test("the body ends (in a later write) after [DONE]: the next request, sent at once, reuses the connection", async () => {
     const srv = startServer("later");
     servers.push(srv);
     const transport = make();
-    const first = await send(transport, srv.url);
-    expect(first.error).toBeNull();
-    await Bun.sleep(300); // the terminator arrives 50 ms after [DONE]; the connection goes back to the pool
-    const second = await send(transport, srv.url);
-    expect(second.error).toBeNull();
+    for (let i = 0; i < 3; i++) expect((await send(transport, srv.url)).error).toBeNull();
     expect([srv.connections, srv.closed]).toEqual([1, 0]);
     transport.close();
   }, 20_000);
