@@ -1,8 +1,14 @@
 // Runs one request over a Transport and turns everything that happened into one RequestRecord:
 // SSE events are parsed and timestamped with the arrival time of the bytes that completed them.
 // Every outcome (success, HTTP error, transport error, timeout, cancel) yields exactly one record.
+// A 200 without any content (only `choices: []`, usage or [DONE]; an empty non-streaming body) is an
+// error, as in AIPerf. `data: [DONE]` ends the request at once (end_ns): it does not wait for the
+// body or the connection to close. The record is handed back when the transport has read the body's
+// end (microseconds later from a well-behaved server, and the connection is free for the next
+// request) or after DONE_GRACE_MS, when the transport is aborted (a server that keeps the body open).
 import { SseParser } from "./sse-parser.ts";
 import { interpretChunk, interpretFullResponse, type ChunkInfo } from "./openai-chunk.ts";
+import { COUNT_SLICE_CHARS, SlicedCounts, type CountOffload } from "./sliced-count.ts";
 import type { EndpointType } from "./request-body.ts";
 import type { Transport, TransportErrorKind } from "./transport.ts";
 import type { RecordError, RequestRecord } from "../record/request-record.ts";
@@ -47,6 +53,19 @@ export interface TokenCounter {
 // Server text in errors is kept whole up to this bound: it is cut to one short line only after the
 // worker has scrubbed our secrets from it (record/safe-text.ts), so a cut never leaves half a key.
 const MAX_ERROR_BODY_BYTES = 64 * 1024;
+/**
+ * After [DONE], how long the transport may take to read the end of the body before it is aborted.
+ * Handing the record back at [DONE] itself, before the chunked body's terminator was read, measured
+ * 31-35 connections instead of 22 for 421 requests from a server that writes the terminator in a
+ * separate write (as uvicorn does): each extra connect lands inside a later request's TTFT.
+ */
+export const DONE_GRACE_MS = 250;
+
+/** A 200 that carried no output (AIPerf: "Invalid inference result", no responses with content). */
+function emptyResponse(what: string): RecordError {
+  return { code: 0, type: "empty_response", message: `no content in the response: ${what}` };
+}
+const EMPTY_STREAM = "the stream carried no text (only empty choices, usage or [DONE])";
 
 export function emptyRecord(id: RecordIdentity, url: string, requestId: string): RequestRecord {
   return {
@@ -74,7 +93,8 @@ export function emptyRecord(id: RecordIdentity, url: string, requestId: string):
 
 /**
  * `tokens` counts the whole output once at the end (exact, as AIPerf counts); `chunkTokens` counts
- * each chunk on arrival (may be memoized: see piece-counter.ts).
+ * each chunk on arrival (may be memoized: see piece-counter.ts). Texts longer than a slice are counted
+ * in slices through `defer`, huge ones by `offload` (sliced-count.ts).
  */
 export function runRequest(
   transport: Transport,
@@ -84,6 +104,8 @@ export function runRequest(
   chunkTokens: TokenCounter = tokens,
   /** Where body processing runs; the default runs it inside the socket callback. */
   defer: (work: () => void) => void = (work) => work(),
+  /** Counts huge texts off this thread (sliced-count.ts); null: in slices through `defer`. */
+  offload: CountOffload | null = null,
 ): Promise<RequestRecord> {
   return new Promise((resolve) => {
     const rec = emptyRecord(id, req.url, req.requestId);
@@ -96,6 +118,16 @@ export function runRequest(
     let errorBody = "";
     let finished = false;
     let sawDone = false;
+    const counts = new SlicedCounts(defer, COUNT_SLICE_CHARS, offload);
+    // The transport reported its end or an error (not deferred: it can come after the record is done).
+    let transportDone = false;
+    let waitingForEnd = false;
+    let doneGrace: ReturnType<typeof setTimeout> | undefined;
+    // Reasons the record is not handed back yet: counts in progress, the body's end after [DONE].
+    let holds = 0;
+    const release = (): void => {
+      if (--holds === 0) resolve(rec);
+    };
     let streamError: RecordError | null = null;
     let firstTokenSeen = false;
     const firstToken = (): void => {
@@ -112,12 +144,35 @@ export function runRequest(
       rec.end_ns = at_ns;
       rec.error = error;
       if (error === null || rec.chunks.length > 0) {
-        rec.output_tokens = content ? tokens.count(content) : 0;
-        rec.reasoning_tokens = reasoning ? tokens.count(reasoning) : 0;
+        counts.count(tokens, content, (n) => (rec.output_tokens = n));
+        counts.count(tokens, reasoning, (n) => (rec.reasoning_tokens = n));
       }
       firstToken();
       req.onText?.(content);
-      resolve(rec);
+      holds++;
+      counts.whenIdle(release);
+    };
+    // [DONE] seen: the record ends now; it is handed back once the transport has read the body's end.
+    const finishAtDone = (at_ns: number): void => {
+      if (!transportDone) {
+        holds++;
+        waitingForEnd = true;
+        doneGrace = setTimeout(() => {
+          abort.abort();
+          endWait();
+        }, DONE_GRACE_MS);
+      }
+      finish(at_ns, rec.chunks.length > 0 ? null : emptyResponse(EMPTY_STREAM));
+    };
+    const endWait = (): void => {
+      if (!waitingForEnd) return;
+      waitingForEnd = false;
+      clearTimeout(doneGrace);
+      release();
+    };
+    const transportEnded = (): void => {
+      transportDone = true;
+      endWait();
     };
     const stop = (error: RecordError): void => {
       const at = epochNs();
@@ -161,7 +216,12 @@ export function runRequest(
         rec.usage_reasoning_tokens = info.usage.reasoning_tokens;
       }
       if (!info.content && !info.reasoning) return true;
-      const n = (info.content ? chunkTokens.count(info.content) : 0) + (info.reasoning ? chunkTokens.count(info.reasoning) : 0);
+      const chunk = { arrival_ns: at_ns, tokens: 0, bytes };
+      const add = (n: number): void => {
+        chunk.tokens += n;
+      };
+      counts.count(chunkTokens, info.content, add);
+      counts.count(chunkTokens, info.reasoning, add);
       content += info.content;
       reasoning += info.reasoning;
       if (rec.first_token_ns === 0) {
@@ -170,7 +230,7 @@ export function runRequest(
       }
       if (info.content && rec.first_output_token_ns === 0) rec.first_output_token_ns = at_ns;
       rec.last_token_ns = at_ns;
-      rec.chunks.push({ arrival_ns: at_ns, tokens: n, bytes });
+      rec.chunks.push(chunk);
       return true;
     };
 
@@ -190,6 +250,10 @@ export function runRequest(
         if (!apply(interpretChunk(ev.data, req.endpointType === "completions" ? "completions" : "chat"), at_ns, Buffer.byteLength(ev.data))) {
           abort.abort();
           finish(at_ns, streamError);
+          return;
+        }
+        if (sawDone) {
+          finishAtDone(at_ns);
           return;
         }
       }
@@ -212,8 +276,12 @@ export function runRequest(
           finish(at_ns, streamError);
           return;
         }
+        if (sawDone) {
+          finishAtDone(at_ns);
+          return;
+        }
       }
-      finish(at_ns, sawDone ? null : { code: 0, type: "incomplete_response", message: "stream ended without data: [DONE]" });
+      finish(at_ns, { code: 0, type: "incomplete_response", message: "stream ended without data: [DONE]" });
     };
 
     rec.start_ns = epochNs();
@@ -230,9 +298,11 @@ export function runRequest(
           if (!finished) defer(() => handleData(bytes, at_ns));
         },
         onEnd(at_ns) {
+          transportEnded();
           if (!finished) defer(() => handleEnd(at_ns));
         },
         onError(kind, message, at_ns) {
+          transportEnded();
           if (finished || kind === "aborted") return; // aborted: our own abort, finish() already ran
           // Queued behind any data that arrived before the error, so those chunks are kept.
           defer(() => {
@@ -251,10 +321,11 @@ function completeBody(
   at_ns: number,
   apply: (info: ChunkInfo, at_ns: number, bytes: number) => boolean,
 ): RecordError | null {
+  if (body.trim() === "") return emptyResponse("empty body");
   if (endpointType === "embeddings") {
     try {
       const j = JSON.parse(body) as { data?: unknown; error?: { message?: string } };
-      if (Array.isArray(j.data)) return null;
+      if (Array.isArray(j.data)) return j.data.length > 0 ? null : emptyResponse("embeddings response with an empty data[]");
       return { code: 0, type: "malformed_response", message: j.error?.message ?? "embeddings response without data[]" };
     } catch {
       return { code: 0, type: "malformed_response", message: `not JSON: ${body.slice(0, MAX_ERROR_BODY_BYTES)}` };
@@ -264,7 +335,7 @@ function completeBody(
   if (info.kind === "error") return { code: info.code ?? 500, type: info.type ?? "server_error", message: info.message };
   if (info.kind === "malformed") return { code: 0, type: "malformed_response", message: `${info.reason}: ${info.raw.slice(0, MAX_ERROR_BODY_BYTES)}` };
   apply(info, at_ns, Buffer.byteLength(body));
-  return null;
+  return info.kind === "delta" && (info.content || info.reasoning) ? null : emptyResponse("no text in choices[0] (empty choices, or null/empty content)");
 }
 
 function transportError(kind: TransportErrorKind, message: string, afterHeaders: boolean): RecordError {

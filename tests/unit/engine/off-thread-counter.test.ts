@@ -1,0 +1,45 @@
+// The count worker: started on first use only, counts as the tokenizer does on this thread, and
+// rejects (so the caller falls back to slices) when it cannot start or is closed.
+import { beforeAll, describe, expect, test } from "bun:test";
+import { createOffThreadCounter } from "../../../src/engine/off-thread-counter.ts";
+import { spawnCountWorker } from "../../../src/spawn-count-worker.ts";
+import { type TextTokenizer, loadTokenizer } from "../../../src/dataset/tokenizer.ts";
+
+let builtin: TextTokenizer;
+beforeAll(async () => {
+  builtin = await loadTokenizer("builtin");
+}, 60_000);
+
+describe("createOffThreadCounter", () => {
+  test("spawns nothing until the first count; counts as the tokenizer here does", async () => {
+    let spawned = 0;
+    const c = createOffThreadCounter("builtin", () => (spawned++, spawnCountWorker()));
+    expect(spawned).toBe(0);
+    const texts = ["Hello, world!", "x".repeat(300_000), "The quick brown fox. ".repeat(5_000)];
+    const got = await Promise.all(texts.map((t) => c.count(t))); // sent before the worker is ready: queued
+    expect(got).toEqual(texts.map((t) => builtin.count(t)));
+    expect(await c.count("one more")).toBe(builtin.count("one more"));
+    expect(spawned).toBe(1);
+    c.close();
+  }, 60_000);
+
+  test("a tokenizer the worker cannot load: every count rejects, now and later", async () => {
+    const c = createOffThreadCounter("/no/such/tokenizer.json");
+    await expect(c.count("a")).rejects.toThrow("count worker: --tokenizer /no/such/tokenizer.json");
+    await expect(c.count("b")).rejects.toThrow("count worker");
+  }, 60_000);
+
+  test("a worker that cannot be spawned: rejects", async () => {
+    const c = createOffThreadCounter("builtin", () => {
+      throw new Error("no threads");
+    });
+    await expect(c.count("a")).rejects.toThrow("no threads");
+  });
+
+  test("close() rejects what is pending", async () => {
+    const c = createOffThreadCounter("builtin");
+    const p = c.count("pending");
+    c.close();
+    await expect(p).rejects.toThrow("count worker closed");
+  });
+});
