@@ -70,7 +70,7 @@ export function startLoadWorker(port: WorkerPort): void {
         body: a.body,
         headers: requestHeaders({ streaming: cfg.streaming, configured: cfg.headers, urlAuthorization: target.authorization, requestId: a.requestId }),
         requestId: a.requestId,
-        timeoutMs: cfg.timeoutMs,
+        timeoutMs: cfg.requestTimeoutSeconds * 1000,
         cancel: a.cancel,
         onFirstToken: a.onFirstToken,
         onText: (t) => (text = t),

@@ -149,7 +149,7 @@ export async function runPhase(d: PhaseDeps): Promise<void> {
     );
 
   const prepare = async (ordinal: number): Promise<Prepared | null> => {
-    const session = cfg.dataset.sessions[sessionIndexFor(ordinal, cfg.dataset, spec.order, cfg.seed)]!;
+    const session = cfg.dataset.sessions[sessionIndexFor(ordinal, cfg.dataset, spec.order, cfg.randomSeed)]!;
     let texts: string[] | null;
     if (spec.fedPrompts) texts = await Promise.race([d.prompts.take(ordinal), d.stopped.then(() => null)]);
     else texts = session.turns.map((t) => (t.prompt.kind === "text" ? t.prompt.text : ""));
@@ -200,7 +200,7 @@ export async function runPhase(d: PhaseDeps): Promise<void> {
       }
       const index = spec.requestBase + local;
       const body = t === 0 ? p.firstBody : bodyFor(text, turn.maxTokens, history);
-      const { signal, dispose } = requestSignal(d.cancel, spec.cancellation === null ? null : cancelAfterNs(cfg.seed, index, spec.cancellation.ratePct, spec.cancellation.delaySec));
+      const { signal, dispose } = requestSignal(d.cancel, spec.cancellation === null ? null : cancelAfterNs(cfg.randomSeed, index, spec.cancellation.ratePct, spec.cancellation.delaySec));
       const requestId = crypto.randomUUID();
       const { record, text: reply } = await d.send({
         url: cfg.urls[index % cfg.urls.length]!,

@@ -3,6 +3,7 @@ import type { EndpointType } from "../client/request-body.ts";
 import type { Dataset } from "../dataset/plan-types.ts";
 import type { BenchmarkPhase, RequestRecord } from "../record/request-record.ts";
 
+/** The run settings a load worker needs, under the names the profile config gives them (one name per fact). */
 export interface WorkerConfig {
   workerId: number;
   workerCount: number;
@@ -14,14 +15,14 @@ export interface WorkerConfig {
   /** Extra headers (lower-case names), e.g. authorization, from -H. */
   headers: Record<string, string>;
   extraInputs: Record<string, unknown>;
-  timeoutMs: number;
+  requestTimeoutSeconds: number;
   transport: "http1" | "fetch";
   /** https: skip certificate verification (--insecure). */
   insecure: boolean;
   tokenizer: string;
   dataset: Dataset;
   /** --random-seed: random session sampling and cancellation picks. */
-  seed: number;
+  randomSeed: number;
   /** Connections this worker opens before the start (its share of the expected concurrency). */
   preconnect: number;
 }

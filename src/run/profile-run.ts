@@ -36,6 +36,13 @@ const FETCH_DEFAULT_CAP = 256;
 /** Connections opened up front when open-loop load has no --concurrency cap to size them. */
 const OPEN_LOOP_PRECONNECT = 16;
 
+/** The config fields load workers get, as they are named there. */
+const WORKER_SETTINGS = ["urls", "endpointType", "streaming", "model", "headers", "extraInputs", "requestTimeoutSeconds", "transport", "insecure", "tokenizer", "randomSeed"] as const;
+
+function pick<T, K extends keyof T>(o: T, keys: readonly K[]): Pick<T, K> {
+  return Object.fromEntries(keys.map((k) => [k, o[k]])) as Pick<T, K>;
+}
+
 /** How often the progress line is redrawn. */
 const PROGRESS_INTERVAL_MS = 250;
 
@@ -138,18 +145,8 @@ export async function executeProfile(prepared: PreparedProfile, io: Io): Promise
       onRecords: (batch) => fanout.addBatch(batch),
       onConsumed: (w, n) => feeding.feeder?.onConsumed(w, n),
       config: {
-        urls: cfg.urls,
-        endpointType: cfg.endpointType,
-        streaming: cfg.streaming,
-        model: cfg.model,
-        headers: cfg.headers,
-        extraInputs: cfg.extraInputs,
-        timeoutMs: cfg.requestTimeoutSeconds * 1000,
-        transport: cfg.transport,
-        insecure: cfg.insecure,
-        tokenizer: cfg.tokenizer,
+        ...pick(cfg, WORKER_SETTINGS),
         dataset,
-        seed: cfg.randomSeed,
         preconnect: cfg.concurrency ?? OPEN_LOOP_PRECONNECT,
       },
     });

@@ -124,7 +124,7 @@ async function run(o: RunOpts): Promise<RunResult> {
   }
   const base: Omit<WorkerConfig, "workerId" | "workerCount"> = {
     urls: ["http://127.0.0.1:1/v1/chat/completions"], endpointType: "chat", streaming: true, model: "m", headers: {}, extraInputs: {},
-    timeoutMs: 10_000, transport: "http1", insecure: false, tokenizer: "builtin", dataset: o.dataset, seed: 1, preconnect: 0,
+    requestTimeoutSeconds: 10, transport: "http1", insecure: false, tokenizer: "builtin", dataset: o.dataset, randomSeed: 1, preconnect: 0,
   };
   const stores = Array.from({ length: W }, () => new PromptStore());
   if (o.fed) {
