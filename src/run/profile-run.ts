@@ -18,6 +18,7 @@ import { LineWriter } from "../store/line-writer.ts";
 import { ResultsWriter } from "../store/results-db.ts";
 import { epochNs } from "../runtime/clock.ts";
 import { createLogger, type Io } from "../runtime/io.ts";
+import { terminalWidth } from "../runtime/terminal-width.ts";
 import { VERSION } from "../version.ts";
 import { createArtifactDir } from "./artifact-dir.ts";
 import { consoleReport } from "./console-report.ts";
@@ -212,7 +213,7 @@ export async function executeProfile(prepared: PreparedProfile, io: Io): Promise
 export async function runProfile(prepared: PreparedProfile, io: Io): Promise<number> {
   const out = await executeProfile(prepared, io);
   const threshold = prepared.config.failedRequestThreshold;
-  io.out(consoleReport(out, threshold));
+  io.out(consoleReport(out, { threshold, width: terminalWidth(io.env, io.stdoutColumns), extraPercentiles: prepared.config.extraPercentiles }));
   if (out.storageFailure !== null) io.err(`llmbench profile: ${out.storageFailure}\n`);
   return exitCode({ counts: out.results.counts, interrupted: out.interrupted, abortedOnFailures: out.abortedOnFailures, storageFailed: out.storageFailure !== null, threshold });
 }
