@@ -28,6 +28,8 @@ import { writeInputsJson } from "./inputs-file.ts";
 import { profilingPlan, runPhases, type PhaseContext } from "./phases.ts";
 import type { PreparedProfile } from "./prepare.ts";
 import { RunControl } from "./run-control.ts";
+import { runWarnings } from "./run-warnings.ts";
+import { startEcho } from "./start-echo.ts";
 import { jsonlSink, LiveCounts, RecordFanout } from "./sinks.ts";
 import type { PromptFeeder } from "./prompt-feeder.ts";
 
@@ -71,14 +73,6 @@ function turnsOf(dataset: { sessions: { turns: unknown[] }[] }, plan: Pick<Phase
   let turns = 0;
   for (let j = 0; j < Math.min(plan.sessionLimit, n); j++) turns += dataset.sessions[j]!.turns.length;
   return plan.sessionLimit <= n ? turns : Math.round((turns / n) * plan.sessionLimit);
-}
-
-function describeLoad(cfg: ProfileConfig): string {
-  const l = cfg.load;
-  const cap = (c: number | null): string => (c === null ? "" : `, at most ${c} in flight`);
-  if (l.kind === "concurrency") return `${l.concurrency} concurrent requests${l.rampNs > 0 ? ` (ramped over ${l.rampNs / 1e9} s)` : ""}`;
-  if (l.kind === "rate") return `${l.ratePerSec} req/s ${l.pattern}${l.rampNs > 0 ? ` (ramped over ${l.rampNs / 1e9} s)` : ""}${cap(l.cap)}`;
-  return `fixed schedule at ${l.speedup}x${cap(l.cap)}`;
 }
 
 /** The progress line on stderr (--ui simple): redrawn on a timer, ended with a newline. */
@@ -131,7 +125,8 @@ export async function executeProfile(prepared: PreparedProfile, io: Io): Promise
     if (cfg.transport === "fetch" && (cfg.concurrency ?? Infinity) > FETCH_DEFAULT_CAP && !io.env.BUN_CONFIG_MAX_HTTP_REQUESTS) {
       log.warn(`fetch keeps at most ${FETCH_DEFAULT_CAP} requests in flight and queues the rest, inflating latency; set BUN_CONFIG_MAX_HTTP_REQUESTS=65535 in the environment, or use --transport http`);
     }
-    log.info(`starting ${cfg.workers} worker(s): ${describeLoad(cfg)} (${cfg.transport} transport)`);
+    log.info(startEcho(cfg));
+    for (const w of runWarnings(cfg)) log.warn(w);
     const feeding: { feeder: PromptFeeder | null } = { feeder: null };
     const pool = await WorkerPool.start({
       workers: cfg.workers,
