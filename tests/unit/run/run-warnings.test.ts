@@ -55,7 +55,7 @@ describe("runWarnings", () => {
   test.each(cases)("%s", (_name, over, want) => {
     const got = runWarnings(cfg(over));
     expect(got.length).toBe(want.length);
-    want.forEach((w, i) => expect(got[i]).toContain(w));
+    for (const [i, w] of want.entries()) expect(got[i]).toContain(w);
     for (const line of got) expect(line).not.toContain("\n");
   });
 });
