@@ -2,10 +2,8 @@
 // send rate, send lag (start - scheduled) and client queue time, and latency measured from the
 // schedule beside latency from the send. Over profiling requests; a pure function of the records.
 import type { RequestRecord } from "../record/request-record.ts";
+import { behindCause, behindWarning, type BehindCause, type LoadMode } from "./schedule-behind.ts";
 import { percentileSorted } from "./stats.ts";
-
-/** The client "fell behind" when the p99 send lag passes this, or any request waited for a slot. */
-export const BEHIND_LAG_P99_NS = 1_000_000;
 
 export interface Quantiles {
   p50: number;
@@ -26,7 +24,20 @@ export interface ScheduleReport {
   /** Successful requests: latency from the send vs from the schedule. */
   latencyFromSendNs: Quantiles | null;
   latencyFromScheduleNs: Quantiles | null;
+  /** Why the client fell behind its schedule (schedule-behind.ts), null when it kept to it. */
+  behindCause: BehindCause | null;
   behind: boolean;
+  /** The console's warning line when behind, naming the flag to change. */
+  behindWarning: string | null;
+}
+
+export interface ScheduleOptions {
+  requestedRatePerSec: number | null;
+  streaming: boolean;
+  /** How the run was paced (default "rate"). */
+  mode?: LoadMode;
+  /** --prefill-concurrency was given. */
+  prefillCap?: boolean;
 }
 
 function quantiles(values: number[]): Quantiles {
@@ -35,7 +46,7 @@ function quantiles(values: number[]): Quantiles {
   return { p50: percentileSorted(s, 50), p90: percentileSorted(s, 90), p99: percentileSorted(s, 99), max: s[s.length - 1]! };
 }
 
-export function scheduleReport(records: readonly RequestRecord[], o: { requestedRatePerSec: number | null; streaming: boolean }): ScheduleReport {
+export function scheduleReport(records: readonly RequestRecord[], o: ScheduleOptions): ScheduleReport {
   const sent = records.filter((r) => r.phase === "profiling" && r.start_ns > 0 && r.scheduled_ns > 0);
   const lag = sent.map((r) => Math.max(0, r.start_ns - r.scheduled_ns));
   const queue = sent.map((r) => r.queue_ns);
@@ -56,21 +67,37 @@ export function scheduleReport(records: readonly RequestRecord[], o: { requested
   }
   const sendLagNs = quantiles(lag);
   const queued = queue.filter((q) => q > 0).length;
+  const queueNs = quantiles(queue);
+  const latencyFromSendNs = fromSend.length > 0 ? quantiles(fromSend) : null;
+  const mode = o.mode ?? "rate";
+  const inputs = {
+    mode,
+    prefillCap: o.prefillCap ?? false,
+    requests: sent.length,
+    queued,
+    queueMaxNs: queueNs.max,
+    sendLagP90Ns: sendLagNs.p90,
+    ratePerSec: mode === "rate" ? o.requestedRatePerSec : null,
+    latencyP50Ns: latencyFromSendNs?.p50 ?? null,
+  };
+  const cause = behindCause(inputs);
   return {
     requests: sent.length,
     requestedRatePerSec: o.requestedRatePerSec,
     achievedRatePerSec: sent.length >= 2 && last > first ? ((sent.length - 1) * 1e9) / (last - first) : null,
     sendLagNs,
     queued,
-    queueNs: quantiles(queue),
-    latencyFromSendNs: fromSend.length > 0 ? quantiles(fromSend) : null,
+    queueNs,
+    latencyFromSendNs,
     latencyFromScheduleNs: fromSchedule.length > 0 ? quantiles(fromSchedule) : null,
-    behind: sendLagNs.p99 > BEHIND_LAG_P99_NS || queued > 0,
+    behindCause: cause,
+    behind: cause !== null,
+    behindWarning: cause === null ? null : behindWarning(cause, inputs),
   };
 }
 
 /** The report as plain JSON for the summary export: rates in req/s, times in ms. */
-export function scheduleJson(r: ScheduleReport): Record<string, number | boolean | null | Record<string, number>> {
+export function scheduleJson(r: ScheduleReport): Record<string, number | boolean | string | null | Record<string, number>> {
   const q = (x: Quantiles): Record<string, number> => ({ p50: x.p50 / 1e6, p90: x.p90 / 1e6, p99: x.p99 / 1e6, max: x.max / 1e6 });
   return {
     requests: r.requests,
@@ -80,6 +107,7 @@ export function scheduleJson(r: ScheduleReport): Record<string, number | boolean
     queued_requests: r.queued,
     client_queue_ms: q(r.queueNs),
     fell_behind: r.behind,
+    behind_cause: r.behindCause,
   };
 }
 
@@ -98,11 +126,6 @@ export function scheduleLines(r: ScheduleReport): string[] {
         `from schedule p50 ${ms(r.latencyFromScheduleNs.p50)} p99 ${ms(r.latencyFromScheduleNs.p99)}`,
     );
   }
-  if (r.behind) {
-    out.push(
-      "WARNING: the client fell behind its schedule: requests left late or queued for a slot. Latency from the send " +
-        "hides that wait; use the latency from schedule (request_latency_from_schedule), and raise --concurrency or lower --request-rate.",
-    );
-  }
+  if (r.behindWarning !== null) out.push(r.behindWarning);
   return out;
 }

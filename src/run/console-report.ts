@@ -1,9 +1,10 @@
-// What the profile command prints on stdout when the run ends: AIPerf's metrics table, the error
-// summary, the schedule lines, and where the artifacts are.
+// What the profile command prints on stdout when the run ends: AIPerf's metrics table (fitted to the
+// terminal), the error summary (grouped), the schedule lines, and where the artifacts are.
 import { join } from "node:path";
 import { scheduleLines } from "../metrics/schedule-report.ts";
 import { nsToSec } from "../metrics/units.ts";
 import { consoleTable } from "../report/console-table.ts";
+import { groupErrors } from "../report/error-groups.ts";
 import { formatFixed2 } from "../report/py-format.ts";
 import type { RunResults } from "./exports.ts";
 
@@ -16,7 +17,34 @@ export interface ReportInput {
   abortedOnFailures: boolean;
 }
 
-export function consoleReport(out: ReportInput, threshold: number | undefined): string {
+export interface ConsoleReportOptions {
+  /** --failed-request-threshold. */
+  threshold: number | undefined;
+  /** Columns of the terminal (see runtime/terminal-width.ts). */
+  width: number;
+  /** --percentiles values, shown beside AIPerf's. */
+  extraPercentiles: readonly number[];
+}
+
+/** `text` cut to `width` columns, ending with "…" when cut. */
+function fit(text: string, width: number): string {
+  return text.length <= width ? text : `${text.slice(0, Math.max(0, width - 1))}…`;
+}
+
+/** The error summary: one line per kind of error (ids and numbers in messages masked), largest first. */
+export function errorLines(errors: RunResults["summary"]["errorSummary"], width: number): string[] {
+  if (errors.length === 0) return [];
+  const { shown, moreKinds, moreRequests } = groupErrors(errors);
+  const lines = ["Errors:"];
+  for (const g of shown) lines.push(fit(`  ${g.count} x ${g.type} (${g.code}): ${g.example}`, width));
+  if (moreKinds > 0)
+    lines.push(
+      `  ${moreKinds} more kind${moreKinds === 1 ? "" : "s"} (${moreRequests} request${moreRequests === 1 ? "" : "s"}); all in profile_export_aiperf.json`,
+    );
+  return lines;
+}
+
+export function consoleReport(out: ReportInput, o: ConsoleReportOptions): string {
   const lines: string[] = [];
   const { summary } = out.results;
   if (out.results.counts.succeeded === 0 && out.results.counts.total > 0) {
@@ -24,12 +52,9 @@ export function consoleReport(out: ReportInput, threshold: number | undefined): 
   } else if (out.results.counts.total === 0) {
     lines.push("No profiling request finished; nothing was measured.");
   } else {
-    lines.push(consoleTable(summary));
+    lines.push(consoleTable(summary, { width: o.width, extraPercentiles: o.extraPercentiles }));
   }
-  if (summary.errorSummary.length > 0) {
-    lines.push("Errors:");
-    for (const e of summary.errorSummary) lines.push(`  ${e.count} x ${e.error.type ?? "error"} (${e.error.code ?? "-"}): ${e.error.message}`);
-  }
+  lines.push(...errorLines(summary.errorSummary, o.width));
   if (out.results.schedule !== null) lines.push(...scheduleLines(out.results.schedule));
   const dur = summary.benchmarkDurationNs;
   lines.push(`Benchmark Duration: ${dur === null ? "N/A" : formatFixed2(nsToSec(dur))} sec${out.interrupted ? " (cancelled early)" : ""}`);
@@ -39,6 +64,6 @@ export function consoleReport(out: ReportInput, threshold: number | undefined): 
   lines.push(`Results DB: ${out.dbPath}`);
   lines.push(`Log File: ${join(out.dir, "logs", "llmbench.log")}`);
   if (out.interrupted) lines.push("The profile run was cancelled early. Results shown may be incomplete or inaccurate.");
-  if (out.abortedOnFailures) lines.push(`Aborted: more than ${threshold} of the requests failed.`);
+  if (out.abortedOnFailures) lines.push(`Aborted: more than ${o.threshold} of the requests failed.`);
   return `\n\n${lines.join("\n")}\n`;
 }

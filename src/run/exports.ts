@@ -58,9 +58,11 @@ export async function computeResults(writer: ResultsWriter, o: ResultsInputs): P
   if (slices.length > 0) await writer.appendSlices(sliceHistograms(slices, recordOpts));
   const summaryOpts = { ...recordOpts, percentiles: cfg.extraPercentiles };
   const timed = recordOpts.timed === true;
+  const mode = cfg.load.kind === "concurrency" ? "closed" : cfg.load.kind;
+  const scheduleOpts = { requestedRatePerSec: o.requestedRatePerSec, streaming: cfg.streaming, mode, prefillCap: cfg.prefillConcurrency !== undefined } as const;
   return {
     summary: summarize(records, summaryOpts),
-    schedule: timed || records.some((r) => r.queue_ns > 0) ? scheduleReport(records, { requestedRatePerSec: o.requestedRatePerSec, streaming: cfg.streaming }) : null,
+    schedule: timed || records.some((r) => r.queue_ns > 0) ? scheduleReport(records, scheduleOpts) : null,
     counts: outcomeCounts(records, cfg.cancellation !== null),
     perSlice: slices.map((sl) => ({ index: sl.index, summary: summarize(sl.records, summaryOpts) })),
   };

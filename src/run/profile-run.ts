@@ -18,6 +18,7 @@ import { LineWriter } from "../store/line-writer.ts";
 import { ResultsWriter } from "../store/results-db.ts";
 import { epochNs } from "../runtime/clock.ts";
 import { createLogger, type Io } from "../runtime/io.ts";
+import { terminalWidth } from "../runtime/terminal-width.ts";
 import { VERSION } from "../version.ts";
 import { createArtifactDir } from "./artifact-dir.ts";
 import { consoleReport } from "./console-report.ts";
@@ -27,6 +28,8 @@ import { writeInputsJson } from "./inputs-file.ts";
 import { profilingPlan, runPhases, type PhaseContext } from "./phases.ts";
 import type { PreparedProfile } from "./prepare.ts";
 import { RunControl } from "./run-control.ts";
+import { runWarnings } from "./run-warnings.ts";
+import { startEcho } from "./start-echo.ts";
 import { jsonlSink, LiveCounts, RecordFanout } from "./sinks.ts";
 import type { PromptFeeder } from "./prompt-feeder.ts";
 
@@ -79,14 +82,6 @@ function turnsOf(dataset: { sessions: { turns: unknown[] }[] }, plan: Pick<Phase
   return plan.sessionLimit <= n ? turns : Math.round((turns / n) * plan.sessionLimit);
 }
 
-function describeLoad(cfg: ProfileConfig): string {
-  const l = cfg.load;
-  const cap = (c: number | null): string => (c === null ? "" : `, at most ${c} in flight`);
-  if (l.kind === "concurrency") return `${l.concurrency} concurrent requests${l.rampNs > 0 ? ` (ramped over ${l.rampNs / 1e9} s)` : ""}`;
-  if (l.kind === "rate") return `${l.ratePerSec} req/s ${l.pattern}${l.rampNs > 0 ? ` (ramped over ${l.rampNs / 1e9} s)` : ""}${cap(l.cap)}`;
-  return `fixed schedule at ${l.speedup}x${cap(l.cap)}`;
-}
-
 /** The progress line on stderr (--ui simple): redrawn on a timer, ended with a newline. */
 function startProgress(io: Io, shared: SharedState, counts: LiveCounts, total: number | null, durationMs: number | null, startNs: () => number): () => void {
   const draw = (): void =>
@@ -137,7 +132,8 @@ export async function executeProfile(prepared: PreparedProfile, io: Io): Promise
     if (cfg.transport === "fetch" && (cfg.concurrency ?? Infinity) > FETCH_DEFAULT_CAP && !io.env.BUN_CONFIG_MAX_HTTP_REQUESTS) {
       log.warn(`fetch keeps at most ${FETCH_DEFAULT_CAP} requests in flight and queues the rest, inflating latency; set BUN_CONFIG_MAX_HTTP_REQUESTS=65535 in the environment, or use --transport http`);
     }
-    log.info(`starting ${cfg.workers} worker(s): ${describeLoad(cfg)} (${cfg.transport} transport)`);
+    log.info(startEcho(cfg));
+    for (const w of runWarnings(cfg)) log.warn(w);
     const feeding: { feeder: PromptFeeder | null } = { feeder: null };
     const pool = await WorkerPool.start({
       workers: cfg.workers,
@@ -211,7 +207,7 @@ export async function executeProfile(prepared: PreparedProfile, io: Io): Promise
 export async function runProfile(prepared: PreparedProfile, io: Io): Promise<number> {
   const out = await executeProfile(prepared, io);
   const threshold = prepared.config.failedRequestThreshold;
-  io.out(consoleReport(out, threshold));
+  io.out(consoleReport(out, { threshold, width: terminalWidth(io.env, io.stdoutColumns), extraPercentiles: prepared.config.extraPercentiles }));
   if (out.storageFailure !== null) io.err(`llmbench profile: ${out.storageFailure}\n`);
   return exitCode({ counts: out.results.counts, interrupted: out.interrupted, abortedOnFailures: out.abortedOnFailures, storageFailed: out.storageFailure !== null, threshold });
 }

@@ -46,8 +46,11 @@ export function processIo(): Io {
 /** consola writing everything to the Io's stderr, so stdout stays clean for data. */
 export function createLogger(io: Io, tag = "llmbench", logFile?: { write(line: string): void }): ConsolaInstance {
   const sink = { write: (s: string) => (io.err(s), true) } as unknown as NodeJS.WriteStream;
+  // No badges: consola's fancy reporter pads a badged warning or error with blank lines; every
+  // message stays one line. (`badge` is read by the reporter but missing from consola's input type.)
+  const lineDefaults = { tag, badge: false };
   const log = createConsola({
-    defaults: { tag },
+    defaults: lineDefaults,
     stdout: sink,
     stderr: sink,
     level: io.env.LLMBENCH_LOG_LEVEL === "debug" ? 4 : 3,

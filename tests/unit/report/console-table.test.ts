@@ -1,6 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import type { MetricResult, Summary } from "../../../src/metrics/summary.ts";
-import { consoleRows, consoleTable, metricCell } from "../../../src/report/console-table.ts";
+import { consoleRows, consoleTable, metricCell, statColumns } from "../../../src/report/console-table.ts";
+import { formatGrouped2 } from "../../../src/report/py-format.ts";
 
 type Tag = MetricResult["tag"];
 const full = (tag: Tag, header: string, unit: MetricResult["unit"], [avg, min, max, p99, p90, p50, std]: number[]): MetricResult => ({
@@ -110,5 +111,104 @@ describe("console table", () => {
       ].join("\n"),
     );
     expect(consoleTable({ ...README, metrics: [] })).toBe("");
+  });
+});
+
+// Parsed back from the rendered text: metric name -> stat column -> cell, over every stacked table.
+function parseTables(text: string): Map<string, Map<string, string>> {
+  const out = new Map<string, Map<string, string>>();
+  let columns: string[] = [];
+  let row: { name: string[]; cells: string[] } | null = null;
+  const flush = () => {
+    if (row === null) return;
+    const name = row.name.join(" ");
+    const stats = out.get(name) ?? new Map<string, string>();
+    for (const [i, c] of row.cells.entries()) stats.set(columns[i]!, c);
+    out.set(name, stats);
+    row = null;
+  };
+  for (const line of text.split("\n")) {
+    if (line.startsWith("┃")) columns = line.split("┃").slice(2, -1).map((c) => c.trim());
+    else if (line.startsWith("│")) {
+      const [name, ...cells] = line.split("│").slice(1, -1).map((c) => c.trim());
+      if (cells.some((c) => c !== "")) {
+        flush();
+        row = { name: [name!], cells };
+      } else row!.name.push(name!);
+    } else flush();
+  }
+  flush();
+  return out;
+}
+
+const P999 = 99.9;
+/** The README's values plus a p99.9 (p99 + 1) for every metric that has percentiles. */
+const WITH_P999: Summary = {
+  ...README,
+  metrics: README.metrics.map((m) =>
+    m.percentiles.length === 0 ? m : { ...m, percentiles: [...m.percentiles, { p: P999, key: "p99.9", value: m.percentiles.find((p) => p.p === 99)!.value + 1 }] },
+  ),
+};
+
+describe("console table fitted to the terminal", () => {
+  test("--percentiles values get a column, largest percentile first, beside AIPerf's", () => {
+    const header = consoleTable(WITH_P999, { extraPercentiles: [P999, 25] }).split("\n")[2]!;
+    expect(header.split("┃").map((c) => c.trim()).filter(Boolean)).toEqual(["Metric", "avg", "min", "max", "p99.9", "p99", "p90", "p50", "p25", "std"]);
+    expect(statColumns([99, 50]).map((c) => c.name)).toEqual(["avg", "min", "max", "p99", "p90", "p50", "std"]);
+  });
+
+  test("AIPerf's layout, unchanged, when it fits (exactly, too); another layout one column less", () => {
+    const aiperf = consoleTable(README);
+    const w = aiperf.split("\n")[1]!.length;
+    expect(w).toBe(122);
+    expect(consoleTable(README, { width: 200 })).toBe(aiperf);
+    expect(consoleTable(README, { width: w })).toBe(aiperf);
+    expect(consoleTable(README, { width: w - 1 })).not.toBe(aiperf);
+  });
+
+  test.each([80, 120, 60])("at %i columns every line fits and every metric and stat is shown once", (width) => {
+    const text = consoleTable(WITH_P999, { width, extraPercentiles: [P999] });
+    const lines = text.split("\n").slice(0, -1);
+    const tooWide = lines.filter((l) => l.length > width);
+    expect(tooWide).toEqual([]);
+    expect(lines.length).toBeGreaterThan(10);
+    const parsed = parseTables(text);
+    const rows = consoleRows(WITH_P999);
+    expect([...parsed.keys()]).toEqual(rows.map((m) => metricCell(m).replace("\n", " ")));
+    const columns = statColumns([P999]);
+    expect(columns.length).toBe(8);
+    let checked = 0;
+    for (const m of rows) {
+      for (const c of columns) {
+        const v = c.get(m);
+        const shown = parsed.get(metricCell(m).replace("\n", " "))!.get(c.name);
+        if (v === null) expect(shown === undefined || shown === "N/A").toBe(true);
+        else {
+          expect(shown).toBe(formatGrouped2(v));
+          checked++;
+        }
+      }
+    }
+    // 8 metrics with 8 stats each, 3 single values.
+    expect(checked).toBe(8 * 8 + 3);
+  });
+
+  test("at 80 columns: two stacked tables, the second without the single-value rows", () => {
+    const text = consoleTable(WITH_P999, { width: 80, extraPercentiles: [P999] });
+    expect(text.split("\n").filter((l) => l.startsWith("┏")).length).toBe(2);
+    expect(text.split("\n")[0]!.trim()).toBe("llmbench | LLM Metrics");
+    expect(text.match(/Request Count/g)!.length).toBe(1);
+  });
+
+  test("at 40 columns: one block per metric, stats as `name value` items, N/A left out", () => {
+    const text = consoleTable(WITH_P999, { width: 40, extraPercentiles: [P999] });
+    const lines = text.split("\n").slice(0, -1);
+    expect(lines.filter((l) => l.length > 40)).toEqual([]);
+    expect(lines[0]).toBe("llmbench | LLM Metrics");
+    expect(text).not.toContain("N/A");
+    const ttft = WITH_P999.metrics.find((m) => m.tag === "time_to_first_token")!;
+    for (const c of statColumns([P999])) expect(text).toContain(`${c.name} ${formatGrouped2(c.get(ttft)!)}`);
+    expect(lines).toContain("Request Count (requests)");
+    expect(lines).toContain("  avg 10.00");
   });
 });
