@@ -81,7 +81,7 @@ export const PROFILE_FLAGS = {
   goodput: { type: "string", repeatable: true, description: 'SLOs in display units, e.g. "time_to_first_token:100 inter_token_latency:3.4"', valueHint: "tag:value ...", group: OUTPUT },
   percentiles: { type: "string", repeatable: true, description: "Extra percentiles to report, e.g. 99.9 (comma-separated or repeated)", valueHint: "p", group: OUTPUT },
   "slice-duration": { type: "string", description: "Split results into wall-clock slices of this many seconds (timeslice exports, HDR histograms)", valueHint: "s", group: OUTPUT, schema: positiveNumber },
-  ui: { type: "string", alias: "ui-type", description: "simple (progress on stderr), none, or auto (simple on a terminal)", default: "auto", valueHint: "simple|none|auto", group: RUN, schema: oneOf("simple", "none", "dashboard", "auto") },
+  ui: { type: "string", alias: "ui-type", description: "dashboard (full-screen live view), simple (one progress line; a heartbeat line every 5 s when stderr is not a terminal), none, or auto (dashboard on a terminal, else simple)", default: "auto", valueHint: "dashboard|simple|none|auto", group: RUN, schema: oneOf("dashboard", "simple", "none", "auto") },
 } as const satisfies Record<string, FlagSpec>;
 
 export type ProfileFlags = FlagValues<typeof PROFILE_FLAGS>;
