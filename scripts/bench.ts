@@ -2,7 +2,9 @@
 //
 //   bun scripts/bench.ts timing      client timing error vs a raw-socket truth server (scripts/truth-server.ts)
 //                                    that stamps each chunk after socket.write, per transport, at 100 and
-//                                    1,000 concurrent streams (--mock: against llmbench mock's --record)
+//                                    1,000 concurrent streams (--mock: against llmbench mock's --record;
+//                                    --ui dashboard|simple: the client with that live view, under an 80x24
+//                                    pseudo-terminal (script(1)), to compare with the default --ui none)
 //   bun scripts/bench.ts capacity    highest concurrent stream count with every request succeeding
 //   bun scripts/bench.ts faults      the fault matrix: requests sent, records written, classification
 //   bun scripts/bench.ts rate        open-loop pacing: achieved vs requested rate and send lag at
@@ -24,6 +26,17 @@ const BUN = process.execPath;
 const MAIN = join(ROOT, "src/main.ts");
 const hasTaskset = Bun.spawnSync(["sh", "-c", "command -v taskset"]).exitCode === 0;
 const pin = (core: number, cmd: string[]) => (hasTaskset ? ["taskset", "-c", String(core), ...cmd] : cmd);
+
+/** `timing --ui dashboard|simple`: the client's live view (default none). */
+const uiAt = process.argv.indexOf("--ui");
+const CLIENT_UI = uiAt > 0 ? (process.argv[uiAt + 1] ?? "none") : "none";
+if (!["none", "simple", "dashboard"].includes(CLIENT_UI)) throw new Error(`--ui must be none, simple or dashboard, got ${CLIENT_UI}`);
+
+/** `cmd` on a pseudo-terminal of 80x24 (script(1) from util-linux), so a live view draws as on a terminal. */
+function onTerminal(cmd: string[]): string[] {
+  const quoted = cmd.map((a) => `'${a.replaceAll("'", "'\\''")}'`).join(" ");
+  return ["script", "-qec", `stty cols 80 rows 24; exec ${quoted}`, "/dev/null"];
+}
 
 interface MockHandle {
   url: string;
@@ -101,12 +114,14 @@ async function timingRun(server: ServerKind, transport: string, concurrency: num
   const dir = mkdtempSync(join(tmpdir(), "llmbench-bench-"));
   const mock = await startServer(server, dir, 50, itlMs, osl);
   const t0 = performance.now();
-  const prof = Bun.spawnSync(
-    pin(0, [BUN, MAIN, "profile", "-u", mock.url, "-m", "mock-model", "--tokenizer", "builtin", "--streaming", "--concurrency", String(concurrency),
-      "--request-count", String(requests), "--warmup-request-count", String(concurrency), "--isl", "32", "--osl", String(osl), "--transport", transport,
-      "--artifact-dir", join(dir, "run"), "--ui", "none"]),
-    { stdout: "pipe", stderr: "pipe", env: { ...process.env, BUN_CONFIG_MAX_HTTP_REQUESTS: "65535" } },
-  );
+  const client = [BUN, MAIN, "profile", "-u", mock.url, "-m", "mock-model", "--tokenizer", "builtin", "--streaming", "--concurrency", String(concurrency),
+    "--request-count", String(requests), "--warmup-request-count", String(concurrency), "--isl", "32", "--osl", String(osl), "--transport", transport,
+    "--artifact-dir", join(dir, "run"), "--ui", CLIENT_UI];
+  const prof = Bun.spawnSync(pin(0, CLIENT_UI === "none" ? client : onTerminal(client)), {
+    stdout: "pipe",
+    stderr: "pipe",
+    env: { ...process.env, BUN_CONFIG_MAX_HTTP_REQUESTS: "65535", LANG: "C.UTF-8" },
+  });
   const wall_s = (performance.now() - t0) / 1000;
   await stopServer(mock);
   const log = readFileSync(join(dir, "run", "logs", "llmbench.log"), "utf8");
@@ -179,7 +194,7 @@ async function timing(): Promise<Record<string, unknown>> {
     for (const transport of ["http", "fetch"]) {
       const r = await timingRun(server, transport, s.concurrency, s.requests, s.itlMs, s.osl);
       console.error(`${s.name} ${transport}: ${JSON.stringify(r)}`);
-      out.push({ scenario: s.name, server, transport, ...r });
+      out.push({ scenario: s.name, server, transport, ui: CLIENT_UI, ...r });
     }
   }
   return { results: out };
@@ -383,7 +398,7 @@ if (!run) {
   process.exit(2);
 }
 const data = await run();
-const outName = which === "timing" && process.argv.includes("--mock") ? "timing-mock" : which;
+const outName = which === "timing" ? ["timing", ...(process.argv.includes("--mock") ? ["mock"] : []), ...(CLIENT_UI !== "none" ? [CLIENT_UI] : [])].join("-") : which;
 const meta = { date: new Date().toISOString(), bun: Bun.version, cores: navigator.hardwareConcurrency, taskset: hasTaskset };
 mkdirSync(join(ROOT, "bench"), { recursive: true });
 writeFileSync(join(ROOT, "bench", `${outName}.json`), `${JSON.stringify({ ...meta, ...data }, null, 2)}\n`);

@@ -100,14 +100,17 @@ export class LiveStats {
   private readonly mergedItl = new LogHistogram();
   private readonly mergedLatency = new LogHistogram();
 
-  /** `startNs`: when the view started (epoch ns); rates never cover time before it. */
-  constructor(private readonly startNs: number) {}
+  /** The earliest start of a finished request (epoch ns): rates and series never cover time before it. */
+  private firstStartNs: number | null = null;
 
   add(r: RequestRecord, values: RecordValues): void {
     const phase = r.phase;
     this.done[phase]++;
     this.lastPhase = phase;
-    if (phase === "profiling" && r.start_ns > 0 && (this.profilingStartNs === null || r.start_ns < this.profilingStartNs)) this.profilingStartNs = r.start_ns;
+    if (r.start_ns > 0) {
+      if (this.firstStartNs === null || r.start_ns < this.firstStartNs) this.firstStartNs = r.start_ns;
+      if (phase === "profiling" && (this.profilingStartNs === null || r.start_ns < this.profilingStartNs)) this.profilingStartNs = r.start_ns;
+    }
     const error = recordError(r);
     if (error !== null) {
       this.failed[phase]++;
@@ -196,7 +199,8 @@ export class LiveStats {
       this.mergedItl.merge(s.itl);
       this.mergedLatency.merge(s.latency);
     }
-    const windowS = Math.max(0, (nowNs - Math.max(firstSec * 1e9, this.startNs)) / 1e9);
+    // Early in a run the window is shorter: from the first request sent (none yet: no rates).
+    const windowS = this.firstStartNs === null ? 0 : Math.max(0, (nowNs - Math.max(firstSec * 1e9, this.firstStartNs)) / 1e9);
     // Under a quarter second a rate is mostly noise.
     const rate = (n: number): number | null => (windowS >= 0.25 ? n / windowS : null);
     const errors = [...this.errorKinds.values()].sort((a, b) => b.count - a.count).slice(0, Math.max(0, topErrors));
@@ -219,7 +223,9 @@ export class LiveStats {
   }
 
   private series(nowSec: number, points: number): Pick<LiveSnapshot, "requestSeries" | "ttftSeries" | "latencySeries"> {
-    const startSec = Math.floor(this.startNs / 1e9);
+    if (this.firstStartNs === null) return { requestSeries: [], ttftSeries: [], latencySeries: [] };
+    const startNs = this.firstStartNs;
+    const startSec = Math.floor(startNs / 1e9);
     const from = Math.max(startSec, nowSec - Math.min(points, HISTORY_S - 1));
     const requestSeries: number[] = [];
     const ttftSeries: (number | null)[] = [];
@@ -232,7 +238,7 @@ export class LiveStats {
       const i = sec % HISTORY_S;
       const held = this.historySec[i] === sec;
       // The first second is partly before the start: its count is scaled to a per-second rate.
-      const covered = sec === startSec ? Math.max(0.25, sec + 1 - this.startNs / 1e9) : 1;
+      const covered = sec === startSec ? Math.max(0.25, sec + 1 - startNs / 1e9) : 1;
       requestSeries.push(held ? this.historyOk[i]! / covered : 0);
       // A second still in its slot has its histograms; an older one its stored p50s.
       const slot = this.slots[sec % SLOT_COUNT]!;

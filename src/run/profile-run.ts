@@ -112,7 +112,7 @@ export async function executeProfile(prepared: PreparedProfile, io: Io): Promise
     const outages = new UnreachableTracker();
     const describe = (w: UnreachableWindow): string => describeUnreachable(w, { withUrl: cfg.urls.length > 1 });
     const outageSink = { add: (r: RequestRecord) => void (outages.add(r) && log.warn(describe(outages.windows().at(-1)!))) };
-    const liveStats = new LiveStats(epochNs());
+    const liveStats = new LiveStats();
     const fanout = new RecordFanout([{ add: (r) => db.append(r) }, jsonlSink(jsonl), counts, outageSink, liveStats], recordOpts);
 
     // Stage 3: the workers.

@@ -42,7 +42,7 @@ describe("phaseProgress", () => {
   test("profiling by count: fraction by requests, elapsed since the phase's start", () => {
     const p = phaseProgress(
       COUNTED,
-      { ...snap(new LiveStats(T0)), done: { warmup: 10, profiling: 45 }, failed: { warmup: 0, profiling: 2 }, finishedPerSec: 5 },
+      { ...snap(new LiveStats()), done: { warmup: 10, profiling: 45 }, failed: { warmup: 0, profiling: 2 }, finishedPerSec: 5 },
       "profiling",
       T0 + 1e9,
       T0 + 10e9,
@@ -51,7 +51,7 @@ describe("phaseProgress", () => {
   });
 
   test("timed warmup: fraction by time", () => {
-    const p = phaseProgress(TIMED, snap(new LiveStats(T0)), "warmup", T0 + 9e9, T0 + 10e9);
+    const p = phaseProgress(TIMED, snap(new LiveStats()), "warmup", T0 + 9e9, T0 + 10e9);
     expect(p.fraction).toBe(0.2);
     expect(p.etaMs).toBe(4000);
     expect(p.total).toBeNull();
@@ -59,7 +59,7 @@ describe("phaseProgress", () => {
 
   test("unknown total and no duration: no fraction, no ETA", () => {
     const plan: LivePlan = { ...NO_WARMUP, profilingTotal: null };
-    const p = phaseProgress(plan, snap(new LiveStats(T0)), "profiling", T0, T0 + 10e9);
+    const p = phaseProgress(plan, snap(new LiveStats()), "profiling", T0, T0 + 10e9);
     expect(p.fraction).toBeNull();
     expect(p.etaMs).toBeNull();
   });

@@ -19,7 +19,7 @@ const near = (got: number | null | undefined, want: number) => expect(Math.abs(g
 
 describe("LiveStats", () => {
   test("counts by phase, failures, and the start of profiling", () => {
-    const stats = new LiveStats(T0);
+    const stats = new LiveStats();
     feed(stats, [
       { phase: "warmup", startNs: T0, ttftMs: 10, chunkMs: [10, 20] },
       { phase: "warmup", startNs: T0, error: { code: 500, type: "http_error", message: "boom" } },
@@ -39,7 +39,7 @@ describe("LiveStats", () => {
   });
 
   test("rates and percentiles over the last 10 s only", () => {
-    const stats = new LiveStats(T0);
+    const stats = new LiveStats();
     const specs: RecordSpec[] = [];
     // Seconds 0..19: ten requests a second; TTFT 100 ms in the first 10 s, then 10 ms. Two chunks of 3 tokens.
     for (let sec = 0; sec < 20; sec++) {
@@ -61,11 +61,12 @@ describe("LiveStats", () => {
     near(snap.latency?.p50, 30e6);
   });
 
-  test("early in a run the window is the time since the start", () => {
-    const stats = new LiveStats(T0 + 0.5 * S);
+  test("early in a run the window starts at the first request sent; before any, no rates", () => {
+    const stats = new LiveStats();
+    expect(stats.snapshot(T0, 60, 10)).toMatchObject({ windowS: 0, requestsPerSec: null, requestSeries: [], ttftSeries: [] });
     feed(stats, [
-      { startNs: T0 + 0.6 * S, ttftMs: 10 },
       { startNs: T0 + 0.7 * S, ttftMs: 10 },
+      { startNs: T0 + 0.5 * S, ttftMs: 10 },
     ]);
     const snap = stats.snapshot(T0 + 1.5 * S, 60, 10);
     expect(snap.windowS).toBe(1);
@@ -75,7 +76,7 @@ describe("LiveStats", () => {
   });
 
   test("per-second series for the sparklines, from the start, older seconds from the history", () => {
-    const stats = new LiveStats(T0);
+    const stats = new LiveStats();
     const specs: RecordSpec[] = [];
     // 40 s: (sec % 5) + 1 requests in second sec, TTFT (sec + 1) ms; nothing in second 3.
     for (let sec = 0; sec < 40; sec++) {
@@ -97,16 +98,16 @@ describe("LiveStats", () => {
   });
 
   test("the first, partial second is scaled to a per-second rate", () => {
-    const stats = new LiveStats(T0 + 0.5 * S);
+    const stats = new LiveStats();
     feed(stats, [
-      { startNs: T0 + 0.6 * S, ttftMs: 1 },
+      { startNs: T0 + 0.5 * S, ttftMs: 1 },
       { startNs: T0 + 1.1 * S, ttftMs: 1 },
     ]);
     expect(stats.snapshot(T0 + 2.5 * S, 60, 10).requestSeries).toEqual([2, 1]);
   });
 
   test("error kinds: most frequent first, the latest message, a bounded count of kinds", () => {
-    const stats = new LiveStats(T0);
+    const stats = new LiveStats();
     const err = (code: number, type: string, message: string): RecordSpec => ({ startNs: T0, error: { code, type, message } });
     feed(stats, [err(500, "http_error", "a"), err(0, "timeout", "t"), err(500, "http_error", "b"), err(429, "http_error", "slow")]);
     const snap = stats.snapshot(T0 + S, 60, 2);
@@ -115,7 +116,7 @@ describe("LiveStats", () => {
       { type: "http_error", code: 500, count: 2, message: "b" },
       { type: "timeout", code: 0, count: 1, message: "t" },
     ]);
-    const many = new LiveStats(T0);
+    const many = new LiveStats();
     feed(
       many,
       Array.from({ length: 100 }, (_, i) => err(400 + i, "http_error", "x")),
@@ -126,7 +127,7 @@ describe("LiveStats", () => {
   });
 
   test("a record older than the slots counts but is left out of the window", () => {
-    const stats = new LiveStats(T0);
+    const stats = new LiveStats();
     feed(stats, [
       { startNs: T0 + 30 * S, ttftMs: 5 },
       { startNs: T0, ttftMs: 500 },

@@ -1,7 +1,6 @@
 import { afterEach, describe, expect, test } from "bun:test";
 import { ENTER_SCREEN, LEAVE_SCREEN } from "../../../src/report/screen.ts";
 import { LiveStats } from "../../../src/report/live-stats.ts";
-import { epochNs } from "../../../src/runtime/clock.ts";
 import { LiveView, type LiveSources, type UiMode } from "../../../src/run/live-view.ts";
 import { fakeIo, type FakeIo } from "../../helpers/fake-io.ts";
 
@@ -30,7 +29,7 @@ function termIo(columns: number, rows: number, env: Record<string, string> = { L
 function sources(): LiveSources {
   return {
     shared: { inFlight: 3, stopped: false, cancelled: false },
-    stats: new LiveStats(epochNs()),
+    stats: new LiveStats(),
     plan: { warmup: false, warmupTotal: 0, warmupDurationMs: null, profilingTotal: 100, profilingDurationMs: null },
     title: "mock-model  http://127.0.0.1:1/v1/chat/completions",
     streaming: true,
