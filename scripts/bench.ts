@@ -11,6 +11,9 @@
 //                                    100, 1,000 and 5,000 req/s (constant), with the client's CPU use
 //   bun scripts/bench.ts replay      the shared Mooncake trace at --trace-speedup 20: time to first
 //                                    request and replay lag (actual minus scheduled send)
+//   bun scripts/bench.ts dashboard   the live view's cost on the main thread: a record into LiveStats, a
+//                                    snapshot, a dashboard frame (render + diff) at 80x24 and 200x60, and
+//                                    loading its modules (a second or two; see docs/dashboard.md)
 //
 // The mock runs in its own process pinned to one core (taskset), the client on the other, so the
 // numbers are the client's error, not the server's. One wave of warmup requests (= concurrency) runs first
@@ -390,8 +393,75 @@ async function replay(): Promise<Record<string, unknown>> {
   return { results: [out] };
 }
 
+/** The dashboard's main-thread costs, in process (no server): per record, per snapshot, per frame. */
+async function dashboard(): Promise<Record<string, unknown>> {
+  const { LiveStats } = await import("../src/report/live-stats.ts");
+  const { recordValues } = await import("../src/metrics/record-values.ts");
+  const { dashboardLines } = await import("../src/report/dashboard-view.ts");
+  const { Screen } = await import("../src/report/screen.ts");
+  const { UNICODE_GLYPHS } = await import("../src/report/live-format.ts");
+  const { phaseProgress } = await import("../src/report/live-state.ts");
+  type Rec = import("../src/record/request-record.ts").RequestRecord;
+  const t0 = 1_000_000 * 1e9;
+  const SECONDS = 120;
+  const PER_SEC = 2000;
+  // A pool of records with their metric values computed once (the fanout does that, not LiveStats).
+  const pool = Array.from({ length: 1000 }, (_, i) => {
+    const start = t0 + (i % 50) * 1e6;
+    const r: Rec = {
+      x_request_id: `r${i}`, request_index: i, session_num: i, conversation_id: "", turn_index: 0, worker_id: 0, phase: "profiling", url: "u", model: "m",
+      scheduled_ns: start, queue_ns: 0, start_ns: start, ack_ns: start + 1e6, first_token_ns: start + (20 + (i % 30)) * 1e6, first_output_token_ns: start + 20e6,
+      last_token_ns: start + 120e6, end_ns: start + 121e6, http_status: i % 50 === 0 ? 500 : 200, cancelled: false,
+      error: i % 50 === 0 ? { code: 500, type: "http_error", message: "boom" } : null, input_tokens: 32, requested_output_tokens: 20, output_tokens: 20,
+      reasoning_tokens: 0, usage_prompt_tokens: null, usage_completion_tokens: null, usage_total_tokens: null, usage_reasoning_tokens: null,
+      chunks: [{ arrival_ns: start + 20e6, tokens: 10, bytes: 100 }, { arrival_ns: start + 120e6, tokens: 10, bytes: 100 }],
+    };
+    return { r, values: recordValues(r, { streaming: true }) };
+  });
+  const stats = new LiveStats();
+  const tAdd = performance.now();
+  for (let sec = 0; sec < SECONDS; sec++) {
+    for (let i = 0; i < PER_SEC; i++) {
+      const p = pool[(sec * PER_SEC + i) % pool.length]!;
+      const shift = sec * 1e9;
+      p.r.start_ns = t0 + shift + (i % 50) * 1e6;
+      p.r.end_ns = p.r.start_ns + 121e6;
+      stats.add(p.r, p.values);
+    }
+  }
+  const add_ns_per_record = ((performance.now() - tAdd) * 1e6) / (SECONDS * PER_SEC);
+  const now = t0 + SECONDS * 1e9;
+  const FRAMES = 400;
+  let t = performance.now();
+  for (let i = 0; i < FRAMES; i++) stats.snapshot(now + i * 250e6, 200, 10);
+  const snapshot_us = ((performance.now() - t) * 1000) / FRAMES;
+  const plan = { warmup: false, warmupTotal: 0, warmupDurationMs: null, profilingTotal: SECONDS * PER_SEC * 2, profilingDurationMs: null };
+  const out: Record<string, unknown>[] = [];
+  for (const [width, height] of [[80, 24], [200, 60]] as const) {
+    let bytes = 0;
+    const screen = new Screen((s) => void (bytes += s.length));
+    screen.enter();
+    t = performance.now();
+    for (let i = 0; i < FRAMES; i++) {
+      const nowNs = now + i * 250e6;
+      const snap = stats.snapshot(nowNs, width, 10);
+      const state = { title: "mock-model  http://127.0.0.1:8000/v1/chat/completions", progress: phaseProgress(plan, snap, "profiling", t0, nowNs), inFlight: 16 + (i % 5), stopping: null, streaming: true, stats: snap, logs: [] };
+      screen.frame(dashboardLines(state, { width, height, color: true, glyphs: UNICODE_GLYPHS }), width, height);
+    }
+    const frame_us = ((performance.now() - t) * 1000) / FRAMES;
+    out.push({ what: `frame ${width}x${height} (snapshot + render + diff)`, us: frame_us, bytes_per_frame: bytes / FRAMES, cpu_pct_at_4_fps: (frame_us * 4) / 1e4 });
+  }
+  out.unshift({ what: "LiveStats.add per record", us: add_ns_per_record / 1000 }, { what: "LiveStats.snapshot", us: snapshot_us });
+  // Loading the dashboard's modules in a fresh process (what the first frame pays once; --help never does).
+  const probe = `const t = performance.now(); await import(${JSON.stringify(join(ROOT, "src/report/dashboard-view.ts"))}); await import(${JSON.stringify(join(ROOT, "src/report/screen.ts"))}); console.log(performance.now() - t);`;
+  const loads = Array.from({ length: 5 }, () => Number(Bun.spawnSync([BUN, "-e", probe]).stdout.toString().trim()));
+  out.push({ what: "import dashboard-view + screen (fresh process, from source)", us: pct(loads, 50) * 1000 });
+  for (const r of out) console.error(JSON.stringify(r));
+  return { results: out };
+}
+
 const which = process.argv[2] ?? "timing";
-const runners: Record<string, () => Promise<Record<string, unknown>>> = { timing, capacity, faults, rate, replay };
+const runners: Record<string, () => Promise<Record<string, unknown>>> = { timing, capacity, faults, rate, replay, dashboard };
 const run = runners[which];
 if (!run) {
   console.error(`usage: bun scripts/bench.ts ${Object.keys(runners).join("|")}`);

@@ -120,8 +120,10 @@ function sparkRows(s: LiveState, width: number, chartRows: number, g: Glyphs): R
 function errorRows(s: LiveState, rows: number): Row[] {
   const st = s.stats;
   if (st.errorKinds === 0) return [[label("Errors", "bold"), "none"]];
+  // Kinds are counted over both phases (the Requests row counts the current phase only).
+  const inWarmup = st.failed.warmup > 0 ? ` (${st.failed.warmup} in warmup)` : "";
   const failed = st.failed.warmup + st.failed.profiling;
-  const head: Row = [label("Errors", "bold"), ["red", `${failed} failed`], `, ${st.errorKinds} kind${st.errorKinds === 1 ? "" : "s"}`];
+  const head: Row = [label("Errors", "bold"), ["red", `${failed} failed`], `${inWarmup}, ${st.errorKinds} kind${st.errorKinds === 1 ? "" : "s"}`];
   const list = st.errors.slice(0, Math.max(0, rows)).map((e): Row => {
     const kind = terminalSafe(e.code === 0 ? e.type : `${e.type} ${e.code}`);
     return ["  ", ["red", String(e.count).padStart(7)], "  ", kind.padEnd(22), " ", terminalSafe(e.message)];

@@ -171,6 +171,11 @@ describe("dashboard frames", () => {
     expect(cancelling[23]).toBe("Cancelling in-flight requests, then writing the results; Ctrl-C again exits now");
   });
 
+  test("errors in the warmup are counted in the breakdown and said so", () => {
+    const lines = dashboardLines(liveState({ stats: liveSnapshot({ failed: { warmup: 2, profiling: 3 }, errorKinds: 1 }) }), opts(80, 24));
+    expect(lines[16]).toBe("Errors     5 failed (2 in warmup), 1 kind");
+  });
+
   test("a duration-bounded phase shows its length", () => {
     const lines = dashboardLines(
       liveState({ progress: { phase: "profiling", done: 500, failed: 0, total: null, fraction: 0.25, elapsedMs: 15_000, etaMs: 45_000, durationMs: 60_000 } }),
