@@ -12,8 +12,6 @@ import { ensureBinary } from "../helpers/binary.ts";
 const HAS_TMUX = Bun.spawnSync(["sh", "-c", "command -v tmux"]).exitCode === 0;
 if (!HAS_TMUX) console.warn("dashboard-tmux.test.ts skipped: tmux is not installed (apt-get install -y tmux; CI installs it in .ci/run)");
 
-/** A private tmux server, so no user session is touched. */
-const SOCKET = `llmbench-test-${process.pid}`;
 const REQUESTS = 200;
 
 let dir = "";
@@ -22,7 +20,8 @@ let mock: MockServerHandle | null = null;
 
 /** Runs a tmux command without blocking this process's event loop (the mock runs on it). */
 async function tmux(...args: string[]): Promise<string> {
-  const p = Bun.spawn(["tmux", "-L", SOCKET, "-f", "/dev/null", ...args], { stdout: "pipe", stderr: "pipe" });
+  // A private server (its socket in the test's directory), so no user session is touched.
+  const p = Bun.spawn(["tmux", "-S", join(dir, "tmux.sock"), "-f", "/dev/null", ...args], { stdout: "pipe", stderr: "pipe" });
   const [out, err, code] = await Promise.all([new Response(p.stdout).text(), new Response(p.stderr).text(), p.exited]);
   if (code !== 0) throw new Error(`tmux ${args[0]} failed: ${err.trim()}`);
   return out;
@@ -87,7 +86,7 @@ describe.skipIf(!HAS_TMUX)("dashboard in tmux", () => {
   }, 120_000);
 
   afterAll(async () => {
-    if (HAS_TMUX) await tmux("kill-server").catch(() => "");
+    if (dir) await tmux("kill-server").catch(() => "");
     await mock?.stop();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
