@@ -2,7 +2,9 @@
 //
 //   bun scripts/bench.ts timing      client timing error vs a raw-socket truth server (scripts/truth-server.ts)
 //                                    that stamps each chunk after socket.write, per transport, at 100 and
-//                                    1,000 concurrent streams (--mock: against llmbench mock's --record)
+//                                    1,000 concurrent streams (--mock: against llmbench mock's --record;
+//                                    --ui dashboard|simple: the client with that live view, under an 80x24
+//                                    pseudo-terminal (script(1)), to compare with the default --ui none)
 //   bun scripts/bench.ts capacity    highest concurrent stream count with every request succeeding
 //   bun scripts/bench.ts faults      the fault matrix: requests sent, records written, classification
 //   bun scripts/bench.ts rate        open-loop pacing: achieved vs requested rate and send lag at
@@ -11,6 +13,9 @@
 //                                    request and replay lag (actual minus scheduled send)
 //   bun scripts/bench.ts memory      peak RSS of whole runs of 50,000 and 1,000,000 requests (the
 //                                    compiled binary), and how long the end-of-run statistics took
+//   bun scripts/bench.ts dashboard   the live view's cost on the main thread: a record into LiveStats, a
+//                                    snapshot, a dashboard frame (render + diff) at 80x24 and 200x60, and
+//                                    loading its modules (a second or two; see docs/dashboard.md)
 //
 // The mock runs in its own process pinned to one core (taskset), the client on the other, so the
 // numbers are the client's error, not the server's. One wave of warmup requests (= concurrency) runs first
@@ -27,6 +32,17 @@ const BUN = process.execPath;
 const MAIN = join(ROOT, "src/main.ts");
 const hasTaskset = Bun.spawnSync(["sh", "-c", "command -v taskset"]).exitCode === 0;
 const pin = (core: number, cmd: string[]) => (hasTaskset ? ["taskset", "-c", String(core), ...cmd] : cmd);
+
+/** `timing --ui dashboard|simple`: the client's live view (default none). */
+const uiAt = process.argv.indexOf("--ui");
+const CLIENT_UI = uiAt > 0 ? (process.argv[uiAt + 1] ?? "none") : "none";
+if (!["none", "simple", "dashboard"].includes(CLIENT_UI)) throw new Error(`--ui must be none, simple or dashboard, got ${CLIENT_UI}`);
+
+/** `cmd` on a pseudo-terminal of 80x24 (script(1) from util-linux), so a live view draws as on a terminal. */
+function onTerminal(cmd: string[]): string[] {
+  const quoted = cmd.map((a) => `'${a.replaceAll("'", "'\\''")}'`).join(" ");
+  return ["script", "-qec", `stty cols 80 rows 24; exec ${quoted}`, "/dev/null"];
+}
 
 interface MockHandle {
   url: string;
@@ -104,12 +120,14 @@ async function timingRun(server: ServerKind, transport: string, concurrency: num
   const dir = mkdtempSync(join(tmpdir(), "llmbench-bench-"));
   const mock = await startServer(server, dir, 50, itlMs, osl);
   const t0 = performance.now();
-  const prof = Bun.spawnSync(
-    pin(0, [BUN, MAIN, "profile", "-u", mock.url, "-m", "mock-model", "--tokenizer", "builtin", "--streaming", "--concurrency", String(concurrency),
-      "--request-count", String(requests), "--warmup-request-count", String(concurrency), "--isl", "32", "--osl", String(osl), "--transport", transport,
-      "--artifact-dir", join(dir, "run"), "--ui", "none"]),
-    { stdout: "pipe", stderr: "pipe", env: { ...process.env, BUN_CONFIG_MAX_HTTP_REQUESTS: "65535" } },
-  );
+  const client = [BUN, MAIN, "profile", "-u", mock.url, "-m", "mock-model", "--tokenizer", "builtin", "--streaming", "--concurrency", String(concurrency),
+    "--request-count", String(requests), "--warmup-request-count", String(concurrency), "--isl", "32", "--osl", String(osl), "--transport", transport,
+    "--artifact-dir", join(dir, "run"), "--ui", CLIENT_UI];
+  const prof = Bun.spawnSync(pin(0, CLIENT_UI === "none" ? client : onTerminal(client)), {
+    stdout: "pipe",
+    stderr: "pipe",
+    env: { ...process.env, BUN_CONFIG_MAX_HTTP_REQUESTS: "65535", LANG: "C.UTF-8" },
+  });
   const wall_s = (performance.now() - t0) / 1000;
   await stopServer(mock);
   const log = readFileSync(join(dir, "run", "logs", "llmbench.log"), "utf8");
@@ -182,7 +200,7 @@ async function timing(): Promise<Record<string, unknown>> {
     for (const transport of ["http", "fetch"]) {
       const r = await timingRun(server, transport, s.concurrency, s.requests, s.itlMs, s.osl);
       console.error(`${s.name} ${transport}: ${JSON.stringify(r)}`);
-      out.push({ scenario: s.name, server, transport, ...r });
+      out.push({ scenario: s.name, server, transport, ui: CLIENT_UI, ...r });
     }
   }
   return { results: out };
@@ -378,6 +396,73 @@ async function replay(): Promise<Record<string, unknown>> {
   return { results: [out] };
 }
 
+/** The dashboard's main-thread costs, in process (no server): per record, per snapshot, per frame. */
+async function dashboard(): Promise<Record<string, unknown>> {
+  const { LiveStats } = await import("../src/report/live-stats.ts");
+  const { recordValues } = await import("../src/metrics/record-values.ts");
+  const { dashboardLines } = await import("../src/report/dashboard-view.ts");
+  const { Screen } = await import("../src/report/screen.ts");
+  const { UNICODE_GLYPHS } = await import("../src/report/live-format.ts");
+  const { phaseProgress } = await import("../src/report/live-state.ts");
+  type Rec = import("../src/record/request-record.ts").RequestRecord;
+  const t0 = 1_000_000 * 1e9;
+  const SECONDS = 120;
+  const PER_SEC = 2000;
+  // A pool of records with their metric values computed once (the fanout does that, not LiveStats).
+  const pool = Array.from({ length: 1000 }, (_, i) => {
+    const start = t0 + (i % 50) * 1e6;
+    const r: Rec = {
+      x_request_id: `r${i}`, request_index: i, session_num: i, conversation_id: "", turn_index: 0, worker_id: 0, phase: "profiling", url: "u", model: "m",
+      scheduled_ns: start, queue_ns: 0, start_ns: start, ack_ns: start + 1e6, first_token_ns: start + (20 + (i % 30)) * 1e6, first_output_token_ns: start + 20e6,
+      last_token_ns: start + 120e6, end_ns: start + 121e6, http_status: i % 50 === 0 ? 500 : 200, cancelled: false,
+      error: i % 50 === 0 ? { code: 500, type: "http_error", message: "boom" } : null, input_tokens: 32, requested_output_tokens: 20, output_tokens: 20,
+      reasoning_tokens: 0, usage_prompt_tokens: null, usage_completion_tokens: null, usage_total_tokens: null, usage_reasoning_tokens: null,
+      chunks: [{ arrival_ns: start + 20e6, tokens: 10, bytes: 100 }, { arrival_ns: start + 120e6, tokens: 10, bytes: 100 }],
+    };
+    return { r, values: recordValues(r, { streaming: true }) };
+  });
+  const stats = new LiveStats();
+  const tAdd = performance.now();
+  for (let sec = 0; sec < SECONDS; sec++) {
+    for (let i = 0; i < PER_SEC; i++) {
+      const p = pool[(sec * PER_SEC + i) % pool.length]!;
+      const shift = sec * 1e9;
+      p.r.start_ns = t0 + shift + (i % 50) * 1e6;
+      p.r.end_ns = p.r.start_ns + 121e6;
+      stats.add(p.r, p.values);
+    }
+  }
+  const add_ns_per_record = ((performance.now() - tAdd) * 1e6) / (SECONDS * PER_SEC);
+  const now = t0 + SECONDS * 1e9;
+  const FRAMES = 400;
+  let t = performance.now();
+  for (let i = 0; i < FRAMES; i++) stats.snapshot(now + i * 250e6, 200, 10);
+  const snapshot_us = ((performance.now() - t) * 1000) / FRAMES;
+  const plan = { warmup: false, warmupTotal: 0, warmupDurationMs: null, profilingTotal: SECONDS * PER_SEC * 2, profilingDurationMs: null };
+  const out: Record<string, unknown>[] = [];
+  for (const [width, height] of [[80, 24], [200, 60]] as const) {
+    let bytes = 0;
+    const screen = new Screen((s) => void (bytes += s.length));
+    screen.enter();
+    t = performance.now();
+    for (let i = 0; i < FRAMES; i++) {
+      const nowNs = now + i * 250e6;
+      const snap = stats.snapshot(nowNs, width, 10);
+      const state = { title: "mock-model  http://127.0.0.1:8000/v1/chat/completions", progress: phaseProgress(plan, snap, "profiling", t0, nowNs), inFlight: 16 + (i % 5), stopping: null, streaming: true, stats: snap, logs: [] };
+      screen.frame(dashboardLines(state, { width, height, color: true, glyphs: UNICODE_GLYPHS }), width, height);
+    }
+    const frame_us = ((performance.now() - t) * 1000) / FRAMES;
+    out.push({ what: `frame ${width}x${height} (snapshot + render + diff)`, us: frame_us, bytes_per_frame: bytes / FRAMES, cpu_pct_at_4_fps: (frame_us * 4) / 1e4 });
+  }
+  out.unshift({ what: "LiveStats.add per record", us: add_ns_per_record / 1000 }, { what: "LiveStats.snapshot", us: snapshot_us });
+  // Loading the dashboard's modules in a fresh process (what the first frame pays once; --help never does).
+  const probe = `const t = performance.now(); await import(${JSON.stringify(join(ROOT, "src/report/dashboard-view.ts"))}); await import(${JSON.stringify(join(ROOT, "src/report/screen.ts"))}); console.log(performance.now() - t);`;
+  const loads = Array.from({ length: 5 }, () => Number(Bun.spawnSync([BUN, "-e", probe]).stdout.toString().trim()));
+  out.push({ what: "import dashboard-view + screen (fresh process, from source)", us: pct(loads, 50) * 1000 });
+  for (const r of out) console.error(JSON.stringify(r));
+  return { results: out };
+}
+
 const which = process.argv[2] ?? "timing";
 const runners: Record<string, () => Promise<Record<string, unknown>>> = {
   timing,
@@ -385,6 +470,7 @@ const runners: Record<string, () => Promise<Record<string, unknown>>> = {
   faults,
   rate,
   replay,
+  dashboard,
   memory: () => memory(process.argv[3] ? process.argv[3].split(",").map(Number) : [50_000, 1_000_000]),
 };
 const run = runners[which];
@@ -393,7 +479,7 @@ if (!run) {
   process.exit(2);
 }
 const data = await run();
-const outName = which === "timing" && process.argv.includes("--mock") ? "timing-mock" : which;
+const outName = which === "timing" ? ["timing", ...(process.argv.includes("--mock") ? ["mock"] : []), ...(CLIENT_UI !== "none" ? [CLIENT_UI] : [])].join("-") : which;
 const meta = { date: new Date().toISOString(), bun: Bun.version, cores: navigator.hardwareConcurrency, taskset: hasTaskset };
 mkdirSync(join(ROOT, "bench"), { recursive: true });
 writeFileSync(join(ROOT, "bench", `${outName}.json`), `${JSON.stringify({ ...meta, ...data }, null, 2)}\n`);

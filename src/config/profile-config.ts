@@ -51,7 +51,7 @@ export interface ProfileConfig extends Omit<ProfileFlags, Resolved> {
   /** Send every dataset session once, through all its turns, and stop (an --input-file without a bound). */
   onePass: boolean;
   artifactDir: string;
-  ui: "simple" | "none";
+  ui: "dashboard" | "simple" | "none";
   workers: number;
   transport: "http1" | "fetch";
   /** A model id, a path, or "builtin" (the CLI turns a hub id into a local directory). */
@@ -251,7 +251,7 @@ export function resolveProfileConfig(f: ProfileFlags, ctx: ResolveContext): { co
     requestCount: unbounded ? NO_REQUEST_LIMIT : (f.requestCount ?? defaultCount),
     onePass,
     artifactDir: f.artifactDir ?? defaultArtifactDir(model, f.endpointType, stimulusName(load)),
-    ui: f.ui === "auto" ? (ctx.stderrIsTTY ? "simple" : "none") : f.ui === "dashboard" ? "simple" : f.ui,
+    ui: f.ui === "auto" ? (ctx.stderrIsTTY ? "dashboard" : "simple") : f.ui,
     workers: f.workers ?? defaultWorkers(concurrency ?? 1, ctx.cores),
     transport: f.transport === "fetch" ? "fetch" : "http1",
     // AIPerf: the tokenizer defaults to the model name (a Hugging Face id).

@@ -82,7 +82,7 @@ export const PROFILE_FLAGS = {
   percentiles: { type: "string", repeatable: true, description: "Extra percentiles to report, e.g. 99.9 (comma-separated or repeated)", valueHint: "p", group: OUTPUT },
   "slice-duration": { type: "string", description: "Split results into wall-clock slices of this many seconds (timeslice exports, HDR histograms)", valueHint: "s", group: OUTPUT, schema: positiveNumber },
   preflight: { type: "boolean", description: "Before the load, ask each server GET /v1/models and send one small request (not in the results), so a wrong URL, key or model stops the run at once; --no-preflight skips both", default: true, group: RUN },
-  ui: { type: "string", alias: "ui-type", description: "simple (progress on stderr), none, or auto (simple on a terminal)", default: "auto", valueHint: "simple|none|auto", group: RUN, schema: oneOf("simple", "none", "dashboard", "auto") },
+  ui: { type: "string", alias: "ui-type", description: "dashboard (full-screen live view), simple (one progress line; a heartbeat line every 5 s when stderr is not a terminal), none, or auto (dashboard on a terminal, else simple)", default: "auto", valueHint: "dashboard|simple|none|auto", group: RUN, schema: oneOf("dashboard", "simple", "none", "auto") },
 } as const satisfies Record<string, FlagSpec>;
 
 export type ProfileFlags = FlagValues<typeof PROFILE_FLAGS>;

@@ -13,7 +13,7 @@ import type { RecordOptions } from "../metrics/record-values.ts";
 import { scheduleLines } from "../metrics/schedule-report.ts";
 import { describeUnreachable, UnreachableTracker, type UnreachableWindow } from "../metrics/unreachable.ts";
 import type { RequestRecord } from "../record/request-record.ts";
-import { renderProgress } from "../report/progress-bar.ts";
+import { LiveStats } from "../report/live-stats.ts";
 import { LineWriter } from "../store/line-writer.ts";
 import { ResultsWriter } from "../store/results-db.ts";
 import { epochNs } from "../runtime/clock.ts";
@@ -31,6 +31,7 @@ import { RunControl } from "./run-control.ts";
 import { runWarnings } from "./run-warnings.ts";
 import { startEcho } from "./start-echo.ts";
 import { jsonlSink, LiveCounts, RecordFanout } from "./sinks.ts";
+import { liveSources, LiveView } from "./live-view.ts";
 import type { PromptFeeder } from "./prompt-feeder.ts";
 
 /** Bun's fetch in-flight cap unless BUN_CONFIG_MAX_HTTP_REQUESTS is set when the process starts. */
@@ -45,9 +46,6 @@ const WORKER_SETTINGS = ["urls", "endpointType", "streaming", "model", "headers"
 function pick<T, K extends keyof T>(o: T, keys: readonly K[]): Pick<T, K> {
   return Object.fromEntries(keys.map((k) => [k, o[k]])) as Pick<T, K>;
 }
-
-/** How often the progress line is redrawn. */
-const PROGRESS_INTERVAL_MS = 250;
 
 export interface ProfileOutcome {
   results: RunResults;
@@ -82,18 +80,6 @@ function turnsOf(dataset: { sessions: { turns: unknown[] }[] }, plan: Pick<Phase
   return plan.sessionLimit <= n ? turns : Math.round((turns / n) * plan.sessionLimit);
 }
 
-/** The progress line on stderr (--ui simple): redrawn on a timer, ended with a newline. */
-function startProgress(io: Io, shared: SharedState, counts: LiveCounts, total: number | null, durationMs: number | null, startNs: () => number): () => void {
-  const draw = (): void =>
-    io.err(`\r${renderProgress({ done: shared.done, total, inFlight: shared.inFlight, errors: counts.failed, elapsedMs: (epochNs() - startNs()) / 1e6, durationMs })}`);
-  const timer = setInterval(draw, PROGRESS_INTERVAL_MS);
-  return () => {
-    clearInterval(timer);
-    draw();
-    io.err("\n");
-  };
-}
-
 export async function executeProfile(prepared: PreparedProfile, io: Io): Promise<ProfileOutcome> {
   const { config: cfg, dir, slos, tokenizer } = prepared;
   const dataset = prepared.dataset.dataset;
@@ -101,9 +87,11 @@ export async function executeProfile(prepared: PreparedProfile, io: Io): Promise
   createArtifactDir(dir, cfg.overwrite);
   const shared = new SharedState();
   let control: RunControl | null = null;
+  // The live view (--ui) owns stderr while it is up: messages go through live.io.
+  const live = new LiveView(io);
   const logFile = new LineWriter(join(dir, "logs", "llmbench.log"), (e, path) => control?.storageFailed(e, path));
-  const log = createLogger(io, "llmbench", logFile);
-  control = new RunControl(shared, io, log);
+  const log = createLogger(live.io, "llmbench", logFile);
+  control = new RunControl(shared, live.io, log);
   const runId = crypto.randomUUID();
   const dbPath = join(dir, "results.duckdb");
   let writer: ResultsWriter | null = null;
@@ -126,7 +114,8 @@ export async function executeProfile(prepared: PreparedProfile, io: Io): Promise
     const outages = new UnreachableTracker();
     const describe = (w: UnreachableWindow): string => describeUnreachable(w, { withUrl: cfg.urls.length > 1 });
     const outageSink = { add: (r: RequestRecord) => void (outages.add(r) && log.warn(describe(outages.windows().at(-1)!))) };
-    const fanout = new RecordFanout([{ add: (r) => db.append(r) }, jsonlSink(jsonl), counts, outageSink], recordOpts);
+    const liveStats = new LiveStats();
+    const fanout = new RecordFanout([{ add: (r) => db.append(r) }, jsonlSink(jsonl), counts, outageSink, liveStats], recordOpts);
 
     // Stage 3: the workers.
     if (cfg.transport === "fetch" && (cfg.concurrency ?? Infinity) > FETCH_DEFAULT_CAP && !io.env.BUN_CONFIG_MAX_HTTP_REQUESTS) {
@@ -153,15 +142,12 @@ export async function executeProfile(prepared: PreparedProfile, io: Io): Promise
     const phaseCtx: PhaseContext = { cfg, dataset, pool, shared, control, blocks, feeding };
     const plan = profilingPlan(phaseCtx);
     const planned = Math.min(cfg.requestCount, plan.offsetsNs === null && !cfg.onePass ? cfg.requestCount : turnsOf(dataset, plan));
-    const total = cfg.benchmarkDuration === undefined && cfg.warmupDuration === undefined ? cfg.warmupRequestCount + planned : null;
     let startNs = epochNs();
-    const stopProgress =
-      cfg.ui === "simple" ? startProgress(io, shared, counts, total, cfg.benchmarkDuration === undefined ? null : cfg.benchmarkDuration * 1000, () => startNs) : null;
-    control.progressShown = stopProgress !== null;
+    await live.start(cfg.ui, liveSources(cfg, shared, liveStats, planned));
     try {
       startNs = await runPhases(phaseCtx, plan);
     } finally {
-      stopProgress?.();
+      live.stop();
     }
 
     // Stage 5: everything recorded is stored; then statistics and exports from the stored records.

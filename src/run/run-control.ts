@@ -14,8 +14,6 @@ export class RunControl {
   feedFailure: string | null = null;
   /** Set once the workers exist. */
   pool: WorkerPool | null = null;
-  /** A progress line is on stderr (end it before other output). */
-  progressShown = false;
   private readonly removeSignal: () => void;
 
   constructor(
@@ -64,7 +62,6 @@ export class RunControl {
   private onSignal(): void {
     if (this.interrupted) {
       // Second Ctrl-C: leave now. DuckDB and the JSONL were flushed at most 0.5 s ago.
-      if (this.progressShown) this.io.err("\n");
       this.log.warn("interrupted twice: exiting now");
       this.io.exit(130);
       return;

@@ -14,6 +14,12 @@ export interface Io {
   stdoutIsTTY?: boolean;
   /** The terminal's width when stdout is one (help wraps to it). */
   stdoutColumns?: number;
+  /** stderr's size now, when it is a terminal (it changes when the window is resized). */
+  stderrSize?(): { columns: number; rows: number } | null;
+  /** Registers a handler for resizes of stderr's terminal; returns a function that removes it. */
+  onResize?(handler: () => void): () => void;
+  /** Registers a handler run when the process exits, however it exits; returns a function that removes it. */
+  onExit?(handler: () => void): () => void;
   /** Registers a handler for SIGINT/SIGTERM; returns a function that removes it. */
   onSignal(handler: (signal: "SIGINT" | "SIGTERM") => void): () => void;
   /** Ends the process now (a second Ctrl-C). */
@@ -30,6 +36,15 @@ export function processIo(): Io {
     stdoutIsTTY: Boolean(process.stdout.isTTY),
     stdoutColumns: process.stdout.isTTY ? process.stdout.columns : undefined,
     exit: (code) => process.exit(code),
+    stderrSize: () => (process.stderr.isTTY && process.stderr.columns > 0 ? { columns: process.stderr.columns, rows: process.stderr.rows } : null),
+    onResize(handler) {
+      process.stderr.on("resize", handler);
+      return () => void process.stderr.off("resize", handler);
+    },
+    onExit(handler) {
+      process.on("exit", handler);
+      return () => void process.off("exit", handler);
+    },
     onSignal(handler) {
       const onInt = () => handler("SIGINT");
       const onTerm = () => handler("SIGTERM");

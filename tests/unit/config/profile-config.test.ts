@@ -82,11 +82,12 @@ describe("profile config", () => {
     expect(problems).toEqual([]);
     expect(config.urls).toEqual(["http://a:1/v1/chat/completions", "http://b:2/v1/chat/completions"]);
     expect(config.headers.authorization).toBe("Bearer sk-1");
-    expect(config.ui).toBe("none");
+    // --ui auto: a heartbeat line (simple) when stderr is not a terminal, the dashboard when it is.
+    expect(config.ui).toBe("simple");
     expect(config.requestCount).toBe(10);
     const custom = resolveFull({ endpoint: "v2/generate", endpointType: "completions" }, { stderrIsTTY: true });
     expect(custom.config.urls).toEqual(["http://h:8000/v2/generate"]);
-    expect(custom.config.ui).toBe("simple");
+    expect(custom.config.ui).toBe("dashboard");
     const both = resolveFull({ requestCount: 5, benchmarkDuration: 10 });
     expect(both.problems).toEqual(["--request-count and --benchmark-duration cannot be used together; pick one bound"]);
     const emb = resolveFull({ endpointType: "embeddings", streaming: true });
