@@ -14,7 +14,8 @@ const TOKENS = Number(tokensArg);
 const enc = new TextEncoder();
 const HEAD = enc.encode("HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ntransfer-encoding: chunked\r\n\r\n");
 const chunked = (s: string) => enc.encode(`${Buffer.byteLength(s).toString(16)}\r\n${s}\r\n`);
-const tokenEvent = (i: number) => chunked(`data: {"choices":[{"index":0,"delta":{"content":" the"},"finish_reason":${i === TOKENS - 1 ? '"length"' : "null"}}]}\n\n`);
+const tokenEvent = (i: number) =>
+  chunked(`data: {"choices":[{"index":0,"delta":{"content":" the"},"finish_reason":${i === TOKENS - 1 ? '"length"' : "null"}}]}\n\n`);
 const DONE = enc.encode(`${Buffer.byteLength("data: [DONE]\n\n").toString(16)}\r\ndata: [DONE]\n\n\r\n0\r\n\r\n`);
 let lines: string[] = [];
 const flush = () => {

@@ -10,7 +10,12 @@ import { UsageError } from "../runtime/usage-error.ts";
 const flags = {
   concurrency: { type: "string", description: "Requests in flight at once", default: "16", valueHint: "n", schema: positiveInt },
   "request-count": { type: "string", description: "Requests to send", default: "160", valueHint: "n", schema: positiveInt },
-  "artifact-dir": { type: "string", description: "Where results go (an earlier demo run there is replaced)", default: defaultArtifactDir("mock-model", "chat", "concurrency16"), valueHint: "dir" },
+  "artifact-dir": {
+    type: "string",
+    description: "Where results go (an earlier demo run there is replaced)",
+    default: defaultArtifactDir("mock-model", "chat", "concurrency16"),
+    valueHint: "dir",
+  },
 } as const satisfies Record<string, FlagSpec>;
 
 const schema = lazy(() => flagsSchema(flags));
@@ -23,7 +28,10 @@ export const demoCommand: Command = {
   name: "demo",
   description: "Start the built-in mock server and benchmark it (no server or network needed)",
   flags,
-  examples: ["llmbench demo", 'llmbench demo --concurrency 32 --request-count 1000 && llmbench query artifacts/mock-model-openai-chat-concurrency16 "select count(*) from requests"'],
+  examples: [
+    "llmbench demo",
+    'llmbench demo --concurrency 32 --request-count 1000 && llmbench query artifacts/mock-model-openai-chat-concurrency16 "select count(*) from requests"',
+  ],
   async run({ validate, io }) {
     const d = validate(schema());
     const { startMockServer } = await import("../mock/server.ts");
@@ -34,7 +42,11 @@ export const demoCommand: Command = {
     const mock = await startMockServer({ host: "127.0.0.1", port: 0, ...MOCK });
     createLogger(io).info(`built-in mock server on ${mock.url} (TTFT ${MOCK.ttftMs} ms, ITL ${MOCK.itlMs} ms, ${MOCK.jitterPct}% jitter)`);
     try {
-      const { flags: profileFlags, given, problems } = parseProfileFlags({
+      const {
+        flags: profileFlags,
+        given,
+        problems,
+      } = parseProfileFlags({
         url: [mock.url],
         model: "mock-model",
         streaming: true,

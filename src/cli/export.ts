@@ -9,7 +9,13 @@ import { UsageError, EXIT_OK } from "../runtime/usage-error.ts";
 
 const flags = {
   runs: { type: "positional", repeatable: true, description: "Run directories (holding results.duckdb) or .duckdb files", valueHint: "run" },
-  table: { type: "string", description: "Table to export: requests, chunks, runs, ...", default: "requests", valueHint: "name", schema: lazy(() => ark().type(/^[A-Za-z_][A-Za-z0-9_]*$/)) },
+  table: {
+    type: "string",
+    description: "Table to export: requests, chunks, runs, ...",
+    default: "requests",
+    valueHint: "name",
+    schema: lazy(() => ark().type(/^[A-Za-z_][A-Za-z0-9_]*$/)),
+  },
   format: {
     type: "string",
     description: "parquet, csv, jsonl (one object a line) or json (an array)",
@@ -17,7 +23,13 @@ const flags = {
     valueHint: "parquet|csv|jsonl|json",
     schema: lazy(() => ark().type.enumerated(...EXPORT_FORMATS)),
   },
-  output: { type: "string", alias: "o", description: "File to write, the only file written (default <table>.<format> here)", valueHint: "file", schema: lazy(() => ark().type("string > 0")) },
+  output: {
+    type: "string",
+    alias: "o",
+    description: "File to write, the only file written (default <table>.<format> here)",
+    valueHint: "file",
+    schema: lazy(() => ark().type("string > 0")),
+  },
 } as const satisfies Record<string, FlagSpec>;
 
 const schema = lazy(() => flagsSchema(flags));

@@ -20,11 +20,12 @@ export const mockCommand: Command = {
     if (more.length > 0) throw new UsageError(more);
     if (options.recordPath) options.recordPath = resolve(io.cwd, options.recordPath);
     const log = createLogger(io, "mock");
-    let server;
+    let server: Awaited<ReturnType<typeof startMockServer>>;
     try {
       server = await startMockServer(options);
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === "EADDRINUSE") throw new UsageError([`--port ${options.port}: port ${options.port} is in use (on ${options.host})`]);
+      if ((e as NodeJS.ErrnoException).code === "EADDRINUSE")
+        throw new UsageError([`--port ${options.port}: port ${options.port} is in use (on ${options.host})`]);
       throw new UsageError([`cannot listen on ${options.host}:${options.port}: ${e instanceof Error ? e.message.split("\n")[0] : String(e)}`]);
     }
     // The URL goes to stdout so scripts can read it (e.g. with --port 0).

@@ -63,7 +63,10 @@ export function parseFlags(argv: readonly string[], def: FlagsDef): ParsedFlags 
     const shown = `${long ? "--" : "-"}${key}`;
     const name = byName.get(key);
     if (name === undefined || (!long && key.length !== 1) || (long && key.length === 1)) {
-      const hint = closest(key, [...byName.keys()].filter((k) => k.length > 1));
+      const hint = closest(
+        key,
+        [...byName.keys()].filter((k) => k.length > 1),
+      );
       problems.push(`unknown flag ${arg.split("=")[0]}${hint ? ` (did you mean --${hint}?)` : ""}`);
       // Skip a value that obviously belongs to the unknown flag, so it is not taken as a positional.
       if (inline === undefined && argv[i + 1] !== undefined && !argv[i + 1]!.startsWith("-")) i++;

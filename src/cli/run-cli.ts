@@ -36,7 +36,10 @@ export async function runCli(argv: readonly string[], commands: readonly Command
   }
   const cmd = commands.find((c) => c.name === first);
   if (!cmd) {
-    const hint = closest(first, commands.map((c) => c.name));
+    const hint = closest(
+      first,
+      commands.map((c) => c.name),
+    );
     io.err(`llmbench: unknown command "${first}"${hint ? ` (did you mean "${hint}"?)` : ""}; commands: ${commands.map((c) => c.name).join(", ")}\n`);
     return EXIT_USAGE;
   }
@@ -47,7 +50,12 @@ export async function runCli(argv: readonly string[], commands: readonly Command
   const parsed = parseFlags(rest, cmd.flags);
   const values = applyDefaults(parsed.values, cmd.flags);
   try {
-    return await cmd.run({ values, io, given: new Set(Object.keys(parsed.values).map(camelCase)), validate: (schema) => validateFlags(schema, values, parsed.problems, cmd.flags) });
+    return await cmd.run({
+      values,
+      io,
+      given: new Set(Object.keys(parsed.values).map(camelCase)),
+      validate: (schema) => validateFlags(schema, values, parsed.problems, cmd.flags),
+    });
   } catch (e) {
     if (e instanceof UsageError) {
       for (const p of e.problems) io.err(`llmbench ${cmd.name}: ${p}\n`);

@@ -283,7 +283,7 @@ export class Http1ResponseParser {
       this.state = S_STATUS; // interim response: the real one follows
       return;
     }
-    const conn = tokens(headers["connection"]);
+    const conn = tokens(headers.connection);
     this.keepAliveFlag = this.minorVersion === 1 ? !conn.includes("close") : conn.includes("keep-alive") && !conn.includes("close");
     let next: number;
     const te = headers["transfer-encoding"];

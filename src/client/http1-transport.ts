@@ -193,12 +193,12 @@ class Http1Exchange implements Http1Job, Http1ParserSink {
     this.conn = null;
     if (this.finished) return;
     const parser = this.parser;
-    if (parser !== null && parser.eof()) {
+    if (parser?.eof()) {
       // Close-delimited body: the close is its end (the parser emitted onEnd).
       this.complete(at);
       return;
     }
-    if (conn !== null && conn.reused && (parser === null || parser.bytesSeen === 0) && !this.retried) {
+    if (conn?.reused && (parser === null || parser.bytesSeen === 0) && !this.retried) {
       this.retried = true; // stale keep-alive connection: the server never saw this request
       this.parser = null;
       this.pool.acquire(this, true);
@@ -262,4 +262,3 @@ function callSafely(fn: () => void): void {
     });
   }
 }
-

@@ -36,7 +36,8 @@ export function requestBody(p: BodyParams): Record<string, unknown> {
     case "chat": {
       const messages: Record<string, unknown>[] = [];
       if (p.systemPrompt) messages.push({ role: "system", content: p.systemPrompt });
-      for (const m of p.history ?? []) messages.push(m.role === "user" ? { role: "user", name: "text", content: m.content } : { role: "assistant", content: m.content });
+      for (const m of p.history ?? [])
+        messages.push(m.role === "user" ? { role: "user", name: "text", content: m.content } : { role: "assistant", content: m.content });
       messages.push({ role: "user", name: "text", content: p.prompt });
       body = { messages, model: p.model, stream: p.streaming };
       if (p.maxTokens !== null) body.max_completion_tokens = p.maxTokens;

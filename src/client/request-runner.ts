@@ -180,10 +180,7 @@ export function runRequest(
       abort.abort();
       finish(at, error);
     };
-    const timer = setLongTimeout(
-      () => stop({ code: 408, type: "timeout", message: `no complete response within ${req.timeoutMs / 1000} s` }),
-      req.timeoutMs,
-    );
+    const timer = setLongTimeout(() => stop({ code: 408, type: "timeout", message: `no complete response within ${req.timeoutMs / 1000} s` }), req.timeoutMs);
     const onCancel = (): void => {
       rec.cancelled = true;
       stop({ code: 499, type: "cancelled", message: "request cancelled by the client" });

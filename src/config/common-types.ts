@@ -10,15 +10,17 @@ export const port = lazy(() => ark().type("string.integer.parse").pipe(ark().typ
 
 /** "localhost:8000" -> "http://localhost:8000" (AIPerf accepts URLs without a scheme); no trailing slash. */
 export const baseUrl = lazy(() =>
-  ark().type("string").pipe((s, ctx) => {
-  const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(s) ? s : `http://${s}`;
-  let u: URL;
-  try {
-    u = new URL(withScheme);
-  } catch {
-    return ctx.error("an http(s) URL like http://localhost:8000");
-  }
-  if (u.protocol !== "http:" && u.protocol !== "https:") return ctx.error("an http or https URL");
-  return withScheme.replace(/\/+$/, "");
-}),
+  ark()
+    .type("string")
+    .pipe((s, ctx) => {
+      const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(s) ? s : `http://${s}`;
+      let u: URL;
+      try {
+        u = new URL(withScheme);
+      } catch {
+        return ctx.error("an http(s) URL like http://localhost:8000");
+      }
+      if (u.protocol !== "http:" && u.protocol !== "https:") return ctx.error("an http or https URL");
+      return withScheme.replace(/\/+$/, "");
+    }),
 );

@@ -8,7 +8,13 @@ const num = <S extends FlagSpec["schema"]>(description: string, def: string, val
   ({ type: "string", description, default: def, valueHint, schema }) as const;
 
 export const MOCK_FLAGS = {
-  host: { type: "string", description: "Address to bind (loopback unless you say otherwise)", default: "127.0.0.1", valueHint: "addr", schema: lazy(() => ark().type("string > 0")) },
+  host: {
+    type: "string",
+    description: "Address to bind (loopback unless you say otherwise)",
+    default: "127.0.0.1",
+    valueHint: "addr",
+    schema: lazy(() => ark().type("string > 0")),
+  },
   port: num("Port to listen on (0 = any free port)", "8000", "port", port),
   model: { type: "string", repeatable: true, description: "Model name listed by /v1/models (repeatable)", defaultNote: "mock-model", valueHint: "name" },
   "ttft-ms": num("Time to first token", "20", "ms", nonNegativeNumber),
@@ -26,7 +32,12 @@ export const MOCK_FLAGS = {
   "stall-seconds": num("How long a stalled stream sends nothing", "30", "s", nonNegativeNumber),
   "max-batch-size": num("Batched-decode model: requests decoded at once (0 = off)", "0", "n", nonNegativeInt),
   "step-ms": num("Batched-decode model: time of one decode step", "10", "ms", positiveNumber),
-  record: { type: "string", description: "Write a JSONL line per request with exactly when each chunk was sent", valueHint: "file", schema: lazy(() => ark().type("string > 0")) },
+  record: {
+    type: "string",
+    description: "Write a JSONL line per request with exactly when each chunk was sent",
+    valueHint: "file",
+    schema: lazy(() => ark().type("string > 0")),
+  },
 } as const satisfies Record<string, FlagSpec>;
 
 export type MockFlags = FlagValues<typeof MOCK_FLAGS>;

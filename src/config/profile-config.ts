@@ -27,7 +27,18 @@ export type LoadSpec =
   | { kind: "fixed"; autoOffset: boolean; startOffsetMs: number | null; endOffsetMs: number | null; speedup: number; cap: number | null };
 
 /** Flag values replaced by their resolved form in the config. */
-type Resolved = "model" | "extraInputs" | "concurrency" | "requestCount" | "artifactDir" | "ui" | "workers" | "transport" | "tokenizer" | "customDatasetType" | "goodput";
+type Resolved =
+  | "model"
+  | "extraInputs"
+  | "concurrency"
+  | "requestCount"
+  | "artifactDir"
+  | "ui"
+  | "workers"
+  | "transport"
+  | "tokenizer"
+  | "customDatasetType"
+  | "goodput";
 
 export interface ProfileConfig extends Omit<ProfileFlags, Resolved> {
   /** --model, or the server's only model (filled in by the pre-flight before the config is resolved). */
@@ -118,12 +129,18 @@ function dependencyProblems(f: ProfileFlags, given: ReadonlySet<string>, fixed: 
     [has("customDatasetType") && f.inputFile === undefined, "--custom-dataset-type needs --input-file"],
     [fixed && f.inputFile === undefined, "--fixed-schedule needs --input-file with timestamps"],
     [fixed && f.requestRate !== undefined, "--fixed-schedule and --request-rate cannot be used together; the trace sets the times"],
-    [f.fixedScheduleAutoOffset && f.fixedScheduleStartOffset !== undefined, "--fixed-schedule-auto-offset and --fixed-schedule-start-offset cannot be used together"],
+    [
+      f.fixedScheduleAutoOffset && f.fixedScheduleStartOffset !== undefined,
+      "--fixed-schedule-auto-offset and --fixed-schedule-start-offset cannot be used together",
+    ],
     [
       f.fixedScheduleStartOffset !== undefined && f.fixedScheduleEndOffset !== undefined && f.fixedScheduleEndOffset < f.fixedScheduleStartOffset,
       "--fixed-schedule-end-offset must not be before --fixed-schedule-start-offset",
     ],
-    [has("arrivalSmoothness") && f.arrivalPattern !== undefined && f.arrivalPattern !== "gamma", `--arrival-smoothness shapes the gamma pattern only (got --arrival-pattern ${f.arrivalPattern})`],
+    [
+      has("arrivalSmoothness") && f.arrivalPattern !== undefined && f.arrivalPattern !== "gamma",
+      `--arrival-smoothness shapes the gamma pattern only (got --arrival-pattern ${f.arrivalPattern})`,
+    ],
     [has("requestRateRampDuration") && f.requestRate === undefined, "--request-rate-ramp-duration needs --request-rate"],
     [
       has("concurrencyRampDuration") && (f.concurrency === undefined || f.requestRate !== undefined || fixed),

@@ -5,9 +5,7 @@ import { ark } from "./ark.ts";
 import { UsageError } from "../runtime/usage-error.ts";
 import { camelCase, kebabCase, type FlagsDef, type FlagValue } from "./flag-spec.ts";
 
-interface Schema<T> {
-  (data: unknown): T | InstanceType<typeof type.errors>;
-}
+type Schema<T> = (data: unknown) => T | InstanceType<typeof type.errors>;
 
 /** Turns parsed flag values (kebab keys) into the object a schema validates (camelCase keys). */
 export function toCamelKeys(values: Record<string, FlagValue>): Record<string, FlagValue> {
@@ -42,12 +40,7 @@ export function schemaProblems(errors: InstanceType<typeof type.errors>, def: Fl
  * Validates and converts; `extraProblems` (from the argv parser or cross-field checks) are reported
  * together with the schema's, so one run shows everything wrong.
  */
-export function validateFlags<T>(
-  schema: Schema<T>,
-  values: Record<string, FlagValue>,
-  extraProblems: string[] = [],
-  def: FlagsDef = {},
-): T {
+export function validateFlags<T>(schema: Schema<T>, values: Record<string, FlagValue>, extraProblems: string[] = [], def: FlagsDef = {}): T {
   const out = schema(toCamelKeys(values));
   const problems = [...extraProblems];
   if (out instanceof ark().type.errors) problems.push(...schemaProblems(out, def));

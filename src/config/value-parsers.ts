@@ -63,4 +63,3 @@ export function parsePercentiles(items: string[], problems: string[]): number[] 
   }
   return out;
 }
-

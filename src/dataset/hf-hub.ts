@@ -58,7 +58,9 @@ export function createHubResolver(o: HubOptions): TokenizerHubResolver {
     const cached = findInCache(cache, spec, o.revision);
     if (cached) return cached;
     if (isOffline(o.env)) {
-      throw new Error(`--tokenizer ${spec}: not in the Hugging Face cache at ${cache} and HF_HUB_OFFLINE is set; download it once online, or use --tokenizer builtin`);
+      throw new Error(
+        `--tokenizer ${spec}: not in the Hugging Face cache at ${cache} and HF_HUB_OFFLINE is set; download it once online, or use --tokenizer builtin`,
+      );
     }
     const endpoint = (o.env.HF_ENDPOINT ?? DEFAULT_ENDPOINT).replace(/\/+$/, "");
     const headers: Record<string, string> = o.env.HF_TOKEN ? { authorization: `Bearer ${o.env.HF_TOKEN}` } : {};
@@ -68,7 +70,9 @@ export function createHubResolver(o: HubOptions): TokenizerHubResolver {
       try {
         res = await fetchFn(url, { headers, signal: AbortSignal.timeout(DOWNLOAD_TIMEOUT_MS) });
       } catch (e) {
-        throw new Error(`--tokenizer ${spec}: cannot reach ${endpoint} (${e instanceof Error ? e.message : String(e)}); set HF_ENDPOINT, or use --tokenizer builtin or a local tokenizer.json`);
+        throw new Error(
+          `--tokenizer ${spec}: cannot reach ${endpoint} (${e instanceof Error ? e.message : String(e)}); set HF_ENDPOINT, or use --tokenizer builtin or a local tokenizer.json`,
+        );
       }
       if (res.status === 404) return null;
       if (!res.ok) {
@@ -79,7 +83,9 @@ export function createHubResolver(o: HubOptions): TokenizerHubResolver {
     };
     const tok = await get("tokenizer.json");
     if (tok === null) {
-      throw new Error(`--tokenizer ${spec}: ${endpoint} has no tokenizer.json for ${spec} at revision ${o.revision}; check the model id and --tokenizer-revision, or use --tokenizer builtin`);
+      throw new Error(
+        `--tokenizer ${spec}: ${endpoint} has no tokenizer.json for ${spec} at revision ${o.revision}; check the model id and --tokenizer-revision, or use --tokenizer builtin`,
+      );
     }
     const config = await get("tokenizer_config.json");
     const commit = tok.commit && COMMIT.test(tok.commit) ? tok.commit : COMMIT.test(o.revision) ? o.revision : null;

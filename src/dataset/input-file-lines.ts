@@ -90,7 +90,8 @@ export function parseMooncake(v: unknown): MooncakeEntry {
     }
     hashIds = h as number[];
   }
-  if (inputLength === null && textInput === null) throw new EntryError(`needs "input_length" (tokens, optionally with "hash_ids") or "text_input" (the prompt text)`);
+  if (inputLength === null && textInput === null)
+    throw new EntryError(`needs "input_length" (tokens, optionally with "hash_ids") or "text_input" (the prompt text)`);
   if (inputLength === null && hashIds !== null) throw new EntryError(`"hash_ids" needs "input_length" (the prompt's total tokens)`);
   return { inputLength, textInput, outputLength, hashIds, timestampMs, delayMs, sessionId };
 }

@@ -14,7 +14,7 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { blockLayoutError } from "./block-prompts.ts";
-import { EntryError, type MooncakeEntry, parseMooncake, parseMultiTurn, parseRandomPool, parseSingleTurn } from "./input-file-lines.ts";
+import { EntryError, parseMooncake, parseMultiTurn, parseRandomPool, parseSingleTurn } from "./input-file-lines.ts";
 import type { PromptSource, SessionSpec, TurnSpec } from "./plan-types.ts";
 import { mulberry32 } from "./seeded-rng.ts";
 import type { TextTokenizer } from "./tokenizer.ts";
@@ -82,12 +82,14 @@ function loadTurns(path: string, type: "single_turn" | "multi_turn", o: InputFil
   forEachEntry(path, (v) => {
     const entry = type === "single_turn" ? { sessionId: null, turns: [parseSingleTurn(v)] } : parseMultiTurn(v);
     hasTimestamps ??= entry.turns[0]?.timestampMs !== null;
-    const turns = entry.turns.map((t): TurnSpec => ({
-      prompt: textPrompt(o.tok, t.text),
-      maxTokens: null,
-      timestampMs: t.timestampMs,
-      delayMs: t.delayMs ?? 0,
-    }));
+    const turns = entry.turns.map(
+      (t): TurnSpec => ({
+        prompt: textPrompt(o.tok, t.text),
+        maxTokens: null,
+        timestampMs: t.timestampMs,
+        delayMs: t.delayMs ?? 0,
+      }),
+    );
     addTurns(drafts, byId, entry.sessionId, turns);
   });
   return { sessions: finish(drafts, byId), sampling: "sequential", skipped: 0, hasTimestamps: hasTimestamps ?? false };

@@ -3,8 +3,8 @@
 
 /** A turn's user prompt: literal text, or hash-id blocks each worker builds identically (block-prompts.ts). */
 export type PromptSource =
-  | { kind: "text"; text: string; /** Tokens under the run's tokenizer. */ tokens: number }
-  | { kind: "blocks"; hashIds: number[]; /** Exact total tokens (input_length). */ tokens: number };
+  | { kind: "text"; text: string /** Tokens under the run's tokenizer. */; tokens: number }
+  | { kind: "blocks"; hashIds: number[] /** Exact total tokens (input_length). */; tokens: number };
 
 export interface TurnSpec {
   prompt: PromptSource;

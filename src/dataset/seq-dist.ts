@@ -52,9 +52,7 @@ export function parseSeqDist(spec: string): SeqDist {
   const total = pairs.reduce((a, p) => a + p.percent, 0);
   if (Math.abs(total - 100) > SUM_TOLERANCE) {
     fail(
-      Math.abs(total - 1) < 1e-6
-        ? "probabilities sum to 1: they are percentages (0-100), not fractions"
-        : `probabilities sum to ${+total.toFixed(6)}, not 100`,
+      Math.abs(total - 1) < 1e-6 ? "probabilities sum to 1: they are percentages (0-100), not fractions" : `probabilities sum to ${+total.toFixed(6)}, not 100`,
     );
   }
   let acc = 0;

@@ -113,8 +113,7 @@ export function createPromptGenerator(tok: TextTokenizer, seed: number): PromptG
   }
   const contextCost = tok.count(COST_CONTEXT);
   /** Tokens `piece` adds after a word (CapStart pieces: tokens on its own, as at the start). */
-  const measure = (piece: string, form: Form | null): number =>
-    form === Form.CapStart ? tok.count(piece) : tok.count(COST_CONTEXT + piece) - contextCost;
+  const measure = (piece: string, form: Form | null): number => (form === Form.CapStart ? tok.count(piece) : tok.count(COST_CONTEXT + piece) - contextCost);
 
   // Word costs, measured on first use; -1 = not yet. Words cost at least 1 so assembly terminates.
   const wordCost = [new Int32Array(nWords).fill(-1), new Int32Array(nWords).fill(-1), new Int32Array(nWords).fill(-1)];

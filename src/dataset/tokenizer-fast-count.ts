@@ -52,12 +52,7 @@ export function createFastCounter(
   if (pre === null) {
     split = (text) => [text];
     toModelInput = (piece) => [piece];
-  } else if (
-    pre instanceof SequencePreTokenizer &&
-    last instanceof ByteLevelPreTokenizer &&
-    last.use_regex === false &&
-    last.add_prefix_space === false
-  ) {
+  } else if (pre instanceof SequencePreTokenizer && last instanceof ByteLevelPreTokenizer && last.use_regex === false && last.add_prefix_space === false) {
     // ByteLevel without regex maps each piece to exactly one pre-token, so key the memo by the piece.
     const head = pre.tokenizers.slice(0, -1);
     split = (text) => {

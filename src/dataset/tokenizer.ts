@@ -56,9 +56,7 @@ let builtinPromise: Promise<TextTokenizer> | null = null;
 /** Loads the tokenizer named by `spec` (see the top of this file). The builtin one is loaded once per process. */
 export async function loadTokenizer(spec: string): Promise<TextTokenizer> {
   if (spec === BUILTIN_TOKENIZER) {
-    builtinPromise ??= Promise.resolve().then(() =>
-      fromFiles(BUILTIN_NAME, spec, { tokenizerJson: builtinTokenizerPath, tokenizerConfig: builtinConfigPath }),
-    );
+    builtinPromise ??= Promise.resolve().then(() => fromFiles(BUILTIN_NAME, spec, { tokenizerJson: builtinTokenizerPath, tokenizerConfig: builtinConfigPath }));
     // A failed load is not cached, so a later call can retry.
     return builtinPromise.catch((e: unknown) => {
       builtinPromise = null;
@@ -115,18 +113,12 @@ function fromFiles(name: string, spec: string, files: TokenizerFiles): TextToken
   try {
     return tokenizerFromJson(name, json, config);
   } catch (e) {
-    throw new Error(
-      `--tokenizer ${spec}: cannot build a tokenizer from ${files.tokenizerJson}: ${e instanceof Error ? e.message : String(e)}`,
-    );
+    throw new Error(`--tokenizer ${spec}: cannot build a tokenizer from ${files.tokenizerJson}: ${e instanceof Error ? e.message : String(e)}`);
   }
 }
 
 /** A TextTokenizer from parsed tokenizer.json and tokenizer_config.json contents. */
-export function tokenizerFromJson(
-  name: string,
-  tokenizerJson: Record<string, unknown>,
-  config: Record<string, unknown> = {},
-): TextTokenizer {
+export function tokenizerFromJson(name: string, tokenizerJson: Record<string, unknown>, config: Record<string, unknown> = {}): TextTokenizer {
   const tok = new Tokenizer(tokenizerJson, config);
   accelerateByteLevel(tok);
   const cutForBpe = boundBpePieces(tok);

@@ -14,7 +14,11 @@ export function firstEntryHasTimestamp(path: string): boolean {
   try {
     const buf = Buffer.alloc(HEAD_BYTES);
     const n = readSync(fd, buf, 0, buf.length, 0);
-    const line = buf.subarray(0, n).toString("utf8").split("\n").find((l) => l.trim() !== "");
+    const line = buf
+      .subarray(0, n)
+      .toString("utf8")
+      .split("\n")
+      .find((l) => l.trim() !== "");
     if (line === undefined) return false;
     try {
       const j = JSON.parse(line) as { timestamp?: unknown };

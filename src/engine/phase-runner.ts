@@ -200,7 +200,10 @@ export async function runPhase(d: PhaseDeps): Promise<void> {
       }
       const index = spec.requestBase + local;
       const body = t === 0 ? p.firstBody : bodyFor(text, turn.maxTokens, history);
-      const { signal, dispose } = requestSignal(d.cancel, spec.cancellation === null ? null : cancelAfterNs(cfg.randomSeed, index, spec.cancellation.ratePct, spec.cancellation.delaySec));
+      const { signal, dispose } = requestSignal(
+        d.cancel,
+        spec.cancellation === null ? null : cancelAfterNs(cfg.randomSeed, index, spec.cancellation.ratePct, spec.cancellation.delaySec),
+      );
       const requestId = crypto.randomUUID();
       const { record, text: reply } = await d.send({
         url: cfg.urls[index % cfg.urls.length]!,

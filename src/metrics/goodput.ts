@@ -27,9 +27,7 @@ export interface GoodputContext {
 }
 
 /** Metrics a per-request SLO can use: single-valued per-request metrics that successful requests have. */
-const SLO_TAGS: readonly MetricTag[] = METRICS.filter(
-  (m) => m.kind === "record" && m.valueType !== "int[]" && !hasFlag(m, "error-only"),
-).map((m) => m.tag);
+const SLO_TAGS: readonly MetricTag[] = METRICS.filter((m) => m.kind === "record" && m.valueType !== "int[]" && !hasFlag(m, "error-only")).map((m) => m.tag);
 
 /** Python's float() syntax for finite decimal numbers (underscores between digits allowed). */
 const PY_FLOAT = /^[+-]?(?:\d(?:_?\d)*(?:\.(?:\d(?:_?\d)*)?)?|\.\d(?:_?\d)*)(?:[eE][+-]?\d(?:_?\d)*)?$/;

@@ -119,7 +119,10 @@ export function scheduleLines(r: ScheduleReport): string[] {
   const rate = (x: number | null): string => (x === null ? "n/a" : x.toFixed(2));
   out.push(`Schedule: ${r.requests} requests; rate requested ${rate(r.requestedRatePerSec)} req/s, achieved ${rate(r.achievedRatePerSec)} req/s (sends)`);
   out.push(`Send lag (ms): p50 ${ms(r.sendLagNs.p50)}  p90 ${ms(r.sendLagNs.p90)}  p99 ${ms(r.sendLagNs.p99)}  max ${ms(r.sendLagNs.max)}`);
-  if (r.queued > 0) out.push(`Client queue: ${r.queued} requests waited for a concurrency slot (p50 ${ms(r.queueNs.p50)} ms, p99 ${ms(r.queueNs.p99)} ms, max ${ms(r.queueNs.max)} ms)`);
+  if (r.queued > 0)
+    out.push(
+      `Client queue: ${r.queued} requests waited for a concurrency slot (p50 ${ms(r.queueNs.p50)} ms, p99 ${ms(r.queueNs.p99)} ms, max ${ms(r.queueNs.max)} ms)`,
+    );
   if (r.latencyFromSendNs && r.latencyFromScheduleNs) {
     out.push(
       `Request latency (ms): from send p50 ${ms(r.latencyFromSendNs.p50)} p99 ${ms(r.latencyFromSendNs.p99)}; ` +

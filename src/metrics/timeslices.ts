@@ -22,7 +22,5 @@ export function sliceRecords(records: readonly RequestRecord[], sliceNs: number)
     if (list) list.push(r);
     else buckets.set(b, [r]);
   }
-  return [...buckets.keys()]
-    .sort((a, b) => a - b)
-    .map((b, index) => ({ index, startNs: b * sliceNs, endNs: (b + 1) * sliceNs, records: buckets.get(b)! }));
+  return [...buckets.keys()].sort((a, b) => a - b).map((b, index) => ({ index, startNs: b * sliceNs, endNs: (b + 1) * sliceNs, records: buckets.get(b)! }));
 }

@@ -15,7 +15,11 @@ export class BatchDriver {
   private readonly core: BatchCore<DriverJob>;
   private timer: ReturnType<typeof setTimeout> | null = null;
 
-  constructor(maxBatchSize: number, private readonly stepMs: number, private readonly now: () => number = monoMs) {
+  constructor(
+    maxBatchSize: number,
+    private readonly stepMs: number,
+    private readonly now: () => number = monoMs,
+  ) {
     this.core = new BatchCore<DriverJob>(maxBatchSize);
   }
 
@@ -49,10 +53,13 @@ export class BatchDriver {
     const dueMs = stepStartMs + this.stepMs;
     // Bun truncates fractional delays (4.9 -> 4 ms): round up, and re-arm if still early.
     const arm = (): void => {
-      this.timer = setTimeout(() => {
-        if (this.now() < dueMs) arm();
-        else this.tick();
-      }, Math.ceil(Math.max(0, dueMs - this.now())));
+      this.timer = setTimeout(
+        () => {
+          if (this.now() < dueMs) arm();
+          else this.tick();
+        },
+        Math.ceil(Math.max(0, dueMs - this.now())),
+      );
     };
     arm();
   }

@@ -141,10 +141,13 @@ export class GenerationSession implements ActiveRequest {
    */
   setTimer(fn: () => void, delayMs: number): void {
     if (this.closed) return;
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      fn();
-    }, Math.ceil(Math.max(0, delayMs)));
+    this.timer = setTimeout(
+      () => {
+        this.timer = null;
+        fn();
+      },
+      Math.ceil(Math.max(0, delayMs)),
+    );
   }
 
   /** Writes the next chunk (or applies the fault due at this slot). */
@@ -166,9 +169,7 @@ export class GenerationSession implements ActiveRequest {
       const text = tokenText(plan.tokenOffset, slice.start, slice.tokens);
       const finish = slice.last ? plan.finishReason : null;
       let json =
-        this.init.req.endpoint === "chat"
-          ? chatChunkJson(this.prefix, slice.channel, text, i === 0, finish)
-          : completionChunkJson(this.prefix, text, finish);
+        this.init.req.endpoint === "chat" ? chatChunkJson(this.prefix, slice.channel, text, i === 0, finish) : completionChunkJson(this.prefix, text, finish);
       if (i === this.malformedAt) json = truncateJson(json);
       if (!this.write(sseEvent(json), slice.tokens)) return "closed";
     }
@@ -183,11 +184,7 @@ export class GenerationSession implements ActiveRequest {
       return;
     }
     const { req, plan } = this.init;
-    const usage: Usage = usageOf(
-      req.promptTokens,
-      plan.reasoningTokens + plan.contentTokens,
-      this.init.reasoningOn ? plan.reasoningTokens : null,
-    );
+    const usage: Usage = usageOf(req.promptTokens, plan.reasoningTokens + plan.contentTokens, this.init.reasoningOn ? plan.reasoningTokens : null);
     if (this.controller !== null) {
       if (req.includeUsage && !this.write(sseEvent(usageChunkJson(this.init.identity, usage)), 0)) return;
       if (!this.write(SSE_DONE, 0)) return;

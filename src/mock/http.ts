@@ -18,12 +18,6 @@ const ERROR_TYPES: Record<number, string> = {
 };
 
 /** OpenAI-style {"error":{message,type,param,code}}; code is the HTTP status. */
-export function errorResponse(
-  status: number,
-  message: string,
-  requestId: string,
-  param: string | null = null,
-  extra: Record<string, string> = {},
-): Response {
+export function errorResponse(status: number, message: string, requestId: string, param: string | null = null, extra: Record<string, string> = {}): Response {
   return jsonResponse(status, errorJson(message, ERROR_TYPES[status] ?? "error", status, param), requestId, extra);
 }

@@ -35,22 +35,13 @@ export function usageOf(prompt: number, completion: number, reasoning: number | 
 /** Everything in a streaming chunk before the choice's own fields. */
 export function chunkPrefix(r: ResponseIdentity): string {
   const object = r.endpoint === "chat" ? "chat.completion.chunk" : "text_completion";
-  return (
-    `{"id":${JSON.stringify(r.id)},"object":"${object}","created":${r.created},` +
-    `"model":${JSON.stringify(r.model)},"choices":[{"index":0,`
-  );
+  return `{"id":${JSON.stringify(r.id)},"object":"${object}","created":${r.created},` + `"model":${JSON.stringify(r.model)},"choices":[{"index":0,`;
 }
 
 const finishJson = (f: FinishReason | null): string => (f === null ? "null" : `"${f}"`);
 
 /** Chat chunk; the first one also carries the assistant role, as OpenAI's first delta does. */
-export function chatChunkJson(
-  prefix: string,
-  channel: "reasoning" | "content",
-  text: string,
-  first: boolean,
-  finish: FinishReason | null,
-): string {
+export function chatChunkJson(prefix: string, channel: "reasoning" | "content", text: string, first: boolean, finish: FinishReason | null): string {
   const field = channel === "reasoning" ? "reasoning_content" : "content";
   const role = first ? `"role":"assistant",` : "";
   return `${prefix}"delta":{${role}"${field}":${JSON.stringify(text)}},"logprobs":null,"finish_reason":${finishJson(finish)}}]}`;
@@ -66,13 +57,7 @@ export function usageChunkJson(r: ResponseIdentity, usage: Usage): string {
   return JSON.stringify({ id: r.id, object, created: r.created, model: r.model, choices: [], usage });
 }
 
-export function completionBodyJson(
-  r: ResponseIdentity,
-  reasoningText: string | null,
-  contentText: string,
-  finish: FinishReason,
-  usage: Usage,
-): string {
+export function completionBodyJson(r: ResponseIdentity, reasoningText: string | null, contentText: string, finish: FinishReason, usage: Usage): string {
   if (r.endpoint === "chat") {
     const message: Record<string, unknown> = { role: "assistant", content: contentText };
     if (reasoningText !== null) message.reasoning_content = reasoningText;

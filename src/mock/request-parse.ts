@@ -79,9 +79,7 @@ export function parseGenerationRequest(endpoint: Endpoint, body: Record<string, 
     const prompt = body.prompt;
     const okPrompt =
       typeof prompt === "string" ||
-      (Array.isArray(prompt) &&
-        prompt.length > 0 &&
-        prompt.every((p) => typeof p === "string" || typeof p === "number" || Array.isArray(p)));
+      (Array.isArray(prompt) && prompt.length > 0 && prompt.every((p) => typeof p === "string" || typeof p === "number" || Array.isArray(p)));
     if (!okPrompt) return bad("prompt is required: a string, array of strings or array of token ids", "prompt");
     promptTokens = promptInputTokens(prompt);
   }

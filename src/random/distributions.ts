@@ -19,7 +19,7 @@ export function exponential(u: Uniform, rate: number): number {
  * Mean shape * scale, variance shape * scale^2.
  */
 export function gamma(u: Uniform, shape: number, scale: number): number {
-  if (shape < 1) return gamma(u, shape + 1, scale) * Math.pow(1 - u(), 1 / shape);
+  if (shape < 1) return gamma(u, shape + 1, scale) * (1 - u()) ** (1 / shape);
   const d = shape - 1 / 3;
   const c = 1 / Math.sqrt(9 * d);
   for (;;) {

@@ -11,14 +11,7 @@ export class PyFloat {
 
 export const pyFloat = (v: number): PyFloat => new PyFloat(v);
 
-export type PyJsonValue =
-  | null
-  | boolean
-  | string
-  | number
-  | PyFloat
-  | readonly PyJsonValue[]
-  | { readonly [key: string]: PyJsonValue | undefined };
+export type PyJsonValue = null | boolean | string | number | PyFloat | readonly PyJsonValue[] | { readonly [key: string]: PyJsonValue | undefined };
 
 /** pydantic's model_dump_json (summary JSON) vs orjson (profile_export.jsonl, inputs.json). */
 export type FloatStyle = "pydantic" | "orjson";

@@ -9,7 +9,6 @@ export const ENTER_SCREEN = `${ESC}?1049h${ESC}?25l${ESC}H${ESC}2J`;
 /** Attributes reset, cursor shown, normal screen back. */
 export const LEAVE_SCREEN = `${ESC}0m${ESC}?25h${ESC}?1049l`;
 
-// biome-ignore lint/suspicious/noControlCharactersInRegex: SGR sequences are what is stripped.
 const SGR_RE = /\x1b\[[0-9;]*m/g;
 
 /** Columns a rendered line takes (colour codes take none). */

@@ -18,7 +18,10 @@ export function renderTextTable(rs: ResultSet): string {
   const widths = headers.map((h, i) => Math.max(h.length, ...cells.map((r) => r[i]!.length)));
   const numeric = rs.columns.map((_, i) => rs.rows.length > 0 && rs.rows.every((r) => r[i] === null || typeof r[i] === "number"));
   const line = (vals: string[]) =>
-    vals.map((v, i) => (numeric[i] ? v.padStart(widths[i]!) : v.padEnd(widths[i]!))).join("  ").trimEnd();
+    vals
+      .map((v, i) => (numeric[i] ? v.padStart(widths[i]!) : v.padEnd(widths[i]!)))
+      .join("  ")
+      .trimEnd();
   const out = [line(headers), widths.map((w) => "-".repeat(w)).join("  "), ...cells.map(line)];
   out.push(`(${rs.rows.length} row${rs.rows.length === 1 ? "" : "s"})`);
   return `${out.join("\n")}\n`;

@@ -14,7 +14,8 @@ export function artifactDirProblem(dir: string, overwrite: boolean): string | nu
   const entries = readdirSync(dir);
   if (entries.length === 0) return null;
   if (!overwrite) return `--artifact-dir ${dir}: not empty (it holds an earlier run); choose a new directory, or add --overwrite to replace it`;
-  if (!entries.some((e) => RUN_MARKERS.includes(e))) return `--artifact-dir ${dir}: not empty and holds no earlier run; --overwrite replaces only run directories`;
+  if (!entries.some((e) => RUN_MARKERS.includes(e)))
+    return `--artifact-dir ${dir}: not empty and holds no earlier run; --overwrite replaces only run directories`;
   return null;
 }
 

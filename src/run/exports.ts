@@ -46,7 +46,12 @@ function outcomeCounts(records: readonly RequestRecord[], plannedCancellation: b
 
 /** The results of a run whose records could not be read back. */
 export function emptyResults(): RunResults {
-  return { summary: { metrics: [], errorSummary: [], benchmarkDurationNs: null, recordCount: 0 }, schedule: null, counts: { total: 0, succeeded: 0, failed: 0 }, perSlice: [] };
+  return {
+    summary: { metrics: [], errorSummary: [], benchmarkDurationNs: null, recordCount: 0 },
+    schedule: null,
+    counts: { total: 0, succeeded: 0, failed: 0 },
+    perSlice: [],
+  };
 }
 
 /** Statistics of the run, and the per-slice HDR histograms stored into the results file. */
@@ -59,7 +64,12 @@ export async function computeResults(writer: ResultsWriter, o: ResultsInputs): P
   const summaryOpts = { ...recordOpts, percentiles: cfg.extraPercentiles };
   const timed = recordOpts.timed === true;
   const mode = cfg.load.kind === "concurrency" ? "closed" : cfg.load.kind;
-  const scheduleOpts = { requestedRatePerSec: o.requestedRatePerSec, streaming: cfg.streaming, mode, prefillCap: cfg.prefillConcurrency !== undefined } as const;
+  const scheduleOpts = {
+    requestedRatePerSec: o.requestedRatePerSec,
+    streaming: cfg.streaming,
+    mode,
+    prefillCap: cfg.prefillConcurrency !== undefined,
+  } as const;
   return {
     summary: summarize(records, summaryOpts),
     schedule: timed || records.some((r) => r.queue_ns > 0) ? scheduleReport(records, scheduleOpts) : null,

@@ -61,7 +61,6 @@ export function liveSources(cfg: ProfileConfig, shared: LiveSources["shared"], s
   };
 }
 
-// biome-ignore lint/suspicious/noControlCharactersInRegex: colour codes are stripped from messages shown in the dashboard.
 const SGR_RE = /\x1b\[[0-9;]*m/g;
 
 type Mode = "dashboard" | "line" | "heartbeat" | "off";

@@ -81,7 +81,15 @@ async function runWarmup(ctx: PhaseContext): Promise<number> {
   const { cfg, control } = ctx;
   if (cfg.warmupRequestCount === 0 && cfg.warmupDuration === undefined) return 0;
   const limit = cfg.warmupDuration === undefined ? cfg.warmupRequestCount : UNLIMITED;
-  const plan = planPhase({ ...commonPlan(ctx), phase: "warmup", load: cfg.warmupLoad, requestLimit: limit, durationNs: s2ns(cfg.warmupDuration), requestBase: 0, sessionBase: 0 });
+  const plan = planPhase({
+    ...commonPlan(ctx),
+    phase: "warmup",
+    load: cfg.warmupLoad,
+    requestLimit: limit,
+    durationNs: s2ns(cfg.warmupDuration),
+    requestBase: 0,
+    sessionBase: 0,
+  });
   // A timed warmup stops sending when its time is up; what is in flight then still finishes.
   const stopMs = cfg.warmupDuration === undefined ? null : cfg.warmupDuration * 1000;
   await withTimers([[stopMs, () => control.stopSending()]], () => runPlan(ctx, plan));

@@ -46,7 +46,8 @@ function fail(problems: string[]): never {
 
 /** The resolved config and SLOs, or every flag problem at once. */
 export function resolveChecked(flags: ProfileFlags, ctx: PrepareContext): { config: ProfileConfig; slos: Slo[]; dir: string; notes: string[] } {
-  const traceHasTimestamps = flags.customDatasetType === "mooncake_trace" && flags.inputFile !== undefined && firstEntryHasTimestamp(resolve(ctx.io.cwd, flags.inputFile));
+  const traceHasTimestamps =
+    flags.customDatasetType === "mooncake_trace" && flags.inputFile !== undefined && firstEntryHasTimestamp(resolve(ctx.io.cwd, flags.inputFile));
   const { config, problems, notes } = resolveProfileConfig(flags, { given: ctx.given, stderrIsTTY: ctx.io.stderrIsTTY, traceHasTimestamps });
   const goodput = parseGoodput(config.goodput, { streaming: config.streaming });
   problems.push(...goodput.problems);
@@ -79,7 +80,8 @@ function checkedDataset(config: ProfileConfig, tokenizer: TextTokenizer, cwd: st
   }
   const scheduleProblem = config.load.kind === "fixed" ? fixedScheduleProblem(loaded.dataset, config.load, config.inputFile ?? null) : null;
   if (scheduleProblem !== null) fail([scheduleProblem]);
-  if (loaded.dataset.sessions.length === 0) fail([`--input-file ${config.inputFile}: no entries left to send (check the file and the --fixed-schedule offsets)`]);
+  if (loaded.dataset.sessions.length === 0)
+    fail([`--input-file ${config.inputFile}: no entries left to send (check the file and the --fixed-schedule offsets)`]);
   return loaded;
 }
 

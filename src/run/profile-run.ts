@@ -41,7 +41,19 @@ const FETCH_DEFAULT_CAP = 256;
 const OPEN_LOOP_PRECONNECT = 16;
 
 /** The config fields load workers get, as they are named there. */
-const WORKER_SETTINGS = ["urls", "endpointType", "streaming", "model", "headers", "extraInputs", "requestTimeoutSeconds", "transport", "insecure", "tokenizer", "randomSeed"] as const;
+const WORKER_SETTINGS = [
+  "urls",
+  "endpointType",
+  "streaming",
+  "model",
+  "headers",
+  "extraInputs",
+  "requestTimeoutSeconds",
+  "transport",
+  "insecure",
+  "tokenizer",
+  "randomSeed",
+] as const;
 
 function pick<T, K extends keyof T>(o: T, keys: readonly K[]): Pick<T, K> {
   return Object.fromEntries(keys.map((k) => [k, o[k]])) as Pick<T, K>;
@@ -119,7 +131,9 @@ export async function executeProfile(prepared: PreparedProfile, io: Io): Promise
 
     // Stage 3: the workers.
     if (cfg.transport === "fetch" && (cfg.concurrency ?? Infinity) > FETCH_DEFAULT_CAP && !io.env.BUN_CONFIG_MAX_HTTP_REQUESTS) {
-      log.warn(`fetch keeps at most ${FETCH_DEFAULT_CAP} requests in flight and queues the rest, inflating latency; set BUN_CONFIG_MAX_HTTP_REQUESTS=65535 in the environment, or use --transport http`);
+      log.warn(
+        `fetch keeps at most ${FETCH_DEFAULT_CAP} requests in flight and queues the rest, inflating latency; set BUN_CONFIG_MAX_HTTP_REQUESTS=65535 in the environment, or use --transport http`,
+      );
     }
     log.info(startEcho(cfg));
     for (const w of runWarnings(cfg)) log.warn(w);
@@ -166,12 +180,15 @@ export async function executeProfile(prepared: PreparedProfile, io: Io): Promise
     await db.close(endNs).catch((e: unknown) => control?.storageFailed(e instanceof Error ? e : new Error(String(e)), dbPath));
     writer = null;
     await jsonl.close();
-    for (const p of writeExports(dir, cfg, results, { runId, cancelled: control.interrupted || shared.cancelled, startNs, endNs })) control.storageFailed(new Error(p), dir);
+    for (const p of writeExports(dir, cfg, results, { runId, cancelled: control.interrupted || shared.cancelled, startNs, endNs }))
+      control.storageFailed(new Error(p), dir);
     // Peak memory of the whole process (all threads), for sizing runs: KiB, as the OS reports it.
     const peakRssKiB = process.resourceUsage().maxRSS;
     if (results.schedule !== null) for (const line of scheduleLines(results.schedule)) logFile.write(line);
     for (const w of outages.windows()) if (!w.recovered) log.warn(describe(w));
-    log.info(`${results.counts.total} profiling requests recorded (${results.counts.failed} failed); peak RSS ${Math.round(peakRssKiB / 1024)} MiB, peak in flight ${shared.peakInFlight}`);
+    log.info(
+      `${results.counts.total} profiling requests recorded (${results.counts.failed} failed); peak RSS ${Math.round(peakRssKiB / 1024)} MiB, peak in flight ${shared.peakInFlight}`,
+    );
     return {
       results,
       dir,
@@ -195,5 +212,11 @@ export async function runProfile(prepared: PreparedProfile, io: Io): Promise<num
   const threshold = prepared.config.failedRequestThreshold;
   io.out(consoleReport(out, { threshold, width: terminalWidth(io.env, io.stdoutColumns), extraPercentiles: prepared.config.extraPercentiles }));
   if (out.storageFailure !== null) io.err(`llmbench profile: ${out.storageFailure}\n`);
-  return exitCode({ counts: out.results.counts, interrupted: out.interrupted, abortedOnFailures: out.abortedOnFailures, storageFailed: out.storageFailure !== null, threshold });
+  return exitCode({
+    counts: out.results.counts,
+    interrupted: out.interrupted,
+    abortedOnFailures: out.abortedOnFailures,
+    storageFailed: out.storageFailure !== null,
+    threshold,
+  });
 }

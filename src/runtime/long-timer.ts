@@ -35,7 +35,7 @@ export interface LongTimeout {
 export function setLongTimeout(fn: () => void, ms: number, api: TimerApi = realTimers): LongTimeout {
   const t: LongTimeout = { current: null, api };
   if (ms === Infinity) return t;
-  const delayMs = ms > 0 ? ms : 0;
+  const delayMs = ms > 0 ? ms : 0; // NaN and negatives: at once (Math.max would keep NaN)
   const deadlineMs = api.now() + delayMs;
   const arm = (remainingMs: number): void => {
     // The last chunk fires as setTimeout does: no re-check, so a timer a hair early is not re-armed.
@@ -60,4 +60,3 @@ export function clearLongTimeout(t: LongTimeout | null | undefined): void {
   t.api.clearTimeout(t.current);
   t.current = null;
 }
-

@@ -104,9 +104,7 @@ function initialCapacity(maxCount: number, maxOffsetNs: number, ratePerNs: numbe
   let expected = Infinity;
   if (Number.isFinite(maxOffsetNs)) {
     const lambda =
-      maxOffsetNs <= rampNs
-        ? (ratePerNs * maxOffsetNs * maxOffsetNs) / (2 * rampNs || 1)
-        : (ratePerNs * rampNs) / 2 + ratePerNs * (maxOffsetNs - rampNs);
+      maxOffsetNs <= rampNs ? (ratePerNs * maxOffsetNs * maxOffsetNs) / (2 * rampNs || 1) : (ratePerNs * rampNs) / 2 + ratePerNs * (maxOffsetNs - rampNs);
     expected = Math.ceil(lambda * 1.05) + 64;
   }
   const guess = Math.min(maxCount, expected, 1 << 24);

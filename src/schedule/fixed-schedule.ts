@@ -15,10 +15,7 @@ export interface FixedScheduleOptions {
 const NS_PER_MS = 1e6;
 
 /** Which entries are inside [startOffsetMs, endOffsetMs] (inclusive; null = unbounded); entries with a null timestamp are kept. */
-export function withinOffsets(
-  timestampMs: number | null,
-  o: Pick<FixedScheduleOptions, "startOffsetMs" | "endOffsetMs">,
-): boolean {
+export function withinOffsets(timestampMs: number | null, o: Pick<FixedScheduleOptions, "startOffsetMs" | "endOffsetMs">): boolean {
   if (timestampMs === null) return true;
   return (o.startOffsetMs === null || timestampMs >= o.startOffsetMs) && (o.endOffsetMs === null || timestampMs <= o.endOffsetMs);
 }

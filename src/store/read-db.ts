@@ -1,13 +1,3 @@
-// Read-only access to results.duckdb for `query`, `report` and `export`: files are ATTACHed
-// READ_ONLY into an in-memory database, so nothing a query does can change a run. Several runs
-// appear as one set of views (runs, requests, chunks, ...) over all of them, each row keeping its
-// run_id, so a sweep is one query.
-//
-// User SQL is sandboxed twice over (see lockDown and prepareReadOnly): DuckDB itself is shut off from
-// every file but the runs (and the files the caller lists), with its configuration locked; and only
-// read statements run, because DuckDB keeps an attached file's path allowed, so `DETACH run0; ATTACH
-// '<run>' AS w` would otherwise reopen a run read-write.
-import { existsSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, dirname, join } from "node:path";
 export { resolveDbPath } from "./db-path.ts";
@@ -58,9 +48,7 @@ async function attachRuns(conn: DuckDBConnection, dbPaths: readonly string[]): P
       if (/Could not set lock on file/i.test(e instanceof Error ? e.message : String(e))) throw new RunBusyError(path);
       throw e;
     }
-    const reader = await conn.runAndReadAll(
-      `SELECT table_name FROM duckdb_tables() WHERE database_name = ${sqlString(alias)} AND schema_name = 'main'`,
-    );
+    const reader = await conn.runAndReadAll(`SELECT table_name FROM duckdb_tables() WHERE database_name = ${sqlString(alias)} AND schema_name = 'main'`);
     for (const [name] of reader.getRows()) {
       const list = tables.get(String(name)) ?? [];
       list.push(alias);
@@ -153,7 +141,7 @@ async function prepareReadOnly(conn: DuckDBConnection, sql: string): Promise<Duc
   if (changing) throw new RefusedSqlError(`refused: ${changing[1]}() changes DuckDB's session; only reads run here`);
   const indirect = SQL_FROM_STRINGS.exec(sql);
   if (indirect) throw new RefusedSqlError(`refused: ${indirect[1]}() runs SQL built from a string; write the SQL itself`);
-  let extracted;
+  let extracted: Awaited<ReturnType<DuckDBConnection["extractStatements"]>>;
   try {
     extracted = await conn.extractStatements(sql);
   } catch (e) {
@@ -186,7 +174,7 @@ export async function queryRuns(dbPaths: readonly string[], sql: string, access:
     const columns = reader!.columnNames();
     const raw = reader!.getRows();
     let asJson: unknown[][] | null = null;
-    const jsonAt = (r: number, c: number) => () => ((asJson ??= reader!.getRowsJson() as unknown[][])[r]![c]);
+    const jsonAt = (r: number, c: number) => () => (asJson ??= reader!.getRowsJson() as unknown[][])[r]![c];
     const rows = raw.map((row, r) => row.map((v, c) => toCell(v, jsonAt(r, c))));
     return { columns, rows };
   });

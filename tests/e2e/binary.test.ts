@@ -67,7 +67,26 @@ describe("compiled binary from an empty directory", () => {
     try {
       const url = await readFirstLine(mock.stdout, 20_000);
       expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-      const p = run(["profile", "-u", url, "-m", "mock-model", "--tokenizer", "builtin", "--streaming", "--concurrency", "4", "--request-count", "20", "--isl", "32", "--osl", "16", "--artifact-dir", "run1"]);
+      const p = run([
+        "profile",
+        "-u",
+        url,
+        "-m",
+        "mock-model",
+        "--tokenizer",
+        "builtin",
+        "--streaming",
+        "--concurrency",
+        "4",
+        "--request-count",
+        "20",
+        "--isl",
+        "32",
+        "--osl",
+        "16",
+        "--artifact-dir",
+        "run1",
+      ]);
       expect(p.err).not.toContain("error:");
       expect(p.code).toBe(0);
       expect(p.out).toContain("llmbench | LLM Metrics");
@@ -88,13 +107,54 @@ describe("compiled binary from an empty directory", () => {
       expect(chunks.out).toBe("n\n320\n");
 
       // Open loop and a trace replay through the compiled binary (workers, pacer, prompt feeder).
-      const rate = run(["profile", "-u", url, "-m", "mock-model", "--tokenizer", "builtin", "--streaming", "--request-rate", "100", "--request-count", "20", "--osl", "4", "--artifact-dir", "rate"]);
+      const rate = run([
+        "profile",
+        "-u",
+        url,
+        "-m",
+        "mock-model",
+        "--tokenizer",
+        "builtin",
+        "--streaming",
+        "--request-rate",
+        "100",
+        "--request-count",
+        "20",
+        "--osl",
+        "4",
+        "--artifact-dir",
+        "rate",
+      ]);
       expect(rate.code).toBe(0);
       expect(rate.out).toMatch(/Schedule: 20 requests; rate requested 100\.00 req\/s/);
-      writeFileSync(join(dir, "trace.jsonl"), [0, 50, 50, 120].map((t, i) => JSON.stringify({ timestamp: t, input_length: 600, output_length: 2, hash_ids: [7, 100 + i] })).join("\n"));
-      const replay = run(["profile", "-u", url, "-m", "mock-model", "--tokenizer", "builtin", "--streaming", "--input-file", "trace.jsonl", "--custom-dataset-type", "mooncake_trace", "--artifact-dir", "replay"]);
+      writeFileSync(
+        join(dir, "trace.jsonl"),
+        [0, 50, 50, 120].map((t, i) => JSON.stringify({ timestamp: t, input_length: 600, output_length: 2, hash_ids: [7, 100 + i] })).join("\n"),
+      );
+      const replay = run([
+        "profile",
+        "-u",
+        url,
+        "-m",
+        "mock-model",
+        "--tokenizer",
+        "builtin",
+        "--streaming",
+        "--input-file",
+        "trace.jsonl",
+        "--custom-dataset-type",
+        "mooncake_trace",
+        "--artifact-dir",
+        "replay",
+      ]);
       expect(replay.code).toBe(0);
-      const sched = run(["query", "replay", "select count(*) as n, min(input_tokens) as lo, max(input_tokens) as hi, round((max(scheduled_ns) - min(scheduled_ns)) / 1e6) as span_ms from requests", "--format", "csv"]);
+      const sched = run([
+        "query",
+        "replay",
+        "select count(*) as n, min(input_tokens) as lo, max(input_tokens) as hi, round((max(scheduled_ns) - min(scheduled_ns)) / 1e6) as span_ms from requests",
+        "--format",
+        "csv",
+      ]);
       expect(sched.out).toBe("n,lo,hi,span_ms\n4,600,600,120\n");
 
       const bad = run(["query", "run1", "delete from requests"]);
@@ -104,7 +164,10 @@ describe("compiled binary from an empty directory", () => {
       mock.kill("SIGINT");
       expect(await mock.exited).toBe(0);
     }
-    const recorded = readFileSync(join(dir, "truth.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l) as { request_id: string; chunks: { tokens: number }[] });
+    const recorded = readFileSync(join(dir, "truth.jsonl"), "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { request_id: string; chunks: { tokens: number }[] });
     // Each run's pre-flight request first (not part of its results).
     const preflight = recorded.filter((t) => t.request_id.startsWith("llmbench-preflight-"));
     expect(preflight.length).toBe(3);

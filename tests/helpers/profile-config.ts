@@ -63,7 +63,11 @@ export async function runRecords(dbPath: string): Promise<RequestRecord[]> {
   }
 }
 
-export type TestOutcome = ProfileOutcome & { records: RequestRecord[]; summary: ProfileOutcome["results"]["summary"]; schedule: ProfileOutcome["results"]["schedule"] };
+export type TestOutcome = ProfileOutcome & {
+  records: RequestRecord[];
+  summary: ProfileOutcome["results"]["summary"];
+  schedule: ProfileOutcome["results"]["schedule"];
+};
 
 /** executeProfile for tests, with the run's records read back from its file. */
 export async function runTestProfile(cfg: ProfileConfig, io: Io, opts: { slos?: Slo[] } = {}): Promise<TestOutcome> {

@@ -29,7 +29,11 @@ beforeAll(async () => {
     port: 0,
     async fetch(req) {
       bodies.push((await req.json()) as (typeof bodies)[number]);
-      return Response.json({ id: "x", object: "chat.completion", choices: [{ index: 0, message: { role: "assistant", content: "ok" }, finish_reason: "stop" }] });
+      return Response.json({
+        id: "x",
+        object: "chat.completion",
+        choices: [{ index: 0, message: { role: "assistant", content: "ok" }, finish_reason: "stop" }],
+      });
     },
   });
   capture = { url: `http://127.0.0.1:${server.port}`, bodies, stop: () => void server.stop(true) };
@@ -55,7 +59,14 @@ describe("input files", () => {
     ]);
     // One lane: with two, the lane that finishes "beta" first would start "alpha" again (the file is
     // replayed in a cycle) and take the last of the 5 requests.
-    const cfg = testProfileConfig(mock.url, { inputFile: file, customDatasetType: "multi_turn", concurrency: 1, requestCount: 5, osl: 5, artifactDir: "multi" });
+    const cfg = testProfileConfig(mock.url, {
+      inputFile: file,
+      customDatasetType: "multi_turn",
+      concurrency: 1,
+      requestCount: 5,
+      osl: 5,
+      artifactDir: "multi",
+    });
     const out = await runTestProfile(cfg, fakeIo(dir), { slos: [] });
     const rs = byTurn(out.records);
     expect(rs.map((r) => `${r.conversation_id}/${r.turn_index}`)).toEqual(["alpha/0", "alpha/1", "alpha/2", "beta/0", "beta/1"]);
@@ -69,11 +80,16 @@ describe("input files", () => {
       expect(Math.abs(r.scheduled_ns - prev.end_ns - delays[`${r.conversation_id}/${r.turn_index}`]! * 1e6)).toBeLessThanOrEqual(512);
       expect(r.start_ns).toBeGreaterThanOrEqual(r.scheduled_ns);
       // The server saw the history: every earlier prompt and reply, plus this prompt (mock counts words).
-      expect(r.usage_prompt_tokens!).toBe(prev.usage_prompt_tokens! + prev.usage_completion_tokens! + (r.turn_index === 1 ? (r.conversation_id === "alpha" ? 4 : 2) : 2));
+      expect(r.usage_prompt_tokens!).toBe(
+        prev.usage_prompt_tokens! + prev.usage_completion_tokens! + (r.turn_index === 1 ? (r.conversation_id === "alpha" ? 4 : 2) : 2),
+      );
     }
     // ISL is the turn's own prompt under the tokenizer, as AIPerf counts it.
     expect(rs[0]!.input_tokens).toBe(tok.count("Hello there friend"));
-    const lines = readFileSync(join(out.dir, "profile_export.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l) as { metadata: { conversation_id?: string } });
+    const lines = readFileSync(join(out.dir, "profile_export.jsonl"), "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { metadata: { conversation_id?: string } });
     expect(new Set(lines.map((l) => l.metadata.conversation_id))).toEqual(new Set(["alpha", "beta"]));
   }, 30_000);
 
@@ -87,8 +103,15 @@ describe("input files", () => {
     ]);
     capture.bodies.length = 0;
     const cfg = testProfileConfig(capture.url, {
-      streaming: false, inputFile: file, customDatasetType: "mooncake_trace", fixedSchedule: true, fixedScheduleAutoOffset: true,
-      fixedScheduleEndOffset: 2000, traceSpeedup: 2, concurrency: undefined, artifactDir: "trace",
+      streaming: false,
+      inputFile: file,
+      customDatasetType: "mooncake_trace",
+      fixedSchedule: true,
+      fixedScheduleAutoOffset: true,
+      fixedScheduleEndOffset: 2000,
+      traceSpeedup: 2,
+      concurrency: undefined,
+      artifactDir: "trace",
     });
     const out = await runTestProfile(cfg, fakeIo(dir), { slos: [] });
     const rs = [...out.records].sort((a, b) => a.scheduled_ns - b.scheduled_ns || a.request_index - b.request_index);
@@ -116,22 +139,40 @@ describe("input files", () => {
   test("random_pool and single_turn files run; sessions come from the file", async () => {
     const pool = write("pool.jsonl", [{ text: "alpha beta" }, { text: "gamma delta" }, { texts: ["epsilon", "zeta"] }]);
     const single = write("single.jsonl", [{ text: "first prompt" }, { text: "second prompt" }]);
-    const a = await runTestProfile(testProfileConfig(mock.url, { inputFile: pool, customDatasetType: "random_pool", requestCount: 12, osl: 2, artifactDir: "pool" }), fakeIo(dir), { slos: [] });
+    const a = await runTestProfile(
+      testProfileConfig(mock.url, { inputFile: pool, customDatasetType: "random_pool", requestCount: 12, osl: 2, artifactDir: "pool" }),
+      fakeIo(dir),
+      { slos: [] },
+    );
     expect(a.records.length).toBe(12);
     expect(a.records.every((r) => r.error === null)).toBe(true);
     const counts = new Set(a.records.map((r) => r.input_tokens));
     expect(counts.size).toBeGreaterThan(1); // drawn at random from the pool, not one entry repeated
-    const b = await runTestProfile(testProfileConfig(mock.url, { inputFile: single, customDatasetType: "single_turn", requestCount: 4, osl: 2, artifactDir: "single" }), fakeIo(dir), { slos: [] });
-    expect([...b.records].sort((x, y) => x.request_index - y.request_index).map((r) => r.input_tokens)).toEqual(
-      [tok.count("first prompt"), tok.count("second prompt"), tok.count("first prompt"), tok.count("second prompt")],
+    const b = await runTestProfile(
+      testProfileConfig(mock.url, { inputFile: single, customDatasetType: "single_turn", requestCount: 4, osl: 2, artifactDir: "single" }),
+      fakeIo(dir),
+      { slos: [] },
     );
+    expect([...b.records].sort((x, y) => x.request_index - y.request_index).map((r) => r.input_tokens)).toEqual([
+      tok.count("first prompt"),
+      tok.count("second prompt"),
+      tok.count("first prompt"),
+      tok.count("second prompt"),
+    ]);
   }, 30_000);
 
   test("synthetic: shared system prompt, prefix pool and length mix arrive at the server as asked", async () => {
     capture.bodies.length = 0;
     const cfg = testProfileConfig(capture.url, {
-      streaming: false, concurrency: 2, requestCount: 24, numDatasetEntries: 24, sharedSystemPromptLength: 40, numPrefixPrompts: 2,
-      prefixPromptLength: 30, seqDist: "20,5:50;60,7:50", artifactDir: "synthetic",
+      streaming: false,
+      concurrency: 2,
+      requestCount: 24,
+      numDatasetEntries: 24,
+      sharedSystemPromptLength: 40,
+      numPrefixPrompts: 2,
+      prefixPromptLength: 30,
+      seqDist: "20,5:50;60,7:50",
+      artifactDir: "synthetic",
     });
     const out = await runTestProfile(cfg, fakeIo(dir), { slos: [] });
     expect(out.records.length).toBe(24);
@@ -152,12 +193,28 @@ describe("input files", () => {
   }, 30_000);
 
   test("a mooncake trace without timestamps under --concurrency: every entry once; synthetic multi-turn sessions", async () => {
-    const file = write("notimes.jsonl", [1, 2, 3, 4, 5].map((i) => ({ input_length: 100 + i, output_length: 2 })));
-    const trace = await runTestProfile(testProfileConfig(mock.url, { inputFile: file, customDatasetType: "mooncake_trace", concurrency: 2, artifactDir: "once" }), fakeIo(dir), { slos: [] });
+    const file = write(
+      "notimes.jsonl",
+      [1, 2, 3, 4, 5].map((i) => ({ input_length: 100 + i, output_length: 2 })),
+    );
+    const trace = await runTestProfile(
+      testProfileConfig(mock.url, { inputFile: file, customDatasetType: "mooncake_trace", concurrency: 2, artifactDir: "once" }),
+      fakeIo(dir),
+      { slos: [] },
+    );
     expect(trace.records.map((r) => r.input_tokens).sort()).toEqual([101, 102, 103, 104, 105]);
     const chat = await runTestProfile(
-      testProfileConfig(mock.url, { numDatasetEntries: 4, conversationTurnMean: 3, conversationTurnDelayMean: 15, concurrency: 2, requestCount: 12, osl: 3, artifactDir: "synthetic-mt" }),
-      fakeIo(dir), { slos: [] },
+      testProfileConfig(mock.url, {
+        numDatasetEntries: 4,
+        conversationTurnMean: 3,
+        conversationTurnDelayMean: 15,
+        concurrency: 2,
+        requestCount: 12,
+        osl: 3,
+        artifactDir: "synthetic-mt",
+      }),
+      fakeIo(dir),
+      { slos: [] },
     );
     const rs = byTurn(chat.records);
     expect(rs.length).toBe(12);
@@ -174,7 +231,25 @@ describe("input files", () => {
     const file = write("bad.jsonl", [{ timestamp: 0, input_length: 100, hash_ids: [1] }, "{not json", { timestamp: 5, input_length: 10 }]);
     const seenBefore = readFileSync(join(dir, "mock.jsonl"), "utf8").split("\n").filter(Boolean).length;
     const io = fakeIo(dir);
-    const code = await runCli(["profile", "-u", mock.url, "-m", "mock-model", "--tokenizer", "builtin", "--input-file", file, "--custom-dataset-type", "mooncake_trace", "--artifact-dir", "bad"], COMMANDS, io);
+    const code = await runCli(
+      [
+        "profile",
+        "-u",
+        mock.url,
+        "-m",
+        "mock-model",
+        "--tokenizer",
+        "builtin",
+        "--input-file",
+        file,
+        "--custom-dataset-type",
+        "mooncake_trace",
+        "--artifact-dir",
+        "bad",
+      ],
+      COMMANDS,
+      io,
+    );
     expect(code).toBe(2);
     const err = io.stderr.join("");
     expect(err).toContain(`${file}:2:`);
@@ -185,21 +260,52 @@ describe("input files", () => {
 
   // The shared trace sits beside the repository on the development machines; a clone elsewhere skips this.
   const trace = join(import.meta.dir, "..", "..", "..", "shared", "data", "mooncake", "synthetic_trace.jsonl");
-  test.skipIf(!existsSync(trace))("the shared Mooncake trace: its first seconds replay on schedule from the real file", async () => {
-    const io = fakeIo(dir);
-    const code = await runCli(
-      ["profile", "-u", mock.url, "-m", "mock-model", "--tokenizer", "builtin", "--streaming", "--input-file", trace, "--custom-dataset-type", "mooncake_trace",
-        "--fixed-schedule-end-offset", "3000", "--trace-speedup", "10", "--artifact-dir", "mooncake", "--ui", "none"],
-      COMMANDS, io,
-    );
-    expect(code).toBe(0);
-    const out = io.stdout.join("");
-    expect(out).toMatch(/Schedule: \d+ requests/);
-    const lines = readFileSync(join(dir, "mooncake", "profile_export.jsonl"), "utf8").trim().split("\n");
-    const entries = readFileSync(trace, "utf8").trim().split("\n").map((l) => JSON.parse(l) as { timestamp: number; input_length: number }).filter((e) => e.timestamp <= 3000);
-    expect(lines.length).toBe(entries.length);
-    // Every entry sent once with exactly its input_length (records are written as requests finish).
-    const isl = lines.map((l) => (JSON.parse(l) as { metrics: { input_sequence_length: { value: number } } }).metrics.input_sequence_length.value);
-    expect(isl.sort((a, b) => a - b)).toEqual(entries.map((e) => e.input_length).sort((a, b) => a - b));
-  }, 60_000);
+  test.skipIf(!existsSync(trace))(
+    "the shared Mooncake trace: its first seconds replay on schedule from the real file",
+    async () => {
+      const io = fakeIo(dir);
+      const code = await runCli(
+        [
+          "profile",
+          "-u",
+          mock.url,
+          "-m",
+          "mock-model",
+          "--tokenizer",
+          "builtin",
+          "--streaming",
+          "--input-file",
+          trace,
+          "--custom-dataset-type",
+          "mooncake_trace",
+          "--fixed-schedule-end-offset",
+          "3000",
+          "--trace-speedup",
+          "10",
+          "--artifact-dir",
+          "mooncake",
+          "--ui",
+          "none",
+        ],
+        COMMANDS,
+        io,
+      );
+      expect(code).toBe(0);
+      const out = io.stdout.join("");
+      expect(out).toMatch(/Schedule: \d+ requests/);
+      const lines = readFileSync(join(dir, "mooncake", "profile_export.jsonl"), "utf8")
+        .trim()
+        .split("\n");
+      const entries = readFileSync(trace, "utf8")
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l) as { timestamp: number; input_length: number })
+        .filter((e) => e.timestamp <= 3000);
+      expect(lines.length).toBe(entries.length);
+      // Every entry sent once with exactly its input_length (records are written as requests finish).
+      const isl = lines.map((l) => (JSON.parse(l) as { metrics: { input_sequence_length: { value: number } } }).metrics.input_sequence_length.value);
+      expect(isl.sort((a, b) => a - b)).toEqual(entries.map((e) => e.input_length).sort((a, b) => a - b));
+    },
+    60_000,
+  );
 });

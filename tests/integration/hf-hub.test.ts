@@ -68,7 +68,24 @@ describe("Hugging Face hub tokenizers", () => {
     const mock = await startMockServer({ port: 0, ttftMs: 2, itlMs: 1 });
     try {
       const io = fakeIo(dir, envFor("d"));
-      const args = ["profile", "-m", "m", "-u", mock.url, "--streaming", "--tokenizer", "acme/tiny", "--request-count", "3", "--osl", "4", "--artifact-dir", "hubrun", "--ui", "none"];
+      const args = [
+        "profile",
+        "-m",
+        "m",
+        "-u",
+        mock.url,
+        "--streaming",
+        "--tokenizer",
+        "acme/tiny",
+        "--request-count",
+        "3",
+        "--osl",
+        "4",
+        "--artifact-dir",
+        "hubrun",
+        "--ui",
+        "none",
+      ];
       expect(await runCli(args, COMMANDS, io)).toBe(0);
       expect(existsSync(join(dir, "d", "hub", "models--acme--tiny", "snapshots", COMMIT, "tokenizer.json"))).toBe(true);
       const offline = fakeIo(dir, envFor("d", { HF_HUB_OFFLINE: "1" }));

@@ -41,7 +41,9 @@ beforeAll(() => {
           return new Response(`bad${"\n".repeat(480)}key ${key}\n${HOSTILE}\nsecond line`, { status: 401, headers: { "content-type": "text/plain" } });
         case 2:
           return new Response(
-            "<html>\n<head><title>501 Not Implemented</title></head>\n<body>\n<center><h1>501 Not Implemented</h1></center>\n<hr><center>nginx</center>\n</body>\n</html>\n".repeat(3),
+            "<html>\n<head><title>501 Not Implemented</title></head>\n<body>\n<center><h1>501 Not Implemented</h1></center>\n<hr><center>nginx</center>\n</body>\n</html>\n".repeat(
+              3,
+            ),
             { status: 501, headers: { "content-type": "text/html" } },
           );
         default:
@@ -89,7 +91,26 @@ async function profile(args: string[], artifactDir: string): Promise<{ code: num
   const io = fakeIo(dir);
   const code = await runCli(
     // --no-preflight: these servers are to be met by the load itself (the pre-flight has its own tests).
-    ["profile", "-m", "m", "--tokenizer", "builtin", "--streaming", "--request-count", String(REQUESTS), "--concurrency", "2", "--workers", "1", "--ui", "none", "--no-preflight", "--artifact-dir", artifactDir, ...args],
+    [
+      "profile",
+      "-m",
+      "m",
+      "--tokenizer",
+      "builtin",
+      "--streaming",
+      "--request-count",
+      String(REQUESTS),
+      "--concurrency",
+      "2",
+      "--workers",
+      "1",
+      "--ui",
+      "none",
+      "--no-preflight",
+      "--artifact-dir",
+      artifactDir,
+      ...args,
+    ],
     COMMANDS,
     io,
   );
@@ -130,7 +151,10 @@ describe("a hostile server", () => {
     const start = lines.indexOf("Errors:");
     expect(start).toBeGreaterThan(0);
     const after = lines.slice(start + 1);
-    const entries = after.slice(0, after.findIndex((l) => !l.startsWith("  ")));
+    const entries = after.slice(
+      0,
+      after.findIndex((l) => !l.startsWith("  ")),
+    );
     const groups = (await queryReadOnly(db, "select count(distinct (error_type, error_code, error_message)) from requests")).rows[0]?.[0];
     expect(entries.length).toBe(Number(groups));
     expect(entries.length).toBe(4);

@@ -43,7 +43,14 @@ const profiling = (rs: readonly RequestRecord[]) => rs.filter((r) => r.phase ===
 
 describe("open-loop load", () => {
   test("constant rate: requests are due exactly 1/rate apart and every one is sent", async () => {
-    const cfg = testProfileConfig(fast.url, { concurrency: undefined, requestRate: 200, arrivalPattern: "constant", requestCount: 40, osl: 2, artifactDir: "const" });
+    const cfg = testProfileConfig(fast.url, {
+      concurrency: undefined,
+      requestRate: 200,
+      arrivalPattern: "constant",
+      requestCount: 40,
+      osl: 2,
+      artifactDir: "const",
+    });
     const out = await runTestProfile(cfg, fakeIo(dir), { slos: [] });
     const rs = profiling(out.records);
     expect(rs.length).toBe(40);
@@ -55,7 +62,10 @@ describe("open-loop load", () => {
     expect(out.schedule).not.toBeNull();
     expect(out.schedule!.requestedRatePerSec).toBe(200);
     expect(out.summary.metrics.some((m) => m.tag === "send_lag")).toBe(true);
-    const json = JSON.parse(readFileSync(join(out.dir, "profile_export_aiperf.json"), "utf8")) as { llmbench_schedule: { requested_rate: number; requests: number; send_lag_ms: { p99: number } }; send_lag: { unit: string } };
+    const json = JSON.parse(readFileSync(join(out.dir, "profile_export_aiperf.json"), "utf8")) as {
+      llmbench_schedule: { requested_rate: number; requests: number; send_lag_ms: { p99: number } };
+      send_lag: { unit: string };
+    };
     expect(json.llmbench_schedule.requested_rate).toBe(200);
     expect(json.llmbench_schedule.requests).toBe(40);
     expect(json.send_lag.unit).toBe("ms");
@@ -63,7 +73,11 @@ describe("open-loop load", () => {
 
   test("poisson schedules repeat from the seed and differ across seeds", async () => {
     const run = async (seed: number, name: string) => {
-      const out = await runTestProfile(testProfileConfig(fast.url, { concurrency: undefined, requestRate: 500, requestCount: 20, osl: 1, randomSeed: seed, artifactDir: name }), fakeIo(dir), { slos: [] });
+      const out = await runTestProfile(
+        testProfileConfig(fast.url, { concurrency: undefined, requestRate: 500, requestCount: 20, osl: 1, randomSeed: seed, artifactDir: name }),
+        fakeIo(dir),
+        { slos: [] },
+      );
       const rs = profiling(out.records);
       return rs.map((r) => r.scheduled_ns - rs[0]!.scheduled_ns);
     };
@@ -84,7 +98,13 @@ describe("open-loop load", () => {
     const rs = profiling(out.records);
     expect(rs.length).toBe(24);
     // Never more than the cap in flight.
-    expect(maxOverlap(rs, (r) => r.start_ns, (r) => r.end_ns)).toBeLessThanOrEqual(2);
+    expect(
+      maxOverlap(
+        rs,
+        (r) => r.start_ns,
+        (r) => r.end_ns,
+      ),
+    ).toBeLessThanOrEqual(2);
     const fromSend = rs.map((r) => r.end_ns - r.start_ns);
     const fromSchedule = rs.map((r) => r.end_ns - r.scheduled_ns);
     const firstQ = rs.slice(0, 6);
@@ -108,22 +128,53 @@ describe("open-loop load", () => {
     const rs = profiling(out.records);
     expect(rs.length).toBe(18);
     expect(rs.every((r) => r.error === null && r.first_token_ns > 0)).toBe(true);
-    expect(maxOverlap(rs, (r) => r.start_ns, (r) => r.first_token_ns)).toBeLessThanOrEqual(2);
+    expect(
+      maxOverlap(
+        rs,
+        (r) => r.start_ns,
+        (r) => r.first_token_ns,
+      ),
+    ).toBeLessThanOrEqual(2);
     // Decode still overlaps beyond the prefill cap, and the waits were recorded as queue time.
-    expect(maxOverlap(rs, (r) => r.start_ns, (r) => r.end_ns)).toBeGreaterThan(2);
+    expect(
+      maxOverlap(
+        rs,
+        (r) => r.start_ns,
+        (r) => r.end_ns,
+      ),
+    ).toBeGreaterThan(2);
     expect(rs.some((r) => r.queue_ns > 0)).toBe(true);
   }, 30_000);
 
   test("concurrency ramp: lanes join one by one", async () => {
     // 3 lanes over 0.6 s: lane 1 joins at 0.3 s, lane 2 at 0.6 s; requests take ~70 ms.
-    const cfg = testProfileConfig(slow.url, { concurrency: 3, concurrencyRampDuration: 0.6, benchmarkDuration: 1.2, benchmarkGracePeriod: 5, osl: 2, artifactDir: "ramp" });
+    const cfg = testProfileConfig(slow.url, {
+      concurrency: 3,
+      concurrencyRampDuration: 0.6,
+      benchmarkDuration: 1.2,
+      benchmarkGracePeriod: 5,
+      osl: 2,
+      artifactDir: "ramp",
+    });
     const out = await runTestProfile(cfg, fakeIo(dir), { slos: [] });
     const rs = profiling(out.records);
     const t0 = rs[0]!.start_ns;
     const early = rs.filter((r) => r.start_ns < t0 + 0.25e9);
     expect(early.length).toBeGreaterThan(1);
-    expect(maxOverlap(early, (r) => r.start_ns, (r) => r.end_ns)).toBe(1);
-    expect(maxOverlap(rs, (r) => r.start_ns, (r) => r.end_ns)).toBe(3);
+    expect(
+      maxOverlap(
+        early,
+        (r) => r.start_ns,
+        (r) => r.end_ns,
+      ),
+    ).toBe(1);
+    expect(
+      maxOverlap(
+        rs,
+        (r) => r.start_ns,
+        (r) => r.end_ns,
+      ),
+    ).toBe(3);
   }, 30_000);
 
   test("warmup runs first with its own concurrency; indices continue into profiling", async () => {
@@ -133,7 +184,13 @@ describe("open-loop load", () => {
     const prof = out.records.filter((r) => r.phase === "profiling");
     expect(warm.length).toBe(5);
     expect(prof.length).toBe(8);
-    expect(maxOverlap(warm, (r) => r.start_ns, (r) => r.end_ns)).toBe(1);
+    expect(
+      maxOverlap(
+        warm,
+        (r) => r.start_ns,
+        (r) => r.end_ns,
+      ),
+    ).toBe(1);
     expect(Math.max(...warm.map((r) => r.end_ns))).toBeLessThanOrEqual(Math.min(...prof.map((r) => r.start_ns)));
     expect(warm.map((r) => r.request_index).sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4]);
     expect(prof.map((r) => r.request_index).sort((a, b) => a - b)).toEqual([5, 6, 7, 8, 9, 10, 11, 12]);
@@ -141,7 +198,15 @@ describe("open-loop load", () => {
   }, 30_000);
 
   test("client cancellation: exactly the picked requests are cancelled, with code 499, never successes", async () => {
-    const cfg = testProfileConfig(slow.url, { concurrency: 8, requestCount: 40, osl: 20, requestCancellationRate: 30, requestCancellationDelay: 0.02, randomSeed: 3, artifactDir: "cancel" });
+    const cfg = testProfileConfig(slow.url, {
+      concurrency: 8,
+      requestCount: 40,
+      osl: 20,
+      requestCancellationRate: 30,
+      requestCancellationDelay: 0.02,
+      randomSeed: 3,
+      artifactDir: "cancel",
+    });
     const out = await runTestProfile(cfg, fakeIo(dir), { slos: [] });
     const rs = out.records;
     expect(rs.length).toBe(40);
@@ -156,7 +221,15 @@ describe("open-loop load", () => {
   }, 30_000);
 
   test("warmup at its own request rate, then closed-loop profiling", async () => {
-    const cfg = testProfileConfig(fast.url, { concurrency: 2, warmupRequestCount: 6, warmupRequestRate: 50, warmupArrivalPattern: "constant", requestCount: 4, osl: 2, artifactDir: "warm-rate" });
+    const cfg = testProfileConfig(fast.url, {
+      concurrency: 2,
+      warmupRequestCount: 6,
+      warmupRequestRate: 50,
+      warmupArrivalPattern: "constant",
+      requestCount: 4,
+      osl: 2,
+      artifactDir: "warm-rate",
+    });
     const out = await runTestProfile(cfg, fakeIo(dir), { slos: [] });
     const warm = out.records.filter((r) => r.phase === "warmup").sort((a, b) => a.scheduled_ns - b.scheduled_ns);
     expect(warm.length).toBe(6);
@@ -180,11 +253,22 @@ describe("open-loop load", () => {
   // restart s1 before s2 ends (with a count, sessions cycle and the order depends on timing).
   test("multi-turn sessions under a request rate: arrivals start sessions, later turns follow their delays", async () => {
     const file = join(dir, "mt.jsonl");
-    writeFileSync(file, [
-      JSON.stringify({ session_id: "s1", turns: [{ text: "a b c" }, { text: "d e", delay: 30 }] }),
-      JSON.stringify({ session_id: "s2", turns: [{ text: "f g" }, { text: "h", delay: 10 }] }),
-    ].join("\n"));
-    const cfg = testProfileConfig(fast.url, { concurrency: undefined, requestRate: 20, arrivalPattern: "constant", inputFile: file, customDatasetType: "multi_turn", osl: 2, artifactDir: "mt-rate" });
+    writeFileSync(
+      file,
+      [
+        JSON.stringify({ session_id: "s1", turns: [{ text: "a b c" }, { text: "d e", delay: 30 }] }),
+        JSON.stringify({ session_id: "s2", turns: [{ text: "f g" }, { text: "h", delay: 10 }] }),
+      ].join("\n"),
+    );
+    const cfg = testProfileConfig(fast.url, {
+      concurrency: undefined,
+      requestRate: 20,
+      arrivalPattern: "constant",
+      inputFile: file,
+      customDatasetType: "multi_turn",
+      osl: 2,
+      artifactDir: "mt-rate",
+    });
     const out = await runTestProfile(cfg, fakeIo(dir), { slos: [] });
     const rs = [...out.records].sort((a, b) => a.conversation_id.localeCompare(b.conversation_id) || a.turn_index - b.turn_index);
     expect(rs.map((r) => `${r.conversation_id}/${r.turn_index}`)).toEqual(["s1/0", "s1/1", "s2/0", "s2/1"]);

@@ -23,11 +23,27 @@ afterAll(async () => {
 });
 
 const profile = (args: string[]): string[] => [
-  "profile", "-u", mock.url, "-m", "mock-model", "--tokenizer", "builtin", "--streaming", "--ui", "none", "--workers", "1", ...args,
+  "profile",
+  "-u",
+  mock.url,
+  "-m",
+  "mock-model",
+  "--tokenizer",
+  "builtin",
+  "--streaming",
+  "--ui",
+  "none",
+  "--workers",
+  "1",
+  ...args,
 ];
 type JsonlRecord = { metadata: { was_cancelled: boolean }; error?: { code: number } };
 const records = (artifactDir: string): JsonlRecord[] =>
-  readFileSync(join(dir, artifactDir, "profile_export.jsonl"), "utf8").trim().split("\n").filter(Boolean).map((l) => JSON.parse(l) as JsonlRecord);
+  readFileSync(join(dir, artifactDir, "profile_export.jsonl"), "utf8")
+    .trim()
+    .split("\n")
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as JsonlRecord);
 /** "running" if `p` has not settled within `ms`. */
 const stillRunningAfter = (p: Promise<unknown>, ms: number): Promise<string> => Promise.race([p.then(() => "ended"), Bun.sleep(ms).then(() => "running")]);
 
@@ -36,7 +52,11 @@ describe("durations past 2^31-1 ms", () => {
     const io = fakeIo(dir);
     const tokensBefore = await mockMetric(mock.url, GEN_TOKENS);
     // 10 tokens x 20 ms: ~0.2 s per request, two lanes back to back.
-    const run = runCli(profile(["--concurrency", "2", "--isl", "8", "--osl", "10", "--benchmark-duration", "3000000", "--artifact-dir", "duration"]), COMMANDS, io);
+    const run = runCli(
+      profile(["--concurrency", "2", "--isl", "8", "--osl", "10", "--benchmark-duration", "3000000", "--artifact-dir", "duration"]),
+      COMMANDS,
+      io,
+    );
     // Six requests done shows sending went on (a duration that fired at once would stop at the first two).
     await waitForMetric(mock.url, GEN_TOKENS, tokensBefore + 60, 15_000);
     expect(await stillRunningAfter(run, 1_500)).toBe("running");
@@ -54,7 +74,24 @@ describe("durations past 2^31-1 ms", () => {
   test("--benchmark-grace-period 3000000: requests still in flight when sending stops run to their end", async () => {
     const io = fakeIo(dir);
     // Requests take ~0.4 s; sending stops after 0.2 s; the grace period must not cancel them at once.
-    const code = await runCli(profile(["--concurrency", "2", "--isl", "8", "--osl", "20", "--benchmark-duration", "0.2", "--benchmark-grace-period", "3000000", "--artifact-dir", "grace"]), COMMANDS, io);
+    const code = await runCli(
+      profile([
+        "--concurrency",
+        "2",
+        "--isl",
+        "8",
+        "--osl",
+        "20",
+        "--benchmark-duration",
+        "0.2",
+        "--benchmark-grace-period",
+        "3000000",
+        "--artifact-dir",
+        "grace",
+      ]),
+      COMMANDS,
+      io,
+    );
     expect(code).toBe(0);
     const rs = records("grace");
     expect(rs.length).toBe(2);
@@ -64,9 +101,26 @@ describe("durations past 2^31-1 ms", () => {
   test("--request-timeout-seconds and --request-cancellation-delay 3000000 do not cut requests short", async () => {
     const io = fakeIo(dir);
     const code = await runCli(
-      profile(["--concurrency", "2", "--request-count", "4", "--isl", "8", "--osl", "5", "--request-timeout-seconds", "3000000",
-        "--request-cancellation-rate", "100", "--request-cancellation-delay", "3000000", "--artifact-dir", "timeouts"]),
-      COMMANDS, io,
+      profile([
+        "--concurrency",
+        "2",
+        "--request-count",
+        "4",
+        "--isl",
+        "8",
+        "--osl",
+        "5",
+        "--request-timeout-seconds",
+        "3000000",
+        "--request-cancellation-rate",
+        "100",
+        "--request-cancellation-delay",
+        "3000000",
+        "--artifact-dir",
+        "timeouts",
+      ]),
+      COMMANDS,
+      io,
     );
     expect(code).toBe(0);
     const rs = records("timeouts");
@@ -82,7 +136,26 @@ describe("durations past 2^31-1 ms", () => {
     const tokensBefore = await mockMetric(mock.url, GEN_TOKENS);
     // ~0.1 s per request, one lane: warmup plus the 2 profiling requests would be 3 requests if the
     // warmup ended at once.
-    const run = runCli(profile(["--concurrency", "1", "--request-count", "2", "--isl", "8", "--osl", "5", "--warmup-duration", "3000000", "--warmup-request-count", "0", "--artifact-dir", "warmup"]), COMMANDS, io);
+    const run = runCli(
+      profile([
+        "--concurrency",
+        "1",
+        "--request-count",
+        "2",
+        "--isl",
+        "8",
+        "--osl",
+        "5",
+        "--warmup-duration",
+        "3000000",
+        "--warmup-request-count",
+        "0",
+        "--artifact-dir",
+        "warmup",
+      ]),
+      COMMANDS,
+      io,
+    );
     await waitForMetric(mock.url, GEN_TOKENS, tokensBefore + 30, 15_000);
     expect(await stillRunningAfter(run, 1_500)).toBe("running");
     io.raise("SIGINT");
@@ -105,7 +178,10 @@ describe("a trace with epoch-ms timestamps", () => {
     const code = await runCli(profile(["--input-file", file, "--custom-dataset-type", "mooncake_trace", "--artifact-dir", "epoch"]), COMMANDS, io);
     expect(code).toBe(2);
     // One problem line (the CLI adds its usual pointer to --help after it).
-    const lines = io.stderr.join("").split("\n").filter((l) => l.startsWith("llmbench profile:"));
+    const lines = io.stderr
+      .join("")
+      .split("\n")
+      .filter((l) => l.startsWith("llmbench profile:"));
     expect(lines.length).toBe(1);
     expect(lines[0]).toContain(file);
     expect(lines[0]).toContain(String(epochMs));
@@ -117,7 +193,11 @@ describe("a trace with epoch-ms timestamps", () => {
   test("with --fixed-schedule-auto-offset it replays every entry", async () => {
     const file = write();
     const io = fakeIo(dir);
-    const code = await runCli(profile(["--input-file", file, "--custom-dataset-type", "mooncake_trace", "--fixed-schedule-auto-offset", "--artifact-dir", "epoch-auto"]), COMMANDS, io);
+    const code = await runCli(
+      profile(["--input-file", file, "--custom-dataset-type", "mooncake_trace", "--fixed-schedule-auto-offset", "--artifact-dir", "epoch-auto"]),
+      COMMANDS,
+      io,
+    );
     expect(code).toBe(0);
     const rs = records("epoch-auto");
     expect(rs.length).toBe(3);

@@ -70,7 +70,10 @@ async function jsonOf(res: Response | Promise<Response>): Promise<any> {
 const parsed = (events: SseEvent[]) => events.filter((e) => e.data !== "[DONE]").map((e) => JSON.parse(e.data));
 
 async function readRecords(path: string): Promise<MockRecord[]> {
-  return readFileSync(path, "utf8").trimEnd().split("\n").map((l) => JSON.parse(l) as MockRecord);
+  return readFileSync(path, "utf8")
+    .trimEnd()
+    .split("\n")
+    .map((l) => JSON.parse(l) as MockRecord);
 }
 
 describe("mock server: protocol", () => {
@@ -176,7 +179,13 @@ describe("mock server: protocol", () => {
 
   test("models, health, 404, 405", async () => {
     const models = await jsonOf(fetch(s.url + "/v1/models"));
-    expect(models).toMatchObject({ object: "list", data: [{ id: "mock-model", object: "model" }, { id: "other", object: "model" }] });
+    expect(models).toMatchObject({
+      object: "list",
+      data: [
+        { id: "mock-model", object: "model" },
+        { id: "other", object: "model" },
+      ],
+    });
     expect((await fetch(s.url + "/health")).status).toBe(200);
     expect((await fetch(s.url + "/nope")).status).toBe(404);
     expect((await fetch(s.url + "/v1/chat/completions")).status).toBe(405);
@@ -246,11 +255,16 @@ describe("mock server: client aborts and jitter", () => {
 describe("mock server: reasoning, bundling, seeds", () => {
   test("reasoning_content comes before content; usage counts both", async () => {
     const s = await server({ ttftMs: 1, itlMs: 1, reasoningTokens: 3 });
-    const chunks = parsed(await readSse(await post(s, "/v1/chat/completions", chatBody({ stream: true, max_tokens: 7, stream_options: { include_usage: true } }))));
+    const chunks = parsed(
+      await readSse(await post(s, "/v1/chat/completions", chatBody({ stream: true, max_tokens: 7, stream_options: { include_usage: true } }))),
+    );
     const kinds = chunks.slice(0, -1).map((c) => ("reasoning_content" in c.choices[0].delta ? "r" : "c"));
     expect(kinds.join("")).toBe("rrrcccc");
     expect(chunks.at(-1).usage).toEqual({
-      prompt_tokens: 6, completion_tokens: 7, total_tokens: 13, completion_tokens_details: { reasoning_tokens: 3 },
+      prompt_tokens: 6,
+      completion_tokens: 7,
+      total_tokens: 13,
+      completion_tokens_details: { reasoning_tokens: 3 },
     });
     const body = await jsonOf(post(s, "/v1/chat/completions", chatBody({ max_tokens: 7 })));
     expect(body.choices[0].message.reasoning_content.split(" ").length - 1).toBe(3);
@@ -378,7 +392,9 @@ describe("mock server: record file", () => {
 
   beforeAll(async () => {
     const s = await startMockServer({ ttftMs: TTFT_MS, itlMs: ITL_MS, recordPath: path });
-    await readSse(await post(s, "/v1/chat/completions", chatBody({ stream: true, max_tokens: 12 }), { "x-request-id": "timed", authorization: "Bearer sk-secret-123" }));
+    await readSse(
+      await post(s, "/v1/chat/completions", chatBody({ stream: true, max_tokens: 12 }), { "x-request-id": "timed", authorization: "Bearer sk-secret-123" }),
+    );
     // Client walks away after two token chunks.
     const ac = new AbortController();
     const res = await post(s, "/v1/chat/completions", chatBody({ stream: true, max_tokens: 200 }), { "x-request-id": "gone" }, ac.signal);
@@ -411,7 +427,17 @@ describe("mock server: record file", () => {
 
   test("chunk sent_ns increase and follow ttft then itl", () => {
     const r = records.find((x) => x.request_id === "timed")!;
-    expect(r).toMatchObject({ path: "/v1/chat/completions", model: "mock-model", stream: true, status: 200, fault: null, prompt_tokens: 6, completion_tokens: 12, max_tokens: 12, client_disconnected: false });
+    expect(r).toMatchObject({
+      path: "/v1/chat/completions",
+      model: "mock-model",
+      stream: true,
+      status: 200,
+      fault: null,
+      prompt_tokens: 6,
+      completion_tokens: 12,
+      max_tokens: 12,
+      client_disconnected: false,
+    });
     const tokenChunks = r.chunks.filter((c) => c.tokens > 0);
     expect(tokenChunks.length).toBe(12);
     expect(r.chunks.length).toBe(13); // + [DONE]
@@ -440,7 +466,12 @@ describe("mock server: record file", () => {
 
   test("a non-streaming client that leaves is recorded as 499 without a response", () => {
     expect(records.find((x) => x.request_id === "gone-json")).toMatchObject({
-      stream: false, status: 499, client_disconnected: true, headers_sent_ns: null, first_token_ns: null, chunks: [],
+      stream: false,
+      status: 499,
+      client_disconnected: true,
+      headers_sent_ns: null,
+      first_token_ns: null,
+      chunks: [],
     });
   });
 
@@ -491,7 +522,7 @@ describe("mock server: batched decode", () => {
     const sentNs = records.flatMap((r) => r.chunks.filter((c) => c.tokens > 0).map((c) => c.sent_ns)).sort((a, b) => a - b);
     expect(sentNs.length).toBe(16 * TOKENS);
     const spanMs = (sentNs.at(-1)! - sentNs[0]!) / 1e6;
-    expect(spanMs).toBeGreaterThanOrEqual((16 * TOKENS / BATCH - 1) * STEP_MS - 1);
+    expect(spanMs).toBeGreaterThanOrEqual(((16 * TOKENS) / BATCH - 1) * STEP_MS - 1);
   });
 });
 

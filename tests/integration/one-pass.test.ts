@@ -25,7 +25,11 @@ beforeAll(() => {
       const last = body.messages.at(-1)?.content ?? "";
       // A little latency, so lanes overlap and the sessions interleave.
       await Bun.sleep(5);
-      return Response.json({ id: "x", object: "chat.completion", choices: [{ index: 0, message: { role: "assistant", content: `re: ${last}` }, finish_reason: "stop" }] });
+      return Response.json({
+        id: "x",
+        object: "chat.completion",
+        choices: [{ index: 0, message: { role: "assistant", content: `re: ${last}` }, finish_reason: "stop" }],
+      });
     },
   });
 });
@@ -40,9 +44,30 @@ test("multi_turn, 6 sessions x 3 turns at --concurrency 8 on 2 workers: 18 reque
   writeFileSync(file, `${sessions.map((s) => JSON.stringify(s)).join("\n")}\n`);
   const io = fakeIo(dir);
   const code = await runCli(
-    ["profile", "-u", `http://127.0.0.1:${server.port}`, "-m", "m", "--tokenizer", "builtin", "--input-file", file, "--custom-dataset-type", "multi_turn",
-      "--concurrency", "8", "--workers", "2", "--artifact-dir", "once", "--ui", "none", "--no-preflight"],
-    COMMANDS, io,
+    [
+      "profile",
+      "-u",
+      `http://127.0.0.1:${server.port}`,
+      "-m",
+      "m",
+      "--tokenizer",
+      "builtin",
+      "--input-file",
+      file,
+      "--custom-dataset-type",
+      "multi_turn",
+      "--concurrency",
+      "8",
+      "--workers",
+      "2",
+      "--artifact-dir",
+      "once",
+      "--ui",
+      "none",
+      "--no-preflight",
+    ],
+    COMMANDS,
+    io,
   );
   expect(code).toBe(0);
   expect(received.length).toBe(18);
@@ -56,5 +81,9 @@ test("multi_turn, 6 sessions x 3 turns at --concurrency 8 on 2 workers: 18 reque
   }
   expect([...bySession.keys()].sort()).toEqual(["s0", "s1", "s2", "s3", "s4", "s5"]);
   expect([...bySession.values()]).toEqual(new Array(6).fill([0, 1, 2]));
-  expect(readFileSync(join(dir, "once", "profile_export.jsonl"), "utf8").trim().split("\n").length).toBe(18);
+  expect(
+    readFileSync(join(dir, "once", "profile_export.jsonl"), "utf8")
+      .trim()
+      .split("\n").length,
+  ).toBe(18);
 }, 60_000);

@@ -62,7 +62,19 @@ test("a second SIGINT exits at once (code 130)", async () => {
 test("SIGINT in an open-loop run stops the schedule at once; every request sent is recorded", async () => {
   const io = fakeIo(dir);
   // 20 req/s for 100 requests (5 s of schedule), each ~1 s long.
-  const run = runTestProfile(testProfileConfig(mock.url, { concurrency: undefined, requestRate: 20, arrivalPattern: "constant", requestCount: 100, isl: 8, osl: 50, artifactDir: "open" }), io, { slos: [] });
+  const run = runTestProfile(
+    testProfileConfig(mock.url, {
+      concurrency: undefined,
+      requestRate: 20,
+      arrivalPattern: "constant",
+      requestCount: 100,
+      isl: 8,
+      osl: 50,
+      artifactDir: "open",
+    }),
+    io,
+    { slos: [] },
+  );
   await waitForMetric(mock.url, "vllm:num_requests_running", 3, 15_000);
   io.raise("SIGINT");
   const out = await run;

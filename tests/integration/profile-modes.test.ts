@@ -25,25 +25,39 @@ afterAll(async () => {
 });
 
 const jsonl = (d: string) =>
-  readFileSync(join(d, "profile_export.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l) as {
-    metadata: Record<string, unknown>;
-    metrics: Record<string, { value: number | number[]; unit: string }>;
-    error?: unknown;
-  });
+  readFileSync(join(d, "profile_export.jsonl"), "utf8")
+    .trim()
+    .split("\n")
+    .map(
+      (l) =>
+        JSON.parse(l) as {
+          metadata: Record<string, unknown>;
+          metrics: Record<string, { value: number | number[]; unit: string }>;
+          error?: unknown;
+        },
+    );
 
 describe("profile modes", () => {
   test("completions and non-streaming chat and embeddings succeed with the right metrics", async () => {
-    const comp = await runTestProfile(testProfileConfig(a.url, { endpointType: "completions", requestCount: 6, osl: 7, artifactDir: "comp" }), fakeIo(dir), { slos: [] });
+    const comp = await runTestProfile(testProfileConfig(a.url, { endpointType: "completions", requestCount: 6, osl: 7, artifactDir: "comp" }), fakeIo(dir), {
+      slos: [],
+    });
     expect(comp.records.every((r) => r.error === null && r.output_tokens === 7)).toBe(true);
     expect(comp.records.length).toBe(6);
-    const ns = await runTestProfile(testProfileConfig(a.url, { streaming: false, requestCount: 6, osl: 9, artifactDir: "nostream" }), fakeIo(dir), { slos: [] });
+    const ns = await runTestProfile(testProfileConfig(a.url, { streaming: false, requestCount: 6, osl: 9, artifactDir: "nostream" }), fakeIo(dir), {
+      slos: [],
+    });
     expect(ns.records.length).toBe(6);
     expect(ns.records.every((r) => r.error === null && r.output_tokens === 9)).toBe(true);
     const lines = jsonl(ns.dir);
     expect(lines.length).toBe(6);
     expect(lines[0]!.metrics.request_latency).toBeDefined();
     expect(lines[0]!.metrics.time_to_first_token).toBeUndefined(); // streaming-only, as AIPerf
-    const emb = await runTestProfile(testProfileConfig(a.url, { endpointType: "embeddings", streaming: false, requestCount: 5, artifactDir: "emb" }), fakeIo(dir), { slos: [] });
+    const emb = await runTestProfile(
+      testProfileConfig(a.url, { endpointType: "embeddings", streaming: false, requestCount: 5, artifactDir: "emb" }),
+      fakeIo(dir),
+      { slos: [] },
+    );
     expect(emb.records.length).toBe(5);
     expect(emb.records.every((r) => r.error === null)).toBe(true);
     expect(emb.records.every((r) => r.url.endsWith("/v1/embeddings"))).toBe(true);
@@ -55,11 +69,17 @@ describe("profile modes", () => {
     const toA = out.records.filter((r) => r.url.startsWith(a.url)).length;
     expect(toA).toBe(5);
     expect(out.records.length - toA).toBe(5);
-    expect(out.records.every((r, _, all) => r.url === (r.request_index % 2 === 0 ? `${a.url}/v1/chat/completions` : `${b.url}/v1/chat/completions`) && all.length === 10)).toBe(true);
+    expect(
+      out.records.every(
+        (r, _, all) => r.url === (r.request_index % 2 === 0 ? `${a.url}/v1/chat/completions` : `${b.url}/v1/chat/completions`) && all.length === 10,
+      ),
+    ).toBe(true);
   }, 30_000);
 
   test("warmup requests are recorded, marked, and left out of the statistics and the JSONL", async () => {
-    const out = await runTestProfile(testProfileConfig(a.url, { warmupRequestCount: 3, requestCount: 5, osl: 4, artifactDir: "warm" }), fakeIo(dir), { slos: [] });
+    const out = await runTestProfile(testProfileConfig(a.url, { warmupRequestCount: 3, requestCount: 5, osl: 4, artifactDir: "warm" }), fakeIo(dir), {
+      slos: [],
+    });
     expect(out.records.filter((r) => r.phase === "warmup").length).toBe(3);
     expect(out.records.filter((r) => r.phase === "profiling").length).toBe(5);
     expect(jsonl(out.dir).length).toBe(5);

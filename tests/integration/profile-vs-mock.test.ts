@@ -56,7 +56,7 @@ describe("profile against the mock", () => {
       expect(r.chunks.map((c) => c.tokens)).toEqual(t.chunks.filter((c) => c.tokens > 0).map((c) => c.tokens));
       // Causality: the client cannot see a chunk before the server sent it.
       const sent = t.chunks.filter((c) => c.tokens > 0);
-      r.chunks.forEach((c, i) => expect(c.arrival_ns).toBeGreaterThanOrEqual(sent[i]!.sent_ns - 1000));
+      for (const [i, c] of r.chunks.entries()) expect(c.arrival_ns).toBeGreaterThanOrEqual(sent[i]!.sent_ns - 1000);
       expect(r.start_ns).toBeLessThanOrEqual(t.received_ns + 1000);
       ttftErrMs.push((r.first_token_ns - r.start_ns - (t.first_token_ns - t.received_ns)) / 1e6);
       for (let i = 1; i < r.chunks.length; i++) {
@@ -72,11 +72,17 @@ describe("profile against the mock", () => {
     expect(ttftErrMs[Math.floor(ttftErrMs.length / 2)]!).toBeLessThan(5);
     expect(gapErrMs[Math.floor(gapErrMs.length / 2)]!).toBeLessThan(5);
 
-    const rs = await queryReadOnly(out.dbPath, "select count(*) as n, count(distinct x_request_id) as ids, sum(chunk_count) as chunks, bool_and(error_type is null) as ok from requests");
+    const rs = await queryReadOnly(
+      out.dbPath,
+      "select count(*) as n, count(distinct x_request_id) as ids, sum(chunk_count) as chunks, bool_and(error_type is null) as ok from requests",
+    );
     expect(rs.rows[0]).toEqual([24, 24, 240, true]);
     // SQL over the stored rows gives the summary's exact statistics (numpy's linear percentiles).
-    const sql = await queryReadOnly(out.dbPath, `select quantile_cont(time_to_first_token, 0.5), quantile_cont(time_to_first_token, 0.99),
-      quantile_cont(inter_token_latency, 0.9), min(request_latency), max(request_latency) from requests where phase = 'profiling'`);
+    const sql = await queryReadOnly(
+      out.dbPath,
+      `select quantile_cont(time_to_first_token, 0.5), quantile_cont(time_to_first_token, 0.99),
+      quantile_cont(inter_token_latency, 0.9), min(request_latency), max(request_latency) from requests where phase = 'profiling'`,
+    );
     const m = (tag: string) => out.summary.metrics.find((x) => x.tag === tag)!;
     const pct = (tag: string, key: string) => m(tag).percentiles.find((p) => p.key === key)!.value;
     const [p50, p99, itl90, minLat, maxLat] = sql.rows[0] as number[];

@@ -63,7 +63,14 @@ describe("query over runs", () => {
     const io = fakeIo(dir);
     expect(await runCli(["export", "c2", "c4", "-o", "req.parquet"], COMMANDS, io)).toBe(0);
     expect(io.stderr.join("")).toContain("wrote 16 rows of requests");
-    const back = await query(["c2", `select count(*) as n, count(distinct run_id) as runs from read_parquet('${join(dir, "req.parquet")}')`, "--format", "csv", "--allow-read", "req.parquet"]);
+    const back = await query([
+      "c2",
+      `select count(*) as n, count(distinct run_id) as runs from read_parquet('${join(dir, "req.parquet")}')`,
+      "--format",
+      "csv",
+      "--allow-read",
+      "req.parquet",
+    ]);
     expect(back.out).toBe("n,runs\n16,2\n");
     const io2 = fakeIo(dir);
     expect(await runCli(["export", "c4", "--table", "chunks", "--format", "csv"], COMMANDS, io2)).toBe(0);
@@ -80,18 +87,31 @@ describe("query over runs", () => {
     await runTestProfile(testProfileConfig(mock.url, { requestCount: 5, osl: 2, artifactDir: "again", overwrite: true }), fakeIo(dir), { slos: [] });
     const r = await query(["again", "select count(distinct run_id) as runs, count(*) as n from requests", "--format", "csv"]);
     expect(r.out).toBe("runs,n\n1,5\n");
-    expect(readFileSync(join(dir, "again", "profile_export.jsonl"), "utf8").trim().split("\n").length).toBe(5);
+    expect(
+      readFileSync(join(dir, "again", "profile_export.jsonl"), "utf8")
+        .trim()
+        .split("\n").length,
+    ).toBe(5);
   }, 30_000);
 
   test("--slice-duration: timeslice exports and a slices table whose HDR p99 matches SQL's within precision", async () => {
-    const out = await runTestProfile(testProfileConfig(mock.url, { requestCount: 40, osl: 5, concurrency: 4, sliceDuration: 0.1, artifactDir: "sliced" }), fakeIo(dir), { slos: [] });
+    const out = await runTestProfile(
+      testProfileConfig(mock.url, { requestCount: 40, osl: 5, concurrency: 4, sliceDuration: 0.1, artifactDir: "sliced" }),
+      fakeIo(dir),
+      { slos: [] },
+    );
     const csv = readFileSync(join(out.dir, "profile_export_aiperf_timeslices.csv"), "utf8");
     expect(csv.startsWith("Timeslice,Metric,Unit,Stat,Value\r\n")).toBe(true);
     const json = JSON.parse(readFileSync(join(out.dir, "profile_export_aiperf_timeslices.json"), "utf8")) as { timeslices: { timeslice_index: number }[] };
     expect(json.timeslices.map((t) => t.timeslice_index)).toEqual(json.timeslices.map((_, i) => i));
-    const r = await query(["sliced", `select s.slice_index, s.p99 / 1e6 as hdr_ms, quantile_disc(q.time_to_first_token, 0.99) as exact_ms
+    const r = await query([
+      "sliced",
+      `select s.slice_index, s.p99 / 1e6 as hdr_ms, quantile_disc(q.time_to_first_token, 0.99) as exact_ms
       from slices s join requests q on q.start_ns >= s.slice_start_ns and q.start_ns < s.slice_end_ns
-      where s.metric = 'time_to_first_token' and q.phase = 'profiling' group by all order by 1`, "--format", "json"]);
+      where s.metric = 'time_to_first_token' and q.phase = 'profiling' group by all order by 1`,
+      "--format",
+      "json",
+    ]);
     const rows = JSON.parse(r.out) as { slice_index: number; hdr_ms: number; exact_ms: number }[];
     expect(rows.length).toBeGreaterThan(0);
     expect(rows.length).toBe(json.timeslices.length);

@@ -215,7 +215,17 @@ describe("export writes -o and nothing else", () => {
   test("the format follows the -o extension", async () => {
     const cases: [string, (text: string) => void][] = [
       ["e.csv", (t) => expect(t.split("\n")[0]).toBe("run_id,request_index,model,error_message")],
-      ["e.jsonl", (t) => expect(t.trim().split("\n").map((l) => JSON.parse(l) as { request_index: number }).map((o) => o.request_index)).toEqual([0, 1, 2, 3, 4])],
+      [
+        "e.jsonl",
+        (t) =>
+          expect(
+            t
+              .trim()
+              .split("\n")
+              .map((l) => JSON.parse(l) as { request_index: number })
+              .map((o) => o.request_index),
+          ).toEqual([0, 1, 2, 3, 4]),
+      ],
       ["e.ndjson", (t) => expect(t.trim().split("\n").length).toBe(5)],
       ["e.json", (t) => expect((JSON.parse(t) as unknown[]).length).toBe(5)],
       ["e.parquet", (t) => expect(t.startsWith("PAR1")).toBe(true)],
@@ -254,7 +264,10 @@ describe("export writes -o and nothing else", () => {
     const evil = join(dir, "evil2");
     mkdirSync(evil);
     const pwned = join(dir, "pwned2.csv");
-    await makeDb(join(evil, "results.duckdb"), `CREATE TABLE requests AS SELECT 1 AS v; CREATE TABLE "x"" AS SELECT 1; COPY (SELECT 1) TO '${pwned}'; --" (v INT)`);
+    await makeDb(
+      join(evil, "results.duckdb"),
+      `CREATE TABLE requests AS SELECT 1 AS v; CREATE TABLE "x"" AS SELECT 1; COPY (SELECT 1) TO '${pwned}'; --" (v INT)`,
+    );
     const r = await cli(["export", "evil2", "-o", "ok.csv"]);
     expect(r.code).toBe(0);
     expect(existsSync(pwned)).toBe(false);

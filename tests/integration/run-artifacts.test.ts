@@ -25,7 +25,22 @@ afterAll(async () => {
 });
 
 const profile = (url: string, args: string[]): string[] => [
-  "profile", "-u", url, "-m", "mock-model", "--tokenizer", "builtin", "--streaming", "--ui", "none", "--workers", "1", "--isl", "8", ...(args.includes("--osl") ? [] : ["--osl", "4"]), ...args,
+  "profile",
+  "-u",
+  url,
+  "-m",
+  "mock-model",
+  "--tokenizer",
+  "builtin",
+  "--streaming",
+  "--ui",
+  "none",
+  "--workers",
+  "1",
+  "--isl",
+  "8",
+  ...(args.includes("--osl") ? [] : ["--osl", "4"]),
+  ...args,
 ];
 
 describe("--artifact-dir", () => {
@@ -35,7 +50,10 @@ describe("--artifact-dir", () => {
     const db = readFileSync(join(dir, "same", "results.duckdb"));
     const io = fakeIo(dir);
     expect(await runCli(profile(mock.url, ["--request-count", "4", "--artifact-dir", "same"]), COMMANDS, io)).toBe(2);
-    const problems = io.stderr.join("").split("\n").filter((l) => l.startsWith("llmbench profile:"));
+    const problems = io.stderr
+      .join("")
+      .split("\n")
+      .filter((l) => l.startsWith("llmbench profile:"));
     expect(problems.length).toBe(1);
     expect(problems[0]).toContain("--artifact-dir");
     expect(problems[0]).toContain("--overwrite");
@@ -49,7 +67,9 @@ describe("--artifact-dir", () => {
     const files = readdirSync(join(dir, "same"));
     expect(files).toContain("results.duckdb");
     expect(files.filter((f) => f.includes("timeslices"))).toEqual([]);
-    const lines = readFileSync(join(dir, "same", "profile_export.jsonl"), "utf8").trim().split("\n");
+    const lines = readFileSync(join(dir, "same", "profile_export.jsonl"), "utf8")
+      .trim()
+      .split("\n");
     expect(lines.length).toBe(3);
   }, 30_000);
 
@@ -69,7 +89,9 @@ describe("nothing measured", () => {
     try {
       const io = fakeIo(dir);
       // Even a threshold that tolerates every failure does not make "nothing measured" a success.
-      expect(await runCli(profile(failing.url, ["--request-count", "5", "--failed-request-threshold", "1", "--artifact-dir", "allfail"]), COMMANDS, io)).toBe(1);
+      expect(await runCli(profile(failing.url, ["--request-count", "5", "--failed-request-threshold", "1", "--artifact-dir", "allfail"]), COMMANDS, io)).toBe(
+        1,
+      );
       const out = io.stdout.join("");
       expect(out).toContain("All 5 profiling requests failed");
       expect(out).not.toContain("LLM Metrics");
@@ -84,11 +106,27 @@ describe("nothing measured", () => {
       const io = fakeIo(dir);
       // 50% cancelled 0.05 s after sending; each request takes ~0.4 s, so those are cut short.
       const code = await runCli(
-        profile(slow.url, ["--osl", "20", "--request-count", "8", "--concurrency", "4", "--request-cancellation-rate", "50", "--request-cancellation-delay", "0.05", "--artifact-dir", "cancel"]),
+        profile(slow.url, [
+          "--osl",
+          "20",
+          "--request-count",
+          "8",
+          "--concurrency",
+          "4",
+          "--request-cancellation-rate",
+          "50",
+          "--request-cancellation-delay",
+          "0.05",
+          "--artifact-dir",
+          "cancel",
+        ]),
         COMMANDS,
         io,
       );
-      const rows = readFileSync(join(dir, "cancel", "profile_export.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l) as { metadata: { was_cancelled: boolean } });
+      const rows = readFileSync(join(dir, "cancel", "profile_export.jsonl"), "utf8")
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l) as { metadata: { was_cancelled: boolean } });
       expect(rows.length).toBe(8);
       const cancelled = rows.filter((r) => r.metadata.was_cancelled).length;
       expect(cancelled).toBeGreaterThan(0);
@@ -119,34 +157,38 @@ describe("disk full", () => {
     rmSync(mnt, { recursive: true, force: true });
   });
 
-  test.skipIf(!mounted)("a write that fails stops the run: one line naming the file, exit 1, what was written stays readable", async () => {
-    const io = fakeIo(mnt);
-    const before = await mockMetric(mock.url, "vllm:prompt_tokens_total");
-    // 300-token answers make ~300 chunk rows and a long JSONL line per request: 3 MB fills in a few thousand.
-    const code = await runCli(profile(mock.url, ["--osl", "300", "--concurrency", "16", "--request-count", "200000", "--artifact-dir", "run"]), COMMANDS, io);
-    expect(code).toBe(1);
-    const err = io.stderr.join("");
-    const lines = err.split("\n").filter((l) => l.includes("cannot write"));
-    expect(lines.length).toBeGreaterThanOrEqual(1);
-    expect(lines[0]).toMatch(/cannot write \S+: .*(ENOSPC|space|full)/i);
-    // No stack and no source code: every stderr line is a short message.
-    for (const l of err.split("\n")) expect(l.length).toBeLessThan(400);
-    // The run stopped soon after the first failure (about a hundred requests fill the disk) instead of
-    // loading the server for the full 200,000; prompt tokens as the mock counts them, ~8 per request.
-    const sent = ((await mockMetric(mock.url, "vllm:prompt_tokens_total")) - before) / 8;
-    expect(sent).toBeLessThan(2000);
-    // Every JSONL line that was kept is whole.
-    const jsonl = readFileSync(join(mnt, "run", "profile_export.jsonl"), "utf8");
-    const kept = jsonl.split("\n").filter((l) => l !== "");
-    expect(kept.length).toBeGreaterThan(0);
-    for (const l of kept) expect(() => JSON.parse(l)).not.toThrow();
-    expect(jsonl.endsWith("\n")).toBe(true);
-    // The database holds what was flushed before the failure and opens for reading.
-    const instance = await DuckDBInstance.create(join(mnt, "run", "results.duckdb"), { access_mode: "READ_ONLY" });
-    const conn = await instance.connect();
-    const stored = Number((await conn.runAndReadAll("select count(*) from requests")).getRows()[0]![0]);
-    conn.closeSync();
-    instance.closeSync();
-    expect(stored).toBeGreaterThan(0);
-  }, 120_000);
+  test.skipIf(!mounted)(
+    "a write that fails stops the run: one line naming the file, exit 1, what was written stays readable",
+    async () => {
+      const io = fakeIo(mnt);
+      const before = await mockMetric(mock.url, "vllm:prompt_tokens_total");
+      // 300-token answers make ~300 chunk rows and a long JSONL line per request: 3 MB fills in a few thousand.
+      const code = await runCli(profile(mock.url, ["--osl", "300", "--concurrency", "16", "--request-count", "200000", "--artifact-dir", "run"]), COMMANDS, io);
+      expect(code).toBe(1);
+      const err = io.stderr.join("");
+      const lines = err.split("\n").filter((l) => l.includes("cannot write"));
+      expect(lines.length).toBeGreaterThanOrEqual(1);
+      expect(lines[0]).toMatch(/cannot write \S+: .*(ENOSPC|space|full)/i);
+      // No stack and no source code: every stderr line is a short message.
+      for (const l of err.split("\n")) expect(l.length).toBeLessThan(400);
+      // The run stopped soon after the first failure (about a hundred requests fill the disk) instead of
+      // loading the server for the full 200,000; prompt tokens as the mock counts them, ~8 per request.
+      const sent = ((await mockMetric(mock.url, "vllm:prompt_tokens_total")) - before) / 8;
+      expect(sent).toBeLessThan(2000);
+      // Every JSONL line that was kept is whole.
+      const jsonl = readFileSync(join(mnt, "run", "profile_export.jsonl"), "utf8");
+      const kept = jsonl.split("\n").filter((l) => l !== "");
+      expect(kept.length).toBeGreaterThan(0);
+      for (const l of kept) expect(() => JSON.parse(l)).not.toThrow();
+      expect(jsonl.endsWith("\n")).toBe(true);
+      // The database holds what was flushed before the failure and opens for reading.
+      const instance = await DuckDBInstance.create(join(mnt, "run", "results.duckdb"), { access_mode: "READ_ONLY" });
+      const conn = await instance.connect();
+      const stored = Number((await conn.runAndReadAll("select count(*) from requests")).getRows()[0]![0]);
+      conn.closeSync();
+      instance.closeSync();
+      expect(stored).toBeGreaterThan(0);
+    },
+    120_000,
+  );
 });

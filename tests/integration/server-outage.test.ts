@@ -68,7 +68,10 @@ function expectBackedOff(rs: RequestRecord[], o: Outage, io: FakeIo): void {
   // Nothing failed while the server was up; requests succeed again once it is back.
   expect(failed.filter((r) => r.end_ns < o.downNs).length).toBe(0);
   expect(rs.filter((r) => r.error === null && r.start_ns > o.upNs).length).toBeGreaterThan(LANES);
-  const lines = io.stderr.join("").split("\n").filter((l) => l.includes("server unreachable for"));
+  const lines = io.stderr
+    .join("")
+    .split("\n")
+    .filter((l) => l.includes("server unreachable for"));
   expect(lines.length).toBe(1);
   expect(lines[0]).toContain(`(${failed.length} attempts)`);
 }

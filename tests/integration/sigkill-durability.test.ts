@@ -23,10 +23,32 @@ afterAll(async () => {
 
 test("SIGKILL keeps every request finished more than a second earlier", async () => {
   const proc = Bun.spawn(
-    [process.execPath, MAIN, "profile", "-u", mock.url, "-m", "mock-model", "--tokenizer", "builtin", "--streaming", "--concurrency", "4",
-      "--request-count", "100000", "--isl", "16", "--osl", "20", "--artifact-dir", join(dir, "run"), "--ui", "none",
+    [
+      process.execPath,
+      MAIN,
+      "profile",
+      "-u",
+      mock.url,
+      "-m",
+      "mock-model",
+      "--tokenizer",
+      "builtin",
+      "--streaming",
+      "--concurrency",
+      "4",
+      "--request-count",
+      "100000",
+      "--isl",
+      "16",
+      "--osl",
+      "20",
+      "--artifact-dir",
+      join(dir, "run"),
+      "--ui",
+      "none",
       // The mock's truth file would hold the pre-flight request too, which is no result.
-      "--no-preflight"],
+      "--no-preflight",
+    ],
     { stdout: "ignore", stderr: "ignore" },
   );
   // Wait until requests have been finishing for a while (the mock's /metrics counts generated tokens).
@@ -36,8 +58,16 @@ test("SIGKILL keeps every request finished more than a second earlier", async ()
   await proc.exited;
   await mock.stop(); // flush the truth file
 
-  interface Truth { request_id: string; end_ns: number; status: number; client_disconnected: boolean }
-  const truth = readFileSync(join(dir, "truth.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l) as Truth);
+  interface Truth {
+    request_id: string;
+    end_ns: number;
+    status: number;
+    client_disconnected: boolean;
+  }
+  const truth = readFileSync(join(dir, "truth.jsonl"), "utf8")
+    .trim()
+    .split("\n")
+    .map((l) => JSON.parse(l) as Truth);
   const mustHave = truth.filter((t) => t.status === 200 && !t.client_disconnected && t.end_ns < killNs - 1e9).map((t) => t.request_id);
   expect(mustHave.length).toBeGreaterThan(50);
 

@@ -24,8 +24,30 @@ for (const signal of ["SIGTERM", "SIGINT"] as const) {
   test(`${signal}: cancelled, recorded, complete artifacts, exit within 2 s`, async () => {
     const out = join(dir, signal);
     const proc = Bun.spawn(
-      [process.execPath, MAIN, "profile", "-u", mock.url, "-m", "mock-model", "--tokenizer", "builtin", "--streaming", "--concurrency", "4",
-        "--request-count", "1000", "--isl", "8", "--osl", "100", "--artifact-dir", out, "--ui", "none"],
+      [
+        process.execPath,
+        MAIN,
+        "profile",
+        "-u",
+        mock.url,
+        "-m",
+        "mock-model",
+        "--tokenizer",
+        "builtin",
+        "--streaming",
+        "--concurrency",
+        "4",
+        "--request-count",
+        "1000",
+        "--isl",
+        "8",
+        "--osl",
+        "100",
+        "--artifact-dir",
+        out,
+        "--ui",
+        "none",
+      ],
       { stdout: "pipe", stderr: "pipe" },
     );
     await waitForMetric(mock.url, "vllm:num_requests_running", 4, 20_000);

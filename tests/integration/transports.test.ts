@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createFetchTransport } from "../../src/client/fetch-transport.ts";
-import { createHttp1Transport, type Http1Transport } from "../../src/client/http1-transport.ts";
+import { createHttp1Transport } from "../../src/client/http1-transport.ts";
 import type { HttpRequest, Transport, TransportErrorKind } from "../../src/client/transport.ts";
 import { epochNs } from "../../src/runtime/clock.ts";
 
@@ -293,9 +293,7 @@ describe("both transports, exact bytes from a raw server", () => {
   });
 
   test("100 Continue is skipped", async () => {
-    const [o] = await bothAgree(() =>
-      rawServer((s) => s.write("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")),
-    );
+    const [o] = await bothAgree(() => rawServer((s) => s.write("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")));
     expect(o!.status).toBe(200);
     expect(o!.text).toBe("ok");
   });
@@ -450,7 +448,13 @@ describe("both transports, Bun.serve", () => {
       hostname: "127.0.0.1",
       async fetch(req) {
         const u = new URL(req.url);
-        seen.push({ method: req.method, path: u.pathname + u.search, host: req.headers.get("host"), ct: req.headers.get("content-type"), body: await req.text() });
+        seen.push({
+          method: req.method,
+          path: u.pathname + u.search,
+          host: req.headers.get("host"),
+          ct: req.headers.get("content-type"),
+          body: await req.text(),
+        });
         return new Response("ok");
       },
     });
@@ -462,7 +466,8 @@ describe("both transports, Bun.serve", () => {
       expect(o.text).toBe("ok");
     }
     expect(seen).toHaveLength(2);
-    for (const s of seen) expect(s).toEqual({ method: "POST", path: "/v1/completions?a=1&b=%20", host: `127.0.0.1:${server.port}`, ct: "application/json", body });
+    for (const s of seen)
+      expect(s).toEqual({ method: "POST", path: "/v1/completions?a=1&b=%20", host: `127.0.0.1:${server.port}`, ct: "application/json", body });
   });
 
   test("an SSE stream arrives as separate, timed data events with identical bytes", async () => {
@@ -641,7 +646,9 @@ describe("http1 transport", () => {
       },
     });
     cleanups.push(() => server.stop(true));
-    const outs = await Promise.all(Array.from({ length: 200 }, (_, id) => exchange(t, { url: `http://127.0.0.1:${server.port}/v1/chat/completions?id=${id}` })));
+    const outs = await Promise.all(
+      Array.from({ length: 200 }, (_, id) => exchange(t, { url: `http://127.0.0.1:${server.port}/v1/chat/completions?id=${id}` })),
+    );
     outs.forEach((o, id) => {
       expectClean(o);
       expect(o.error).toBeNull();
@@ -698,7 +705,24 @@ describe.skipIf(!openssl)("TLS", () => {
     const dir = mkdtempSync(join(tmpdir(), "llmbench-tls-"));
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
     const gen = Bun.spawnSync(
-      [openssl!, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", join(dir, "key.pem"), "-out", join(dir, "cert.pem"), "-days", "1", "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"],
+      [
+        openssl!,
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-keyout",
+        join(dir, "key.pem"),
+        "-out",
+        join(dir, "cert.pem"),
+        "-days",
+        "1",
+        "-subj",
+        "/CN=localhost",
+        "-addext",
+        "subjectAltName=DNS:localhost,IP:127.0.0.1",
+      ],
       { stdout: "ignore", stderr: "pipe" },
     );
     expect(gen.exitCode, gen.stderr.toString()).toBe(0);
@@ -713,13 +737,19 @@ describe.skipIf(!openssl)("TLS", () => {
     const strict = createHttp1Transport();
     const loose = createHttp1Transport({ insecure: true });
     const looseFetch = createFetchTransport({ insecure: true });
-    for (const [name, t] of [["http1", strict], ["fetch", fetchT]] as const) {
+    for (const [name, t] of [
+      ["http1", strict],
+      ["fetch", fetchT],
+    ] as const) {
       const o = await exchange(t, { url });
       expectClean(o);
       expect(o.error?.kind, name).toBe("connect");
       expect(o.error?.message, name).toMatch(/SELF_SIGNED|self.signed|certificate/i);
     }
-    for (const [name, t] of [["http1", loose], ["fetch", looseFetch]] as const) {
+    for (const [name, t] of [
+      ["http1", loose],
+      ["fetch", looseFetch],
+    ] as const) {
       for (let i = 0; i < 2; i++) {
         const o = await exchange(t, { url });
         expectClean(o);

@@ -103,7 +103,11 @@ describe("profile readiness check", () => {
     l.stop(true);
     const io = fakeIo("/tmp");
     const t0 = performance.now();
-    const code = await runCli(["profile", "-m", "m", "--tokenizer", "builtin", "-u", `127.0.0.1:${port}`, "--artifact-dir", "/tmp/llmbench-unreachable"], COMMANDS, io);
+    const code = await runCli(
+      ["profile", "-m", "m", "--tokenizer", "builtin", "-u", `127.0.0.1:${port}`, "--artifact-dir", "/tmp/llmbench-unreachable"],
+      COMMANDS,
+      io,
+    );
     expect(code).toBe(2);
     expect(io.stderr.join("")).toContain(`--url http://127.0.0.1:${port}: cannot connect to 127.0.0.1:${port}`);
     expect(performance.now() - t0).toBeLessThan(10_000);
@@ -119,7 +123,12 @@ test("the tokenizer defaults to the model name; one that resolves to nothing sto
   const err = io.stderr.join("");
   expect(err).toContain("--tokenizer some-org/some-model: not in the Hugging Face cache");
   expect(err).toContain("--tokenizer builtin");
-  expect(err.trim().split("\n").filter((l) => l.startsWith("llmbench profile:")).length).toBe(1);
+  expect(
+    err
+      .trim()
+      .split("\n")
+      .filter((l) => l.startsWith("llmbench profile:")).length,
+  ).toBe(1);
   expect(require("node:fs").existsSync("/tmp/llmbench-no-tokenizer")).toBe(false);
 });
 

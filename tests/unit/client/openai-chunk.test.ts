@@ -4,19 +4,20 @@ import type { ChunkInfo, Usage } from "../../../src/client/openai-chunk.ts";
 
 type Endpoint = "chat" | "completions";
 
-const delta = (
-  content: string,
-  reasoning = "",
-  finishReason: string | null = null,
-  usage: Usage | null = null,
-): ChunkInfo => ({ kind: "delta", content, reasoning, finishReason, usage });
+const delta = (content: string, reasoning = "", finishReason: string | null = null, usage: Usage | null = null): ChunkInfo => ({
+  kind: "delta",
+  content,
+  reasoning,
+  finishReason,
+  usage,
+});
 
-const usage = (
-  prompt_tokens: number | null,
-  completion_tokens: number | null,
-  total_tokens: number | null,
-  reasoning_tokens: number | null = null,
-): Usage => ({ prompt_tokens, completion_tokens, total_tokens, reasoning_tokens });
+const usage = (prompt_tokens: number | null, completion_tokens: number | null, total_tokens: number | null, reasoning_tokens: number | null = null): Usage => ({
+  prompt_tokens,
+  completion_tokens,
+  total_tokens,
+  reasoning_tokens,
+});
 
 const j = (v: unknown): string => JSON.stringify(v);
 const chatChunk = (d: unknown, extra: Record<string, unknown> = {}): string =>
@@ -67,10 +68,15 @@ const chunkCases: Case[] = [
     endpoint: "chat",
     want: delta("x"),
   },
-  { name: "chat non-ASCII and escapes", data: chatChunk({ content: "caf\u00e9 \ud83d\ude80\n\"q\"" }), endpoint: "chat", want: delta("café 🚀\n\"q\"") },
+  { name: "chat non-ASCII and escapes", data: chatChunk({ content: 'caf\u00e9 \ud83d\ude80\n"q"' }), endpoint: "chat", want: delta('café 🚀\n"q"') },
   {
     name: "chat uses only choices[0]",
-    data: j({ choices: [{ index: 0, delta: { content: "a" } }, { index: 1, delta: { content: "b" } }] }),
+    data: j({
+      choices: [
+        { index: 0, delta: { content: "a" } },
+        { index: 1, delta: { content: "b" } },
+      ],
+    }),
     endpoint: "chat",
     want: delta("a"),
   },
@@ -90,8 +96,18 @@ const chunkCases: Case[] = [
     endpoint: "chat",
     want: delta("", "think"),
   },
-  { name: "null reasoning_content falls back to reasoning", data: chatChunk({ reasoning_content: null, reasoning: "r" }), endpoint: "chat", want: delta("", "r") },
-  { name: "empty reasoning_content falls back to reasoning", data: chatChunk({ reasoning_content: "", reasoning: "r" }), endpoint: "chat", want: delta("", "r") },
+  {
+    name: "null reasoning_content falls back to reasoning",
+    data: chatChunk({ reasoning_content: null, reasoning: "r" }),
+    endpoint: "chat",
+    want: delta("", "r"),
+  },
+  {
+    name: "empty reasoning_content falls back to reasoning",
+    data: chatChunk({ reasoning_content: "", reasoning: "r" }),
+    endpoint: "chat",
+    want: delta("", "r"),
+  },
   { name: "content and reasoning in one chunk", data: chatChunk({ content: "c", reasoning_content: "r" }), endpoint: "chat", want: delta("c", "r") },
   { name: "both reasoning fields null", data: chatChunk({ content: "c", reasoning_content: null, reasoning: null }), endpoint: "chat", want: delta("c") },
 
@@ -212,7 +228,12 @@ const chunkCases: Case[] = [
     endpoint: "chat",
     want: { kind: "error", message: '{"code":503}', code: 503, type: null },
   },
-  { name: "error as a plain string", data: j({ error: "overloaded" }), endpoint: "chat", want: { kind: "error", message: "overloaded", code: null, type: null } },
+  {
+    name: "error as a plain string",
+    data: j({ error: "overloaded" }),
+    endpoint: "chat",
+    want: { kind: "error", message: "overloaded", code: null, type: null },
+  },
   {
     name: "error wins over choices",
     data: j({ choices: [{ index: 0, delta: { content: "x" } }], error: { message: "m", code: 500 } }),
@@ -223,21 +244,66 @@ const chunkCases: Case[] = [
 
   // malformed
   { name: "not JSON", data: "hello", endpoint: "chat", want: { kind: "malformed", raw: "hello", reason: "invalid JSON" } },
-  { name: "truncated JSON", data: '{"choices":[{"delta":{"content":"x"', endpoint: "chat", want: { kind: "malformed", raw: '{"choices":[{"delta":{"content":"x"', reason: "invalid JSON" } },
+  {
+    name: "truncated JSON",
+    data: '{"choices":[{"delta":{"content":"x"',
+    endpoint: "chat",
+    want: { kind: "malformed", raw: '{"choices":[{"delta":{"content":"x"', reason: "invalid JSON" },
+  },
   { name: "empty data", data: "", endpoint: "chat", want: { kind: "malformed", raw: "", reason: "invalid JSON" } },
   { name: "JSON array", data: "[1,2]", endpoint: "chat", want: { kind: "malformed", raw: "[1,2]", reason: "not a JSON object" } },
   { name: "JSON null", data: "null", endpoint: "chat", want: { kind: "malformed", raw: "null", reason: "not a JSON object" } },
   { name: "JSON string", data: '"x"', endpoint: "chat", want: { kind: "malformed", raw: '"x"', reason: "not a JSON object" } },
   { name: "JSON number", data: "42", endpoint: "chat", want: { kind: "malformed", raw: "42", reason: "not a JSON object" } },
   { name: "empty object", data: "{}", endpoint: "chat", want: { kind: "malformed", raw: "{}", reason: "no choices and no usage" } },
-  { name: "choices is an object", data: '{"choices":{}}', endpoint: "chat", want: { kind: "malformed", raw: '{"choices":{}}', reason: "choices is not an array" } },
-  { name: "choices[0] is a string", data: '{"choices":["x"]}', endpoint: "chat", want: { kind: "malformed", raw: '{"choices":["x"]}', reason: "choices[0] is not an object" } },
-  { name: "choices[0] is null", data: '{"choices":[null]}', endpoint: "chat", want: { kind: "malformed", raw: '{"choices":[null]}', reason: "choices[0] is not an object" } },
-  { name: "delta is a string", data: '{"choices":[{"delta":"x"}]}', endpoint: "chat", want: { kind: "malformed", raw: '{"choices":[{"delta":"x"}]}', reason: "choices[0].delta is not an object" } },
-  { name: "content is a number", data: '{"choices":[{"delta":{"content":5}}]}', endpoint: "chat", want: { kind: "malformed", raw: '{"choices":[{"delta":{"content":5}}]}', reason: "choices[0].delta.content is not a string" } },
-  { name: "reasoning is an object", data: '{"choices":[{"delta":{"reasoning":{}}}]}', endpoint: "chat", want: { kind: "malformed", raw: '{"choices":[{"delta":{"reasoning":{}}}]}', reason: "choices[0].delta reasoning is not a string" } },
-  { name: "completions text is an array", data: '{"choices":[{"text":["a"]}]}', endpoint: "completions", want: { kind: "malformed", raw: '{"choices":[{"text":["a"]}]}', reason: "choices[0].text is not a string" } },
-  { name: "usage is a number", data: '{"choices":[],"usage":3}', endpoint: "chat", want: { kind: "malformed", raw: '{"choices":[],"usage":3}', reason: "usage is not an object" } },
+  {
+    name: "choices is an object",
+    data: '{"choices":{}}',
+    endpoint: "chat",
+    want: { kind: "malformed", raw: '{"choices":{}}', reason: "choices is not an array" },
+  },
+  {
+    name: "choices[0] is a string",
+    data: '{"choices":["x"]}',
+    endpoint: "chat",
+    want: { kind: "malformed", raw: '{"choices":["x"]}', reason: "choices[0] is not an object" },
+  },
+  {
+    name: "choices[0] is null",
+    data: '{"choices":[null]}',
+    endpoint: "chat",
+    want: { kind: "malformed", raw: '{"choices":[null]}', reason: "choices[0] is not an object" },
+  },
+  {
+    name: "delta is a string",
+    data: '{"choices":[{"delta":"x"}]}',
+    endpoint: "chat",
+    want: { kind: "malformed", raw: '{"choices":[{"delta":"x"}]}', reason: "choices[0].delta is not an object" },
+  },
+  {
+    name: "content is a number",
+    data: '{"choices":[{"delta":{"content":5}}]}',
+    endpoint: "chat",
+    want: { kind: "malformed", raw: '{"choices":[{"delta":{"content":5}}]}', reason: "choices[0].delta.content is not a string" },
+  },
+  {
+    name: "reasoning is an object",
+    data: '{"choices":[{"delta":{"reasoning":{}}}]}',
+    endpoint: "chat",
+    want: { kind: "malformed", raw: '{"choices":[{"delta":{"reasoning":{}}}]}', reason: "choices[0].delta reasoning is not a string" },
+  },
+  {
+    name: "completions text is an array",
+    data: '{"choices":[{"text":["a"]}]}',
+    endpoint: "completions",
+    want: { kind: "malformed", raw: '{"choices":[{"text":["a"]}]}', reason: "choices[0].text is not a string" },
+  },
+  {
+    name: "usage is a number",
+    data: '{"choices":[],"usage":3}',
+    endpoint: "chat",
+    want: { kind: "malformed", raw: '{"choices":[],"usage":3}', reason: "usage is not an object" },
+  },
 ];
 
 describe("interpretChunk", () => {
@@ -253,11 +319,11 @@ describe("interpretChunk", () => {
       '{"__proto__":{"choices":[]}}',
       '{"choices":[{"delta":{"content":"x","__proto__":null}}]}',
       "\u0000",
-      "{\"error\":[1,2]}",
-      "{\"error\":0}",
-      "{\"object\":\"error\"}",
-      "{\"choices\":[{\"delta\":[]}]}",
-      "{\"choices\":[[]]}",
+      '{"error":[1,2]}',
+      '{"error":0}',
+      '{"object":"error"}',
+      '{"choices":[{"delta":[]}]}',
+      '{"choices":[[]]}',
     ];
     for (const s of nasty) {
       for (const ep of ["chat", "completions"] as const) {
@@ -335,7 +401,11 @@ const fullCases: Case[] = [
   },
   {
     name: "completions text",
-    data: j({ object: "text_completion", choices: [{ index: 0, text: "Once upon", finish_reason: "length" }], usage: { prompt_tokens: 1, completion_tokens: 2, total_tokens: 3 } }),
+    data: j({
+      object: "text_completion",
+      choices: [{ index: 0, text: "Once upon", finish_reason: "length" }],
+      usage: { prompt_tokens: 1, completion_tokens: 2, total_tokens: 3 },
+    }),
     endpoint: "completions",
     want: delta("Once upon", "", "length", usage(1, 2, 3)),
   },

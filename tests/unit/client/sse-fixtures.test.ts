@@ -19,7 +19,6 @@ function readFixture(name: string): { bytes: Uint8Array; text: string } {
   return { bytes, text: new TextDecoder("utf-8", { ignoreBOM: true }).decode(bytes) };
 }
 
-
 /** Splits s into pieces of seeded-random lengths; small pieces are frequent, large ones possible. */
 function randomSplit(s: string, seed: number): string[] {
   const rnd = mulberry32(seed);
@@ -185,7 +184,9 @@ const fixtures: Fixture[] = [
 ];
 
 test("every fixture file has an expectation", () => {
-  const files = readdirSync(FIXTURES).filter((f) => f.endsWith(".txt")).sort();
+  const files = readdirSync(FIXTURES)
+    .filter((f) => f.endsWith(".txt"))
+    .sort();
   expect(files).toEqual(fixtures.map((f) => f.file).sort());
 });
 

@@ -3,7 +3,6 @@ import { SseParser } from "../../../src/client/sse-parser.ts";
 import type { SseEvent } from "../../../src/client/sse-parser.ts";
 import { parsePieces } from "../../helpers/sse.ts";
 
-
 const msg = (data: string, id: string | null = null, event = "message"): SseEvent => ({ event, data, id });
 
 interface Case {

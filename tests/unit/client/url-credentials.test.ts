@@ -14,7 +14,11 @@ const cases: [string, string, ReturnType<typeof splitUrlCredentials>][] = [
   ["user only", "http://u@h/v1", { url: "http://h/v1", authorization: `Basic ${b64("u:")}`, secrets: [b64("u:")] }],
   ["password only", "http://:pw@h/v1", { url: "http://h/v1", authorization: `Basic ${b64(":pw")}`, secrets: [b64(":pw"), "pw"] }],
   ["a stray % is taken literally", "http://u:p%ZZ@h/", { url: "http://h/", authorization: `Basic ${b64("u:p%ZZ")}`, secrets: [b64("u:p%ZZ"), "p%ZZ"] }],
-  ["non-ASCII password as UTF-8", "http://u:pässwörd@h/", { url: "http://h/", authorization: `Basic ${b64("u:pässwörd")}`, secrets: [b64("u:pässwörd"), "p%C3%A4ssw%C3%B6rd", "pässwörd"] }],
+  [
+    "non-ASCII password as UTF-8",
+    "http://u:pässwörd@h/",
+    { url: "http://h/", authorization: `Basic ${b64("u:pässwörd")}`, secrets: [b64("u:pässwörd"), "p%C3%A4ssw%C3%B6rd", "pässwörd"] },
+  ],
   ["not a URL: unchanged", "::nope", { url: "::nope", authorization: null, secrets: [] }],
 ];
 

@@ -32,7 +32,16 @@ function resolveFull(over: Record<string, unknown>, ctx: Partial<ResolveContext>
 
 describe("profile config", () => {
   test.each([
-    ["true", true], ["False", false], ["null", null], ["None", null], ["12", 12], ["-3", -3], ["0.5", 0.5], ["1.", 1], ["1.2.3", "1.2.3"], ["abc", "abc"],
+    ["true", true],
+    ["False", false],
+    ["null", null],
+    ["None", null],
+    ["12", 12],
+    ["-3", -3],
+    ["0.5", 0.5],
+    ["1.", 1],
+    ["1.2.3", "1.2.3"],
+    ["abc", "abc"],
   ])("coerceValue(%j) = %j (AIPerf's coercion)", (raw, want) => {
     expect(coerceValue(raw)).toEqual(want);
   });

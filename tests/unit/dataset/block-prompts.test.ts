@@ -107,7 +107,10 @@ describe("createBlockPromptBuilder (o200k)", () => {
     const c = createBlockPromptBuilder(o200k, { seed: 43, blockSize: 512 });
     b.build([5, 0, 1], 1200);
     const pa = requests.map(([ids, n]) => a.build(ids, n));
-    const pb = [...requests].reverse().map(([ids, n]) => b.build(ids, n)).reverse();
+    const pb = [...requests]
+      .reverse()
+      .map(([ids, n]) => b.build(ids, n))
+      .reverse();
     const pc = requests.map(([ids, n]) => c.build(ids, n));
     expect(pb).toEqual(pa);
     for (let i = 0; i < requests.length; i++) expect(pc[i]).not.toBe(pa[i]!);

@@ -41,7 +41,14 @@ describe("single_turn", () => {
       "",
       { texts: ["Who are you?", "Hello world"], delay: 1234, role: "user", extra_key: [1, 2] },
       "   ",
-      { texts: [{ name: "a", contents: ["Hi", "there"] }, { name: "b", contents: ["again"] }], timestamp: 2000, type: "single_turn" },
+      {
+        texts: [
+          { name: "a", contents: ["Hi", "there"] },
+          { name: "b", contents: ["again"] },
+        ],
+        timestamp: 2000,
+        type: "single_turn",
+      },
       { text: "", texts: ["text is empty, so texts is used"] },
     ]);
     const r = loadInputFile(path, "single_turn", opts());
@@ -58,7 +65,14 @@ describe("single_turn", () => {
   });
 
   test("timestamp 0 with a delay is allowed (AIPerf checks both on truthiness); no timestamp first: hasTimestamps false", () => {
-    const r = loadInputFile(file([{ text: "a", delay: 5 }, { text: "b", timestamp: 0, delay: 7 }]), "single_turn", opts());
+    const r = loadInputFile(
+      file([
+        { text: "a", delay: 5 },
+        { text: "b", timestamp: 0, delay: 7 },
+      ]),
+      "single_turn",
+      opts(),
+    );
     expect(r.hasTimestamps).toBe(false);
     expect(r.sessions[1]!.turns[0]).toMatchObject({ timestampMs: 0, delayMs: 7 });
   });
@@ -67,7 +81,13 @@ describe("single_turn", () => {
 describe("multi_turn", () => {
   test("lines grouped by session_id in first-seen order, turns concatenated; no session_id: a session of its own", () => {
     const path = file([
-      { session_id: "s1", turns: [{ text: "Hello", delay: 0 }, { text: "Hi there", delay: 1000 }] },
+      {
+        session_id: "s1",
+        turns: [
+          { text: "Hello", delay: 0 },
+          { text: "Hi there", delay: 1000 },
+        ],
+      },
       { turns: [{ texts: ["solo"] }] },
       { session_id: "s2", turns: [{ text: "other", timestamp: 10 }] },
       { session_id: "s1", turns: [{ text: "third", delay: 250 }] },
@@ -202,7 +222,13 @@ describe("errors: one line, path:line: what is wrong and what is allowed", () =>
   test.each<[string, CustomDatasetType, (string | object)[], number, string]>([
     ["bad JSON", "single_turn", [{ text: "ok" }, "", "{text: nope}"], 3, "not valid JSON ("],
     ["not an object", "single_turn", ["[1, 2]"], 1, "the line must be a JSON object, got a list"],
-    ["no text", "single_turn", [{ delay: 3 }], 1, `no text: give "text" (a non-empty string) or "texts" (a list of strings or of {"name", "contents"} objects)`],
+    [
+      "no text",
+      "single_turn",
+      [{ delay: 3 }],
+      1,
+      `no text: give "text" (a non-empty string) or "texts" (a list of strings or of {"name", "contents"} objects)`,
+    ],
     ["empty text", "single_turn", [{ text: "" }], 1, `no text: give "text"`],
     ["text and texts", "single_turn", [{ text: "a", texts: ["b"] }], 1, `"text" and "texts" cannot both be set; give one`],
     ["timestamp and delay", "single_turn", [{ text: "a", timestamp: 5, delay: 5 }], 1, `"timestamp" and "delay" cannot both be set; give one`],
@@ -212,21 +238,57 @@ describe("errors: one line, path:line: what is wrong and what is allowed", () =>
     ["string timestamp", "single_turn", [{ text: "a", timestamp: "10" }], 1, `"timestamp" must be a non-negative integer (milliseconds) or null, got "10"`],
     ["image", "single_turn", [{ text: "a", image: "/x.png" }], 1, `"image" is not supported by llmbench (text only); give "text" or "texts"`],
     ["audios", "random_pool", [{ text: "a" }, { text: "a", audios: ["x.wav"] }], 2, `"audios" is not supported by llmbench (text only)`],
-    ["texts mixed", "single_turn", [{ texts: ["a", { contents: ["b"] }] }], 1, `"texts" mixes strings and objects or holds other values; give a list of strings or a list of {"name": string, "contents": [strings]} objects`],
+    [
+      "texts mixed",
+      "single_turn",
+      [{ texts: ["a", { contents: ["b"] }] }],
+      1,
+      `"texts" mixes strings and objects or holds other values; give a list of strings or a list of {"name": string, "contents": [strings]} objects`,
+    ],
     ["texts contents", "single_turn", [{ texts: [{ name: "a", contents: "b" }] }], 1, `"texts" [0].contents must be a list of strings, got "b"`],
     ["texts not a list", "single_turn", [{ texts: "abc" }], 1, `"texts" must be a list, got "abc"`],
-    ["wrong type", "single_turn", [{ type: "multi_turn", text: "a" }], 1, `"type" is "multi_turn" but this file is read as single_turn; remove "type" or match --custom-dataset-type`],
+    [
+      "wrong type",
+      "single_turn",
+      [{ type: "multi_turn", text: "a" }],
+      1,
+      `"type" is "multi_turn" but this file is read as single_turn; remove "type" or match --custom-dataset-type`,
+    ],
     ["no turns", "multi_turn", [{ session_id: "s" }], 1, `"turns" must be a list of turn objects (each with "text" or "texts"), got nothing`],
     ["empty turns", "multi_turn", [{ turns: [] }], 1, `"turns" is empty; give at least one turn`],
-    ["bad turn", "multi_turn", [{ turns: [{ text: "a" }, { text: "b", delay: -3 }] }], 1, `"turns[1].delay" must be a non-negative integer (milliseconds) or null, got -3`],
+    [
+      "bad turn",
+      "multi_turn",
+      [{ turns: [{ text: "a" }, { text: "b", delay: -3 }] }],
+      1,
+      `"turns[1].delay" must be a non-negative integer (milliseconds) or null, got -3`,
+    ],
     ["turn not an object", "multi_turn", [{ turns: ["hi"] }], 1, `turns[0] must be a JSON object, got "hi"`],
     ["session_id type", "multi_turn", [{ session_id: 5, turns: [{ text: "a" }] }], 1, `"session_id" must be a string or null, got 5`],
-    ["mooncake no input", "mooncake_trace", [{ input_length: 5 }, { output_length: 5 }], 2, `needs "input_length" (tokens, optionally with "hash_ids") or "text_input" (the prompt text)`],
+    [
+      "mooncake no input",
+      "mooncake_trace",
+      [{ input_length: 5 }, { output_length: 5 }],
+      2,
+      `needs "input_length" (tokens, optionally with "hash_ids") or "text_input" (the prompt text)`,
+    ],
     ["hash_ids without input_length", "mooncake_trace", [{ text_input: "a", hash_ids: [1] }], 1, `"hash_ids" needs "input_length" (the prompt's total tokens)`],
     ["negative hash id", "mooncake_trace", [{ input_length: 5, hash_ids: [1, -2] }], 1, `"hash_ids[1]" must be a non-negative integer, got -2`],
     ["hash_ids not a list", "mooncake_trace", [{ input_length: 5, hash_ids: 3 }], 1, `"hash_ids" must be a list of non-negative integers, got 3`],
-    ["layout", "mooncake_trace", [{ input_length: 1500, hash_ids: [1, 2] }], 1, "input_length 1500 with 2 hash_ids of 512 tokens: the last block would hold 988 tokens, more than 512 (input_length must be in 513..1024); fix the line or --isl-block-size"],
-    ["output_length", "mooncake_trace", [{ input_length: 5, output_length: "4" }], 1, `"output_length" must be a non-negative integer (tokens) or null, got "4"`],
+    [
+      "layout",
+      "mooncake_trace",
+      [{ input_length: 1500, hash_ids: [1, 2] }],
+      1,
+      "input_length 1500 with 2 hash_ids of 512 tokens: the last block would hold 988 tokens, more than 512 (input_length must be in 513..1024); fix the line or --isl-block-size",
+    ],
+    [
+      "output_length",
+      "mooncake_trace",
+      [{ input_length: 5, output_length: "4" }],
+      1,
+      `"output_length" must be a non-negative integer (tokens) or null, got "4"`,
+    ],
   ])("%s", (_, type, lines, lineNo, reason) => {
     const path = file(lines);
     let err: unknown;

@@ -114,7 +114,20 @@ describe("buildSyntheticDataset", () => {
 
 describe("synthetic multi-turn sessions (AIPerf --conversation-turn-*)", () => {
   test("turns per session and delays follow the options; only the first turn has the prefix", () => {
-    const d = buildSyntheticDataset(tok, opts({ numEntries: 40, isl: 20, turnMean: 3, turnStddev: 1, turnDelayMeanMs: 100, turnDelayStddevMs: 20, turnDelayRatio: 0.5, numPrefixPrompts: 1, prefixPromptLength: 10 }));
+    const d = buildSyntheticDataset(
+      tok,
+      opts({
+        numEntries: 40,
+        isl: 20,
+        turnMean: 3,
+        turnStddev: 1,
+        turnDelayMeanMs: 100,
+        turnDelayStddevMs: 20,
+        turnDelayRatio: 0.5,
+        numPrefixPrompts: 1,
+        prefixPromptLength: 10,
+      }),
+    );
     const counts = d.sessions.map((s) => s.turns.length);
     expect(counts.length).toBe(40);
     expect(counts.every((n) => n >= 1)).toBe(true);

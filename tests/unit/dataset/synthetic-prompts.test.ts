@@ -82,11 +82,7 @@ function crossWordBpeFixture(merges: number, wordStarts = true): Record<string, 
     },
     decoder: {
       type: "Sequence",
-      decoders: [
-        { type: "Replace", pattern: { String: "▁" }, content: " " },
-        { type: "Fuse" },
-        { type: "Strip", content: " ", start: 1, stop: 0 },
-      ],
+      decoders: [{ type: "Replace", pattern: { String: "▁" }, content: " " }, { type: "Fuse" }, { type: "Strip", content: " ", start: 1, stop: 0 }],
     },
     model: {
       type: "BPE",

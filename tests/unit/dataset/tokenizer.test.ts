@@ -15,10 +15,7 @@ const O200K_REFERENCE: [string, number[]][] = [
   ["Hello, world! 12345", [13225, 11, 2375, 0, 220, 7633, 2548]],
   ["hello world", [24912, 2375]],
   ["The quick brown fox jumps over the lazy dog.", [976, 4853, 19705, 68347, 65613, 1072, 290, 29082, 6446, 13]],
-  [
-    "I'm sure they'll say it's fine; we've WE'VE don't DON'T.",
-    [15390, 3239, 57956, 2891, 4275, 8975, 26, 24716, 26919, 6, 19511, 4128, 153384, 13],
-  ],
+  ["I'm sure they'll say it's fine; we've WE'VE don't DON'T.", [15390, 3239, 57956, 2891, 4275, 8975, 26, 24716, 26919, 6, 19511, 4128, 153384, 13]],
   ["café naïve résumé — “quotes” … €100", [66, 103112, 153475, 737, 140184, 2733, 966, 136724, 693, 3762, 7950, 1353]],
   ["日本語のテキスト 한국어", [9048, 40909, 3385, 16056, 18368, 38236, 52971, 5959]],
   ["emoji 🎉🚀👍🏽", [75339, 139786, 231, 112927, 222, 82514, 52622, 121]],
@@ -84,11 +81,7 @@ function wordPieceFixture(): { json: Record<string, unknown>; config: Record<str
     pre_tokenizer: { type: "BertPreTokenizer" },
     post_processor: {
       type: "TemplateProcessing",
-      single: [
-        { SpecialToken: { id: "[CLS]", type_id: 0 } },
-        { Sequence: { id: "A", type_id: 0 } },
-        { SpecialToken: { id: "[SEP]", type_id: 0 } },
-      ],
+      single: [{ SpecialToken: { id: "[CLS]", type_id: 0 } }, { Sequence: { id: "A", type_id: 0 } }, { SpecialToken: { id: "[SEP]", type_id: 0 } }],
       pair: [
         { SpecialToken: { id: "[CLS]", type_id: 0 } },
         { Sequence: { id: "A", type_id: 0 } },

@@ -21,12 +21,19 @@ const rel = (ns: number): number => (ns - T0) / MS;
 type Outcome = "ok" | "refused" | "http500";
 /** The fake server: what happens to a request sent `atMs` after the phase start. */
 type Server = (a: SendArgs, atMs: number) => { outcome: Outcome; latencyMs: number };
-const okAfter = (latencyMs: number): Server => () => ({ outcome: "ok", latencyMs });
+const okAfter =
+  (latencyMs: number): Server =>
+  () => ({ outcome: "ok", latencyMs });
 
 function dataset(sessions: number, turns: number, sampling: Dataset["sampling"] = "sequential", delayMs = 0): Dataset {
   const s = (i: number): SessionSpec => ({
     sessionId: `s${i}`,
-    turns: Array.from({ length: turns }, (_, t) => ({ prompt: { kind: "text", text: `s${i}t${t}`, tokens: 3 }, maxTokens: 4, timestampMs: null, delayMs: t === 0 ? 0 : delayMs })),
+    turns: Array.from({ length: turns }, (_, t) => ({
+      prompt: { kind: "text", text: `s${i}t${t}`, tokens: 3 },
+      maxTokens: 4,
+      timestampMs: null,
+      delayMs: t === 0 ? 0 : delayMs,
+    })),
   });
   return { sessions: Array.from({ length: sessions }, (_, i) => s(i)), systemPrompt: null, sampling, blockSize: 512 };
 }
@@ -65,8 +72,18 @@ async function run(o: RunOpts): Promise<RunResult> {
   const W = o.workers ?? 1;
   const spec: PhaseSpec = {
     ...planPhase({
-      phase: "profiling", load: o.load, dataset: o.dataset, requestLimit: o.requestLimit ?? UNLIMITED, durationNs: null, seed: 1,
-      prefillCap: null, cancellation: null, requestBase: 0, sessionBase: 0, fedPrompts: o.fed ?? false, onePass: o.onePass,
+      phase: "profiling",
+      load: o.load,
+      dataset: o.dataset,
+      requestLimit: o.requestLimit ?? UNLIMITED,
+      durationNs: null,
+      seed: 1,
+      prefillCap: null,
+      cancellation: null,
+      requestBase: 0,
+      sessionBase: 0,
+      fedPrompts: o.fed ?? false,
+      onePass: o.onePass,
     }),
     startNs: T0,
   };
@@ -123,8 +140,19 @@ async function run(o: RunOpts): Promise<RunResult> {
     });
   }
   const base: Omit<WorkerConfig, "workerId" | "workerCount"> = {
-    urls: ["http://127.0.0.1:1/v1/chat/completions"], endpointType: "chat", streaming: true, model: "m", headers: {}, extraInputs: {},
-    requestTimeoutSeconds: 10, transport: "http1", insecure: false, tokenizer: "builtin", dataset: o.dataset, randomSeed: 1, preconnect: 0,
+    urls: ["http://127.0.0.1:1/v1/chat/completions"],
+    endpointType: "chat",
+    streaming: true,
+    model: "m",
+    headers: {},
+    extraInputs: {},
+    requestTimeoutSeconds: 10,
+    transport: "http1",
+    insecure: false,
+    tokenizer: "builtin",
+    dataset: o.dataset,
+    randomSeed: 1,
+    preconnect: 0,
   };
   const stores = Array.from({ length: W }, () => new PromptStore());
   if (o.fed) {
@@ -136,7 +164,17 @@ async function run(o: RunOpts): Promise<RunResult> {
   }
   await Promise.all(
     stores.map((prompts, w) =>
-      runPhase({ cfg: { ...base, workerId: w, workerCount: W }, spec, shared, prompts, send, emit: (r) => records.push(r), cancel: cancel.signal, stopped, clock }),
+      runPhase({
+        cfg: { ...base, workerId: w, workerCount: W },
+        spec,
+        shared,
+        prompts,
+        send,
+        emit: (r) => records.push(r),
+        cancel: cancel.signal,
+        stopped,
+        clock,
+      }),
     ),
   );
   return { records, sent, peakInFlight, endedAtMs: rel(clock.now()), spec, bodies };
@@ -168,8 +206,12 @@ describe("runPhase: closed loop", () => {
   test("a session's turns go in order, each after the previous ended plus its delay, with the history so far", async () => {
     const out = await run({ dataset: dataset(2, 3, "sequential", 50), load: closed(1), requestLimit: 6 });
     expect(out.records.map((r) => [r.conversation_id, r.turn_index, rel(r.start_ns)])).toEqual([
-      ["s0", 0, 0], ["s0", 1, 150], ["s0", 2, 300],
-      ["s1", 0, 400], ["s1", 1, 550], ["s1", 2, 700],
+      ["s0", 0, 0],
+      ["s0", 1, 150],
+      ["s0", 2, 300],
+      ["s1", 0, 400],
+      ["s1", 1, 550],
+      ["s1", 2, 700],
     ]);
     const third = JSON.parse(out.bodies.get(2)!) as { messages: { content: string }[] };
     expect(third.messages.map((m) => m.content)).toEqual(["s0t0", "reply to s0 turn 0", "s0t1", "reply to s0 turn 1", "s0t2"]);
@@ -178,7 +220,10 @@ describe("runPhase: closed loop", () => {
 
 describe("runPhase: backoff after connection failures", () => {
   // Down from 100 ms to 1,600 ms (a 1.5 s restart); each answer takes 50 ms, a refusal none.
-  const outage = (fromMs: number, toMs: number): Server => (_a, at) => (at >= fromMs && at < toMs ? { outcome: "refused", latencyMs: 0 } : { outcome: "ok", latencyMs: 50 });
+  const outage =
+    (fromMs: number, toMs: number): Server =>
+    (_a, at) =>
+      at >= fromMs && at < toMs ? { outcome: "refused", latencyMs: 0 } : { outcome: "ok", latencyMs: 50 };
 
   test("a lane waits 10 ms, doubling to at most 1 s, between refused attempts; the first answer resets it", async () => {
     const down = outage(100, 1600);
@@ -261,7 +306,10 @@ describe("runPhase: one pass through an input file", () => {
   test("an explicit request count keeps cycling through the sessions", async () => {
     const out = await run({ dataset: sixByThree, load: closed(8), requestLimit: 16 });
     expect(out.records.length).toBe(16);
-    const ids = out.records.filter((r) => r.turn_index === 0).map((r) => r.conversation_id).sort();
+    const ids = out.records
+      .filter((r) => r.turn_index === 0)
+      .map((r) => r.conversation_id)
+      .sort();
     expect(ids).toEqual(["s0", "s0", "s1", "s1", "s2", "s3", "s4", "s5"]);
   });
 });

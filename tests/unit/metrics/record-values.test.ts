@@ -77,7 +77,14 @@ const CASES: Case[] = [
   {
     name: "one token: no TTST, no ICL, no ITL (needs OSL >= 2)",
     spec: { chunkMs: [15], endMs: 16 },
-    expect: { time_to_first_token: 15 * MS, request_latency: 15 * MS, time_to_second_token: undefined, inter_chunk_latency: undefined, inter_token_latency: undefined, output_token_throughput_per_user: undefined },
+    expect: {
+      time_to_first_token: 15 * MS,
+      request_latency: 15 * MS,
+      time_to_second_token: undefined,
+      inter_chunk_latency: undefined,
+      inter_token_latency: undefined,
+      output_token_throughput_per_user: undefined,
+    },
   },
   {
     name: "no token at all: counted, OSL 0, but no latency metrics",
@@ -116,7 +123,12 @@ const CASES: Case[] = [
     name: "--use-server-token-count disables the usage diffs",
     spec: { chunkMs: [10, 20], usage: { prompt: 50, completion: 2 } },
     opts: { streaming: true, useServerTokenCount: true },
-    expect: { usage_prompt_tokens: 50, usage_prompt_tokens_diff_pct: undefined, usage_completion_tokens_diff_pct: undefined, usage_discrepancy_count: undefined },
+    expect: {
+      usage_prompt_tokens: 50,
+      usage_prompt_tokens_diff_pct: undefined,
+      usage_completion_tokens_diff_pct: undefined,
+      usage_discrepancy_count: undefined,
+    },
   },
   {
     name: "OSL mismatch: signed diff, counted beyond min(5 % of requested, 50 tokens)",
@@ -141,7 +153,14 @@ const CASES: Case[] = [
   {
     name: "failed request: only error metrics",
     spec: { chunkMs: [10, 20], inputTokens: 77, error: { code: 500, type: "http_error", message: "x" } },
-    expect: { error_isl: 77, error_request_count: 1, input_sequence_length: undefined, request_count: undefined, time_to_first_token: undefined, output_sequence_length: undefined },
+    expect: {
+      error_isl: 77,
+      error_request_count: 1,
+      input_sequence_length: undefined,
+      request_count: undefined,
+      time_to_first_token: undefined,
+      output_sequence_length: undefined,
+    },
   },
   {
     name: "cancelled request: only error metrics",

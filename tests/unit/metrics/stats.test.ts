@@ -4,12 +4,24 @@ import { computeStats, numpyMean, numpyStd, pairwiseSum, percentileSorted } from
 // Expected values are numpy 2.4 output (np.percentile linear, np.mean, np.std ddof=0), pasted as literals.
 const A = [3, 1, 4, 1, 5, 9, 2, 6, 5, 3, 5];
 const NUMPY: [number, number][] = [
-  [1, 1.0], [5, 1.0], [10, 1.0], [25, 2.5], [50, 4.0], [75, 5.0], [90, 6.0], [95, 7.5], [99, 8.700000000000001], [99.9, 8.970000000000006],
+  [1, 1.0],
+  [5, 1.0],
+  [10, 1.0],
+  [25, 2.5],
+  [50, 4.0],
+  [75, 5.0],
+  [90, 6.0],
+  [95, 7.5],
+  [99, 8.700000000000001],
+  [99.9, 8.970000000000006],
 ];
 
 describe("computeStats", () => {
   test("matches numpy bit for bit: linear percentiles, population std", () => {
-    const s = computeStats(A, NUMPY.map(([p]) => p))!;
+    const s = computeStats(
+      A,
+      NUMPY.map(([p]) => p),
+    )!;
     for (const [p, v] of NUMPY) expect(s.percentiles.get(p)).toBe(v);
     expect(s.std).toBe(2.256304299271065);
     expect(s.avg).toBe(4);

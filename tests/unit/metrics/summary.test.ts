@@ -107,7 +107,10 @@ describe("summarize: goodput", () => {
   });
   test("only failures: no request-count-based metrics, fraction 0", () => {
     const slos = parseGoodput(["request_latency:100"]).slos;
-    const s = summarize(records().filter((r) => r.error !== null), { streaming: true, slos });
+    const s = summarize(
+      records().filter((r) => r.error !== null),
+      { streaming: true, slos },
+    );
     expect(s.metrics.map((x) => x.tag)).toEqual(["error_isl", "error_request_count", "good_request_fraction", "total_error_isl"]);
     expect(get("good_request_fraction", s.metrics)!.avg).toBe(0);
   });

@@ -51,7 +51,11 @@ describe("slice histograms", () => {
       const h = hs.find((x) => x.sliceIndex === s.index && x.tag === "time_to_first_token")!;
       const exact = s.records.map((r) => r.first_token_ns - r.start_ns).sort((a, b) => a - b);
       expect(h.count).toBe(exact.length);
-      for (const [p, got] of [[50, h.p50], [90, h.p90], [99, h.p99]] as const) {
+      for (const [p, got] of [
+        [50, h.p50],
+        [90, h.p90],
+        [99, h.p99],
+      ] as const) {
         const rank = Math.max(0, Math.ceil((p / 100) * exact.length) - 1); // nearest rank, as HDR
         const want = exact[rank]!;
         expect(Math.abs(got - want)).toBeLessThanOrEqual(want * tolerance + 1);

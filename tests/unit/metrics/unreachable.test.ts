@@ -40,7 +40,14 @@ describe("unreachableWindows", () => {
     { name: "no failures", records: [rec("ok", 0, 10), rec("http500", 5, 6)], want: [] },
     {
       name: "an outage: from the first failed attempt until the next response headers",
-      records: [rec("ok", 0, 10), rec("refused", 100, 100), rec("refused", 110, 110), rec("reset", 130, 131), rec("ok", 2100, 2200), rec("refused", 2300, 2300)],
+      records: [
+        rec("ok", 0, 10),
+        rec("refused", 100, 100),
+        rec("refused", 110, 110),
+        rec("reset", 130, 131),
+        rec("ok", 2100, 2200),
+        rec("refused", 2300, 2300),
+      ],
       want: [
         [100, 2101, 3, true],
         [2300, 2300, 1, false],

@@ -46,7 +46,10 @@ describe("BatchCore", () => {
     core.admit();
     expect(core.waitingCount).toBe(0);
     run(core, 100);
-    expect(jobs.map((j) => [j.firstStep, j.lastStep])).toEqual([[1, 3], [1, 5]]);
+    expect(jobs.map((j) => [j.firstStep, j.lastStep])).toEqual([
+      [1, 3],
+      [1, 5],
+    ]);
   });
 
   test("a short job frees its slot for the next waiting one", () => {

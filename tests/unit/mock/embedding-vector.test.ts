@@ -19,7 +19,14 @@ describe("embedding vectors", () => {
   });
 
   const inputs: [unknown, number | null][] = [
-    ["a", 1], [["a", "b"], 2], [[1, 2, 3], 1], [[[1], [2, 3]], 2], [[], null], [{}, null], [["a", {}], null], [null, null],
+    ["a", 1],
+    [["a", "b"], 2],
+    [[1, 2, 3], 1],
+    [[[1], [2, 3]], 2],
+    [[], null],
+    [{}, null],
+    [["a", {}], null],
+    [null, null],
   ];
   for (const [input, n] of inputs) {
     test(`inputs ${JSON.stringify(input)}`, () => expect(embeddingInputs(input)?.length ?? null).toBe(n));

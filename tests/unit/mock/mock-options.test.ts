@@ -4,9 +4,25 @@ import { DEFAULT_MOCK_OPTIONS, resolveMockOptions, type MockOptions } from "../.
 describe("mock options", () => {
   test("defaults", () => {
     expect(resolveMockOptions()).toEqual({
-      host: "127.0.0.1", port: 0, models: ["mock-model"], ttftMs: 20, itlMs: 5, jitterPct: 0, seed: 0,
-      tokensPerChunk: 1, reasoningTokens: 0, embeddingDim: 16, fault500Pct: 0, fault429Pct: 0, faultDropPct: 0,
-      faultMalformedPct: 0, faultStallPct: 0, stallSeconds: 30, maxBatchSize: 0, stepMs: 10, recordPath: null,
+      host: "127.0.0.1",
+      port: 0,
+      models: ["mock-model"],
+      ttftMs: 20,
+      itlMs: 5,
+      jitterPct: 0,
+      seed: 0,
+      tokensPerChunk: 1,
+      reasoningTokens: 0,
+      embeddingDim: 16,
+      fault500Pct: 0,
+      fault429Pct: 0,
+      faultDropPct: 0,
+      faultMalformedPct: 0,
+      faultStallPct: 0,
+      stallSeconds: 30,
+      maxBatchSize: 0,
+      stepMs: 10,
+      recordPath: null,
     });
     expect(DEFAULT_MOCK_OPTIONS.host).toBe("127.0.0.1");
   });

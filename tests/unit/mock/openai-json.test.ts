@@ -1,6 +1,13 @@
 import { describe, expect, test } from "bun:test";
 import {
-  chatChunkJson, chunkPrefix, completionBodyJson, completionChunkJson, errorJson, sseEvent, usageChunkJson, usageOf,
+  chatChunkJson,
+  chunkPrefix,
+  completionBodyJson,
+  completionChunkJson,
+  errorJson,
+  sseEvent,
+  usageChunkJson,
+  usageOf,
 } from "../../../src/mock/openai-json.ts";
 
 const chatId = { endpoint: "chat" as const, id: "chatcmpl-1", created: 1700000000, model: 'q"m' };
@@ -10,7 +17,10 @@ describe("openai json", () => {
   test("first chat chunk carries the role; reasoning uses reasoning_content", () => {
     const j = JSON.parse(chatChunkJson(chunkPrefix(chatId), "reasoning", ' a "b"', true, null));
     expect(j).toEqual({
-      id: "chatcmpl-1", object: "chat.completion.chunk", created: 1700000000, model: 'q"m',
+      id: "chatcmpl-1",
+      object: "chat.completion.chunk",
+      created: 1700000000,
+      model: 'q"m',
       choices: [{ index: 0, delta: { role: "assistant", reasoning_content: ' a "b"' }, logprobs: null, finish_reason: null }],
     });
   });

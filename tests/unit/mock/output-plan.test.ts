@@ -54,7 +54,12 @@ describe("plan and chunk layout", () => {
     ]);
   });
 
-  for (const [max, tpc] of [[1, 1], [9, 4], [100, 3], [64, 8]] as const) {
+  for (const [max, tpc] of [
+    [1, 1],
+    [9, 4],
+    [100, 3],
+    [64, 8],
+  ] as const) {
     test(`slices cover all ${max} tokens contiguously with ${tpc} per chunk`, () => {
       const p = planOutput(max, 0, 0, 0, tpc, 0, 0);
       expect(p.chunks).toBe(Math.ceil(max / tpc));

@@ -32,7 +32,9 @@ describe("mock on a port already in use", () => {
   test("every request still reaches the one mock that holds the port", async () => {
     const first = await startMockServer({ port: 0, models: ["first"] });
     servers.push(first);
-    await startMockServer({ port: first.port, models: ["second"] }).then((s) => servers.push(s)).catch(() => {});
+    await startMockServer({ port: first.port, models: ["second"] })
+      .then((s) => servers.push(s))
+      .catch(() => {});
     const ids = [];
     for (let i = 0; i < 20; i++) {
       const r = await fetch(`${first.url}/v1/models`, { headers: { connection: "close" } });

@@ -13,7 +13,14 @@ describe("histogram", () => {
 });
 
 describe("formatting", () => {
-  const floats: [number, string][] = [[1, "1.0"], [0, "0.0"], [0.005, "0.005"], [2560, "2560.0"], [Infinity, "+Inf"], [12.5, "12.5"]];
+  const floats: [number, string][] = [
+    [1, "1.0"],
+    [0, "0.0"],
+    [0.005, "0.005"],
+    [2560, "2560.0"],
+    [Infinity, "+Inf"],
+    [12.5, "12.5"],
+  ];
   for (const [v, s] of floats) test(`formatFloat(${v})`, () => expect(formatFloat(v)).toBe(s));
   test("label escaping", () => expect(escapeLabel('a"b\\c\nd')).toBe('a\\"b\\\\c\\nd'));
 });

@@ -8,9 +8,22 @@ const dir = mkdtempSync(join(tmpdir(), "mock-rec-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const rec = (id: string): MockRecord => ({
-  request_id: id, path: "/v1/completions", model: "m", stream: true, received_ns: 1, headers_sent_ns: 2, first_token_ns: 3,
-  end_ns: 4, status: 200, fault: null, prompt_tokens: 1, completion_tokens: 1, reasoning_tokens: 0, max_tokens: null,
-  chunks: [{ sent_ns: 3, tokens: 1, bytes: 10 }], client_disconnected: false,
+  request_id: id,
+  path: "/v1/completions",
+  model: "m",
+  stream: true,
+  received_ns: 1,
+  headers_sent_ns: 2,
+  first_token_ns: 3,
+  end_ns: 4,
+  status: 200,
+  fault: null,
+  prompt_tokens: 1,
+  completion_tokens: 1,
+  reasoning_tokens: 0,
+  max_tokens: null,
+  chunks: [{ sent_ns: 3, tokens: 1, bytes: 10 }],
+  client_disconnected: false,
 });
 
 describe("Recorder", () => {

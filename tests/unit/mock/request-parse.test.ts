@@ -5,7 +5,13 @@ import { contentTokens, countWords, promptInputTokens } from "../../../src/mock/
 const chat = (extra: Record<string, unknown>) => ({ model: "m", messages: [{ role: "user", content: "one two three" }], ...extra });
 
 describe("prompt token estimate", () => {
-  const words: [string, number][] = [["", 0], ["   ", 0], ["one", 1], [" the of\tand\nto  ", 4], ["a,b c", 2]];
+  const words: [string, number][] = [
+    ["", 0],
+    ["   ", 0],
+    ["one", 1],
+    [" the of\tand\nto  ", 4],
+    ["a,b c", 2],
+  ];
   for (const [t, n] of words) test(JSON.stringify(t), () => expect(countWords(t)).toBe(n));
   test("content parts and prompt shapes", () => {
     expect(contentTokens([{ type: "text", text: "a b" }, { type: "image_url", image_url: {} }, "c"])).toBe(3);
@@ -44,7 +50,10 @@ describe("parseGenerationRequest", () => {
   }
 
   test("chat: max_completion_tokens takes precedence; fields read", () => {
-    const r = parseGenerationRequest("chat", chat({ max_tokens: 50, max_completion_tokens: 9, min_tokens: 2, stream: true, ignore_eos: true, stream_options: { include_usage: true } }));
+    const r = parseGenerationRequest(
+      "chat",
+      chat({ max_tokens: 50, max_completion_tokens: 9, min_tokens: 2, stream: true, ignore_eos: true, stream_options: { include_usage: true } }),
+    );
     expect(r).toEqual({
       ok: true,
       value: { endpoint: "chat", model: "m", stream: true, includeUsage: true, promptTokens: 3, maxTokens: 9, minTokens: 2, ignoreEos: true },

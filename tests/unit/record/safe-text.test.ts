@@ -1,5 +1,13 @@
 import { describe, expect, test } from "bun:test";
-import { cleanRecordError, cleanServerText, CUT_MARKER, REDACTED, safeServerText, SecretScrubber, SERVER_TEXT_MAX_CHARS } from "../../../src/record/safe-text.ts";
+import {
+  cleanRecordError,
+  cleanServerText,
+  CUT_MARKER,
+  REDACTED,
+  safeServerText,
+  SecretScrubber,
+  SERVER_TEXT_MAX_CHARS,
+} from "../../../src/record/safe-text.ts";
 
 describe("safeServerText", () => {
   const cases: [string, string, string][] = [

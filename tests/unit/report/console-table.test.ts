@@ -22,7 +22,17 @@ const full = (tag: Tag, header: string, unit: MetricResult["unit"], [avg, min, m
   count: 10,
 });
 const single = (tag: Tag, header: string, unit: MetricResult["unit"], avg: number): MetricResult => ({
-  tag, header, unit, kind: "derived", avg, min: null, max: null, sum: null, std: null, percentiles: [], count: 1,
+  tag,
+  header,
+  unit,
+  kind: "derived",
+  avg,
+  min: null,
+  max: null,
+  sum: null,
+  std: null,
+  percentiles: [],
+  count: 1,
 });
 
 // The values of the table in AIPerf's README, listed in a scrambled order (rows are ordered by display order).
@@ -128,9 +138,16 @@ function parseTables(text: string): Map<string, Map<string, string>> {
     row = null;
   };
   for (const line of text.split("\n")) {
-    if (line.startsWith("┃")) columns = line.split("┃").slice(2, -1).map((c) => c.trim());
+    if (line.startsWith("┃"))
+      columns = line
+        .split("┃")
+        .slice(2, -1)
+        .map((c) => c.trim());
     else if (line.startsWith("│")) {
-      const [name, ...cells] = line.split("│").slice(1, -1).map((c) => c.trim());
+      const [name, ...cells] = line
+        .split("│")
+        .slice(1, -1)
+        .map((c) => c.trim());
       if (cells.some((c) => c !== "")) {
         flush();
         row = { name: [name!], cells };
@@ -146,14 +163,21 @@ const P999 = 99.9;
 const WITH_P999: Summary = {
   ...README,
   metrics: README.metrics.map((m) =>
-    m.percentiles.length === 0 ? m : { ...m, percentiles: [...m.percentiles, { p: P999, key: "p99.9", value: m.percentiles.find((p) => p.p === 99)!.value + 1 }] },
+    m.percentiles.length === 0
+      ? m
+      : { ...m, percentiles: [...m.percentiles, { p: P999, key: "p99.9", value: m.percentiles.find((p) => p.p === 99)!.value + 1 }] },
   ),
 };
 
 describe("console table fitted to the terminal", () => {
   test("--percentiles values get a column, largest percentile first, beside AIPerf's", () => {
     const header = consoleTable(WITH_P999, { extraPercentiles: [P999, 25] }).split("\n")[2]!;
-    expect(header.split("┃").map((c) => c.trim()).filter(Boolean)).toEqual(["Metric", "avg", "min", "max", "p99.9", "p99", "p90", "p50", "p25", "std"]);
+    expect(
+      header
+        .split("┃")
+        .map((c) => c.trim())
+        .filter(Boolean),
+    ).toEqual(["Metric", "avg", "min", "max", "p99.9", "p99", "p90", "p50", "p25", "std"]);
     expect(statColumns([99, 50]).map((c) => c.name)).toEqual(["avg", "min", "max", "p99", "p90", "p50", "std"]);
   });
 

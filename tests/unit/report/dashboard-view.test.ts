@@ -126,7 +126,6 @@ describe("dashboard frames", () => {
     const plain = dashboardLines(liveState(), opts(80, 24));
     const colored = dashboardLines(liveState(), opts(80, 24, { color: true }));
     expect(colored.join("\n")).toContain("\x1b[31m");
-    // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping SGR
     expect(colored.map((l) => l.replace(/\x1b\[[0-9;]*m/g, "").trimEnd())).toEqual(plain);
   });
 

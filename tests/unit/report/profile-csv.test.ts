@@ -13,11 +13,23 @@ const record = (tag: MetricResult["tag"], header: string, unit: MetricResult["un
   max: vals[2]!,
   sum: vals[3]!,
   std: vals[4]!,
-  percentiles: [...P.map((p, i) => ({ p, key: `p${p}`, value: vals[5 + i]! })), ...extra.map(([p, value]) => ({ p, key: `p${p}`, value }))].sort((a, b) => a.p - b.p),
+  percentiles: [...P.map((p, i) => ({ p, key: `p${p}`, value: vals[5 + i]! })), ...extra.map(([p, value]) => ({ p, key: `p${p}`, value }))].sort(
+    (a, b) => a.p - b.p,
+  ),
   count: 3,
 });
 const single = (tag: MetricResult["tag"], header: string, unit: MetricResult["unit"], avg: number): MetricResult => ({
-  tag, header, unit, kind: "derived", avg, min: null, max: null, sum: null, std: null, percentiles: [], count: 1,
+  tag,
+  header,
+  unit,
+  kind: "derived",
+  avg,
+  min: null,
+  max: null,
+  sum: null,
+  std: null,
+  percentiles: [],
+  count: 1,
 });
 const S = (metrics: MetricResult[]): Summary => ({ metrics, errorSummary: [], benchmarkDurationNs: null, recordCount: 0 });
 

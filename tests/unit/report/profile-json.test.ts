@@ -4,10 +4,30 @@ import { naiveLocalIso, profileExportJson } from "../../../src/report/profile-js
 
 const pcts = (v: number) => [1, 5, 10, 25, 50, 75, 90, 95, 99].map((p) => ({ p, key: `p${p}`, value: v }));
 const record = (tag: MetricResult["tag"], header: string, unit: MetricResult["unit"], v: number): MetricResult => ({
-  tag, header, unit, kind: "record", avg: v, min: v, max: v, sum: v, std: 0, percentiles: pcts(v), count: 1,
+  tag,
+  header,
+  unit,
+  kind: "record",
+  avg: v,
+  min: v,
+  max: v,
+  sum: v,
+  std: 0,
+  percentiles: pcts(v),
+  count: 1,
 });
 const single = (tag: MetricResult["tag"], header: string, unit: MetricResult["unit"], v: number): MetricResult => ({
-  tag, header, unit, kind: "aggregate", avg: v, min: null, max: null, sum: null, std: null, percentiles: [], count: 1,
+  tag,
+  header,
+  unit,
+  kind: "aggregate",
+  avg: v,
+  min: null,
+  max: null,
+  sum: null,
+  std: null,
+  percentiles: [],
+  count: 1,
 });
 
 const summary: Summary = {

@@ -29,7 +29,10 @@ const DOC_METRICS =
 
 describe("profile_export.jsonl line", () => {
   test("the AIPerf doc example, byte for byte (plus the two metrics AIPerf added after that doc)", () => {
-    const line = jsonlLine(docRecord(), recordValues(docRecord(), { streaming: true }), { conversationId: "77aa5b0e-b305-423f-88d5-c00da1892599", xCorrelationId: "32ee4f33-cfca-4cfc-988f-79b45408b909" });
+    const line = jsonlLine(docRecord(), recordValues(docRecord(), { streaming: true }), {
+      conversationId: "77aa5b0e-b305-423f-88d5-c00da1892599",
+      xCorrelationId: "32ee4f33-cfca-4cfc-988f-79b45408b909",
+    });
     expect(line).toBe(
       `{"metadata":{"session_num":45,"x_request_id":"7609a2e7-aa53-4ab1-98f4-f35ecafefd25","x_correlation_id":"32ee4f33-cfca-4cfc-988f-79b45408b909",` +
         `"conversation_id":"77aa5b0e-b305-423f-88d5-c00da1892599","turn_index":0,"request_start_ns":1000000000000000,"request_ack_ns":1000000117830613,` +
@@ -40,7 +43,14 @@ describe("profile_export.jsonl line", () => {
   });
   test("cancelled request: error_isl only, error object, cancellation time; no ack when headers never came", () => {
     const r = makeRecord(
-      { startNs: BASE, ackMs: 0, endMs: 0.624928, inputTokens: 550, cancelled: true, error: { code: 499, type: "RequestCancellationError", message: "Request was cancelled after 0.000 seconds" } },
+      {
+        startNs: BASE,
+        ackMs: 0,
+        endMs: 0.624928,
+        inputTokens: 550,
+        cancelled: true,
+        error: { code: 499, type: "RequestCancellationError", message: "Request was cancelled after 0.000 seconds" },
+      },
       80,
     );
     expect(jsonlLine(r, recordValues(r, { streaming: true }))).toBe(
@@ -66,7 +76,10 @@ describe("profile_export.jsonl line", () => {
 
 describe("profile_export.jsonl ids", () => {
   test("per-request ids from the caller", () => {
-    const line = jsonlLine(makeRecord({ chunkMs: [5] }, 4), recordValues(makeRecord({ chunkMs: [5] }, 4), { streaming: true }), { conversationId: "session_4", xCorrelationId: "corr-4" });
+    const line = jsonlLine(makeRecord({ chunkMs: [5] }, 4), recordValues(makeRecord({ chunkMs: [5] }, 4), { streaming: true }), {
+      conversationId: "session_4",
+      xCorrelationId: "corr-4",
+    });
     expect(line).toContain(`"x_request_id":"req-4","x_correlation_id":"corr-4","conversation_id":"session_4","turn_index":0`);
   });
 });

@@ -50,9 +50,20 @@ describe("dumpPyJson", () => {
   test("indent 2 like orjson OPT_INDENT_2 / pydantic indent=2 (empty containers inline, raw UTF-8)", () => {
     const v = { a: { b: [1, pyFloat(2), []], c: {}, d: null, e: 'é\n"x"' } };
     expect(dumpPyJson(v, { style: "orjson", indent: 2 })).toBe(
-      ["{", '  "a": {', '    "b": [', "      1,", "      2.0,", "      []", "    ],", '    "c": {},', '    "d": null,', '    "e": "é\\n\\"x\\""', "  }", "}"].join(
-        "\n",
-      ),
+      [
+        "{",
+        '  "a": {',
+        '    "b": [',
+        "      1,",
+        "      2.0,",
+        "      []",
+        "    ],",
+        '    "c": {},',
+        '    "d": null,',
+        '    "e": "é\\n\\"x\\""',
+        "  }",
+        "}",
+      ].join("\n"),
     );
   });
   test("pydantic vs orjson exponent style inside documents", () => {

@@ -29,7 +29,14 @@ export function scenarioRecords(): RequestRecord[] {
     makeRecord({ startNs: at(9.5), chunkMs: [33.333333], inputTokens: 551, usage: { prompt: 551, completion: 1, total: 552 } }, 3),
     makeRecord({ startNs: at(12), endMs: 3.25, inputTokens: 549, error: { code: 500, type: "http_error", message: "HTTP 500: boom" } }, 4),
     makeRecord(
-      { startNs: at(14), chunkMs: [30], endMs: 35, inputTokens: 552, cancelled: true, error: { code: 499, type: "cancelled", message: "request cancelled by the client" } },
+      {
+        startNs: at(14),
+        chunkMs: [30],
+        endMs: 35,
+        inputTokens: 552,
+        cancelled: true,
+        error: { code: 499, type: "cancelled", message: "request cancelled by the client" },
+      },
       5,
     ),
     makeRecord({ startNs: at(15), endMs: 2, inputTokens: 547, error: { code: 500, type: "http_error", message: "HTTP 500: boom" } }, 6),

@@ -1,7 +1,14 @@
 import { describe, expect, test } from "bun:test";
 import { renderCsv, renderJson, renderMarkdown, renderTextTable } from "../../../src/report/text-table.ts";
 
-const RS = { columns: ["name", "p75_ms"], rows: [["a,b", 1.5], ['say "hi"', null], ["x|y", 20]] as (string | number | null)[][] };
+const RS = {
+  columns: ["name", "p75_ms"],
+  rows: [
+    ["a,b", 1.5],
+    ['say "hi"', null],
+    ["x|y", 20],
+  ] as (string | number | null)[][],
+};
 
 describe("result renderers", () => {
   test("text table aligns, right-aligns numeric columns, counts rows", () => {
@@ -10,7 +17,7 @@ describe("result renderers", () => {
     );
   });
   test("csv quotes per RFC 4180, NULL as empty", () => {
-    expect(renderCsv(RS)).toBe(['name,p75_ms', '"a,b",1.5', '"say ""hi""",', "x|y,20", ""].join("\n"));
+    expect(renderCsv(RS)).toBe(["name,p75_ms", '"a,b",1.5', '"say ""hi""",', "x|y,20", ""].join("\n"));
   });
   test("json is an array of row objects", () => {
     expect(JSON.parse(renderJson(RS))).toEqual([

@@ -140,7 +140,6 @@ describe("LiveView", () => {
     const io = termIo(80, 24, { NO_COLOR: "1" });
     await started(io, "dashboard");
     expect(io.stderr[1]).toContain("\x1b[1;1Hllmbench profile  mock-model");
-    // biome-ignore lint/suspicious/noControlCharactersInRegex: looking for SGR
     expect(io.stderr[1]!.match(/\x1b\[[0-9;]*m/g)).toBeNull();
   });
 });

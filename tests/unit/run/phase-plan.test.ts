@@ -6,11 +6,33 @@ import { sessionIndexFor } from "../../../src/engine/session-order.ts";
 
 const session = (id: string, ts: number | null, turns = 1): SessionSpec => ({
   sessionId: id,
-  turns: Array.from({ length: turns }, (_, i) => ({ prompt: { kind: "text", text: "x", tokens: 1 }, maxTokens: null, timestampMs: i === 0 ? ts : null, delayMs: 0 })),
+  turns: Array.from({ length: turns }, (_, i) => ({
+    prompt: { kind: "text", text: "x", tokens: 1 },
+    maxTokens: null,
+    timestampMs: i === 0 ? ts : null,
+    delayMs: 0,
+  })),
 });
-const dataset = (sessions: SessionSpec[], sampling: Dataset["sampling"] = "sequential"): Dataset => ({ sessions, systemPrompt: null, sampling, blockSize: 512 });
+const dataset = (sessions: SessionSpec[], sampling: Dataset["sampling"] = "sequential"): Dataset => ({
+  sessions,
+  systemPrompt: null,
+  sampling,
+  blockSize: 512,
+});
 const plan = (load: LoadSpec, d: Dataset, over: { requestLimit?: number; durationNs?: number | null } = {}) =>
-  planPhase({ phase: "profiling", load, dataset: d, requestLimit: over.requestLimit ?? UNLIMITED, durationNs: over.durationNs ?? null, seed: 1, prefillCap: null, cancellation: null, requestBase: 0, sessionBase: 0, fedPrompts: false });
+  planPhase({
+    phase: "profiling",
+    load,
+    dataset: d,
+    requestLimit: over.requestLimit ?? UNLIMITED,
+    durationNs: over.durationNs ?? null,
+    seed: 1,
+    prefillCap: null,
+    cancellation: null,
+    requestBase: 0,
+    sessionBase: 0,
+    fedPrompts: false,
+  });
 
 describe("planPhase", () => {
   test("closed loop: lanes, ramp offsets, no schedule", () => {
@@ -46,7 +68,20 @@ describe("planPhase", () => {
 
   test("one pass: every session once in closed loop and at a rate; a random pool becomes one shuffled pass", () => {
     const onePass = (load: LoadSpec, d: Dataset) =>
-      planPhase({ phase: "profiling", load, dataset: d, requestLimit: UNLIMITED, durationNs: null, seed: 1, prefillCap: null, cancellation: null, requestBase: 0, sessionBase: 0, fedPrompts: false, onePass: true });
+      planPhase({
+        phase: "profiling",
+        load,
+        dataset: d,
+        requestLimit: UNLIMITED,
+        durationNs: null,
+        seed: 1,
+        prefillCap: null,
+        cancellation: null,
+        requestBase: 0,
+        sessionBase: 0,
+        fedPrompts: false,
+        onePass: true,
+      });
     const names = ["a", "b", "c", "d", "e"];
     const seq = dataset(names.map((n) => session(n, null)));
     const rate: LoadSpec = { kind: "rate", ratePerSec: 10, pattern: "constant", smoothness: 1, rampNs: 0, cap: null };
@@ -65,15 +100,23 @@ describe("planPhase", () => {
   });
 
   test("fixed schedule refuses an entry without a timestamp, naming it", () => {
-    expect(() => plan({ kind: "fixed", autoOffset: false, startOffsetMs: null, endOffsetMs: null, speedup: 1, cap: null }, dataset([session("a", 0), session("b", null)]))).toThrow(
-      "session b (entry 2) has no timestamp",
-    );
+    expect(() =>
+      plan({ kind: "fixed", autoOffset: false, startOffsetMs: null, endOffsetMs: null, speedup: 1, cap: null }, dataset([session("a", 0), session("b", null)])),
+    ).toThrow("session b (entry 2) has no timestamp");
   });
 });
 
 describe("fixedScheduleProblem", () => {
   type Fixed = Extract<LoadSpec, { kind: "fixed" }>;
-  const fixed = (over: Partial<Fixed> = {}): Fixed => ({ kind: "fixed", autoOffset: false, startOffsetMs: null, endOffsetMs: null, speedup: 1, cap: null, ...over });
+  const fixed = (over: Partial<Fixed> = {}): Fixed => ({
+    kind: "fixed",
+    autoOffset: false,
+    startOffsetMs: null,
+    endOffsetMs: null,
+    speedup: 1,
+    cap: null,
+    ...over,
+  });
   const epochMs = 1_700_000_000_000;
   const day = MAX_FIRST_WAIT_MS;
 
@@ -85,7 +128,8 @@ describe("fixedScheduleProblem", () => {
     );
   });
 
-  const problemFor = (ts: readonly number[], over: Partial<Fixed>) => fixedScheduleProblem(dataset(ts.map((t, i) => session(`s${i}`, t))), fixed(over), "t.jsonl");
+  const problemFor = (ts: readonly number[], over: Partial<Fixed>) =>
+    fixedScheduleProblem(dataset(ts.map((t, i) => session(`s${i}`, t))), fixed(over), "t.jsonl");
 
   test.each([
     ["trace-relative times", [0, 500], {}],
@@ -125,17 +169,26 @@ describe("sessionIndexFor", () => {
     expect(sessionIndexFor(1, d, Int32Array.from([2, 0, 1]), 1)).toBe(0);
   });
   test("shuffle: every session once per pass, a new order each pass, the same from the same seed", () => {
-    const big = dataset(Array.from({ length: 10 }, (_, i) => session(`s${i}`, null)), "shuffle");
+    const big = dataset(
+      Array.from({ length: 10 }, (_, i) => session(`s${i}`, null)),
+      "shuffle",
+    );
     const picks = Array.from({ length: 30 }, (_, j) => sessionIndexFor(j, big, null, 9));
     for (let pass = 0; pass < 3; pass++) expect([...picks.slice(pass * 10, pass * 10 + 10)].sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
     expect(picks.slice(0, 10)).not.toEqual(picks.slice(10, 20));
     expect(picks.slice(0, 10)).not.toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
-    expect(Array.from({ length: 30 }, (_, j) => 29 - j).map((j) => sessionIndexFor(j, big, null, 9)).reverse()).toEqual(picks);
+    expect(
+      Array.from({ length: 30 }, (_, j) => 29 - j)
+        .map((j) => sessionIndexFor(j, big, null, 9))
+        .reverse(),
+    ).toEqual(picks);
   });
   test("random: reproducible from the seed, covers the pool, independent of call order", () => {
     const r = dataset(d.sessions, "random");
     const a = Array.from({ length: 300 }, (_, j) => sessionIndexFor(j, r, null, 5));
-    const b = Array.from({ length: 300 }, (_, j) => 299 - j).map((j) => sessionIndexFor(j, r, null, 5)).reverse();
+    const b = Array.from({ length: 300 }, (_, j) => 299 - j)
+      .map((j) => sessionIndexFor(j, r, null, 5))
+      .reverse();
     expect(a).toEqual(b);
     expect(new Set(a)).toEqual(new Set([0, 1, 2]));
     expect(Array.from({ length: 300 }, (_, j) => sessionIndexFor(j, r, null, 6))).not.toEqual(a);

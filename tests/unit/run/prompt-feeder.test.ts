@@ -26,15 +26,29 @@ async function settle(cond: () => boolean, extra = 50): Promise<void> {
 describe("PromptFeeder", () => {
   test("each worker gets its own ordinals in order, every turn's text, and no more than the lookahead", async () => {
     const fed: { w: number; ordinal: number; texts: string[] }[] = [];
-    const target = { feed: (w: number, items: { ordinal: number; texts: string[] }[]) => items.forEach((i) => fed.push({ w, ...i })) };
+    const target = {
+      feed: (w: number, items: { ordinal: number; texts: string[] }[]) => {
+        for (const i of items) fed.push({ w, ...i });
+      },
+    };
     const f = new PromptFeeder(target, 2, dataset, blocks, { sessionLimit: 1000, order: null, offsetsNs: null, lanes: 8 }, 1);
     await f.primed;
     await settle(() => fed.length >= 256);
     // 128 ahead per worker, then it waits for the workers to use some.
     expect(fed.filter((x) => x.w === 0).length).toBe(128);
     expect(fed.filter((x) => x.w === 1).length).toBe(128);
-    expect(fed.filter((x) => x.w === 0).map((x) => x.ordinal).slice(0, 3)).toEqual([0, 2, 4]);
-    expect(fed.filter((x) => x.w === 1).map((x) => x.ordinal).slice(0, 3)).toEqual([1, 3, 5]);
+    expect(
+      fed
+        .filter((x) => x.w === 0)
+        .map((x) => x.ordinal)
+        .slice(0, 3),
+    ).toEqual([0, 2, 4]);
+    expect(
+      fed
+        .filter((x) => x.w === 1)
+        .map((x) => x.ordinal)
+        .slice(0, 3),
+    ).toEqual([1, 3, 5]);
     expect(fed.find((x) => x.ordinal === 6)!.texts).toEqual(["b1:10", "t1"]); // ordinal 6 -> session 6 % 5
     f.onConsumed(0, 10);
     await settle(() => fed.length >= 266);
@@ -46,27 +60,69 @@ describe("PromptFeeder", () => {
 
   test("stops by itself at the session limit", async () => {
     const fed: number[] = [];
-    const f = new PromptFeeder({ feed: (_w, items) => items.forEach((i) => fed.push(i.ordinal)) }, 3, dataset, blocks, { sessionLimit: 7, order: null, offsetsNs: null, lanes: 8 }, 1);
+    const f = new PromptFeeder(
+      {
+        feed: (_w, items) => {
+          for (const i of items) fed.push(i.ordinal);
+        },
+      },
+      3,
+      dataset,
+      blocks,
+      { sessionLimit: 7, order: null, offsetsNs: null, lanes: 8 },
+      1,
+    );
     await f.done;
     expect(fed.sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6]);
   });
 
   test("closed loop with fewer lanes than workers: prompts go only to the workers that run a lane", async () => {
     const fed: [number, number][] = [];
-    const f = new PromptFeeder({ feed: (w, items) => items.forEach((i) => fed.push([w, i.ordinal])) }, 4, dataset, blocks, { sessionLimit: 5, order: null, offsetsNs: null, lanes: 2 }, 1);
+    const f = new PromptFeeder(
+      {
+        feed: (w, items) => {
+          for (const i of items) fed.push([w, i.ordinal]);
+        },
+      },
+      4,
+      dataset,
+      blocks,
+      { sessionLimit: 5, order: null, offsetsNs: null, lanes: 2 },
+      1,
+    );
     await f.done;
-    expect(fed.sort((a, b) => a[1] - b[1])).toEqual([[0, 0], [1, 1], [0, 2], [1, 3], [0, 4]]);
+    expect(fed.sort((a, b) => a[1] - b[1])).toEqual([
+      [0, 0],
+      [1, 1],
+      [0, 2],
+      [1, 3],
+      [0, 4],
+    ]);
     // Open loop: every worker dispatches.
     const timed: number[] = [];
-    const g = new PromptFeeder({ feed: (w) => timed.push(w) }, 3, dataset, blocks, { sessionLimit: 5, order: null, offsetsNs: new Float64Array(5), lanes: 0 }, 1);
+    const g = new PromptFeeder(
+      { feed: (w) => timed.push(w) },
+      3,
+      dataset,
+      blocks,
+      { sessionLimit: 5, order: null, offsetsNs: new Float64Array(5), lanes: 0 },
+      1,
+    );
     await g.done;
     expect(timed.sort()).toEqual([0, 0, 1, 1, 2]);
   });
 
   test("a prompt that cannot be built is reported once and ends the feeding (no hang on primed)", async () => {
-    const bad: BlockPromptBuilder = { build: () => { throw new Error("no exact count"); }, cachedBlocks: 0 };
+    const bad: BlockPromptBuilder = {
+      build: () => {
+        throw new Error("no exact count");
+      },
+      cachedBlocks: 0,
+    };
     const errors: string[] = [];
-    const f = new PromptFeeder({ feed: () => {} }, 2, dataset, bad, { sessionLimit: 10, order: null, offsetsNs: null, lanes: 8 }, 1, (e) => errors.push(e.message));
+    const f = new PromptFeeder({ feed: () => {} }, 2, dataset, bad, { sessionLimit: 10, order: null, offsetsNs: null, lanes: 8 }, 1, (e) =>
+      errors.push(e.message),
+    );
     await f.primed;
     await f.done;
     expect(errors).toEqual(["no exact count"]);

@@ -87,9 +87,13 @@ describe("setLongTimeout", () => {
 
   test("Infinity never fires and arms nothing", () => {
     const f = fakeTimers();
-    const t = setLongTimeout(() => {
-      throw new Error("fired");
-    }, Infinity, f.api);
+    const t = setLongTimeout(
+      () => {
+        throw new Error("fired");
+      },
+      Infinity,
+      f.api,
+    );
     expect(f.arms).toEqual([]);
     clearLongTimeout(t);
   });

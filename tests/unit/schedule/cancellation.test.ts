@@ -59,7 +59,13 @@ describe("cancelAfterNs", () => {
     expect(low.filter((i) => !high.has(i))).toEqual([]);
   });
 
-  const invalid: [number, number, number][] = [[-1, 1, 0], [101, 1, 0], [50, -1, 0], [50, 1, -1], [50, 1, 1.5]];
+  const invalid: [number, number, number][] = [
+    [-1, 1, 0],
+    [101, 1, 0],
+    [50, -1, 0],
+    [50, 1, -1],
+    [50, 1, 1.5],
+  ];
   for (const [ratePct, delaySec, index] of invalid) {
     test(`RangeError for rate ${ratePct}, delay ${delaySec}, index ${index}`, () => {
       expect(() => cancelAfterNs(1, index, ratePct, delaySec)).toThrow(RangeError);

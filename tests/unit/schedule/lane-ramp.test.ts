@@ -21,7 +21,12 @@ describe("laneStartOffsetsNs", () => {
     expect(lanes[999]).toBe(7e9);
   });
 
-  for (const [concurrency, rampNs] of [[0, 1e9], [1.5, 1e9], [2, -1], [2, Infinity]] as const) {
+  for (const [concurrency, rampNs] of [
+    [0, 1e9],
+    [1.5, 1e9],
+    [2, -1],
+    [2, Infinity],
+  ] as const) {
     test(`RangeError for concurrency ${concurrency}, ramp ${rampNs}`, () => {
       expect(() => laneStartOffsetsNs(concurrency, rampNs)).toThrow(RangeError);
     });

@@ -74,7 +74,13 @@ describe("native addon cache", () => {
     const primary = cacheRoot({ HOME: join(tmp, "not-a-dir", "home") });
     const notes: string[] = [];
     const fallback = join(tmp, "fallback");
-    const dir = extractWithFallback(primary, "duckdb-1", files, (l) => notes.push(l), () => fallback);
+    const dir = extractWithFallback(
+      primary,
+      "duckdb-1",
+      files,
+      (l) => notes.push(l),
+      () => fallback,
+    );
     expect(dir).toBe(join(fallback, "duckdb-1"));
     expect(readFileSync(join(dir, "addon.node")).length).toBe(100);
     expect(notes).toEqual([`llmbench: note: cannot write the cache dir ${primary} (ENOTDIR); using ${fallback} (set XDG_CACHE_HOME to choose)`]);
@@ -83,7 +89,13 @@ describe("native addon cache", () => {
   test("a writable cache dir is used without a note", () => {
     const tmp = mkdtempSync(join(tmpdir(), "llmb-cache-"));
     const notes: string[] = [];
-    const dir = extractWithFallback(join(tmp, "root"), "duckdb-1", sourceFiles(tmp, 10), (l) => notes.push(l), () => "/nowhere");
+    const dir = extractWithFallback(
+      join(tmp, "root"),
+      "duckdb-1",
+      sourceFiles(tmp, 10),
+      (l) => notes.push(l),
+      () => "/nowhere",
+    );
     expect(dir).toBe(join(tmp, "root", "duckdb-1"));
     expect(notes).toEqual([]);
   });

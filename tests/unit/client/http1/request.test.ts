@@ -50,9 +50,7 @@ describe("serializeHttp1Request", () => {
         req({ headers: { Host: "evil", "Content-Length": "999", connection: "close", "transfer-encoding": "chunked", "X-Trace": "t" }, body: "ab" }),
       ),
     );
-    expect(text).toBe(
-      "POST /v1/chat/completions HTTP/1.1\r\nhost: 127.0.0.1:8000\r\nx-trace: t\r\ncontent-length: 2\r\nconnection: keep-alive\r\n\r\nab",
-    );
+    expect(text).toBe("POST /v1/chat/completions HTTP/1.1\r\nhost: 127.0.0.1:8000\r\nx-trace: t\r\ncontent-length: 2\r\nconnection: keep-alive\r\n\r\nab");
   });
 
   test("header injection is rejected", () => {

@@ -40,7 +40,9 @@ function parseHttp1Response(pieces: Iterable<Uint8Array>, closeAtEnd = false, li
 
 /** Events with adjacent data merged into one body string: comparable however the input was split. */
 interface Normalized {
-  events: Array<{ type: "head"; status: number; headers: Record<string, string> } | { type: "body"; text: string } | { type: "end" } | { type: "error"; reason: string }>;
+  events: Array<
+    { type: "head"; status: number; headers: Record<string, string> } | { type: "body"; text: string } | { type: "end" } | { type: "error"; reason: string }
+  >;
   complete: boolean;
   keepAlive: boolean;
   trailingBytes: number;
