@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { ResultsWriter } from "../src/store/results-db.ts";
 import type { RequestRecord } from "../src/record/request-record.ts";
+import { recordValues } from "../src/metrics/record-values.ts";
 
 const ROOT = resolve(import.meta.dir, "..");
 const N = Number(process.argv[2] ?? 1_000_000);
@@ -28,10 +29,11 @@ function record(i: number): RequestRecord {
   };
 }
 
-const writer = await ResultsWriter.create(db, { run_id: "bench", tool_version: "bench", host: "h", config: "{}", started_ns: 0, ended_ns: null }, { streaming: true });
+const writer = await ResultsWriter.create(db, { run_id: "bench", tool_version: "bench", host: "h", config: "{}", started_ns: 0, ended_ns: null });
 const t0 = performance.now();
 for (let i = 0; i < N; i++) {
-  writer.append(record(i));
+  const r = record(i);
+  writer.append(r, recordValues(r, { streaming: true }));
   if (i % 50_000 === 0) await Bun.sleep(0); // let the periodic flush timer run, as in a real run
 }
 await writer.close(1);

@@ -46,10 +46,13 @@ export function isValidRecord(r: RequestRecord): boolean {
   return r.error === null && !r.cancelled;
 }
 
+/** What a cancelled request without an error of its own reports (AIPerf's 499). */
+export const CANCELLED_ERROR: Readonly<RecordError> = { code: 499, type: "cancelled", message: "request cancelled" };
+
 /** The error to report for an invalid record (a cancelled one without an error gets AIPerf's 499). */
 export function recordError(r: RequestRecord): RecordError | null {
   if (r.error !== null) return r.error;
-  if (r.cancelled) return { code: 499, type: "cancelled", message: "request cancelled" };
+  if (r.cancelled) return { ...CANCELLED_ERROR };
   return null;
 }
 
@@ -176,8 +179,13 @@ export function toDisplay(tag: MetricTag, value: MetricValue): MetricValue {
  * aggregates flagged no-individual-records (request_count etc.).
  */
 export function recordMetrics(r: RequestRecord, opts: RecordOptions): RecordMetric[] {
+  return recordMetricsOf(recordValues(r, opts));
+}
+
+/** recordMetrics() from values already computed with recordValues(). */
+export function recordMetricsOf(values: RecordValues): RecordMetric[] {
   const out: RecordMetric[] = [];
-  for (const [tag, value] of recordValues(r, opts)) {
+  for (const [tag, value] of values) {
     const spec = metricSpec(tag);
     if (hasFlag(spec, "no-individual-records")) continue;
     out.push({ tag, value: toDisplay(tag, value), unit: spec.displayUnit });

@@ -2,7 +2,7 @@
 // MetricRecordInfo (orjson, None fields left out): metadata, metrics {tag: {value, unit}}, error.
 import type { RequestRecord } from "../record/request-record.ts";
 import { isFloatInDisplay, metricSpec } from "../metrics/metric-table.ts";
-import { recordError, recordMetrics, type RecordOptions } from "../metrics/record-values.ts";
+import { recordError, recordMetricsOf, recordValues, type RecordOptions, type RecordValues } from "../metrics/record-values.ts";
 import { dumpPyJson, pyFloat, type PyJsonValue } from "./py-json.ts";
 
 /** Per-request identifiers the record itself does not carry. */
@@ -17,10 +17,13 @@ export interface JsonlMeta {
 
 export type JsonlMetaFor = (r: RequestRecord) => JsonlMeta | undefined;
 
-/** The object AIPerf would write for this request (key order as AIPerf's models declare it). */
-export function jsonlRecordObject(r: RequestRecord, opts: RecordOptions, meta: JsonlMeta = {}): PyJsonValue {
+/**
+ * The object AIPerf would write for this request (key order as AIPerf's models declare it).
+ * `values`: recordValues(r, opts) when the caller has them already.
+ */
+export function jsonlRecordObject(r: RequestRecord, opts: RecordOptions, meta: JsonlMeta = {}, values: RecordValues = recordValues(r, opts)): PyJsonValue {
   const metrics: Record<string, PyJsonValue> = {};
-  for (const m of recordMetrics(r, opts)) {
+  for (const m of recordMetricsOf(values)) {
     const float = isFloatInDisplay(metricSpec(m.tag));
     const value = Array.isArray(m.value) ? m.value.map((x) => (float ? pyFloat(x) : x)) : float ? pyFloat(m.value) : m.value;
     metrics[m.tag] = { value, unit: m.unit };
@@ -48,8 +51,8 @@ export function jsonlRecordObject(r: RequestRecord, opts: RecordOptions, meta: J
 }
 
 /** One line of profile_export.jsonl, without the newline; null when AIPerf would skip the request. */
-export function jsonlLine(r: RequestRecord, opts: RecordOptions, meta?: JsonlMeta): string | null {
-  const obj = jsonlRecordObject(r, opts, meta) as { metrics: object; error?: unknown };
+export function jsonlLine(r: RequestRecord, opts: RecordOptions, meta?: JsonlMeta, values?: RecordValues): string | null {
+  const obj = jsonlRecordObject(r, opts, meta, values) as { metrics: object; error?: unknown };
   if (Object.keys(obj.metrics).length === 0 && obj.error === undefined) return null;
   return dumpPyJson(obj as PyJsonValue, { style: "orjson" });
 }

@@ -1,17 +1,26 @@
 // Writes results.duckdb during a run: records are appended in batches and flushed at least every
-// FLUSH_INTERVAL_MS, so a killed run keeps everything older than that.
+// FLUSH_INTERVAL_MS, so a killed run keeps everything older than that. At the end the summary, slices,
+// schedule report and counts are computed from the file in SQL (store/summary-db.ts): no record is
+// kept in memory, and DuckDB's own memory is capped (it spills to `<db>.tmp` beyond the cap).
 import { DuckDBInstance, type DuckDBAppender, type DuckDBConnection } from "@duckdb/node-api";
 import { appendRow, createTableSql } from "./columns.ts";
-import { CHUNK_COLUMNS, REQUEST_COLUMNS, RUN_COLUMNS, SLICE_COLUMNS, requestRow, type RunRow } from "./schema.ts";
+import { CHUNK_COLUMNS, REQUEST_COLUMNS, RUN_COLUMNS, SLICE_COLUMNS, type RunRow } from "./schema.ts";
 import type { SliceHistogram } from "../metrics/slice-histograms.ts";
-import { readRecords } from "./read-records.ts";
+import type { RecordValues } from "../metrics/record-values.ts";
+import type { ScheduleReport } from "../metrics/schedule-report.ts";
+import type { Summary, SummaryOptions } from "../metrics/summary.ts";
 import type { RequestRecord } from "../record/request-record.ts";
+import { summarizeDb, summarizeSlicesDb, type DbSliceSummary } from "./summary-db.ts";
+import { runCountsDb, scheduleReportDb, type RunCounts } from "./schedule-db.ts";
 
 const FLUSH_INTERVAL_MS = 500;
 
+/** DuckDB's buffer pool cap: its memory stays flat however many requests the run stores. */
+export const DEFAULT_MEMORY_LIMIT = "256MB";
+
 export interface WriterOptions {
-  /** Streaming runs have TTFT/ITL columns; non-streaming ones leave them NULL. */
-  streaming: boolean;
+  /** DuckDB memory_limit (e.g. "256MB"). */
+  memoryLimit?: string;
 }
 
 export class ResultsWriter {
@@ -25,11 +34,10 @@ export class ResultsWriter {
     private readonly requests: DuckDBAppender,
     private readonly chunks: DuckDBAppender,
     private readonly run: RunRow,
-    private readonly opts: WriterOptions,
   ) {}
 
-  static async create(path: string, run: RunRow, opts: WriterOptions): Promise<ResultsWriter> {
-    const instance = await DuckDBInstance.create(path);
+  static async create(path: string, run: RunRow, opts: WriterOptions = {}): Promise<ResultsWriter> {
+    const instance = await DuckDBInstance.create(path, { memory_limit: opts.memoryLimit ?? DEFAULT_MEMORY_LIMIT });
     const conn = await instance.connect();
     await conn.run(createTableSql("runs", RUN_COLUMNS));
     await conn.run(createTableSql("requests", REQUEST_COLUMNS));
@@ -38,30 +46,63 @@ export class ResultsWriter {
     const runs = await conn.createAppender("runs");
     appendRow(runs, RUN_COLUMNS, run);
     runs.closeSync();
-    const w = new ResultsWriter(instance, conn, await conn.createAppender("requests"), await conn.createAppender("chunks"), run, opts);
+    const w = new ResultsWriter(instance, conn, await conn.createAppender("requests"), await conn.createAppender("chunks"), run);
     w.timer = setInterval(() => w.flush(), FLUSH_INTERVAL_MS);
     return w;
   }
 
-  append(record: RequestRecord): void {
-    if (this.closed) throw new Error("results writer is closed");
-    appendRow(this.requests, REQUEST_COLUMNS, requestRow(this.run.run_id, record, this.opts.streaming));
+  /** Stores one request; `values` = recordValues(record, opts), computed once by the caller. */
+  append(record: RequestRecord, values: RecordValues): void {
+    this.assertOpen();
+    appendRow(this.requests, REQUEST_COLUMNS, { run_id: this.run.run_id, record, values });
     record.chunks.forEach((chunk, chunk_index) =>
       appendRow(this.chunks, CHUNK_COLUMNS, { run_id: this.run.run_id, x_request_id: record.x_request_id, chunk_index, chunk }),
     );
     this.pending++;
   }
 
-  /** Every record of this run, read back from the file (flushes first). */
-  async readRecords(): Promise<RequestRecord[]> {
-    if (this.closed) throw new Error("results writer is closed");
+  /** summarize() of this run's profiling requests (flushes first). `opts`: the ones the values were computed with. */
+  async summary(opts: SummaryOptions): Promise<Summary> {
+    this.assertOpen();
     this.flush();
-    return readRecords(this.conn, this.run.run_id);
+    return summarizeDb(this.conn, { ...opts, runId: this.run.run_id });
   }
 
-  /** Stores the per-slice HDR histograms (at the end of a run). */
+  /** Per-slice summaries for the timeslice exports; each slice's HDR histograms go to the `slices` table. */
+  async sliceSummaries(opts: SummaryOptions, sliceNs: number): Promise<DbSliceSummary[]> {
+    this.assertOpen();
+    this.flush();
+    // A second connection: the histograms are appended while the first one streams the bins.
+    const conn = await this.instance.connect();
+    const slices = await conn.createAppender("slices");
+    try {
+      return await summarizeSlicesDb(this.conn, {
+        ...opts,
+        runId: this.run.run_id,
+        sliceNs,
+        onHistogram: (h) => appendRow(slices, SLICE_COLUMNS, { run_id: this.run.run_id, h }),
+      });
+    } finally {
+      slices.closeSync();
+      conn.closeSync();
+    }
+  }
+
+  async scheduleReport(o: { requestedRatePerSec: number | null; streaming: boolean }): Promise<ScheduleReport> {
+    this.assertOpen();
+    this.flush();
+    return scheduleReportDb(this.conn, { ...o, runId: this.run.run_id });
+  }
+
+  async counts(): Promise<RunCounts> {
+    this.assertOpen();
+    this.flush();
+    return runCountsDb(this.conn, { runId: this.run.run_id });
+  }
+
+  /** Stores per-slice HDR histograms built elsewhere. */
   async appendSlices(rows: readonly SliceHistogram[]): Promise<void> {
-    if (this.closed) throw new Error("results writer is closed");
+    this.assertOpen();
     const a = await this.conn.createAppender("slices");
     for (const h of rows) appendRow(a, SLICE_COLUMNS, { run_id: this.run.run_id, h });
     a.closeSync();
@@ -86,5 +127,9 @@ export class ResultsWriter {
     await this.conn.run("CHECKPOINT");
     this.conn.closeSync();
     this.instance.closeSync();
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new Error("results writer is closed");
   }
 }

@@ -1,7 +1,8 @@
 // Tables of results.duckdb. Every table carries run_id so several runs can be combined.
 import type { Column } from "./columns.ts";
+import { METRIC_COLUMNS, metricCell } from "./metric-columns.ts";
 import type { ChunkTiming, RequestRecord } from "../record/request-record.ts";
-import { requestMetrics, type RequestMetrics } from "../metrics/request-metrics.ts";
+import type { RecordValues } from "../metrics/record-values.ts";
 import type { SliceHistogram } from "../metrics/slice-histograms.ts";
 
 export interface RunRow {
@@ -26,11 +27,8 @@ export const RUN_COLUMNS: Column<RunRow>[] = [
 export interface RequestRow {
   run_id: string;
   record: RequestRecord;
-  metrics: RequestMetrics;
-}
-
-export function requestRow(run_id: string, record: RequestRecord, streaming: boolean): RequestRow {
-  return { run_id, record, metrics: requestMetrics(record, { streaming }) };
+  /** recordValues(record, opts), computed once by the caller. */
+  values: RecordValues;
 }
 
 const rec = <K extends keyof RequestRecord>(name: K, type: Column<RequestRow>["type"]): Column<RequestRow> => ({
@@ -38,7 +36,6 @@ const rec = <K extends keyof RequestRecord>(name: K, type: Column<RequestRow>["t
   type,
   get: (r) => r.record[name] as string | number | boolean | null,
 });
-const metric = (name: keyof RequestMetrics): Column<RequestRow> => ({ name, type: "DOUBLE", get: (r) => r.metrics[name] });
 
 export const REQUEST_COLUMNS: Column<RequestRow>[] = [
   { name: "run_id", type: "VARCHAR", get: (r) => r.run_id },
@@ -68,18 +65,9 @@ export const REQUEST_COLUMNS: Column<RequestRow>[] = [
   rec("requested_output_tokens", "INTEGER"),
   rec("output_tokens", "INTEGER"),
   rec("reasoning_tokens", "INTEGER"),
-  rec("usage_prompt_tokens", "INTEGER"),
-  rec("usage_completion_tokens", "INTEGER"),
-  rec("usage_total_tokens", "INTEGER"),
-  rec("usage_reasoning_tokens", "INTEGER"),
   { name: "chunk_count", type: "INTEGER", get: (r) => r.record.chunks.length },
-  metric("time_to_first_token"),
-  metric("time_to_second_token"),
-  metric("time_to_first_output_token"),
-  metric("request_latency"),
-  metric("inter_token_latency"),
-  metric("output_token_throughput_per_user"),
-  metric("output_sequence_length"),
+  // The server's usage_* counts are metric columns of the same name (their values for successful requests).
+  ...METRIC_COLUMNS.map((m): Column<RequestRow> => ({ name: m.tag, type: m.type, get: (r) => metricCell(m.tag, r.values) })),
 ];
 
 export interface ChunkRow {

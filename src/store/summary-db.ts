@@ -1,0 +1,192 @@
+// The run summary, per-slice summaries and per-slice HDR histograms computed from results.duckdb in
+// SQL, so no record is held in memory: the same numbers as metrics/summary.ts's summarize() over the
+// same records (to ~1e-12 relative: sums run in another order), since every per-request value is the
+// stored output of recordValues() and the derived metrics come from the same assembleSummary().
+// Profiling-phase requests only; `requests` must be the table (its rowid orders the error summary).
+import type { DuckDBConnection, DuckDBValue } from "@duckdb/node-api";
+import { metricEnabled, CANCELLED_ERROR } from "../metrics/record-values.ts";
+import type { MetricTag } from "../metrics/metric-table.ts";
+import { HISTOGRAM_TAGS, newHdrHistogram, sliceHistogramRow, type SliceHistogram } from "../metrics/slice-histograms.ts";
+import type { Stats } from "../metrics/stats.ts";
+import { assembleSummary, percentileList, type ErrorCount, type Summary, type SummaryOptions } from "../metrics/summary.ts";
+import { conversionFactor } from "../metrics/units.ts";
+import { binnedStats, type Bin } from "./binned-stats.ts";
+import { METRIC_COLUMNS } from "./metric-columns.ts";
+
+export interface DbSummaryOptions extends SummaryOptions {
+  /** The run to summarize; every row of the table when absent. */
+  runId?: string;
+}
+
+export interface DbSliceSummary {
+  index: number;
+  /** Bucket bounds, epoch ns (as metrics/timeslices.ts cuts them). */
+  startNs: number;
+  endNs: number;
+  summary: Summary;
+}
+
+export interface DbSliceOptions extends DbSummaryOptions {
+  sliceNs: number;
+  /** Receives each slice's HDR histogram per per-request metric as soon as it is built. */
+  onHistogram?: (h: SliceHistogram) => void;
+}
+
+export const sqlString = (s: string): string => `'${s.replace(/'/g, "''")}'`;
+/** A JS number as the identical DuckDB DOUBLE (shortest round-trip text, parsed as DOUBLE). */
+export const sqlDouble = (x: number): string => `'${String(x)}'::DOUBLE`;
+const ident = (name: string): string => `"${name.replace(/"/g, '""')}"`;
+
+const VALID = `("error_type" IS NULL AND NOT "cancelled")`;
+
+export function profilingRows(runId: string | undefined): string {
+  return `"phase" = 'profiling'${runId === undefined ? "" : ` AND "run_id" = ${sqlString(runId)}`}`;
+}
+
+/** AIPerf's slice of a request: floor(start_ns / slice_ns) in float64, as sliceRecords computes it. */
+const sliceBucket = (sliceNs: number): string => `floor("start_ns"::DOUBLE / ${sqlDouble(sliceNs)})`;
+
+const num = (v: DuckDBValue): number => (typeof v === "bigint" ? Number(v) : (v as number));
+const numOrNull = (v: DuckDBValue): number | null => (v === null ? null : num(v));
+
+async function rows(conn: DuckDBConnection, sql: string): Promise<DuckDBValue[][]> {
+  return (await conn.runAndReadAll(sql)).getRows();
+}
+
+/** Record metrics whose values are summarized: enabled under these options, in table order. */
+function recordSeries(opts: SummaryOptions) {
+  return METRIC_COLUMNS.filter((c) => c.spec.kind === "record" && metricEnabled(c.spec, opts));
+}
+
+function valuesSql(opts: SummaryOptions, where: string, g: string): string {
+  return recordSeries(opts)
+    .map((c, m) => {
+      const col = ident(c.tag);
+      const k = sqlDouble(c.hdrFactor);
+      if (c.type === "DOUBLE[]") {
+        return `SELECT * FROM (SELECT ${g} AS g, ${m} AS m, unnest(${col}) AS v, ${k} AS k FROM requests WHERE ${where} AND ${col} IS NOT NULL) WHERE v IS NOT NULL`;
+      }
+      return `SELECT ${g} AS g, ${m} AS m, ${col}::DOUBLE AS v, ${k} AS k FROM requests WHERE ${where} AND ${col} IS NOT NULL`;
+    })
+    .join("\nUNION ALL ");
+}
+
+interface GroupParts {
+  recordCount: number;
+  counters: Map<MetricTag, number>;
+  durationNs: number | undefined;
+  errors: ErrorCount[];
+  stats: Map<MetricTag, Stats>;
+}
+
+const emptyParts = (): GroupParts => ({ recordCount: 0, counters: new Map(), durationNs: undefined, errors: [], stats: new Map() });
+
+/** Counts, counters, duration and errors per group g. */
+async function groupCounts(conn: DuckDBConnection, opts: SummaryOptions, where: string, g: string): Promise<Map<number, GroupParts>> {
+  const counters = METRIC_COLUMNS.filter((c) => c.spec.kind === "aggregate" && metricEnabled(c.spec, opts));
+  const latency = METRIC_COLUMNS.find((c) => c.tag === "request_latency")!;
+  const toNs = sqlDouble(conversionFactor(latency.spec.displayUnit, latency.spec.unit));
+  const out = new Map<number, GroupParts>();
+  const counted = await rows(
+    conn,
+    `SELECT ${g} AS g, count(*)::DOUBLE,
+       min("start_ns"::DOUBLE) FILTER (WHERE ${VALID}),
+       max("start_ns"::DOUBLE + round("request_latency" * ${toNs})) FILTER (WHERE ${VALID} AND "request_latency" IS NOT NULL)
+       ${counters.map((c) => `, sum(${ident(c.tag)})::DOUBLE`).join("")}
+     FROM requests WHERE ${where} GROUP BY 1`,
+  );
+  for (const row of counted) {
+    const p = emptyParts();
+    p.recordCount = num(row[1]!);
+    const minStart = numOrNull(row[2]!);
+    const maxResponse = numOrNull(row[3]!);
+    if (minStart !== null && maxResponse !== null && maxResponse > minStart) p.durationNs = maxResponse - minStart;
+    counters.forEach((c, i) => {
+      const v = numOrNull(row[4 + i]!);
+      if (v !== null) p.counters.set(c.tag, v);
+    });
+    out.set(num(row[0]!), p);
+  }
+  const c = CANCELLED_ERROR;
+  const errors = await rows(
+    conn,
+    `SELECT ${g} AS g,
+       CASE WHEN "error_type" IS NULL THEN ${c.code} ELSE "error_code" END AS code,
+       CASE WHEN "error_type" IS NULL THEN ${sqlString(c.type)} ELSE "error_type" END AS type,
+       CASE WHEN "error_type" IS NULL THEN ${sqlString(c.message)} ELSE "error_message" END AS message,
+       count(*)::DOUBLE AS n, min(rowid) AS first
+     FROM requests WHERE ${where} AND NOT ${VALID} GROUP BY ALL ORDER BY g, first`,
+  );
+  for (const [gv, code, type, message, n] of errors) {
+    out.get(num(gv!))!.errors.push({ error: { code: num(code!), type: String(type), message: String(message ?? "") }, count: num(n!) });
+  }
+  return out;
+}
+
+async function summarizeGroups(
+  conn: DuckDBConnection,
+  opts: DbSummaryOptions,
+  g: string,
+  onBins?: (g: number, tag: MetricTag, bins: readonly Bin[], k: number) => void,
+): Promise<Map<number, GroupParts>> {
+  const where = profilingRows(opts.runId);
+  const groups = await groupCounts(conn, opts, where, g);
+  const series = recordSeries(opts);
+  if (series.length > 0 && groups.size > 0) {
+    const stats = await binnedStats(conn, valuesSql(opts, where, g), {
+      percentiles: percentileList(opts.percentiles),
+      onBins: onBins && ((gv, m, bins, k) => onBins(gv, series[m]!.tag, bins, k)),
+    });
+    for (const [gv, byM] of stats) {
+      const parts = groups.get(gv)!;
+      for (const [m, s] of byM) parts.stats.set(series[m]!.tag, s);
+    }
+  }
+  return groups;
+}
+
+const toSummary = (p: GroupParts, opts: SummaryOptions): Summary =>
+  assembleSummary({ stats: p.stats, counters: p.counters, durationNs: p.durationNs, errorSummary: p.errors, recordCount: p.recordCount }, opts);
+
+/**
+ * summarize() of the run's stored requests. `opts` must be the RecordOptions the stored values were
+ * computed with (a metric disabled then has no values now), plus any extra percentiles.
+ */
+export async function summarizeDb(conn: DuckDBConnection, opts: DbSummaryOptions): Promise<Summary> {
+  const groups = await summarizeGroups(conn, opts, "0");
+  return toSummary(groups.get(0) ?? emptyParts(), opts);
+}
+
+/**
+ * One summary per time slice (sliceRecords + summarize per slice), and, through onHistogram, the
+ * HDR histograms of sliceHistograms(), built from the same bins (each bin lies inside one HDR bucket).
+ */
+export async function summarizeSlicesDb(conn: DuckDBConnection, opts: DbSliceOptions): Promise<DbSliceSummary[]> {
+  if (!(opts.sliceNs > 0)) throw new RangeError(`slice length must be > 0 ns (was ${opts.sliceNs})`);
+  const sliceNs = opts.sliceNs;
+  const buckets = await rows(conn, `SELECT DISTINCT ${sliceBucket(sliceNs)} AS b FROM requests WHERE ${profilingRows(opts.runId)} ORDER BY b`);
+  const meta = new Map<number, { index: number; startNs: number; endNs: number }>();
+  buckets.forEach(([b], index) => meta.set(num(b!), { index, startNs: num(b!) * sliceNs, endNs: (num(b!) + 1) * sliceNs }));
+  const onBins =
+    opts.onHistogram &&
+    ((b: number, tag: MetricTag, bins: readonly Bin[], k: number) => {
+      if (!HISTOGRAM_TAGS.has(tag)) return;
+      const h = newHdrHistogram();
+      let anyZero = false;
+      for (const bin of bins) {
+        // All values of a bin record into one HDR bucket: its ends keep the histogram's exact min and max.
+        const lo = Math.max(0, Math.round(bin.lo * k));
+        const hi = Math.max(0, Math.round(bin.hi * k));
+        if (lo === 0) anyZero = true;
+        if (bin.n === 1) h.recordValue(lo);
+        else {
+          h.recordValueWithCount(lo, bin.n - 1);
+          h.recordValue(hi);
+        }
+      }
+      opts.onHistogram!(sliceHistogramRow(meta.get(b)!, tag, h, anyZero));
+      h.destroy();
+    });
+  const groups = await summarizeGroups(conn, opts, sliceBucket(sliceNs), onBins);
+  return [...meta].map(([b, m]) => ({ ...m, summary: toSummary(groups.get(b) ?? emptyParts(), opts) }));
+}
