@@ -1,18 +1,16 @@
 // A table as a list of typed columns: the CREATE statement and the appender row writer both come
 // from it, so schema and writes cannot drift apart.
-import { DOUBLE, LIST, type DuckDBAppender } from "@duckdb/node-api";
+import type { DuckDBAppender } from "@duckdb/node-api";
 
-export type ColumnType = "VARCHAR" | "BIGINT" | "INTEGER" | "DOUBLE" | "DOUBLE[]" | "BOOLEAN" | "JSON";
+export type ColumnType = "VARCHAR" | "BIGINT" | "INTEGER" | "DOUBLE" | "BOOLEAN" | "JSON";
 
-export type CellValue = string | number | boolean | readonly number[] | null;
+export type CellValue = string | number | boolean | null;
 
 export interface Column<R> {
   name: string;
   type: ColumnType;
   get(row: R): CellValue;
 }
-
-const DOUBLE_LIST = LIST(DOUBLE);
 
 export function createTableSql<R>(table: string, columns: readonly Column<R>[]): string {
   return `CREATE TABLE IF NOT EXISTS ${table} (${columns.map((c) => `"${c.name}" ${c.type}`).join(", ")})`;
@@ -38,13 +36,6 @@ export function appendRow<R>(appender: DuckDBAppender, columns: readonly Column<
         break;
       case "DOUBLE":
         appender.appendDouble(Number(v));
-        break;
-      case "DOUBLE[]":
-        // Non-finite elements cannot be stored as DOUBLE values; they become NULL like scalar cells.
-        appender.appendList(
-          (v as readonly number[]).map((x) => (Number.isFinite(x) ? x : null)),
-          DOUBLE_LIST,
-        );
         break;
       case "BOOLEAN":
         appender.appendBoolean(Boolean(v));

@@ -4,7 +4,7 @@
 // kept in memory, and DuckDB's own memory is capped (it spills to `<db>.tmp` beyond the cap).
 import { DuckDBInstance, type DuckDBAppender, type DuckDBConnection } from "@duckdb/node-api";
 import { appendRow, createTableSql } from "./columns.ts";
-import { CHUNK_COLUMNS, REQUEST_COLUMNS, RUN_COLUMNS, SLICE_COLUMNS, type RunRow } from "./schema.ts";
+import { CHUNK_COLUMNS, REQUEST_COLUMNS, RUN_COLUMNS, SLICE_COLUMNS, type ChunkRow, type RunRow } from "./schema.ts";
 import type { SliceHistogram } from "../metrics/slice-histograms.ts";
 import type { RecordValues } from "../metrics/record-values.ts";
 import type { ScheduleReport } from "../metrics/schedule-report.ts";
@@ -25,6 +25,7 @@ export interface WriterOptions {
 
 export class ResultsWriter {
   private pending = 0;
+  private seq = 0;
   private timer: ReturnType<typeof setInterval> | null = null;
   private closed = false;
 
@@ -54,10 +55,14 @@ export class ResultsWriter {
   /** Stores one request; `values` = recordValues(record, opts), computed once by the caller. */
   append(record: RequestRecord, values: RecordValues): void {
     this.assertOpen();
-    appendRow(this.requests, REQUEST_COLUMNS, { run_id: this.run.run_id, record, values });
-    record.chunks.forEach((chunk, chunk_index) =>
-      appendRow(this.chunks, CHUNK_COLUMNS, { run_id: this.run.run_id, x_request_id: record.x_request_id, chunk_index, chunk }),
-    );
+    const seq = this.seq++;
+    appendRow(this.requests, REQUEST_COLUMNS, { run_id: this.run.run_id, seq, record, values });
+    const row: ChunkRow = { run_id: this.run.run_id, seq, x_request_id: record.x_request_id, chunk_index: 0, chunk: record.chunks[0]!, values };
+    for (let i = 0; i < record.chunks.length; i++) {
+      row.chunk_index = i;
+      row.chunk = record.chunks[i]!;
+      appendRow(this.chunks, CHUNK_COLUMNS, row);
+    }
     this.pending++;
   }
 

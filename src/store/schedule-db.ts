@@ -3,7 +3,7 @@
 import type { DuckDBConnection, DuckDBValue } from "@duckdb/node-api";
 import { BEHIND_LAG_P99_NS, type Quantiles, type ScheduleReport } from "../metrics/schedule-report.ts";
 import type { Stats } from "../metrics/stats.ts";
-import { binnedStats } from "./binned-stats.ts";
+import { binnedStats, type Series } from "./binned-stats.ts";
 import { profilingRows } from "./summary-db.ts";
 
 const num = (v: DuckDBValue): number => (typeof v === "bigint" ? Number(v) : (v as number));
@@ -28,12 +28,12 @@ export async function scheduleReportDb(conn: DuckDBConnection, o: ScheduleDbOpti
   const sent = `${profilingRows(o.runId)} AND "start_ns" > 0 AND "scheduled_ns" > 0`;
   const end = o.streaming ? `"last_token_ns"` : `"end_ns"`;
   const ok = `${sent} AND "error_type" IS NULL AND NOT "cancelled" AND ${end} > 0`;
-  const series = [
-    `SELECT 0 AS g, 0 AS m, greatest(0, "start_ns" - "scheduled_ns")::DOUBLE AS v, 1.0 AS k FROM requests WHERE ${sent}`,
-    `SELECT 0, 1, "queue_ns"::DOUBLE, 1.0 FROM requests WHERE ${sent}`,
-    `SELECT 0, 2, (${end} - "start_ns")::DOUBLE, 1.0 FROM requests WHERE ${ok}`,
-    `SELECT 0, 3, (${end} - least("scheduled_ns", "start_ns"))::DOUBLE, 1.0 FROM requests WHERE ${ok}`,
-  ].join("\nUNION ALL ");
+  const series: Series[] = [
+    { id: 0, k: 1, sql: `SELECT 0 AS g, greatest(0, "start_ns" - "scheduled_ns")::DOUBLE AS v FROM requests WHERE ${sent}` },
+    { id: 1, k: 1, sql: `SELECT 0 AS g, "queue_ns"::DOUBLE AS v FROM requests WHERE ${sent}` },
+    { id: 2, k: 1, sql: `SELECT 0 AS g, (${end} - "start_ns")::DOUBLE AS v FROM requests WHERE ${ok}` },
+    { id: 3, k: 1, sql: `SELECT 0 AS g, (${end} - least("scheduled_ns", "start_ns"))::DOUBLE AS v FROM requests WHERE ${ok}` },
+  ];
   const stats = (await binnedStats(conn, series, { percentiles: PCTS })).get(0) ?? new Map<number, Stats>();
   const [[n, queued, first, last]] = (await conn.runAndReadAll(
     `SELECT count(*)::DOUBLE, count(*) FILTER (WHERE "queue_ns" > 0)::DOUBLE, min("start_ns")::DOUBLE, max("start_ns")::DOUBLE FROM requests WHERE ${sent}`,

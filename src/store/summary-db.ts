@@ -10,7 +10,7 @@ import { HISTOGRAM_TAGS, newHdrHistogram, sliceHistogramRow, type SliceHistogram
 import type { Stats } from "../metrics/stats.ts";
 import { assembleSummary, percentileList, type ErrorCount, type Summary, type SummaryOptions } from "../metrics/summary.ts";
 import { conversionFactor } from "../metrics/units.ts";
-import { binnedStats, type Bin } from "./binned-stats.ts";
+import { binnedStats, type Bin, type Series } from "./binned-stats.ts";
 import { METRIC_COLUMNS } from "./metric-columns.ts";
 
 export interface DbSummaryOptions extends SummaryOptions {
@@ -58,17 +58,50 @@ function recordSeries(opts: SummaryOptions) {
   return METRIC_COLUMNS.filter((c) => c.spec.kind === "record" && metricEnabled(c.spec, opts));
 }
 
-function valuesSql(opts: SummaryOptions, where: string, g: string): string {
-  return recordSeries(opts)
-    .map((c, m) => {
-      const col = ident(c.tag);
-      const k = sqlDouble(c.hdrFactor);
-      if (c.type === "DOUBLE[]") {
-        return `SELECT * FROM (SELECT ${g} AS g, ${m} AS m, unnest(${col}) AS v, ${k} AS k FROM requests WHERE ${where} AND ${col} IS NOT NULL) WHERE v IS NOT NULL`;
-      }
-      return `SELECT ${g} AS g, ${m} AS m, ${col}::DOUBLE AS v, ${k} AS k FROM requests WHERE ${where} AND ${col} IS NOT NULL`;
-    })
-    .join("\nUNION ALL ");
+/**
+ * One Series per summarized record metric. Per-chunk values (inter_chunk_latency) of profiling requests
+ * are read by the request's seq: a plain range when the run's profiling requests hold one contiguous
+ * run of seqs (warmup stored first, the usual case), else a join with their requests.
+ */
+function metricSeries(opts: SummaryOptions, runId: string | undefined, g: string, seqRange: SeqRange | null): Series[] {
+  const where = profilingRows(runId);
+  return recordSeries(opts).map((c, id) => {
+    const col = ident(c.tag);
+    if (c.table === "requests") return { id, k: c.hdrFactor, sql: `SELECT ${g} AS g, ${col}::DOUBLE AS v FROM requests WHERE ${where}` };
+    if (seqRange !== null && runId !== undefined && g === "0") {
+      return {
+        id,
+        k: c.hdrFactor,
+        sql: `SELECT 0 AS g, ${col}::DOUBLE AS v FROM chunks WHERE "run_id" = ${sqlString(runId)} AND "seq" BETWEEN ${seqRange.first} AND ${seqRange.last}`,
+      };
+    }
+    const chunks = runId === undefined ? "chunks" : `(SELECT * FROM chunks WHERE "run_id" = ${sqlString(runId)})`;
+    return {
+      id,
+      k: c.hdrFactor,
+      sql: `SELECT r.g, c.${col}::DOUBLE AS v FROM (SELECT "run_id", "seq", ${g} AS g FROM requests WHERE ${where}) r
+        JOIN ${chunks} c ON c."seq" = r."seq" AND c."run_id" = r."run_id"`,
+    };
+  });
+}
+
+interface SeqRange {
+  first: number;
+  last: number;
+}
+
+/** The run's profiling requests' seqs when they are exactly first..last (no other request in between). */
+async function profilingSeqRange(conn: DuckDBConnection, runId: string | undefined): Promise<SeqRange | null> {
+  if (runId === undefined) return null;
+  const [[first, last, n, all]] = (await rows(
+    conn,
+    `WITH p AS (SELECT min("seq") AS first, max("seq") AS last, count(*) AS n FROM requests WHERE ${profilingRows(runId)})
+     SELECT first, last, n, (SELECT count(*) FROM requests WHERE "run_id" = ${sqlString(runId)} AND "seq" BETWEEN p.first AND p.last) FROM p`,
+  )) as [[DuckDBValue, DuckDBValue, DuckDBValue, DuckDBValue]];
+  if (first === null || last === null) return null;
+  const f = num(first);
+  const l = num(last);
+  return num(n) === l - f + 1 && num(all) === num(n) ? { first: f, last: l } : null;
 }
 
 interface GroupParts {
@@ -131,15 +164,18 @@ async function summarizeGroups(
 ): Promise<Map<number, GroupParts>> {
   const where = profilingRows(opts.runId);
   const groups = await groupCounts(conn, opts, where, g);
-  const series = recordSeries(opts);
-  if (series.length > 0 && groups.size > 0) {
-    const stats = await binnedStats(conn, valuesSql(opts, where, g), {
+  const tags = recordSeries(opts).map((c) => c.tag);
+  if (tags.length > 0 && groups.size > 0) {
+    const series = metricSeries(opts, opts.runId, g, await profilingSeqRange(conn, opts.runId));
+    const stats = await binnedStats(conn, series, {
       percentiles: percentileList(opts.percentiles),
-      onBins: onBins && ((gv, m, bins, k) => onBins(gv, series[m]!.tag, bins, k)),
+      // Histograms need bins that nest in HDR buckets; the plain summary takes the cheaper key.
+      bins: onBins ? "hdr" : "log",
+      onBins: onBins && ((gv, m, bins, k) => onBins(gv, tags[m]!, bins, k)),
     });
     for (const [gv, byM] of stats) {
       const parts = groups.get(gv)!;
-      for (const [m, s] of byM) parts.stats.set(series[m]!.tag, s);
+      for (const [m, st] of byM) parts.stats.set(tags[m]!, st);
     }
   }
   return groups;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { DuckDBInstance, type DuckDBConnection } from "@duckdb/node-api";
-import { binnedStats, type Bin } from "../../../src/store/binned-stats.ts";
+import { binnedStats, type Bin, type BinnedStatsOptions, type Series } from "../../../src/store/binned-stats.ts";
 import { computeStats } from "../../../src/metrics/stats.ts";
 import { mulberry32 } from "../../../src/dataset/seeded-rng.ts";
 import { expectClose } from "./close.ts";
@@ -18,7 +18,10 @@ afterAll(() => {
   instance.closeSync();
 });
 
-async function load(name: string, series: readonly { g: number; m: number; k: number; values: readonly number[] }[]): Promise<void> {
+type Input = { g: number; m: number; k: number; values: readonly number[] };
+
+/** Stores the values in a table and returns one Series per (m): the engine's input. */
+async function load(name: string, series: readonly Input[]): Promise<Series[]> {
   await conn.run(`CREATE OR REPLACE TABLE ${name} (g DOUBLE, m INTEGER, v DOUBLE, k DOUBLE)`);
   const a = await conn.createAppender(name);
   for (const s of series) {
@@ -31,6 +34,8 @@ async function load(name: string, series: readonly { g: number; m: number; k: nu
     }
   }
   a.closeSync();
+  const ids = [...new Map(series.map((x) => [x.m, x.k]))];
+  return ids.map(([m, k]) => ({ id: m, k, sql: `SELECT g, v FROM ${name} WHERE m = ${m}` }));
 }
 
 const rng = mulberry32(7);
@@ -58,10 +63,10 @@ const CASES: Record<string, { k: number; values: number[] }> = {
 };
 
 describe("binnedStats: exact statistics from bins, as numpy computes them", () => {
-  test("every case: percentiles, min and max identical; sum, mean and std within 1e-12", async () => {
+  for (const bins of ["log", "hdr"] as const) test(`every case, ${bins} bins: percentiles, min and max identical; sum, mean and std within 1e-12`, async () => {
     const entries = Object.entries(CASES);
-    await load("cases", entries.map(([, c], m) => ({ g: 0, m, k: c.k, values: c.values })));
-    const got = (await binnedStats(conn, "SELECT g, m, v, k FROM cases", { percentiles: PCTS })).get(0)!;
+    const series = await load("cases", entries.map(([, c], m) => ({ g: 0, m, k: c.k, values: c.values })));
+    const got = (await binnedStats(conn, series, { percentiles: PCTS, bins })).get(0)!;
     expect(got.size).toBe(entries.length);
     entries.forEach(([name, c], m) => {
       const want = computeStats(c.values, PCTS)!;
@@ -78,21 +83,22 @@ describe("binnedStats: exact statistics from bins, as numpy computes them", () =
 
   test("still exact when the bin key is not monotone: overlapping bins are merged and read value by value", async () => {
     const values = [...around(40, 0.02, 400), ...ints(300, 50), 7, 7, 7];
-    await load("scrambled", [{ g: 0, m: 0, k: 1e6, values }]);
-    const got = (await binnedStats(conn, "SELECT g, m, v, k FROM scrambled", { percentiles: PCTS, binKey: (x) => `(${x} % 7)` })).get(0)!.get(0)!;
+    const series = await load("scrambled", [{ g: 0, m: 0, k: 1e6, values }]);
+    const opts: BinnedStatsOptions = { percentiles: PCTS, binKey: (v) => `(round(${v} * 1000000)::BIGINT % 7)` };
+    const got = (await binnedStats(conn, series, opts)).get(0)!.get(0)!;
     const want = computeStats(values, PCTS)!;
     expect([got.count, got.min, got.max, [...got.percentiles]]).toEqual([want.count, want.min, want.max, [...want.percentiles]]);
     expectClose(got.std, want.std, "std", { rel: 1e-12, mag: want.max });
   });
 
   test("groups are kept apart; the bins of each (group, series) arrive in value order and add up", async () => {
-    await load("groups", [
+    const series = await load("groups", [
       { g: 1_700_000_000, m: 0, k: 1e6, values: around(10, 4, 500) },
       { g: 1_700_000_001, m: 0, k: 1e6, values: around(1000, 4, 300) },
       { g: 1_700_000_001, m: 3, k: 1, values: ints(200, 9) },
     ]);
     const seen: { g: number; m: number; bins: readonly Bin[] }[] = [];
-    const got = await binnedStats(conn, "SELECT g, m, v, k FROM groups", { percentiles: [50], onBins: (g, m, bins) => seen.push({ g, m, bins }) });
+    const got = await binnedStats(conn, series, { percentiles: [50], bins: "hdr", onBins: (g, m, bins) => seen.push({ g, m, bins }) });
     expect([...got.keys()]).toEqual([1_700_000_000, 1_700_000_001]);
     expect(got.get(1_700_000_000)!.get(0)!.max).toBeLessThan(20);
     expect(got.get(1_700_000_001)!.get(0)!.min).toBeGreaterThan(990);
@@ -110,6 +116,6 @@ describe("binnedStats: exact statistics from bins, as numpy computes them", () =
 
   test("no values: no groups", async () => {
     await load("empty", []);
-    expect((await binnedStats(conn, "SELECT g, m, v, k FROM empty", { percentiles: PCTS })).size).toBe(0);
+    expect((await binnedStats(conn, [{ id: 0, k: 1, sql: "SELECT g, v FROM empty" }], { percentiles: PCTS })).size).toBe(0);
   });
 });

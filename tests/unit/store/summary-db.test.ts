@@ -59,6 +59,16 @@ const CASES: Case[] = [
     sliceNs: 2e9,
   },
   {
+    // The usual run: warmup requests are all stored before the first profiling one.
+    name: "warmup stored first",
+    records: (() => {
+      const rs = randomRecords({ count: 400, seed: 7 });
+      return [...rs.filter((r) => r.phase === "warmup"), ...rs.filter((r) => r.phase === "profiling")];
+    })(),
+    opts: { streaming: true, timed: true, percentiles: [99.9] },
+    sliceNs: 1e9,
+  },
+  {
     name: "exact-double epoch base, one slice",
     records: randomRecords({ count: 300, seed: 4, baseNs: 1_000_000_000_000, spanMs: 900 }),
     opts: { streaming: true, slos: slos("inter_token_latency:15", true) },
