@@ -9,6 +9,10 @@
 //                                    100, 1,000 and 5,000 req/s (constant), with the client's CPU use
 //   bun scripts/bench.ts replay      the shared Mooncake trace at --trace-speedup 20: time to first
 //                                    request and replay lag (actual minus scheduled send)
+//   bun scripts/bench.ts store-summary   in-process, no server: N synthetic records (50,000 and
+//                                    1,000,000; 20 chunks each) appended through ResultsWriter, then the
+//                                    SQL summary, slices, schedule report and counts timed, with RSS after
+//                                    each; each N in a fresh process (bench/store-summary.md)
 //
 // The mock runs in its own process pinned to one core (taskset), the client on the other, so the
 // numbers are the client's error, not the server's. One wave of warmup requests (= concurrency) runs first
@@ -375,8 +379,22 @@ async function replay(): Promise<Record<string, unknown>> {
   return { results: [out] };
 }
 
+/** Each N in its own process, so one size's memory does not carry into the next. */
+async function storeSummary(): Promise<Record<string, unknown>> {
+  const sizes = process.argv[3] ? process.argv[3].split(",").map(Number) : [50_000, 1_000_000];
+  const out: Record<string, unknown>[] = [];
+  for (const n of sizes) {
+    const p = Bun.spawnSync([BUN, join(ROOT, "scripts/bench-store-summary.ts"), String(n)], { stdout: "pipe", stderr: "inherit" });
+    if (p.exitCode !== 0) throw new Error(`store-summary ${n} exited ${p.exitCode}`);
+    const row = JSON.parse(p.stdout.toString().trim().split("\n").at(-1)!) as Record<string, unknown>;
+    console.error(`store-summary: ${JSON.stringify(row)}`);
+    out.push(row);
+  }
+  return { results: out };
+}
+
 const which = process.argv[2] ?? "timing";
-const runners: Record<string, () => Promise<Record<string, unknown>>> = { timing, capacity, faults, rate, replay };
+const runners: Record<string, () => Promise<Record<string, unknown>>> = { timing, capacity, faults, rate, replay, "store-summary": storeSummary };
 const run = runners[which];
 if (!run) {
   console.error(`usage: bun scripts/bench.ts ${Object.keys(runners).join("|")}`);

@@ -11,21 +11,31 @@ import type { ScheduleReport } from "../metrics/schedule-report.ts";
 import type { Summary, SummaryOptions } from "../metrics/summary.ts";
 import type { RequestRecord } from "../record/request-record.ts";
 import { summarizeDb, summarizeSlicesDb, type DbSliceSummary } from "./summary-db.ts";
+import { LiveBins } from "./binned-stats.ts";
+import { METRIC_COLUMNS, chunkCell, requestCell } from "./metric-columns.ts";
+import type { MetricTag } from "../metrics/metric-table.ts";
+
+/** Per-request metrics (not aggregates): their values are summarized with statistics. */
+const RECORD_METRIC_COLUMNS = METRIC_COLUMNS.filter((c) => c.spec.kind === "record");
 import { runCountsDb, scheduleReportDb, type RunCounts } from "./schedule-db.ts";
 
 const FLUSH_INTERVAL_MS = 500;
 
 /** DuckDB's buffer pool cap: its memory stays flat however many requests the run stores. */
-export const DEFAULT_MEMORY_LIMIT = "256MB";
+export const DEFAULT_MEMORY_LIMIT = "128MB";
 
 export interface WriterOptions {
-  /** DuckDB memory_limit (e.g. "256MB"). */
+  /** DuckDB memory_limit (e.g. "128MB"). */
   memoryLimit?: string;
 }
 
 export class ResultsWriter {
   private pending = 0;
   private seq = 0;
+  /** Bins of the profiling requests' values, for the summary (bounded by the values' spread). */
+  private readonly live = new LiveBins<MetricTag>();
+  /** Summaries that found the live bins stale and scanned the table instead (expected: 0). */
+  staleBinFallbacks = 0;
   private timer: ReturnType<typeof setInterval> | null = null;
   private closed = false;
 
@@ -63,6 +73,7 @@ export class ResultsWriter {
       row.chunk = record.chunks[i]!;
       appendRow(this.chunks, CHUNK_COLUMNS, row);
     }
+    if (record.phase === "profiling") this.binValues(record, values);
     this.pending++;
   }
 
@@ -70,7 +81,28 @@ export class ResultsWriter {
   async summary(opts: SummaryOptions): Promise<Summary> {
     this.assertOpen();
     this.flush();
-    return summarizeDb(this.conn, { ...opts, runId: this.run.run_id });
+    return summarizeDb(this.conn, { ...opts, runId: this.run.run_id }, { bins: this.live, onStale: () => this.staleBinFallbacks++ });
+  }
+
+  /** Bins held for the summary (bounded by the values' spread, not their number). */
+  get liveBinCount(): number {
+    return this.live.size;
+  }
+
+  /** The stored display values, binned as the summary's SQL bins them (same cells as the columns). */
+  private binValues(record: RequestRecord, values: RecordValues): void {
+    for (const c of RECORD_METRIC_COLUMNS) {
+      if (!values.has(c.tag)) continue;
+      if (c.table === "requests") {
+        const v = requestCell(c, values);
+        if (typeof v === "number") this.live.add(c.tag, v);
+      } else {
+        for (let i = 1; i < record.chunks.length; i++) {
+          const v = chunkCell(c, values, i);
+          if (typeof v === "number") this.live.add(c.tag, v);
+        }
+      }
+    }
   }
 
   /** Per-slice summaries for the timeslice exports; each slice's HDR histograms go to the `slices` table. */

@@ -10,7 +10,7 @@ import { HISTOGRAM_TAGS, newHdrHistogram, sliceHistogramRow, type SliceHistogram
 import type { Stats } from "../metrics/stats.ts";
 import { assembleSummary, percentileList, type ErrorCount, type Summary, type SummaryOptions } from "../metrics/summary.ts";
 import { conversionFactor } from "../metrics/units.ts";
-import { binnedStats, type Bin, type Series } from "./binned-stats.ts";
+import { StaleBinsError, binnedStats, type Bin, type LiveBins, type Series } from "./binned-stats.ts";
 import { METRIC_COLUMNS } from "./metric-columns.ts";
 
 export interface DbSummaryOptions extends SummaryOptions {
@@ -75,13 +75,14 @@ function metricSeries(opts: SummaryOptions, runId: string | undefined, g: string
         sql: `SELECT 0 AS g, ${col}::DOUBLE AS v FROM chunks WHERE "run_id" = ${sqlString(runId)} AND "seq" BETWEEN ${seqRange.first} AND ${seqRange.last}`,
       };
     }
-    const chunks = runId === undefined ? "chunks" : `(SELECT * FROM chunks WHERE "run_id" = ${sqlString(runId)})`;
-    return {
-      id,
-      k: c.hdrFactor,
-      sql: `SELECT r.g, c.${col}::DOUBLE AS v FROM (SELECT "run_id", "seq", ${g} AS g FROM requests WHERE ${where}) r
-        JOIN ${chunks} c ON c."seq" = r."seq" AND c."run_id" = r."run_id"`,
-    };
+    // Within one run seq alone is the key (a join on (run_id, seq) costs twice as much).
+    const sql =
+      runId === undefined
+        ? `SELECT r.g, c.${col}::DOUBLE AS v FROM (SELECT "run_id", "seq", ${g} AS g FROM requests WHERE ${where}) r
+            JOIN chunks c ON c."seq" = r."seq" AND c."run_id" = r."run_id"`
+        : `SELECT r.g, c.${col}::DOUBLE AS v FROM (SELECT "seq", ${g} AS g FROM requests WHERE ${where}) r
+            JOIN (SELECT "seq", ${col} FROM chunks WHERE "run_id" = ${sqlString(runId)}) c ON c."seq" = r."seq"`;
+    return { id, k: c.hdrFactor, sql };
   });
 }
 
@@ -161,6 +162,7 @@ async function summarizeGroups(
   opts: DbSummaryOptions,
   g: string,
   onBins?: (g: number, tag: MetricTag, bins: readonly Bin[], k: number) => void,
+  live?: LiveBins<MetricTag>,
 ): Promise<Map<number, GroupParts>> {
   const where = profilingRows(opts.runId);
   const groups = await groupCounts(conn, opts, where, g);
@@ -170,8 +172,9 @@ async function summarizeGroups(
     const stats = await binnedStats(conn, series, {
       percentiles: percentileList(opts.percentiles),
       // Histograms need bins that nest in HDR buckets; the plain summary takes the cheaper key.
-      bins: onBins ? "hdr" : "log",
+      bins: onBins ? "hdr" : "round",
       onBins: onBins && ((gv, m, bins, k) => onBins(gv, tags[m]!, bins, k)),
+      live: live && ((m) => live.bins(tags[m]!)),
     });
     for (const [gv, byM] of stats) {
       const parts = groups.get(gv)!;
@@ -184,12 +187,28 @@ async function summarizeGroups(
 const toSummary = (p: GroupParts, opts: SummaryOptions): Summary =>
   assembleSummary({ stats: p.stats, counters: p.counters, durationNs: p.durationNs, errorSummary: p.errors, recordCount: p.recordCount }, opts);
 
+/** Bins of the run's profiling values kept as they were stored (ResultsWriter keeps them). */
+export interface LiveSummaryBins {
+  bins: LiveBins<MetricTag>;
+  /** Called when they did not match the table and the summary was recomputed without them. */
+  onStale?: (e: Error) => void;
+}
+
 /**
  * summarize() of the run's stored requests. `opts` must be the RecordOptions the stored values were
- * computed with (a metric disabled then has no values now), plus any extra percentiles.
+ * computed with (a metric disabled then has no values now), plus any extra percentiles. `live`
+ * spares the full scan; the result is the same with or without.
  */
-export async function summarizeDb(conn: DuckDBConnection, opts: DbSummaryOptions): Promise<Summary> {
-  const groups = await summarizeGroups(conn, opts, "0");
+export async function summarizeDb(conn: DuckDBConnection, opts: DbSummaryOptions, live?: LiveSummaryBins): Promise<Summary> {
+  let groups: Map<number, GroupParts>;
+  try {
+    groups = await summarizeGroups(conn, opts, "0", undefined, live?.bins);
+  } catch (e) {
+    // Bins that do not match the table (never expected): recompute them from the table.
+    if (!(e instanceof StaleBinsError) || live === undefined) throw e;
+    live.onStale?.(e);
+    groups = await summarizeGroups(conn, opts, "0");
+  }
   return toSummary(groups.get(0) ?? emptyParts(), opts);
 }
 

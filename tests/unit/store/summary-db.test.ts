@@ -6,7 +6,9 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseGoodput } from "../../../src/metrics/goodput.ts";
-import { METRICS } from "../../../src/metrics/metric-table.ts";
+import { METRICS, type MetricTag } from "../../../src/metrics/metric-table.ts";
+import { LiveBins } from "../../../src/store/binned-stats.ts";
+import { METRIC_COLUMNS, chunkCell, requestCell } from "../../../src/store/metric-columns.ts";
 import { recordValues } from "../../../src/metrics/record-values.ts";
 import { scheduleReport } from "../../../src/metrics/schedule-report.ts";
 import { sliceHistograms } from "../../../src/metrics/slice-histograms.ts";
@@ -15,6 +17,8 @@ import { sliceRecords } from "../../../src/metrics/timeslices.ts";
 import type { RequestRecord } from "../../../src/record/request-record.ts";
 import { queryReadOnly } from "../../../src/store/read-db.ts";
 import { ResultsWriter } from "../../../src/store/results-db.ts";
+import { summarizeDb } from "../../../src/store/summary-db.ts";
+import { DuckDBInstance } from "@duckdb/node-api";
 import { expectClose } from "./close.ts";
 import { randomRecords, startingAt } from "./random-records.ts";
 
@@ -109,8 +113,10 @@ describe("SQL summary of stored records = summarize() of the records", () => {
     test(c.name, async () => {
       const { writer, dir, db } = await stored(c);
       try {
-        // The run summary.
-        expectSameSummary(await writer.summary(c.opts), summarize(c.records, c.opts), "run");
+        // The run summary (the writer's bins, kept as it stored the values, spare the first scan).
+        const want = summarize(c.records, c.opts);
+        expectSameSummary(await writer.summary(c.opts), want, "run");
+        expect(writer.staleBinFallbacks).toBe(0);
 
         // Per-slice summaries and bounds.
         const gotSlices = await writer.sliceSummaries(c.opts, c.sliceNs);
@@ -131,12 +137,23 @@ describe("SQL summary of stored records = summarize() of the records", () => {
         });
         await writer.close(1);
 
+        // The same summary from the file alone (every step in SQL), as `llmbench report` would compute it.
+        const instance = await DuckDBInstance.create(db);
+        const conn = await instance.connect();
+        try {
+          expectSameSummary(await summarizeDb(conn, { ...c.opts, runId: "run-1" }), want, "file");
+          expectSameSummary(await summarizeDb(conn, c.opts), want, "file, every run");
+        } finally {
+          conn.closeSync();
+          instance.closeSync();
+        }
+
         // The HDR histograms the slice pass stored equal the reference built from the records.
-        const want = sliceHistograms(wantSlices, c.opts);
+        const wantHist = sliceHistograms(wantSlices, c.opts);
         const rs = await queryReadOnly(db, "SELECT * FROM slices ORDER BY slice_index, metric");
         const got = rs.rows.map((row) => Object.fromEntries(rs.columns.map((col, i) => [col, row[i]])));
         const keyed = (xs: { slice_index: unknown; metric: unknown }[]) => xs.map((x) => `${x.slice_index}:${x.metric}`).sort();
-        const wantRows = want.map((h) => ({
+        const wantRows = wantHist.map((h) => ({
           run_id: "run-1", slice_index: h.sliceIndex, slice_start_ns: h.sliceStartNs, slice_end_ns: h.sliceEndNs, metric: h.tag, unit: h.unit,
           scale: h.scale, count: h.count, min: h.min, max: h.max, mean: h.mean, p50: h.p50, p90: h.p90, p95: h.p95, p99: h.p99, hdr: h.encoded,
         }));
@@ -155,5 +172,36 @@ describe("SQL summary of stored records = summarize() of the records", () => {
         rmSync(dir, { recursive: true, force: true });
       }
     }, 60_000);
+  }
+});
+
+test("bins that do not match the stored values are noticed, and the summary is computed from the table", async () => {
+  const c = CASES[0]!;
+  const { writer, dir, db } = await stored(c);
+  await writer.close(1);
+  const instance = await DuckDBInstance.create(db);
+  const conn = await instance.connect();
+  try {
+    // Every value binned twice: each bin counts double what the table holds.
+    const bins = new LiveBins<MetricTag>();
+    for (const r of c.records) {
+      if (r.phase !== "profiling") continue;
+      const values = recordValues(r, c.opts);
+      for (const col of METRIC_COLUMNS.filter((x) => x.spec.kind === "record" && values.has(x.tag))) {
+        const cells = col.table === "requests" ? [requestCell(col, values)] : r.chunks.map((_, i) => chunkCell(col, values, i));
+        for (const v of cells) {
+          if (typeof v !== "number") continue;
+          bins.add(col.tag, v);
+          bins.add(col.tag, v);
+        }
+      }
+    }
+    const stale: Error[] = [];
+    expectSameSummary(await summarizeDb(conn, { ...c.opts, runId: "run-1" }, { bins, onStale: (e) => stale.push(e) }), summarize(c.records, c.opts), "fallback");
+    expect(stale.length).toBe(1);
+  } finally {
+    conn.closeSync();
+    instance.closeSync();
+    rmSync(dir, { recursive: true, force: true });
   }
 });
