@@ -73,6 +73,7 @@ for (let i = 0; i < N; i++) {
 }
 writer.flush();
 const append_s = secs(t0);
+console.error(`store-summary ${N}: appended in ${append_s} s; summarizing`);
 const rss_after_append_mib = rssMiB();
 
 t0 = performance.now();
@@ -82,6 +83,7 @@ const summary_s = secs(t0);
 const summary_cpu_s = cpuSecs(c0);
 const rss_after_summary_mib = rssMiB();
 
+console.error(`store-summary ${N}: summary in ${summary_s} s; slices`);
 t0 = performance.now();
 c0 = process.cpuUsage();
 const slices = await writer.sliceSummaries(opts, 10e9);

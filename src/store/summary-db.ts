@@ -30,6 +30,8 @@ export interface DbSliceOptions extends DbSummaryOptions {
   sliceNs: number;
   /** Receives each slice's HDR histogram per per-request metric as soon as it is built. */
   onHistogram?: (h: SliceHistogram) => void;
+  /** Slices are computed in batches of about this many requests (default SLICE_BATCH_REQUESTS). */
+  batchRequests?: number;
 }
 
 export const sqlString = (s: string): string => `'${s.replace(/'/g, "''")}'`;
@@ -38,6 +40,11 @@ export const sqlDouble = (x: number): string => `'${String(x)}'::DOUBLE`;
 const ident = (name: string): string => `"${name.replace(/"/g, '""')}"`;
 
 const VALID = `("error_type" IS NULL AND NOT "cancelled")`;
+
+/** Requests per batch of slices (see summarizeSlicesDb). */
+const SLICE_BATCH_REQUESTS = 100_000;
+/** Slack on the start_ns pre-filter of a batch: far beyond float64 rounding of epoch ns (256 ns). */
+const SLICE_MARGIN_NS = 1_000_000;
 
 export function profilingRows(runId: string | undefined): string {
   return `"phase" = 'profiling'${runId === undefined ? "" : ` AND "run_id" = ${sqlString(runId)}`}`;
@@ -58,51 +65,61 @@ function recordSeries(opts: SummaryOptions) {
   return METRIC_COLUMNS.filter((c) => c.spec.kind === "record" && metricEnabled(c.spec, opts));
 }
 
-/**
- * One Series per summarized record metric. Per-chunk values (inter_chunk_latency) of profiling requests
- * are read by the request's seq: a plain range when the run's profiling requests hold one contiguous
- * run of seqs (warmup stored first, the usual case), else a join with their requests.
- */
-function metricSeries(opts: SummaryOptions, runId: string | undefined, g: string, seqRange: SeqRange | null): Series[] {
-  const where = profilingRows(runId);
-  return recordSeries(opts).map((c, id) => {
-    const col = ident(c.tag);
-    if (c.table === "requests") return { id, k: c.hdrFactor, sql: `SELECT ${g} AS g, ${col}::DOUBLE AS v FROM requests WHERE ${where}` };
-    if (seqRange !== null && runId !== undefined && g === "0") {
-      return {
-        id,
-        k: c.hdrFactor,
-        sql: `SELECT 0 AS g, ${col}::DOUBLE AS v FROM chunks WHERE "run_id" = ${sqlString(runId)} AND "seq" BETWEEN ${seqRange.first} AND ${seqRange.last}`,
-      };
-    }
-    // Within one run seq alone is the key (a join on (run_id, seq) costs twice as much).
-    const sql =
-      runId === undefined
-        ? `SELECT r.g, c.${col}::DOUBLE AS v FROM (SELECT "run_id", "seq", ${g} AS g FROM requests WHERE ${where}) r
-            JOIN chunks c ON c."seq" = r."seq" AND c."run_id" = r."run_id"`
-        : `SELECT r.g, c.${col}::DOUBLE AS v FROM (SELECT "seq", ${g} AS g FROM requests WHERE ${where}) r
-            JOIN (SELECT "seq", ${col} FROM chunks WHERE "run_id" = ${sqlString(runId)}) c ON c."seq" = r."seq"`;
-    return { id, k: c.hdrFactor, sql };
-  });
+/** The requests a computation covers and how they are grouped. */
+interface Scope {
+  runId: string | undefined;
+  /** Condition on requests: profiling rows of the run, maybe of a range of slices. */
+  where: string;
+  /** Group of a request: "0", or its slice bucket. */
+  g: string;
+  /** The scope's requests' seqs lie within first..last; `exact`: every request there is in scope. */
+  seqs: SeqRange | null;
 }
 
 interface SeqRange {
   first: number;
   last: number;
+  exact: boolean;
 }
 
-/** The run's profiling requests' seqs when they are exactly first..last (no other request in between). */
-async function profilingSeqRange(conn: DuckDBConnection, runId: string | undefined): Promise<SeqRange | null> {
+/**
+ * One Series per summarized record metric. Per-chunk values (inter_chunk_latency) are read by their
+ * request's seq: a plain seq range when the scope holds every request in it (warmup stored first:
+ * the usual run summary), else a join with the scope's requests, the chunks pruned to the seq range.
+ */
+function metricSeries(opts: SummaryOptions, scope: Scope): Series[] {
+  const { runId, where, g, seqs } = scope;
+  return recordSeries(opts).map((c, id) => {
+    const col = ident(c.tag);
+    if (c.table === "requests") return { id, k: c.hdrFactor, sql: `SELECT ${g} AS g, ${col}::DOUBLE AS v FROM requests WHERE ${where}` };
+    const inRun = runId === undefined ? "TRUE" : `"run_id" = ${sqlString(runId)}`;
+    const inSeqs = seqs === null ? "TRUE" : `"seq" BETWEEN ${seqs.first} AND ${seqs.last}`;
+    if (seqs?.exact && runId !== undefined && g === "0") {
+      return { id, k: c.hdrFactor, sql: `SELECT 0 AS g, ${col}::DOUBLE AS v FROM chunks WHERE ${inRun} AND ${inSeqs}` };
+    }
+    // Within one run seq alone is the key (a join on (run_id, seq) costs twice as much).
+    const sql =
+      runId === undefined
+        ? `SELECT r.g, c.${col}::DOUBLE AS v FROM (SELECT "run_id", "seq", ${g} AS g FROM requests WHERE ${where}) r
+            JOIN (SELECT "run_id", "seq", ${col} FROM chunks WHERE ${inSeqs}) c ON c."seq" = r."seq" AND c."run_id" = r."run_id"`
+        : `SELECT r.g, c.${col}::DOUBLE AS v FROM (SELECT "seq", ${g} AS g FROM requests WHERE ${where}) r
+            JOIN (SELECT "seq", ${col} FROM chunks WHERE ${inRun} AND ${inSeqs}) c ON c."seq" = r."seq"`;
+    return { id, k: c.hdrFactor, sql };
+  });
+}
+
+/** min and max seq of the requests matching `where`, exact when no other request of the run lies between. */
+async function seqRange(conn: DuckDBConnection, runId: string | undefined, where: string): Promise<SeqRange | null> {
   if (runId === undefined) return null;
   const [[first, last, n, all]] = (await rows(
     conn,
-    `WITH p AS (SELECT min("seq") AS first, max("seq") AS last, count(*) AS n FROM requests WHERE ${profilingRows(runId)})
+    `WITH p AS (SELECT min("seq") AS first, max("seq") AS last, count(*) AS n FROM requests WHERE ${where})
      SELECT first, last, n, (SELECT count(*) FROM requests WHERE "run_id" = ${sqlString(runId)} AND "seq" BETWEEN p.first AND p.last) FROM p`,
   )) as [[DuckDBValue, DuckDBValue, DuckDBValue, DuckDBValue]];
   if (first === null || last === null) return null;
   const f = num(first);
   const l = num(last);
-  return num(n) === l - f + 1 && num(all) === num(n) ? { first: f, last: l } : null;
+  return { first: f, last: l, exact: num(n) === l - f + 1 && num(all) === num(n) };
 }
 
 interface GroupParts {
@@ -116,7 +133,7 @@ interface GroupParts {
 const emptyParts = (): GroupParts => ({ recordCount: 0, counters: new Map(), durationNs: undefined, errors: [], stats: new Map() });
 
 /** Counts, counters, duration and errors per group g. */
-async function groupCounts(conn: DuckDBConnection, opts: SummaryOptions, where: string, g: string): Promise<Map<number, GroupParts>> {
+async function groupCounts(conn: DuckDBConnection, opts: SummaryOptions, { where, g }: Scope): Promise<Map<number, GroupParts>> {
   const counters = METRIC_COLUMNS.filter((c) => c.spec.kind === "aggregate" && metricEnabled(c.spec, opts));
   const latency = METRIC_COLUMNS.find((c) => c.tag === "request_latency")!;
   const toNs = sqlDouble(conversionFactor(latency.spec.displayUnit, latency.spec.unit));
@@ -160,16 +177,14 @@ async function groupCounts(conn: DuckDBConnection, opts: SummaryOptions, where: 
 async function summarizeGroups(
   conn: DuckDBConnection,
   opts: DbSummaryOptions,
-  g: string,
+  scope: Scope,
   onBins?: (g: number, tag: MetricTag, bins: readonly Bin[], k: number) => void,
   live?: LiveBins<MetricTag>,
 ): Promise<Map<number, GroupParts>> {
-  const where = profilingRows(opts.runId);
-  const groups = await groupCounts(conn, opts, where, g);
+  const groups = await groupCounts(conn, opts, scope);
   const tags = recordSeries(opts).map((c) => c.tag);
   if (tags.length > 0 && groups.size > 0) {
-    const series = metricSeries(opts, opts.runId, g, await profilingSeqRange(conn, opts.runId));
-    const stats = await binnedStats(conn, series, {
+    const stats = await binnedStats(conn, metricSeries(opts, scope), {
       percentiles: percentileList(opts.percentiles),
       // Histograms need bins that nest in HDR buckets; the plain summary takes the cheaper key.
       bins: onBins ? "hdr" : "round",
@@ -200,14 +215,16 @@ export interface LiveSummaryBins {
  * spares the full scan; the result is the same with or without.
  */
 export async function summarizeDb(conn: DuckDBConnection, opts: DbSummaryOptions, live?: LiveSummaryBins): Promise<Summary> {
+  const where = profilingRows(opts.runId);
+  const scope: Scope = { runId: opts.runId, where, g: "0", seqs: await seqRange(conn, opts.runId, where) };
   let groups: Map<number, GroupParts>;
   try {
-    groups = await summarizeGroups(conn, opts, "0", undefined, live?.bins);
+    groups = await summarizeGroups(conn, opts, scope, undefined, live?.bins);
   } catch (e) {
     // Bins that do not match the table (never expected): recompute them from the table.
     if (!(e instanceof StaleBinsError) || live === undefined) throw e;
     live.onStale?.(e);
-    groups = await summarizeGroups(conn, opts, "0");
+    groups = await summarizeGroups(conn, opts, scope);
   }
   return toSummary(groups.get(0) ?? emptyParts(), opts);
 }
@@ -219,7 +236,9 @@ export async function summarizeDb(conn: DuckDBConnection, opts: DbSummaryOptions
 export async function summarizeSlicesDb(conn: DuckDBConnection, opts: DbSliceOptions): Promise<DbSliceSummary[]> {
   if (!(opts.sliceNs > 0)) throw new RangeError(`slice length must be > 0 ns (was ${opts.sliceNs})`);
   const sliceNs = opts.sliceNs;
-  const buckets = await rows(conn, `SELECT DISTINCT ${sliceBucket(sliceNs)} AS b FROM requests WHERE ${profilingRows(opts.runId)} ORDER BY b`);
+  const profiling = profilingRows(opts.runId);
+  const bucket = sliceBucket(sliceNs);
+  const buckets = await rows(conn, `SELECT ${bucket} AS b, count(*)::DOUBLE FROM requests WHERE ${profiling} GROUP BY b ORDER BY b`);
   const meta = new Map<number, { index: number; startNs: number; endNs: number }>();
   buckets.forEach(([b], index) => meta.set(num(b!), { index, startNs: num(b!) * sliceNs, endNs: (num(b!) + 1) * sliceNs }));
   const onBins =
@@ -242,6 +261,27 @@ export async function summarizeSlicesDb(conn: DuckDBConnection, opts: DbSliceOpt
       opts.onHistogram!(sliceHistogramRow(meta.get(b)!, tag, h, anyZero));
       h.destroy();
     });
-  const groups = await summarizeGroups(conn, opts, sliceBucket(sliceNs), onBins);
-  return [...meta].map(([b, m]) => ({ ...m, summary: toSummary(groups.get(b) ?? emptyParts(), opts) }));
+  // Consecutive slices in batches of about SLICE_BATCH_REQUESTS requests, so the queries' hash
+  // tables stay small however many slices the run has.
+  const out: DbSliceSummary[] = [];
+  const batch = opts.batchRequests ?? SLICE_BATCH_REQUESTS;
+  for (let i = 0; i < buckets.length; ) {
+    let j = i;
+    let requests = 0;
+    do requests += num(buckets[j++]![1]!);
+    while (j < buckets.length && requests + num(buckets[j]![1]!) <= batch);
+    const lo = num(buckets[i]![0]!);
+    const hi = num(buckets[j - 1]![0]!);
+    // The start_ns bounds only prune (a margin past float64 rounding); the bucket test decides.
+    const where = `${profiling} AND "start_ns" BETWEEN ${Math.floor(lo * sliceNs) - SLICE_MARGIN_NS} AND ${Math.ceil((hi + 1) * sliceNs) + SLICE_MARGIN_NS}
+      AND ${bucket} BETWEEN ${sqlDouble(lo)} AND ${sqlDouble(hi)}`;
+    const scope: Scope = { runId: opts.runId, where, g: bucket, seqs: await seqRange(conn, opts.runId, where) };
+    const groups = await summarizeGroups(conn, opts, scope, onBins);
+    for (let k = i; k < j; k++) {
+      const b = num(buckets[k]![0]!);
+      out.push({ ...meta.get(b)!, summary: toSummary(groups.get(b) ?? emptyParts(), opts) });
+    }
+    i = j;
+  }
+  return out;
 }

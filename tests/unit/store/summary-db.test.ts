@@ -11,13 +11,13 @@ import { LiveBins } from "../../../src/store/binned-stats.ts";
 import { METRIC_COLUMNS, chunkCell, requestCell } from "../../../src/store/metric-columns.ts";
 import { recordValues } from "../../../src/metrics/record-values.ts";
 import { scheduleReport } from "../../../src/metrics/schedule-report.ts";
-import { sliceHistograms } from "../../../src/metrics/slice-histograms.ts";
+import { sliceHistograms, type SliceHistogram } from "../../../src/metrics/slice-histograms.ts";
 import { summarize, type Summary, type SummaryOptions } from "../../../src/metrics/summary.ts";
 import { sliceRecords } from "../../../src/metrics/timeslices.ts";
 import type { RequestRecord } from "../../../src/record/request-record.ts";
 import { queryReadOnly } from "../../../src/store/read-db.ts";
 import { ResultsWriter } from "../../../src/store/results-db.ts";
-import { summarizeDb } from "../../../src/store/summary-db.ts";
+import { summarizeDb, summarizeSlicesDb } from "../../../src/store/summary-db.ts";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { expectClose } from "./close.ts";
 import { randomRecords, startingAt } from "./random-records.ts";
@@ -143,6 +143,13 @@ describe("SQL summary of stored records = summarize() of the records", () => {
         try {
           expectSameSummary(await summarizeDb(conn, { ...c.opts, runId: "run-1" }), want, "file");
           expectSameSummary(await summarizeDb(conn, c.opts), want, "file, every run");
+          // Slices in batches of ~150 requests (a run's are ~100,000): same slices, same histograms.
+          const hist: SliceHistogram[] = [];
+          const batched = await summarizeSlicesDb(conn, { ...c.opts, runId: "run-1", sliceNs: c.sliceNs, batchRequests: 150, onHistogram: (h) => hist.push(h) });
+          expect(batched.map((s) => [s.index, s.startNs, s.endNs])).toEqual(wantSlices.map((s) => [s.index, s.startNs, s.endNs]));
+          wantSlices.forEach((s, i) => expectSameSummary(batched[i]!.summary, summarize(s.records, c.opts), `batched slice ${s.index}`));
+          const key = (h: SliceHistogram) => `${h.sliceIndex}:${h.tag}`;
+          expect(hist.sort((a, b) => key(a).localeCompare(key(b)))).toEqual(sliceHistograms(wantSlices, c.opts).sort((a, b) => key(a).localeCompare(key(b))));
         } finally {
           conn.closeSync();
           instance.closeSync();
