@@ -116,7 +116,7 @@ export async function executeProfile(prepared: PreparedProfile, io: Io): Promise
     writer = await ResultsWriter.create(
       dbPath,
       { run_id: runId, tool_version: VERSION, host: hostname(), config: JSON.stringify(redactedConfig(cfg)), started_ns: epochNs(), ended_ns: null },
-      { streaming: cfg.streaming, onError: (e, path) => control?.storageFailed(e, path) },
+      { onError: (e, path) => control?.storageFailed(e, path) },
     );
     const db = writer;
     const recordOpts: RecordOptions = { streaming: cfg.streaming, slos, timed: cfg.load.kind !== "concurrency" };
@@ -127,7 +127,7 @@ export async function executeProfile(prepared: PreparedProfile, io: Io): Promise
     const describe = (w: UnreachableWindow): string => describeUnreachable(w, { withUrl: cfg.urls.length > 1 });
     const outageSink = { add: (r: RequestRecord) => void (outages.add(r) && log.warn(describe(outages.windows().at(-1)!))) };
     const liveStats = new LiveStats();
-    const fanout = new RecordFanout([{ add: (r) => db.append(r) }, jsonlSink(jsonl), counts, outageSink, liveStats], recordOpts);
+    const fanout = new RecordFanout([{ add: (r, values) => db.append(r, values) }, jsonlSink(jsonl), counts, outageSink, liveStats], recordOpts);
 
     // Stage 3: the workers.
     if (cfg.transport === "fetch" && (cfg.concurrency ?? Infinity) > FETCH_DEFAULT_CAP && !io.env.BUN_CONFIG_MAX_HTTP_REQUESTS) {
