@@ -36,7 +36,8 @@ export async function memory(levels: number[]): Promise<Record<string, unknown>>
     await mock.proc.exited;
     const log = readFileSync(join(dir, "run", "logs", "llmbench.log"), "utf8");
     const resultsMs = Number(/statistics from \d+ records in ([\d.]+) ms/.exec(log)?.[1] ?? Number.NaN);
-    const peakRssMiB = Math.round((p.resourceUsage()?.maxRSS ?? 0) / 1024);
+    // Bun.spawn reports maxRSS in bytes.
+    const peakRssMiB = Math.round((p.resourceUsage()?.maxRSS ?? 0) / 2 ** 20);
     results.push({ requests: n, exit: code, peak_rss_mib: peakRssMiB, statistics_ms: resultsMs, wall_s });
     console.error(`memory: ${JSON.stringify(results.at(-1))}`);
     rmSync(dir, { recursive: true, force: true });
