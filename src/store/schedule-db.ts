@@ -5,8 +5,9 @@ import { BEHIND_LAG_P99_NS, type Quantiles, type ScheduleReport } from "../metri
 import type { Stats } from "../metrics/stats.ts";
 import { binnedStats, type Series } from "./binned-stats.ts";
 import { profilingRows } from "./summary-db.ts";
+import { cellNumber } from "./sql-text.ts";
 
-const num = (v: DuckDBValue): number => (typeof v === "bigint" ? Number(v) : (v as number));
+const num = cellNumber;
 
 const PCTS = [50, 90, 99];
 
