@@ -2,8 +2,9 @@
 // percentiles), computed in DuckDB with bounded memory, without sorting the values:
 //
 //  1. One GROUP BY puts every value into a narrow bin and returns per bin its count, min, max, sum and
-//     variance, ordered by value. From these come count, sum, min, max and std (bins merged with Chan's
-//     formula), the HDR histogram ("hdr" bins), and the rank of every order statistic a percentile needs.
+//     variance, ordered by value (or the bins come from store/live-bins.ts, kept as a run stored the
+//     values). From these come count, sum, min, max and std (bins merged with Chan's formula), the HDR
+//     histogram ("hdr" bins), and the rank of every order statistic a percentile needs.
 //  2. Order statistics that fall inside a bin (not at its ends) are read in one more query over just
 //     the series that need it, filtered to those bins' keys: their distinct values, and the ranks
 //     picked with a running count. (A filter on value ranges instead, `v BETWEEN a AND b OR ...`,
