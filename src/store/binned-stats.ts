@@ -24,6 +24,12 @@ export interface Series {
   sql: string;
   /** v * k rounded is the integer an HDR histogram records (see metrics/slice-histograms.ts); used by "hdr" bins. */
   k: number;
+  /**
+   * The values are integers of another unit converted (ns shown in ms: v = ns * toDisplay): percentiles
+   * then interpolate between the integers, round(v * toInternal), and convert the result, exactly as
+   * the in-memory summary does, instead of interpolating between the converted values (1 ulp apart).
+   */
+  integers?: { toInternal: number; toDisplay: number };
 }
 
 /** A bin: values of one series and group with the same key, i.e. in one narrow value range. */
@@ -178,7 +184,10 @@ export async function binnedStats(conn: DuckDBConnection, series: readonly Serie
       if (v === undefined) throw new StaleBinsError(`order statistic ${rank} of series ${p.m} not found in its bin`);
       return v;
     };
-    for (const q of opts.percentiles) pct.set(q, percentileOf(p.n, q, at));
+    const ints = byId.get(p.m)!.integers;
+    for (const q of opts.percentiles) {
+      pct.set(q, ints ? percentileOf(p.n, q, (rank) => Math.round(at(rank) * ints.toInternal)) * ints.toDisplay : percentileOf(p.n, q, at));
+    }
     const byM = out.get(p.g) ?? new Map<number, Stats>();
     byM.set(p.m, { count: p.n, avg: p.sum / p.n, min: p.min, max: p.max, sum: p.sum, std: p.std, percentiles: pct });
     out.set(p.g, byM);

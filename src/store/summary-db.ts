@@ -11,7 +11,7 @@ import { assembleSummary, percentileList, type ErrorCount, type Summary, type Su
 import { conversionFactor } from "../metrics/units.ts";
 import { StaleBinsError, binnedStats, type Bin, type Series } from "./binned-stats.ts";
 import type { LiveBins } from "./live-bins.ts";
-import { METRIC_COLUMNS } from "./metric-columns.ts";
+import { METRIC_COLUMNS, type MetricColumn } from "./metric-columns.ts";
 import { cellNumber, cellNumberOrNull, sqlDouble, sqlIdent, sqlString } from "./sql-text.ts";
 
 export interface DbSummaryOptions extends SummaryOptions {
@@ -55,30 +55,36 @@ interface SeqRange {
   exact: boolean;
 }
 
-/**
- * One Series per summarized record metric. Per-chunk values (inter_chunk_latency) are read by their
- * request's seq: a plain seq range when the scope holds every request in it (warmup stored first:
- * the usual run summary), else a join with the scope's requests, the chunks pruned to the seq range.
- */
+/** One Series per summarized record metric. */
 function metricSeries(opts: SummaryOptions, scope: Scope): Series[] {
-  const { runId, where, g, seqs } = scope;
   return recordSeries(opts).map((c, id) => {
-    const col = ident(c.tag);
-    if (c.table === "requests") return { id, k: c.hdrFactor, sql: `SELECT ${g} AS g, ${col}::DOUBLE AS v FROM requests WHERE ${where}` };
-    const inRun = runId === undefined ? "TRUE" : `"run_id" = ${sqlString(runId)}`;
-    const inSeqs = seqs === null ? "TRUE" : `"seq" BETWEEN ${seqs.first} AND ${seqs.last}`;
-    if (seqs?.exact && runId !== undefined && g === "0") {
-      return { id, k: c.hdrFactor, sql: `SELECT 0 AS g, ${col}::DOUBLE AS v FROM chunks WHERE ${inRun} AND ${inSeqs}` };
-    }
-    // Within one run seq alone is the key (a join on (run_id, seq) costs twice as much).
-    const sql =
-      runId === undefined
-        ? `SELECT r.g, c.${col}::DOUBLE AS v FROM (SELECT "run_id", "seq", ${g} AS g FROM requests WHERE ${where}) r
-            JOIN (SELECT "run_id", "seq", ${col} FROM chunks WHERE ${inSeqs}) c ON c."seq" = r."seq" AND c."run_id" = r."run_id"`
-        : `SELECT r.g, c.${col}::DOUBLE AS v FROM (SELECT "seq", ${g} AS g FROM requests WHERE ${where}) r
-            JOIN (SELECT "seq", ${col} FROM chunks WHERE ${inRun} AND ${inSeqs}) c ON c."seq" = r."seq"`;
-    return { id, k: c.hdrFactor, sql };
+    const { spec } = c;
+    // Integer ns shown in ms: percentiles interpolate in ns, as summarize() does, then convert.
+    const integers =
+      spec.valueType !== "float" && spec.unit !== spec.displayUnit
+        ? { toInternal: conversionFactor(spec.displayUnit, spec.unit), toDisplay: conversionFactor(spec.unit, spec.displayUnit) }
+        : undefined;
+    return { id, k: c.hdrFactor, integers, sql: seriesSql(c, scope) };
   });
+}
+
+/**
+ * A metric's (g, v) rows. Per-chunk values (inter_chunk_latency) are read by their request's seq: a
+ * plain seq range when the scope holds every request in it (warmup stored first: the usual run
+ * summary), else a join with the scope's requests, the chunks pruned to the seq range.
+ */
+function seriesSql(c: MetricColumn, { runId, where, g, seqs }: Scope): string {
+  const col = ident(c.tag);
+  if (c.table === "requests") return `SELECT ${g} AS g, ${col}::DOUBLE AS v FROM requests WHERE ${where}`;
+  const inRun = runId === undefined ? "TRUE" : `"run_id" = ${sqlString(runId)}`;
+  const inSeqs = seqs === null ? "TRUE" : `"seq" BETWEEN ${seqs.first} AND ${seqs.last}`;
+  if (seqs?.exact && runId !== undefined && g === "0") return `SELECT 0 AS g, ${col}::DOUBLE AS v FROM chunks WHERE ${inRun} AND ${inSeqs}`;
+  // Within one run seq alone is the key (a join on (run_id, seq) costs twice as much).
+  return runId === undefined
+    ? `SELECT r.g, c.${col}::DOUBLE AS v FROM (SELECT "run_id", "seq", ${g} AS g FROM requests WHERE ${where}) r
+        JOIN (SELECT "run_id", "seq", ${col} FROM chunks WHERE ${inSeqs}) c ON c."seq" = r."seq" AND c."run_id" = r."run_id"`
+    : `SELECT r.g, c.${col}::DOUBLE AS v FROM (SELECT "seq", ${g} AS g FROM requests WHERE ${where}) r
+        JOIN (SELECT "seq", ${col} FROM chunks WHERE ${inRun} AND ${inSeqs}) c ON c."seq" = r."seq"`;
 }
 
 /** min and max seq of the requests matching `where`, exact when no other request of the run lies between. */
