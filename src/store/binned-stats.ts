@@ -2,8 +2,9 @@
 // percentiles), computed in DuckDB with bounded memory, without sorting the values:
 //
 //  1. One GROUP BY puts every value into a narrow bin and returns per bin its count, min, max, sum and
-//     variance, ordered by value. From these come count, sum, min, max and std (bins merged with Chan's
-//     formula), the HDR histogram ("hdr" bins), and the rank of every order statistic a percentile needs.
+//     variance, ordered by value (or the bins come from store/live-bins.ts, kept as a run stored the
+//     values). From these come count, sum, min, max and std (bins merged with Chan's formula), the HDR
+//     histogram ("hdr" bins), and the rank of every order statistic a percentile needs.
 //  2. Order statistics that fall inside a bin (not at its ends) are read in one more query over just
 //     the series that need it, filtered to those bins' keys: their distinct values, and the ranks
 //     picked with a running count. (A filter on value ranges instead, `v BETWEEN a AND b OR ...`,
@@ -13,6 +14,8 @@
 // 5 s for 19 M values on the 2-core test box; here memory is bounded by the number of bins.
 import type { DuckDBConnection, DuckDBValue } from "@duckdb/node-api";
 import { percentileOf, percentileRanks, type Stats } from "../metrics/stats.ts";
+import { HDR_KEY, hdrShift, roundKey } from "./bin-keys.ts";
+import { cellNumber, sqlDouble } from "./sql-text.ts";
 
 export interface Series {
   /** Series id (>= 0, unique in a call). */
@@ -21,6 +24,12 @@ export interface Series {
   sql: string;
   /** v * k rounded is the integer an HDR histogram records (see metrics/slice-histograms.ts); used by "hdr" bins. */
   k: number;
+  /**
+   * The values are integers of another unit converted (ns shown in ms: v = ns * toDisplay): percentiles
+   * then interpolate between the integers, round(v * toInternal), and convert the result, exactly as
+   * the in-memory summary does, instead of interpolating between the converted values (1 ulp apart).
+   */
+  integers?: { toInternal: number; toDisplay: number };
 }
 
 /** A bin: values of one series and group with the same key, i.e. in one narrow value range. */
@@ -52,26 +61,6 @@ export interface BinnedStatsOptions {
 /** Most bin keys a pass-2 pre-filter lists per series (with more, only the join filters). */
 const MAX_KEYS = 1000;
 
-/**
- * v rounded to nearest with 53 - 42 = 11 significant bits (Veltkamp's split: t = v * (2^42 + 1),
- * t - (t - v)); monotone in v, three float operations instead of a log2. Exactness never depends
- * on the key (overlapping bins are merged), only speed does.
- */
-const SPLIT_FACTOR = 2 ** 42 + 1;
-const SPLIT = `${SPLIT_FACTOR}.0`;
-const roundKey = (v: string): string => `((${v} * ${SPLIT}) - ((${v} * ${SPLIT}) - ${v}))`;
-
-/** roundKey in JS: the same three IEEE operations, so the same key for the same double. */
-export function roundKeyOf(v: number): number {
-  const t = v * SPLIT_FACTOR;
-  return t - (t - v);
-}
-
-/** Bin key from the scaled integer x and its shift s = max(floor(log2 |x|) - 11, 0): x with the low s bits cleared, sign kept. */
-const HDR_KEY = `CASE WHEN x > 0 THEN (x >> s) << s WHEN x < 0 THEN -(((-x) >> s) << s) ELSE 0 END`;
-
-const sqlDouble = (x: number): string => `'${String(x)}'::DOUBLE`;
-
 /** One series' rows as (g, m, v, key). */
 function keyedSeries(s: Series, o: BinnedStatsOptions): string {
   const base = `SELECT g::DOUBLE AS g, ${s.id} AS m, v FROM (${s.sql}) WHERE v IS NOT NULL`;
@@ -79,72 +68,19 @@ function keyedSeries(s: Series, o: BinnedStatsOptions): string {
   if (o.bins === "hdr") {
     // TRY_CAST: a value beyond BIGINT (none of the metrics) gets a NULL key, a bin of its own.
     const x = `SELECT g, m, v, TRY_CAST(round(v * ${sqlDouble(s.k)}) AS BIGINT) AS x FROM (${base})`;
-    const s2 = `SELECT *, CASE WHEN x <> 0 THEN greatest(floor(log2(abs(x::DOUBLE)))::INTEGER - 11, 0) ELSE 0 END AS s FROM (${x})`;
+    const s2 = `SELECT *, ${hdrShift("x")} AS s FROM (${x})`;
     return `SELECT g, m, v, ${HDR_KEY} AS key FROM (${s2})`;
   }
   return `SELECT g, m, v, ${roundKey("v")} AS key FROM (${base})`;
 }
 
 /** BIGINT ("hdr" bins) or DOUBLE ("round" bins); NULL for a value beyond BIGINT. */
-type Key = bigint | number | null;
+export type Key = bigint | number | null;
 
 export interface RawBin extends Bin {
   key: Key;
   sum: number;
   varPop: number;
-}
-
-interface LiveBin {
-  n: number;
-  lo: number;
-  hi: number;
-  sum: number;
-  mean: number;
-  m2: number;
-}
-
-/**
- * "round" bins of value series accumulated one value at a time (as a run stores its requests), so the
- * summary at the end skips the first, full-scan query. Memory is bounded by the values' spread
- * (1024 bins per octave per series), not by their number.
- */
-export class LiveBins<S extends string = string> {
-  private readonly series = new Map<S, Map<number, LiveBin>>();
-
-  add(series: S, v: number): void {
-    // The database stores non-finite numbers as NULL, which the SQL side skips.
-    if (!Number.isFinite(v)) return;
-    let bins = this.series.get(series);
-    if (bins === undefined) this.series.set(series, (bins = new Map()));
-    const key = roundKeyOf(v);
-    const b = bins.get(key);
-    if (b === undefined) {
-      bins.set(key, { n: 1, lo: v, hi: v, sum: v, mean: v, m2: 0 });
-      return;
-    }
-    b.n++;
-    b.sum += v;
-    if (v < b.lo) b.lo = v;
-    if (v > b.hi) b.hi = v;
-    // Welford's update: the bin's variance without cancellation.
-    const d = v - b.mean;
-    b.mean += d / b.n;
-    b.m2 += d * (v - b.mean);
-  }
-
-  /** The series' bins in value order, or undefined when it has no values. */
-  bins(series: S): RawBin[] | undefined {
-    const bins = this.series.get(series);
-    if (bins === undefined) return undefined;
-    return [...bins].map(([key, b]) => ({ key, n: b.n, lo: b.lo, hi: b.hi, sum: b.sum, varPop: b.m2 / b.n })).sort((a, b) => a.lo - b.lo);
-  }
-
-  /** Bins held (to check the bound). */
-  get size(): number {
-    let n = 0;
-    for (const bins of this.series.values()) n += bins.size;
-    return n;
-  }
 }
 
 /** The live bins disagreed with the stored values (a rank was not found): the caller recomputes without them. */
@@ -188,9 +124,7 @@ async function forEachChunk(conn: DuckDBConnection, sql: string, fn: (columns: D
   }
 }
 
-const num = (v: DuckDBValue): number => (typeof v === "bigint" ? Number(v) : (v as number));
-
-let tableSeq = 0;
+const num = cellNumber;
 
 /** Statistics per group and series (values as given, e.g. display units). Series without values are absent. */
 export async function binnedStats(conn: DuckDBConnection, series: readonly Series[], opts: BinnedStatsOptions): Promise<Map<number, Map<number, Stats>>> {
@@ -259,7 +193,10 @@ export async function binnedStats(conn: DuckDBConnection, series: readonly Serie
       if (v === undefined) throw new StaleBinsError(`order statistic ${rank} of series ${p.m} not found in its bin`);
       return v;
     };
-    for (const q of opts.percentiles) pct.set(q, percentileOf(p.n, q, at));
+    const ints = byId.get(p.m)!.integers;
+    for (const q of opts.percentiles) {
+      pct.set(q, ints ? percentileOf(p.n, q, (rank) => Math.round(at(rank) * ints.toInternal)) * ints.toDisplay : percentileOf(p.n, q, at));
+    }
     const byM = out.get(p.g) ?? new Map<number, Stats>();
     byM.set(p.m, { count: p.n, avg: p.sum / p.n, min: p.min, max: p.max, sum: p.sum, std: p.std, percentiles: pct });
     out.set(p.g, byM);
@@ -278,7 +215,7 @@ const keySql = (k: Key): string => (typeof k === "number" ? sqlDouble(k) : Strin
 
 /** Reads the order statistics inside bins: distinct values of just those bins, with a running count. */
 async function readTargets(conn: DuckDBConnection, series: readonly Series[], opts: BinnedStatsOptions, list: readonly Target[]): Promise<void> {
-  const id = `__llmbench_bins_${process.pid}_${++tableSeq}`;
+  const id = `__llmbench_bins_${crypto.randomUUID().replace(/-/g, "")}`;
   const bySeries = new Map<number, Target[]>();
   for (const t of list) bySeries.set(t.pending.m, [...(bySeries.get(t.pending.m) ?? []), t]);
   const keyed = series

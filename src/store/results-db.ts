@@ -10,8 +10,9 @@ import type { RecordValues } from "../metrics/record-values.ts";
 import type { ScheduleOptions, ScheduleReport } from "../metrics/schedule-report.ts";
 import type { Summary, SummaryOptions } from "../metrics/summary.ts";
 import type { RequestRecord } from "../record/request-record.ts";
-import { summarizeDb, summarizeSlicesDb, type DbSliceSummary } from "./summary-db.ts";
-import { LiveBins } from "./binned-stats.ts";
+import { summarizeDb } from "./summary-db.ts";
+import { summarizeSlicesDb, type DbSliceSummary } from "./slices-db.ts";
+import { LiveBins } from "./live-bins.ts";
 import { METRIC_COLUMNS, chunkCell, requestCell } from "./metric-columns.ts";
 import type { MetricTag } from "../metrics/metric-table.ts";
 

@@ -6,8 +6,9 @@ import type { Quantiles, ScheduleOptions, ScheduleReport } from "../metrics/sche
 import type { Stats } from "../metrics/stats.ts";
 import { binnedStats, type Series } from "./binned-stats.ts";
 import { profilingRows } from "./summary-db.ts";
+import { cellNumber } from "./sql-text.ts";
 
-const num = (v: DuckDBValue): number => (typeof v === "bigint" ? Number(v) : (v as number));
+const num = cellNumber;
 
 const PCTS = [50, 90, 99];
 

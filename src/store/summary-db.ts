@@ -1,62 +1,35 @@
-// The run summary, per-slice summaries and per-slice HDR histograms computed from results.duckdb in
-// SQL, so no record is held in memory: the same numbers as metrics/summary.ts's summarize() over the
-// same records (to ~1e-12 relative: sums run in another order), since every per-request value is the
+// The run summary computed from results.duckdb in SQL (per-slice summaries: slices-db.ts), so no
+// record is held in memory: the same numbers as metrics/summary.ts's summarize() over the same
+// records (to ~1e-12 relative: sums run in another order), since every per-request value is the
 // stored output of recordValues() and the derived metrics come from the same assembleSummary().
 // Profiling-phase requests only; `requests` must be the table (its rowid orders the error summary).
 import type { DuckDBConnection, DuckDBValue } from "@duckdb/node-api";
 import { metricEnabled, CANCELLED_ERROR } from "../metrics/record-values.ts";
 import type { MetricTag } from "../metrics/metric-table.ts";
-import { HISTOGRAM_TAGS, newHdrHistogram, sliceHistogramRow, type SliceHistogram } from "../metrics/slice-histograms.ts";
 import type { Stats } from "../metrics/stats.ts";
 import { assembleSummary, percentileList, type ErrorCount, type Summary, type SummaryOptions } from "../metrics/summary.ts";
 import { conversionFactor } from "../metrics/units.ts";
-import { StaleBinsError, binnedStats, type Bin, type LiveBins, type Series } from "./binned-stats.ts";
-import { METRIC_COLUMNS } from "./metric-columns.ts";
+import { StaleBinsError, binnedStats, type Bin, type Series } from "./binned-stats.ts";
+import type { LiveBins } from "./live-bins.ts";
+import { METRIC_COLUMNS, type MetricColumn } from "./metric-columns.ts";
+import { cellNumber, cellNumberOrNull, sqlDouble, sqlIdent, sqlString } from "./sql-text.ts";
 
 export interface DbSummaryOptions extends SummaryOptions {
   /** The run to summarize; every row of the table when absent. */
   runId?: string;
 }
 
-export interface DbSliceSummary {
-  index: number;
-  /** Bucket bounds, epoch ns (as metrics/timeslices.ts cuts them). */
-  startNs: number;
-  endNs: number;
-  summary: Summary;
-}
-
-export interface DbSliceOptions extends DbSummaryOptions {
-  sliceNs: number;
-  /** Receives each slice's HDR histogram per per-request metric as soon as it is built. */
-  onHistogram?: (h: SliceHistogram) => void;
-  /** Slices are computed in batches of about this many requests (default SLICE_BATCH_REQUESTS). */
-  batchRequests?: number;
-}
-
-export const sqlString = (s: string): string => `'${s.replace(/'/g, "''")}'`;
-/** A JS number as the identical DuckDB DOUBLE (shortest round-trip text, parsed as DOUBLE). */
-export const sqlDouble = (x: number): string => `'${String(x)}'::DOUBLE`;
-const ident = (name: string): string => `"${name.replace(/"/g, '""')}"`;
-
 const VALID = `("error_type" IS NULL AND NOT "cancelled")`;
-
-/** Requests per batch of slices (see summarizeSlicesDb). */
-const SLICE_BATCH_REQUESTS = 100_000;
-/** Slack on the start_ns pre-filter of a batch: far beyond float64 rounding of epoch ns (256 ns). */
-const SLICE_MARGIN_NS = 1_000_000;
 
 export function profilingRows(runId: string | undefined): string {
   return `"phase" = 'profiling'${runId === undefined ? "" : ` AND "run_id" = ${sqlString(runId)}`}`;
 }
 
-/** AIPerf's slice of a request: floor(start_ns / slice_ns) in float64, as sliceRecords computes it. */
-const sliceBucket = (sliceNs: number): string => `floor("start_ns"::DOUBLE / ${sqlDouble(sliceNs)})`;
+const num = cellNumber;
+const numOrNull = cellNumberOrNull;
+const ident = sqlIdent;
 
-const num = (v: DuckDBValue): number => (typeof v === "bigint" ? Number(v) : (v as number));
-const numOrNull = (v: DuckDBValue): number | null => (v === null ? null : num(v));
-
-async function rows(conn: DuckDBConnection, sql: string): Promise<DuckDBValue[][]> {
+export async function rows(conn: DuckDBConnection, sql: string): Promise<DuckDBValue[][]> {
   return (await conn.runAndReadAll(sql)).getRows();
 }
 
@@ -66,7 +39,7 @@ function recordSeries(opts: SummaryOptions) {
 }
 
 /** The requests a computation covers and how they are grouped. */
-interface Scope {
+export interface Scope {
   runId: string | undefined;
   /** Condition on requests: profiling rows of the run, maybe of a range of slices. */
   where: string;
@@ -82,34 +55,40 @@ interface SeqRange {
   exact: boolean;
 }
 
-/**
- * One Series per summarized record metric. Per-chunk values (inter_chunk_latency) are read by their
- * request's seq: a plain seq range when the scope holds every request in it (warmup stored first:
- * the usual run summary), else a join with the scope's requests, the chunks pruned to the seq range.
- */
+/** One Series per summarized record metric. */
 function metricSeries(opts: SummaryOptions, scope: Scope): Series[] {
-  const { runId, where, g, seqs } = scope;
   return recordSeries(opts).map((c, id) => {
-    const col = ident(c.tag);
-    if (c.table === "requests") return { id, k: c.hdrFactor, sql: `SELECT ${g} AS g, ${col}::DOUBLE AS v FROM requests WHERE ${where}` };
-    const inRun = runId === undefined ? "TRUE" : `"run_id" = ${sqlString(runId)}`;
-    const inSeqs = seqs === null ? "TRUE" : `"seq" BETWEEN ${seqs.first} AND ${seqs.last}`;
-    if (seqs?.exact && runId !== undefined && g === "0") {
-      return { id, k: c.hdrFactor, sql: `SELECT 0 AS g, ${col}::DOUBLE AS v FROM chunks WHERE ${inRun} AND ${inSeqs}` };
-    }
-    // Within one run seq alone is the key (a join on (run_id, seq) costs twice as much).
-    const sql =
-      runId === undefined
-        ? `SELECT r.g, c.${col}::DOUBLE AS v FROM (SELECT "run_id", "seq", ${g} AS g FROM requests WHERE ${where}) r
-            JOIN (SELECT "run_id", "seq", ${col} FROM chunks WHERE ${inSeqs}) c ON c."seq" = r."seq" AND c."run_id" = r."run_id"`
-        : `SELECT r.g, c.${col}::DOUBLE AS v FROM (SELECT "seq", ${g} AS g FROM requests WHERE ${where}) r
-            JOIN (SELECT "seq", ${col} FROM chunks WHERE ${inRun} AND ${inSeqs}) c ON c."seq" = r."seq"`;
-    return { id, k: c.hdrFactor, sql };
+    const { spec } = c;
+    // Integer ns shown in ms: percentiles interpolate in ns, as summarize() does, then convert.
+    const integers =
+      spec.valueType !== "float" && spec.unit !== spec.displayUnit
+        ? { toInternal: conversionFactor(spec.displayUnit, spec.unit), toDisplay: conversionFactor(spec.unit, spec.displayUnit) }
+        : undefined;
+    return { id, k: c.hdrFactor, integers, sql: seriesSql(c, scope) };
   });
 }
 
+/**
+ * A metric's (g, v) rows. Per-chunk values (inter_chunk_latency) are read by their request's seq: a
+ * plain seq range when the scope holds every request in it (warmup stored first: the usual run
+ * summary), else a join with the scope's requests, the chunks pruned to the seq range.
+ */
+function seriesSql(c: MetricColumn, { runId, where, g, seqs }: Scope): string {
+  const col = ident(c.tag);
+  if (c.table === "requests") return `SELECT ${g} AS g, ${col}::DOUBLE AS v FROM requests WHERE ${where}`;
+  const inRun = runId === undefined ? "TRUE" : `"run_id" = ${sqlString(runId)}`;
+  const inSeqs = seqs === null ? "TRUE" : `"seq" BETWEEN ${seqs.first} AND ${seqs.last}`;
+  if (seqs?.exact && runId !== undefined && g === "0") return `SELECT 0 AS g, ${col}::DOUBLE AS v FROM chunks WHERE ${inRun} AND ${inSeqs}`;
+  // Within one run seq alone is the key (a join on (run_id, seq) costs twice as much).
+  return runId === undefined
+    ? `SELECT r.g, c.${col}::DOUBLE AS v FROM (SELECT "run_id", "seq", ${g} AS g FROM requests WHERE ${where}) r
+        JOIN (SELECT "run_id", "seq", ${col} FROM chunks WHERE ${inSeqs}) c ON c."seq" = r."seq" AND c."run_id" = r."run_id"`
+    : `SELECT r.g, c.${col}::DOUBLE AS v FROM (SELECT "seq", ${g} AS g FROM requests WHERE ${where}) r
+        JOIN (SELECT "seq", ${col} FROM chunks WHERE ${inRun} AND ${inSeqs}) c ON c."seq" = r."seq"`;
+}
+
 /** min and max seq of the requests matching `where`, exact when no other request of the run lies between. */
-async function seqRange(conn: DuckDBConnection, runId: string | undefined, where: string): Promise<SeqRange | null> {
+export async function seqRange(conn: DuckDBConnection, runId: string | undefined, where: string): Promise<SeqRange | null> {
   if (runId === undefined) return null;
   const [[first, last, n, all]] = (await rows(
     conn,
@@ -122,7 +101,7 @@ async function seqRange(conn: DuckDBConnection, runId: string | undefined, where
   return { first: f, last: l, exact: num(n) === l - f + 1 && num(all) === num(n) };
 }
 
-interface GroupParts {
+export interface GroupParts {
   recordCount: number;
   counters: Map<MetricTag, number>;
   durationNs: number | undefined;
@@ -130,7 +109,7 @@ interface GroupParts {
   stats: Map<MetricTag, Stats>;
 }
 
-const emptyParts = (): GroupParts => ({ recordCount: 0, counters: new Map(), durationNs: undefined, errors: [], stats: new Map() });
+export const emptyParts = (): GroupParts => ({ recordCount: 0, counters: new Map(), durationNs: undefined, errors: [], stats: new Map() });
 
 /** Counts, counters, duration and errors per group g. */
 async function groupCounts(conn: DuckDBConnection, opts: SummaryOptions, { where, g }: Scope): Promise<Map<number, GroupParts>> {
@@ -174,7 +153,7 @@ async function groupCounts(conn: DuckDBConnection, opts: SummaryOptions, { where
   return out;
 }
 
-async function summarizeGroups(
+export async function summarizeGroups(
   conn: DuckDBConnection,
   opts: DbSummaryOptions,
   scope: Scope,
@@ -199,7 +178,7 @@ async function summarizeGroups(
   return groups;
 }
 
-const toSummary = (p: GroupParts, opts: SummaryOptions): Summary =>
+export const toSummary = (p: GroupParts, opts: SummaryOptions): Summary =>
   assembleSummary({ stats: p.stats, counters: p.counters, durationNs: p.durationNs, errorSummary: p.errors, recordCount: p.recordCount }, opts);
 
 /** Bins of the run's profiling values kept as they were stored (ResultsWriter keeps them). */
@@ -227,61 +206,4 @@ export async function summarizeDb(conn: DuckDBConnection, opts: DbSummaryOptions
     groups = await summarizeGroups(conn, opts, scope);
   }
   return toSummary(groups.get(0) ?? emptyParts(), opts);
-}
-
-/**
- * One summary per time slice (sliceRecords + summarize per slice), and, through onHistogram, the
- * HDR histograms of sliceHistograms(), built from the same bins (each bin lies inside one HDR bucket).
- */
-export async function summarizeSlicesDb(conn: DuckDBConnection, opts: DbSliceOptions): Promise<DbSliceSummary[]> {
-  if (!(opts.sliceNs > 0)) throw new RangeError(`slice length must be > 0 ns (was ${opts.sliceNs})`);
-  const sliceNs = opts.sliceNs;
-  const profiling = profilingRows(opts.runId);
-  const bucket = sliceBucket(sliceNs);
-  const buckets = await rows(conn, `SELECT ${bucket} AS b, count(*)::DOUBLE FROM requests WHERE ${profiling} GROUP BY b ORDER BY b`);
-  const meta = new Map<number, { index: number; startNs: number; endNs: number }>();
-  for (const [index, [b]] of buckets.entries()) meta.set(num(b!), { index, startNs: num(b!) * sliceNs, endNs: (num(b!) + 1) * sliceNs });
-  const onBins =
-    opts.onHistogram &&
-    ((b: number, tag: MetricTag, bins: readonly Bin[], k: number) => {
-      if (!HISTOGRAM_TAGS.has(tag)) return;
-      const h = newHdrHistogram();
-      let anyZero = false;
-      for (const bin of bins) {
-        // All values of a bin record into one HDR bucket: its ends keep the histogram's exact min and max.
-        const lo = Math.max(0, Math.round(bin.lo * k));
-        const hi = Math.max(0, Math.round(bin.hi * k));
-        if (lo === 0) anyZero = true;
-        if (bin.n === 1) h.recordValue(lo);
-        else {
-          h.recordValueWithCount(lo, bin.n - 1);
-          h.recordValue(hi);
-        }
-      }
-      opts.onHistogram!(sliceHistogramRow(meta.get(b)!, tag, h, anyZero));
-      h.destroy();
-    });
-  // Consecutive slices in batches of about SLICE_BATCH_REQUESTS requests, so the queries' hash
-  // tables stay small however many slices the run has.
-  const out: DbSliceSummary[] = [];
-  const batch = opts.batchRequests ?? SLICE_BATCH_REQUESTS;
-  for (let i = 0; i < buckets.length; ) {
-    let j = i;
-    let requests = 0;
-    do requests += num(buckets[j++]![1]!);
-    while (j < buckets.length && requests + num(buckets[j]![1]!) <= batch);
-    const lo = num(buckets[i]![0]!);
-    const hi = num(buckets[j - 1]![0]!);
-    // The start_ns bounds only prune (a margin past float64 rounding); the bucket test decides.
-    const where = `${profiling} AND "start_ns" BETWEEN ${Math.floor(lo * sliceNs) - SLICE_MARGIN_NS} AND ${Math.ceil((hi + 1) * sliceNs) + SLICE_MARGIN_NS}
-      AND ${bucket} BETWEEN ${sqlDouble(lo)} AND ${sqlDouble(hi)}`;
-    const scope: Scope = { runId: opts.runId, where, g: bucket, seqs: await seqRange(conn, opts.runId, where) };
-    const groups = await summarizeGroups(conn, opts, scope, onBins);
-    for (let k = i; k < j; k++) {
-      const b = num(buckets[k]![0]!);
-      out.push({ ...meta.get(b)!, summary: toSummary(groups.get(b) ?? emptyParts(), opts) });
-    }
-    i = j;
-  }
-  return out;
 }

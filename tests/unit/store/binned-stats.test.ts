@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { DuckDBInstance, type DuckDBConnection } from "@duckdb/node-api";
-import { LiveBins, StaleBinsError, binnedStats, type Bin, type BinnedStatsOptions, type Series } from "../../../src/store/binned-stats.ts";
+import { StaleBinsError, binnedStats, type Bin, type BinnedStatsOptions, type Series } from "../../../src/store/binned-stats.ts";
+import { LiveBins } from "../../../src/store/live-bins.ts";
 import { computeStats } from "../../../src/metrics/stats.ts";
 import { mulberry32 } from "../../../src/dataset/seeded-rng.ts";
 import { expectClose } from "./close.ts";
