@@ -80,7 +80,6 @@ function axisValues(flag: string, raw: string, problems: string[]): string[] {
   const values = raw.split(",").map((v) => v.trim());
   const spec = (PROFILE_FLAGS as FlagsDef)[flag] as FlagSpec;
   const check = spec.schema?.();
-  const seen = new Set<string>();
   for (const v of values) {
     if (v === "") {
       problems.push(`--${flag} ${raw}: empty value in the list`);
@@ -88,8 +87,6 @@ function axisValues(flag: string, raw: string, problems: string[]): string[] {
     }
     const out = check?.(v);
     if (out instanceof ark().type.errors) problems.push(`--${flag} ${raw}: each value ${out.summary}`);
-    else if (seen.has(String(Number(v)))) problems.push(`--${flag} ${raw}: ${v} appears twice`);
-    seen.add(String(Number(v)));
   }
   return values;
 }
@@ -123,5 +120,10 @@ export function expandSweep(raw: Record<string, FlagValue>, sweepType: "grid" | 
     const dirName = axes.map((a, ai) => `${axisColumn(a.flag)}_${paddedValue(values[a.flag]!, widths[ai]!)}`).join("__");
     return { index, values, label, dirName };
   });
+  const seen = new Set<string>();
+  for (const p of points) {
+    if (seen.has(p.dirName) && problems.length === 0) problems.push(`the sweep holds the point ${p.label} twice; give each value once`);
+    seen.add(p.dirName);
+  }
   return { axes, points, problems };
 }
