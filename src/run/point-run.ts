@@ -74,7 +74,7 @@ export class StopSignal {
   private wake: (() => void) | null = null;
   private readonly remove: () => void;
 
-  constructor(private readonly io: Io) {
+  constructor(io: Io) {
     this.remove = io.onSignal(() => {
       if (this.requested) return io.exit(130);
       this.requested = true;
