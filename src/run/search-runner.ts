@@ -25,7 +25,13 @@ export interface Probe {
 }
 
 /** Console lines: the probes (fitted to `width`), then the answer. */
-export function searchConsole(spec: CapacitySearchSpec, probes: readonly Probe[], planner: MonotonicSearch, end: string, width: number): string[] {
+export function searchConsole(
+  spec: CapacitySearchSpec,
+  probes: readonly Probe[],
+  planner: MonotonicSearch,
+  stopReason: string | null,
+  width: number,
+): string[] {
   const points = summarizePoints(
     probes.map((p) => p.entry),
     { axes: [], repeats: spec.repeats, confidence: spec.confidence, gpus: spec.gpus },
@@ -91,7 +97,12 @@ export function searchConsole(spec: CapacitySearchSpec, probes: readonly Probe[]
     ...wrap(`Capacity search: the largest ${spec.flag} with ${target}`, width),
     ...lines,
     "Latencies in ms.",
-    ...wrap(`Answer: ${answer}; ${probes.length} probes, ${end}.`, width),
+    ...wrap(
+      stopReason === null
+        ? `Answer: ${answer}; ${probes.length} probes, ${planner.ended ?? "ended"}.`
+        : `Stopped after ${probes.length} probes: ${stopReason}. So far: ${answer}.`,
+      width,
+    ),
   ];
 }
 
@@ -194,8 +205,7 @@ export async function runSearch(spec: CapacitySearchSpec, ctx: SweepContext): Pr
     stop.dispose();
   }
   write(stopReason === null ? "complete" : "stopped");
-  const end = stopReason ?? planner.ended ?? "stopped";
-  const lines = searchConsole(spec, probes, planner, end, terminalWidth(io.env, io.stdoutColumns));
+  const lines = searchConsole(spec, probes, planner, stopReason, terminalWidth(io.env, io.stdoutColumns));
   lines.push(
     ...wrap(`Search summary: ${summaryPath}; each probe in its own directory below (llmbench query ${dir} "...").`, terminalWidth(io.env, io.stdoutColumns)),
   );
