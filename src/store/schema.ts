@@ -13,7 +13,27 @@ export interface RunRow {
   config: string;
   started_ns: number;
   ended_ns: number | null;
+  /** The run's load, as columns so a sweep groups by them in SQL (see run/run-load-columns.ts). */
+  load?: RunLoadColumns;
 }
+
+/** Each sweepable flag's value in the run, and the run's place in a sweep (null outside one). */
+export interface RunLoadColumns {
+  concurrency: number | null;
+  request_rate: number | null;
+  isl: number | null;
+  osl: number | null;
+  request_count: number | null;
+  benchmark_duration: number | null;
+  num_dataset_entries: number | null;
+  sweep_id: string | null;
+  /** 1-based, in the sweep's order (a search's probe number). */
+  sweep_point: number | null;
+  /** 1-based run of --num-profile-runs. */
+  repeat_index: number | null;
+}
+
+const load = <K extends keyof RunLoadColumns>(name: K, type: Column<RunRow>["type"]): Column<RunRow> => ({ name, type, get: (r) => r.load?.[name] ?? null });
 
 export const RUN_COLUMNS: Column<RunRow>[] = [
   { name: "run_id", type: "VARCHAR", get: (r) => r.run_id },
@@ -22,6 +42,16 @@ export const RUN_COLUMNS: Column<RunRow>[] = [
   { name: "config", type: "JSON", get: (r) => r.config },
   { name: "started_ns", type: "BIGINT", get: (r) => r.started_ns },
   { name: "ended_ns", type: "BIGINT", get: (r) => r.ended_ns },
+  load("concurrency", "INTEGER"),
+  load("request_rate", "DOUBLE"),
+  load("isl", "INTEGER"),
+  load("osl", "INTEGER"),
+  load("request_count", "INTEGER"),
+  load("benchmark_duration", "DOUBLE"),
+  load("num_dataset_entries", "INTEGER"),
+  load("sweep_id", "VARCHAR"),
+  load("sweep_point", "INTEGER"),
+  load("repeat_index", "INTEGER"),
 ];
 
 export interface RequestRow {
