@@ -1,6 +1,6 @@
-// `bun scripts/bench.ts memory [N,N,...]`: peak RSS of a whole profile run (the compiled binary, streaming,
-// 4 output tokens) at each request count, and how long the end-of-run statistics took, read from the
-// run's log. Records are never held in memory, so RSS should not grow with the request count.
+// `bun scripts/bench.ts memory [N,N,...]`: peak RSS of a whole profile run (the compiled binary, 4 output
+// tokens, not streamed, 128 in flight) at each request count, and how long the end-of-run statistics took,
+// read from the run's log. Records are never held in memory, so RSS should not grow with the request count.
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -27,8 +27,8 @@ export async function memory(levels: number[]): Promise<Record<string, unknown>>
     const mock = await startMock();
     const dir = mkdtempSync(join(tmpdir(), "llmbench-mem-"));
     const t0 = performance.now();
-    const args = ["profile", "-u", mock.url, "-m", "mock-model", "--tokenizer", "builtin", "--streaming", "--isl", "16", "--osl", "4"];
-    args.push("--concurrency", "64", "--request-count", String(n), "--ui", "none", "--artifact-dir", join(dir, "run"));
+    const args = ["profile", "-u", mock.url, "-m", "mock-model", "--tokenizer", "builtin", "--isl", "16", "--osl", "4", "--no-preflight"];
+    args.push("--concurrency", "128", "--request-count", String(n), "--ui", "none", "--artifact-dir", join(dir, "run"));
     const p = Bun.spawn(["taskset", "-c", "0", BIN, ...args], { stdout: "ignore", stderr: "pipe" });
     const code = await p.exited;
     const wall_s = (performance.now() - t0) / 1000;
