@@ -7,6 +7,9 @@
 
 const SLICE_MS = 0.1;
 
+/** Done slots at the head of a queue that never empties are cut off once there are this many. */
+const COMPACT_AT = 4096;
+
 export interface DeferredWorkOptions {
   /** Work at most this long per turn. */
   sliceMs?: number;
@@ -21,7 +24,7 @@ export interface DeferredWorkOptions {
 }
 
 export class DeferredWork {
-  private queue: (() => void)[] = [];
+  private queue: ((() => void) | undefined)[] = [];
   private head = 0;
   private scheduled = false;
   private readonly sliceMs: number;
@@ -38,7 +41,11 @@ export class DeferredWork {
 
   /** Runs everything still queued, now (end of run). */
   drain(): void {
-    while (this.head < this.queue.length) this.queue[this.head++]!();
+    while (this.head < this.queue.length) {
+      const fn = this.queue[this.head]!;
+      this.queue[this.head++] = undefined;
+      fn();
+    }
     this.queue = [];
     this.head = 0;
   }
@@ -60,7 +67,9 @@ export class DeferredWork {
     const deadline = this.now() + this.sliceMs;
     while (this.head < this.queue.length) {
       const fn = this.queue[this.head]!;
-      this.head++;
+      // Done items are dropped at once: under steady load the queue may never empty, and a kept
+      // closure keeps its record (with every chunk) alive for the rest of the run.
+      this.queue[this.head++] = undefined;
       fn();
       if (this.now() >= deadline) break;
     }
@@ -68,7 +77,13 @@ export class DeferredWork {
       this.queue = [];
       this.head = 0;
       this.scheduled = false;
-    } else if (this.pauseMs > 0 && this.pending <= this.maxBacklog) {
+      return;
+    }
+    if (this.head >= COMPACT_AT) {
+      this.queue = this.queue.slice(this.head);
+      this.head = 0;
+    }
+    if (this.pauseMs > 0 && this.pending <= this.maxBacklog) {
       setTimeout(this.run, this.pauseMs);
     } else {
       setImmediate(this.run);

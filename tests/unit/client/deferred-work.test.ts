@@ -54,3 +54,29 @@ test("past maxBacklog it stops pausing until caught up", async () => {
   expect(d.pending).toBe(2);
   d.drain();
 });
+
+test("work already done is not kept while the queue never empties (no record outlives its storing)", async () => {
+  // One item per slice and more arriving all the time: the queue is never empty at the end of a slice.
+  let t = 0;
+  const dw = new DeferredWork({ sliceMs: 1, now: () => (t += 1) });
+  const refs: WeakRef<object>[] = [];
+  let done = 0;
+  const addOne = (): void => {
+    const payload = { bytes: new Uint8Array(1024) };
+    refs.push(new WeakRef(payload));
+    dw.add(() => {
+      done += payload.bytes.length > 0 ? 1 : 0;
+      if (done < 6000) addOne();
+    });
+  };
+  for (let i = 0; i < 8; i++) addOne();
+  while (done < 5000) await new Promise((r) => setImmediate(r));
+  Bun.gc(true);
+  await new Promise((r) => setImmediate(r));
+  Bun.gc(true);
+  const alive = refs.slice(0, 4000).filter((r) => r.deref() !== undefined).length;
+  expect(refs.length).toBeGreaterThan(5000);
+  expect(dw.pending).toBeGreaterThan(0);
+  expect(alive).toBe(0);
+  dw.drain();
+});
