@@ -1,0 +1,47 @@
+// `llmbench merge OUT SHARD...`: the shard run directories of one sharded run (--shard-count) become
+// one run directory. The work lives in run/merge-runs.ts, loaded only when the command runs.
+import { resolve } from "node:path";
+import { ark, lazy } from "../config/ark.ts";
+import { type FlagSpec, flagsSchema } from "../config/flag-spec.ts";
+import { UsageError } from "../runtime/usage-error.ts";
+import type { Command } from "./command.ts";
+import { resolveRunTargets } from "./run-targets.ts";
+
+const flags = {
+  out: {
+    type: "positional",
+    description: "Directory for the merged run (new or empty; see --overwrite)",
+    valueHint: "out",
+    required: true,
+    schema: lazy(() => ark().type("string > 0")),
+  },
+  shards: { type: "positional", repeatable: true, description: "The shards' run directories (or their results.duckdb)", valueHint: "shard" },
+  overwrite: { type: "boolean", description: "Replace a non-empty OUT that holds an earlier run", default: false },
+} as const satisfies Record<string, FlagSpec>;
+
+const schema = lazy(() => flagsSchema(flags));
+
+export const mergeCommand: Command = {
+  name: "merge",
+  description: "Join the shards of a sharded run (--shard-count) into one run: every request, summed histograms, exports recomputed",
+  flags,
+  examples: ["llmbench merge runs/merged runs/shard-0 runs/shard-1 runs/shard-2 runs/shard-3", "llmbench merge /results/bench1/merged /results/bench1/shard-*"],
+  async run({ validate, io }) {
+    const m = validate(schema());
+    const problems: string[] = [];
+    const shards = m.shards ?? [];
+    if (shards.length === 0) problems.push("<SHARD> is required: the run directories of the shards to merge");
+    const dbPaths = shards.length === 0 ? [] : resolveRunTargets(shards, io.cwd, problems);
+    if (problems.length > 0) throw new UsageError(problems);
+    // DuckDB loads (and its native library is extracted) only when a command needs it.
+    const { mergeRuns } = await import("../run/merge-runs.ts");
+    return mergeRuns(
+      {
+        out: resolve(io.cwd, m.out),
+        inputs: shards.map((label, i) => ({ label, dbPath: dbPaths[i]! })),
+        overwrite: m.overwrite,
+      },
+      io,
+    );
+  },
+};
