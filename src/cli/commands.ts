@@ -5,5 +5,6 @@ import { queryCommand } from "./query.ts";
 import { demoCommand } from "./demo.ts";
 import { exportCommand } from "./export.ts";
 import { mergeCommand } from "./merge.ts";
+import { k8sCommand } from "./k8s.ts";
 
-export const COMMANDS: readonly Command[] = [profileCommand, mockCommand, queryCommand, exportCommand, mergeCommand, demoCommand];
+export const COMMANDS: readonly Command[] = [profileCommand, mockCommand, queryCommand, exportCommand, mergeCommand, k8sCommand, demoCommand];

@@ -195,7 +195,8 @@ test("a shard killed mid-run: the others and the merge stand, and the loss is re
   expect([codes[0], codes[2]]).toEqual([0, 0]);
 
   const io = fakeIo(dir);
-  const code = await runCli(["merge", "kill/merged", "kill/shard-0", "kill/shard-1", "kill/shard-2"], COMMANDS, io);
+  // As the merge Job runs it: every run directory under the run's.
+  const code = await runCli(["merge", "kill/merged", "--shards-in", "kill"], COMMANDS, io);
   const err = io.stderr.join("");
   expect(err).toContain("shard 1 (kill/shard-1) did not finish (killed?)");
   expect(err).toContain("merged 3 of 3 shards");
