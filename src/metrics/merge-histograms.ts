@@ -7,10 +7,10 @@ import { HDR_SIGNIFICANT_DIGITS, type SliceHistogram } from "./slice-histograms.
 
 /**
  * Statistics and encoding of a summed histogram (the fields slice-histograms.ts stores). Min and max are
- * the inputs' (exact: an encoded histogram keeps only bucket counts, so a decoded one's extremes are
- * bucket bounds); mean and percentiles come from the counts, as they do for any histogram.
+ * the inputs' (exact): sliceHistogramRow() reads them off the histogram, but a decoded histogram keeps
+ * only bucket counts, so its extremes would be bucket bounds. Mean and percentiles come from the counts,
+ * as they do for any histogram.
  */
-// TODO(lead): when the DuckDB-summary branch lands, share the row building with slice-histograms.ts sliceHistogramRow().
 function rowOf(list: readonly SliceHistogram[], h: Histogram): SliceHistogram {
   const first = list[0]!;
   const { scale } = first;

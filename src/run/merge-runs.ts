@@ -2,31 +2,28 @@
 // process had run the whole load: one results.duckdb with every request (run and shard ids kept), the
 // slice histograms summed, and the summary and AIPerf exports computed again from all the requests,
 // by the code a run uses, so they are exact, not averages of the shards'. Losses are said, not hidden.
-import { copyFileSync, existsSync } from "node:fs";
+import { closeSync, copyFileSync, existsSync, openSync, readSync, writeSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { ProfileConfig } from "../config/profile-config.ts";
 import { NO_REQUEST_LIMIT } from "../config/profile-config.ts";
 import { shardSlot } from "../config/shard-config.ts";
 import { parseGoodput } from "../metrics/goodput.ts";
 import { mergeSliceHistograms } from "../metrics/merge-histograms.ts";
-import { recordValues, type RecordOptions } from "../metrics/record-values.ts";
-import { sliceHistograms } from "../metrics/slice-histograms.ts";
-import { sliceRecords } from "../metrics/timeslices.ts";
-import type { RequestRecord } from "../record/request-record.ts";
-import { jsonlLine } from "../report/profile-jsonl.ts";
+import type { RecordOptions } from "../metrics/record-values.ts";
 import { epochNs } from "../runtime/clock.ts";
 import { createLogger, type Io } from "../runtime/io.ts";
 import { terminalWidth } from "../runtime/terminal-width.ts";
 import { UsageError } from "../runtime/usage-error.ts";
 import { shareOf } from "../schedule/shard.ts";
 import { LineWriter } from "../store/line-writer.ts";
+import type { SliceHistogram } from "../metrics/slice-histograms.ts";
 import { MergedDb } from "../store/merge-db.ts";
 import { queryRuns, RunBusyError } from "../store/read-db.ts";
 import { VERSION } from "../version.ts";
 import { artifactDirProblem, createArtifactDir } from "./artifact-dir.ts";
 import { consoleReport } from "./console-report.ts";
 import { exitCode } from "./exit-code.ts";
-import { resultsFromRecords, writeExports } from "./exports.ts";
+import { computeResults, writeExports } from "./exports.ts";
 import { type CheckedShard, checkShards, type ShardInput, type StoredRun } from "./merge-check.ts";
 import { mergeReport, type ShardFacts } from "./merge-report.ts";
 
@@ -99,20 +96,47 @@ async function shardFacts(db: MergedDb, shards: readonly CheckedShard[], cfg: Pr
   });
 }
 
-/** Requests per second the whole schedule asked for: the rate, or (trace) its first turns over their span. */
-function requestedRate(cfg: ProfileConfig, records: readonly RequestRecord[]): number | null {
+/** Requests per second the whole schedule asked for: the rate, or (trace) its sessions' first turns over their span. */
+function requestedRate(cfg: ProfileConfig, span: { firstTurns: number; firstTurnSpanNs: number }): number | null {
   if (cfg.load.kind === "rate") return cfg.load.ratePerSec;
   if (cfg.load.kind !== "fixed") return null;
-  let first = Infinity;
-  let last = -Infinity;
-  let n = 0;
-  for (const r of records) {
-    if (r.phase !== "profiling" || r.turn_index !== 0) continue;
-    n++;
-    first = Math.min(first, r.scheduled_ns);
-    last = Math.max(last, r.scheduled_ns);
+  return span.firstTurns >= 2 && span.firstTurnSpanNs > 0 ? ((span.firstTurns - 1) * 1e9) / span.firstTurnSpanNs : null;
+}
+
+/**
+ * profile_export.jsonl of every profiling request: the shards' files one after another (a line depends
+ * only on its request and the run's options, the same in every shard). A shard that never finished may
+ * have been stopped mid-line: its file is taken up to its last whole line.
+ */
+function writeJsonl(path: string, shards: readonly CheckedShard[]): void {
+  const out = openSync(path, "w");
+  try {
+    for (const s of shards) {
+      const own = join(dirname(s.dbPath), "profile_export.jsonl");
+      if (existsSync(own)) copyWholeLines(out, own);
+    }
+  } finally {
+    closeSync(out);
   }
-  return n >= 2 && last > first ? ((n - 1) * 1e9) / (last - first) : null;
+}
+
+/** Appends a file's whole lines to an open file, a few MB at a time (a last line without its newline is left out). */
+function copyWholeLines(out: number, path: string): void {
+  const buf = Buffer.allocUnsafe(8 << 20);
+  const fd = openSync(path, "r");
+  try {
+    let carry = 0;
+    for (let n = readSync(fd, buf, carry, buf.length - carry, null); n > 0; n = readSync(fd, buf, carry, buf.length - carry, null)) {
+      const filled = carry + n;
+      const end = buf.lastIndexOf(10, filled - 1) + 1;
+      if (end === 0 && filled === buf.length) throw new Error(`${path}: a line longer than ${buf.length} bytes`);
+      writeSync(out, buf, 0, end);
+      buf.copy(buf, 0, end, filled);
+      carry = filled - end;
+    }
+  } finally {
+    closeSync(fd);
+  }
 }
 
 export async function mergeRuns(req: MergeRequest, io: Io): Promise<number> {
@@ -132,6 +156,14 @@ export async function mergeRuns(req: MergeRequest, io: Io): Promise<number> {
   const fileLog = createLogger(io, "merge", logFile);
   const dbPath = join(req.out, "results.duckdb");
   const startedMs = performance.now();
+  // How long each step took, for the log (a merge of millions of requests is worth watching).
+  const steps: string[] = [];
+  let stepMs = startedMs;
+  const step = (what: string): void => {
+    const now = performance.now();
+    steps.push(`${what} ${((now - stepMs) / 1000).toFixed(2)} s`);
+    stepMs = now;
+  };
   const db = await MergedDb.create(
     dbPath,
     shards.map((s) => ({ path: s.dbPath, shardIndex: s.config.shardIndex })),
@@ -142,28 +174,26 @@ export async function mergeRuns(req: MergeRequest, io: Io): Promise<number> {
       slos: parseGoodput(cfg.goodput ?? [], { streaming: cfg.streaming }).slos,
       timed: cfg.load.kind !== "concurrency",
     };
-    // TODO(lead): once store/summary-db.ts (summarizeDb) is on main, compute these in SQL over the merged
-    // file (runId undefined = every row) instead of reading the records back; as a run will.
-    // One at a time: a DuckDB connection streams one result at a time.
-    const perShard: RequestRecord[][] = [];
-    for (const s of shards) perShard.push(await db.readRecords(s.run.run_id));
-    const records = perShard.flat().sort((a, b) => a.end_ns - b.end_ns);
-    const { results } = resultsFromRecords(records, { cfg, recordOpts, requestedRatePerSec: requestedRate(cfg, records) });
+    step("tables copied");
+    // The statistics of all the requests, in SQL, by the code a run's end uses.
+    const span = await db.profilingSpan();
+    const results = await computeResults(db, { cfg, recordOpts, requestedRatePerSec: requestedRate(cfg, span) });
+    step("statistics");
 
-    // Slice histograms: each shard's, summed; a shard that never finished never stored its own.
+    // Slice histograms: each shard's, summed; a shard that never finished stored none, so its own are built.
     if (cfg.sliceDuration !== undefined) {
       const sliceNs = Math.round(cfg.sliceDuration * 1e9);
       const stored = await db.shardSlices();
-      const rows = stored.flatMap((list, i) =>
-        list.length > 0 || shards[i]!.run.ended_ns !== null ? list : sliceHistograms(sliceRecords(perShard[i]!, sliceNs), recordOpts),
-      );
+      const rows: SliceHistogram[] = [];
+      for (const [i, list] of stored.entries()) {
+        const s = shards[i]!;
+        rows.push(...(list.length > 0 || s.run.ended_ns !== null ? list : await db.runSliceHistograms(s.run.run_id, recordOpts, sliceNs)));
+      }
       await db.appendSlices(group, mergeSliceHistograms(rows));
+      step("slice histograms summed");
     }
-
     const facts = await shardFacts(db, shards, cfg);
     const report = mergeReport(group, cfg.shardCount, facts, checked.missing);
-    const startNs = records.reduce((a, r) => (r.phase === "profiling" && r.start_ns > 0 ? Math.min(a, r.start_ns) : a), Infinity);
-    const endNs = records.reduce((a, r) => Math.max(a, r.end_ns), 0);
     await db.addRun({
       run_id: group,
       tool_version: VERSION,
@@ -173,27 +203,21 @@ export async function mergeRuns(req: MergeRequest, io: Io): Promise<number> {
       ended_ns: epochNs(),
     });
 
-    // profile_export.jsonl: every profiling request, in the order they ended (as a run writes it).
-    const jsonl = new LineWriter(join(req.out, "profile_export.jsonl"));
-    for (const r of records) {
-      if (r.phase !== "profiling") continue;
-      const line = jsonlLine(r, recordValues(r, recordOpts));
-      if (line !== null) jsonl.write(line);
-    }
-    await jsonl.close();
+    writeJsonl(join(req.out, "profile_export.jsonl"), shards);
     const problemsWriting = writeExports(req.out, cfg, results, {
       runId: group,
       cancelled: report.lost,
-      startNs: Number.isFinite(startNs) ? startNs : first.run.started_ns,
-      endNs: endNs > 0 ? endNs : epochNs(),
+      startNs: span.firstStartNs ?? first.run.started_ns,
+      endNs: span.lastEndNs ?? epochNs(),
     });
+    step("exports written");
     const inputs = shards.map((s) => join(dirname(s.dbPath), "inputs.json")).find((p) => existsSync(p));
     if (inputs !== undefined) copyFileSync(inputs, join(req.out, "inputs.json"));
 
     for (const line of report.info) fileLog.info(line);
     for (const line of report.warnings) fileLog.warn(line);
     for (const p of problemsWriting) fileLog.error(p);
-    fileLog.info(`merged in ${((performance.now() - startedMs) / 1000).toFixed(2)} s into ${req.out}`);
+    fileLog.info(`merged in ${((performance.now() - startedMs) / 1000).toFixed(2)} s into ${req.out} (${steps.join(", ")})`);
     io.out(
       consoleReport(
         { results, dir: req.out, dbPath, interrupted: report.lost, abortedOnFailures: false },

@@ -1,13 +1,16 @@
 // The results.duckdb of a merged run: every table of the shards' files copied into one file, rows kept
 // as they were (run_id and all), with a shard_index column on runs and requests. Requests are stored in
 // the order they ended across all shards, as one run stores them. The shards' slice histograms are not
-// copied: the merged run stores their sums (metrics/merge-histograms.ts).
+// copied: the merged run stores their sums (metrics/merge-histograms.ts). Statistics come from SQL over
+// all the runs' rows, by the functions a run's own writer uses (so run/exports.ts computes them alike).
 import { DuckDBInstance, type DuckDBConnection } from "@duckdb/node-api";
+import type { ScheduleOptions, ScheduleReport } from "../metrics/schedule-report.ts";
 import type { SliceHistogram } from "../metrics/slice-histograms.ts";
-import type { RequestRecord } from "../record/request-record.ts";
+import type { Summary, SummaryOptions } from "../metrics/summary.ts";
 import { appendRow, createTableSql } from "./columns.ts";
-import { readRecords } from "./read-records.ts";
+import { type RunCounts, runCountsDb, scheduleReportDb } from "./schedule-db.ts";
 import { SLICE_COLUMNS, type RunRow } from "./schema.ts";
+import { type DbSliceSummary, summarizeDb, summarizeSlicesDb } from "./summary-db.ts";
 
 const sqlString = (s: string): string => `'${s.replace(/'/g, "''")}'`;
 const sqlIdent = (s: string): string => `"${s.replace(/"/g, '""')}"`;
@@ -108,9 +111,41 @@ export class MergedDb {
     return out;
   }
 
-  /** One run's records from the merged file, in the order they are stored. */
-  readRecords(runId: string): Promise<RequestRecord[]> {
-    return readRecords(this.conn, runId);
+  /** summarize() of every run's profiling requests. `opts`: the ones the stored values were computed with. */
+  summary(opts: SummaryOptions): Promise<Summary> {
+    return summarizeDb(this.conn, opts);
+  }
+
+  /** Per-slice summaries of every run's profiling requests (their histograms are the shards', summed). */
+  sliceSummaries(opts: SummaryOptions, sliceNs: number): Promise<DbSliceSummary[]> {
+    return summarizeSlicesDb(this.conn, { ...opts, sliceNs });
+  }
+
+  /** The slice histograms of one run, built from its rows (a shard that never finished stored none). */
+  async runSliceHistograms(runId: string, opts: SummaryOptions, sliceNs: number): Promise<SliceHistogram[]> {
+    const out: SliceHistogram[] = [];
+    await summarizeSlicesDb(this.conn, { ...opts, runId, sliceNs, onHistogram: (h) => out.push(h) });
+    return out;
+  }
+
+  scheduleReport(o: ScheduleOptions): Promise<ScheduleReport> {
+    return scheduleReportDb(this.conn, o);
+  }
+
+  counts(): Promise<RunCounts> {
+    return runCountsDb(this.conn);
+  }
+
+  /** Numbers of the profiling requests a merged run's exports need beside the statistics. */
+  async profilingSpan(): Promise<{ firstStartNs: number | null; lastEndNs: number | null; firstTurns: number; firstTurnSpanNs: number }> {
+    const [[first, last, turns, span]] = (
+      await this.conn.runAndReadAll(
+        `SELECT min("start_ns") FILTER (WHERE "start_ns" > 0)::DOUBLE, max("end_ns")::DOUBLE,
+           count(*) FILTER (WHERE "turn_index" = 0)::DOUBLE, (max("scheduled_ns") FILTER (WHERE "turn_index" = 0) - min("scheduled_ns") FILTER (WHERE "turn_index" = 0))::DOUBLE
+         FROM requests WHERE "phase" = 'profiling'`,
+      )
+    ).getRows() as [[unknown, unknown, unknown, unknown]];
+    return { firstStartNs: num(first), lastEndNs: num(last), firstTurns: num(turns) ?? 0, firstTurnSpanNs: num(span) ?? 0 };
   }
 
   /** The merged run's own row (shard_index NULL), beside the shards'. */
