@@ -47,7 +47,10 @@ export const mergeCommand: Command = {
   name: "merge",
   description: "Join the shards of a sharded run (--shard-count) into one run: every request, summed histograms, exports recomputed",
   flags,
-  examples: ["llmbench merge runs/merged runs/shard-0 runs/shard-1 runs/shard-2 runs/shard-3", "llmbench merge /results/bench1/merged /results/bench1/shard-*"],
+  examples: [
+    "llmbench merge runs/merged runs/shard-0 runs/shard-1 runs/shard-2 runs/shard-3",
+    "llmbench merge /results/bench1/merged --shards-in /results/bench1   # as the k8s merge Job runs it",
+  ],
   async run({ validate, io }) {
     const m = validate(schema());
     const problems: string[] = [];

@@ -85,6 +85,10 @@ function checkedDataset(config: ProfileConfig, tokenizer: TextTokenizer, cwd: st
   if (scheduleProblem !== null) fail([scheduleProblem]);
   if (loaded.dataset.sessions.length === 0)
     fail([`--input-file ${config.inputFile}: no entries left to send (check the file and the --fixed-schedule offsets)`]);
+  // Sent once through, the file's sessions are what the shards split: each needs one.
+  const n = loaded.dataset.sessions.length;
+  if ((config.onePass || config.load.kind === "fixed") && n < config.shardCount)
+    fail([`--input-file ${config.inputFile}: ${n} session${n === 1 ? "" : "s"} to send, fewer than --shard-count ${config.shardCount}; every shard needs one`]);
   return loaded;
 }
 

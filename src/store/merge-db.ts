@@ -15,6 +15,9 @@ import { type DbSliceSummary, summarizeDb, summarizeSlicesDb } from "./summary-d
 const sqlString = (s: string): string => `'${s.replace(/'/g, "''")}'`;
 const sqlIdent = (s: string): string => `"${s.replace(/"/g, '""')}"`;
 
+/** DuckDB's buffer pool cap while merging. */
+const MERGE_MEMORY_LIMIT = "1GB";
+
 /** Tables that get a shard_index column (the others are joined to them by run_id). */
 const SHARD_COLUMN_TABLES = new Set(["runs", "requests"]);
 /** Stored per table in this order, so a merged file reads like one run's. */
@@ -36,7 +39,8 @@ export class MergedDb {
 
   /** Creates `outPath` with every shard's rows; the shards stay attached (read-only) until close(). */
   static async create(outPath: string, shards: readonly ShardFile[]): Promise<MergedDb> {
-    const instance = await DuckDBInstance.create(outPath);
+    // Capped like a run's writer, a little higher for the sorts and joins over every shard (it spills past the cap).
+    const instance = await DuckDBInstance.create(outPath, { memory_limit: MERGE_MEMORY_LIMIT });
     const conn = await instance.connect();
     const aliases = shards.map((_, i) => `shard${i}`);
     const db = new MergedDb(instance, conn, aliases);

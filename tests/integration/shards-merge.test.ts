@@ -4,7 +4,7 @@
 // planned session and cancellation pick) and its summary equals a recomputation over the shards'
 // requests. A shard killed mid-run leaves the others and the merge valid, and the loss is reported.
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { COMMANDS } from "../../src/cli/commands.ts";
@@ -222,6 +222,14 @@ test("a shard killed mid-run: the others and the merge stand, and the loss is re
   expect(summary.request_count.avg).toBe(valid);
   expect(summary.was_cancelled).toBe(true);
 }, 60_000);
+
+test("an input file sent once through needs a session per shard", async () => {
+  writeFileSync(join(dir, "three.jsonl"), ["a", "b", "c"].map((t) => JSON.stringify({ text: t })).join("\n"));
+  const io = fakeIo(dir);
+  const args = ["profile", "-u", mock.url, "-m", "mock-model", "--tokenizer", "builtin", "--input-file", "three.jsonl", "--concurrency", "4"];
+  expect(await runCli([...args, "--shard-count", "4", "--shard-index", "0", "--artifact-dir", "three"], COMMANDS, io)).toBe(2);
+  expect(io.stderr[0]).toBe("llmbench profile: --input-file three.jsonl: 3 sessions to send, fewer than --shard-count 4; every shard needs one\n");
+});
 
 test("merge refuses shards of different runs, and the same shard twice, with one line", async () => {
   const io = fakeIo(dir);
