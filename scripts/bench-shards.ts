@@ -5,27 +5,30 @@
 //        requests, achieved rate, send lag, each shard's start against the common --start-at (the skew),
 //        and the merge's wall time
 //   bun scripts/bench-shards.ts merge [REQUESTS]         `llmbench merge` of 4 shard files holding REQUESTS
-//        requests in all (default 1,000,000; 8 chunks each, 10 s slices), built synthetically with SQL
-//        and stored slice histograms, as finished shard runs leave them: wall time and peak RSS
+//        requests in all (default 1,000,000; 8 chunks each, 10 s slices), synthetic records stored by the
+//        run's own writer with their statistics and slice histograms, as finished shard runs leave them:
+//        the merge's wall time and peak RSS
 //
 // Client and mock share the 2 cores here: compare within one run, not across machines.
-import { DuckDBInstance } from "@duckdb/node-api";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { parseProfileFlags, redactedConfig, resolveProfileConfig } from "../src/config/profile-config.ts";
-import { sliceHistograms } from "../src/metrics/slice-histograms.ts";
-import { sliceRecords } from "../src/metrics/timeslices.ts";
+import { dirname, join, resolve } from "node:path";
+import { type ProfileConfig, parseProfileFlags, redactedConfig, resolveProfileConfig } from "../src/config/profile-config.ts";
+import { recordValues } from "../src/metrics/record-values.ts";
 import { percentileSorted } from "../src/metrics/stats.ts";
+import type { RequestRecord } from "../src/record/request-record.ts";
+import { jsonlLine } from "../src/report/profile-jsonl.ts";
+import { computeResults } from "../src/run/exports.ts";
 import { arrivalOffsetsNs } from "../src/schedule/arrivals.ts";
-import { appendRow, createTableSql } from "../src/store/columns.ts";
 import { queryReadOnly } from "../src/store/read-db.ts";
-import { readRecords } from "../src/store/read-records.ts";
-import { CHUNK_COLUMNS, REQUEST_COLUMNS, RUN_COLUMNS, SLICE_COLUMNS } from "../src/store/schema.ts";
+import { LineWriter } from "../src/store/line-writer.ts";
+import { ResultsWriter } from "../src/store/results-db.ts";
 
 const ROOT = resolve(import.meta.dir, "..");
 const BUN = process.execPath;
 const MAIN = join(ROOT, "src/main.ts");
+/** The compiled binary when built (npm run build): shards start in about half the time of the sources. */
+const LLMBENCH = existsSync(join(ROOT, "dist", "llmbench")) ? [join(ROOT, "dist", "llmbench")] : [BUN, MAIN];
 const SHARDS = 4;
 
 const pct = (xs: number[], p: number): number => {
@@ -35,7 +38,7 @@ const pct = (xs: number[], p: number): number => {
 const round = (x: number, d = 3): number => Math.round(x * 10 ** d) / 10 ** d;
 
 async function startMock(): Promise<{ url: string; proc: ReturnType<typeof Bun.spawn> }> {
-  const proc = Bun.spawn([BUN, MAIN, "mock", "--port", "0", "--ttft-ms", "20", "--itl-ms", "5"], { stdout: "pipe", stderr: "ignore" });
+  const proc = Bun.spawn([...LLMBENCH, "mock", "--port", "0", "--ttft-ms", "20", "--itl-ms", "5"], { stdout: "pipe", stderr: "ignore" });
   const reader = proc.stdout.getReader();
   let buf = "";
   while (!buf.includes("\n")) {
@@ -76,11 +79,12 @@ async function local(rate: number, seconds: number): Promise<Record<string, unkn
   const offsets = arrivalOffsetsNs({ pattern: "poisson", ratePerSec: rate, maxCount: count, seed: 3 });
   const results: LocalResult[] = [];
   for (const n of [1, SHARDS]) {
-    const startAtMs = Math.ceil((Date.now() + 15_000) / 1000) * 1000;
+    // Ample time for N processes to start on 2 shared cores (each loads the o200k tokenizer twice, ~1.5 s each).
+    const startAtMs = Math.ceil((Date.now() + 30_000) / 1000) * 1000;
     const startAt = new Date(startAtMs).toISOString();
     const procs = Array.from({ length: n }, (_, i) => {
       const shard = n > 1 ? ["--shard-count", String(n), "--shard-index", String(i)] : [];
-      return Bun.spawn([BUN, MAIN, "profile", ...common, ...shard, "--start-at", startAt, "--artifact-dir", join(dir, `n${n}`, `shard-${i}`)], {
+      return Bun.spawn([...LLMBENCH, "profile", ...common, ...shard, "--start-at", startAt, "--artifact-dir", join(dir, `n${n}`, `shard-${i}`)], {
         stdout: "ignore",
         stderr: "ignore",
       });
@@ -91,7 +95,7 @@ async function local(rate: number, seconds: number): Promise<Record<string, unkn
     let mergeS: number | null = null;
     if (n > 1) {
       const t0 = performance.now();
-      const m = Bun.spawn([BUN, MAIN, "merge", join(dir, `n${n}`, "merged"), "--shards-in", join(dir, `n${n}`)], { stdout: "ignore", stderr: "ignore" });
+      const m = Bun.spawn([...LLMBENCH, "merge", join(dir, `n${n}`, "merged"), "--shards-in", join(dir, `n${n}`)], { stdout: "ignore", stderr: "ignore" });
       await m.exited;
       mergeS = (performance.now() - t0) / 1000;
       db = join(dir, `n${n}`, "merged", "results.duckdb");
@@ -111,8 +115,18 @@ async function local(rate: number, seconds: number): Promise<Record<string, unkn
       mode: n === 1 ? "one process" : `${n} shard processes`,
       requests: rows.length,
       achieved_rate: round(((starts.length - 1) * 1e9) / (starts.at(-1)! - starts[0]!), 2),
-      send_lag_p50_ms: round(pct(rows.map((r) => (r.start - r.scheduled) / 1e6), 50)),
-      send_lag_p99_ms: round(pct(rows.map((r) => (r.start - r.scheduled) / 1e6), 99)),
+      send_lag_p50_ms: round(
+        pct(
+          rows.map((r) => (r.start - r.scheduled) / 1e6),
+          50,
+        ),
+      ),
+      send_lag_p99_ms: round(
+        pct(
+          rows.map((r) => (r.start - r.scheduled) / 1e6),
+          99,
+        ),
+      ),
       first_send_after_due_ms: firstAfterDue.map((x) => round(x)),
       start_skew_ms: n > 1 ? round(Math.max(...firstAfterDue) - Math.min(...firstAfterDue)) : null,
       start_lag_ms: [...lagBy.values()].map((x) => round(x / 1e6)),
@@ -127,54 +141,75 @@ async function local(rate: number, seconds: number): Promise<Record<string, unkn
   return { rate, seconds, results };
 }
 
-/** A finished shard's results.duckdb with `n` synthetic requests (8 chunks each) and its slice histograms. */
-async function syntheticShard(path: string, index: number, n: number, config: string): Promise<void> {
-  const instance = await DuckDBInstance.create(path);
-  const conn = await instance.connect();
-  const runId = `00000000-0000-4000-8000-00000000000${index}`;
-  for (const [name, cols] of [
-    ["runs", RUN_COLUMNS],
-    ["requests", REQUEST_COLUMNS],
-    ["chunks", CHUNK_COLUMNS],
-    ["slices", SLICE_COLUMNS],
-  ] as const) {
-    await conn.run(createTableSql(name, cols as never));
-  }
+/** A synthetic request: 4,000 req/s over all shards, TTFT 20-80 ms, 8 chunks 5-15 ms apart, 1 in 100 failing. */
+function syntheticRecord(g: number, t0: number): RequestRecord {
+  const h = (x: number) => (Math.imul(x ^ 0x9e3779b9, 0x85ebca6b) >>> 0) / 2 ** 32;
+  const sched = t0 + g * 250_000;
+  const start = sched + 20_000;
+  const fail = h(g * 3) < 0.01;
+  const ttft = 20e6 + Math.round(h(g) * 60e6);
+  const itl = 5e6 + Math.round(h(g * 7 + 1) * 10e6);
+  const chunks = fail ? [] : Array.from({ length: 8 }, (_, c) => ({ arrival_ns: start + ttft + c * itl, tokens: 1, bytes: 96 }));
+  const last = chunks.at(-1)?.arrival_ns ?? 0;
+  return {
+    x_request_id: crypto.randomUUID(),
+    request_index: g,
+    session_num: g,
+    conversation_id: `session_${g % 100}`,
+    turn_index: 0,
+    worker_id: 0,
+    phase: "profiling",
+    url: "http://gpu:8000/v1/chat/completions",
+    model: "mock-model",
+    scheduled_ns: sched,
+    queue_ns: 0,
+    start_ns: start,
+    ack_ns: start + 1e6,
+    first_token_ns: chunks[0]?.arrival_ns ?? 0,
+    first_output_token_ns: chunks[0]?.arrival_ns ?? 0,
+    last_token_ns: last,
+    end_ns: fail ? start + 2e6 : last + 100_000,
+    http_status: fail ? 500 : 200,
+    cancelled: false,
+    error: fail ? { code: 500, type: "http_error", message: "Internal Server Error" } : null,
+    input_tokens: 550,
+    requested_output_tokens: 8,
+    output_tokens: chunks.length,
+    reasoning_tokens: 0,
+    usage_prompt_tokens: fail ? null : 550,
+    usage_completion_tokens: fail ? null : 8,
+    usage_total_tokens: fail ? null : 558,
+    usage_reasoning_tokens: null,
+    chunks,
+  };
+}
+
+/** A finished shard's results.duckdb as its run leaves it: written by the run's own writer, its statistics and slice histograms computed. */
+async function syntheticShard(path: string, index: number, n: number, cfg: ProfileConfig): Promise<void> {
   const t0 = 1_800_000_000_000_000_000;
-  const a = await conn.createAppender("runs");
-  appendRow(a, RUN_COLUMNS, { run_id: runId, tool_version: "bench", host: `shard-${index}`, config, started_ns: t0, ended_ns: t0 + 300e9, start_lag_ns: 0 });
-  a.closeSync();
-  // 4,000 req/s over all shards; TTFT 20-80 ms, 8 chunks 5-15 ms apart; 1 in 100 fails.
-  await conn.run(`
-    INSERT INTO requests BY NAME
-    SELECT '${runId}' AS run_id, g AS request_index, uuid()::VARCHAR AS x_request_id, g AS session_num, 'session_' || (g % 100) AS conversation_id,
-      0 AS turn_index, 0 AS worker_id, 'profiling' AS phase, 'http://gpu:8000/v1/chat/completions' AS url, 'mock-model' AS model,
-      sched AS scheduled_ns, 0 AS queue_ns, sched + 20000 AS start_ns, sched + 1020000 AS ack_ns,
-      sched + 20000 + ttft AS first_token_ns, sched + 20000 + ttft AS first_output_token_ns, sched + 20000 + ttft + 7 * itl AS last_token_ns,
-      sched + 20000 + ttft + 7 * itl + 100000 AS end_ns,
-      CASE WHEN fail THEN 500 ELSE 200 END AS http_status, false AS cancelled,
-      CASE WHEN fail THEN 500 END AS error_code, CASE WHEN fail THEN 'http_error' END AS error_type, CASE WHEN fail THEN 'Internal Server Error' END AS error_message,
-      550 AS input_tokens, 8 AS requested_output_tokens, 8 AS output_tokens, 0 AS reasoning_tokens,
-      550 AS usage_prompt_tokens, 8 AS usage_completion_tokens, 558 AS usage_total_tokens, NULL AS usage_reasoning_tokens, 8 AS chunk_count,
-      ttft / 1e6 AS time_to_first_token, itl / 1e6 AS time_to_second_token, ttft / 1e6 AS time_to_first_output_token,
-      (ttft + 7 * itl + 100000) / 1e6 AS request_latency, itl / 1e6 AS inter_token_latency, 1e9 / itl AS output_token_throughput_per_user, 8 AS output_sequence_length
-    FROM (
-      SELECT k * ${SHARDS} + ${index} AS g, ${t0}::BIGINT + (k * ${SHARDS} + ${index}) * 250000 AS sched,
-        20000000 + hash(k, ${index}) % 60000000 AS ttft, 5000000 + hash(k, ${index}, 1) % 10000000 AS itl, hash(k, ${index}, 2) % 100 = 0 AS fail
-      FROM range(${n}) t(k)
-    ) ORDER BY end_ns`);
-  await conn.run(`
-    INSERT INTO chunks BY NAME
-    SELECT run_id, x_request_id, c AS chunk_index, first_token_ns + c * ((last_token_ns - first_token_ns) // 7) AS arrival_ns, 1 AS tokens, 96 AS bytes
-    FROM requests, range(8) t(c) WHERE error_type IS NULL ORDER BY requests.rowid, c`);
-  // The slice histograms a finished shard stores (computed from its records, as a run does).
-  const records = await readRecords(conn, runId);
-  const sl = await conn.createAppender("slices");
-  for (const h of sliceHistograms(sliceRecords(records, 10e9), { streaming: true, slos: [], timed: true })) appendRow(sl, SLICE_COLUMNS, { run_id: runId, h });
-  sl.closeSync();
-  await conn.run("CHECKPOINT");
-  conn.closeSync();
-  instance.closeSync();
+  const run = {
+    run_id: crypto.randomUUID(),
+    tool_version: "bench",
+    host: `shard-${index}`,
+    config: JSON.stringify(redactedConfig(cfg)),
+    started_ns: t0,
+    ended_ns: null,
+    start_lag_ns: 0,
+  };
+  const writer = await ResultsWriter.create(path, run);
+  const jsonl = new LineWriter(join(dirname(path), "profile_export.jsonl"));
+  const recordOpts = { streaming: true, slos: [], timed: true };
+  for (let k = 0; k < n; k++) {
+    const r = syntheticRecord(k * SHARDS + index, t0);
+    const values = recordValues(r, recordOpts);
+    writer.append(r, values);
+    const line = jsonlLine(r, values);
+    if (line !== null) jsonl.write(line);
+    if (k % 20_000 === 0) writer.flush();
+  }
+  await jsonl.close();
+  await computeResults(writer, { cfg, recordOpts, requestedRatePerSec: 4000 / SHARDS });
+  await writer.close(t0 + 300e9);
 }
 
 async function merge(total: number): Promise<Record<string, unknown>> {
@@ -183,17 +218,23 @@ async function merge(total: number): Promise<Record<string, unknown>> {
   const t0 = performance.now();
   for (let i = 0; i < SHARDS; i++) {
     const raw = { model: "mock-model", url: ["http://gpu:8000"], streaming: true, "request-rate": "4000", "request-count": String(total) };
-    const { flags, given } = parseProfileFlags({ ...raw, "shard-count": String(SHARDS), "shard-index": String(i), "slice-duration": "10", "start-at": "2027-01-15T08:00:00Z" });
+    const { flags, given } = parseProfileFlags({
+      ...raw,
+      "shard-count": String(SHARDS),
+      "shard-index": String(i),
+      "slice-duration": "10",
+      "start-at": "2027-01-15T08:00:00Z",
+    });
     const { config, problems } = resolveProfileConfig(flags, { given, stderrIsTTY: false });
     if (problems.length > 0) throw new Error(problems.join("; "));
     mkdirSync(join(dir, `shard-${i}`, "logs"), { recursive: true });
-    await syntheticShard(join(dir, `shard-${i}`, "results.duckdb"), i, per, JSON.stringify(redactedConfig(config)));
+    await syntheticShard(join(dir, `shard-${i}`, "results.duckdb"), i, per, config);
   }
   const setupS = (performance.now() - t0) / 1000;
   const sizeMiB = Array.from({ length: SHARDS }, (_, i) => Bun.file(join(dir, `shard-${i}`, "results.duckdb")).size / 2 ** 20).reduce((a, b) => a + b, 0);
   console.error(`merge: ${SHARDS} shard files of ${per} requests built in ${setupS.toFixed(1)} s (${sizeMiB.toFixed(0)} MiB)`);
   const t1 = performance.now();
-  const p = Bun.spawn([BUN, MAIN, "merge", join(dir, "merged"), "--shards-in", dir], { stdout: "ignore", stderr: "pipe" });
+  const p = Bun.spawn([...LLMBENCH, "merge", join(dir, "merged"), "--shards-in", dir], { stdout: "ignore", stderr: "pipe" });
   const code = await p.exited;
   const wallS = (performance.now() - t1) / 1000;
   const err = await new Response(p.stderr).text();

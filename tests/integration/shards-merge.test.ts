@@ -223,6 +223,23 @@ test("a shard killed mid-run: the others and the merge stand, and the loss is re
   expect(summary.was_cancelled).toBe(true);
 }, 60_000);
 
+test("a run ready after its --start-at starts at once, says how late, and stores the lag", async () => {
+  const io = fakeIo(dir);
+  const args = ["profile", "-u", mock.url, "-m", "mock-model", "--tokenizer", "builtin", "--streaming", "--isl", "16", "--osl", "4", "--request-count", "4"];
+  const code = await runCli([...args, "--start-at", "2026-01-01T00:00:00Z", "--artifact-dir", "late", "--ui", "none", "--no-preflight"], COMMANDS, io);
+  expect(code).toBe(0);
+  expect(io.stderr.join("")).toMatch(
+    /the load started \d+\.\d{3} s after --start-at 2026-01-01T00:00:00\.000Z: it was not ready in time \(recorded as runs\.start_lag_ns\)/,
+  );
+  const [[lagNs, firstScheduledNs]] = (await rows(
+    join(dir, "late", "results.duckdb"),
+    "select start_lag_ns, (select min(scheduled_ns) from requests) from runs",
+  )) as [[unknown, unknown]];
+  // The lag is the time from the instant to the start the requests were scheduled from.
+  expect(Math.abs(Number(lagNs) - (Number(firstScheduledNs) - Date.UTC(2026, 0, 1) * 1e6))).toBeLessThan(1e9);
+  expect(Number(lagNs)).toBeGreaterThan(0);
+});
+
 test("an input file sent once through needs a session per shard", async () => {
   writeFileSync(join(dir, "three.jsonl"), ["a", "b", "c"].map((t) => JSON.stringify({ text: t })).join("\n"));
   const io = fakeIo(dir);

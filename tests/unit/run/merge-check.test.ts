@@ -1,7 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { checkShards, type ShardInput, type StoredRun } from "../../../src/run/merge-check.ts";
 import { mergeReport, type ShardFacts } from "../../../src/run/merge-report.ts";
-import { startInstant } from "../../../src/run/start-gate.ts";
 
 const run = (config: Record<string, unknown>, over: Partial<StoredRun> = {}): StoredRun => ({
   run_id: `run-${String(config.shardIndex)}`,
@@ -103,16 +102,5 @@ describe("mergeReport", () => {
     const r = mergeReport("g", 1, [fact(0, { startLagNs: null, expected: null })], []);
     expect(r.startSkewNs).toBeNull();
     expect(r.info.length).toBe(1);
-  });
-});
-
-describe("startInstant", () => {
-  test.each([
-    ["ready in time: the instant itself", 1_000_000_000, 500_000_000, { startNs: 1_000_000_000, lagNs: 0 }],
-    ["ready just in time: still the instant", 1_000_000_000, 980_000_000, { startNs: 1_000_000_000, lagNs: 0 }],
-    ["too late to post it ahead: as soon as the workers can have it", 1_000_000_000, 990_000_000, { startNs: 1_010_000_000, lagNs: 10_000_000 }],
-    ["long after", 1_000_000_000, 5_000_000_000, { startNs: 5_020_000_000, lagNs: 4_020_000_000 }],
-  ])("%s", (_, atNs, nowNs, want) => {
-    expect(startInstant(atNs, nowNs, 20_000_000)).toEqual(want);
   });
 });
