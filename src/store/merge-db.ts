@@ -10,7 +10,8 @@ import type { Summary, SummaryOptions } from "../metrics/summary.ts";
 import { appendRow, createTableSql } from "./columns.ts";
 import { type RunCounts, runCountsDb, scheduleReportDb } from "./schedule-db.ts";
 import { SLICE_COLUMNS, type RunRow } from "./schema.ts";
-import { type DbSliceSummary, summarizeDb, summarizeSlicesDb } from "./summary-db.ts";
+import { type DbSliceSummary, summarizeSlicesDb } from "./slices-db.ts";
+import { summarizeDb } from "./summary-db.ts";
 
 const sqlString = (s: string): string => `'${s.replace(/'/g, "''")}'`;
 const sqlIdent = (s: string): string => `"${s.replace(/"/g, '""')}"`;
