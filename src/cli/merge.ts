@@ -1,7 +1,7 @@
 // `llmbench merge OUT SHARD...`: the shard run directories of one sharded run (--shard-count) become
 // one run directory. The work lives in run/merge-runs.ts, loaded only when the command runs.
 import { existsSync, readdirSync, statSync } from "node:fs";
-import { join, relative, resolve } from "node:path";
+import { dirname, join, relative, resolve } from "node:path";
 import { ark, lazy } from "../config/ark.ts";
 import { type FlagSpec, flagsSchema } from "../config/flag-spec.ts";
 import { UsageError } from "../runtime/usage-error.ts";
@@ -57,14 +57,18 @@ export const mergeCommand: Command = {
     const out = resolve(io.cwd, m.out);
     const shards = [...(m.shards ?? []), ...(m.shardsIn === undefined ? [] : runDirsIn(m.shardsIn, io.cwd, out, problems))];
     if (shards.length === 0 && problems.length === 0) problems.push("<SHARD> is required: the run directories of the shards to merge (or --shards-in)");
-    const dbPaths = shards.length === 0 ? [] : resolveRunTargets(shards, io.cwd, problems);
+    // Each named one on its own, so every file keeps the name it was given (and one named twice is told).
+    const inputs = shards.flatMap((label) => {
+      const found = resolveRunTargets([label], io.cwd, problems);
+      return found.map((dbPath) => ({ label: found.length > 1 ? relative(io.cwd, dirname(dbPath)) : label, dbPath }));
+    });
     if (problems.length > 0) throw new UsageError(problems);
     // DuckDB loads (and its native library is extracted) only when a command needs it.
     const { mergeRuns } = await import("../run/merge-runs.ts");
     return mergeRuns(
       {
         out,
-        inputs: shards.map((label, i) => ({ label, dbPath: dbPaths[i]! })),
+        inputs,
         overwrite: m.overwrite,
       },
       io,
