@@ -4,5 +4,7 @@ import { mockCommand } from "./mock.ts";
 import { queryCommand } from "./query.ts";
 import { demoCommand } from "./demo.ts";
 import { exportCommand } from "./export.ts";
+import { mergeCommand } from "./merge.ts";
+import { k8sCommand } from "./k8s.ts";
 
-export const COMMANDS: readonly Command[] = [profileCommand, mockCommand, queryCommand, exportCommand, demoCommand];
+export const COMMANDS: readonly Command[] = [profileCommand, mockCommand, queryCommand, exportCommand, mergeCommand, k8sCommand, demoCommand];

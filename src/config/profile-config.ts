@@ -12,6 +12,7 @@ import { schemaProblems, toCamelKeys } from "./validate.ts";
 import { parseExtraInputs, parseHeaders, parsePercentiles } from "./value-parsers.ts";
 import { ark } from "./ark.ts";
 import { defaultArtifactDir } from "./artifact-name.ts";
+import { resolveShard, runGroupId, shardShareProblems, type Env } from "./shard-config.ts";
 
 export type { ProfileFlags } from "./profile-flags.ts";
 export { defaultArtifactDir } from "./artifact-name.ts";
@@ -38,7 +39,9 @@ type Resolved =
   | "transport"
   | "tokenizer"
   | "customDatasetType"
-  | "goodput";
+  | "goodput"
+  | "shardIndex"
+  | "shardCount";
 
 export interface ProfileConfig extends Omit<ProfileFlags, Resolved> {
   /** --model, or the server's only model (filled in by the pre-flight before the config is resolved). */
@@ -68,6 +71,13 @@ export interface ProfileConfig extends Omit<ProfileFlags, Resolved> {
   /** A model id, a path, or "builtin" (the CLI turns a hub id into a local directory). */
   tokenizer: string;
   goodput: string[];
+  /** --shard-index / --shard-count, or their defaults from the environment (config/shard-config.ts). */
+  shardIndex: number;
+  shardCount: number;
+  /** --start-at as epoch ns, or null. */
+  startAtNs: number | null;
+  /** Shared by the shards of one run (a hash of the flags they share); `merge` checks it. */
+  runGroup: string;
 }
 
 /** AIPerf's default request count: max(10, 2 x concurrency). */
@@ -116,6 +126,8 @@ export interface ResolveContext {
   cores?: number;
   /** The --input-file is a mooncake_trace whose first entry has a timestamp (AIPerf then replays it on schedule). */
   traceHasTimestamps?: boolean;
+  /** The environment, for the shard defaults an Indexed Job sets (none when absent). */
+  env?: Env;
 }
 
 const s2ns = (s: number): number => Math.round(s * 1e9);
@@ -248,6 +260,15 @@ export function resolveProfileConfig(f: ProfileFlags, ctx: ResolveContext): { co
   const { load, warmupLoad } = resolveLoads(f, ctx.given, fixed, problems);
   const concurrency = load.kind === "concurrency" ? load.concurrency : load.cap;
 
+  const shard = resolveShard(f, ctx.env ?? {}, problems);
+  problems.push(
+    ...shardShareProblems(shard.shardCount, [
+      [load.kind === "concurrency" ? "--concurrency" : "--concurrency (the in-flight cap)", concurrency],
+      ["--prefill-concurrency", f.prefillConcurrency],
+      ["--request-count", f.requestCount],
+      ["--warmup-concurrency", f.warmupConcurrency],
+    ]),
+  );
   const defaultCount = load.kind === "rate" ? RATE_MODE_DEFAULT_REQUEST_COUNT : defaultRequestCount(concurrency ?? 1);
   // An --input-file without a bound is sent once through, every session through all its turns (as AIPerf
   // sends a mooncake trace); an explicit count or a duration wins.
@@ -274,6 +295,8 @@ export function resolveProfileConfig(f: ProfileFlags, ctx: ResolveContext): { co
     // AIPerf: the tokenizer defaults to the model name (a Hugging Face id).
     tokenizer: f.tokenizer ?? model,
     goodput: f.goodput ?? [],
+    ...shard,
+    runGroup: runGroupId({ ...f, model, shardCount: shard.shardCount }),
   };
   return { config, problems, notes };
 }

@@ -673,6 +673,31 @@ export const PROFILE_FLAGS = {
     group: RUN,
     schema: oneOf("dashboard", "simple", "none", "auto"),
   },
+  "shard-count": {
+    type: "string",
+    description:
+      "Split the run over this many processes (pods), each started with its --shard-index: each takes every N-th lane, arrival, trace session and request of the one-process schedule; `llmbench merge` joins their results",
+    defaultNote: "$LLMBENCH_SHARD_COUNT, else 1",
+    valueHint: "n",
+    group: RUN,
+    schema: positiveInt,
+  },
+  "shard-index": {
+    type: "string",
+    description: "This process's shard, 0 .. --shard-count - 1",
+    defaultNote: "$JOB_COMPLETION_INDEX (a Kubernetes Indexed Job's pod index) when --shard-count > 1, else 0",
+    valueHint: "i",
+    group: RUN,
+    schema: nonNegativeInt,
+  },
+  "start-at": {
+    type: "string",
+    description:
+      "Start the load at this instant (RFC 3339, e.g. 2026-12-01T10:00:00Z), so shards on several machines start together; a shard ready too late starts at once, says so and records the lag",
+    valueHint: "time",
+    group: RUN,
+    schema: nonEmpty,
+  },
 } as const satisfies Record<string, FlagSpec>;
 
 export type ProfileFlags = FlagValues<typeof PROFILE_FLAGS>;

@@ -19,7 +19,7 @@ import { cancelAfterNs } from "../schedule/cancellation.ts";
 import { waitUntilNs } from "../schedule/precise-wait.ts";
 import { nextBackoffMs } from "./connect-backoff.ts";
 import type { PromptStore } from "./prompt-store.ts";
-import { feedWorkers, sessionIndexFor } from "./session-order.ts";
+import { feedWorkers, requestIndexOf, sessionNumOf, sessionOfOrdinal } from "./session-order.ts";
 import type { SharedState } from "./shared-state.ts";
 import type { PhaseSpec, WorkerConfig } from "./worker-protocol.ts";
 
@@ -149,7 +149,7 @@ export async function runPhase(d: PhaseDeps): Promise<void> {
     );
 
   const prepare = async (ordinal: number): Promise<Prepared | null> => {
-    const session = cfg.dataset.sessions[sessionIndexFor(ordinal, cfg.dataset, spec.order, cfg.randomSeed)]!;
+    const session = cfg.dataset.sessions[sessionOfOrdinal(ordinal, spec, cfg.dataset, cfg.randomSeed)]!;
     let texts: string[] | null;
     if (spec.fedPrompts) texts = await Promise.race([d.prompts.take(ordinal), d.stopped.then(() => null)]);
     else texts = session.turns.map((t) => (t.prompt.kind === "text" ? t.prompt.text : ""));
@@ -198,7 +198,7 @@ export async function runPhase(d: PhaseDeps): Promise<void> {
         wakeSlots();
         return false;
       }
-      const index = spec.requestBase + local;
+      const index = requestIndexOf(local, spec);
       const body = t === 0 ? p.firstBody : bodyFor(text, turn.maxTokens, history);
       const { signal, dispose } = requestSignal(
         d.cancel,
@@ -216,7 +216,7 @@ export async function runPhase(d: PhaseDeps): Promise<void> {
         },
         identity: {
           request_index: index,
-          session_num: spec.sessionBase + ordinal,
+          session_num: sessionNumOf(ordinal, spec),
           conversation_id: p.session.sessionId,
           turn_index: t,
           worker_id: cfg.workerId,

@@ -2,6 +2,7 @@
 // thread (to build fed prompts ahead) and in the workers (to send them), so both agree without messages.
 import type { Dataset } from "../dataset/plan-types.ts";
 import { mix32, mulberry32 } from "../dataset/seeded-rng.ts";
+import { globalPosition } from "../schedule/shard.ts";
 import type { PhaseSpec } from "./worker-protocol.ts";
 
 /** Salt so session picks are not the same stream as other per-index draws from the seed. */
@@ -40,6 +41,26 @@ export function sessionIndexFor(ordinal: number, dataset: Pick<Dataset, "session
     case "random":
       return Math.floor((mix32(mix32(seed ^ SESSION_SALT) ^ ordinal) / 4294967296) * n);
   }
+}
+
+/** The dataset session this process's session `ordinal` replays: picked by its global ordinal, so shards agree. */
+export function sessionOfOrdinal(
+  ordinal: number,
+  spec: Pick<PhaseSpec, "order"> & Partial<Pick<PhaseSpec, "shard">>,
+  dataset: Pick<Dataset, "sessions" | "sampling">,
+  seed: number,
+): number {
+  return sessionIndexFor(globalPosition(ordinal, spec.shard ?? null), dataset, spec.order, seed);
+}
+
+/** request_index of the `local`-th request this process claims in a phase (a global index with a shard). */
+export function requestIndexOf(local: number, spec: Pick<PhaseSpec, "requestBase" | "shard">): number {
+  return spec.requestBase + globalPosition(local, spec.shard);
+}
+
+/** session_num of this process's session `ordinal`. */
+export function sessionNumOf(ordinal: number, spec: Pick<PhaseSpec, "sessionBase" | "shard">): number {
+  return spec.sessionBase + globalPosition(ordinal, spec.shard);
 }
 
 /**

@@ -2,6 +2,7 @@
 import type { EndpointType } from "../client/request-body.ts";
 import type { Dataset } from "../dataset/plan-types.ts";
 import type { BenchmarkPhase, RequestRecord } from "../record/request-record.ts";
+import type { ShardSlot } from "../schedule/shard.ts";
 
 /** The run settings a load worker needs, under the names the profile config gives them (one name per fact). */
 export interface WorkerConfig {
@@ -27,7 +28,11 @@ export interface WorkerConfig {
   preconnect: number;
 }
 
-/** One phase (warmup or profiling) as every worker runs it. Session ordinal j belongs to worker j % workerCount. */
+/**
+ * One phase (warmup or profiling) as every worker runs it. Session ordinal j belongs to worker j % workerCount.
+ * Ordinals, limits, lanes and offsets are this process's; with a shard, ordinal j and the k-th request
+ * claimed are global position globalPosition(j | k, shard) (schedule/shard.ts).
+ */
 export interface PhaseSpec {
   phase: BenchmarkPhase;
   /** Epoch ns that lane and arrival offsets count from (a little after the message is sent). */
@@ -55,6 +60,8 @@ export interface PhaseSpec {
   cancellation: { ratePct: number; delaySec: number } | null;
   /** Prompts of `blocks` turns come by "prompts" messages, built on the main thread ahead of time. */
   fedPrompts: boolean;
+  /** This process's share of a sharded run, or null. */
+  shard: ShardSlot | null;
 }
 
 /** Texts of every turn of one session ordinal, built ahead on the main thread. */

@@ -44,8 +44,11 @@ export function emptyResults(): RunResults {
   };
 }
 
+/** Where statistics come from: a run's writer, or a merged run's file (store/merge-db.ts). */
+export type ResultsSource = Pick<ResultsWriter, "counts" | "summary" | "scheduleReport" | "sliceSummaries">;
+
 /** Statistics of the run from the stored records, in SQL (no record is read into memory); the per-slice HDR histograms go into the results file. */
-export async function computeResults(writer: ResultsWriter, o: ResultsInputs): Promise<RunResults> {
+export async function computeResults(writer: ResultsSource, o: ResultsInputs): Promise<RunResults> {
   const { cfg, recordOpts } = o;
   const summaryOpts = { ...recordOpts, percentiles: cfg.extraPercentiles };
   const counts = await writer.counts();

@@ -78,6 +78,8 @@ export function multiRunSpec(f: SweepLevelFlags, raw: Record<string, FlagValue>,
     refuse(["gpus"], "applies to a sweep, repeats or a search (per-GPU throughput beside per-user speed)");
     return { spec: { kind: "single" }, problems };
   }
+  // Shards of one run start together at --start-at; a sweep's or search's later runs would each start apart.
+  refuse(["shardCount", "shardIndex", "startAt"], "splits one run over processes: it cannot be combined with a sweep, --num-profile-runs or --search-recipe");
   const confidence = f.confidenceLevel;
   const gpus = f.gpus ?? null;
   if (search === undefined) {

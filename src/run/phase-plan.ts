@@ -7,6 +7,7 @@ import type { PhaseSpec } from "../engine/worker-protocol.ts";
 import { arrivalOffsetsNs } from "../schedule/arrivals.ts";
 import { fixedScheduleOffsetsNs } from "../schedule/fixed-schedule.ts";
 import { laneStartOffsetsNs } from "../schedule/lane-ramp.ts";
+import { ownedItems, shareOf, shareOfCap, type ShardSlot } from "../schedule/shard.ts";
 import { shufflePass } from "../engine/session-order.ts";
 
 /** No limit, as an int32 (the shared counters are Int32). */
@@ -27,6 +28,8 @@ export interface PhasePlanInput {
   fedPrompts: boolean;
   /** Each dataset session once, then stop (an input file without a request count or duration). */
   onePass?: boolean;
+  /** This process's share of a sharded run (schedule/shard.ts), or null for the whole of it. */
+  shard?: ShardSlot | null;
 }
 
 /**
@@ -85,23 +88,29 @@ function formatWait(ms: number): string {
   return days < 365 ? `${Math.round(days)} days` : `${Math.round(days)} days (${(days / 365.25).toFixed(1)} years)`;
 }
 
+/**
+ * The plan of one process. With a shard, everything the single-process plan numbers (lanes, arrivals,
+ * trace entries, requests, caps) is that shard's share; `order` stays whole, indexed by global ordinal.
+ */
 export function planPhase(p: PhasePlanInput): Omit<PhaseSpec, "startNs"> {
+  const shard = p.shard ?? null;
   const base = {
     phase: p.phase,
     requestBase: p.requestBase,
     sessionBase: p.sessionBase,
-    requestLimit: p.requestLimit,
-    prefillCap: p.prefillCap,
+    requestLimit: p.requestLimit >= UNLIMITED ? UNLIMITED : shareOf(p.requestLimit, shard),
+    prefillCap: shareOfCap(p.prefillCap, shard),
     cancellation: p.cancellation,
     fedPrompts: p.fedPrompts,
+    shard,
   };
   const load = p.load;
   if (load.kind === "concurrency") {
     return {
       ...base,
-      sessionLimit: p.onePass ? p.dataset.sessions.length : UNLIMITED,
-      lanes: load.concurrency,
-      laneStartNs: load.rampNs > 0 ? laneStartOffsetsNs(load.concurrency, load.rampNs) : null,
+      sessionLimit: p.onePass ? shareOf(p.dataset.sessions.length, shard) : UNLIMITED,
+      lanes: shareOf(load.concurrency, shard),
+      laneStartNs: load.rampNs > 0 ? ownedItems(laneStartOffsetsNs(load.concurrency, load.rampNs), shard) : null,
       offsetsNs: null,
       inFlightCap: null,
       order: onePassOrder(p),
@@ -120,7 +129,17 @@ export function planPhase(p: PhasePlanInput): Omit<PhaseSpec, "startNs"> {
       // Warmup draws its own arrivals, so the profiling schedule is the same with or without warmup.
       seed: p.phase === "warmup" ? p.seed ^ 0x3a3a_3a3a : p.seed,
     });
-    return { ...base, sessionLimit: offsetsNs.length, lanes: 0, laneStartNs: null, offsetsNs, inFlightCap: load.cap, order: onePassOrder(p), trace: null };
+    const owned = ownedItems(offsetsNs, shard);
+    return {
+      ...base,
+      sessionLimit: owned.length,
+      lanes: 0,
+      laneStartNs: null,
+      offsetsNs: owned,
+      inFlightCap: shareOfCap(load.cap, shard),
+      order: onePassOrder(p),
+      trace: null,
+    };
   }
   const sessions = p.dataset.sessions;
   // A far first timestamp is the CLI's concern (fixedScheduleProblem); the timers here wait any length.
@@ -130,16 +149,20 @@ export function planPhase(p: PhasePlanInput): Omit<PhaseSpec, "startNs"> {
   const opts = { autoOffset: load.autoOffset, startOffsetMs: load.startOffsetMs, endOffsetMs: load.endOffsetMs, speedup: load.speedup };
   const unsorted = fixedScheduleOffsetsNs(firstTs, opts);
   const order = Int32Array.from(sessions.keys()).sort((a, b) => unsorted[a]! - unsorted[b]! || a - b);
-  const offsetsNs = Float64Array.from(order, (i) => unsorted[i]!);
+  // Whole sessions in send order are the positions a shard takes, so multi-turn sessions stay whole.
+  const offsetsNs = ownedItems(
+    Float64Array.from(order, (i) => unsorted[i]!),
+    shard,
+  );
   // A loop, not Math.min(...firstTs): traces can have more entries than a call has arguments.
   const zeroMs = load.autoOffset ? firstTs.reduce((a, b) => Math.min(a, b), Infinity) : (load.startOffsetMs ?? 0);
   return {
     ...base,
-    sessionLimit: sessions.length,
+    sessionLimit: offsetsNs.length,
     lanes: 0,
     laneStartNs: null,
     offsetsNs,
-    inFlightCap: load.cap,
+    inFlightCap: shareOfCap(load.cap, shard),
     order,
     trace: { zeroMs, speedup: load.speedup },
   };

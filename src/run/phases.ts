@@ -2,6 +2,7 @@
 // planned (phase-plan.ts), primed with trace prompts when it needs them, then run on every worker;
 // time bounds (warmup duration, benchmark duration + grace period) are timers around it.
 import type { ProfileConfig } from "../config/profile-config.ts";
+import { shardSlot } from "../config/shard-config.ts";
 import type { BlockPromptBuilder } from "../dataset/block-prompts.ts";
 import type { Dataset } from "../dataset/plan-types.ts";
 import type { SharedState } from "../engine/shared-state.ts";
@@ -9,9 +10,11 @@ import type { WorkerPool } from "../engine/worker-pool.ts";
 import type { PhaseSpec } from "../engine/worker-protocol.ts";
 import { epochNs } from "../runtime/clock.ts";
 import { clearLongTimeout, setLongTimeout } from "../runtime/long-timer.ts";
+import { profilingBase } from "../schedule/shard.ts";
 import { planPhase, UNLIMITED } from "./phase-plan.ts";
 import { PromptFeeder } from "./prompt-feeder.ts";
 import type { RunControl } from "./run-control.ts";
+import { sleepUntilShortlyBefore, startInstant, type StartGate } from "./start-gate.ts";
 
 /** A phase starts this long after it is posted, so every worker has it before the first send is due. */
 const PHASE_START_MARGIN_NS = 20_000_000;
@@ -28,6 +31,8 @@ export interface PhaseContext {
   blocks: BlockPromptBuilder | null;
   /** Told how many fed prompts each worker used (the current phase's feeder). */
   feeding: { feeder: PromptFeeder | null };
+  /** --start-at: the first phase starts at that instant; null starts it now. */
+  startGate?: StartGate | null;
 }
 
 const s2ns = (s: number | undefined): number | null => (s === undefined ? null : s * 1e9);
@@ -48,38 +53,54 @@ export function profilingPlan(ctx: Pick<PhaseContext, "cfg" | "dataset" | "block
 }
 
 function commonPlan({ cfg, dataset, blocks }: Pick<PhaseContext, "cfg" | "dataset" | "blocks">) {
-  return { dataset, seed: cfg.randomSeed, prefillCap: cfg.prefillConcurrency ?? null, cancellation: cfg.cancellation, fedPrompts: blocks !== null };
+  return {
+    dataset,
+    seed: cfg.randomSeed,
+    prefillCap: cfg.prefillConcurrency ?? null,
+    cancellation: cfg.cancellation,
+    fedPrompts: blocks !== null,
+    shard: shardSlot(cfg),
+  };
 }
 
-async function runPlan(ctx: PhaseContext, plan: Plan): Promise<void> {
+/** A phase timer: `ms` after the phase's start (any length: long waits are chunked), or null for none. */
+type PhaseTimer = [number | null, () => void];
+
+/**
+ * Primes trace prompts, waits for the start (`gate`: a common instant), then runs the phase with its
+ * timers counted from the start; the timers never outlive it. Returns the start (epoch ns).
+ */
+async function runPlan(ctx: PhaseContext, plan: Plan, timers: PhaseTimer[], gate: StartGate | null): Promise<number> {
   ctx.shared.resetPhase();
   if (ctx.blocks !== null) {
     const feeder = new PromptFeeder(ctx.pool, ctx.pool.size, ctx.dataset, ctx.blocks, plan, ctx.cfg.randomSeed, (e) => ctx.control.feedFailed(e));
     ctx.feeding.feeder = feeder;
     await feeder.primed;
   }
+  const handles: ReturnType<typeof setLongTimeout>[] = [];
   try {
-    await ctx.pool.runPhase({ ...plan, startNs: epochNs() + PHASE_START_MARGIN_NS });
+    let startNs = epochNs() + PHASE_START_MARGIN_NS;
+    if (gate !== null) {
+      if (!(await sleepUntilShortlyBefore(gate.atNs, () => ctx.control.cancelled))) return epochNs();
+      const start = startInstant(gate.atNs, epochNs(), PHASE_START_MARGIN_NS);
+      startNs = start.startNs;
+      gate.onStart(start.lagNs);
+    }
+    const toStartMs = (startNs - epochNs()) / 1e6;
+    for (const [ms, f] of timers) if (ms !== null) handles.push(setLongTimeout(f, ms + toStartMs));
+    await ctx.pool.runPhase({ ...plan, startNs });
+    return startNs;
   } finally {
+    for (const h of handles) clearLongTimeout(h);
     ctx.feeding.feeder?.close();
     ctx.feeding.feeder = null;
   }
 }
 
-/** Runs `fn` with timers that fire after `ms` each (any length: long waits are chunked); the timers never outlive it. */
-async function withTimers(timers: [number | null, () => void][], fn: () => Promise<void>): Promise<void> {
-  const handles = timers.filter((t): t is [number, () => void] => t[0] !== null).map(([ms, f]) => setLongTimeout(f, ms));
-  try {
-    await fn();
-  } finally {
-    for (const h of handles) clearLongTimeout(h);
-  }
-}
-
-/** Requests the warmup issued (the profiling phase's ids start after them). */
+/** Requests the warmup issued (the profiling phase's ids start after them); -1 when there is no warmup. */
 async function runWarmup(ctx: PhaseContext): Promise<number> {
   const { cfg, control } = ctx;
-  if (cfg.warmupRequestCount === 0 && cfg.warmupDuration === undefined) return 0;
+  if (cfg.warmupRequestCount === 0 && cfg.warmupDuration === undefined) return -1;
   const limit = cfg.warmupDuration === undefined ? cfg.warmupRequestCount : UNLIMITED;
   const plan = planPhase({
     ...commonPlan(ctx),
@@ -92,25 +113,27 @@ async function runWarmup(ctx: PhaseContext): Promise<number> {
   });
   // A timed warmup stops sending when its time is up; what is in flight then still finishes.
   const stopMs = cfg.warmupDuration === undefined ? null : cfg.warmupDuration * 1000;
-  await withTimers([[stopMs, () => control.stopSending()]], () => runPlan(ctx, plan));
-  return Math.min(ctx.shared.issued, limit);
+  await runPlan(ctx, plan, [[stopMs, () => control.stopSending()]], ctx.startGate ?? null);
+  return Math.min(ctx.shared.issued, plan.requestLimit);
 }
 
 /** Runs both phases; returns when the profiling phase started (epoch ns). */
 export async function runPhases(ctx: PhaseContext, profiling: Plan): Promise<number> {
   const { cfg, control } = ctx;
-  let startNs = epochNs();
   const warmIssued = control.cancelled ? 0 : await runWarmup(ctx);
-  if (control.cancelled) return startNs;
-  startNs = epochNs();
+  if (control.cancelled) return epochNs();
   const durationMs = cfg.benchmarkDuration === undefined ? null : cfg.benchmarkDuration * 1000;
   const graceEndMs = durationMs === null ? null : durationMs + cfg.benchmarkGracePeriod * 1000;
-  await withTimers(
+  const base = profilingBase(Math.max(0, warmIssued), cfg.warmupDuration === undefined ? cfg.warmupRequestCount : null, profiling.shard);
+  // Without a warmup, the profiling phase is the first: it waits for --start-at.
+  const gate = warmIssued < 0 ? (ctx.startGate ?? null) : null;
+  return runPlan(
+    ctx,
+    { ...profiling, requestBase: base, sessionBase: base },
     [
       [durationMs, () => control.stopSending()],
       [graceEndMs, () => control.cancelAll("grace period over: cancelling requests still in flight")],
     ],
-    () => runPlan(ctx, { ...profiling, requestBase: warmIssued, sessionBase: warmIssued }),
+    gate,
   );
-  return startNs;
 }

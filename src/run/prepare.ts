@@ -8,6 +8,7 @@ import { existsSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { probeOrigin } from "../client/readiness.ts";
 import { resolveProfileConfig, type ProfileConfig, type ProfileFlags } from "../config/profile-config.ts";
+import { processConcurrency } from "../config/shard-config.ts";
 import { createHubResolver } from "../dataset/hf-hub.ts";
 import { BUILTIN_TOKENIZER, loadTokenizer, type TextTokenizer } from "../dataset/tokenizer.ts";
 import { firstEntryHasTimestamp } from "../dataset/trace-head.ts";
@@ -48,10 +49,12 @@ function fail(problems: string[]): never {
 export function resolveChecked(flags: ProfileFlags, ctx: PrepareContext): { config: ProfileConfig; slos: Slo[]; dir: string; notes: string[] } {
   const traceHasTimestamps =
     flags.customDatasetType === "mooncake_trace" && flags.inputFile !== undefined && firstEntryHasTimestamp(resolve(ctx.io.cwd, flags.inputFile));
-  const { config, problems, notes } = resolveProfileConfig(flags, { given: ctx.given, stderrIsTTY: ctx.io.stderrIsTTY, traceHasTimestamps });
+  const { config, problems, notes } = resolveProfileConfig(flags, { given: ctx.given, stderrIsTTY: ctx.io.stderrIsTTY, traceHasTimestamps, env: ctx.io.env });
   const goodput = parseGoodput(config.goodput, { streaming: config.streaming });
   problems.push(...goodput.problems);
-  const fds = config.concurrency === null ? null : fdProblem(config.concurrency, readFdLimit());
+  // A shard opens its share of the sockets.
+  const inFlight = processConcurrency(config);
+  const fds = inFlight === null ? null : fdProblem(inFlight, readFdLimit());
   if (fds) problems.push(fds);
   const dir = resolve(ctx.io.cwd, config.artifactDir);
   const dirProblem = artifactDirProblem(dir, config.overwrite);
@@ -82,6 +85,10 @@ function checkedDataset(config: ProfileConfig, tokenizer: TextTokenizer, cwd: st
   if (scheduleProblem !== null) fail([scheduleProblem]);
   if (loaded.dataset.sessions.length === 0)
     fail([`--input-file ${config.inputFile}: no entries left to send (check the file and the --fixed-schedule offsets)`]);
+  // Sent once through, the file's sessions are what the shards split: each needs one.
+  const n = loaded.dataset.sessions.length;
+  if ((config.onePass || config.load.kind === "fixed") && n < config.shardCount)
+    fail([`--input-file ${config.inputFile}: ${n} session${n === 1 ? "" : "s"} to send, fewer than --shard-count ${config.shardCount}; every shard needs one`]);
   return loaded;
 }
 

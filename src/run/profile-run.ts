@@ -5,6 +5,8 @@
 import { hostname } from "node:os";
 import { join } from "node:path";
 import { redactedConfig, type ProfileConfig } from "../config/profile-config.ts";
+import { formatRfc3339 } from "../config/rfc3339.ts";
+import { processConcurrency } from "../config/shard-config.ts";
 import { createBlockPromptBuilder } from "../dataset/block-prompts.ts";
 import { SharedState } from "../engine/shared-state.ts";
 import { WorkerPool } from "../engine/worker-pool.ts";
@@ -17,6 +19,7 @@ import { LiveStats } from "../report/live-stats.ts";
 import { LineWriter } from "../store/line-writer.ts";
 import { ResultsWriter } from "../store/results-db.ts";
 import { epochNs } from "../runtime/clock.ts";
+import { globalPosition } from "../schedule/shard.ts";
 import { createLogger, type Io } from "../runtime/io.ts";
 import { terminalWidth } from "../runtime/terminal-width.ts";
 import { VERSION } from "../version.ts";
@@ -34,6 +37,7 @@ import { jsonlSink, LiveCounts, RecordFanout } from "./sinks.ts";
 import { liveSources, LiveView } from "./live-view.ts";
 import type { PromptFeeder } from "./prompt-feeder.ts";
 import { runLoadColumns, type SweepTag } from "./run-load-columns.ts";
+import type { StartGate } from "./start-gate.ts";
 
 /** Bun's fetch in-flight cap unless BUN_CONFIG_MAX_HTTP_REQUESTS is set when the process starts. */
 const FETCH_DEFAULT_CAP = 256;
@@ -75,9 +79,9 @@ export interface ProfileOutcome {
   endNs: number;
 }
 
-/** Requests per second the schedule asks for: the rate, or a trace's entries over its span. */
+/** Requests per second the schedule asks of this process: the rate (a shard's share), or a trace's entries over its span. */
 function requestedRate(cfg: ProfileConfig, spec: Pick<PhaseSpec, "offsetsNs">): number | null {
-  if (cfg.load.kind === "rate") return cfg.load.ratePerSec;
+  if (cfg.load.kind === "rate") return cfg.load.ratePerSec / cfg.shardCount;
   const o = spec.offsetsNs;
   if (cfg.load.kind === "fixed" && o !== null && o.length >= 2) {
     const span = o[o.length - 1]! - o[0]!;
@@ -86,13 +90,35 @@ function requestedRate(cfg: ProfileConfig, spec: Pick<PhaseSpec, "offsetsNs">): 
   return null;
 }
 
-/** Requests a timed plan can send: every turn of the sessions it starts. */
-function turnsOf(dataset: { sessions: { turns: unknown[] }[] }, plan: Pick<PhaseSpec, "sessionLimit" | "order">): number {
+/** Requests a timed plan can send: every turn of the sessions it starts (this shard's, with one). */
+function turnsOf(dataset: { sessions: { turns: unknown[] }[] }, plan: Pick<PhaseSpec, "sessionLimit" | "order" | "shard">): number {
   const n = dataset.sessions.length;
-  if (plan.order !== null) return dataset.sessions.reduce((a, s) => a + s.turns.length, 0);
+  const counted = Math.min(plan.sessionLimit, n);
   let turns = 0;
-  for (let j = 0; j < Math.min(plan.sessionLimit, n); j++) turns += dataset.sessions[j]!.turns.length;
-  return plan.sessionLimit <= n ? turns : Math.round((turns / n) * plan.sessionLimit);
+  for (let k = 0; k < counted; k++) {
+    const j = globalPosition(k, plan.shard);
+    turns += dataset.sessions[plan.order?.[j] ?? j % n]!.turns.length;
+  }
+  return plan.sessionLimit <= n ? turns : Math.round((turns / counted) * plan.sessionLimit);
+}
+
+/** --start-at: said when the run is set up, and how late the load started once it did (logged if late, stored). */
+function startGate(cfg: ProfileConfig, db: ResultsWriter, log: ReturnType<typeof createLogger>): StartGate | null {
+  const shardName = cfg.shardCount > 1 ? `shard ${cfg.shardIndex} of ${cfg.shardCount} (run group ${cfg.runGroup})` : "the load";
+  if (cfg.startAtNs === null) {
+    if (cfg.shardCount > 1) log.info(`${shardName}: starting now (no --start-at: shards start when each is ready)`);
+    return null;
+  }
+  const at = formatRfc3339(cfg.startAtNs);
+  log.info(`${shardName}: starts at ${at}`);
+  return {
+    atNs: cfg.startAtNs,
+    onStart(lagNs) {
+      if (lagNs > 0)
+        log.warn(`${shardName} started ${(lagNs / 1e9).toFixed(3)} s after --start-at ${at}: it was not ready in time (recorded as runs.start_lag_ns)`);
+      db.setStartLag(lagNs).catch(() => {});
+    },
+  };
 }
 
 /** A run inside a sweep or search. */
@@ -149,7 +175,7 @@ export async function executeProfile(prepared: PreparedProfile, io: Io, opts: Ex
     const fanout = new RecordFanout([{ add: (r, values) => db.append(r, values) }, jsonlSink(jsonl), counts, outageSink, liveStats], recordOpts);
 
     // Stage 3: the workers.
-    if (cfg.transport === "fetch" && (cfg.concurrency ?? Infinity) > FETCH_DEFAULT_CAP && !io.env.BUN_CONFIG_MAX_HTTP_REQUESTS) {
+    if (cfg.transport === "fetch" && (processConcurrency(cfg) ?? Infinity) > FETCH_DEFAULT_CAP && !io.env.BUN_CONFIG_MAX_HTTP_REQUESTS) {
       log.warn(
         `fetch keeps at most ${FETCH_DEFAULT_CAP} requests in flight and queues the rest, inflating latency; set BUN_CONFIG_MAX_HTTP_REQUESTS=65535 in the environment, or use --transport http`,
       );
@@ -165,16 +191,16 @@ export async function executeProfile(prepared: PreparedProfile, io: Io, opts: Ex
       config: {
         ...pick(cfg, WORKER_SETTINGS),
         dataset,
-        preconnect: cfg.concurrency ?? OPEN_LOOP_PRECONNECT,
+        preconnect: processConcurrency(cfg) ?? OPEN_LOOP_PRECONNECT,
       },
     });
     control.pool = pool;
 
     // Stage 4: warmup and profiling.
     const blocks = fedPrompts ? createBlockPromptBuilder(tokenizer, { seed: cfg.randomSeed, blockSize: dataset.blockSize }) : null;
-    const phaseCtx: PhaseContext = { cfg, dataset, pool, shared, control, blocks, feeding };
+    const phaseCtx: PhaseContext = { cfg, dataset, pool, shared, control, blocks, feeding, startGate: startGate(cfg, db, log) };
     const plan = profilingPlan(phaseCtx);
-    const planned = Math.min(cfg.requestCount, plan.offsetsNs === null && !cfg.onePass ? cfg.requestCount : turnsOf(dataset, plan));
+    const planned = Math.min(plan.requestLimit, plan.offsetsNs === null && !cfg.onePass ? plan.requestLimit : turnsOf(dataset, plan));
     let startNs = epochNs();
     await live.start(cfg.ui, liveSources(cfg, shared, liveStats, planned, opts.label));
     try {

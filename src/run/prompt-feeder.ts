@@ -4,7 +4,7 @@
 // building never runs on a thread that timestamps responses.
 import type { BlockPromptBuilder } from "../dataset/block-prompts.ts";
 import type { Dataset, SessionSpec } from "../dataset/plan-types.ts";
-import { feedWorkers, sessionIndexFor } from "../engine/session-order.ts";
+import { feedWorkers, sessionOfOrdinal } from "../engine/session-order.ts";
 import type { PhaseSpec } from "../engine/worker-protocol.ts";
 
 /** Prompts built ahead per worker; each can be ~100 KB, so this bounds memory to a few tens of MB. */
@@ -35,7 +35,7 @@ export class PromptFeeder {
     poolSize: number,
     private readonly dataset: Dataset,
     private readonly blocks: BlockPromptBuilder,
-    private readonly spec: Pick<PhaseSpec, "sessionLimit" | "order" | "offsetsNs" | "lanes">,
+    private readonly spec: Pick<PhaseSpec, "sessionLimit" | "order" | "offsetsNs" | "lanes"> & Partial<Pick<PhaseSpec, "shard">>,
     private readonly seed: number,
     /** A prompt could not be built: the run cannot go on (workers would wait for it forever). */
     onError: (e: Error) => void = () => {},
@@ -80,7 +80,7 @@ export class PromptFeeder {
         this.wake = null;
         continue;
       }
-      const session = this.dataset.sessions[sessionIndexFor(ordinal, this.dataset, this.spec.order, this.seed)]!;
+      const session = this.dataset.sessions[sessionOfOrdinal(ordinal, this.spec, this.dataset, this.seed)]!;
       const w = ordinal % this.workers;
       this.target.feed(w, [{ ordinal, texts: sessionTexts(session, this.blocks) }]);
       this.sent[w]!++;

@@ -152,6 +152,12 @@ export class ResultsWriter {
     a.closeSync();
   }
 
+  /** Records how late the load started after --start-at (runs.start_lag_ns). */
+  async setStartLag(lagNs: number): Promise<void> {
+    if (this.closed) throw new Error("results writer is closed");
+    await this.conn.run(`UPDATE runs SET start_lag_ns = ${Math.round(lagNs)} WHERE run_id = '${this.run.run_id.replace(/'/g, "''")}'`);
+  }
+
   /** Makes appended rows durable (visible to other readers after the WAL is written). */
   flush(): void {
     if (this.closed || this.failed || this.pending === 0) return;

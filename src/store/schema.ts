@@ -15,6 +15,8 @@ export interface RunRow {
   ended_ns: number | null;
   /** The run's load, as columns so a sweep groups by them in SQL (see run/run-load-columns.ts). */
   load?: RunLoadColumns;
+  /** With --start-at: how late the load started (0 when on time), else null. Set once it starts. */
+  start_lag_ns?: number | null;
 }
 
 /** Each sweepable flag's value in the run, and the run's place in a sweep (null outside one). */
@@ -52,6 +54,7 @@ export const RUN_COLUMNS: Column<RunRow>[] = [
   load("sweep_id", "VARCHAR"),
   load("sweep_point", "INTEGER"),
   load("repeat_index", "INTEGER"),
+  { name: "start_lag_ns", type: "BIGINT", get: (r) => r.start_lag_ns ?? null },
 ];
 
 export interface RequestRow {

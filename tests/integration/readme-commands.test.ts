@@ -13,7 +13,7 @@ import { fakeIo } from "../helpers/fake-io.ts";
 
 const README = readFileSync(join(import.meta.dir, "..", "..", "README.md"), "utf8");
 
-/** Splits shell text into commands (argv lists): quotes, backslash escapes and line continuations, `#` comments, `&&` / `;`. */
+/** Splits shell text into commands (argv lists): quotes, backslash escapes and line continuations, `#` comments, `&&` / `;`, `|`; `> file` dropped. */
 export function shellCommands(text: string): string[][] {
   const commands: string[][] = [];
   let argv: string[] = [];
@@ -45,8 +45,13 @@ export function shellCommands(text: string): string[][] {
       word = (word ?? "") + s;
     } else if (ch === "#" && word === null) {
       while (i + 1 < text.length && text[i + 1] !== "\n") i++;
-    } else if (ch === "\n" || ch === ";") endCommand();
-    else if (ch === "&" && text[i + 1] === "&") {
+    } else if (ch === "\n" || ch === ";" || ch === "|") endCommand();
+    else if (ch === ">" && word === null) {
+      // A redirection: the command ends here and the file name is no argument.
+      endCommand();
+      while (text[i + 1] === " ") i++;
+      while (i + 1 < text.length && !" \n;".includes(text[i + 1]!)) i++;
+    } else if (ch === "&" && text[i + 1] === "&") {
       i++;
       endCommand();
     } else if (ch === " " || ch === "\t") endWord();
@@ -72,9 +77,14 @@ function readmeCommands(): string[][] {
 //  - profile without --artifact-dir: its own artifacts/readme-N (two README runs share a default directory name)
 //  - mock --port 8000: --port 0, stopped with SIGINT once it answers /health
 //  - demo: --request-count 32; profile: --ui none (no progress line)
+//  - merge runs after the profile runs it reads, with the queries and exports
+//  - --start-at: one instant a few seconds after this file loads, the same for every shard (the README's is a placeholder)
 //  - --input-file trace.jsonl / chats.jsonl: small files written here first
 
+const START_AT = new Date(Date.now() + 5000).toISOString();
+
 const CAPS: Record<string, (v: string) => string> = {
+  "--start-at": () => START_AT,
   "--request-count": (v) => String(Math.min(Number(v), 8)),
   "--benchmark-duration": () => "1",
   "--warmup-request-count": () => "2",
@@ -162,19 +172,25 @@ describe("README commands", () => {
     expect(shellCommands(`llmbench profile --extra-inputs '{"t": 0}' -H "X-T:b"`)).toEqual([
       ["llmbench", "profile", "--extra-inputs", '{"t": 0}', "-H", "X-T:b"],
     ]);
+    expect(shellCommands(`llmbench k8s job -- -m x > a.yaml\nllmbench k8s job | kubectl apply -f -`)).toEqual([
+      ["llmbench", "k8s", "job", "--", "-m", "x"],
+      ["llmbench", "k8s", "job"],
+      ["kubectl", "apply", "-f", "-"],
+    ]);
   });
 
   test("every llmbench command in the README runs against the mock and exits 0", async () => {
     const commands = readmeCommands();
-    // The README's examples: help, profile, query, export, mock and demo, all of them.
+    // The README's examples: help, profile, query, export, merge, k8s (prints only), mock and demo, all of them.
     expect(commands.length).toBeGreaterThanOrEqual(15);
-    expect([...new Set(commands.map((c) => c[0]))].sort()).toEqual(["--help", "demo", "export", "mock", "profile", "query"]);
+    expect([...new Set(commands.map((c) => c[0]))].sort()).toEqual(["--help", "demo", "export", "k8s", "merge", "mock", "profile", "query"]);
     // The sweep reads runs/c8 and runs/c32 too: the README's c16 run at --concurrency 8 and 32.
     const c16 = commands.find((c) => c[0] === "profile" && c.includes("runs/c16"))!;
     const sweepRuns = ["8", "32"].map((c) => c16.map((a, i) => (c16[i - 1] === "--concurrency" ? c : a === "runs/c16" ? `runs/c${c}` : a)));
-    // Runs write their own directories, so they go first, a few at a time; then queries and exports in README order.
-    const runs = [...commands.filter((c) => c[0] !== "query" && c[0] !== "export"), ...sweepRuns].map((c) => adapt(c, mock.url));
-    const reads = commands.filter((c) => c[0] === "query" || c[0] === "export").map((c) => adapt(c, mock.url));
+    // Runs write their own directories, so they go first, a few at a time; then merges, queries and exports in README order.
+    const afterRuns = (c: string[]) => c[0] === "query" || c[0] === "export" || c[0] === "merge";
+    const runs = [...commands.filter((c) => !afterRuns(c)), ...sweepRuns].map((c) => adapt(c, mock.url));
+    const reads = commands.filter(afterRuns).map((c) => adapt(c, mock.url));
     const queue = [...runs];
     await Promise.all(
       Array.from({ length: PARALLEL_RUNS }, async () => {

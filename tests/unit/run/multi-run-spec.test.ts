@@ -23,6 +23,13 @@ describe("multiRunSpec", () => {
     expect([s.repeats, s.confidence, s.gpus, s.stimulus]).toEqual([2, 0.9, 4, "concurrency_sweep"]);
   });
 
+  test("a sharded run is one run: no sweep, repeats or search with shard flags", () => {
+    const why = "splits one run over processes: it cannot be combined with a sweep, --num-profile-runs or --search-recipe";
+    expect(spec({ concurrency: "8,16", "shard-count": "2", "shard-index": "0" }).problems).toEqual([`--shard-count ${why}`, `--shard-index ${why}`]);
+    expect(spec({ "num-profile-runs": "2", "start-at": "2026-12-01T10:00:00Z" }).problems).toEqual([`--start-at ${why}`]);
+    expect(spec({ "shard-count": "2", "shard-index": "1", "start-at": "2026-12-01T10:00:00Z" })).toEqual({ spec: { kind: "single" }, problems: [] });
+  });
+
   test("repeats alone keep the run's own directory name; --num-profile-runs 1 alone is a single run", () => {
     const r = spec({ "num-profile-runs": "3" }).spec;
     expect(r.kind === "sweep" && r.stimulus).toBeNull();
