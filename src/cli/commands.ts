@@ -4,5 +4,6 @@ import { mockCommand } from "./mock.ts";
 import { queryCommand } from "./query.ts";
 import { demoCommand } from "./demo.ts";
 import { exportCommand } from "./export.ts";
+import { plotCommand } from "./plot.ts";
 
-export const COMMANDS: readonly Command[] = [profileCommand, mockCommand, queryCommand, exportCommand, demoCommand];
+export const COMMANDS: readonly Command[] = [profileCommand, mockCommand, queryCommand, exportCommand, plotCommand, demoCommand];
