@@ -474,6 +474,12 @@ export const PROFILE_FLAGS = {
     valueHint: "p",
     group: OUTPUT,
   },
+  "auto-plot": {
+    type: "boolean",
+    description: "After the run, write report.html and plots/*.png into the artifact dir (as `llmbench plot` does)",
+    default: false,
+    group: OUTPUT,
+  },
   "slice-duration": {
     type: "string",
     description: "Split results into wall-clock slices of this many seconds (timeslice exports, HDR histograms)",

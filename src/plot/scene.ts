@@ -12,11 +12,11 @@ export interface Stroke {
 
 export type Shape =
   /** An open polyline: flat [x0, y0, x1, y1, ...]. */
-  | { kind: "line"; points: readonly number[]; stroke: Stroke }
-  | { kind: "rect"; x: number; y: number; w: number; h: number; fill: string; opacity?: number; title?: string }
-  | { kind: "circle"; cx: number; cy: number; r: number; fill: string; opacity?: number; stroke?: Stroke; title?: string }
+  | { kind: "line"; points: readonly number[]; stroke: Stroke; data?: boolean }
+  | { kind: "rect"; x: number; y: number; w: number; h: number; fill: string; opacity?: number; title?: string; data?: boolean }
+  | { kind: "circle"; cx: number; cy: number; r: number; fill: string; opacity?: number; stroke?: Stroke; title?: string; data?: boolean }
   /** A closed filled polygon: flat points. */
-  | { kind: "polygon"; points: readonly number[]; fill: string; opacity?: number }
+  | { kind: "polygon"; points: readonly number[]; fill: string; opacity?: number; data?: boolean }
   /** `y` is the text's baseline; `rotate` turns it 90 degrees counter-clockwise about (x, y). */
   | {
       kind: "text";
@@ -30,6 +30,8 @@ export type Shape =
       /** A white outline under the glyphs, for labels drawn over data. */
       halo?: boolean;
     };
+
+// `data`: the mark draws a value (not an axis, grid or label); the SVG tags it class="d".
 
 export interface Scene {
   /** File-name-safe id: the PNG is plots/<id>.png. */

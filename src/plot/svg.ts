@@ -29,17 +29,18 @@ const titled = (body: string, tag: string, title: string | undefined): string =>
   title === undefined ? `<${tag} ${body}/>` : `<${tag} ${body}><title>${escapeXml(title)}</title></${tag}>`;
 
 function shapeSvg(s: Shape): string {
+  const d = s.kind !== "text" && s.data ? ' class="d"' : "";
   switch (s.kind) {
     case "line":
-      return `<polyline points="${pts(s.points)}" fill="none" ${strokeAttrs(s.stroke)} stroke-linejoin="round" stroke-linecap="round"/>`;
+      return `<polyline${d} points="${pts(s.points)}" fill="none" ${strokeAttrs(s.stroke)} stroke-linejoin="round" stroke-linecap="round"/>`;
     case "rect":
-      return titled(`x="${n(s.x)}" y="${n(s.y)}" width="${n(s.w)}" height="${n(s.h)}" fill="${s.fill}"${opacity(s.opacity)}`, "rect", s.title);
+      return titled(`x="${n(s.x)}" y="${n(s.y)}" width="${n(s.w)}" height="${n(s.h)}" fill="${s.fill}"${opacity(s.opacity)}${d}`, "rect", s.title);
     case "circle": {
       const stroke = s.stroke ? ` ${strokeAttrs(s.stroke)}` : "";
-      return titled(`cx="${n(s.cx)}" cy="${n(s.cy)}" r="${n(s.r)}" fill="${s.fill}"${opacity(s.opacity)}${stroke}`, "circle", s.title);
+      return titled(`cx="${n(s.cx)}" cy="${n(s.cy)}" r="${n(s.r)}" fill="${s.fill}"${opacity(s.opacity)}${stroke}${d}`, "circle", s.title);
     }
     case "polygon":
-      return `<polygon points="${pts(s.points)}" fill="${s.fill}"${opacity(s.opacity)}/>`;
+      return `<polygon${d} points="${pts(s.points)}" fill="${s.fill}"${opacity(s.opacity)}/>`;
     case "text": {
       const anchor = s.anchor === "start" ? "" : ` text-anchor="${s.anchor}"`;
       const rot = s.rotate ? ` transform="rotate(-90 ${n(s.x)} ${n(s.y)})"` : "";

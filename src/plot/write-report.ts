@@ -1,7 +1,7 @@
 // `plot` and `--auto-plot`: the runs' report.html and one PNG per chart (plots/<chart>.png) in the
 // run or sweep directory. Charts are built once and written twice (SVG into the page, pixels to PNG).
 import { mkdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { queryRuns } from "../store/read-db.ts";
 import { chartFont, fontBytes } from "./font.ts";
 import { encodePng } from "./png.ts";
@@ -35,6 +35,12 @@ export const runQuery =
 export async function buildModel(set: RunSet): Promise<ReportModel> {
   if (set.mode === "single") return runReport(runQuery(set.run), set.run.label);
   return setReport(set.runs, set.mode, runQuery);
+}
+
+/** One run directory's report (what --auto-plot writes). */
+export function plotRunDir(dir: string, opts: PlotOptions = {}): Promise<PlotOutput> {
+  const run: FoundRun = { dir, dbPath: join(dir, "results.duckdb"), label: basename(dir), point: basename(dir) };
+  return writeReport({ mode: "single", run, outDir: dir }, opts);
 }
 
 export async function writeReport(set: RunSet, opts: PlotOptions = {}): Promise<PlotOutput> {

@@ -201,7 +201,17 @@ export function xyChart(spec: XYSpec): Scene {
         const y = sy(s.ys[i]!);
         const w = Math.max(0.5, x1 - x0 - (x1 - x0 > 4 ? 1 : 0));
         const title = s.titles?.[i];
-        shapes.push({ kind: "rect", x: x0, y, w, h: Math.max(0, sy(0) - y), fill: color, opacity: 0.85, ...(title !== undefined ? { title } : {}) });
+        shapes.push({
+          kind: "rect",
+          x: x0,
+          y,
+          w,
+          h: Math.max(0, sy(0) - y),
+          fill: color,
+          opacity: 0.85,
+          data: true,
+          ...(title !== undefined ? { title } : {}),
+        });
         drawn++;
       }
     } else if (s.type === "errorbars") {
@@ -209,7 +219,7 @@ export function xyChart(spec: XYSpec): Scene {
         const x = sx(s.xs[i]!);
         const lo = sy(s.lo[i]!);
         const hi = sy(s.hi[i]!);
-        shapes.push({ kind: "line", points: [x, lo, x, hi], stroke: { color, width: 1.5 } });
+        shapes.push({ kind: "line", points: [x, lo, x, hi], stroke: { color, width: 1.5 }, data: true });
         shapes.push({ kind: "line", points: [x - 4, lo, x + 4, lo], stroke: { color, width: 1.5 } });
         shapes.push({ kind: "line", points: [x - 4, hi, x + 4, hi], stroke: { color, width: 1.5 } });
         drawn++;
@@ -219,6 +229,7 @@ export function xyChart(spec: XYSpec): Scene {
         const title = s.titles?.[i];
         shapes.push({
           kind: "circle",
+          data: true,
           cx: sx(s.xs[i]!),
           cy: sy(s.ys[i]!),
           r: s.r ?? 3,
@@ -234,7 +245,8 @@ export function xyChart(spec: XYSpec): Scene {
       // Lines break at nulls.
       let run: number[] = [];
       const flush = () => {
-        if (run.length >= 4) shapes.push({ kind: "line", points: run, stroke: { color, width: s.width ?? 2, ...(s.dash ? { dash: s.dash } : {}) } });
+        if (run.length >= 4)
+          shapes.push({ kind: "line", points: run, stroke: { color, width: s.width ?? 2, ...(s.dash ? { dash: s.dash } : {}) }, data: true });
         run = [];
       };
       for (let i = 0; i < s.xs.length; i++) {
@@ -253,7 +265,7 @@ export function xyChart(spec: XYSpec): Scene {
           const y = s.ys[i];
           if (y === null || y === undefined || !Number.isFinite(y)) return;
           const title = s.titles?.[i];
-          if (s.markers) shapes.push({ kind: "circle", cx: sx(x), cy: sy(y), r: 3.5, fill: color, ...(title !== undefined ? { title } : {}) });
+          if (s.markers) shapes.push({ kind: "circle", cx: sx(x), cy: sy(y), r: 3.5, fill: color, data: true, ...(title !== undefined ? { title } : {}) });
           const label = s.labels?.[i];
           if (label) shapes.push({ kind: "text", x: sx(x) + 6, y: sy(y) - 7, text: label, size: 10, color: INK, anchor: "start", halo: true });
         });
