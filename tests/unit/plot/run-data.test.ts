@@ -155,7 +155,7 @@ describe("sweep axes", () => {
     ],
     [[{ concurrency: 4 }, { concurrency: 4 }], null],
     [[{ concurrency: null }, { concurrency: 4 }], null],
-  ])("%j -> %p", (configs, key) => expect(loadAxis(configs)?.key ?? null).toBe(key));
+  ])("%j -> %p", (configs, key) => expect<string | null>(loadAxis(configs)?.key ?? null).toBe(key));
 
   const fig = (point: string, label: string, config: Record<string, unknown>) =>
     ({ run: { dir: "", dbPath: "", label, point }, config }) as unknown as RunFigures;
