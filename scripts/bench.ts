@@ -16,6 +16,9 @@
 //   bun scripts/bench.ts dashboard   the live view's cost on the main thread: a record into LiveStats, a
 //                                    snapshot, a dashboard frame (render + diff) at 80x24 and 200x60, and
 //                                    loading its modules (a second or two; see docs/dashboard.md)
+//   bun scripts/bench.ts plot        `llmbench plot` time (queries, HTML, PNGs; in-process and the binary) and
+//                                    report sizes for synthetic runs of 10,000 and 1,000,000 requests and a
+//                                    3-point sweep (see docs/plots.md)
 //
 // The mock runs in its own process pinned to one core (taskset), the client on the other, so the
 // numbers are the client's error, not the server's. One wave of warmup requests (= concurrency) runs first
@@ -26,6 +29,7 @@ import { join, resolve } from "node:path";
 import { queryReadOnly } from "../src/store/read-db.ts";
 import { percentileSorted } from "../src/metrics/stats.ts";
 import { memory } from "./bench-memory.ts";
+import { plotBench } from "./bench-plot.ts";
 
 const ROOT = resolve(import.meta.dir, "..");
 const BUN = process.execPath;
@@ -472,6 +476,7 @@ const runners: Record<string, () => Promise<Record<string, unknown>>> = {
   replay,
   dashboard,
   memory: () => memory(process.argv[3] ? process.argv[3].split(",").map(Number) : [50_000, 1_000_000]),
+  plot: () => plotBench(process.argv[3] ? process.argv[3].split(",").map(Number) : [10_000, 1_000_000]),
 };
 const run = runners[which];
 if (!run) {

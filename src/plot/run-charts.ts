@@ -117,10 +117,10 @@ export function inFlightChart(ts: TimeSeries): Scene {
   return xyChart({
     id: "in-flight",
     title: "Requests in flight",
-    note: `most at once in each ${shortNumber(ts.bucketNs / 1e9)} s slice`,
+    note: `time-weighted mean over each ${shortNumber(ts.bucketNs / 1e9)} s slice`,
     x: timeAxis,
     y: { label: "requests in flight", zero: true },
-    series: [{ type: "line", name: "in flight", xs: ts.t, ys: ts.inFlight, step: true }],
+    series: [{ type: "line", name: "in flight", xs: ts.t.map((t) => t + ts.bucketNs / 2e9), ys: ts.inFlight, markers: ts.t.length <= 30 }],
   });
 }
 
@@ -129,7 +129,7 @@ export function scatterChart(s: Scatter): Scene {
   const bad = s.failed.map((f, i) => (f ? i : -1)).filter((i) => i >= 0);
   const sampled = s.okShown < s.okTotal || s.failedShown < s.failedTotal;
   const note = sampled
-    ? `${s.okShown} of ${s.okTotal} successful and ${s.failedShown} of ${s.failedTotal} failed requests shown (every k-th by start time)`
+    ? `${s.okShown} of ${s.okTotal} successful and ${s.failedShown} of ${s.failedTotal} failed requests shown (a fixed sample)`
     : `${s.okTotal} successful, ${s.failedTotal} failed requests`;
   return xyChart({
     id: "latency-scatter",

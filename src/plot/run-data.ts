@@ -64,31 +64,70 @@ export interface Distribution {
   top: number;
   above: number;
   bins: { lo: number; hi: number; count: number }[];
-  /** Value at each of CDF_PS. */
+  /** Value at each of CDF_PS (empty for integer distributions, which draw no CDF). */
   quantiles: number[];
+}
+
+/**
+ * Exact quantile_cont values at each p (position (n-1)p, linear interpolation), from one sort of the
+ * values: DuckDB's list form quantile_cont(x, [p, ...]) selects once per p, six times slower at 103
+ * quantiles over 1 M rows. `values` is a SELECT of one column named x.
+ */
+export async function exactQuantiles(q: Query, values: string, ps: readonly number[]): Promise<{ n: number; values: number[] }> {
+  const rows = rowObjects(
+    await q(`WITH v AS (${values}),
+      r AS (SELECT x, row_number() OVER (ORDER BY x) - 1 AS i, count(*) OVER () AS n FROM v),
+      ps AS (SELECT unnest([${ps.join(", ")}]::DOUBLE[]) AS p)
+      SELECT i, x, n FROM r WHERE i IN (SELECT floor((r.n - 1) * p)::BIGINT FROM ps UNION SELECT ceil((r.n - 1) * p)::BIGINT FROM ps) ORDER BY i`),
+  );
+  const n = num0(rows[0]?.n);
+  if (n === 0) return { n: 0, values: [] };
+  const at = new Map(rows.map((r) => [num0(r.i), num0(r.x)]));
+  return {
+    n,
+    values: ps.map((p) => {
+      const h = (n - 1) * p;
+      const lo = at.get(Math.floor(h)) ?? Number.NaN;
+      const hi = at.get(Math.ceil(h)) ?? lo;
+      return lo + (h - Math.floor(h)) * (hi - lo);
+    }),
+  };
 }
 
 /** Histogram bins and CDF of one column over valid profiling requests; null when it has no value. */
 export async function distribution(q: Query, column: string, opts: { bins?: number; integer?: boolean } = {}): Promise<Distribution | null> {
   const nb = opts.bins ?? 40;
   const c = ident(column);
-  const width = opts.integer ? `greatest(ceil((s.top - s.lo + 1) / ${nb}), 1)` : `greatest((s.top - s.lo) / ${nb}, 1e-9)`;
-  const r = firstRow(
-    await q(`WITH v AS (SELECT ${c}::DOUBLE AS x FROM requests WHERE ${PROFILING} AND ${VALID} AND ${c} IS NOT NULL AND isfinite(${c}::DOUBLE)),
-      s AS (SELECT count(*) AS n, min(x) AS lo, max(x) AS hi, quantile_cont(x, 0.999) AS top, quantile_cont(x, [${CDF_PS.join(", ")}]::DOUBLE[]) AS qs FROM v),
-      b AS (SELECT least(greatest(floor((x - s.lo) / ${width}), 0), ${nb - 1})::INTEGER AS bin, count(*) AS c FROM v, s GROUP BY bin)
-      SELECT s.n, s.lo, s.hi, s.top, s.qs, ${width} AS w, (SELECT list([bin, c]::DOUBLE[] ORDER BY bin) FROM b) AS bins,
-        (SELECT count(*) FROM v WHERE x > s.top) AS above FROM s`),
-  );
-  const n = num0(r.n);
+  const values = `SELECT ${c}::DOUBLE AS x FROM requests WHERE ${PROFILING} AND ${VALID} AND ${c} IS NOT NULL AND isfinite(${c}::DOUBLE)`;
+  let n: number;
+  let min: number;
+  let max: number;
+  let top: number;
+  let quantiles: number[] = [];
+  if (opts.integer) {
+    // Token counts: bins of whole tokens over [min, max], no CDF (no sort needed).
+    const r = firstRow(await q(`SELECT count(*) AS n, min(x) AS lo, max(x) AS hi FROM (${values})`));
+    n = num0(r.n);
+    min = num0(r.lo);
+    max = top = num0(r.hi);
+  } else {
+    const qs = await exactQuantiles(q, values, CDF_PS);
+    n = qs.n;
+    quantiles = qs.values;
+    min = quantiles[0] ?? 0;
+    max = quantiles.at(-1) ?? 0;
+    top = quantiles[CDF_PS.indexOf(0.999)] ?? max;
+  }
   if (n === 0) return null;
-  const lo = num0(r.lo);
-  const w = num0(r.w);
-  const pairs = jsonCell<unknown[][]>(r.bins) ?? [];
-  const counts = new Map(pairs.map((p) => [Number(p[0]), Number(p[1])]));
+  const w = opts.integer ? Math.max(1, Math.ceil((top - min + 1) / nb)) : Math.max((top - min) / nb, 1e-9);
+  const rows = rowObjects(
+    await q(`SELECT least(greatest(floor((x - ${sqlNum(min)}) / ${sqlNum(w)}), 0), ${nb - 1})::INTEGER AS bin, count(*) AS c,
+      count(*) FILTER (WHERE x > ${sqlNum(top)}) AS above FROM (${values}) GROUP BY bin ORDER BY bin`),
+  );
+  const counts = new Map(rows.map((r) => [num0(r.bin), num0(r.c)]));
   const last = Math.max(0, ...counts.keys());
-  const bins = Array.from({ length: last + 1 }, (_, i) => ({ lo: lo + i * w, hi: lo + (i + 1) * w, count: counts.get(i) ?? 0 }));
-  return { n, min: lo, max: num0(r.hi), top: num0(r.top), above: num0(r.above), bins, quantiles: numList(r.qs) };
+  const bins = Array.from({ length: last + 1 }, (_, i) => ({ lo: min + i * w, hi: min + (i + 1) * w, count: counts.get(i) ?? 0 }));
+  return { n, min, max, top, above: rows.reduce((a, r) => a + num0(r.above), 0), bins, quantiles };
 }
 
 /** Value at probability p from a distribution's quantiles (p must be one of CDF_PS). */
@@ -116,7 +155,7 @@ export interface TimeSeries {
   requestsPerSec: number[];
   failedPerSec: number[];
   goodPerSec: number[] | null;
-  /** Most requests in flight during the bucket. */
+  /** Requests in flight during the bucket, time-weighted mean. */
   inFlight: number[];
 }
 
@@ -136,11 +175,13 @@ export async function timeSeries(q: Query, totals: RunTotals, columns: ReadonlyS
       coalesce(sum("output_tokens") FILTER (WHERE ${VALID}), 0) AS tok, ${good === null ? "NULL" : `count(*) FILTER (WHERE ${good})`} AS good
       FROM requests WHERE ${PROFILING} GROUP BY b ORDER BY b`),
   );
-  // In flight: +1 at each start, -1 at each end, summed in time order (ends first on a tie).
-  const inflight = rowObjects(
-    await q(`WITH e AS (SELECT "start_ns" AS t, 1 AS d FROM requests WHERE ${PROFILING} UNION ALL SELECT coalesce("end_ns", "start_ns"), -1 FROM requests WHERE ${PROFILING}),
-      c AS (SELECT t, sum(d) OVER (ORDER BY t, d ROWS UNBOUNDED PRECEDING) AS n FROM e)
-      SELECT ${bucket("t")} AS b, max(n) AS peak, arg_max(n, t) AS last FROM c GROUP BY b ORDER BY b`),
+  // In flight, without sorting the run: per bucket, the count and summed offsets of starts and of ends.
+  const edges = rowObjects(
+    await q(`SELECT b, sum(s) AS s, sum(ss) AS ss, sum(e) AS e, sum(es) AS es FROM (
+        SELECT ${bucket('"start_ns"')} AS b, count(*) AS s, sum("start_ns" - ${t0})::DOUBLE AS ss, 0 AS e, 0::DOUBLE AS es FROM requests WHERE ${PROFILING} GROUP BY b
+        UNION ALL
+        SELECT ${bucket('coalesce("end_ns", "start_ns")')}, 0, 0::DOUBLE, count(*), sum(coalesce("end_ns", "start_ns") - ${t0})::DOUBLE FROM requests WHERE ${PROFILING} GROUP BY 1)
+      GROUP BY b ORDER BY b`),
   );
   const fill = <T>(v: T) => Array.from({ length: n }, () => v);
   const ts: TimeSeries = {
@@ -175,15 +216,40 @@ export async function timeSeries(q: Query, totals: RunTotals, columns: ReadonlyS
     ts.failedPerSec[b] = num0(r.bad) * perSec;
     if (ts.goodPerSec) ts.goodPerSec[b] = num0(r.good) * perSec;
   }
-  // A bucket without events keeps the count the previous one ended with.
-  const peaks = new Map(inflight.map((r) => [num0(r.b), { peak: num0(r.peak), last: num0(r.last) }]));
-  let carry = 0;
-  for (let b = 0; b < n; b++) {
-    const p = peaks.get(b);
-    ts.inFlight[b] = p ? Math.max(p.peak, carry) : carry;
-    if (p) carry = p.last;
-  }
+  ts.inFlight = inFlightMeans(
+    n,
+    B,
+    edges.map((r) => ({ b: num0(r.b), starts: num0(r.s), startOffsetsNs: num0(r.ss), ends: num0(r.e), endOffsetsNs: num0(r.es) })),
+  );
   return ts;
+}
+
+export interface BucketEdges {
+  b: number;
+  starts: number;
+  /** Sum of the starts' offsets from the first start, ns. */
+  startOffsetsNs: number;
+  ends: number;
+  endOffsetsNs: number;
+}
+
+/**
+ * Time-weighted mean of requests in flight per bucket: the integral of (starts so far - ends so far)
+ * over the bucket, divided by its length. A start at s inside bucket [b0, b1) adds (b1 - s); one
+ * before it adds the whole bucket; ends subtract the same way.
+ */
+export function inFlightMeans(n: number, bucketNs: number, edges: readonly BucketEdges[]): number[] {
+  const by = new Map(edges.map((e) => [e.b, e]));
+  const out: number[] = [];
+  let open = 0; // started minus ended before this bucket
+  for (let b = 0; b < n; b++) {
+    const e = by.get(b);
+    const b1 = (b + 1) * bucketNs;
+    const area = open * bucketNs + (e ? e.starts * b1 - e.startOffsetsNs - (e.ends * b1 - e.endOffsetsNs) : 0);
+    out.push(Math.max(0, area / bucketNs));
+    if (e) open += e.starts - e.ends;
+  }
+  return out;
 }
 
 export interface Scatter {
@@ -198,28 +264,28 @@ export interface Scatter {
   failedShown: number;
 }
 
-/** Latency against start time; every k-th request in start order (deterministic), failures sampled apart. */
+/**
+ * Latency against start time for a deterministic sample: requests whose id hashes to 0 mod k, k from
+ * the count (no sort of the run), failures sampled apart so they always show; at most the caps.
+ */
 export async function latencyScatter(q: Query, totals: RunTotals, maxOk = 4000, maxFailed = 1000): Promise<Scatter> {
-  const rows = rowObjects(
-    await q(`WITH r AS (SELECT "start_ns", coalesce("request_latency", (coalesce("end_ns", "start_ns") - "start_ns") / 1e6) AS y, NOT ${VALID} AS bad,
-        row_number() OVER (PARTITION BY NOT ${VALID} ORDER BY "start_ns", "x_request_id") - 1 AS i, count(*) OVER (PARTITION BY NOT ${VALID}) AS n
-        FROM requests WHERE ${PROFILING})
-      SELECT (("start_ns" - ${sqlNum(totals.startNs)}) / 1e9)::DOUBLE AS x, y::DOUBLE AS y, bad, n FROM r
-      WHERE i % greatest(1, ceil(n / CASE WHEN bad THEN ${maxFailed} ELSE ${maxOk} END))::BIGINT = 0 ORDER BY bad, x`),
-  );
-  const s: Scatter = { x: [], y: [], failed: [], okTotal: 0, failedTotal: 0, okShown: 0, failedShown: 0 };
+  const failed = totals.requests - totals.ok;
+  const kOk = Math.max(1, Math.ceil(totals.ok / maxOk));
+  const kBad = Math.max(1, Math.ceil(failed / maxFailed));
+  // Two plain filtered scans: a CASE in the modulus makes DuckDB evaluate it row by row (20x slower).
+  const sample = (bad: boolean, k: number, cap: number) =>
+    `(SELECT (("start_ns" - ${sqlNum(totals.startNs)}) / 1e9)::DOUBLE AS x,
+        coalesce("request_latency", (coalesce("end_ns", "start_ns") - "start_ns") / 1e6)::DOUBLE AS y, ${bad} AS bad, hash("x_request_id") AS h
+      FROM requests WHERE ${PROFILING} AND ${bad ? "NOT " : ""}${VALID} AND h % ${k} = 0 ORDER BY h LIMIT ${cap})`;
+  const rows = rowObjects(await q(`SELECT x, y, bad FROM (${sample(false, kOk, maxOk)} UNION ALL ${sample(true, kBad, maxFailed)}) ORDER BY bad, x`));
+  const s: Scatter = { x: [], y: [], failed: [], okTotal: totals.ok, failedTotal: failed, okShown: 0, failedShown: 0 };
   for (const r of rows) {
     const bad = r.bad === true;
     s.x.push(num0(r.x));
     s.y.push(num0(r.y));
     s.failed.push(bad);
-    if (bad) {
-      s.failedShown++;
-      s.failedTotal = num0(r.n);
-    } else {
-      s.okShown++;
-      s.okTotal = num0(r.n);
-    }
+    if (bad) s.failedShown++;
+    else s.okShown++;
   }
   return s;
 }

@@ -1,9 +1,9 @@
 // Per-run figures for a sweep or a comparison: one aggregating query per run (throughputs, goodput,
 // percentiles and the CDF of each latency), plus the load each run was driven at, from its config.
-import { CDF_PS, runInfo } from "./run-data.ts";
+import { CDF_PS, exactQuantiles, runInfo } from "./run-data.ts";
 import { runSlos } from "./run-report.ts";
 import type { FoundRun } from "./run-set.ts";
-import { firstRow, goodSql, ident, num, num0, numList, PROFILING, type Query, VALID } from "./sql.ts";
+import { firstRow, goodSql, ident, num, num0, PROFILING, type Query, VALID } from "./sql.ts";
 
 export const SET_METRICS = ["time_to_first_token", "inter_token_latency", "request_latency"] as const;
 export type SetMetric = (typeof SET_METRICS)[number];
@@ -33,20 +33,22 @@ export async function runFigures(q: Query, run: FoundRun): Promise<RunFigures> {
   const perUser = has("output_token_throughput_per_user")
     ? `avg("output_token_throughput_per_user") FILTER (WHERE ${VALID})`
     : `avg("output_tokens" * 1000.0 / nullif("request_latency", 0)) FILTER (WHERE ${VALID})`;
-  const quantiles = SET_METRICS.filter(has).map(
-    (m) => `quantile_cont(${ident(m)}, [${CDF_PS.join(", ")}]::DOUBLE[]) FILTER (WHERE ${VALID} AND ${ident(m)} IS NOT NULL) AS ${ident(`q_${m}`)}`,
-  );
   const r = firstRow(
     await q(`SELECT count(*) AS n, count(*) FILTER (WHERE ${VALID}) AS ok, min("start_ns") AS t0, max(coalesce("end_ns", "start_ns")) AS t1,
       coalesce(sum("output_tokens") FILTER (WHERE ${VALID}), 0) AS tok, ${perUser} AS per_user,
-      ${good === null ? "NULL" : `count(*) FILTER (WHERE ${good})`} AS good${quantiles.map((x) => `, ${x}`).join("")}
+      ${good === null ? "NULL" : `count(*) FILTER (WHERE ${good})`} AS good
       FROM requests WHERE ${PROFILING}`),
   );
   const durationS = Math.max(1e-9, (num0(r.t1) - num0(r.t0)) / 1e9);
   const cdf: Partial<Record<SetMetric, number[]>> = {};
-  for (const m of SET_METRICS) {
-    const qs = numList(r[`q_${m}`]);
-    if (qs.length === CDF_PS.length && qs.every(Number.isFinite)) cdf[m] = qs;
+  for (const m of SET_METRICS.filter(has)) {
+    const c = ident(m);
+    const qs = await exactQuantiles(
+      q,
+      `SELECT ${c}::DOUBLE AS x FROM requests WHERE ${PROFILING} AND ${VALID} AND ${c} IS NOT NULL AND isfinite(${c}::DOUBLE)`,
+      CDF_PS,
+    );
+    if (qs.n > 0) cdf[m] = qs.values;
   }
   const cfg = info.config;
   const gpus = typeof cfg.gpus === "number" && cfg.gpus > 0 ? cfg.gpus : null;

@@ -116,9 +116,12 @@ function paretoChart(points: readonly Point[]): Scene {
   });
 }
 
-export async function setReport(runs: readonly FoundRun[], mode: "sweep" | "compare", queryOf: (run: FoundRun) => Query): Promise<ReportModel> {
+/** Runs `fn` with queries over one run's database (opened once for all of them). */
+export type WithRun = <T>(run: FoundRun, fn: (q: Query) => Promise<T>) => Promise<T>;
+
+export async function setReport(runs: readonly FoundRun[], mode: "sweep" | "compare", withRun: WithRun): Promise<ReportModel> {
   const figs: RunFigures[] = [];
-  for (const run of runs) figs.push(await runFigures(queryOf(run), run));
+  for (const run of runs) figs.push(await withRun(run, (q) => runFigures(q, run)));
   const { points, axisLabel, categorical } = groupPoints(figs, mode);
   const x = { label: axisLabel, zero: !categorical, ...(categorical ? { categories: points.map((p) => p.label) } : {}) };
   const anyRepeats = points.some((p) => p.runs.length > 1);

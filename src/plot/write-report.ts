@@ -2,7 +2,7 @@
 // run or sweep directory. Charts are built once and written twice (SVG into the page, pixels to PNG).
 import { mkdirSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
-import { queryRuns } from "../store/read-db.ts";
+import { withRunsQuery } from "../store/read-db.ts";
 import { chartFont, fontBytes } from "./font.ts";
 import { encodePng } from "./png.ts";
 import { rasterize } from "./raster.ts";
@@ -27,14 +27,12 @@ export interface PlotOutput {
   timings: { queriesMs: number; htmlMs: number; pngMs: number };
 }
 
-export const runQuery =
-  (run: FoundRun): Query =>
-  (sql) =>
-    queryRuns([run.dbPath], sql);
+/** Every query of one run on one connection: the file is attached once, not once per query. */
+export const withRun = <T>(run: FoundRun, fn: (q: Query) => Promise<T>): Promise<T> => withRunsQuery([run.dbPath], fn);
 
 export async function buildModel(set: RunSet): Promise<ReportModel> {
-  if (set.mode === "single") return runReport(runQuery(set.run), set.run.label);
-  return setReport(set.runs, set.mode, runQuery);
+  if (set.mode === "single") return withRun(set.run, (q) => runReport(q, set.run.label));
+  return setReport(set.runs, set.mode, withRun);
 }
 
 /** One run directory's report (what --auto-plot writes). */

@@ -9,6 +9,7 @@ import {
   CDF_PS,
   distribution,
   errorBreakdown,
+  inFlightMeans,
   latencyScatter,
   quantileAt,
   runInfo,
@@ -79,20 +80,23 @@ describe("run queries", () => {
     expect(goodSql(parseGoodput(["time_to_first_token:40"]).slos, new Set(["request_latency"]))).toBeNull();
   });
 
-  test("time series: tokens add up; the in-flight peak is the true one", async () => {
+  test("time series: tokens add up; in flight is the time-weighted mean per bucket", async () => {
     const t = await runTotals(q, null);
     const ts = await timeSeries(q, t, (await runInfo(q)).columns, null);
     expect(ts.t.length).toBeGreaterThan(10);
     const tokens = ts.outputTokensPerSec.reduce((a, v) => a + (v * ts.bucketNs) / 1e9, 0);
     expect(tokens).toBeCloseTo(t.outputTokens, 3);
-    // The peak, counted here by brute force over every request's [start, end).
-    const rows = (await q(`select start_ns, end_ns from requests where phase = 'profiling'`)).rows.map((r) => [Number(r[0]), Number(r[1])] as const);
-    const events = rows.flatMap(([s, e]) => [[s, 1] as const, [e, -1] as const]).sort((x, y) => x[0] - y[0] || x[1] - y[1]);
-    let n = 0;
-    let peak = 0;
-    for (const [, d] of events) peak = Math.max(peak, (n += d));
-    expect(Math.max(...ts.inFlight)).toBe(peak);
-    expect(peak).toBeGreaterThanOrEqual(CONCURRENCY - 2);
+    // The time-weighted mean per bucket, here by brute force: each request's overlap with each bucket.
+    const rows = (await q(`select start_ns - ${t.startNs}, end_ns - ${t.startNs} from requests where phase = 'profiling'`)).rows.map(
+      (r) => [Number(r[0]), Number(r[1])] as const,
+    );
+    const brute = ts.inFlight.map((_, b) => {
+      const [b0, b1] = [b * ts.bucketNs, (b + 1) * ts.bucketNs];
+      return rows.reduce((a, [s, e]) => a + Math.max(0, Math.min(e, b1) - Math.max(s, b0)), 0) / ts.bucketNs;
+    });
+    expect(ts.inFlight.length).toBe(brute.length);
+    for (const [i, v] of ts.inFlight.entries()) expect(v).toBeCloseTo(brute[i]!, 6);
+    expect(Math.max(...ts.inFlight)).toBeGreaterThan(CONCURRENCY / 2);
     expect(ts.ttftP50.filter((v) => v !== null).length).toBeGreaterThan(10);
   });
 
@@ -123,6 +127,26 @@ describe("run queries", () => {
     const tele = await telemetry(q, info.tables, t);
     expect(tele.map((s) => s.metric)).toEqual(["gpu_memory_used_gb", "gpu_utilization"]);
     expect(tele[0]!.lines.map((l) => l.name)).toEqual(["gpu 0", "gpu 1"]);
+  });
+});
+
+describe("inFlightMeans", () => {
+  // Buckets of 10 ns. Request A: 2..25, request B: 12..14.
+  test.each([
+    ["none", [], [0, 0, 0]],
+    [
+      "two requests",
+      [
+        { b: 0, starts: 1, startOffsetsNs: 2, ends: 0, endOffsetsNs: 0 },
+        { b: 1, starts: 1, startOffsetsNs: 12, ends: 1, endOffsetsNs: 14 },
+        { b: 2, starts: 0, startOffsetsNs: 0, ends: 1, endOffsetsNs: 25 },
+      ],
+      [0.8, 1.2, 0.5],
+    ],
+  ])("%s", (_, edges, means) => {
+    const got = inFlightMeans(3, 10, edges);
+    expect(got.length).toBe(means.length);
+    for (const [i, v] of got.entries()) expect(v).toBeCloseTo(means[i]!, 12);
   });
 });
 
