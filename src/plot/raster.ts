@@ -239,6 +239,55 @@ function blend(r: Raster, contours: readonly Contour[], color: string, alpha: nu
   }
 }
 
+/** An axis-aligned rectangle: exact coverage per pixel (overlap in x times overlap in y), no buffers. */
+function blendRect(r: Raster, x0: number, y0: number, x1: number, y1: number, color: string, alpha: number): void {
+  if (x1 <= x0 || y1 <= y0) return;
+  const [cr, cg, cb] = rgb(color);
+  const py0 = Math.max(0, Math.floor(y0));
+  const py1 = Math.min(r.height, Math.ceil(y1));
+  const px0 = Math.max(0, Math.floor(x0));
+  const px1 = Math.min(r.width, Math.ceil(x1));
+  for (let py = py0; py < py1; py++) {
+    const cy = Math.min(py + 1, y1) - Math.max(py, y0);
+    for (let px = px0; px < px1; px++) {
+      const a = (Math.min(px + 1, x1) - Math.max(px, x0)) * cy * alpha;
+      if (a <= 0) continue;
+      const i = (py * r.width + px) * 3;
+      r.pixels[i] = Math.round(r.pixels[i]! + (cr - r.pixels[i]!) * a);
+      r.pixels[i + 1] = Math.round(r.pixels[i + 1]! + (cg - r.pixels[i + 1]!) * a);
+      r.pixels[i + 2] = Math.round(r.pixels[i + 2]! + (cb - r.pixels[i + 2]!) * a);
+    }
+  }
+}
+
+/** An opaque stroked polyline, piece by piece: small boxes instead of one the size of the chart. */
+function blendStroke(r: Raster, points: readonly number[], s: Stroke, scale: number): void {
+  // Consecutive pieces are batched until their box passes 64 x 64 px; overlapping batches of an
+  // opaque stroke only meet at their antialiased edges.
+  let batch: Contour[] = [];
+  let minX = Infinity;
+  let minY = Infinity;
+  let maxX = -Infinity;
+  let maxY = -Infinity;
+  const flush = () => {
+    if (batch.length > 0) blend(r, batch, s.color, 1);
+    batch = [];
+    minX = minY = Infinity;
+    maxX = maxY = -Infinity;
+  };
+  for (const c of strokeShape(points, s, scale)) {
+    for (let i = 0; i + 1 < c.length; i += 2) {
+      minX = Math.min(minX, c[i]!);
+      maxX = Math.max(maxX, c[i]!);
+      minY = Math.min(minY, c[i + 1]!);
+      maxY = Math.max(maxY, c[i + 1]!);
+    }
+    batch.push(c);
+    if ((maxX - minX) * (maxY - minY) > 4096) flush();
+  }
+  flush();
+}
+
 /** Draws the scene at `scale` device pixels per scene unit (2 = sharp on slides and HiDPI screens). */
 export function rasterize(scene: Scene, font: Font, scale = 2): Raster {
   const width = Math.round(scene.width * scale);
@@ -247,13 +296,13 @@ export function rasterize(scene: Scene, font: Font, scale = 2): Raster {
   for (const s of scene.shapes) {
     switch (s.kind) {
       case "line":
-        blend(r, strokeShape(s.points, s.stroke, scale), s.stroke.color, s.stroke.opacity ?? 1);
+        // A translucent stroke needs one coverage (pieces would darken where they overlap).
+        if ((s.stroke.opacity ?? 1) < 1) blend(r, strokeShape(s.points, s.stroke, scale), s.stroke.color, s.stroke.opacity ?? 1);
+        else blendStroke(r, s.points, s.stroke, scale);
         break;
-      case "rect": {
-        const [x, y, w, h] = [s.x * scale, s.y * scale, s.w * scale, s.h * scale];
-        blend(r, [[x, y, x + w, y, x + w, y + h, x, y + h]], s.fill, s.opacity ?? 1);
+      case "rect":
+        blendRect(r, s.x * scale, s.y * scale, (s.x + s.w) * scale, (s.y + s.h) * scale, s.fill, s.opacity ?? 1);
         break;
-      }
       case "circle":
         blend(r, [circleContour(s.cx * scale, s.cy * scale, s.r * scale)], s.fill, s.opacity ?? 1);
         if (s.stroke) {
@@ -275,13 +324,12 @@ export function rasterize(scene: Scene, font: Font, scale = 2): Raster {
         break;
       case "text": {
         const glyphs = textContours(font, s, scale);
-        if (s.halo)
-          blend(
-            r,
-            glyphs.flatMap((c) => strokeContours([...c, c[0]!, c[1]!], 3 * scale)),
-            "#ffffff",
-            1,
-          );
+        if (s.halo && !s.rotate) {
+          // A soft white box under the label (the SVG draws a white outline): legible over data.
+          const w = font.measure(s.text, s.size * scale);
+          const x0 = s.x * scale - (s.anchor === "middle" ? w / 2 : s.anchor === "end" ? w : 0);
+          blendRect(r, x0 - scale, (s.y - s.size * 0.85) * scale, x0 + w + scale, (s.y + s.size * 0.25) * scale, "#ffffff", 0.8);
+        }
         blend(r, glyphs, s.color, 1);
         break;
       }
