@@ -3,7 +3,7 @@
 // queries, the HTML and the PNGs, in-process (median of 3) and as the compiled binary (process start
 // included), with the sizes of report.html and the PNGs; then a 3-point sweep of 1,000,000 each.
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { findRuns } from "../src/plot/run-set.ts";
 import { writeReport } from "../src/plot/write-report.ts";
@@ -62,6 +62,8 @@ export async function plotBench(levels: number[]): Promise<Record<string, unknow
         pngs_kb: dirBytes(join(dir, "plots")) / 1024,
         db_mb: statSync(join(dir, "results.duckdb")).size / 2 ** 20,
         generate_db_s: generate_s,
+        // Other work on the machine slows every figure here: the 1-minute load average, for context.
+        load_avg: loadavg()[0]!,
       };
       console.error(JSON.stringify(row));
       results.push(row);
@@ -86,6 +88,7 @@ export async function plotBench(levels: number[]): Promise<Record<string, unknow
       pngs_kb: dirBytes(join(sweep, "plots")) / 1024,
       db_mb: (3 * statSync(join(sweep, "concurrency_0008", "results.duckdb")).size) / 2 ** 20,
       generate_db_s: 0,
+      load_avg: loadavg()[0]!,
     };
     console.error(JSON.stringify(row));
     results.push(row);
