@@ -1,6 +1,6 @@
-// `bun scripts/bench.ts memory [N,N,...]`: peak RSS of a whole profile run (the compiled binary, streaming,
-// 4 output tokens) at each request count, and how long the end-of-run statistics took, read from the
-// run's log. Records are never held in memory, so RSS should not grow with the request count.
+// `bun scripts/bench.ts memory [N,N,...]`: peak RSS of a whole profile run (the compiled binary, 4 output
+// tokens, not streamed, 128 in flight) at each request count, and how long the end-of-run statistics took,
+// read from the run's log. Records are never held in memory, so RSS should not grow with the request count.
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -27,8 +27,8 @@ export async function memory(levels: number[]): Promise<Record<string, unknown>>
     const mock = await startMock();
     const dir = mkdtempSync(join(tmpdir(), "llmbench-mem-"));
     const t0 = performance.now();
-    const args = ["profile", "-u", mock.url, "-m", "mock-model", "--tokenizer", "builtin", "--streaming", "--isl", "16", "--osl", "4"];
-    args.push("--concurrency", "64", "--request-count", String(n), "--ui", "none", "--artifact-dir", join(dir, "run"));
+    const args = ["profile", "-u", mock.url, "-m", "mock-model", "--tokenizer", "builtin", "--isl", "16", "--osl", "4", "--no-preflight"];
+    args.push("--concurrency", "128", "--request-count", String(n), "--ui", "none", "--artifact-dir", join(dir, "run"));
     const p = Bun.spawn(["taskset", "-c", "0", BIN, ...args], { stdout: "ignore", stderr: "pipe" });
     const code = await p.exited;
     const wall_s = (performance.now() - t0) / 1000;
@@ -36,7 +36,8 @@ export async function memory(levels: number[]): Promise<Record<string, unknown>>
     await mock.proc.exited;
     const log = readFileSync(join(dir, "run", "logs", "llmbench.log"), "utf8");
     const resultsMs = Number(/statistics from \d+ records in ([\d.]+) ms/.exec(log)?.[1] ?? Number.NaN);
-    const peakRssMiB = Math.round((p.resourceUsage()?.maxRSS ?? 0) / 1024);
+    // Bun.spawn reports maxRSS in bytes.
+    const peakRssMiB = Math.round((p.resourceUsage()?.maxRSS ?? 0) / 2 ** 20);
     results.push({ requests: n, exit: code, peak_rss_mib: peakRssMiB, statistics_ms: resultsMs, wall_s });
     console.error(`memory: ${JSON.stringify(results.at(-1))}`);
     rmSync(dir, { recursive: true, force: true });

@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { ResultsWriter } from "../src/store/results-db.ts";
 import type { RequestRecord } from "../src/record/request-record.ts";
+import { recordValues } from "../src/metrics/record-values.ts";
 
 const ROOT = resolve(import.meta.dir, "..");
 const N = Number(process.argv[2] ?? 1_000_000);
@@ -19,19 +20,43 @@ function record(i: number): RequestRecord {
   const ttft = 20e6 + (i % 97) * 1e5;
   const chunks = Array.from({ length: CHUNKS }, (_, k) => ({ arrival_ns: start + ttft + k * 5e6, tokens: 1, bytes: 120 }));
   return {
-    x_request_id: `req-${i}`, request_index: i, session_num: i, conversation_id: `session_${i}`, turn_index: 0, worker_id: 0, phase: "profiling",
-    url: "http://h/v1/chat/completions", model: "m", scheduled_ns: start, queue_ns: 0, start_ns: start, ack_ns: start + 1e6,
-    first_token_ns: start + ttft, first_output_token_ns: start + ttft, last_token_ns: chunks.at(-1)!.arrival_ns,
-    end_ns: chunks.at(-1)!.arrival_ns + 1e5, http_status: 200, cancelled: false, error: null, input_tokens: 550,
-    requested_output_tokens: CHUNKS, output_tokens: CHUNKS, reasoning_tokens: 0, usage_prompt_tokens: 550,
-    usage_completion_tokens: CHUNKS, usage_total_tokens: 550 + CHUNKS, usage_reasoning_tokens: null, chunks,
+    x_request_id: `req-${i}`,
+    request_index: i,
+    session_num: i,
+    conversation_id: `session_${i}`,
+    turn_index: 0,
+    worker_id: 0,
+    phase: "profiling",
+    url: "http://h/v1/chat/completions",
+    model: "m",
+    scheduled_ns: start,
+    queue_ns: 0,
+    start_ns: start,
+    ack_ns: start + 1e6,
+    first_token_ns: start + ttft,
+    first_output_token_ns: start + ttft,
+    last_token_ns: chunks.at(-1)!.arrival_ns,
+    end_ns: chunks.at(-1)!.arrival_ns + 1e5,
+    http_status: 200,
+    cancelled: false,
+    error: null,
+    input_tokens: 550,
+    requested_output_tokens: CHUNKS,
+    output_tokens: CHUNKS,
+    reasoning_tokens: 0,
+    usage_prompt_tokens: 550,
+    usage_completion_tokens: CHUNKS,
+    usage_total_tokens: 550 + CHUNKS,
+    usage_reasoning_tokens: null,
+    chunks,
   };
 }
 
-const writer = await ResultsWriter.create(db, { run_id: "bench", tool_version: "bench", host: "h", config: "{}", started_ns: 0, ended_ns: null }, { streaming: true });
+const writer = await ResultsWriter.create(db, { run_id: "bench", tool_version: "bench", host: "h", config: "{}", started_ns: 0, ended_ns: null });
 const t0 = performance.now();
 for (let i = 0; i < N; i++) {
-  writer.append(record(i));
+  const r = record(i);
+  writer.append(r, recordValues(r, { streaming: true }));
   if (i % 50_000 === 0) await Bun.sleep(0); // let the periodic flush timer run, as in a real run
 }
 await writer.close(1);

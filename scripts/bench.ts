@@ -16,6 +16,10 @@
 //   bun scripts/bench.ts dashboard   the live view's cost on the main thread: a record into LiveStats, a
 //                                    snapshot, a dashboard frame (render + diff) at 80x24 and 200x60, and
 //                                    loading its modules (a second or two; see docs/dashboard.md)
+//   bun scripts/bench.ts store-summary   in-process, no server: N synthetic records (50,000 and
+//                                    1,000,000; 20 chunks each) appended through ResultsWriter, then the
+//                                    SQL summary, slices, schedule report and counts timed, with RSS after
+//                                    each; each N in a fresh process (bench/store-summary.md)
 //   bun scripts/bench.ts plot        `llmbench plot` time (queries, HTML, PNGs; in-process and the binary) and
 //                                    report sizes for synthetic runs of 10,000 and 1,000,000 requests and a
 //                                    3-point sweep (see docs/plots.md)
@@ -93,9 +97,7 @@ interface TruthLine {
 function parseTruth(kind: ServerKind, line: string): TruthLine {
   const j = JSON.parse(line) as { request_id: string; received_ns: number; chunks: (number | { sent_ns: number; tokens: number })[] };
   const sent_ns =
-    kind === "truth"
-      ? (j.chunks as number[])
-      : (j.chunks as { sent_ns: number; tokens: number }[]).filter((c) => c.tokens > 0).map((c) => c.sent_ns);
+    kind === "truth" ? (j.chunks as number[]) : (j.chunks as { sent_ns: number; tokens: number }[]).filter((c) => c.tokens > 0).map((c) => c.sent_ns);
   return { request_id: j.request_id, received_ns: j.received_ns, sent_ns };
 }
 
@@ -124,9 +126,34 @@ async function timingRun(server: ServerKind, transport: string, concurrency: num
   const dir = mkdtempSync(join(tmpdir(), "llmbench-bench-"));
   const mock = await startServer(server, dir, 50, itlMs, osl);
   const t0 = performance.now();
-  const client = [BUN, MAIN, "profile", "-u", mock.url, "-m", "mock-model", "--tokenizer", "builtin", "--streaming", "--concurrency", String(concurrency),
-    "--request-count", String(requests), "--warmup-request-count", String(concurrency), "--isl", "32", "--osl", String(osl), "--transport", transport,
-    "--artifact-dir", join(dir, "run"), "--ui", CLIENT_UI];
+  const client = [
+    BUN,
+    MAIN,
+    "profile",
+    "-u",
+    mock.url,
+    "-m",
+    "mock-model",
+    "--tokenizer",
+    "builtin",
+    "--streaming",
+    "--concurrency",
+    String(concurrency),
+    "--request-count",
+    String(requests),
+    "--warmup-request-count",
+    String(concurrency),
+    "--isl",
+    "32",
+    "--osl",
+    String(osl),
+    "--transport",
+    transport,
+    "--artifact-dir",
+    join(dir, "run"),
+    "--ui",
+    CLIENT_UI,
+  ];
   const prof = Bun.spawnSync(pin(0, CLIENT_UI === "none" ? client : onTerminal(client)), {
     stdout: "pipe",
     stderr: "pipe",
@@ -145,7 +172,10 @@ async function timingRun(server: ServerKind, transport: string, concurrency: num
   const db = join(dir, "run", "results.duckdb");
   // The profiling phase starts after warmup drained (as AIPerf's phases do), so its first wave of
   // `concurrency` requests goes out at once; steady-state figures leave that burst out, *_all keep it.
-  const reqs = await queryReadOnly(db, `select x_request_id, start_ns, first_token_ns, error_type, request_index >= ${2 * concurrency} as steady from requests where phase = 'profiling'`);
+  const reqs = await queryReadOnly(
+    db,
+    `select x_request_id, start_ns, first_token_ns, error_type, request_index >= ${2 * concurrency} as steady from requests where phase = 'profiling'`,
+  );
   const chunks = await queryReadOnly(db, "select x_request_id, chunk_index, arrival_ns from chunks order by x_request_id, chunk_index");
   const arrivals = new Map<string, number[]>();
   for (const [id, , at] of chunks.rows) {
@@ -228,7 +258,14 @@ function markdown(name: string, data: { results: Record<string, unknown>[] }): s
   if (rows.length === 0) return "";
   const cols = Object.keys(rows[0]!);
   const fmt = (v: unknown) => (typeof v === "number" ? (Number.isInteger(v) ? String(v) : v.toFixed(3)) : String(v));
-  return [`## ${name}`, "", `| ${cols.join(" | ")} |`, `| ${cols.map(() => "---").join(" | ")} |`, ...rows.map((r) => `| ${cols.map((c) => fmt(r[c])).join(" | ")} |`), ""].join("\n");
+  return [
+    `## ${name}`,
+    "",
+    `| ${cols.join(" | ")} |`,
+    `| ${cols.map(() => "---").join(" | ")} |`,
+    ...rows.map((r) => `| ${cols.map((c) => fmt(r[c])).join(" | ")} |`),
+    "",
+  ].join("\n");
 }
 
 /** For each server fault: requests the server saw, records written, and how they were classified. */
@@ -247,12 +284,39 @@ async function faults(): Promise<Record<string, unknown>> {
   for (const [name, args] of cases) {
     const dir = mkdtempSync(join(tmpdir(), "llmbench-faults-"));
     const recordPath = join(dir, "truth.jsonl");
-    const proc = Bun.spawn([BUN, MAIN, "mock", "--port", "0", "--ttft-ms", "5", "--itl-ms", "2", "--record", recordPath, ...args], { stdout: "pipe", stderr: "ignore" });
+    const proc = Bun.spawn([BUN, MAIN, "mock", "--port", "0", "--ttft-ms", "5", "--itl-ms", "2", "--record", recordPath, ...args], {
+      stdout: "pipe",
+      stderr: "ignore",
+    });
     const first = await proc.stdout.getReader().read();
     const url = new TextDecoder().decode(first.value).trim();
     const prof = Bun.spawnSync(
-      [BUN, MAIN, "profile", "-u", url, "-m", "mock-model", "--tokenizer", "builtin", "--streaming", "--concurrency", "5", "--request-count", String(N),
-        "--isl", "16", "--osl", "10", "--request-timeout-seconds", "1", "--artifact-dir", join(dir, "run"), "--ui", "none"],
+      [
+        BUN,
+        MAIN,
+        "profile",
+        "-u",
+        url,
+        "-m",
+        "mock-model",
+        "--tokenizer",
+        "builtin",
+        "--streaming",
+        "--concurrency",
+        "5",
+        "--request-count",
+        String(N),
+        "--isl",
+        "16",
+        "--osl",
+        "10",
+        "--request-timeout-seconds",
+        "1",
+        "--artifact-dir",
+        join(dir, "run"),
+        "--ui",
+        "none",
+      ],
       { stdout: "pipe", stderr: "pipe" },
     );
     proc.kill("SIGINT");
@@ -342,8 +406,25 @@ async function rate(): Promise<Record<string, unknown>> {
   for (const { r, streaming } of cases) {
     const tmp = mkdtempSync(join(tmpdir(), "llmbench-rate-"));
     const mock = await startServer("mock", tmp, 0, 0, 1);
-    const p = await profileProcess(mock.url, [...(streaming ? ["--streaming"] : []), "--request-rate", String(r), "--arrival-pattern", "constant",
-      "--request-count", String(r * seconds), "--warmup-request-count", String(Math.min(r, 1000)), "--isl", "16", "--osl", streaming ? "2" : "1"], null);
+    const p = await profileProcess(
+      mock.url,
+      [
+        ...(streaming ? ["--streaming"] : []),
+        "--request-rate",
+        String(r),
+        "--arrival-pattern",
+        "constant",
+        "--request-count",
+        String(r * seconds),
+        "--warmup-request-count",
+        String(Math.min(r, 1000)),
+        "--isl",
+        "16",
+        "--osl",
+        streaming ? "2" : "1",
+      ],
+      null,
+    );
     await stopServer(mock);
     if (p.exitCode !== 0) throw new Error(`profile at ${r} req/s exited ${p.exitCode}: ${p.stderr.slice(-2000)}`);
     const s = await lagStats(p.dir);
@@ -374,8 +455,22 @@ async function replay(): Promise<Record<string, unknown>> {
   const speedup = Number(process.argv[3] ?? 20);
   const tmp = mkdtempSync(join(tmpdir(), "llmbench-replay-"));
   const mock = await startServer("mock", tmp, 5, 1, 2);
-  const p = await profileProcess(mock.url, ["--streaming", "--input-file", trace, "--custom-dataset-type", "mooncake_trace",
-    "--fixed-schedule", "--trace-speedup", String(speedup), "--request-timeout-seconds", "60"], null);
+  const p = await profileProcess(
+    mock.url,
+    [
+      "--streaming",
+      "--input-file",
+      trace,
+      "--custom-dataset-type",
+      "mooncake_trace",
+      "--fixed-schedule",
+      "--trace-speedup",
+      String(speedup),
+      "--request-timeout-seconds",
+      "60",
+    ],
+    null,
+  );
   await stopServer(mock);
   if (p.exitCode !== 0) throw new Error(`replay exited ${p.exitCode}: ${p.stderr.slice(-2000)}`);
   const s = await lagStats(p.dir);
@@ -416,12 +511,38 @@ async function dashboard(): Promise<Record<string, unknown>> {
   const pool = Array.from({ length: 1000 }, (_, i) => {
     const start = t0 + (i % 50) * 1e6;
     const r: Rec = {
-      x_request_id: `r${i}`, request_index: i, session_num: i, conversation_id: "", turn_index: 0, worker_id: 0, phase: "profiling", url: "u", model: "m",
-      scheduled_ns: start, queue_ns: 0, start_ns: start, ack_ns: start + 1e6, first_token_ns: start + (20 + (i % 30)) * 1e6, first_output_token_ns: start + 20e6,
-      last_token_ns: start + 120e6, end_ns: start + 121e6, http_status: i % 50 === 0 ? 500 : 200, cancelled: false,
-      error: i % 50 === 0 ? { code: 500, type: "http_error", message: "boom" } : null, input_tokens: 32, requested_output_tokens: 20, output_tokens: 20,
-      reasoning_tokens: 0, usage_prompt_tokens: null, usage_completion_tokens: null, usage_total_tokens: null, usage_reasoning_tokens: null,
-      chunks: [{ arrival_ns: start + 20e6, tokens: 10, bytes: 100 }, { arrival_ns: start + 120e6, tokens: 10, bytes: 100 }],
+      x_request_id: `r${i}`,
+      request_index: i,
+      session_num: i,
+      conversation_id: "",
+      turn_index: 0,
+      worker_id: 0,
+      phase: "profiling",
+      url: "u",
+      model: "m",
+      scheduled_ns: start,
+      queue_ns: 0,
+      start_ns: start,
+      ack_ns: start + 1e6,
+      first_token_ns: start + (20 + (i % 30)) * 1e6,
+      first_output_token_ns: start + 20e6,
+      last_token_ns: start + 120e6,
+      end_ns: start + 121e6,
+      http_status: i % 50 === 0 ? 500 : 200,
+      cancelled: false,
+      error: i % 50 === 0 ? { code: 500, type: "http_error", message: "boom" } : null,
+      input_tokens: 32,
+      requested_output_tokens: 20,
+      output_tokens: 20,
+      reasoning_tokens: 0,
+      usage_prompt_tokens: null,
+      usage_completion_tokens: null,
+      usage_total_tokens: null,
+      usage_reasoning_tokens: null,
+      chunks: [
+        { arrival_ns: start + 20e6, tokens: 10, bytes: 100 },
+        { arrival_ns: start + 120e6, tokens: 10, bytes: 100 },
+      ],
     };
     return { r, values: recordValues(r, { streaming: true }) };
   });
@@ -444,7 +565,10 @@ async function dashboard(): Promise<Record<string, unknown>> {
   const snapshot_us = ((performance.now() - t) * 1000) / FRAMES;
   const plan = { warmup: false, warmupTotal: 0, warmupDurationMs: null, profilingTotal: SECONDS * PER_SEC * 2, profilingDurationMs: null };
   const out: Record<string, unknown>[] = [];
-  for (const [width, height] of [[80, 24], [200, 60]] as const) {
+  for (const [width, height] of [
+    [80, 24],
+    [200, 60],
+  ] as const) {
     let bytes = 0;
     const screen = new Screen((s) => void (bytes += s.length));
     screen.enter();
@@ -452,11 +576,24 @@ async function dashboard(): Promise<Record<string, unknown>> {
     for (let i = 0; i < FRAMES; i++) {
       const nowNs = now + i * 250e6;
       const snap = stats.snapshot(nowNs, width, 10);
-      const state = { title: "mock-model  http://127.0.0.1:8000/v1/chat/completions", progress: phaseProgress(plan, snap, "profiling", t0, nowNs), inFlight: 16 + (i % 5), stopping: null, streaming: true, stats: snap, logs: [] };
+      const state = {
+        title: "mock-model  http://127.0.0.1:8000/v1/chat/completions",
+        progress: phaseProgress(plan, snap, "profiling", t0, nowNs),
+        inFlight: 16 + (i % 5),
+        stopping: null,
+        streaming: true,
+        stats: snap,
+        logs: [],
+      };
       screen.frame(dashboardLines(state, { width, height, color: true, glyphs: UNICODE_GLYPHS }), width, height);
     }
     const frame_us = ((performance.now() - t) * 1000) / FRAMES;
-    out.push({ what: `frame ${width}x${height} (snapshot + render + diff)`, us: frame_us, bytes_per_frame: bytes / FRAMES, cpu_pct_at_4_fps: (frame_us * 4) / 1e4 });
+    out.push({
+      what: `frame ${width}x${height} (snapshot + render + diff)`,
+      us: frame_us,
+      bytes_per_frame: bytes / FRAMES,
+      cpu_pct_at_4_fps: (frame_us * 4) / 1e4,
+    });
   }
   out.unshift({ what: "LiveStats.add per record", us: add_ns_per_record / 1000 }, { what: "LiveStats.snapshot", us: snapshot_us });
   // Loading the dashboard's modules in a fresh process (what the first frame pays once; --help never does).
@@ -464,6 +601,20 @@ async function dashboard(): Promise<Record<string, unknown>> {
   const loads = Array.from({ length: 5 }, () => Number(Bun.spawnSync([BUN, "-e", probe]).stdout.toString().trim()));
   out.push({ what: "import dashboard-view + screen (fresh process, from source)", us: pct(loads, 50) * 1000 });
   for (const r of out) console.error(JSON.stringify(r));
+  return { results: out };
+}
+
+/** Each N in its own process, so one size's memory does not carry into the next. */
+async function storeSummary(): Promise<Record<string, unknown>> {
+  const sizes = process.argv[3] ? process.argv[3].split(",").map(Number) : [50_000, 1_000_000];
+  const out: Record<string, unknown>[] = [];
+  for (const n of sizes) {
+    const p = Bun.spawnSync([BUN, join(ROOT, "scripts/bench-store-summary.ts"), String(n)], { stdout: "pipe", stderr: "inherit" });
+    if (p.exitCode !== 0) throw new Error(`store-summary ${n} exited ${p.exitCode}`);
+    const row = JSON.parse(p.stdout.toString().trim().split("\n").at(-1)!) as Record<string, unknown>;
+    console.error(`store-summary: ${JSON.stringify(row)}`);
+    out.push(row);
+  }
   return { results: out };
 }
 
@@ -475,6 +626,7 @@ const runners: Record<string, () => Promise<Record<string, unknown>>> = {
   rate,
   replay,
   dashboard,
+  "store-summary": storeSummary,
   memory: () => memory(process.argv[3] ? process.argv[3].split(",").map(Number) : [50_000, 1_000_000]),
   plot: () => plotBench(process.argv[3] ? process.argv[3].split(",").map(Number) : [10_000, 1_000_000]),
 };
@@ -484,9 +636,13 @@ if (!run) {
   process.exit(2);
 }
 const data = await run();
-const outName = which === "timing" ? ["timing", ...(process.argv.includes("--mock") ? ["mock"] : []), ...(CLIENT_UI !== "none" ? [CLIENT_UI] : [])].join("-") : which;
+const outName =
+  which === "timing" ? ["timing", ...(process.argv.includes("--mock") ? ["mock"] : []), ...(CLIENT_UI !== "none" ? [CLIENT_UI] : [])].join("-") : which;
 const meta = { date: new Date().toISOString(), bun: Bun.version, cores: navigator.hardwareConcurrency, taskset: hasTaskset };
 mkdirSync(join(ROOT, "bench"), { recursive: true });
 writeFileSync(join(ROOT, "bench", `${outName}.json`), `${JSON.stringify({ ...meta, ...data }, null, 2)}\n`);
-writeFileSync(join(ROOT, "bench", `${outName}.md`), `# ${outName} (${meta.date}, Bun ${meta.bun}, ${meta.cores} cores)\n\n${markdown(outName, data as { results: Record<string, unknown>[] })}`);
+writeFileSync(
+  join(ROOT, "bench", `${outName}.md`),
+  `# ${outName} (${meta.date}, Bun ${meta.bun}, ${meta.cores} cores)\n\n${markdown(outName, data as { results: Record<string, unknown>[] })}`,
+);
 console.error(`wrote bench/${outName}.json and bench/${outName}.md`);

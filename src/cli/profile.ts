@@ -2,6 +2,7 @@
 // live in run/ and are loaded only when the command runs (so --help stays fast).
 import type { Command } from "./command.ts";
 import { PROFILE_FLAGS, profileSchema } from "../config/profile-flags.ts";
+import { sweepLevelSchema, wantsMultiRun } from "../config/sweep-axes.ts";
 
 export const profileCommand: Command = {
   name: "profile",
@@ -14,7 +15,12 @@ export const profileCommand: Command = {
     "llmbench profile -m Qwen/Qwen3-0.6B --streaming --request-rate 50 --arrival-pattern constant --concurrency 256 --benchmark-duration 120",
     "llmbench profile -m Qwen/Qwen3-0.6B --streaming --input-file trace.jsonl --custom-dataset-type mooncake_trace --trace-speedup 20",
   ],
-  async run({ validate, given, io }) {
+  async run({ values, validate, given, io }) {
+    // Comma lists, --num-profile-runs or --search-recipe: several runs (run/multi-run.ts).
+    if (wantsMultiRun(values, given)) {
+      const { runMultiProfile } = await import("../run/multi-run.ts");
+      return runMultiProfile(validate(sweepLevelSchema()), { values, given, io });
+    }
     const flags = validate(profileSchema());
     const { prepareProfile } = await import("../run/prepare.ts");
     const { runProfile } = await import("../run/profile-run.ts");

@@ -23,6 +23,8 @@ export interface FlagSpec {
   schema?: () => Type;
   /** Accepted but left out of --help (an alias kept for old scripts, say). */
   hidden?: boolean;
+  /** Takes a comma list too: one run per value (a sweep; see config/sweep-axes.ts). */
+  sweepable?: boolean;
 }
 
 export type FlagsDef = Record<string, FlagSpec>;

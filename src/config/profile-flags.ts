@@ -9,12 +9,21 @@ const INPUT = "Input";
 const LOAD = "Load";
 const OUTPUT = "Output";
 const RUN = "Run";
+const SWEEP = "Sweeps, repeats and capacity search";
 
 const oneOf = <const T extends string[]>(...values: T) => lazy(() => ark().type.enumerated(...values));
 const nonEmpty = lazy(() => ark().type("string > 0"));
 const urlList = lazy(() => baseUrl().array().atLeastLength(1));
 const fraction = lazy(() => ark().type("string.numeric.parse").pipe(ark().type("0 <= number <= 1")));
 const arrivalPattern = oneOf("poisson", "constant", "gamma", "concurrency_burst");
+const intIn = (lo: number, hi: number) =>
+  lazy(() =>
+    ark()
+      .type("string.integer.parse")
+      .pipe(ark().type(`${lo} <= number.integer <= ${hi}`)),
+  );
+const openFraction = lazy(() => ark().type("string.numeric.parse").pipe(ark().type("0 < number < 1")));
+const positiveFraction = lazy(() => ark().type("string.numeric.parse").pipe(ark().type("0 < number <= 1")));
 
 export const PROFILE_FLAGS = {
   model: {
@@ -111,6 +120,7 @@ export const PROFILE_FLAGS = {
     schema: nonEmpty,
   },
   isl: {
+    sweepable: true,
     type: "string",
     alias: ["synthetic-input-tokens-mean", "prompt-input-tokens-mean"],
     description: "Input tokens per synthetic prompt",
@@ -129,6 +139,7 @@ export const PROFILE_FLAGS = {
     schema: nonNegativeNumber,
   },
   osl: {
+    sweepable: true,
     type: "string",
     alias: ["output-tokens-mean", "prompt-output-tokens-mean"],
     description: "Output tokens to ask for (max_completion_tokens; max_tokens for completions)",
@@ -181,6 +192,7 @@ export const PROFILE_FLAGS = {
     schema: nonNegativeInt,
   },
   "num-dataset-entries": {
+    sweepable: true,
     type: "string",
     alias: ["num-prompts", "conversation-num", "num-conversations", "num-sessions"],
     description: "Distinct synthetic sessions (conversations), used round-robin",
@@ -276,6 +288,7 @@ export const PROFILE_FLAGS = {
   },
 
   concurrency: {
+    sweepable: true,
     type: "string",
     description: "Requests in flight at once: closed-loop lanes, or with --request-rate / --fixed-schedule a cap",
     defaultNote: "1",
@@ -284,6 +297,7 @@ export const PROFILE_FLAGS = {
     schema: positiveInt,
   },
   "request-rate": {
+    sweepable: true,
     type: "string",
     description: "Open loop: send this many requests per second, on schedule whatever the server does",
     valueHint: "req/s",
@@ -309,6 +323,7 @@ export const PROFILE_FLAGS = {
     schema: positiveNumber,
   },
   "request-count": {
+    sweepable: true,
     type: "string",
     alias: "num-requests",
     description: "Requests to send",
@@ -317,7 +332,14 @@ export const PROFILE_FLAGS = {
     group: LOAD,
     schema: positiveInt,
   },
-  "benchmark-duration": { type: "string", description: "Send for this long instead of a request count", valueHint: "s", group: LOAD, schema: positiveNumber },
+  "benchmark-duration": {
+    type: "string",
+    sweepable: true,
+    description: "Send for this long instead of a request count",
+    valueHint: "s",
+    group: LOAD,
+    schema: positiveNumber,
+  },
   "benchmark-grace-period": {
     type: "string",
     description: "After --benchmark-duration, wait this long for in-flight requests",
@@ -485,6 +507,159 @@ export const PROFILE_FLAGS = {
     description: "Split results into wall-clock slices of this many seconds (timeslice exports, HDR histograms)",
     valueHint: "s",
     group: OUTPUT,
+    schema: positiveNumber,
+  },
+  "sweep-type": {
+    type: "string",
+    description:
+      "A comma list on --concurrency, --request-rate, --isl, --osl, --request-count, --benchmark-duration or --num-dataset-entries runs one point per value; with several lists, grid takes every combination, zip pairs them element by element",
+    default: "grid",
+    valueHint: "grid|zip",
+    group: SWEEP,
+    schema: oneOf("grid", "zip"),
+  },
+  "parameter-sweep-cooldown-seconds": {
+    type: "string",
+    description: "Pause between sweep points (and between search probes)",
+    default: "0",
+    valueHint: "s",
+    group: SWEEP,
+    schema: nonNegativeNumber,
+  },
+  "parameter-sweep-same-seed": {
+    type: "boolean",
+    description: "Every point uses --random-seed (by default point i uses --random-seed + i, as AIPerf)",
+    default: false,
+    group: SWEEP,
+  },
+  "parameter-sweep-mode": {
+    type: "string",
+    description: "With --num-profile-runs: repeated (the whole sweep once per run) or independent (all runs of a point, then the next point)",
+    default: "repeated",
+    valueHint: "repeated|independent",
+    group: SWEEP,
+    schema: oneOf("repeated", "independent"),
+  },
+  "num-profile-runs": {
+    type: "string",
+    alias: "multi-run-count",
+    description: "Runs per point (1-10); with more than one, each metric's mean, confidence interval and CV",
+    default: "1",
+    valueHint: "n",
+    group: SWEEP,
+    schema: intIn(1, 10),
+  },
+  "profile-run-cooldown-seconds": {
+    type: "string",
+    description: "Pause between the runs of --num-profile-runs",
+    default: "0",
+    valueHint: "s",
+    group: SWEEP,
+    schema: nonNegativeNumber,
+  },
+  "confidence-level": {
+    type: "string",
+    description: "Confidence level of the intervals over --num-profile-runs (Student's t)",
+    default: "0.95",
+    valueHint: "0-1",
+    group: SWEEP,
+    schema: openFraction,
+  },
+  "profile-run-disable-warmup-after-first": {
+    type: "boolean",
+    description: "Warm up only in the first run of each point (--no-profile-run-disable-warmup-after-first: every run)",
+    default: true,
+    group: SWEEP,
+  },
+  "set-consistent-seed": {
+    type: "boolean",
+    description: "The runs of a point share one seed, so they send the same requests (--no-set-consistent-seed: one seed each, unless --random-seed is given)",
+    default: true,
+    group: SWEEP,
+  },
+  "vary-seed-per-trial": {
+    type: "boolean",
+    description: "Each run of a point gets its own seed (the intervals then include input variance)",
+    default: false,
+    group: SWEEP,
+  },
+  gpus: {
+    type: "string",
+    description: "GPUs behind the server: output tokens/s per GPU beside tokens/s per user per point, Pareto-optimal points and the knee",
+    valueHint: "n",
+    group: SWEEP,
+    schema: positiveInt,
+  },
+  "search-recipe": {
+    type: "string",
+    description:
+      "Find the largest load whose good fraction (--goodput, --ttft-sla-ms ...) stays >= --slo-attainment-fraction: doubling probes from the minimum, then bisection; each probe a normal run",
+    valueHint: "max-concurrency-under-sla|max-request-rate-under-sla",
+    group: SWEEP,
+    schema: oneOf("max-concurrency-under-sla", "max-request-rate-under-sla"),
+  },
+  "search-style": {
+    type: "string",
+    description: "monotonic: doubling probes, then bisection (the one style built in)",
+    default: "monotonic",
+    valueHint: "monotonic",
+    group: SWEEP,
+    schema: oneOf("monotonic"),
+  },
+  "search-max-iterations": {
+    type: "string",
+    description: "Most probes a search runs",
+    default: "20",
+    valueHint: "n",
+    group: SWEEP,
+    schema: intIn(2, 200),
+  },
+  "slo-attainment-fraction": {
+    type: "string",
+    description: "Share of requests that must meet every SLO for a search probe to pass",
+    default: "0.95",
+    valueHint: "0-1",
+    group: SWEEP,
+    schema: positiveFraction,
+  },
+  "concurrency-min": { type: "string", description: "Search: lowest concurrency probed", default: "1", valueHint: "n", group: SWEEP, schema: positiveInt },
+  "concurrency-max": { type: "string", description: "Search: highest concurrency probed", default: "1000", valueHint: "n", group: SWEEP, schema: positiveInt },
+  "request-rate-min": {
+    type: "string",
+    description: "Search: lowest request rate probed",
+    default: "1",
+    valueHint: "req/s",
+    group: SWEEP,
+    schema: positiveNumber,
+  },
+  "request-rate-max": {
+    type: "string",
+    description: "Search: highest request rate probed",
+    default: "1000",
+    valueHint: "req/s",
+    group: SWEEP,
+    schema: positiveNumber,
+  },
+  "ttft-sla-ms": {
+    type: "string",
+    description: "Search SLO: time to first token at most this (adds time_to_first_token:<ms> to --goodput)",
+    valueHint: "ms",
+    group: SWEEP,
+    schema: positiveNumber,
+  },
+  "itl-sla-ms": {
+    type: "string",
+    alias: "tpot-sla-ms",
+    description: "Search SLO: inter-token latency at most this (adds inter_token_latency:<ms>)",
+    valueHint: "ms",
+    group: SWEEP,
+    schema: positiveNumber,
+  },
+  "e2e-sla-ms": {
+    type: "string",
+    description: "Search SLO: request latency at most this (adds request_latency:<ms>)",
+    valueHint: "ms",
+    group: SWEEP,
     schema: positiveNumber,
   },
   preflight: {

@@ -46,10 +46,13 @@ export function isValidRecord(r: RequestRecord): boolean {
   return r.error === null && !r.cancelled;
 }
 
+/** What a cancelled request without an error of its own reports (AIPerf's 499). */
+export const CANCELLED_ERROR: Readonly<RecordError> = { code: 499, type: "cancelled", message: "request cancelled" };
+
 /** The error to report for an invalid record (a cancelled one without an error gets AIPerf's 499). */
 export function recordError(r: RequestRecord): RecordError | null {
   if (r.error !== null) return r.error;
-  if (r.cancelled) return { code: 499, type: "cancelled", message: "request cancelled" };
+  if (r.cancelled) return { ...CANCELLED_ERROR };
   return null;
 }
 
@@ -159,7 +162,7 @@ export function recordValues(r: RequestRecord, opts: RecordOptions): RecordValue
 }
 
 /** Converts an internal-unit value to the metric's display unit (element-wise for lists). */
-function toDisplay(tag: MetricTag, value: MetricValue): MetricValue {
+export function toDisplay(tag: MetricTag, value: MetricValue): MetricValue {
   const spec = metricSpec(tag);
   return Array.isArray(value) ? value.map((x) => convert(x, spec.unit, spec.displayUnit)) : convert(value, spec.unit, spec.displayUnit);
 }

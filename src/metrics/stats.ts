@@ -32,7 +32,7 @@ export function pairwiseSum(a: ArrayLike<number>, start = 0, n = a.length - star
     for (; i < n - (n % 8); i += 8) {
       for (let j = 0; j < 8; j++) r[j]! += a[start + i + j]!;
     }
-    let res = ((r[0]! + r[1]!) + (r[2]! + r[3]!)) + ((r[4]! + r[5]!) + (r[6]! + r[7]!));
+    let res = r[0]! + r[1]! + (r[2]! + r[3]!) + (r[4]! + r[5]! + (r[6]! + r[7]!));
     for (; i < n; i++) res += a[start + i]!;
     return res;
   }
@@ -57,21 +57,37 @@ export function numpyStd(a: ArrayLike<number>): number {
   return Math.sqrt((0 + pairwiseSum(sq)) / a.length);
 }
 
-/** numpy.percentile(sorted, p) with the default "linear" method; `sorted` ascending, non-empty. */
-export function percentileSorted(sorted: ArrayLike<number>, p: number): number {
-  const n = sorted.length;
+/** The 0-based order statistics numpy.percentile(p) reads from n sorted values (one or two ranks). */
+export function percentileRanks(n: number, p: number): number[] {
+  const virtualIndex = (n - 1) * (p / 100);
+  if (virtualIndex >= n - 1) return [n - 1];
+  if (virtualIndex < 0) return [0];
+  const lo = Math.floor(virtualIndex);
+  return [lo, lo + 1];
+}
+
+/**
+ * numpy.percentile with the default "linear" method over n sorted values, read through `at(rank)`
+ * (only the ranks percentileRanks names are read).
+ */
+export function percentileOf(n: number, p: number, at: (rank: number) => number): number {
   if (n === 0) return NaN;
   const q = p / 100;
   const virtualIndex = (n - 1) * q;
-  if (virtualIndex >= n - 1) return sorted[n - 1]!;
-  if (virtualIndex < 0) return sorted[0]!;
+  if (virtualIndex >= n - 1) return at(n - 1);
+  if (virtualIndex < 0) return at(0);
   const lo = Math.floor(virtualIndex);
   const gamma = virtualIndex - lo;
-  const a = sorted[lo]!;
-  const b = sorted[lo + 1]!;
+  const a = at(lo);
+  const b = at(lo + 1);
   // numpy's _lerp: interpolate from the nearer end so that t=1 yields exactly b.
   const diff = b - a;
   return gamma >= 0.5 ? b - diff * (1 - gamma) : a + diff * gamma;
+}
+
+/** numpy.percentile(sorted, p) with the default "linear" method; `sorted` ascending, non-empty. */
+export function percentileSorted(sorted: ArrayLike<number>, p: number): number {
+  return percentileOf(sorted.length, p, (i) => sorted[i]!);
 }
 
 /**

@@ -61,7 +61,17 @@ export function percentileList(extra: readonly number[] = []): number[] {
   return [...new Set([...DEFAULT_PERCENTILES, ...extra])].sort((a, b) => a - b);
 }
 
-type Internal = { kind: "stats"; stats: Stats } | { kind: "value"; value: number };
+/** What a summary is made of, however it was computed (in memory here, or in SQL: store/summary-db.ts). */
+export interface SummaryParts {
+  /** Statistics of each record metric that has values, already in display units. */
+  stats: ReadonlyMap<MetricTag, Stats>;
+  /** Aggregate metrics: the sum of the per-request contributions, for those any request contributed to. */
+  counters: ReadonlyMap<MetricTag, number>;
+  /** max(start + request_latency) - min(start) over valid requests (epoch-ns doubles), when max > min. */
+  durationNs: number | undefined;
+  errorSummary: ErrorCount[];
+  recordCount: number;
+}
 
 export function summarize(records: readonly RequestRecord[], opts: SummaryOptions): Summary {
   const pcts = percentileList(opts.percentiles);
@@ -103,9 +113,34 @@ export function summarize(records: readonly RequestRecord[], opts: SummaryOption
     }
   }
 
+  // Statistics in internal units (as AIPerf keeps them), each then multiplied into the display unit.
+  const stats = new Map<MetricTag, Stats>();
+  for (const [tag, arr] of arrays) {
+    const spec = metricSpec(tag);
+    const d = (v: number) => convert(v, spec.unit, spec.displayUnit);
+    const s = computeStats(arr, pcts, runningSums.get(tag))!;
+    stats.set(tag, {
+      count: s.count,
+      avg: d(s.avg),
+      min: d(s.min),
+      max: d(s.max),
+      sum: d(s.sum),
+      std: d(s.std),
+      percentiles: new Map([...s.percentiles].map(([p, v]) => [p, d(v)])),
+    });
+  }
+  const durationNs = maxResponse > minStart ? maxResponse - minStart : undefined;
+  return assembleSummary({ stats, counters, durationNs, errorSummary: [...errors.values()], recordCount }, opts);
+}
+
+type Internal = { kind: "stats"; stats: Stats } | { kind: "value"; value: number };
+
+/** Adds the derived metrics (AIPerf's formulas) to the parts and lays the result out in metric-table order. */
+export function assembleSummary(parts: SummaryParts, opts: SummaryOptions): Summary {
+  const pcts = percentileList(opts.percentiles);
   const results = new Map<MetricTag, Internal>();
-  for (const [tag, arr] of arrays) results.set(tag, { kind: "stats", stats: computeStats(arr, pcts, runningSums.get(tag))! });
-  for (const [tag, value] of counters) results.set(tag, { kind: "value", value });
+  for (const [tag, stats] of parts.stats) results.set(tag, { kind: "stats", stats });
+  for (const [tag, value] of parts.counters) results.set(tag, { kind: "value", value });
 
   const single = (tag: MetricTag): number | undefined => {
     const r = results.get(tag);
@@ -114,9 +149,14 @@ export function summarize(records: readonly RequestRecord[], opts: SummaryOption
   const setDerived = (tag: MetricTag, value: number | undefined) => {
     if (value !== undefined && metricEnabled(metricSpec(tag), opts)) results.set(tag, { kind: "value", value });
   };
-  const sumOf = (tag: MetricTag) => runningSums.get(tag);
+  /** A record metric's sum in its internal unit. */
+  const sumOf = (tag: MetricTag) => {
+    const s = parts.stats.get(tag);
+    const spec = metricSpec(tag);
+    return s === undefined ? undefined : convert(s.sum, spec.displayUnit, spec.unit);
+  };
 
-  const durationNs = maxResponse > minStart ? maxResponse - minStart : undefined;
+  const durationNs = parts.durationNs;
   setDerived("benchmark_duration", durationNs);
   setDerived("total_isl", sumOf("input_sequence_length"));
   setDerived("total_osl", sumOf("output_sequence_length"));
@@ -143,23 +183,23 @@ export function summarize(records: readonly RequestRecord[], opts: SummaryOption
   for (const spec of METRICS) {
     const r = results.get(spec.tag);
     if (!r) continue;
-    const d = (v: number) => convert(v, spec.unit, spec.displayUnit);
     const base = { tag: spec.tag, header: spec.header, unit: spec.displayUnit, kind: spec.kind };
     if (r.kind === "value") {
+      const d = (v: number) => convert(v, spec.unit, spec.displayUnit);
       metrics.push({ ...base, avg: d(r.value), min: null, max: null, sum: null, std: null, percentiles: [], count: 1 });
       continue;
     }
     const s = r.stats;
     metrics.push({
       ...base,
-      avg: d(s.avg),
-      min: d(s.min),
-      max: d(s.max),
-      sum: d(s.sum),
-      std: d(s.std),
-      percentiles: pcts.map((p) => ({ p, key: percentileKey(p), value: d(s.percentiles.get(p)!) })),
+      avg: s.avg,
+      min: s.min,
+      max: s.max,
+      sum: s.sum,
+      std: s.std,
+      percentiles: pcts.map((p) => ({ p, key: percentileKey(p), value: s.percentiles.get(p)! })),
       count: s.count,
     });
   }
-  return { metrics, errorSummary: [...errors.values()], benchmarkDurationNs: durationNs ?? null, recordCount };
+  return { metrics, errorSummary: parts.errorSummary, benchmarkDurationNs: durationNs ?? null, recordCount: parts.recordCount };
 }

@@ -2,7 +2,7 @@
 // MetricRecordInfo (orjson, None fields left out): metadata, metrics {tag: {value, unit}}, error.
 import type { RequestRecord } from "../record/request-record.ts";
 import { isFloatInDisplay, metricSpec } from "../metrics/metric-table.ts";
-import { displayMetrics, recordError, recordValues, type RecordOptions, type RecordValues } from "../metrics/record-values.ts";
+import { displayMetrics, recordError, type RecordValues } from "../metrics/record-values.ts";
 import { dumpPyJson, pyFloat, type PyJsonValue } from "./py-json.ts";
 
 /** Per-request identifiers the record itself does not carry. */

@@ -5,17 +5,16 @@ import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 
 /** Files that mark a directory as an llmbench (or AIPerf) run. */
-const RUN_MARKERS = ["results.duckdb", "profile_export.jsonl", "profile_export_aiperf.json", "logs"];
+export const RUN_MARKERS = ["results.duckdb", "profile_export.jsonl", "profile_export_aiperf.json", "logs"];
 
 /** Why `dir` cannot take a new run, or null when it can (checked before anything is sent). */
-export function artifactDirProblem(dir: string, overwrite: boolean): string | null {
+export function artifactDirProblem(dir: string, overwrite: boolean, markers: readonly string[] = RUN_MARKERS): string | null {
   if (!existsSync(dir)) return null;
   if (!statSync(dir).isDirectory()) return `--artifact-dir ${dir}: exists and is not a directory`;
   const entries = readdirSync(dir);
   if (entries.length === 0) return null;
   if (!overwrite) return `--artifact-dir ${dir}: not empty (it holds an earlier run); choose a new directory, or add --overwrite to replace it`;
-  if (!entries.some((e) => RUN_MARKERS.includes(e)))
-    return `--artifact-dir ${dir}: not empty and holds no earlier run; --overwrite replaces only run directories`;
+  if (!entries.some((e) => markers.includes(e))) return `--artifact-dir ${dir}: not empty and holds no earlier run; --overwrite replaces only run directories`;
   return null;
 }
 

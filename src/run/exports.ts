@@ -5,15 +5,13 @@ import { join } from "node:path";
 import type { ProfileConfig } from "../config/profile-config.ts";
 import { redactedConfig } from "../config/profile-config.ts";
 import type { RecordOptions } from "../metrics/record-values.ts";
-import { scheduleJson, scheduleReport, type ScheduleReport } from "../metrics/schedule-report.ts";
-import { sliceHistograms } from "../metrics/slice-histograms.ts";
-import { summarize, type Summary } from "../metrics/summary.ts";
-import { sliceRecords } from "../metrics/timeslices.ts";
-import type { RequestRecord } from "../record/request-record.ts";
+import { scheduleJson, type ScheduleReport } from "../metrics/schedule-report.ts";
+import type { Summary } from "../metrics/summary.ts";
 import { profileExportCsv } from "../report/profile-csv.ts";
 import { profileExportJson } from "../report/profile-json.ts";
 import { timeslicesCsv, timeslicesJson } from "../report/timeslices-export.ts";
 import type { ResultsWriter } from "../store/results-db.ts";
+import type { RunCounts } from "../store/schedule-db.ts";
 import { VERSION } from "../version.ts";
 import type { OutcomeCounts } from "./exit-code.ts";
 
@@ -31,17 +29,9 @@ export interface ResultsInputs {
   requestedRatePerSec: number | null;
 }
 
-function outcomeCounts(records: readonly RequestRecord[], plannedCancellation: boolean): OutcomeCounts {
-  let total = 0;
-  let succeeded = 0;
-  let failed = 0;
-  for (const r of records) {
-    if (r.phase !== "profiling") continue;
-    total++;
-    if (r.error === null && !r.cancelled) succeeded++;
-    else if (!(r.cancelled && plannedCancellation)) failed++;
-  }
-  return { total, succeeded, failed };
+/** The exit code's counts: cancellations on purpose (--request-cancellation-rate) are not failures. */
+function outcomeCounts(c: RunCounts, plannedCancellation: boolean): OutcomeCounts {
+  return { total: c.profiling, succeeded: c.successful, failed: plannedCancellation ? c.failed - c.cancelled : c.failed };
 }
 
 /** The results of a run whose records could not be read back. */
@@ -54,30 +44,26 @@ export function emptyResults(): RunResults {
   };
 }
 
-/** Statistics of the run, and the per-slice HDR histograms stored into the results file. */
+/** Statistics of the run from the stored records, in SQL (no record is read into memory); the per-slice HDR histograms go into the results file. */
 export async function computeResults(writer: ResultsWriter, o: ResultsInputs): Promise<RunResults> {
-  const records = await writer.readRecords();
   const { cfg, recordOpts } = o;
-  const sliceNs = cfg.sliceDuration === undefined ? null : Math.round(cfg.sliceDuration * 1e9);
-  const slices = sliceNs === null ? [] : sliceRecords(records, sliceNs);
-  if (slices.length > 0) await writer.appendSlices(sliceHistograms(slices, recordOpts));
   const summaryOpts = { ...recordOpts, percentiles: cfg.extraPercentiles };
+  const counts = await writer.counts();
   const timed = recordOpts.timed === true;
-  const mode = cfg.load.kind === "concurrency" ? "closed" : cfg.load.kind;
   const scheduleOpts = {
     requestedRatePerSec: o.requestedRatePerSec,
     streaming: cfg.streaming,
-    mode,
+    mode: cfg.load.kind === "concurrency" ? "closed" : cfg.load.kind,
     prefillCap: cfg.prefillConcurrency !== undefined,
   } as const;
+  const slices = cfg.sliceDuration === undefined ? [] : await writer.sliceSummaries(summaryOpts, Math.round(cfg.sliceDuration * 1e9));
   return {
-    summary: summarize(records, summaryOpts),
-    schedule: timed || records.some((r) => r.queue_ns > 0) ? scheduleReport(records, scheduleOpts) : null,
-    counts: outcomeCounts(records, cfg.cancellation !== null),
-    perSlice: slices.map((sl) => ({ index: sl.index, summary: summarize(sl.records, summaryOpts) })),
+    summary: await writer.summary(summaryOpts),
+    schedule: timed || counts.queued > 0 ? await writer.scheduleReport(scheduleOpts) : null,
+    counts: outcomeCounts(counts, cfg.cancellation !== null),
+    perSlice: slices.map((sl) => ({ index: sl.index, summary: sl.summary })),
   };
 }
-
 export interface ExportMeta {
   runId: string;
   cancelled: boolean;

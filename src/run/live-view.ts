@@ -42,14 +42,14 @@ export interface LiveSources {
   streaming: boolean;
 }
 
-/** The live view's inputs for a run of `cfg` expected to send `profilingRequests` (when bounded by count). */
-export function liveSources(cfg: ProfileConfig, shared: LiveSources["shared"], stats: LiveStats, profilingRequests: number): LiveSources {
+/** The live view's inputs for a run of `cfg` expected to send `profilingRequests` (when bounded by count); `label` leads the title. */
+export function liveSources(cfg: ProfileConfig, shared: LiveSources["shared"], stats: LiveStats, profilingRequests: number, label?: string): LiveSources {
   const url = cfg.urls[0] === undefined ? "" : splitUrlCredentials(cfg.urls[0]).url;
   const more = cfg.urls.length > 1 ? ` (+${cfg.urls.length - 1} more)` : "";
   return {
     shared,
     stats,
-    title: `${cfg.model}  ${url}${more}`,
+    title: `${label ? `${label}  ` : ""}${cfg.model}  ${url}${more}`,
     streaming: cfg.streaming,
     plan: {
       warmup: cfg.warmupRequestCount > 0 || cfg.warmupDuration !== undefined,

@@ -96,7 +96,7 @@ async function probeServers(urls: readonly string[]): Promise<void> {
 const MODEL_TO_ASK = "model-from-server";
 
 /** No --model: every flag problem first (offline), then the one model the server lists. */
-async function serverModel(flags: ProfileFlags, ctx: PrepareContext, log: ConsolaInstance): Promise<string> {
+export async function serverModel(flags: ProfileFlags, ctx: PrepareContext, log: ConsolaInstance): Promise<string> {
   const ask = flags.preflight && !ctx.skipProbe;
   // Without the pre-flight nobody asks the server: the resolver reports --model as missing.
   const { config, notes } = resolveChecked(ask ? { ...flags, model: MODEL_TO_ASK } : flags, ctx);

@@ -33,6 +33,7 @@ import { startEcho } from "./start-echo.ts";
 import { jsonlSink, LiveCounts, RecordFanout } from "./sinks.ts";
 import { liveSources, LiveView } from "./live-view.ts";
 import type { PromptFeeder } from "./prompt-feeder.ts";
+import { runLoadColumns, type SweepTag } from "./run-load-columns.ts";
 
 /** Bun's fetch in-flight cap unless BUN_CONFIG_MAX_HTTP_REQUESTS is set when the process starts. */
 const FETCH_DEFAULT_CAP = 256;
@@ -61,6 +62,8 @@ function pick<T, K extends keyof T>(o: T, keys: readonly K[]): Pick<T, K> {
 
 export interface ProfileOutcome {
   results: RunResults;
+  /** The run's id in the runs table. */
+  runId: string;
   dir: string;
   dbPath: string;
   interrupted: boolean;
@@ -92,7 +95,15 @@ function turnsOf(dataset: { sessions: { turns: unknown[] }[] }, plan: Pick<Phase
   return plan.sessionLimit <= n ? turns : Math.round((turns / n) * plan.sessionLimit);
 }
 
-export async function executeProfile(prepared: PreparedProfile, io: Io): Promise<ProfileOutcome> {
+/** A run inside a sweep or search. */
+export interface ExecuteOptions {
+  /** Shown before the model in the live view's title ("point 3/5 concurrency=100"). */
+  label?: string;
+  /** Stored in the runs table with the run's load. */
+  sweep?: SweepTag;
+}
+
+export async function executeProfile(prepared: PreparedProfile, io: Io, opts: ExecuteOptions = {}): Promise<ProfileOutcome> {
   const { config: cfg, dir, slos, tokenizer } = prepared;
   const dataset = prepared.dataset.dataset;
   // Stage 1: the artifact directory and the run's log.
@@ -115,8 +126,16 @@ export async function executeProfile(prepared: PreparedProfile, io: Io): Promise
     // Stage 2: the sinks every finished request goes to.
     writer = await ResultsWriter.create(
       dbPath,
-      { run_id: runId, tool_version: VERSION, host: hostname(), config: JSON.stringify(redactedConfig(cfg)), started_ns: epochNs(), ended_ns: null },
-      { streaming: cfg.streaming, onError: (e, path) => control?.storageFailed(e, path) },
+      {
+        run_id: runId,
+        tool_version: VERSION,
+        host: hostname(),
+        config: JSON.stringify(redactedConfig(cfg)),
+        started_ns: epochNs(),
+        ended_ns: null,
+        load: runLoadColumns(cfg, opts.sweep),
+      },
+      { onError: (e, path) => control?.storageFailed(e, path) },
     );
     const db = writer;
     const recordOpts: RecordOptions = { streaming: cfg.streaming, slos, timed: cfg.load.kind !== "concurrency" };
@@ -127,7 +146,7 @@ export async function executeProfile(prepared: PreparedProfile, io: Io): Promise
     const describe = (w: UnreachableWindow): string => describeUnreachable(w, { withUrl: cfg.urls.length > 1 });
     const outageSink = { add: (r: RequestRecord) => void (outages.add(r) && log.warn(describe(outages.windows().at(-1)!))) };
     const liveStats = new LiveStats();
-    const fanout = new RecordFanout([{ add: (r) => db.append(r) }, jsonlSink(jsonl), counts, outageSink, liveStats], recordOpts);
+    const fanout = new RecordFanout([{ add: (r, values) => db.append(r, values) }, jsonlSink(jsonl), counts, outageSink, liveStats], recordOpts);
 
     // Stage 3: the workers.
     if (cfg.transport === "fetch" && (cfg.concurrency ?? Infinity) > FETCH_DEFAULT_CAP && !io.env.BUN_CONFIG_MAX_HTTP_REQUESTS) {
@@ -157,7 +176,7 @@ export async function executeProfile(prepared: PreparedProfile, io: Io): Promise
     const plan = profilingPlan(phaseCtx);
     const planned = Math.min(cfg.requestCount, plan.offsetsNs === null && !cfg.onePass ? cfg.requestCount : turnsOf(dataset, plan));
     let startNs = epochNs();
-    await live.start(cfg.ui, liveSources(cfg, shared, liveStats, planned));
+    await live.start(cfg.ui, liveSources(cfg, shared, liveStats, planned, opts.label));
     try {
       startNs = await runPhases(phaseCtx, plan);
     } finally {
@@ -192,6 +211,7 @@ export async function executeProfile(prepared: PreparedProfile, io: Io): Promise
     );
     return {
       results,
+      runId,
       dir,
       dbPath,
       interrupted: control.interrupted,

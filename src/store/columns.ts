@@ -4,10 +4,12 @@ import type { DuckDBAppender } from "@duckdb/node-api";
 
 export type ColumnType = "VARCHAR" | "BIGINT" | "INTEGER" | "DOUBLE" | "BOOLEAN" | "JSON";
 
+export type CellValue = string | number | boolean | null;
+
 export interface Column<R> {
   name: string;
   type: ColumnType;
-  get(row: R): string | number | boolean | null;
+  get(row: R): CellValue;
 }
 
 export function createTableSql<R>(table: string, columns: readonly Column<R>[]): string {

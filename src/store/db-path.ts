@@ -1,5 +1,5 @@
 // Where a run's database is, without loading DuckDB (the CLI resolves targets before it needs it).
-import { existsSync, statSync } from "node:fs";
+import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 
 /** A run directory or a .duckdb file -> the database path, or null when there is none. */
@@ -10,4 +10,18 @@ export function resolveDbPath(target: string): string | null {
     return existsSync(p) ? p : null;
   }
   return target;
+}
+
+/** Every run database below `dir` (a sweep's directory holds one run per point and repeat), in path order. */
+export function runDbsBelow(dir: string): string[] {
+  const found: string[] = [];
+  const walk = (d: string): void => {
+    const entries = readdirSync(d, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const e of entries) {
+      if (e.isFile() && e.name === "results.duckdb") found.push(join(d, e.name));
+      else if (e.isDirectory()) walk(join(d, e.name));
+    }
+  };
+  walk(dir);
+  return found;
 }

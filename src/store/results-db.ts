@@ -1,39 +1,60 @@
 // Writes results.duckdb during a run: records are appended in batches and flushed at least every
-// FLUSH_INTERVAL_MS, so a killed run keeps everything older than that.
+// FLUSH_INTERVAL_MS, so a killed run keeps everything older than that. At the end the summary, slices,
+// schedule report and counts are computed from the file in SQL (store/summary-db.ts): no record is
+// kept in memory, and DuckDB's own memory is capped (it spills to `<db>.tmp` beyond the cap).
 import { DuckDBInstance, type DuckDBAppender, type DuckDBConnection } from "@duckdb/node-api";
 import { appendRow, createTableSql } from "./columns.ts";
-import { CHUNK_COLUMNS, REQUEST_COLUMNS, RUN_COLUMNS, SLICE_COLUMNS, requestRow, type RunRow } from "./schema.ts";
+import { CHUNK_COLUMNS, REQUEST_COLUMNS, RUN_COLUMNS, SLICE_COLUMNS, type ChunkRow, type RunRow } from "./schema.ts";
 import type { SliceHistogram } from "../metrics/slice-histograms.ts";
-import { readRecords } from "./read-records.ts";
+import type { RecordValues } from "../metrics/record-values.ts";
+import type { ScheduleOptions, ScheduleReport } from "../metrics/schedule-report.ts";
+import type { Summary, SummaryOptions } from "../metrics/summary.ts";
 import type { RequestRecord } from "../record/request-record.ts";
+import { summarizeDb } from "./summary-db.ts";
+import { summarizeSlicesDb, type DbSliceSummary } from "./slices-db.ts";
+import { LiveBins } from "./live-bins.ts";
+import { METRIC_COLUMNS, chunkCell, requestCell } from "./metric-columns.ts";
+import type { MetricTag } from "../metrics/metric-table.ts";
+
+/** Per-request metrics (not aggregates): their values are summarized with statistics. */
+const RECORD_METRIC_COLUMNS = METRIC_COLUMNS.filter((c) => c.spec.kind === "record");
+import { runCountsDb, scheduleReportDb, type RunCounts } from "./schedule-db.ts";
 
 const FLUSH_INTERVAL_MS = 500;
 
+/** DuckDB's buffer pool cap: its memory stays flat however many requests the run stores. */
+export const DEFAULT_MEMORY_LIMIT = "128MB";
+
 export interface WriterOptions {
-  /** Streaming runs have TTFT/ITL columns; non-streaming ones leave them NULL. */
-  streaming: boolean;
+  /** DuckDB memory_limit (e.g. "128MB"). */
+  memoryLimit?: string;
   /** A flush failed (disk full, I/O error): told once; later rows are dropped, earlier ones stay in the file. */
   onError?: (e: Error, path: string) => void;
 }
 
 export class ResultsWriter {
   private pending = 0;
+  private seq = 0;
+  /** Bins of the profiling requests' values, for the summary (bounded by the values' spread). */
+  private readonly live = new LiveBins<MetricTag>();
+  /** Summaries that found the live bins stale and scanned the table instead (expected: 0). */
+  staleBinFallbacks = 0;
   private timer: ReturnType<typeof setInterval> | null = null;
   private closed = false;
   private failed = false;
 
   private constructor(
     private readonly path: string,
+    private readonly opts: WriterOptions,
     private readonly instance: DuckDBInstance,
     private readonly conn: DuckDBConnection,
     private readonly requests: DuckDBAppender,
     private readonly chunks: DuckDBAppender,
     private readonly run: RunRow,
-    private readonly opts: WriterOptions,
   ) {}
 
-  static async create(path: string, run: RunRow, opts: WriterOptions): Promise<ResultsWriter> {
-    const instance = await DuckDBInstance.create(path);
+  static async create(path: string, run: RunRow, opts: WriterOptions = {}): Promise<ResultsWriter> {
+    const instance = await DuckDBInstance.create(path, { memory_limit: opts.memoryLimit ?? DEFAULT_MEMORY_LIMIT });
     const conn = await instance.connect();
     await conn.run(createTableSql("runs", RUN_COLUMNS));
     await conn.run(createTableSql("requests", REQUEST_COLUMNS));
@@ -42,31 +63,90 @@ export class ResultsWriter {
     const runs = await conn.createAppender("runs");
     appendRow(runs, RUN_COLUMNS, run);
     runs.closeSync();
-    const w = new ResultsWriter(path, instance, conn, await conn.createAppender("requests"), await conn.createAppender("chunks"), run, opts);
+    const w = new ResultsWriter(path, opts, instance, conn, await conn.createAppender("requests"), await conn.createAppender("chunks"), run);
     w.timer = setInterval(() => w.flush(), FLUSH_INTERVAL_MS);
     return w;
   }
 
-  append(record: RequestRecord): void {
-    if (this.closed) throw new Error("results writer is closed");
+  /** Stores one request; `values` = recordValues(record, opts), computed once by the caller. */
+  append(record: RequestRecord, values: RecordValues): void {
+    this.assertOpen();
     if (this.failed) return;
-    appendRow(this.requests, REQUEST_COLUMNS, requestRow(this.run.run_id, record, this.opts.streaming));
-    record.chunks.forEach((chunk, chunk_index) =>
-      appendRow(this.chunks, CHUNK_COLUMNS, { run_id: this.run.run_id, x_request_id: record.x_request_id, chunk_index, chunk }),
-    );
+    const seq = this.seq++;
+    appendRow(this.requests, REQUEST_COLUMNS, { run_id: this.run.run_id, seq, record, values });
+    const row: ChunkRow = { run_id: this.run.run_id, seq, x_request_id: record.x_request_id, chunk_index: 0, chunk: record.chunks[0]!, values };
+    for (let i = 0; i < record.chunks.length; i++) {
+      row.chunk_index = i;
+      row.chunk = record.chunks[i]!;
+      appendRow(this.chunks, CHUNK_COLUMNS, row);
+    }
+    if (record.phase === "profiling") this.binValues(record, values);
     this.pending++;
   }
 
-  /** Every record of this run, read back from the file (flushes first). */
-  async readRecords(): Promise<RequestRecord[]> {
-    if (this.closed) throw new Error("results writer is closed");
+  /** summarize() of this run's profiling requests (flushes first). `opts`: the ones the values were computed with. */
+  async summary(opts: SummaryOptions): Promise<Summary> {
+    this.assertOpen();
     this.flush();
-    return readRecords(this.conn, this.run.run_id);
+    return summarizeDb(this.conn, { ...opts, runId: this.run.run_id }, { bins: this.live, onStale: () => this.staleBinFallbacks++ });
   }
 
-  /** Stores the per-slice HDR histograms (at the end of a run). */
+  /** Bins held for the summary (bounded by the values' spread, not their number). */
+  get liveBinCount(): number {
+    return this.live.size;
+  }
+
+  /** The stored display values, binned as the summary's SQL bins them (same cells as the columns). */
+  private binValues(record: RequestRecord, values: RecordValues): void {
+    for (const c of RECORD_METRIC_COLUMNS) {
+      if (!values.has(c.tag)) continue;
+      if (c.table === "requests") {
+        const v = requestCell(c, values);
+        if (typeof v === "number") this.live.add(c.tag, v);
+      } else {
+        for (let i = 1; i < record.chunks.length; i++) {
+          const v = chunkCell(c, values, i);
+          if (typeof v === "number") this.live.add(c.tag, v);
+        }
+      }
+    }
+  }
+
+  /** Per-slice summaries for the timeslice exports; each slice's HDR histograms go to the `slices` table. */
+  async sliceSummaries(opts: SummaryOptions, sliceNs: number): Promise<DbSliceSummary[]> {
+    this.assertOpen();
+    this.flush();
+    // A second connection: the histograms are appended while the first one streams the bins.
+    const conn = await this.instance.connect();
+    const slices = await conn.createAppender("slices");
+    try {
+      return await summarizeSlicesDb(this.conn, {
+        ...opts,
+        runId: this.run.run_id,
+        sliceNs,
+        onHistogram: (h) => appendRow(slices, SLICE_COLUMNS, { run_id: this.run.run_id, h }),
+      });
+    } finally {
+      slices.closeSync();
+      conn.closeSync();
+    }
+  }
+
+  async scheduleReport(o: ScheduleOptions): Promise<ScheduleReport> {
+    this.assertOpen();
+    this.flush();
+    return scheduleReportDb(this.conn, { ...o, runId: this.run.run_id });
+  }
+
+  async counts(): Promise<RunCounts> {
+    this.assertOpen();
+    this.flush();
+    return runCountsDb(this.conn, { runId: this.run.run_id });
+  }
+
+  /** Stores per-slice HDR histograms built elsewhere. */
   async appendSlices(rows: readonly SliceHistogram[]): Promise<void> {
-    if (this.closed) throw new Error("results writer is closed");
+    this.assertOpen();
     const a = await this.conn.createAppender("slices");
     for (const h of rows) appendRow(a, SLICE_COLUMNS, { run_id: this.run.run_id, h });
     a.closeSync();
@@ -101,5 +181,9 @@ export class ResultsWriter {
     await this.conn.run("CHECKPOINT");
     this.conn.closeSync();
     this.instance.closeSync();
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new Error("results writer is closed");
   }
 }

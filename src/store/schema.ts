@@ -1,7 +1,8 @@
 // Tables of results.duckdb. Every table carries run_id so several runs can be combined.
 import type { Column } from "./columns.ts";
+import { CHUNK_METRIC_COLUMNS, REQUEST_METRIC_COLUMNS, chunkCell, requestCell } from "./metric-columns.ts";
 import type { ChunkTiming, RequestRecord } from "../record/request-record.ts";
-import { requestMetrics, type RequestMetrics } from "../metrics/request-metrics.ts";
+import type { RecordValues } from "../metrics/record-values.ts";
 import type { SliceHistogram } from "../metrics/slice-histograms.ts";
 
 export interface RunRow {
@@ -12,7 +13,27 @@ export interface RunRow {
   config: string;
   started_ns: number;
   ended_ns: number | null;
+  /** The run's load, as columns so a sweep groups by them in SQL (see run/run-load-columns.ts). */
+  load?: RunLoadColumns;
 }
+
+/** Each sweepable flag's value in the run, and the run's place in a sweep (null outside one). */
+export interface RunLoadColumns {
+  concurrency: number | null;
+  request_rate: number | null;
+  isl: number | null;
+  osl: number | null;
+  request_count: number | null;
+  benchmark_duration: number | null;
+  num_dataset_entries: number | null;
+  sweep_id: string | null;
+  /** 1-based, in the sweep's order (a search's probe number). */
+  sweep_point: number | null;
+  /** 1-based run of --num-profile-runs. */
+  repeat_index: number | null;
+}
+
+const load = <K extends keyof RunLoadColumns>(name: K, type: Column<RunRow>["type"]): Column<RunRow> => ({ name, type, get: (r) => r.load?.[name] ?? null });
 
 export const RUN_COLUMNS: Column<RunRow>[] = [
   { name: "run_id", type: "VARCHAR", get: (r) => r.run_id },
@@ -21,16 +42,25 @@ export const RUN_COLUMNS: Column<RunRow>[] = [
   { name: "config", type: "JSON", get: (r) => r.config },
   { name: "started_ns", type: "BIGINT", get: (r) => r.started_ns },
   { name: "ended_ns", type: "BIGINT", get: (r) => r.ended_ns },
+  load("concurrency", "INTEGER"),
+  load("request_rate", "DOUBLE"),
+  load("isl", "INTEGER"),
+  load("osl", "INTEGER"),
+  load("request_count", "INTEGER"),
+  load("benchmark_duration", "DOUBLE"),
+  load("num_dataset_entries", "INTEGER"),
+  load("sweep_id", "VARCHAR"),
+  load("sweep_point", "INTEGER"),
+  load("repeat_index", "INTEGER"),
 ];
 
 export interface RequestRow {
   run_id: string;
+  /** Order in which the run stored the request (0-based); its chunks carry it too (the join key). */
+  seq: number;
   record: RequestRecord;
-  metrics: RequestMetrics;
-}
-
-export function requestRow(run_id: string, record: RequestRecord, streaming: boolean): RequestRow {
-  return { run_id, record, metrics: requestMetrics(record, { streaming }) };
+  /** recordValues(record, opts), computed once by the caller. */
+  values: RecordValues;
 }
 
 const rec = <K extends keyof RequestRecord>(name: K, type: Column<RequestRow>["type"]): Column<RequestRow> => ({
@@ -38,10 +68,10 @@ const rec = <K extends keyof RequestRecord>(name: K, type: Column<RequestRow>["t
   type,
   get: (r) => r.record[name] as string | number | boolean | null,
 });
-const metric = (name: keyof RequestMetrics): Column<RequestRow> => ({ name, type: "DOUBLE", get: (r) => r.metrics[name] });
 
 export const REQUEST_COLUMNS: Column<RequestRow>[] = [
   { name: "run_id", type: "VARCHAR", get: (r) => r.run_id },
+  { name: "seq", type: "INTEGER", get: (r) => r.seq },
   rec("request_index", "INTEGER"),
   rec("x_request_id", "VARCHAR"),
   rec("session_num", "INTEGER"),
@@ -68,34 +98,32 @@ export const REQUEST_COLUMNS: Column<RequestRow>[] = [
   rec("requested_output_tokens", "INTEGER"),
   rec("output_tokens", "INTEGER"),
   rec("reasoning_tokens", "INTEGER"),
-  rec("usage_prompt_tokens", "INTEGER"),
-  rec("usage_completion_tokens", "INTEGER"),
-  rec("usage_total_tokens", "INTEGER"),
-  rec("usage_reasoning_tokens", "INTEGER"),
   { name: "chunk_count", type: "INTEGER", get: (r) => r.record.chunks.length },
-  metric("time_to_first_token"),
-  metric("time_to_second_token"),
-  metric("time_to_first_output_token"),
-  metric("request_latency"),
-  metric("inter_token_latency"),
-  metric("output_token_throughput_per_user"),
-  metric("output_sequence_length"),
+  // The server's usage_* counts are metric columns of the same name (their values for successful requests).
+  ...REQUEST_METRIC_COLUMNS.map((m): Column<RequestRow> => ({ name: m.tag, type: m.type, get: (r) => requestCell(m, r.values) })),
 ];
 
 export interface ChunkRow {
   run_id: string;
+  /** The request's seq. */
+  seq: number;
   x_request_id: string;
   chunk_index: number;
   chunk: ChunkTiming;
+  /** The request's recordValues. */
+  values: RecordValues;
 }
 
 export const CHUNK_COLUMNS: Column<ChunkRow>[] = [
   { name: "run_id", type: "VARCHAR", get: (r) => r.run_id },
+  { name: "seq", type: "INTEGER", get: (r) => r.seq },
   { name: "x_request_id", type: "VARCHAR", get: (r) => r.x_request_id },
   { name: "chunk_index", type: "INTEGER", get: (r) => r.chunk_index },
   { name: "arrival_ns", type: "BIGINT", get: (r) => r.chunk.arrival_ns },
   { name: "tokens", type: "INTEGER", get: (r) => r.chunk.tokens },
   { name: "bytes", type: "INTEGER", get: (r) => r.chunk.bytes },
+  // inter_chunk_latency (ms): the gap from the previous chunk, as the request's metric list has it.
+  ...CHUNK_METRIC_COLUMNS.map((m): Column<ChunkRow> => ({ name: m.tag, type: m.type, get: (r) => chunkCell(m, r.values, r.chunk_index) })),
 ];
 
 export interface SliceRow {

@@ -10,7 +10,7 @@ import { loadDataset } from "../../src/run/load-dataset.ts";
 import type { PreparedProfile } from "../../src/run/prepare.ts";
 import { executeProfile, runProfile, type ProfileOutcome } from "../../src/run/profile-run.ts";
 import type { Io } from "../../src/runtime/io.ts";
-import { readRecords } from "../../src/store/read-records.ts";
+import { readRecords } from "./read-records.ts";
 
 /** What the tests' profile runs start from, as a user would type it. */
 const BASE_RAW = {

@@ -49,8 +49,10 @@ export async function writeSyntheticRun(dir: string, o: SyntheticRun): Promise<s
     await conn.run(createTableSql("runs", RUN_COLUMNS));
     await conn.run(createTableSql("requests", REQUEST_COLUMNS));
     const lit = (s: string) => `'${s.replace(/'/g, "''")}'`;
+    // By name: the runs table may carry more columns (a sweep's load values); they stay NULL here.
     await conn.run(
-      `INSERT INTO runs VALUES (${lit(runId)}, 'synthetic', 'localhost', ${lit(JSON.stringify(config))}, ${t0}, ${t0 + (o.requests + (o.warmup ?? 0)) * gapNs + meanLatencyNs * 3})`,
+      `INSERT INTO runs BY NAME SELECT ${lit(runId)} AS run_id, 'synthetic' AS tool_version, 'localhost' AS host, ${lit(JSON.stringify(config))} AS config,
+        ${t0} AS started_ns, ${t0 + (o.requests + (o.warmup ?? 0)) * gapNs + meanLatencyNs * 3} AS ended_ns`,
     );
     const u = (k: number) => `((hash(i, ${seed * 7919 + k}) % 1000003)::DOUBLE / 1000003)`;
     const fail = o.failEvery ? `(i % ${o.failEvery} = ${o.failEvery - 1})` : "false";

@@ -444,15 +444,9 @@ describe("mock server: record file", () => {
     for (let i = 1; i < r.chunks.length; i++) expect(r.chunks[i]!.sent_ns).toBeGreaterThanOrEqual(r.chunks[i - 1]!.sent_ns);
     expect(r.headers_sent_ns!).toBeGreaterThanOrEqual(r.received_ns);
     expect(r.first_token_ns).toBe(tokenChunks[0]!.sent_ns);
-    const ttftMs = (r.first_token_ns! - r.received_ns) / 1e6;
-    expect(ttftMs).toBeGreaterThanOrEqual(TTFT_MS - 1);
-    expect(ttftMs).toBeLessThan(TTFT_MS + 25);
-    const spanMs = (tokenChunks.at(-1)!.sent_ns - tokenChunks[0]!.sent_ns) / 1e6;
-    expect(spanMs).toBeGreaterThanOrEqual(11 * ITL_MS - 2);
-    expect(spanMs).toBeLessThan(11 * ITL_MS + 40);
-    for (let i = 1; i < tokenChunks.length; i++) {
-      expect((tokenChunks[i]!.sent_ns - tokenChunks[i - 1]!.sent_ns) / 1e6).toBeGreaterThan(ITL_MS * 0.5);
-    }
+    // The mock never sends a chunk early: token chunk i leaves no sooner than TTFT + i x ITL after the
+    // request arrived (a late one, on a loaded machine, is followed by the rest on their own deadlines).
+    for (const [i, c] of tokenChunks.entries()) expect((c.sent_ns - r.received_ns) / 1e6).toBeGreaterThanOrEqual(TTFT_MS + i * ITL_MS - 1);
     expect(r.end_ns).toBeGreaterThanOrEqual(r.chunks.at(-1)!.sent_ns);
     expect(r.chunks.every((c) => c.bytes > 0)).toBe(true);
   });

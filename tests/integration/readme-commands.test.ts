@@ -68,6 +68,7 @@ function readmeCommands(): string[][] {
 //  - --request-count: at most 8, and 4 where a profile command has no bound (a short test)
 //  - --benchmark-duration / --warmup-request-count / --request-rate-ramp-duration / --request-cancellation-delay: 1 s / 2 / 0.5 s / 0.05 s
 //  - --isl at most 128, --osl at most 16 (a short test)
+//  - --num-profile-runs 2, --concurrency-max at most 32 (fewer runs in a repeat or a search)
 //  - profile without --artifact-dir: its own artifacts/readme-N (two README runs share a default directory name)
 //  - mock --port 8000: --port 0, stopped with SIGINT once it answers /health
 //  - demo: --request-count 32; profile: --ui none (no progress line)
@@ -82,6 +83,8 @@ const CAPS: Record<string, (v: string) => string> = {
   "--isl": (v) => String(Math.min(Number(v), 128)),
   "--osl": (v) => String(Math.min(Number(v), 16)),
   "--tokenizer": () => "builtin",
+  "--num-profile-runs": () => "2",
+  "--concurrency-max": (v) => String(Math.min(Number(v), 32)),
 };
 
 /** Profile runs at once: most of a run's time is waiting (workers starting, files written). */
@@ -182,7 +185,7 @@ describe("README commands", () => {
     expect(ran.length).toBe(commands.length + 2);
     const failed = ran.filter((r) => r.code !== 0).map((r) => ({ argv: r.argv.join(" "), code: r.code, err: r.err }));
     expect(failed).toEqual([]);
-  }, 90_000);
+  }, 120_000);
 
   test("what the README promises of those runs", async () => {
     const out = (pred: (argv: string[]) => boolean) => ran.find((r) => pred(r.argv))!.out;

@@ -35,6 +35,7 @@ const summary: Summary = {
 
 const outcome = (s: Summary): ProfileOutcome => ({
   results: { summary: s, schedule: null, counts: { total: 4000, succeeded: 2000, failed: 2000 }, perSlice: [] },
+  runId: "run-1",
   dir: "/tmp/run",
   dbPath: "/tmp/run/results.duckdb",
   interrupted: false,

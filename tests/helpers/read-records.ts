@@ -2,16 +2,42 @@
 // order they were stored (arrival order), so the summary and exports are computed from the file
 // itself and the run keeps no record list in memory while it goes.
 import type { DuckDBConnection } from "@duckdb/node-api";
-import type { ChunkTiming, RequestRecord } from "../record/request-record.ts";
+import type { ChunkTiming, RequestRecord } from "../../src/record/request-record.ts";
 
 const num = (v: unknown): number => (typeof v === "bigint" ? Number(v) : (v as number));
 const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : num(v));
 
 const REQUEST_FIELDS = [
-  "x_request_id", "request_index", "session_num", "conversation_id", "turn_index", "worker_id", "phase", "url", "model",
-  "scheduled_ns", "queue_ns", "start_ns", "ack_ns", "first_token_ns", "first_output_token_ns", "last_token_ns", "end_ns",
-  "http_status", "cancelled", "error_code", "error_type", "error_message", "input_tokens", "requested_output_tokens",
-  "output_tokens", "reasoning_tokens", "usage_prompt_tokens", "usage_completion_tokens", "usage_total_tokens", "usage_reasoning_tokens",
+  "x_request_id",
+  "request_index",
+  "session_num",
+  "conversation_id",
+  "turn_index",
+  "worker_id",
+  "phase",
+  "url",
+  "model",
+  "scheduled_ns",
+  "queue_ns",
+  "start_ns",
+  "ack_ns",
+  "first_token_ns",
+  "first_output_token_ns",
+  "last_token_ns",
+  "end_ns",
+  "http_status",
+  "cancelled",
+  "error_code",
+  "error_type",
+  "error_message",
+  "input_tokens",
+  "requested_output_tokens",
+  "output_tokens",
+  "reasoning_tokens",
+  "usage_prompt_tokens",
+  "usage_completion_tokens",
+  "usage_total_tokens",
+  "usage_reasoning_tokens",
 ] as const;
 
 /** Streams a query's rows a DuckDB chunk at a time, so the whole result is never held twice. */
