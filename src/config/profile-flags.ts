@@ -498,7 +498,7 @@ export const PROFILE_FLAGS = {
   },
   "auto-plot": {
     type: "boolean",
-    description: "After the run, write report.html and plots/*.png into the artifact dir (as `llmbench plot` does)",
+    description: "After the run, write report.html and plots/*.png into the artifact dir (as `llmbench plot` does); a sweep or search gets its own report too",
     default: false,
     group: OUTPUT,
   },

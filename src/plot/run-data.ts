@@ -10,15 +10,25 @@ export interface RunInfo {
   /** Columns of `requests` (telemetry-era and older files differ). */
   columns: ReadonlySet<string>;
   tables: ReadonlySet<string>;
+  /** The sweep point this run belongs to (runs.sweep_point, 1-based), when a sweep wrote it. */
+  sweepPoint: number | null;
 }
 
 export async function runInfo(q: Query): Promise<RunInfo> {
   const tables = new Set((await q("SELECT view_name FROM duckdb_views() WHERE NOT internal")).rows.map((r) => String(r[0])));
   if (!tables.has("runs") || !tables.has("requests")) throw new Error("not an llmbench results database (no runs or requests table)");
   const cols = (await q("SELECT * FROM requests LIMIT 0")).columns;
-  const r = firstRow(await q("SELECT run_id, config, tool_version, host FROM runs LIMIT 1"));
+  const r = firstRow(await q("SELECT * FROM runs LIMIT 1"));
   const config = jsonCell<Record<string, unknown>>(r.config) ?? {};
-  return { runId: String(r.run_id ?? ""), config, toolVersion: String(r.tool_version ?? ""), host: String(r.host ?? ""), columns: new Set(cols), tables };
+  return {
+    runId: String(r.run_id ?? ""),
+    config,
+    toolVersion: String(r.tool_version ?? ""),
+    host: String(r.host ?? ""),
+    columns: new Set(cols),
+    tables,
+    sweepPoint: num(r.sweep_point),
+  };
 }
 
 export interface RunTotals {

@@ -22,6 +22,8 @@ export interface RunFigures {
   /** --gpus as the run recorded it, else null (then throughput is per server). */
   gpus: number | null;
   servers: number;
+  /** runs.sweep_point: repeats of a point share it. */
+  sweepPoint: number | null;
   /** Quantiles at CDF_PS per metric; absent when the run has no value for it. */
   cdf: Partial<Record<SetMetric, number[]>>;
 }
@@ -66,6 +68,7 @@ export async function runFigures(q: Query, run: FoundRun): Promise<RunFigures> {
     goodPerSec: goodN === null ? null : goodN / durationS,
     gpus,
     servers: Math.max(1, urls),
+    sweepPoint: info.sweepPoint,
     cdf,
   };
 }

@@ -30,7 +30,8 @@ export function groupPoints(figs: readonly RunFigures[], mode: "sweep" | "compar
   const axis = loadAxis(figs.map((f) => f.config));
   const groups = new Map<string, RunFigures[]>();
   for (const f of figs) {
-    const key = mode === "sweep" ? f.run.point : f.run.label;
+    // A sweep's repeats share runs.sweep_point (or, in older files, their point directory).
+    const key = mode === "compare" ? f.run.label : f.sweepPoint !== null ? `point ${f.sweepPoint}` : f.run.point;
     groups.set(key, [...(groups.get(key) ?? []), f]);
   }
   const points = [...groups.entries()].map(([key, runs], i) => {
@@ -98,7 +99,7 @@ function paretoChart(points: readonly Point[]): Scene {
     id: "pareto",
     title: `Pareto: output tokens/s per ${unit} vs tokens/s per user`,
     note: `${front.length} of ${points.length} points on the frontier (line)${gpus ? "" : "; no --gpus recorded, so throughput is per server"}`,
-    x: { label: "output tokens/s per user", zero: true },
+    x: { label: "output tokens/s per user" },
     y: { label: `output tokens/s per ${unit}`, zero: true },
     series: [
       { type: "line", name: "Pareto frontier", xs: front.map((i) => xs[i]!), ys: front.map((i) => ys[i]!), color: ERROR_COLOR, dash: [6, 3] },

@@ -1,14 +1,14 @@
 // `plot` and `--auto-plot`: the runs' report.html and one PNG per chart (plots/<chart>.png) in the
 // run or sweep directory. Charts are built once and written twice (SVG into the page, pixels to PNG).
 import { mkdirSync, writeFileSync } from "node:fs";
-import { basename, join } from "node:path";
+import { join } from "node:path";
 import { withRunsQuery } from "../store/read-db.ts";
 import { chartFont, fontBytes } from "./font.ts";
 import { encodePng } from "./png.ts";
 import { rasterize } from "./raster.ts";
 import { reportHtml, type ReportModel } from "./report-html.ts";
 import { runReport } from "./run-report.ts";
-import type { FoundRun, RunSet } from "./run-set.ts";
+import { type FoundRun, findRuns, type RunSet } from "./run-set.ts";
 import { setReport } from "./set-report.ts";
 import type { Query } from "./sql.ts";
 
@@ -35,10 +35,12 @@ export async function buildModel(set: RunSet): Promise<ReportModel> {
   return setReport(set.runs, set.mode, withRun);
 }
 
-/** One run directory's report (what --auto-plot writes). */
-export function plotRunDir(dir: string, opts: PlotOptions = {}): Promise<PlotOutput> {
-  const run: FoundRun = { dir, dbPath: join(dir, "results.duckdb"), label: basename(dir), point: basename(dir) };
-  return writeReport({ mode: "single", run, outDir: dir }, opts);
+/** The report of a run or sweep directory (what --auto-plot writes). */
+export function plotDir(dir: string, opts: PlotOptions = {}): Promise<PlotOutput> {
+  const problems: string[] = [];
+  const set = findRuns([dir], dir, problems);
+  if (set === null) throw new Error(problems.join("; "));
+  return writeReport(set, opts);
 }
 
 export async function writeReport(set: RunSet, opts: PlotOptions = {}): Promise<PlotOutput> {

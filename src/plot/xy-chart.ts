@@ -190,6 +190,27 @@ export function xyChart(spec: XYSpec): Scene {
   shapes.push({ kind: "text", x: (left + right) / 2, y: height - PAD, text: spec.x.label, size: TICK_SIZE + 1, color: INK, anchor: "middle" });
   shapes.push({ kind: "text", x: PAD + 10, y: (top + bottom) / 2, text: spec.y.label, size: TICK_SIZE + 1, color: INK, anchor: "middle", rotate: true });
 
+  // Point labels go to the first corner around their point where they overlap no earlier label.
+  const placed: [number, number, number, number][] = [];
+  const placeLabel = (text: string, px: number, py: number): Shape => {
+    const w = font.measure(text, 10);
+    const corners = [
+      [px + 7, py - 6, "start"],
+      [px + 7, py + 14, "start"],
+      [px - 7, py - 6, "end"],
+      [px - 7, py + 14, "end"],
+    ] as const;
+    const box = ([x, y, a]: (typeof corners)[number]): [number, number, number, number] =>
+      a === "start" ? [x, y - 10, x + w, y + 2] : [x - w, y - 10, x, y + 2];
+    const free = corners.find((c) => {
+      const [x0, y0, x1, y1] = box(c);
+      return x1 <= width && placed.every(([a0, b0, a1, b1]) => x1 <= a0 || x0 >= a1 || y1 <= b0 || y0 >= b1);
+    });
+    const [x, y, anchor] = free ?? corners[0];
+    placed.push(box([x, y, anchor]));
+    return { kind: "text", x, y, text, size: 10, color: INK, anchor, halo: true };
+  };
+
   // Data.
   let drawn = 0;
   spec.series.forEach((s, si) => {
@@ -238,7 +259,7 @@ export function xyChart(spec: XYSpec): Scene {
           ...(title !== undefined ? { title } : {}),
         });
         const label = s.labels?.[i];
-        if (label) shapes.push({ kind: "text", x: sx(s.xs[i]!) + 7, y: sy(s.ys[i]!) - 6, text: label, size: 10, color: INK, anchor: "start", halo: true });
+        if (label) shapes.push(placeLabel(label, sx(s.xs[i]!), sy(s.ys[i]!)));
         drawn++;
       }
     } else {
@@ -267,7 +288,7 @@ export function xyChart(spec: XYSpec): Scene {
           const title = s.titles?.[i];
           if (s.markers) shapes.push({ kind: "circle", cx: sx(x), cy: sy(y), r: 3.5, fill: color, data: true, ...(title !== undefined ? { title } : {}) });
           const label = s.labels?.[i];
-          if (label) shapes.push({ kind: "text", x: sx(x) + 6, y: sy(y) - 7, text: label, size: 10, color: INK, anchor: "start", halo: true });
+          if (label) shapes.push(placeLabel(label, sx(x), sy(y)));
         });
     }
   });

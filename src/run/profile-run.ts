@@ -228,11 +228,11 @@ export async function executeProfile(prepared: PreparedProfile, io: Io, opts: Ex
   }
 }
 
-/** --auto-plot: the run's report; a failure is a warning (the run itself succeeded). */
-async function autoPlot(dir: string, log: ReturnType<typeof createLogger>): Promise<void> {
+/** --auto-plot: the run's (or sweep's) report; a failure is a warning (the runs themselves succeeded). */
+export async function autoPlot(dir: string, log: Pick<ReturnType<typeof createLogger>, "info" | "warn">): Promise<void> {
   try {
-    const { plotRunDir } = await import("../plot/write-report.ts");
-    const out = await plotRunDir(dir);
+    const { plotDir } = await import("../plot/write-report.ts");
+    const out = await plotDir(dir);
     log.info(`report: ${out.reportPath} (${out.charts} charts, ${out.pngPaths.length} PNG files)`);
   } catch (e) {
     log.warn(`--auto-plot: ${(e instanceof Error ? e.message : String(e)).split("\n")[0]}`);

@@ -63,6 +63,23 @@ describe("profile --auto-plot", () => {
     expect(pixelStats(png).inkShare).toBeGreaterThan(0.02);
   }, 60_000);
 
+  test("a sweep with repeats and --gpus: each run's report, then the sweep's (Pareto per GPU, intervals)", async () => {
+    const io = fakeIo(dir);
+    const code = await runCli(
+      profile(["--concurrency", "2,4", "--num-profile-runs", "2", "--gpus", "2", "--request-count", "8", "--auto-plot", "--artifact-dir", "sweep"]),
+      COMMANDS,
+      io,
+    );
+    expect(io.stderr.join("")).not.toContain("--auto-plot:");
+    expect(code).toBe(0);
+    const html = readFileSync(join(dir, "sweep", "report.html"), "utf8");
+    expect(html).toContain("sweep of 2 points, 4 runs");
+    expect(html).toContain("output tokens/s per GPU");
+    expect(html).toContain("95% confidence interval");
+    expect(readdirSync(join(dir, "sweep", "plots"))).toContain("pareto.png");
+    expect(existsSync(join(dir, "sweep", "concurrency_0004", "run_02", "report.html"))).toBe(true);
+  }, 120_000);
+
   test("without the flag, no report", async () => {
     expect(await runCli(profile(["--request-count", "4", "--artifact-dir", "plain"]), COMMANDS, fakeIo(dir))).toBe(0);
     expect(existsSync(join(dir, "plain", "results.duckdb"))).toBe(true);

@@ -181,8 +181,13 @@ describe("sweep axes", () => {
     [[{ concurrency: null }, { concurrency: 4 }], null],
   ])("%j -> %p", (configs, key) => expect<string | null>(loadAxis(configs)?.key ?? null).toBe(key));
 
-  const fig = (point: string, label: string, config: Record<string, unknown>) =>
-    ({ run: { dir: "", dbPath: "", label, point }, config }) as unknown as RunFigures;
+  const fig = (point: string, label: string, config: Record<string, unknown>, sweepPoint: number | null = null) =>
+    ({ run: { dir: "", dbPath: "", label, point }, config, sweepPoint }) as unknown as RunFigures;
+
+  test("repeats without a load axis (run_01, run_02 of one point): grouped by runs.sweep_point", () => {
+    const g = groupPoints([fig("run_01", "run_01", { concurrency: 4 }, 1), fig("run_02", "run_02", { concurrency: 4 }, 1)], "sweep");
+    expect(g.points.map((p) => [p.label, p.runs.length])).toEqual([["point 1", 2]]);
+  });
 
   test("repeats group by point and sort by load; a comparison without a load axis is categorical", () => {
     const sweep = groupPoints(

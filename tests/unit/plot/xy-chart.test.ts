@@ -69,6 +69,15 @@ describe("xyChart", () => {
     expect(texts(two.shapes)).not.toContain("hidden");
   });
 
+  test("labels of neighbouring points do not overlap", () => {
+    const scene = xyChart({ ...base, series: [{ type: "points", name: "p", xs: [10, 10.2, 50], ys: [5, 5.1, 1], labels: ["c=8", "c=32", "c=2"] }] });
+    const labels = scene.shapes.flatMap((s) => (s.kind === "text" && s.text.startsWith("c=") ? [s] : []));
+    expect(labels.map((l) => l.text)).toEqual(["c=8", "c=32", "c=2"]);
+    const [a, b] = labels;
+    // Placed at different corners: different baselines or opposite sides.
+    expect(a!.y !== b!.y || a!.anchor !== b!.anchor).toBe(true);
+  });
+
   test("every shape lies inside the chart", () => {
     const scene = xyChart({ ...base, note: "n", series: [{ type: "points", name: "p", xs: [-5, 1e6], ys: [0, 3e9] }] });
     const xs: number[] = [];
