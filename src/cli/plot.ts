@@ -29,9 +29,10 @@ export const plotCommand: Command = {
   description: "Write report.html (self-contained, opens offline) and PNG charts for a run, a sweep, or several runs compared",
   flags,
   examples: [
-    "llmbench plot artifacts/my-run                 # artifacts/my-run/report.html and plots/*.png",
-    "llmbench plot runs/sweep                       # Pareto, throughput and percentiles against load",
-    "llmbench plot runs/c8 runs/c16 -o runs/compare # two runs side by side",
+    "llmbench plot artifacts/my-run",
+    "llmbench plot runs/sweep",
+    "llmbench plot runs/c8 runs/c16 -o runs/compare",
+    "llmbench profile -m my-model --streaming --concurrency 8,32,128 --gpus 8 --auto-plot --artifact-dir runs/sweep",
   ],
   async run({ validate, io }) {
     const p = validate(schema());
