@@ -20,6 +20,9 @@
 //                                    1,000,000; 20 chunks each) appended through ResultsWriter, then the
 //                                    SQL summary, slices, schedule report and counts timed, with RSS after
 //                                    each; each N in a fresh process (bench/store-summary.md)
+//   bun scripts/bench.ts plot        `llmbench plot` time (queries, HTML, PNGs; in-process and the binary) and
+//                                    report sizes for synthetic runs of 10,000 and 1,000,000 requests and a
+//                                    3-point sweep (see docs/plots.md)
 //
 // The mock runs in its own process pinned to one core (taskset), the client on the other, so the
 // numbers are the client's error, not the server's. One wave of warmup requests (= concurrency) runs first
@@ -30,6 +33,7 @@ import { join, resolve } from "node:path";
 import { queryReadOnly } from "../src/store/read-db.ts";
 import { percentileSorted } from "../src/metrics/stats.ts";
 import { memory } from "./bench-memory.ts";
+import { plotBench } from "./bench-plot.ts";
 
 const ROOT = resolve(import.meta.dir, "..");
 const BUN = process.execPath;
@@ -624,6 +628,7 @@ const runners: Record<string, () => Promise<Record<string, unknown>>> = {
   dashboard,
   "store-summary": storeSummary,
   memory: () => memory(process.argv[3] ? process.argv[3].split(",").map(Number) : [50_000, 1_000_000]),
+  plot: () => plotBench(process.argv[3] ? process.argv[3].split(",").map(Number) : [10_000, 1_000_000]),
 };
 const run = runners[which];
 if (!run) {

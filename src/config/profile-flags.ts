@@ -496,6 +496,12 @@ export const PROFILE_FLAGS = {
     valueHint: "p",
     group: OUTPUT,
   },
+  "auto-plot": {
+    type: "boolean",
+    description: "After the run, write report.html and plots/*.png into the artifact dir (as `llmbench plot` does); a sweep or search gets its own report too",
+    default: false,
+    group: OUTPUT,
+  },
   "slice-duration": {
     type: "string",
     description: "Split results into wall-clock slices of this many seconds (timeslice exports, HDR histograms)",

@@ -227,6 +227,7 @@ export async function executeProfile(prepared: PreparedProfile, io: Io, opts: Ex
     await jsonl.close();
     for (const p of writeExports(dir, cfg, results, { runId, cancelled: control.interrupted || shared.cancelled, startNs, endNs }))
       control.storageFailed(new Error(p), dir);
+    if (cfg.autoPlot && control.storageFailure === null) await autoPlot(dir, log);
     // Peak memory of the whole process (all threads), for sizing runs: KiB, as the OS reports it.
     const peakRssKiB = process.resourceUsage().maxRSS;
     if (results.schedule !== null) for (const line of scheduleLines(results.schedule)) logFile.write(line);
@@ -250,6 +251,17 @@ export async function executeProfile(prepared: PreparedProfile, io: Io, opts: Ex
     await writer?.close(epochNs()).catch(() => {});
     await jsonl.close();
     await logFile.close();
+  }
+}
+
+/** --auto-plot: the run's (or sweep's) report; a failure is a warning (the runs themselves succeeded). */
+export async function autoPlot(dir: string, log: Pick<ReturnType<typeof createLogger>, "info" | "warn">): Promise<void> {
+  try {
+    const { plotDir } = await import("../plot/write-report.ts");
+    const out = await plotDir(dir);
+    log.info(`report: ${out.reportPath} (${out.charts} charts, ${out.pngPaths.length} PNG files)`);
+  } catch (e) {
+    log.warn(`--auto-plot: ${(e instanceof Error ? e.message : String(e)).split("\n")[0]}`);
   }
 }
 

@@ -9,6 +9,7 @@ import { terminalWidth } from "../runtime/terminal-width.ts";
 import { UsageError } from "../runtime/usage-error.ts";
 import type { CapacitySearchSpec } from "./multi-run-spec.ts";
 import { runStep, StopSignal, stepRaw, writeWhole } from "./point-run.ts";
+import { autoPlot } from "./profile-run.ts";
 import { MonotonicSearch } from "./search-planner.ts";
 import { runDirName } from "./sweep-plan.ts";
 import { fitColumns, type PointEntry, pointValue, type RunEntry, runMetrics, summarizePoints, wrap } from "./sweep-summary.ts";
@@ -205,6 +206,7 @@ export async function runSearch(spec: CapacitySearchSpec, ctx: SweepContext): Pr
     stop.dispose();
   }
   write(stopReason === null ? "complete" : "stopped");
+  if (ctx.raw["auto-plot"] === true) await autoPlot(dir, log);
   const lines = searchConsole(spec, probes, planner, stopReason, terminalWidth(io.env, io.stdoutColumns));
   lines.push(
     ...wrap(`Search summary: ${summaryPath}; each probe in its own directory below (llmbench query ${dir} "...").`, terminalWidth(io.env, io.stdoutColumns)),

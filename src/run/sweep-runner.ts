@@ -11,6 +11,7 @@ import { terminalWidth } from "../runtime/terminal-width.ts";
 import { UsageError } from "../runtime/usage-error.ts";
 import type { SweepSpec } from "./multi-run-spec.ts";
 import { runStep, StopSignal, stepRaw, writeWhole } from "./point-run.ts";
+import { autoPlot } from "./profile-run.ts";
 import { type PointEntry, type RunEntry, runMetrics, summarizePoints, sweepConsole, sweepSummaryCsv, sweepSummaryJson, wrap } from "./sweep-summary.ts";
 
 export interface SweepContext {
@@ -105,6 +106,7 @@ export async function runSweep(spec: SweepSpec, ctx: SweepContext): Promise<numb
     stop.dispose();
   }
   const points = write(stopReason === null ? "complete" : "stopped");
+  if (ctx.raw["auto-plot"] === true) await autoPlot(dir, log);
   const done = entries.filter((e) => e.runs.length > 0).length;
   const width = terminalWidth(io.env, io.stdoutColumns);
   const lines = [`Sweep: ${what}, ${spec.repeats} run${spec.repeats === 1 ? "" : "s"} each`, ...sweepConsole(points, opts, width)];

@@ -162,22 +162,30 @@ async function prepareReadOnly(conn: DuckDBConnection, sql: string): Promise<Duc
   return prepared;
 }
 
+/** Runs read-only SQL on a connection that has the runs attached; the last statement's rows. */
+async function readQuery(conn: DuckDBConnection, sql: string): Promise<ResultSet> {
+  let reader = null;
+  try {
+    const prepared = await prepareReadOnly(conn, sql);
+    for (const p of prepared) reader = await p.runAndReadAll(); // like DuckDB: the last statement's result
+  } catch (e) {
+    throw asRefusal(e);
+  }
+  const columns = reader!.columnNames();
+  const raw = reader!.getRows();
+  let asJson: unknown[][] | null = null;
+  const jsonAt = (r: number, c: number) => () => (asJson ??= reader!.getRowsJson() as unknown[][])[r]![c];
+  const rows = raw.map((row, r) => row.map((v, c) => toCell(v, jsonAt(r, c))));
+  return { columns, rows };
+}
+
 export async function queryRuns(dbPaths: readonly string[], sql: string, access: RunAccess = {}): Promise<ResultSet> {
-  return withRuns(dbPaths, access, async (conn) => {
-    let reader = null;
-    try {
-      const prepared = await prepareReadOnly(conn, sql);
-      for (const p of prepared) reader = await p.runAndReadAll(); // like DuckDB: the last statement's result
-    } catch (e) {
-      throw asRefusal(e);
-    }
-    const columns = reader!.columnNames();
-    const raw = reader!.getRows();
-    let asJson: unknown[][] | null = null;
-    const jsonAt = (r: number, c: number) => () => (asJson ??= reader!.getRowsJson() as unknown[][])[r]![c];
-    const rows = raw.map((row, r) => row.map((v, c) => toCell(v, jsonAt(r, c))));
-    return { columns, rows };
-  });
+  return withRuns(dbPaths, access, (conn) => readQuery(conn, sql));
+}
+
+/** Many read-only queries over the runs, attached once (as queryRuns does for one). */
+export async function withRunsQuery<T>(dbPaths: readonly string[], fn: (query: (sql: string) => Promise<ResultSet>) => Promise<T>): Promise<T> {
+  return withRuns(dbPaths, {}, (conn) => fn((sql) => readQuery(conn, sql)));
 }
 
 /** DuckDB's "file system operations are disabled" becomes a refusal. */

@@ -38,7 +38,7 @@ describe("llmbench CLI dispatch", () => {
   test("unknown command: one line, a suggestion, exit 2", async () => {
     const r = await run(["profil"]);
     expect(r.code).toBe(2);
-    expect(r.err).toBe('llmbench: unknown command "profil" (did you mean "profile"?); commands: profile, mock, query, export, demo\n');
+    expect(r.err).toBe('llmbench: unknown command "profil" (did you mean "profile"?); commands: profile, mock, query, export, plot, merge, k8s, demo\n');
   });
   test("every usage problem at once, one line each, exit 2, no stack trace", async () => {
     const r = await run(["profile", "--concurrency", "0", "--bogus", "--url", "ftp://x", "--isl", "abc"]);

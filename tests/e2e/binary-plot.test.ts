@@ -1,0 +1,67 @@
+// The compiled binary, alone in an empty directory: `profile --auto-plot` and `plot` write report.html
+// and PNGs (the font and the chart code are embedded; nothing is read from node_modules or the system).
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ensureBinary } from "../helpers/binary.ts";
+import { decodePng, pixelStats } from "../helpers/png-decode.ts";
+import { readFirstLine } from "../helpers/read-lines.ts";
+
+let dir = "";
+let exe = "";
+let env: Record<string, string> = {};
+
+function run(args: string[], timeoutMs = 60_000) {
+  const p = Bun.spawnSync([exe, ...args], { cwd: dir, env, stdout: "pipe", stderr: "pipe", timeout: timeoutMs });
+  return { code: p.exitCode, out: p.stdout.toString(), err: p.stderr.toString() };
+}
+
+beforeAll(async () => {
+  const built = await ensureBinary();
+  dir = mkdtempSync(join(tmpdir(), "llmbench-e2e-plot-"));
+  exe = join(dir, "llmbench");
+  copyFileSync(built, exe);
+  Bun.spawnSync(["chmod", "+x", exe]);
+  env = { PATH: "/usr/bin:/bin", HOME: dir, XDG_CACHE_HOME: join(dir, "cache"), NO_COLOR: "1" };
+}, 120_000);
+
+afterAll(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+describe("compiled binary: plot", () => {
+  test("plot --help lists the command's flags", () => {
+    const h = run(["plot", "--help"]);
+    expect(h.code).toBe(0);
+    expect(h.out).toContain("--no-png");
+    expect(run(["--help"]).out).toContain("plot");
+  });
+
+  test("profile --auto-plot, then plot of two runs compared", async () => {
+    const mock = Bun.spawn([exe, "mock", "--port", "0", "--ttft-ms", "5", "--itl-ms", "1"], { cwd: dir, env, stdout: "pipe", stderr: "pipe" });
+    try {
+      const url = await readFirstLine(mock.stdout, 20_000);
+      const base = ["profile", "-u", url, "-m", "mock-model", "--tokenizer", "builtin", "--streaming", "--request-count", "30", "--osl", "8", "--ui", "none"];
+      for (const c of ["2", "8"]) {
+        const p = run([...base, "--concurrency", c, "--artifact-dir", `c${c}`, "--auto-plot"]);
+        expect(p.err).not.toContain("--auto-plot:");
+        expect(p.code).toBe(0);
+        expect(readdirSync(join(dir, `c${c}`))).toContain("report.html");
+      }
+    } finally {
+      mock.kill("SIGINT");
+      await mock.exited;
+    }
+    const cmp = run(["plot", "c2", "c8", "-o", "cmp"]);
+    expect(cmp.code).toBe(0);
+    expect(cmp.err).toMatch(/^wrote cmp\/report\.html \(9 charts\) and 9 PNG files in cmp\/plots in [\d.]+ s\n$/);
+    const html = readFileSync(join(dir, "cmp", "report.html"), "utf8");
+    expect(html).toContain('data-chart="pareto"');
+    const png = decodePng(new Uint8Array(readFileSync(join(dir, "cmp", "plots", "pareto.png"))));
+    expect([png.width, png.height]).toEqual([1440, 720]);
+    expect(pixelStats(png).inkShare).toBeGreaterThan(0.02);
+    const single = decodePng(new Uint8Array(readFileSync(join(dir, "c8", "plots", "ttft-histogram.png"))));
+    expect(pixelStats(single).colors).toBeGreaterThan(20);
+  }, 90_000);
+});
