@@ -9,6 +9,7 @@ import { runCli } from "../../src/cli/run-cli.ts";
 import { COMMANDS } from "../../src/cli/commands.ts";
 import { fakeIo } from "../helpers/fake-io.ts";
 import { mockMetric, waitForMetric } from "../helpers/mock-metrics.ts";
+import { mockProfileArgs } from "../helpers/mock-profile-args.ts";
 
 const GEN_TOKENS = "vllm:generation_tokens_total";
 let dir = "";
@@ -22,21 +23,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const profile = (args: string[]): string[] => [
-  "profile",
-  "-u",
-  mock.url,
-  "-m",
-  "mock-model",
-  "--tokenizer",
-  "builtin",
-  "--streaming",
-  "--ui",
-  "none",
-  "--workers",
-  "1",
-  ...args,
-];
+const profile = (args: string[]): string[] => mockProfileArgs(mock.url, args);
 type JsonlRecord = { metadata: { was_cancelled: boolean }; error?: { code: number } };
 const records = (artifactDir: string): JsonlRecord[] =>
   readFileSync(join(dir, artifactDir, "profile_export.jsonl"), "utf8")

@@ -10,6 +10,7 @@ import { type MockServerHandle, startMockServer } from "../../src/mock/server.ts
 import { fakeIo } from "../helpers/fake-io.ts";
 import { decodePng, pixelStats } from "../helpers/png-decode.ts";
 import { writeSyntheticRun } from "../helpers/synthetic-results.ts";
+import { mockProfileArgs } from "../helpers/mock-profile-args.ts";
 
 let dir = "";
 let mock: MockServerHandle;
@@ -22,25 +23,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const profile = (args: string[]): string[] => [
-  "profile",
-  "-u",
-  mock.url,
-  "-m",
-  "mock-model",
-  "--tokenizer",
-  "builtin",
-  "--streaming",
-  "--ui",
-  "none",
-  "--workers",
-  "1",
-  "--isl",
-  "8",
-  "--osl",
-  "6",
-  ...args,
-];
+const profile = (args: string[]): string[] => mockProfileArgs(mock.url, ["--isl", "8", "--osl", "6", ...args]);
 
 describe("profile --auto-plot", () => {
   test("a run against the mock leaves report.html and decodable PNGs beside results.duckdb", async () => {

@@ -12,6 +12,7 @@ import { runCli } from "../../src/cli/run-cli.ts";
 import { startMockServer, type MockServerHandle } from "../../src/mock/server.ts";
 import { fakeIo } from "../helpers/fake-io.ts";
 import { mockMetric } from "../helpers/mock-metrics.ts";
+import { mockProfileArgs } from "../helpers/mock-profile-args.ts";
 
 let dir = "";
 let mock: MockServerHandle;
@@ -24,24 +25,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const profile = (url: string, args: string[]): string[] => [
-  "profile",
-  "-u",
-  url,
-  "-m",
-  "mock-model",
-  "--tokenizer",
-  "builtin",
-  "--streaming",
-  "--ui",
-  "none",
-  "--workers",
-  "1",
-  "--isl",
-  "8",
-  ...(args.includes("--osl") ? [] : ["--osl", "4"]),
-  ...args,
-];
+const profile = (url: string, args: string[]): string[] => mockProfileArgs(url, ["--isl", "8", ...(args.includes("--osl") ? [] : ["--osl", "4"]), ...args]);
 
 describe("--artifact-dir", () => {
   test("a second run into a finished run's directory is refused with one line; the first run's files are untouched", async () => {
