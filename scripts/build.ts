@@ -57,7 +57,7 @@ export async function build(target: Target, outfile: string): Promise<void> {
   mkdirSync(dirname(outfile), { recursive: true });
   const result = await Bun.build({
     // The worker is an entrypoint of its own: a compiled binary runs a Worker only if it was bundled so.
-    entrypoints: [join(ROOT, "src/main.ts"), join(ROOT, "src/load-worker.ts"), join(ROOT, "src/count-worker.ts")],
+    entrypoints: [join(ROOT, "src/main.ts"), join(ROOT, "src/load-worker.ts"), join(ROOT, "src/count-worker.ts"), join(ROOT, "src/dashboard-worker.ts")],
     compile: { target: TARGETS[target].bun as Bun.Build.CompileTarget, outfile },
     minify: true,
     define: { "process.env.LLMBENCH_COMPILED": JSON.stringify("1") },

@@ -71,3 +71,37 @@ export function phaseProgress(plan: LivePlan, snap: LiveSnapshot, phase: Benchma
   const base = { done, total, elapsedMs, durationMs };
   return { phase, ...base, failed: snap.failed[phase], fraction, etaMs: estimateEtaMs(base, snap.finishedPerSec) };
 }
+
+/** What a live view knows besides the counters: the title, the plan, and when it started. */
+export interface LiveFrameSource {
+  title: string;
+  plan: LivePlan;
+  streaming: boolean;
+}
+
+/** Builds LiveStates over a run: remembers when profiling was first seen (the phase's start for its ETA). */
+export class LiveStateBuilder {
+  private profilingSeenNs: number | null = null;
+
+  constructor(
+    private readonly src: LiveFrameSource,
+    /** When the view started (the warmup's start), epoch ns. */
+    private readonly startNs: number,
+  ) {}
+
+  build(snap: LiveSnapshot, nowNs: number, inFlight: number, stopping: LiveState["stopping"], logs: readonly string[]): LiveState {
+    const phase = currentPhase(this.src.plan, snap);
+    if (phase === "profiling" && this.profilingSeenNs === null) this.profilingSeenNs = nowNs;
+    // Profiling started when its first request did (seen in the records), or when it was first noticed.
+    const phaseStartNs = phase === "warmup" ? this.startNs : Math.min(this.profilingSeenNs ?? nowNs, snap.profilingStartNs ?? Number.POSITIVE_INFINITY);
+    return {
+      title: this.src.title,
+      progress: phaseProgress(this.src.plan, snap, phase, phaseStartNs, nowNs),
+      inFlight,
+      stopping,
+      streaming: this.src.streaming,
+      stats: snap,
+      logs,
+    };
+  }
+}

@@ -105,18 +105,40 @@ export class LiveStats {
 
   add(r: RequestRecord, values: RecordValues): void {
     const phase = r.phase;
+    this.addSample(
+      phase,
+      r.start_ns,
+      r.end_ns,
+      recordError(r),
+      num(values.get("output_sequence_length")) ?? 0,
+      num(values.get("time_to_first_token")),
+      num(values.get("inter_token_latency")),
+      num(values.get("request_latency")),
+    );
+  }
+
+  /** add() from the few numbers it uses (what the dashboard thread receives, see live-sample.ts); ns. */
+  addSample(
+    phase: BenchmarkPhase,
+    startNs: number,
+    endNs: number,
+    error: RecordError | null,
+    outputTokens: number,
+    ttftNs: number | undefined,
+    itlNs: number | undefined,
+    latencyNs: number | undefined,
+  ): void {
     this.done[phase]++;
     this.lastPhase = phase;
-    if (r.start_ns > 0) {
-      if (this.firstStartNs === null || r.start_ns < this.firstStartNs) this.firstStartNs = r.start_ns;
-      if (phase === "profiling" && (this.profilingStartNs === null || r.start_ns < this.profilingStartNs)) this.profilingStartNs = r.start_ns;
+    if (startNs > 0) {
+      if (this.firstStartNs === null || startNs < this.firstStartNs) this.firstStartNs = startNs;
+      if (phase === "profiling" && (this.profilingStartNs === null || startNs < this.profilingStartNs)) this.profilingStartNs = startNs;
     }
-    const error = recordError(r);
     if (error !== null) {
       this.failed[phase]++;
       this.noteError(error);
     }
-    const sec = Math.floor((r.end_ns > 0 ? r.end_ns : r.start_ns) / 1e9);
+    const sec = Math.floor((endNs > 0 ? endNs : startNs) / 1e9);
     const h = this.historyIndex(sec);
     const slot = this.slotFor(sec);
     if (error !== null) {
@@ -127,13 +149,10 @@ export class LiveStats {
     if (slot === null) return;
     slot.finished++;
     slot.ok++;
-    slot.outputTokens += num(values.get("output_sequence_length")) ?? 0;
-    const ttft = num(values.get("time_to_first_token"));
-    if (ttft !== undefined) slot.ttft.record(ttft);
-    const itl = num(values.get("inter_token_latency"));
-    if (itl !== undefined) slot.itl.record(itl);
-    const latency = num(values.get("request_latency"));
-    if (latency !== undefined) slot.latency.record(latency);
+    slot.outputTokens += outputTokens;
+    if (ttftNs !== undefined) slot.ttft.record(ttftNs);
+    if (itlNs !== undefined) slot.itl.record(itlNs);
+    if (latencyNs !== undefined) slot.latency.record(latencyNs);
   }
 
   private noteError(e: RecordError): void {

@@ -10,12 +10,16 @@ import type { ProfileConfig } from "../config/profile-config.ts";
 import type { SharedState } from "../engine/shared-state.ts";
 import type { DashboardOptions } from "../report/dashboard-view.ts";
 import { glyphsFor, type Glyphs } from "../report/live-format.ts";
-import { currentPhase, phaseProgress, type LivePlan, type LiveState } from "../report/live-state.ts";
+import { LiveStateBuilder, type LivePlan, type LiveState } from "../report/live-state.ts";
 import type { LiveStats } from "../report/live-stats.ts";
 import { heartbeatLine, progressLine } from "../report/progress-line.ts";
 import type { Screen } from "../report/screen.ts";
 import { epochNs } from "../runtime/clock.ts";
 import type { Io } from "../runtime/io.ts";
+import type { RecordValues } from "../metrics/record-values.ts";
+import type { RequestRecord } from "../record/request-record.ts";
+import type { RecordSink } from "./sinks.ts";
+import type { DashboardThread } from "./dashboard-thread.ts";
 
 export type UiMode = ProfileConfig["ui"];
 
@@ -63,6 +67,8 @@ export function liveSources(cfg: ProfileConfig, shared: LiveSources["shared"], s
 
 const SGR_RE = /\x1b\[[0-9;]*m/g;
 
+const stoppingOf = (s: LiveSources["shared"]): LiveState["stopping"] => (s.cancelled ? "cancelling" : s.stopped ? "stopping" : null);
+
 type Mode = "dashboard" | "line" | "heartbeat" | "off";
 
 interface DashboardParts {
@@ -75,11 +81,13 @@ export class LiveView {
   private mode: Mode = "off";
   private sources: LiveSources | null = null;
   private startNs = 0;
-  private profilingSeenNs: number | null = null;
+  private builder: LiveStateBuilder | null = null;
   private timer: ReturnType<typeof setInterval> | null = null;
   private drawMode: () => void = () => {};
   private readonly undo: (() => void)[] = [];
   private dashboard: DashboardParts | null = null;
+  /** The dashboard drawn by its own thread (a real terminal); null when drawn here. */
+  private thread: DashboardThread | null = null;
   private lastFullRedraw = 0;
   private lineShown = false;
   private readonly glyphs: Glyphs;
@@ -109,6 +117,7 @@ export class LiveView {
     if (!this.base.stderrIsTTY) return this.every(HEARTBEAT_INTERVAL_MS, "heartbeat", () => this.heartbeat());
     const fits = size !== null && size.columns >= MIN_COLUMNS && size.rows >= MIN_ROWS && this.base.env.TERM !== "dumb";
     if (ui !== "dashboard" || !fits) return this.every(FRAME_INTERVAL_MS, "line", () => this.drawLine());
+    if (this.base.stderrFd !== undefined && (await this.startThread(sources, this.base.stderrFd))) return;
     // Loaded only now: --help and runs without the dashboard never evaluate it.
     const [{ dashboardLines }, { Screen }] = await Promise.all([import("../report/dashboard-view.ts"), import("../report/screen.ts")]);
     const screen = new Screen((t) => this.base.err(t));
@@ -124,6 +133,48 @@ export class LiveView {
     if (this.base.onExit) this.undo.push(this.base.onExit(() => screen.leave()));
     this.every(FRAME_INTERVAL_MS, "dashboard", () => this.drawDashboard());
     this.drawDashboard();
+  }
+
+  /** The dashboard on its own thread (see dashboard-thread.ts); false when that thread could not start. */
+  private async startThread(sources: LiveSources, fd: number): Promise<boolean> {
+    const { DashboardThread } = await import("./dashboard-thread.ts");
+    const thread = await DashboardThread.start({
+      src: sources,
+      startNs: this.startNs,
+      fd,
+      color: !this.base.env.NO_COLOR,
+      glyphs: this.glyphs,
+      write: (t) => this.base.err(t),
+    });
+    if (thread === null) return false;
+    this.thread = thread;
+    if (this.base.onResize) this.undo.push(this.base.onResize(() => thread.invalidate()));
+    this.undo.push(this.base.onSignal(() => thread.invalidate()));
+    if (this.base.onExit) this.undo.push(this.base.onExit(() => thread.close()));
+    this.every(FRAME_INTERVAL_MS, "dashboard", () => this.tickThread());
+    this.tickThread();
+    return true;
+  }
+
+  private tickThread(): void {
+    const t = this.thread;
+    const src = this.sources;
+    const size = this.base.stderrSize?.() ?? null;
+    if (t === null || src === null || size === null) return;
+    t.tick({ nowNs: epochNs(), inFlight: src.shared.inFlight, stopping: stoppingOf(src.shared), logs: this.recent, width: size.columns, height: size.rows });
+  }
+
+  /**
+   * The sink that feeds the live view: into `stats` on this thread, or, while the dashboard has its own
+   * thread, a few numbers per request handed to it.
+   */
+  recordSink(stats: LiveStats): RecordSink {
+    return {
+      add: (r: RequestRecord, values: RecordValues) => {
+        if (this.thread !== null) this.thread.add(r, values);
+        else stats.add(r, values);
+      },
+    };
   }
 
   private every(ms: number, mode: Mode, draw: () => void): void {
@@ -142,21 +193,10 @@ export class LiveView {
   state(nowNs = epochNs()): LiveState | null {
     const src = this.sources;
     if (src === null) return null;
+    this.builder ??= new LiveStateBuilder(src, this.startNs);
     const columns = this.base.stderrSize?.()?.columns ?? 80;
     const snap = src.stats.snapshot(nowNs, columns, TOP_ERRORS);
-    const phase = currentPhase(src.plan, snap);
-    if (phase === "profiling" && this.profilingSeenNs === null) this.profilingSeenNs = nowNs;
-    // Profiling started when its first request did (seen in the records), or when it was first noticed.
-    const phaseStartNs = phase === "warmup" ? this.startNs : Math.min(this.profilingSeenNs ?? nowNs, snap.profilingStartNs ?? Number.POSITIVE_INFINITY);
-    return {
-      title: src.title,
-      progress: phaseProgress(src.plan, snap, phase, phaseStartNs, nowNs),
-      inFlight: src.shared.inFlight,
-      stopping: src.shared.cancelled ? "cancelling" : src.shared.stopped ? "stopping" : null,
-      streaming: src.streaming,
-      stats: snap,
-      logs: this.recent,
-    };
+    return this.builder.build(snap, nowNs, src.shared.inFlight, stoppingOf(src.shared), this.recent);
   }
 
   private drawDashboard(): void {
@@ -187,7 +227,7 @@ export class LiveView {
   }
 
   private err(text: string): void {
-    if (this.mode === "dashboard" && this.dashboard?.screen.isActive) {
+    if (this.mode === "dashboard" && (this.thread !== null || this.dashboard?.screen.isActive)) {
       this.hold(text);
       return;
     }
@@ -223,8 +263,10 @@ export class LiveView {
       this.base.err("\n");
       this.lineShown = false;
     }
-    if (mode === "dashboard" && this.dashboard !== null) {
-      this.dashboard.screen.leave();
+    if (mode === "dashboard" && (this.dashboard !== null || this.thread !== null)) {
+      this.dashboard?.screen.leave();
+      this.thread?.close();
+      this.thread = null;
       if (this.heldDropped > 0) this.base.err(`(${this.heldDropped} earlier messages are in the run's logs/llmbench.log)\n`);
       for (const t of this.held) this.base.err(t);
       this.held = [];

@@ -172,7 +172,10 @@ export async function executeProfile(prepared: PreparedProfile, io: Io, opts: Ex
     const describe = (w: UnreachableWindow): string => describeUnreachable(w, { withUrl: cfg.urls.length > 1 });
     const outageSink = { add: (r: RequestRecord) => void (outages.add(r) && log.warn(describe(outages.windows().at(-1)!))) };
     const liveStats = new LiveStats();
-    const fanout = new RecordFanout([{ add: (r, values) => db.append(r, values) }, jsonlSink(jsonl), counts, outageSink, liveStats], recordOpts);
+    const fanout = new RecordFanout(
+      [{ add: (r, values) => db.append(r, values) }, jsonlSink(jsonl), counts, outageSink, live.recordSink(liveStats)],
+      recordOpts,
+    );
 
     // Stage 3: the workers.
     if (cfg.transport === "fetch" && (processConcurrency(cfg) ?? Infinity) > FETCH_DEFAULT_CAP && !io.env.BUN_CONFIG_MAX_HTTP_REQUESTS) {

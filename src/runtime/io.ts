@@ -14,6 +14,8 @@ export interface Io {
   stdoutIsTTY?: boolean;
   /** The terminal's width when stdout is one (help wraps to it). */
   stdoutColumns?: number;
+  /** stderr's file descriptor, when another thread may write it directly (the dashboard thread); absent in tests. */
+  stderrFd?: number;
   /** stderr's size now, when it is a terminal (it changes when the window is resized). */
   stderrSize?(): { columns: number; rows: number } | null;
   /** Registers a handler for resizes of stderr's terminal; returns a function that removes it. */
@@ -33,6 +35,7 @@ export function processIo(): Io {
     env: process.env,
     cwd: process.cwd(),
     stderrIsTTY: Boolean(process.stderr.isTTY),
+    stderrFd: 2,
     stdoutIsTTY: Boolean(process.stdout.isTTY),
     stdoutColumns: process.stdout.isTTY ? process.stdout.columns : undefined,
     exit: (code) => process.exit(code),
