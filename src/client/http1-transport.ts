@@ -232,6 +232,8 @@ class Http1Exchange implements Http1Job, Http1ParserSink {
   }
 
   connectFailed(message: string, at: number): void {
+    // trace_data of a failed connect: when it started (error_timestamp_ns says when it failed).
+    this.timing.connect_start_ns = this.conn?.connectStartNs ?? 0;
     this.conn = null;
     this.fail("connect", message, at);
   }

@@ -9,6 +9,7 @@ import type { Transport } from "../../src/client/transport.ts";
 import { httpPhases } from "../../src/metrics/http-phases.ts";
 import { recordValues } from "../../src/metrics/record-values.ts";
 import { startMockServer, type MockServerHandle } from "../../src/mock/server.ts";
+import { traceData } from "../../src/report/http-trace-json.ts";
 import type { RequestRecord } from "../../src/record/request-record.ts";
 
 const ID: RecordIdentity = {
@@ -169,4 +170,20 @@ test("fetch transport: only the body's first and last read are seen; the other p
   expect(h.last_byte_ns).toBeGreaterThanOrEqual(h.first_byte_ns);
   const tags = [...recordValues(r, { streaming: true }).keys()].filter((k) => k.startsWith("http_req_"));
   expect(tags).toEqual(["http_req_receiving"]);
+});
+
+test("a refused connect: the trace keeps when the connect started, and trace_data says when it failed", async () => {
+  const listener = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data() {} } });
+  const port = listener.port;
+  listener.stop(true); // nothing listens there now
+  const t = createHttp1Transport();
+  cleanups.push(() => t.close());
+  const r = await send(t, `http://127.0.0.1:${port}/v1/chat/completions`, false);
+  expect(r.error?.type).toBe("connection_error");
+  expect(r.http!.connect_start_ns).toBeGreaterThanOrEqual(r.start_ns);
+  expect([r.http!.send_start_ns, r.http!.first_byte_ns, r.http!.reused]).toEqual([0, 0, false]);
+  const td = traceData(r) as Record<string, unknown>;
+  expect(td.tcp_connect_start_ns).toBe(r.http!.connect_start_ns);
+  expect(td.error_timestamp_ns).toBe(r.end_ns);
+  expect(td.request_send_start_ns).toBeUndefined();
 });
