@@ -37,6 +37,12 @@ function span(from: number | null, to: number | null): number | undefined {
 /** The phases (ns), byte and read/write counts and reuse (0/1) of one exchange. */
 export function httpPhases(t: HttpTiming): HttpPhases {
   const out: HttpPhases = {};
+  addHttpPhases(t, out);
+  return out;
+}
+
+/** httpPhases() written into `out` (a record's metric values: no intermediate object per request). */
+export function addHttpPhases(t: HttpTiming, out: { [K in keyof HttpPhases]?: unknown }): void {
   const blocked = t.pool_wait_start_ns === null ? undefined : t.pool_wait_start_ns === 0 ? 0 : span(t.pool_wait_start_ns, t.pool_wait_end_ns);
   const connecting = t.reused === null ? undefined : t.reused ? 0 : span(t.connect_start_ns, t.connect_end_ns);
   const sending = span(t.send_start_ns, t.send_end_ns);
@@ -58,5 +64,4 @@ export function httpPhases(t: HttpTiming): HttpPhases {
   if (t.writes !== null) out.http_req_chunks_sent = t.writes;
   if (t.reads !== null) out.http_req_chunks_received = t.reads;
   if (t.reused !== null) out.http_req_connection_reused = t.reused ? 1 : 0;
-  return out;
 }
