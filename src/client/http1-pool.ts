@@ -116,7 +116,9 @@ export class Http1Connection {
 
   onHandshake(success: boolean, authError: Error | null, at: number): void {
     if (this.state === CLOSED) return;
-    if (!success) {
+    // Bun reports success=false for a certificate whose name does not match the host even with
+    // rejectUnauthorized: false; --insecure means accept it (the connection is usable).
+    if (!success && !this.pool.opts.insecure) {
       const job = this.job;
       this.destroy();
       const code = (authError as { code?: string } | null)?.code;

@@ -2,6 +2,9 @@
 // wait), a stand-in that holds the first body byte back by a known time, and the fetch transport,
 // which cannot see most phases.
 import { afterAll, describe, expect, test } from "bun:test";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { createFetchTransport } from "../../src/client/fetch-transport.ts";
 import { createHttp1Transport } from "../../src/client/http1-transport.ts";
 import { runRequest, type RecordIdentity, type TokenCounter } from "../../src/client/request-runner.ts";
@@ -187,3 +190,37 @@ test("a refused connect: the trace keeps when the connect started, and trace_dat
   expect(td.error_timestamp_ns).toBe(r.end_ns);
   expect(td.request_send_start_ns).toBeUndefined();
 });
+
+// TLS: a self-signed certificate made with openssl (skipped when openssl is missing).
+const openssl = Bun.which("openssl");
+test.skipIf(!openssl)(
+  "https, insecure, a certificate for another name (CN=localhost, URL 127.0.0.1): it connects; connecting runs to the end of the TLS handshake; the next request reuses the connection",
+  async () => {
+    const dir = mkdtempSync(join(tmpdir(), "llmbench-trace-tls-"));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const key = join(dir, "key.pem");
+    const cert = join(dir, "cert.pem");
+    const args = ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert, "-days", "1", "-subj", "/CN=localhost"];
+    const gen = Bun.spawnSync([openssl!, ...args], { stdout: "ignore", stderr: "pipe" });
+    expect(gen.exitCode, gen.stderr.toString()).toBe(0);
+    const body = JSON.stringify({ choices: [{ index: 0, message: { role: "assistant", content: "hello" } }] });
+    const server = Bun.serve({
+      port: 0,
+      hostname: "127.0.0.1",
+      tls: { cert: Bun.file(cert), key: Bun.file(key) },
+      fetch: () => new Response(body, { headers: { "content-type": "application/json" } }),
+    });
+    cleanups.push(() => server.stop(true));
+    const t = createHttp1Transport({ insecure: true });
+    cleanups.push(() => t.close());
+    const url = `https://127.0.0.1:${server.port}/v1/chat/completions`;
+    const [first, second] = [await send(t, url, false), await send(t, url, false)];
+    expect([first.error, second.error]).toEqual([null, null]);
+    const h = first.http!;
+    expect(h.reused).toBe(false);
+    // The handshake's callback is what readies the connection: the request is written at that stamp.
+    expect(h.connect_end_ns).toBe(h.send_start_ns);
+    expect(httpPhases(h).http_req_connecting!).toBeGreaterThan(0);
+    expect(httpPhases(second.http!)).toMatchObject({ http_req_connecting: 0, http_req_connection_reused: 1 });
+  },
+);
