@@ -5,7 +5,12 @@
 // epochNs() first thing after the await. Same request and error classification as http1:
 // `decompress: false` so body bytes are what the server sent (Bun then adds no accept-encoding),
 // `redirect: "manual"` so a 3xx is reported as is.
+//
+// HTTP trace (onTrace): fetch hides its connection pool and socket, so only the response body's
+// first and last read are seen (http_req_receiving); pool wait (blocked), connecting, sending, hence
+// waiting and duration, bytes on the wire and connection reuse are null. Use --transport http for those.
 
+import type { HttpTiming } from "../record/request-record.ts";
 import { epochNs } from "../runtime/clock.ts";
 import { validateHeaders } from "./http1-request.ts";
 import type { HttpRequest, ResponseHandler, Transport, TransportErrorKind } from "./transport.ts";
@@ -59,10 +64,35 @@ export function createFetchTransport(opts: FetchTransportOptions = {}): Transpor
 
 async function run(req: HttpRequest, handler: ResponseHandler, signal: AbortSignal, insecure: boolean): Promise<void> {
   let finished = false;
+  /** fetch() was called: from then on the exchange has a trace. */
+  let sent = false;
+  let traced = false;
+  const timing: HttpTiming = {
+    transport: "fetch",
+    pool_wait_start_ns: null,
+    pool_wait_end_ns: null,
+    connect_start_ns: null,
+    connect_end_ns: null,
+    send_start_ns: null,
+    send_end_ns: null,
+    first_byte_ns: 0,
+    last_byte_ns: 0,
+    bytes_sent: null,
+    bytes_received: null,
+    writes: null,
+    reads: null,
+    reused: null,
+  };
+  const trace = (): void => {
+    if (traced) return;
+    traced = true;
+    handler.onTrace?.(timing);
+  };
   const fail = (kind: TransportErrorKind, message: string, at: number): void => {
     if (finished) return;
     finished = true;
     signal.removeEventListener("abort", onAbort);
+    if (sent) trace();
     handler.onError(kind, message, at);
   };
   const onAbort = (): void => {
@@ -95,6 +125,7 @@ async function run(req: HttpRequest, handler: ResponseHandler, signal: AbortSign
   signal.addEventListener("abort", onAbort, { once: true });
 
   let res: Response;
+  sent = true;
   try {
     const init: BunFetchRequestInit & { decompress?: boolean } = {
       method: req.method,
@@ -125,6 +156,9 @@ async function run(req: HttpRequest, handler: ResponseHandler, signal: AbortSign
   if (res.body === null) {
     finished = true;
     signal.removeEventListener("abort", onAbort);
+    timing.first_byte_ns = atHead;
+    timing.last_byte_ns = atHead;
+    trace();
     handler.onEnd(atHead);
     return;
   }
@@ -137,9 +171,13 @@ async function run(req: HttpRequest, handler: ResponseHandler, signal: AbortSign
       if (r.done) {
         finished = true;
         signal.removeEventListener("abort", onAbort);
+        if (timing.first_byte_ns === 0) timing.first_byte_ns = timing.last_byte_ns = atHead;
+        trace();
         handler.onEnd(at);
         return;
       }
+      if (timing.first_byte_ns === 0) timing.first_byte_ns = at;
+      timing.last_byte_ns = at;
       handler.onData(r.value, at);
     }
   } catch (err) {

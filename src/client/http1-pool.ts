@@ -16,6 +16,9 @@ export interface Http1Job {
   conn: Http1Connection | null;
   /** True once the job is over (a finished job still queued is skipped). */
   readonly finished: boolean;
+  /** Set by the pool when the job had to wait for a connection (per-origin limit): when it started and ended, epoch ns. */
+  waitStartNs: number;
+  waitEndNs: number;
   /** The connection is ready (TCP open, TLS verified): write the request. */
   attach(conn: Http1Connection, at_ns: number): void;
   data(bytes: Uint8Array, at_ns: number): void;
@@ -54,6 +57,9 @@ export class Http1Connection {
   lastError: Error | null = null;
   /** True while Bun.connect() runs: a connectError then means the failure was local. */
   inConnectCall = false;
+  /** Opening: Bun.connect() called, and the connection ready (TCP open, TLS verified), epoch ns. */
+  connectStartNs = 0;
+  connectEndNs = 0;
 
   constructor(readonly pool: OriginPool) {}
 
@@ -110,7 +116,9 @@ export class Http1Connection {
 
   onHandshake(success: boolean, authError: Error | null, at: number): void {
     if (this.state === CLOSED) return;
-    if (!success) {
+    // Bun reports success=false for a certificate whose name does not match the host even with
+    // rejectUnauthorized: false; --insecure means accept it (the connection is usable).
+    if (!success && !this.pool.opts.insecure) {
       const job = this.job;
       this.destroy();
       const code = (authError as { code?: string } | null)?.code;
@@ -127,6 +135,7 @@ export class Http1Connection {
       return;
     }
     this.state = BUSY;
+    this.connectEndNs = at;
     job.attach(this, at);
   }
 
@@ -276,8 +285,12 @@ export class OriginPool {
         return;
       }
     }
-    if (this.open < this.opts.maxConnections) this.connect(job);
-    else this.waiting.push(job);
+    if (this.open < this.opts.maxConnections) {
+      this.connect(job);
+    } else {
+      job.waitStartNs = epochNs();
+      this.waiting.push(job);
+    }
   }
 
   /** Closes idle connections; busy ones close when their job ends. */
@@ -308,6 +321,7 @@ export class OriginPool {
         if (conn !== undefined) this.idle.push(conn);
         continue; // aborted while waiting
       }
+      job.waitEndNs = epochNs();
       if (conn !== undefined) this.assign(conn, job);
       else this.connect(job);
     }
@@ -344,6 +358,7 @@ export class OriginPool {
     this.live.add(conn);
     const { hostname, port, tls, insecure } = this.opts;
     conn.inConnectCall = true;
+    conn.connectStartNs = epochNs();
     try {
       const p = Bun.connect<Http1Connection>({
         hostname,

@@ -11,7 +11,13 @@
 //
 // A request that fails on a *reused* connection before a single response byte arrived (the server
 // closed an idle keep-alive connection as we picked it) is retried once on a fresh connection.
+//
+// Phase stamps (onTrace, see record/request-record.ts HttpTiming): every one is a timestamp a socket
+// callback took anyway, except one epochNs() after the request's last write (send end) and, only
+// when the per-origin limit makes a request wait, the pool's two wait stamps. Per read: a counter,
+// a byte sum and the read's stamp; nothing is allocated per chunk.
 
+import type { HttpTiming } from "../record/request-record.ts";
 import { epochNs } from "../runtime/clock.ts";
 import { serializeHttp1Request } from "./http1-request.ts";
 import { Http1ResponseParser, type Http1ParserSink } from "./http1-response-parser.ts";
@@ -109,6 +115,8 @@ export function createHttp1Transport(opts: Http1TransportOptions = {}): Http1Tra
 class ParkingJob implements Http1Job {
   conn: Http1Connection | null = null;
   finished = false;
+  waitStartNs = 0;
+  waitEndNs = 0;
   constructor(private readonly done: () => void) {}
   attach(conn: Http1Connection): void {
     this.finished = true;
@@ -128,6 +136,9 @@ class ParkingJob implements Http1Job {
   }
 }
 
+/** What this transport sees: every field. */
+type Http1Timing = { [K in keyof HttpTiming]: NonNullable<HttpTiming[K]> };
+
 /** One request/response on some connection of `pool`: the parser's sink and the pool's job. */
 class Http1Exchange implements Http1Job, Http1ParserSink {
   conn: Http1Connection | null = null;
@@ -138,6 +149,26 @@ class Http1Exchange implements Http1Job, Http1ParserSink {
   private at = 0;
   private ended = false;
   private retried = false;
+  waitStartNs = 0;
+  waitEndNs = 0;
+  /** Stamp of the response head (first_byte_ns of a response without a body). */
+  private headAt = 0;
+  private readonly timing: Http1Timing = {
+    transport: "http1",
+    pool_wait_start_ns: 0,
+    pool_wait_end_ns: 0,
+    connect_start_ns: 0,
+    connect_end_ns: 0,
+    send_start_ns: 0,
+    send_end_ns: 0,
+    first_byte_ns: 0,
+    last_byte_ns: 0,
+    bytes_sent: 0,
+    bytes_received: 0,
+    writes: 0,
+    reads: 0,
+    reused: false,
+  };
   private readonly onAbort = (): void => {
     const at = epochNs();
     this.fail("aborted", "request aborted", at);
@@ -157,7 +188,7 @@ class Http1Exchange implements Http1Job, Http1ParserSink {
 
   // --- Http1Job ---
 
-  attach(conn: Http1Connection, _at: number): void {
+  attach(conn: Http1Connection, at: number): void {
     if (this.finished) {
       conn.release(true);
       return;
@@ -166,7 +197,18 @@ class Http1Exchange implements Http1Job, Http1ParserSink {
     this.parser = new Http1ResponseParser(this);
     this.ended = false;
     this.written = 0;
+    const t = this.timing;
+    const reused = conn.reused;
+    t.reused = reused;
+    t.connect_start_ns = reused ? 0 : conn.connectStartNs;
+    t.connect_end_ns = reused ? 0 : conn.connectEndNs;
+    t.send_start_ns = at;
+    t.bytes_sent = this.bytes.length;
+    t.writes = 1;
+    t.reads = 0;
+    t.bytes_received = 0;
     this.written += conn.write(this.bytes, 0);
+    if (this.written === this.bytes.length) t.send_end_ns = epochNs();
     // The rest, if any, goes out on drain.
   }
 
@@ -174,16 +216,24 @@ class Http1Exchange implements Http1Job, Http1ParserSink {
     const conn = this.conn;
     if (this.finished || conn === null || this.written >= this.bytes.length) return;
     this.written += conn.write(this.bytes, this.written);
+    this.timing.writes++;
+    if (this.written === this.bytes.length) this.timing.send_end_ns = epochNs();
   }
 
   data(bytes: Uint8Array, at: number): void {
     if (this.finished) return;
     this.at = at;
+    const t = this.timing;
+    t.reads++;
+    t.bytes_received += bytes.length;
+    t.last_byte_ns = at;
     this.parser!.feed(bytes);
     if (this.ended && !this.finished) this.complete(at);
   }
 
   connectFailed(message: string, at: number): void {
+    // trace_data of a failed connect: when it started (error_timestamp_ns says when it failed).
+    this.timing.connect_start_ns = this.conn?.connectStartNs ?? 0;
     this.conn = null;
     this.fail("connect", message, at);
   }
@@ -210,10 +260,12 @@ class Http1Exchange implements Http1Job, Http1ParserSink {
   // --- Http1ParserSink ---
 
   onHead(status: number, headers: Record<string, string>): void {
+    this.headAt = this.at;
     if (!this.finished) this.handler.onHead(status, headers, this.at);
   }
 
   onData(bytes: Uint8Array): void {
+    if (this.timing.first_byte_ns === 0) this.timing.first_byte_ns = this.at;
     if (!this.finished) this.handler.onData(bytes, this.at);
   }
 
@@ -234,6 +286,7 @@ class Http1Exchange implements Http1Job, Http1ParserSink {
     this.conn = null;
     // Back to the pool first, so a request sent from onEnd can reuse the connection.
     conn?.release(this.parser!.keepAlive && this.written === this.bytes.length);
+    this.trace();
     callSafely(() => this.handler.onEnd(at));
   }
 
@@ -248,7 +301,17 @@ class Http1Exchange implements Http1Job, Http1ParserSink {
       conn.job = null;
       conn.destroy(); // never reused after an error; a connect in progress is dropped
     }
+    this.trace();
     callSafely(() => this.handler.onError(kind, message, at));
+  }
+
+  private trace(): void {
+    const t = this.timing;
+    t.pool_wait_start_ns = this.waitStartNs;
+    t.pool_wait_end_ns = this.waitEndNs;
+    if (t.first_byte_ns === 0) t.first_byte_ns = this.headAt;
+    const onTrace = this.handler.onTrace;
+    if (onTrace !== undefined) callSafely(() => onTrace.call(this.handler, t));
   }
 }
 

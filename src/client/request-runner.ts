@@ -298,6 +298,9 @@ export function runRequest(
           transportEnded();
           if (!finished) defer(() => handleEnd(at_ns));
         },
+        onTrace(timing) {
+          rec.http = timing;
+        },
         onError(kind, message, at_ns) {
           transportEnded();
           if (finished || kind === "aborted") return; // aborted: our own abort, finish() already ran

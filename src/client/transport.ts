@@ -2,6 +2,7 @@
 // what came back through callbacks, stamping every event with epochNs() the moment it is seen,
 // so timing does not depend on promise scheduling. Implementations: fetch-transport.ts (TLS, HTTP/2,
 // odd servers) and http1-transport.ts (Bun.connect, HTTP/1.1 keep-alive; measured more accurate).
+import type { HttpTiming } from "../record/request-record.ts";
 
 export interface HttpRequest {
   /** Absolute http(s) URL. */
@@ -24,6 +25,11 @@ export interface ResponseHandler {
    * after onEnd. `kind` lets the caller classify without parsing messages.
    */
   onError(kind: TransportErrorKind, message: string, at_ns: number): void;
+  /**
+   * The exchange's phase stamps, once, just before onEnd or onError (not for a request refused before
+   * any I/O). The object is the handler's to keep.
+   */
+  onTrace?(timing: HttpTiming): void;
 }
 
 export type TransportErrorKind = "connect" | "closed" | "protocol" | "aborted";

@@ -704,6 +704,22 @@ export const PROFILE_FLAGS = {
     group: RUN,
     schema: nonEmpty,
   },
+  // i15-trace: HTTP trace export and console table (AIPerf's --export-http-trace and --show-trace-timing).
+  "export-http-trace": {
+    type: "boolean",
+    alias: "http-trace-metrics",
+    description:
+      "Add each request's HTTP trace to profile_export.jsonl (trace_data: send, first/last byte, pool wait and connect timestamps, phase durations, bytes, reuse); the http_req_* metrics are recorded either way. --transport fetch sees only the response body's reads",
+    default: false,
+    group: OUTPUT,
+  },
+  "show-trace-timing": {
+    type: "boolean",
+    description:
+      "After the summary, print the HTTP trace timing table: blocked (pool wait), connecting (TCP+TLS), sending, waiting (TTFB), receiving, duration, bytes and connection reuse. --transport fetch sees only receiving",
+    default: false,
+    group: OUTPUT,
+  },
 } as const satisfies Record<string, FlagSpec>;
 
 export type ProfileFlags = FlagValues<typeof PROFILE_FLAGS>;

@@ -30,7 +30,9 @@ export type MetricFlag =
   /** Compares server `usage` with client counts; disabled by --use-server-token-count. */
   | "usage-diff-only"
   /** llmbench only: open-loop runs (--request-rate, --fixed-schedule), where a request has a due time. */
-  | "timed-only";
+  | "timed-only"
+  /** From the transport's HTTP trace (AIPerf HTTP_TRACE_ONLY): the --show-trace-timing table's rows. */
+  | "http-trace";
 
 /** Python type of the value in the metric's internal unit; decides `550` vs `550.0` in JSONL. */
 export type ValueType = "int" | "float" | "int[]";
@@ -53,6 +55,11 @@ const STREAMING_TOKENS = ["streaming-only", "produces-tokens-only"] as const;
 
 /** llmbench's schedule metrics: per request, ns shown in ms, exported for open-loop runs only. */
 const TIMED_MS = { unit: "ns", displayUnit: "ms", kind: "record", valueType: "int", flags: ["no-console", "timed-only"], displayOrder: null } as const;
+
+/** AIPerf's HTTP trace metrics: per request, from the transport's stamps, never in the main console table. */
+const HTTP_NS = { unit: "ns", displayUnit: "ms", kind: "record", valueType: "int", flags: ["http-trace", "no-console"] } as const;
+const HTTP_BYTES = { unit: "B", displayUnit: "KB", kind: "record", valueType: "int", flags: ["http-trace", "no-console"] } as const;
+const HTTP_COUNT = { unit: "count", displayUnit: "count", kind: "record", valueType: "int", flags: ["http-trace", "no-console"] } as const;
 
 /**
  * Table order is llmbench's canonical order: record metrics in the profile_export.jsonl order the AIPerf
@@ -285,6 +292,43 @@ export const METRICS = [
   { tag: "client_queue_time", header: "Client Queue Time", ...TIMED_MS },
   /** llmbench: request_latency counted from `scheduled_ns` instead of `start_ns` (what a user waited). */
   { tag: "request_latency_from_schedule", header: "Request Latency From Schedule", ...TIMED_MS },
+  // i15-trace: HTTP trace metrics (AIPerf http_trace_metrics.py: tags, headers, units, display order).
+  // Formulas in http-phases.ts; http1 sees all of them, fetch only http_req_receiving.
+  /** Pool wait for a connection (per-origin limit reached); 0 when none. */
+  { tag: "http_req_blocked", header: "HTTP Blocked", ...HTTP_NS, displayOrder: 2000 },
+  /** TCP connect incl. DNS and TLS handshake; 0 on a reused connection. */
+  { tag: "http_req_connecting", header: "HTTP Connecting", ...HTTP_NS, displayOrder: 2020 },
+  /** First to last request byte handed to the socket. */
+  { tag: "http_req_sending", header: "HTTP Sending", ...HTTP_NS, displayOrder: 2030 },
+  /** Request sent -> first response body byte (TTFB). */
+  { tag: "http_req_waiting", header: "HTTP Waiting (TTFB)", ...HTTP_NS, displayOrder: 2040 },
+  /** First -> last response byte. */
+  { tag: "http_req_receiving", header: "HTTP Receiving", ...HTTP_NS, displayOrder: 2050 },
+  /** 1 when the connection had served a request before (or was opened ahead), else 0. */
+  {
+    tag: "http_req_connection_reused",
+    header: "HTTP Connection Reused",
+    unit: "ratio",
+    displayUnit: "ratio",
+    kind: "record",
+    valueType: "int",
+    flags: ["http-trace", "no-console"],
+    displayOrder: 2060,
+  },
+  /** Request bytes on the wire (head + body). */
+  { tag: "http_req_data_sent", header: "HTTP Data Sent", ...HTTP_BYTES, displayOrder: 2070 },
+  /** Socket writes of the request. */
+  { tag: "http_req_chunks_sent", header: "HTTP Chunks Sent", ...HTTP_COUNT, displayOrder: 2080 },
+  /** Response bytes on the wire (head, framing, body). */
+  { tag: "http_req_data_received", header: "HTTP Data Received", ...HTTP_BYTES, displayOrder: 2090 },
+  /** Socket reads of the response. */
+  { tag: "http_req_chunks_received", header: "HTTP Chunks Received", ...HTTP_COUNT, displayOrder: 2100 },
+  /** blocked + connecting. */
+  { tag: "http_req_connection_overhead", header: "HTTP Connection Overhead", ...HTTP_NS, displayOrder: 2110 },
+  /** Send start -> last response byte = sending + waiting + receiving. */
+  { tag: "http_req_duration", header: "HTTP Duration (excl. conn)", ...HTTP_NS, displayOrder: 2120 },
+  /** blocked + connecting + sending + waiting + receiving. */
+  { tag: "http_req_total", header: "HTTP Total Time", ...HTTP_NS, displayOrder: 2130 },
   /** `input_tokens` of a failed or cancelled request. */
   {
     tag: "error_isl",

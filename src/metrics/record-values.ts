@@ -5,6 +5,7 @@ import type { RecordError, RequestRecord } from "../record/request-record.ts";
 import { METRICS, hasFlag, metricSpec, type MetricSpec, type MetricTag } from "./metric-table.ts";
 import { convert, type Unit } from "./units.ts";
 import { sloVerdict, type Slo } from "./goodput.ts";
+import { addHttpPhases } from "./http-phases.ts";
 
 /** AIPerf's defaults for the mismatch counters (env AIPERF_METRICS_*). */
 export interface Thresholds {
@@ -132,6 +133,7 @@ function validValues(r: RequestRecord, opts: RecordOptions): Partial<Record<Metr
     const over = promptDiff > th.usageDiffPct || completionDiff > th.usageDiffPct || (reasoningDiff ?? -Infinity) > th.usageDiffPct;
     v.usage_discrepancy_count = over ? 1 : 0;
   }
+  if (r.http !== undefined) addHttpPhases(r.http, v);
   v.request_count = 1;
   return v;
 }

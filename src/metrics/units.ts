@@ -3,9 +3,12 @@
 // `ns / 1e6` (the two differ in the last bit, and AIPerf's exports show the multiplied value).
 
 export type TimeUnit = "ns" | "us" | "ms" | "sec";
-export type Unit = TimeUnit | "tokens" | "requests" | "%" | "ratio" | "tokens/sec" | "requests/sec" | "tokens/sec/user";
+export type Unit = TimeUnit | SizeUnit | "tokens" | "requests" | "count" | "%" | "ratio" | "tokens/sec" | "requests/sec" | "tokens/sec/user";
+/** AIPerf's size units: KB is 1024 B. */
+export type SizeUnit = "B" | "KB";
 
 const PER_SECOND: Record<TimeUnit, number> = { ns: 1_000_000_000, us: 1_000_000, ms: 1_000, sec: 1 };
+const BYTES: Record<SizeUnit, number> = { B: 1, KB: 1024 };
 
 function isTimeUnit(u: Unit): u is TimeUnit {
   return u in PER_SECOND;
@@ -13,6 +16,7 @@ function isTimeUnit(u: Unit): u is TimeUnit {
 
 /** The factor AIPerf multiplies by to go from `from` to `to` (1 when no conversion applies). */
 export function conversionFactor(from: Unit, to: Unit): number {
+  if (from in BYTES && to in BYTES) return BYTES[from as SizeUnit] / BYTES[to as SizeUnit];
   if (from === to || !isTimeUnit(from) || !isTimeUnit(to)) return 1;
   return PER_SECOND[to] / PER_SECOND[from];
 }

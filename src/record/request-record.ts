@@ -67,4 +67,40 @@ export interface RequestRecord {
   usage_total_tokens: number | null;
   usage_reasoning_tokens: number | null;
   chunks: ChunkTiming[];
+  /** The HTTP exchange as the transport saw it; absent when no request went out (or records from older files). */
+  http?: HttpTiming;
+}
+
+/**
+ * k6/HAR phase stamps of one HTTP exchange, epoch ns like the rest of the record. 0 = the event did
+ * not happen (no pool wait, no body byte); null = this transport cannot see it (fetch: see
+ * client/fetch-transport.ts). The phases (http_req_blocked, ...) are derived in metrics/http-phases.ts.
+ */
+export interface HttpTiming {
+  /** Which transport measured it (trace_data.trace_type). */
+  transport: "http1" | "fetch";
+  /** The request started waiting for a connection because the per-origin limit was reached (0: no wait). */
+  pool_wait_start_ns: number | null;
+  /** It got one (a freed connection, or a slot to open a new one). */
+  pool_wait_end_ns: number | null;
+  /** Connection opening (TCP connect, DNS and TLS handshake included); 0 when the connection was reused. */
+  connect_start_ns: number | null;
+  connect_end_ns: number | null;
+  /** First request byte handed to the socket. */
+  send_start_ns: number | null;
+  /** Last request byte handed to the socket. */
+  send_end_ns: number | null;
+  /** The socket read that brought the first response body byte (the head's, for a response without a body). */
+  first_byte_ns: number;
+  /** The last socket read of the response (the one that completed it). */
+  last_byte_ns: number;
+  /** Bytes of the request on the wire (head + body). */
+  bytes_sent: number | null;
+  /** Bytes of the response on the wire (head, framing and body). */
+  bytes_received: number | null;
+  /** Socket writes of the request / reads of the response. */
+  writes: number | null;
+  reads: number | null;
+  /** The exchange ran on a connection that had served a request before (or was opened ahead of time). */
+  reused: boolean | null;
 }

@@ -31,6 +31,8 @@ export interface ConsoleTableOptions {
   width?: number;
   /** --percentiles values, shown beside AIPerf's p99, p90 and p50 (largest first). */
   extraPercentiles?: readonly number[];
+  /** The rows to show instead of consoleRows(summary) (e.g. the HTTP trace table's). */
+  rows?: MetricResult[];
 }
 
 interface StatColumn {
@@ -189,7 +191,7 @@ function metricBlocks(g: Grid, width: number): string[] {
  */
 export function consoleTable(summary: Summary, opts: ConsoleTableOptions = {}): string {
   if (summary.metrics.length === 0) return "";
-  const rows = consoleRows(summary);
+  const rows = opts.rows ?? consoleRows(summary);
   const cols = statColumns(opts.extraPercentiles);
   const g: Grid = {
     title: opts.title ?? DEFAULT_TITLE,

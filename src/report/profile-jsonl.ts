@@ -3,6 +3,7 @@
 import type { RequestRecord } from "../record/request-record.ts";
 import { isFloatInDisplay, metricSpec } from "../metrics/metric-table.ts";
 import { displayMetrics, recordError, type RecordValues } from "../metrics/record-values.ts";
+import { traceData } from "./http-trace-json.ts";
 import { dumpPyJson, pyFloat, type PyJsonValue } from "./py-json.ts";
 
 /** Per-request identifiers the record itself does not carry. */
@@ -13,6 +14,8 @@ export interface JsonlMeta {
   xCorrelationId?: string;
   /** Default "record_processor_0": llmbench computes metrics in one place. */
   recordProcessorId?: string;
+  /** --export-http-trace: add AIPerf's trace_data object (see http-trace-json.ts). */
+  httpTrace?: boolean;
 }
 
 /** The object AIPerf would write for this request (key order as AIPerf's models declare it). */
@@ -41,6 +44,7 @@ function jsonlRecordObject(r: RequestRecord, values: RecordValues, meta: JsonlMe
       cancellation_time_ns: r.cancelled ? r.end_ns : undefined,
     },
     metrics,
+    trace_data: meta.httpTrace ? traceData(r) : undefined,
     error: error ? { code: error.code, type: error.type, message: error.message } : undefined,
   };
 }

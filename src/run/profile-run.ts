@@ -25,6 +25,7 @@ import { terminalWidth } from "../runtime/terminal-width.ts";
 import { VERSION } from "../version.ts";
 import { createArtifactDir } from "./artifact-dir.ts";
 import { consoleReport } from "./console-report.ts";
+import { traceTimingReport } from "./trace-timing-report.ts";
 import { exitCode } from "./exit-code.ts";
 import { computeResults, emptyResults, writeExports, type RunResults } from "./exports.ts";
 import { writeInputsJson } from "./inputs-file.ts";
@@ -172,10 +173,8 @@ export async function executeProfile(prepared: PreparedProfile, io: Io, opts: Ex
     const describe = (w: UnreachableWindow): string => describeUnreachable(w, { withUrl: cfg.urls.length > 1 });
     const outageSink = { add: (r: RequestRecord) => void (outages.add(r) && log.warn(describe(outages.windows().at(-1)!))) };
     const liveStats = new LiveStats();
-    const fanout = new RecordFanout(
-      [{ add: (r, values) => db.append(r, values) }, jsonlSink(jsonl), counts, outageSink, live.recordSink(liveStats)],
-      recordOpts,
-    );
+    const jsonlOut = jsonlSink(jsonl, cfg.exportHttpTrace);
+    const fanout = new RecordFanout([{ add: (r, values) => db.append(r, values) }, jsonlOut, counts, outageSink, live.recordSink(liveStats)], recordOpts);
 
     // Stage 3: the workers.
     if (cfg.transport === "fetch" && (processConcurrency(cfg) ?? Infinity) > FETCH_DEFAULT_CAP && !io.env.BUN_CONFIG_MAX_HTTP_REQUESTS) {
@@ -272,6 +271,7 @@ export async function runProfile(prepared: PreparedProfile, io: Io): Promise<num
   const out = await executeProfile(prepared, io);
   const threshold = prepared.config.failedRequestThreshold;
   io.out(consoleReport(out, { threshold, width: terminalWidth(io.env, io.stdoutColumns), extraPercentiles: prepared.config.extraPercentiles }));
+  if (prepared.config.showTraceTiming) io.out(traceTimingReport(out.results.summary, prepared.config, terminalWidth(io.env, io.stdoutColumns)));
   if (out.storageFailure !== null) io.err(`llmbench profile: ${out.storageFailure}\n`);
   return exitCode({
     counts: out.results.counts,

@@ -11,12 +11,13 @@ export interface RecordSink {
   add(record: RequestRecord, values: RecordValues): void;
 }
 
-/** profile_export.jsonl: profiling requests only (AIPerf drops warmup records before export). */
-export function jsonlSink(writer: LineWriter): RecordSink {
+/** profile_export.jsonl: profiling requests only (AIPerf drops warmup records before export). `httpTrace`: --export-http-trace. */
+export function jsonlSink(writer: LineWriter, httpTrace = false): RecordSink {
+  const meta = { httpTrace };
   return {
     add(r, values) {
       if (r.phase !== "profiling") return;
-      const line = jsonlLine(r, values);
+      const line = jsonlLine(r, values, meta);
       if (line !== null) writer.write(line);
     },
   };

@@ -47,6 +47,20 @@ describe("metric table", () => {
       "good_request_count",
       "goodput",
       "good_request_fraction",
+      // HTTP trace (AIPerf http_trace_metrics.py, all but http_req_dns_lookup: DNS is inside connecting)
+      "http_req_blocked",
+      "http_req_connecting",
+      "http_req_sending",
+      "http_req_waiting",
+      "http_req_receiving",
+      "http_req_connection_reused",
+      "http_req_data_sent",
+      "http_req_chunks_sent",
+      "http_req_data_received",
+      "http_req_chunks_received",
+      "http_req_connection_overhead",
+      "http_req_duration",
+      "http_req_total",
     ];
     // llmbench's own, for open-loop runs only (flag timed-only): the schedule kept or not.
     const ours = ["send_lag", "client_queue_time", "request_latency_from_schedule"];
@@ -54,7 +68,7 @@ describe("metric table", () => {
     expect(tags.sort() as string[]).toEqual([...required, ...ours].sort());
   });
   test("console rows in AIPerf's display order", () => {
-    const shown = METRICS.filter((m) => m.displayOrder !== null)
+    const shown = METRICS.filter((m) => m.displayOrder !== null && !hasFlag(m, "http-trace"))
       .sort((a, b) => a.displayOrder! - b.displayOrder!)
       .map((m) => m.tag);
     expect(shown).toEqual([
@@ -72,7 +86,32 @@ describe("metric table", () => {
       "good_request_fraction",
       "request_count",
     ]);
-    expect(METRICS.filter((m) => m.displayOrder !== null && (hasFlag(m, "no-console") || hasFlag(m, "error-only"))).map((m) => m.tag)).toEqual([]);
+    expect(
+      METRICS.filter((m) => m.displayOrder !== null && !hasFlag(m, "http-trace") && (hasFlag(m, "no-console") || hasFlag(m, "error-only"))).map((m) => m.tag),
+    ).toEqual([]);
+  });
+  test("HTTP trace metrics: never in the main table, in AIPerf's display order for --show-trace-timing, sizes in KB of 1024 B", () => {
+    const trace = METRICS.filter((m) => hasFlag(m, "http-trace"));
+    expect(trace.length).toBe(13);
+    expect(trace.filter((m) => !hasFlag(m, "no-console") || m.kind !== "record" || m.displayOrder === null).map((m) => m.tag)).toEqual([]);
+    expect(trace.sort((a, b) => a.displayOrder! - b.displayOrder!).map((m) => m.tag)).toEqual([
+      "http_req_blocked",
+      "http_req_connecting",
+      "http_req_sending",
+      "http_req_waiting",
+      "http_req_receiving",
+      "http_req_connection_reused",
+      "http_req_data_sent",
+      "http_req_chunks_sent",
+      "http_req_data_received",
+      "http_req_chunks_received",
+      "http_req_connection_overhead",
+      "http_req_duration",
+      "http_req_total",
+    ]);
+    expect(metricSpec("http_req_data_sent")).toMatchObject({ unit: "B", displayUnit: "KB" });
+    expect(convert(2048, "B", "KB")).toBe(2);
+    expect(conversionFactor("KB", "B")).toBe(1024);
   });
   test("units as AIPerf shows them", () => {
     expect(metricSpec("time_to_first_token")).toMatchObject({ unit: "ns", displayUnit: "ms" });

@@ -2,7 +2,7 @@
 // cancelled requests, warmup ones, multi-token and reasoning chunks, usage counts, output limits,
 // schedule lateness and queueing, spread over several time slices at realistic epoch-ns times.
 import { mulberry32 } from "../../../src/dataset/seeded-rng.ts";
-import type { RecordError, RequestRecord } from "../../../src/record/request-record.ts";
+import type { HttpTiming, RecordError, RequestRecord } from "../../../src/record/request-record.ts";
 
 export interface RandomRecordOptions {
   count: number;
@@ -27,6 +27,8 @@ export function randomRecords(o: RandomRecordOptions): RequestRecord[] {
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rng() * xs.length)]!;
   const base = o.baseNs ?? 1_700_000_123_456_789_000;
   const span = o.spanMs ?? 5000;
+  // HTTP stamps from their own generator, so the other fields stay what they were before they existed.
+  const httpRng = mulberry32(o.seed + 1_000_003);
   const out: RequestRecord[] = [];
   for (let i = 0; i < o.count; i++) {
     const startNs = base + Math.round(rng() * span * 1e6);
@@ -81,9 +83,60 @@ export function randomRecords(o: RandomRecordOptions): RequestRecord[] {
       usage_total_tokens: rng() < 0.3 ? null : inputTokens + outputTokens + reasoningTokens,
       usage_reasoning_tokens: reasoningTokens > 0 && rng() < 0.7 ? reasoningTokens + Math.floor(rng() * 2) : null,
       chunks: chunkMs.map((c) => ({ arrival_ns: ms(c), tokens: per, bytes: 40 + Math.floor(rng() * 100) })),
+      ...randomHttp(httpRng, startNs, ms(last ?? ttft)),
     });
   }
   return out;
+}
+
+/** No trace (10 %), a fetch trace (20 %) or an http1 one: fresh or reused connection, sometimes a pool wait. */
+function randomHttp(rng: () => number, startNs: number, lastNs: number): { http?: HttpTiming } {
+  const roll = rng();
+  if (roll < 0.1) return {};
+  const firstNs = startNs + Math.round((lastNs - startNs) * rng() * 0.5);
+  if (roll < 0.3) {
+    return {
+      http: {
+        transport: "fetch",
+        pool_wait_start_ns: null,
+        pool_wait_end_ns: null,
+        connect_start_ns: null,
+        connect_end_ns: null,
+        send_start_ns: null,
+        send_end_ns: null,
+        first_byte_ns: firstNs,
+        last_byte_ns: lastNs,
+        bytes_sent: null,
+        bytes_received: null,
+        writes: null,
+        reads: null,
+        reused: null,
+      },
+    };
+  }
+  const reused = rng() < 0.7;
+  const waitNs = rng() < 0.2 ? Math.round(rng() * 2e6) : 0;
+  const connectNs = reused ? 0 : Math.round(rng() * 1e6);
+  const sendStart = startNs + 2000 + waitNs + connectNs;
+  const sendEnd = sendStart + Math.round(rng() * 50_000);
+  return {
+    http: {
+      transport: "http1",
+      pool_wait_start_ns: waitNs > 0 ? startNs + 1000 : 0,
+      pool_wait_end_ns: waitNs > 0 ? startNs + 1000 + waitNs : 0,
+      connect_start_ns: reused ? 0 : sendStart - connectNs,
+      connect_end_ns: reused ? 0 : sendStart,
+      send_start_ns: sendStart,
+      send_end_ns: sendEnd,
+      first_byte_ns: Math.max(firstNs, sendEnd),
+      last_byte_ns: Math.max(lastNs, firstNs, sendEnd),
+      bytes_sent: 200 + Math.floor(rng() * 5000),
+      bytes_received: 300 + Math.floor(rng() * 50_000),
+      writes: 1 + (rng() < 0.1 ? 1 : 0),
+      reads: 1 + Math.floor(rng() * 40),
+      reused,
+    },
+  };
 }
 
 /** The record moved in time so that it starts at `startNs` (every timestamp shifted alike). */
@@ -100,5 +153,21 @@ export function startingAt(r: RequestRecord, startNs: number): RequestRecord {
     last_token_ns: at(r.last_token_ns),
     end_ns: at(r.end_ns),
     chunks: r.chunks.map((c) => ({ ...c, arrival_ns: c.arrival_ns + d })),
+    ...(r.http === undefined ? {} : { http: shiftHttp(r.http, at) }),
+  };
+}
+
+function shiftHttp(h: HttpTiming, at: (t: number) => number): HttpTiming {
+  const opt = (t: number | null) => (t === null ? null : at(t));
+  return {
+    ...h,
+    pool_wait_start_ns: opt(h.pool_wait_start_ns),
+    pool_wait_end_ns: opt(h.pool_wait_end_ns),
+    connect_start_ns: opt(h.connect_start_ns),
+    connect_end_ns: opt(h.connect_end_ns),
+    send_start_ns: opt(h.send_start_ns),
+    send_end_ns: opt(h.send_end_ns),
+    first_byte_ns: at(h.first_byte_ns),
+    last_byte_ns: at(h.last_byte_ns),
   };
 }
