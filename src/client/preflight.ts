@@ -4,7 +4,7 @@
 import { createFetchTransport } from "./fetch-transport.ts";
 import { createHttp1Transport } from "./http1-transport.ts";
 import { parseModelListing, type ModelListing, type ProbeAnswer } from "./preflight-verdicts.ts";
-import type { EndpointType } from "./request-body.ts";
+import { ENDPOINT_INFO, type EndpointType } from "./endpoint-types.ts";
 import { requestHeaders } from "./request-headers.ts";
 import { runRequest, type RecordIdentity } from "./request-runner.ts";
 import type { ResponseHandler, Transport } from "./transport.ts";
@@ -49,6 +49,8 @@ async function readCapped(res: Response, maxBytes: number): Promise<string> {
 
 /** The models a server lists at `url` (its /v1/models, credentials allowed in it), or why there is no list. */
 export async function fetchModelListing(url: string, s: PreflightSettings): Promise<ModelListing> {
+  // TGI and the rerankers have no OpenAI model list: not asking beats a 404 read as "no models".
+  if (!ENDPOINT_INFO[s.endpointType].listsModels) return { kind: "none", status: 0, why: `is not asked (--endpoint-type ${s.endpointType} has no model list)` };
   const target = splitUrlCredentials(url);
   const { "content-type": _, ...headers } = requestHeaders({
     streaming: false,

@@ -1,5 +1,6 @@
 // `llmbench profile` flags: AIPerf's names and aliases, defaults as AIPerf's unless noted. The only
 // place a profile flag is declared: parsing, --help, validation and ProfileFlags come from this table.
+import { ENDPOINT_TYPES } from "../client/endpoint-types.ts";
 import { ark, lazy } from "./ark.ts";
 import { baseUrl, nonNegativeInt, nonNegativeNumber, percent, positiveInt, positiveNumber } from "./common-types.ts";
 import { flagsSchema, type FlagSpec, type FlagValues } from "./flag-spec.ts";
@@ -47,11 +48,12 @@ export const PROFILE_FLAGS = {
   },
   "endpoint-type": {
     type: "string",
-    description: "API: chat, completions or embeddings",
+    description:
+      "API (AIPerf's names): chat, completions, embeddings (OpenAI); responses (OpenAI Responses API); messages (Anthropic Messages API, --api-key sent as x-api-key); huggingface_generate (TGI /generate, /generate_stream with --streaming); nim_rankings, hf_tei_rankings, cohere_rankings (rerankers: query and passages, latency and throughput only)",
     default: "chat",
-    valueHint: "chat|completions|embeddings",
+    valueHint: ENDPOINT_TYPES.join("|"),
     group: ENDPOINT,
-    schema: oneOf("chat", "completions", "embeddings"),
+    schema: oneOf(...ENDPOINT_TYPES),
   },
   endpoint: {
     type: "string",
