@@ -706,6 +706,16 @@ export const PROFILE_FLAGS = {
     group: RUN,
     schema: nonEmpty,
   },
+  // i16-endpoints: rerank requests (nim_rankings, hf_tei_rankings, cohere_rankings).
+  "rankings-passages-mean": {
+    type: "string",
+    description:
+      "Rankings endpoint types: passages per request; each synthetic prompt is cut at word boundaries into the query and this many passages (so --isl sets the size of query plus passages)",
+    default: "1",
+    valueHint: "n",
+    group: INPUT,
+    schema: positiveInt,
+  },
 } as const satisfies Record<string, FlagSpec>;
 
 export type ProfileFlags = FlagValues<typeof PROFILE_FLAGS>;

@@ -144,6 +144,7 @@ export async function runPhase(d: PhaseDeps): Promise<void> {
         streaming: cfg.streaming,
         includeUsage: true,
         extra: cfg.extraInputs,
+        rankingsPassages: cfg.rankingsPassagesMean,
         systemPrompt: cfg.dataset.systemPrompt,
         history,
       }),

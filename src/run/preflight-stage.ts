@@ -64,6 +64,7 @@ export async function preflightServers(c: ProfileConfig, dataset: Dataset, log: 
       streaming: c.streaming,
       includeUsage: true,
       extra: c.extraInputs,
+      rankingsPassages: c.rankingsPassagesMean,
       systemPrompt: dataset.systemPrompt,
     }),
   );

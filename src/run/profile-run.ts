@@ -53,6 +53,7 @@ const WORKER_SETTINGS = [
   "model",
   "headers",
   "extraInputs",
+  "rankingsPassagesMean",
   "requestTimeoutSeconds",
   "transport",
   "insecure",
