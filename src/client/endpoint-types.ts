@@ -11,6 +11,7 @@ export const ENDPOINT_TYPES = [
   "nim_rankings",
   "hf_tei_rankings",
   "cohere_rankings",
+  "template",
 ] as const;
 
 export type EndpointType = (typeof ENDPOINT_TYPES)[number];
@@ -47,6 +48,8 @@ export const ENDPOINT_INFO: Record<EndpointType, EndpointInfo> = {
   nim_rankings: { path: "/v1/ranking", streams: false, producesTokens: false, listsModels: false, what: "NVIDIA NIM reranking" },
   hf_tei_rankings: { path: "/rerank", streams: false, producesTokens: false, listsModels: false, what: "Hugging Face TEI reranking" },
   cohere_rankings: { path: "/v2/rerank", streams: false, producesTokens: false, listsModels: false, what: "Cohere rerank" },
+  // No path of its own: requests go to --url as given (or --url plus --endpoint).
+  template: { path: "", streams: true, producesTokens: true, listsModels: false, what: "a custom API: Jinja2 request template, response field path" },
 };
 
 export function isRankings(type: EndpointType): boolean {
@@ -64,7 +67,7 @@ export function knownEndpointPaths(): [EndpointType, string][] {
   const out: [EndpointType, string][] = [];
   for (const type of ENDPOINT_TYPES) {
     const info = ENDPOINT_INFO[type];
-    out.push([type, info.path]);
+    if (info.path !== "") out.push([type, info.path]);
     if (info.streamingPath !== undefined) out.push([type, info.streamingPath]);
   }
   return out;

@@ -35,6 +35,8 @@ function withPath(u: URL, path: string): string {
 
 /** The request URL for one --url value (already given a scheme, see config/common-types.ts). */
 export function endpointUrl(rawUrl: string, type: EndpointType, custom?: string, streaming = false): EndpointUrl {
+  // A type without a path of its own (template) sends to the --url as given.
+  if (custom === undefined && defaultEndpointPath(type, streaming) === "") return { url: rawUrl, note: null, problem: null };
   const path = endpointPath(type, custom, streaming);
   const base = rawUrl.replace(/\/+$/, "");
   const asGiven: EndpointUrl = { url: joinUrl(base, path), note: null, problem: null };

@@ -2,6 +2,7 @@
 // sees the same payload from either tool. `extra` (--extra-inputs) is merged last and may override.
 
 import { rankingsBody } from "./rankings-body.ts";
+import { renderTemplateBody, templateSettings } from "./template-body.ts";
 import type { EndpointType } from "./endpoint-types.ts";
 
 export type { EndpointType } from "./endpoint-types.ts";
@@ -74,6 +75,12 @@ export function requestBody(p: BodyParams): Record<string, unknown> {
       if (p.maxTokens !== null) parameters.max_new_tokens = p.maxTokens;
       Object.assign(parameters, p.extra);
       return { inputs: p.systemPrompt ? `${p.systemPrompt}\n\n${p.prompt}` : p.prompt, parameters };
+    }
+    case "template": {
+      const t = templateSettings(p.extra);
+      const prompt = p.systemPrompt ? `${p.systemPrompt}\n\n${p.prompt}` : p.prompt;
+      const rendered = renderTemplateBody(t.source ?? "{}", { prompt, model: p.model, maxTokens: p.maxTokens, streaming: p.streaming });
+      return Object.assign(rendered, t.rest);
     }
     case "nim_rankings":
     case "hf_tei_rankings":

@@ -10,6 +10,7 @@ import { SseParser } from "./sse-parser.ts";
 import type { ChunkInfo } from "./openai-chunk.ts";
 import { responseReader, type ResponseReader } from "./response-reader.ts";
 import { COUNT_SLICE_CHARS, SlicedCounts, type CountOffload } from "./sliced-count.ts";
+import type { PathStep } from "./field-path.ts";
 import type { EndpointType } from "./request-body.ts";
 import type { Transport, TransportErrorKind } from "./transport.ts";
 import type { RecordError, RequestRecord } from "../record/request-record.ts";
@@ -28,6 +29,8 @@ export interface RunRequest {
   cancel: AbortSignal | null;
   /** Called once, at the first output token (or at the end if none came): ends the prefill. */
   onFirstToken?: () => void;
+  /** --endpoint-type template: the response_field path of the answer's text (null: auto-detected). */
+  responseField?: readonly PathStep[] | null;
   /** Called at the end with the response's content text (multi-turn history). */
   onText?: (content: string) => void;
 }
@@ -112,7 +115,7 @@ export function runRequest(
     const abort = new AbortController();
     const decoder = new TextDecoder();
     const sse = new SseParser();
-    const reader = responseReader(req.endpointType);
+    const reader = responseReader(req.endpointType, req.responseField ?? null);
     let content = "";
     let reasoning = "";
     let status = 0;
@@ -280,7 +283,8 @@ export function runRequest(
           return;
         }
       }
-      finish(at_ns, { code: 0, type: "incomplete_response", message: `stream ended without ${reader.endMarker}` });
+      if (reader.endsAtClose === true) finish(at_ns, rec.chunks.length > 0 ? null : emptyResponse(reader.emptyStream));
+      else finish(at_ns, { code: 0, type: "incomplete_response", message: `stream ended without ${reader.endMarker}` });
     };
 
     rec.start_ns = epochNs();

@@ -8,7 +8,9 @@ import { interpretChunk, interpretFullResponse, type ChunkInfo } from "./openai-
 import { embeddingsBody, rankingsReader } from "./rankings-response.ts";
 import { responsesReader } from "./responses-stream.ts";
 import type { SseEvent } from "./sse-parser.ts";
+import { templateReader } from "./template-response.ts";
 import { tgiReader } from "./tgi-stream.ts";
+import type { PathStep } from "./field-path.ts";
 
 /**
  * A non-streaming body: ChunkInfo; "answer", a valid answer of an API without text (embeddings,
@@ -21,6 +23,8 @@ export interface ResponseReader {
   event(ev: SseEvent): ChunkInfo;
   /** A whole non-streaming body (not empty). */
   body(text: string): BodyInfo;
+  /** The stream ends when the server closes it (no end event of its own). */
+  readonly endsAtClose?: boolean;
   /** What ends a stream of this API, for the error when a stream ends without it. */
   readonly endMarker: string;
   /** Why a stream without any text is empty, for its error. */
@@ -45,7 +49,8 @@ const completions: ResponseReader = {
 
 const embeddings: ResponseReader = { ...chat, body: embeddingsBody };
 
-export function responseReader(type: EndpointType): ResponseReader {
+/** `responseField`: the template type's response_field path, if any. */
+export function responseReader(type: EndpointType, responseField: readonly PathStep[] | null = null): ResponseReader {
   switch (type) {
     case "chat":
       return chat;
@@ -63,5 +68,7 @@ export function responseReader(type: EndpointType): ResponseReader {
     case "hf_tei_rankings":
     case "cohere_rankings":
       return rankingsReader(type);
+    case "template":
+      return templateReader(responseField);
   }
 }

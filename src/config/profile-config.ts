@@ -5,6 +5,7 @@ import { availableParallelism } from "node:os";
 import { endpointUrl } from "../client/endpoint-url.ts";
 import { ENDPOINT_INFO } from "../client/endpoint-types.ts";
 import { endpointHeaders } from "../client/request-headers.ts";
+import { templateProblems } from "../client/template-body.ts";
 import { isSecretHeader } from "../client/request-secrets.ts";
 import { splitUrlCredentials } from "../client/url-credentials.ts";
 import type { ArrivalPattern } from "../schedule/arrivals.ts";
@@ -246,6 +247,7 @@ export function resolveProfileConfig(f: ProfileFlags, ctx: ResolveContext): { co
   const headers = parseHeaders(f.header ?? [], problems);
   Object.assign(headers, endpointHeaders(f.endpointType, f.apiKey, headers));
   const extraInputs = parseExtraInputs(f.extraInputs ?? [], problems);
+  if (f.endpointType === "template") problems.push(...templateProblems(extraInputs, model));
   const extraPercentiles = parsePercentiles(f.percentiles ?? [], problems);
   const targets = f.url.map((u) => endpointUrl(u, f.endpointType, f.endpoint, f.streaming));
   for (const t of targets) {

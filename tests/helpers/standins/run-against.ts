@@ -5,6 +5,7 @@ import { requestBody, type BodyParams } from "../../../src/client/request-body.t
 import { endpointHeaders, requestHeaders } from "../../../src/client/request-headers.ts";
 import { runRequest, type RecordIdentity, type TokenCounter } from "../../../src/client/request-runner.ts";
 import type { EndpointType } from "../../../src/client/endpoint-types.ts";
+import type { PathStep } from "../../../src/client/field-path.ts";
 import { endpointUrl } from "../../../src/client/endpoint-url.ts";
 import type { RequestRecord } from "../../../src/record/request-record.ts";
 
@@ -29,11 +30,12 @@ export async function runAgainst(
   baseUrl: string,
   endpointType: EndpointType,
   streaming: boolean,
-  over: Partial<BodyParams> = {},
+  over: Partial<BodyParams> & { responseField?: readonly PathStep[] | null } = {},
   apiKey?: string,
 ): Promise<RequestRecord> {
   const transport = createHttp1Transport();
   try {
+    const { responseField = null, ...bodyOver } = over;
     const body = requestBody({
       endpointType,
       model: "standin-model",
@@ -42,13 +44,13 @@ export async function runAgainst(
       streaming,
       includeUsage: true,
       extra: {},
-      ...over,
+      ...bodyOver,
     });
     const headers = requestHeaders({ streaming, configured: endpointHeaders(endpointType, apiKey, {}), urlAuthorization: null, requestId: "r1" });
     const url = endpointUrl(baseUrl, endpointType, undefined, streaming).url;
     return await runRequest(
       transport,
-      { url, endpointType, streaming, body: JSON.stringify(body), headers, requestId: "r1", timeoutMs: 10_000, cancel: null },
+      { url, endpointType, streaming, body: JSON.stringify(body), headers, requestId: "r1", timeoutMs: 10_000, cancel: null, responseField },
       ID,
       wordCounter,
     );
