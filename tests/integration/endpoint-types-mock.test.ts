@@ -24,14 +24,15 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function run(endpointType: EndpointType, streaming: boolean) {
+async function run(endpointType: EndpointType, streaming: boolean, fault?: string) {
   const cfg = testProfileConfig(mock.url, {
     endpointType,
     streaming,
+    header: fault === undefined ? undefined : [`x-mock-fault: ${fault}`],
     concurrency: 2,
     requestCount: N,
     osl: OSL,
-    artifactDir: join(dir, `${endpointType}-${streaming}`),
+    artifactDir: join(dir, `${endpointType}-${streaming}-${fault ?? "ok"}`),
   });
   return (await runTestProfile(cfg, fakeIo(dir))).records;
 }
@@ -72,6 +73,18 @@ describe("endpoint types against the mock", () => {
         expect(r.requested_output_tokens).toBeNull();
         expect(r.end_ns).toBeGreaterThan(r.start_ns);
       }
+    });
+  }
+
+  // The mock's stream faults apply to every API's stream.
+  for (const [type, fault, want] of [
+    ["messages", "malformed", "malformed_response"],
+    ["responses", "drop", "connection_error"],
+    ["huggingface_generate", "drop", "connection_error"],
+  ] as const) {
+    test(`${type} --streaming with X-Mock-Fault ${fault}: every record is a ${want}`, async () => {
+      const records = await run(type, true, fault);
+      expect(records.map((r) => r.error?.type)).toEqual(Array(N).fill(want));
     });
   }
 });
