@@ -24,7 +24,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function run(endpointType: EndpointType, streaming: boolean, fault?: string) {
+async function runOut(endpointType: EndpointType, streaming: boolean, fault?: string) {
   const cfg = testProfileConfig(mock.url, {
     endpointType,
     streaming,
@@ -34,8 +34,10 @@ async function run(endpointType: EndpointType, streaming: boolean, fault?: strin
     osl: OSL,
     artifactDir: join(dir, `${endpointType}-${streaming}-${fault ?? "ok"}`),
   });
-  return (await runTestProfile(cfg, fakeIo(dir))).records;
+  return runTestProfile(cfg, fakeIo(dir));
 }
+
+const run = async (endpointType: EndpointType, streaming: boolean, fault?: string) => (await runOut(endpointType, streaming, fault)).records;
 
 describe("endpoint types against the mock", () => {
   for (const [type, streaming, reasoning] of [
@@ -64,8 +66,14 @@ describe("endpoint types against the mock", () => {
   }
 
   for (const type of ["nim_rankings", "hf_tei_rankings", "cohere_rankings"] as const) {
-    test(`${type}: answers counted by latency only, no output tokens`, async () => {
-      const records = await run(type, false);
+    test(`${type}: answers counted by latency only, no output tokens, no token metrics`, async () => {
+      const out = await runOut(type, false);
+      const records = out.records;
+      const tags = out.summary.metrics.map((m) => m.tag);
+      expect(tags).toContain("request_latency");
+      expect(tags).toContain("request_throughput");
+      expect(tags).toContain("input_sequence_length");
+      expect(tags.filter((t) => /output|osl/.test(t))).toEqual([]);
       expect(records.length).toBe(N);
       expect(records.filter((r) => r.error !== null).map((r) => r.error)).toEqual([]);
       for (const r of records) {
