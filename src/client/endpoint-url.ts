@@ -1,7 +1,7 @@
 // Where requests go: the --url (a base URL) plus the endpoint path. People paste the OpenAI SDK's base
 // URL (it ends in /v1) or a whole endpoint URL; both are taken back to the base URL with one note, so
 // a run does not send everything to /v1/v1/chat/completions.
-import { DEFAULT_ENDPOINT_PATH, type EndpointType } from "./request-body.ts";
+import { defaultEndpointPath, knownEndpointPaths, type EndpointType } from "./endpoint-types.ts";
 import { splitUrlCredentials } from "./url-credentials.ts";
 
 export interface EndpointUrl {
@@ -14,8 +14,8 @@ export interface EndpointUrl {
 }
 
 /** The endpoint path requests go to: --endpoint, else the endpoint type's; one leading slash. */
-export function endpointPath(type: EndpointType, custom: string | undefined): string {
-  return `/${(custom ?? DEFAULT_ENDPOINT_PATH[type]).replace(/^\/+/, "")}`;
+export function endpointPath(type: EndpointType, custom: string | undefined, streaming = false): string {
+  return `/${(custom ?? defaultEndpointPath(type, streaming)).replace(/^\/+/, "")}`;
 }
 
 function joinUrl(base: string, path: string): string {
@@ -34,8 +34,10 @@ function withPath(u: URL, path: string): string {
 }
 
 /** The request URL for one --url value (already given a scheme, see config/common-types.ts). */
-export function endpointUrl(rawUrl: string, type: EndpointType, custom?: string): EndpointUrl {
-  const path = endpointPath(type, custom);
+export function endpointUrl(rawUrl: string, type: EndpointType, custom?: string, streaming = false): EndpointUrl {
+  // A type without a path of its own (template) sends to the --url as given.
+  if (custom === undefined && defaultEndpointPath(type, streaming) === "") return { url: rawUrl, note: null, problem: null };
+  const path = endpointPath(type, custom, streaming);
   const base = rawUrl.replace(/\/+$/, "");
   const asGiven: EndpointUrl = { url: joinUrl(base, path), note: null, problem: null };
   let u: URL;
@@ -56,8 +58,17 @@ export function endpointUrl(rawUrl: string, type: EndpointType, custom?: string)
       problem: null,
     };
   }
-  for (const [otherType, otherPath] of Object.entries(DEFAULT_ENDPOINT_PATH)) {
+  for (const [otherType, otherPath] of knownEndpointPaths()) {
     if (otherPath === path || !given.endsWith(otherPath)) continue;
+    if (otherType === type && custom === undefined) {
+      // TGI's other path (/generate vs /generate_stream): the same API, so take the base URL.
+      const fixed = withPath(u, given.slice(0, -otherPath.length));
+      return {
+        url: joinUrl(fixed, path),
+        note: `--url ${shown(rawUrl)} is the whole endpoint URL: using ${shown(fixed)} as the base URL (${target} adds ${path})`,
+        problem: null,
+      };
+    }
     const fixed = shown(withPath(u, given.slice(0, -otherPath.length)));
     return {
       ...asGiven,
@@ -76,8 +87,8 @@ export function endpointUrl(rawUrl: string, type: EndpointType, custom?: string)
 }
 
 /** GET /v1/models of the server a request URL (from endpointUrl) points at. */
-export function modelsUrl(requestUrl: string, type: EndpointType, custom?: string): string {
-  const path = endpointPath(type, custom);
+export function modelsUrl(requestUrl: string, type: EndpointType, custom?: string, streaming = false): string {
+  const path = endpointPath(type, custom, streaming);
   const base = requestUrl.endsWith(path) ? requestUrl.slice(0, -path.length) : requestUrl;
   return joinUrl(base, "/v1/models");
 }

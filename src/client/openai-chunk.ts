@@ -24,7 +24,8 @@ export interface Usage {
 export type ChunkInfo =
   /** `data: [DONE]` */
   | { kind: "done" }
-  | { kind: "delta"; content: string; reasoning: string; finishReason: string | null; usage: Usage | null }
+  /** `end`: this event also ends the stream (APIs without [DONE]: Responses, Messages, TGI). */
+  | { kind: "delta"; content: string; reasoning: string; finishReason: string | null; usage: Usage | null; end?: boolean }
   /**
    * An error payload. `code` is the numeric code (a numeric string is converted), null if absent or not a
    * number; `type` is error.type, or a non-numeric string code (e.g. "rate_limit_exceeded") when type is absent.
@@ -32,6 +33,11 @@ export type ChunkInfo =
   | { kind: "error"; message: string; code: number | null; type: string | null }
   /** Not JSON, or JSON of an unexpected shape. `raw` is the whole input (callers truncate it for display). */
   | { kind: "malformed"; raw: string; reason: string };
+
+export type DeltaInfo = Extract<ChunkInfo, { kind: "delta" }>;
+
+/** A delta with nothing in it (structural events of typed streams). */
+export const NO_DELTA: Readonly<DeltaInfo> = { kind: "delta", content: "", reasoning: "", finishReason: null, usage: null };
 
 export type Endpoint = "chat" | "completions";
 
@@ -46,14 +52,25 @@ export function interpretFullResponse(body: string, endpoint: Endpoint): ChunkIn
   return interpretJson(body, endpoint, "message");
 }
 
-type Obj = Record<string, unknown>;
+export type Obj = Record<string, unknown>;
 
-function isObj(v: unknown): v is Obj {
+export function isObj(v: unknown): v is Obj {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
-function malformed(raw: string, reason: string): ChunkInfo {
+export function malformed(raw: string, reason: string): ChunkInfo {
   return { kind: "malformed", raw, reason };
+}
+
+/** `raw` parsed as a JSON object, or the malformed ChunkInfo saying why it is not one. */
+export function jsonObject(raw: string): { obj: Obj } | { bad: ChunkInfo } {
+  let v: unknown;
+  try {
+    v = JSON.parse(raw);
+  } catch {
+    return { bad: malformed(raw, "invalid JSON") };
+  }
+  return isObj(v) ? { obj: v } : { bad: malformed(raw, "not a JSON object") };
 }
 
 function interpretJson(raw: string, endpoint: Endpoint, mode: "delta" | "message"): ChunkInfo {
@@ -115,7 +132,8 @@ function interpretJson(raw: string, endpoint: Endpoint, mode: "delta" | "message
   return { kind: "delta", content: content ?? "", reasoning, finishReason, usage };
 }
 
-function errorOf(o: Obj): ChunkInfo | null {
+/** The error an OpenAI-style (or vLLM-style) error object carries, or null when it is none. */
+export function errorOf(o: Obj): ChunkInfo | null {
   const e = o.error;
   if (e !== undefined && e !== null) {
     if (typeof e === "string") return { kind: "error", message: e, code: codeOf(o.code), type: typeOf(o.type, o.code) };
@@ -151,7 +169,7 @@ function typeOf(t: unknown, code: unknown): string | null {
   return null;
 }
 
-function num(v: unknown): number | null {
+export function num(v: unknown): number | null {
   return typeof v === "number" && Number.isFinite(v) ? v : null;
 }
 

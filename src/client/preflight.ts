@@ -4,7 +4,8 @@
 import { createFetchTransport } from "./fetch-transport.ts";
 import { createHttp1Transport } from "./http1-transport.ts";
 import { parseModelListing, type ModelListing, type ProbeAnswer } from "./preflight-verdicts.ts";
-import type { EndpointType } from "./request-body.ts";
+import { ENDPOINT_INFO, type EndpointType } from "./endpoint-types.ts";
+import type { PathStep } from "./field-path.ts";
 import { requestHeaders } from "./request-headers.ts";
 import { runRequest, type RecordIdentity } from "./request-runner.ts";
 import type { ResponseHandler, Transport } from "./transport.ts";
@@ -25,6 +26,8 @@ export interface PreflightSettings {
   insecure: boolean;
   transport: "http1" | "fetch";
   timeoutMs: number;
+  /** --endpoint-type template: the response_field path (null: auto-detected). */
+  responseField?: readonly PathStep[] | null;
 }
 
 const requestId = (): string => `llmbench-preflight-${crypto.randomUUID()}`;
@@ -49,6 +52,8 @@ async function readCapped(res: Response, maxBytes: number): Promise<string> {
 
 /** The models a server lists at `url` (its /v1/models, credentials allowed in it), or why there is no list. */
 export async function fetchModelListing(url: string, s: PreflightSettings): Promise<ModelListing> {
+  // TGI and the rerankers have no OpenAI model list: not asking beats a 404 read as "no models".
+  if (!ENDPOINT_INFO[s.endpointType].listsModels) return { kind: "none", status: 0, why: `is not asked (--endpoint-type ${s.endpointType} has no model list)` };
   const target = splitUrlCredentials(url);
   const { "content-type": _, ...headers } = requestHeaders({
     streaming: false,
@@ -117,7 +122,17 @@ export async function sendProbe(url: string, body: string, s: PreflightSettings)
     const headers = requestHeaders({ streaming: s.streaming, configured: s.headers, urlAuthorization: target.authorization, requestId: id });
     const rec = await runRequest(
       capture,
-      { url: target.url, endpointType: s.endpointType, streaming: s.streaming, body, headers, requestId: id, timeoutMs: s.timeoutMs, cancel: null },
+      {
+        url: target.url,
+        endpointType: s.endpointType,
+        streaming: s.streaming,
+        body,
+        headers,
+        requestId: id,
+        timeoutMs: s.timeoutMs,
+        cancel: null,
+        responseField: s.responseField ?? null,
+      },
       IDENTITY,
       { count: () => 0 },
     );

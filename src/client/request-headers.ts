@@ -1,5 +1,6 @@
 // The headers of every request a run sends, the load's and the pre-flight's alike.
 import { VERSION } from "../version.ts";
+import type { EndpointType } from "./endpoint-types.ts";
 
 export interface HeaderParams {
   streaming: boolean;
@@ -21,4 +22,22 @@ export function requestHeaders(p: HeaderParams): Record<string, string> {
     ...p.configured,
     "x-request-id": p.requestId,
   };
+}
+
+/** Anthropic's API version header value (the Messages API refuses requests without one). */
+export const ANTHROPIC_VERSION = "2023-06-01";
+
+/**
+ * The headers --api-key and the endpoint type add to the -H headers (`given`, lower-case names, which
+ * win): Authorization: Bearer, or for Anthropic's Messages API x-api-key and anthropic-version.
+ */
+export function endpointHeaders(endpointType: EndpointType, apiKey: string | undefined, given: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (endpointType === "messages") {
+    if (apiKey && given["x-api-key"] === undefined) out["x-api-key"] = apiKey;
+    if (given["anthropic-version"] === undefined) out["anthropic-version"] = ANTHROPIC_VERSION;
+  } else if (apiKey) {
+    out.authorization = `Bearer ${apiKey}`;
+  }
+  return out;
 }

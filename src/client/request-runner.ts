@@ -7,8 +7,10 @@
 // end (microseconds later from a well-behaved server, and the connection is free for the next
 // request) or after DONE_GRACE_MS, when the transport is aborted (a server that keeps the body open).
 import { SseParser } from "./sse-parser.ts";
-import { interpretChunk, interpretFullResponse, type ChunkInfo } from "./openai-chunk.ts";
+import type { ChunkInfo } from "./openai-chunk.ts";
+import { responseReader, type ResponseReader } from "./response-reader.ts";
 import { COUNT_SLICE_CHARS, SlicedCounts, type CountOffload } from "./sliced-count.ts";
+import type { PathStep } from "./field-path.ts";
 import type { EndpointType } from "./request-body.ts";
 import type { Transport, TransportErrorKind } from "./transport.ts";
 import type { RecordError, RequestRecord } from "../record/request-record.ts";
@@ -27,6 +29,8 @@ export interface RunRequest {
   cancel: AbortSignal | null;
   /** Called once, at the first output token (or at the end if none came): ends the prefill. */
   onFirstToken?: () => void;
+  /** --endpoint-type template: the response_field path of the answer's text (null: auto-detected). */
+  responseField?: readonly PathStep[] | null;
   /** Called at the end with the response's content text (multi-turn history). */
   onText?: (content: string) => void;
 }
@@ -65,7 +69,6 @@ export const DONE_GRACE_MS = 250;
 function emptyResponse(what: string): RecordError {
   return { code: 0, type: "empty_response", message: `no content in the response: ${what}` };
 }
-const EMPTY_STREAM = "the stream carried no text (only empty choices, usage or [DONE])";
 
 export function emptyRecord(id: RecordIdentity, url: string, requestId: string): RequestRecord {
   return {
@@ -112,6 +115,7 @@ export function runRequest(
     const abort = new AbortController();
     const decoder = new TextDecoder();
     const sse = new SseParser();
+    const reader = responseReader(req.endpointType, req.responseField ?? null);
     let content = "";
     let reasoning = "";
     let status = 0;
@@ -162,7 +166,7 @@ export function runRequest(
           endWait();
         }, DONE_GRACE_MS);
       }
-      finish(at_ns, rec.chunks.length > 0 ? null : emptyResponse(EMPTY_STREAM));
+      finish(at_ns, rec.chunks.length > 0 ? null : emptyResponse(reader.emptyStream));
     };
     const endWait = (): void => {
       if (!waitingForEnd) return;
@@ -212,6 +216,7 @@ export function runRequest(
         rec.usage_total_tokens = info.usage.total_tokens;
         rec.usage_reasoning_tokens = info.usage.reasoning_tokens;
       }
+      if (info.end === true) sawDone = true;
       if (!info.content && !info.reasoning) return true;
       const chunk = { arrival_ns: at_ns, tokens: 0, bytes };
       const add = (n: number): void => {
@@ -244,7 +249,7 @@ export function runRequest(
         return;
       }
       for (const ev of sse.feed(text)) {
-        if (!apply(interpretChunk(ev.data, req.endpointType === "completions" ? "completions" : "chat"), at_ns, Buffer.byteLength(ev.data))) {
+        if (!apply(reader.event(ev), at_ns, Buffer.byteLength(ev.data))) {
           abort.abort();
           finish(at_ns, streamError);
           return;
@@ -265,11 +270,11 @@ export function runRequest(
       }
       const tail = decoder.decode();
       if (!req.streaming) {
-        finish(at_ns, completeBody(fullBody + tail, req.endpointType, at_ns, apply));
+        finish(at_ns, completeBody(fullBody + tail, reader, at_ns, apply));
         return;
       }
       for (const ev of [...sse.feed(tail), ...sse.end()]) {
-        if (!apply(interpretChunk(ev.data, req.endpointType === "completions" ? "completions" : "chat"), at_ns, Buffer.byteLength(ev.data))) {
+        if (!apply(reader.event(ev), at_ns, Buffer.byteLength(ev.data))) {
           finish(at_ns, streamError);
           return;
         }
@@ -278,7 +283,8 @@ export function runRequest(
           return;
         }
       }
-      finish(at_ns, { code: 0, type: "incomplete_response", message: "stream ended without data: [DONE]" });
+      if (reader.endsAtClose === true) finish(at_ns, rec.chunks.length > 0 ? null : emptyResponse(reader.emptyStream));
+      else finish(at_ns, { code: 0, type: "incomplete_response", message: `stream ended without ${reader.endMarker}` });
     };
 
     rec.start_ns = epochNs();
@@ -317,25 +323,19 @@ export function runRequest(
 
 function completeBody(
   body: string,
-  endpointType: EndpointType,
+  reader: ResponseReader,
   at_ns: number,
   apply: (info: ChunkInfo, at_ns: number, bytes: number) => boolean,
 ): RecordError | null {
   if (body.trim() === "") return emptyResponse("empty body");
-  if (endpointType === "embeddings") {
-    try {
-      const j = JSON.parse(body) as { data?: unknown; error?: { message?: string } };
-      if (Array.isArray(j.data)) return j.data.length > 0 ? null : emptyResponse("embeddings response with an empty data[]");
-      return { code: 0, type: "malformed_response", message: j.error?.message ?? "embeddings response without data[]" };
-    } catch {
-      return { code: 0, type: "malformed_response", message: `not JSON: ${body.slice(0, MAX_ERROR_BODY_BYTES)}` };
-    }
-  }
-  const info = interpretFullResponse(body, endpointType);
+  const info = reader.body(body);
+  if (info.kind === "answer") return null;
+  if (info.kind === "empty") return emptyResponse(info.what);
+  if (info.kind === "invalid") return { code: 0, type: "malformed_response", message: info.message.slice(0, MAX_ERROR_BODY_BYTES) };
   if (info.kind === "error") return { code: info.code ?? 500, type: info.type ?? "server_error", message: info.message };
   if (info.kind === "malformed") return { code: 0, type: "malformed_response", message: `${info.reason}: ${info.raw.slice(0, MAX_ERROR_BODY_BYTES)}` };
   apply(info, at_ns, Buffer.byteLength(body));
-  return info.kind === "delta" && (info.content || info.reasoning) ? null : emptyResponse("no text in choices[0] (empty choices, or null/empty content)");
+  return info.kind === "delta" && (info.content || info.reasoning) ? null : emptyResponse(reader.emptyBody);
 }
 
 function transportError(kind: TransportErrorKind, message: string, afterHeaders: boolean): RecordError {

@@ -3,6 +3,9 @@
 // (URLs, the load of each phase, the request bound, ...) are added here, never copies or renames.
 import { availableParallelism } from "node:os";
 import { endpointUrl } from "../client/endpoint-url.ts";
+import { ENDPOINT_INFO } from "../client/endpoint-types.ts";
+import { endpointHeaders } from "../client/request-headers.ts";
+import { templateProblems } from "../client/template-body.ts";
 import { isSecretHeader } from "../client/request-secrets.ts";
 import { splitUrlCredentials } from "../client/url-credentials.ts";
 import type { ArrivalPattern } from "../schedule/arrivals.ts";
@@ -136,7 +139,7 @@ const s2ns = (s: number): number => Math.round(s * 1e9);
 function dependencyProblems(f: ProfileFlags, given: ReadonlySet<string>, fixed: boolean): string[] {
   const has = (k: keyof ProfileFlags): boolean => given.has(k);
   const rules: [boolean, string][] = [
-    [f.endpointType === "embeddings" && f.streaming, "--streaming is not available with --endpoint-type embeddings"],
+    [f.streaming && !ENDPOINT_INFO[f.endpointType].streams, `--streaming is not available with --endpoint-type ${f.endpointType}`],
     [f.requestCount !== undefined && f.benchmarkDuration !== undefined, "--request-count and --benchmark-duration cannot be used together; pick one bound"],
     [has("customDatasetType") && f.inputFile === undefined, "--custom-dataset-type needs --input-file"],
     [fixed && f.inputFile === undefined, "--fixed-schedule needs --input-file with timestamps"],
@@ -242,10 +245,11 @@ export function resolveProfileConfig(f: ProfileFlags, ctx: ResolveContext): { co
   if (f.model === undefined) problems.push("--model is required with --no-preflight (the pre-flight takes the server's only model)");
   const model = f.model ?? "";
   const headers = parseHeaders(f.header ?? [], problems);
-  if (f.apiKey) headers.authorization = `Bearer ${f.apiKey}`;
+  Object.assign(headers, endpointHeaders(f.endpointType, f.apiKey, headers));
   const extraInputs = parseExtraInputs(f.extraInputs ?? [], problems);
+  if (f.endpointType === "template") problems.push(...templateProblems(extraInputs, model));
   const extraPercentiles = parsePercentiles(f.percentiles ?? [], problems);
-  const targets = f.url.map((u) => endpointUrl(u, f.endpointType, f.endpoint));
+  const targets = f.url.map((u) => endpointUrl(u, f.endpointType, f.endpoint, f.streaming));
   for (const t of targets) {
     if (t.problem !== null) problems.push(t.problem);
     if (t.note !== null) notes.push(t.note);

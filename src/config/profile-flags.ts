@@ -1,5 +1,6 @@
 // `llmbench profile` flags: AIPerf's names and aliases, defaults as AIPerf's unless noted. The only
 // place a profile flag is declared: parsing, --help, validation and ProfileFlags come from this table.
+import { ENDPOINT_TYPES } from "../client/endpoint-types.ts";
 import { ark, lazy } from "./ark.ts";
 import { baseUrl, nonNegativeInt, nonNegativeNumber, percent, positiveInt, positiveNumber } from "./common-types.ts";
 import { flagsSchema, type FlagSpec, type FlagValues } from "./flag-spec.ts";
@@ -47,11 +48,12 @@ export const PROFILE_FLAGS = {
   },
   "endpoint-type": {
     type: "string",
-    description: "API: chat, completions or embeddings",
+    description:
+      "API (AIPerf's names): chat, completions, embeddings (OpenAI); responses (OpenAI Responses API); messages (Anthropic Messages API, --api-key sent as x-api-key); huggingface_generate (TGI /generate, /generate_stream with --streaming); nim_rankings, hf_tei_rankings, cohere_rankings (rerankers: query and passages, latency and throughput only); template (a custom API at --url as given: --extra-inputs payload_template:JINJA2 and response_field:PATH)",
     default: "chat",
-    valueHint: "chat|completions|embeddings",
+    valueHint: ENDPOINT_TYPES.join("|"),
     group: ENDPOINT,
-    schema: oneOf("chat", "completions", "embeddings"),
+    schema: oneOf(...ENDPOINT_TYPES),
   },
   endpoint: {
     type: "string",
@@ -719,6 +721,16 @@ export const PROFILE_FLAGS = {
       "After the summary, print the HTTP trace timing table: blocked (pool wait), connecting (TCP+TLS), sending, waiting (TTFB), receiving, duration, bytes and connection reuse. --transport fetch sees only receiving",
     default: false,
     group: OUTPUT,
+  },
+  // i16-endpoints: rerank requests (nim_rankings, hf_tei_rankings, cohere_rankings).
+  "rankings-passages-mean": {
+    type: "string",
+    description:
+      "Rankings endpoint types: passages per request; each synthetic prompt is cut at word boundaries into the query and this many passages (so --isl sets the size of query plus passages)",
+    default: "1",
+    valueHint: "n",
+    group: INPUT,
+    schema: positiveInt,
   },
 } as const satisfies Record<string, FlagSpec>;
 

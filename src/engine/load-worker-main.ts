@@ -18,6 +18,7 @@ import { runPhase, type SendArgs } from "./phase-runner.ts";
 import { PromptStore } from "./prompt-store.ts";
 import { SharedState } from "./shared-state.ts";
 import type { MainToWorker, WorkerConfig, WorkerToMain } from "./worker-protocol.ts";
+import { responseFieldSteps } from "../client/template-body.ts";
 
 // Small, frequent batches: cloning a big batch into postMessage holds the thread for milliseconds,
 // and a send due meanwhile would leave late (measured: 256-record batches put p99 send lag at
@@ -72,6 +73,7 @@ export function startLoadWorker(port: WorkerPort): void {
         requestId: a.requestId,
         timeoutMs: cfg.requestTimeoutSeconds * 1000,
         cancel: a.cancel,
+        responseField: cfg.endpointType === "template" ? responseFieldSteps(cfg.extraInputs) : null,
         onFirstToken: a.onFirstToken,
         onText: (t) => (text = t),
       },

@@ -9,6 +9,7 @@
 // A closed-loop lane whose request failed before reaching the server pauses before its next one
 // (connect-backoff.ts), so a server restart costs a few recorded failures, not a flood of them.
 // Open-loop schedules are kept as they are: their failures are recorded, nothing is delayed.
+import { ENDPOINT_INFO } from "../client/endpoint-types.ts";
 import { requestBody, type ChatMessage } from "../client/request-body.ts";
 import type { RecordIdentity } from "../client/request-runner.ts";
 import type { SessionSpec } from "../dataset/plan-types.ts";
@@ -143,6 +144,7 @@ export async function runPhase(d: PhaseDeps): Promise<void> {
         streaming: cfg.streaming,
         includeUsage: true,
         extra: cfg.extraInputs,
+        rankingsPassages: cfg.rankingsPassagesMean,
         systemPrompt: cfg.dataset.systemPrompt,
         history,
       }),
@@ -225,7 +227,7 @@ export async function runPhase(d: PhaseDeps): Promise<void> {
           scheduled_ns: Math.round(dueNs),
           queue_ns: Math.round(queueNs),
           input_tokens: turn.prompt.tokens,
-          requested_output_tokens: cfg.endpointType === "embeddings" ? null : turn.maxTokens,
+          requested_output_tokens: ENDPOINT_INFO[cfg.endpointType].producesTokens ? turn.maxTokens : null,
         },
       });
       dispose();

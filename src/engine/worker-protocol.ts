@@ -16,6 +16,8 @@ export interface WorkerConfig {
   /** Extra headers (lower-case names), e.g. authorization, from -H. */
   headers: Record<string, string>;
   extraInputs: Record<string, unknown>;
+  /** Rankings endpoint types: passages per request (--rankings-passages-mean). */
+  rankingsPassagesMean?: number;
   requestTimeoutSeconds: number;
   transport: "http1" | "fetch";
   /** https: skip certificate verification (--insecure). */

@@ -28,6 +28,8 @@ export interface RecordOptions {
   thresholds?: Thresholds;
   /** Open-loop run (rate or fixed schedule): the schedule metrics (send_lag, ...) are computed. */
   timed?: boolean;
+  /** false for APIs without generated text (embeddings, rankings): token metrics are not reported, as in AIPerf. */
+  producesTokens?: boolean;
 }
 
 export type MetricValue = number | number[];
@@ -63,6 +65,7 @@ export function metricEnabled(spec: MetricSpec, opts: RecordOptions): boolean {
   if (hasFlag(spec, "goodput-only") && !(opts.slos && opts.slos.length > 0)) return false;
   if (hasFlag(spec, "usage-diff-only") && opts.useServerTokenCount) return false;
   if (hasFlag(spec, "timed-only") && !opts.timed) return false;
+  if (hasFlag(spec, "produces-tokens-only") && opts.producesTokens === false) return false;
   return true;
 }
 

@@ -5,19 +5,8 @@
 import { epochNs } from "../runtime/clock.ts";
 import type { ActiveRequest, MockContext, RequestMeta } from "./context.ts";
 import { dropAtChunk, malformedChunk, truncateJson, type Fault } from "./faults.ts";
-import {
-  chatChunkJson,
-  chunkPrefix,
-  completionBodyJson,
-  completionChunkJson,
-  SSE_DONE,
-  SSE_OPEN_COMMENT,
-  sseEvent,
-  usageChunkJson,
-  usageOf,
-  type ResponseIdentity,
-  type Usage,
-} from "./openai-json.ts";
+import { SSE_OPEN_COMMENT, usageOf, type ResponseIdentity, type Usage } from "./openai-json.ts";
+import { openAiFormat, type WireFormat } from "./wire-format.ts";
 import { chunkSlice, type OutputPlan } from "./output-plan.ts";
 import type { ModelMetrics } from "./prometheus.ts";
 import type { MockRecord } from "./recorder.ts";
@@ -36,6 +25,8 @@ export interface SessionInit {
   plan: OutputPlan;
   fault: Fault | null;
   identity: ResponseIdentity;
+  /** What the bytes look like (another API than OpenAI's); default: chat/completions by identity. */
+  format?: WireFormat;
   /** Report usage.completion_tokens_details.reasoning_tokens (chat with reasoning on). */
   reasoningOn: boolean;
   /** Request signal: aborts when the client goes away. */
@@ -51,7 +42,7 @@ export class GenerationSession implements ActiveRequest {
   private readonly init: SessionInit;
   private readonly metrics: ModelMetrics;
   private readonly rec: MockRecord;
-  private readonly prefix: string;
+  private readonly format: WireFormat;
   private readonly dropAt: number;
   private readonly malformedAt: number;
   private controller: ReadableStreamDefaultController<Uint8Array> | null = null;
@@ -65,7 +56,7 @@ export class GenerationSession implements ActiveRequest {
     this.init = init;
     this.ctx = init.ctx;
     this.metrics = init.ctx.metrics.model(init.req.model);
-    this.prefix = chunkPrefix(init.identity);
+    this.format = init.format ?? openAiFormat(init.identity);
     this.dropAt = init.fault === "drop" ? dropAtChunk(init.plan.chunks) : -1;
     this.malformedAt = init.fault === "malformed" ? malformedChunk(init.plan.chunks) : -1;
     this.rec = {
@@ -95,7 +86,7 @@ export class GenerationSession implements ActiveRequest {
         start: (c) => {
           this.controller = c;
           // Bun holds the headers until the first non-empty write; an SSE comment sends them now.
-          c.enqueue(encoder.encode(SSE_OPEN_COMMENT));
+          c.enqueue(encoder.encode(SSE_OPEN_COMMENT + this.format.start()));
         },
         cancel: () => this.abortByClient(),
       });
@@ -168,10 +159,7 @@ export class GenerationSession implements ActiveRequest {
     if (this.controller !== null) {
       const text = tokenText(plan.tokenOffset, slice.start, slice.tokens);
       const finish = slice.last ? plan.finishReason : null;
-      let json =
-        this.init.req.endpoint === "chat" ? chatChunkJson(this.prefix, slice.channel, text, i === 0, finish) : completionChunkJson(this.prefix, text, finish);
-      if (i === this.malformedAt) json = truncateJson(json);
-      if (!this.write(sseEvent(json), slice.tokens)) return "closed";
+      if (!this.write(this.format.chunk(slice.channel, text, i, finish, i === this.malformedAt), slice.tokens)) return "closed";
     }
     return slice.last ? "last" : "more";
   }
@@ -186,13 +174,12 @@ export class GenerationSession implements ActiveRequest {
     const { req, plan } = this.init;
     const usage: Usage = usageOf(req.promptTokens, plan.reasoningTokens + plan.contentTokens, this.init.reasoningOn ? plan.reasoningTokens : null);
     if (this.controller !== null) {
-      if (req.includeUsage && !this.write(sseEvent(usageChunkJson(this.init.identity, usage)), 0)) return;
-      if (!this.write(SSE_DONE, 0)) return;
+      for (const event of this.format.end(usage, req.includeUsage)) if (!this.write(event, 0)) return;
       this.controller.close();
     } else {
       const reasoning = this.init.reasoningOn ? tokenText(plan.tokenOffset, 0, plan.reasoningTokens) : null;
       const content = tokenText(plan.tokenOffset, plan.reasoningTokens, plan.contentTokens);
-      let body = completionBodyJson(this.init.identity, reasoning, content, plan.finishReason, usage);
+      let body = this.format.body(reasoning, content, plan.finishReason, usage);
       if (this.init.fault === "malformed") body = truncateJson(body);
       const sent = epochNs();
       this.rec.headers_sent_ns = sent;

@@ -7,7 +7,8 @@ import { MockMetrics } from "./mock-metrics.ts";
 import { resolveMockOptions, type MockOptions } from "./mock-options.ts";
 import { Recorder } from "./recorder.ts";
 import { handleEmbeddings } from "./routes/embeddings.ts";
-import { handleGenerate } from "./routes/generate.ts";
+import { GENERATE_ROUTES, handleGenerate } from "./routes/generate.ts";
+import { handleRerank, RERANK_ROUTES } from "./routes/rerank.ts";
 import { handleHealth } from "./routes/health.ts";
 import { handleMetrics } from "./routes/metrics.ts";
 import { handleModels } from "./routes/models.ts";
@@ -54,8 +55,9 @@ export async function startMockServer(partial: Partial<MockOptions> = {}): Promi
       const path = url.pathname;
       const requestId = (req.headers.get("x-request-id") || crypto.randomUUID()).slice(0, MAX_REQUEST_ID_CHARS);
       if (stopping) return errorResponse(503, "mock server is shutting down", requestId);
-      const api = path === "/v1/chat/completions" || path === "/v1/completions" || path === "/v1/embeddings";
-      if (api) {
+      const generate = GENERATE_ROUTES[path];
+      const rerank = RERANK_ROUTES[path];
+      if (generate !== undefined || rerank !== undefined || path === "/v1/embeddings") {
         if (req.method !== "POST") return errorResponse(405, `${req.method} not allowed on ${path}`, requestId, null, { allow: "POST" });
         const meta: RequestMeta = {
           requestId,
@@ -64,8 +66,9 @@ export async function startMockServer(partial: Partial<MockOptions> = {}): Promi
           receivedMs: monoMs(),
           rng: requestRng(opts.seed, requestIndex++),
         };
-        if (path === "/v1/embeddings") return handleEmbeddings(ctx, meta, req);
-        return handleGenerate(ctx, meta, req, path === "/v1/chat/completions" ? "chat" : "completions");
+        if (generate !== undefined) return handleGenerate(ctx, meta, req, generate);
+        if (rerank !== undefined) return handleRerank(ctx, meta, req, rerank);
+        return handleEmbeddings(ctx, meta, req);
       }
       if (req.method !== "GET" && req.method !== "HEAD") {
         return errorResponse(405, `${req.method} not allowed on ${path}`, requestId, null, { allow: "GET" });

@@ -29,6 +29,7 @@ export function writeInputsJson(dir: string, cfg: ProfileConfig, dataset: Datase
           streaming: cfg.streaming,
           includeUsage: true,
           extra: cfg.extraInputs,
+          rankingsPassages: cfg.rankingsPassagesMean,
           systemPrompt: dataset.systemPrompt,
         }) as never,
     ),

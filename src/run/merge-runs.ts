@@ -2,6 +2,7 @@
 // process had run the whole load: one results.duckdb with every request (run and shard ids kept), the
 // slice histograms summed, and the summary and AIPerf exports computed again from all the requests,
 // by the code a run uses, so they are exact, not averages of the shards'. Losses are said, not hidden.
+import { ENDPOINT_INFO } from "../client/endpoint-types.ts";
 import { closeSync, copyFileSync, existsSync, openSync, readSync, writeSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { ProfileConfig } from "../config/profile-config.ts";
@@ -173,6 +174,7 @@ export async function mergeRuns(req: MergeRequest, io: Io): Promise<number> {
       streaming: cfg.streaming,
       slos: parseGoodput(cfg.goodput ?? [], { streaming: cfg.streaming }).slos,
       timed: cfg.load.kind !== "concurrency",
+      producesTokens: ENDPOINT_INFO[cfg.endpointType].producesTokens,
     };
     step("tables copied");
     // The statistics of all the requests, in SQL, by the code a run's end uses.

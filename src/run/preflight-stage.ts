@@ -7,6 +7,7 @@ import { modelsUrl } from "../client/endpoint-url.ts";
 import { fetchModelListing, sendProbe, type PreflightSettings } from "../client/preflight.ts";
 import { probeVerdict, servedModel } from "../client/preflight-verdicts.ts";
 import { requestBody } from "../client/request-body.ts";
+import { responseFieldSteps } from "../client/template-body.ts";
 import { requestSecrets } from "../client/request-secrets.ts";
 import { splitUrlCredentials } from "../client/url-credentials.ts";
 import type { ProfileConfig } from "../config/profile-config.ts";
@@ -29,6 +30,7 @@ function settings(c: ProfileConfig): PreflightSettings {
     insecure: c.insecure,
     transport: c.transport,
     timeoutMs: c.requestTimeoutSeconds * 1000,
+    responseField: c.endpointType === "template" ? responseFieldSteps(c.extraInputs) : null,
   };
 }
 
@@ -64,6 +66,7 @@ export async function preflightServers(c: ProfileConfig, dataset: Dataset, log: 
       streaming: c.streaming,
       includeUsage: true,
       extra: c.extraInputs,
+      rankingsPassages: c.rankingsPassagesMean,
       systemPrompt: dataset.systemPrompt,
     }),
   );

@@ -2,6 +2,7 @@
 //   artifacts -> sinks (DuckDB, JSONL, live counts) -> workers -> phases -> drain -> results -> exports.
 // Workers only send and parse. Whatever stops the run early (Ctrl-C, the failure threshold, a failed
 // write) cancels in-flight requests, which are still recorded, so every request sent is accounted for.
+import { ENDPOINT_INFO } from "../client/endpoint-types.ts";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import { redactedConfig, type ProfileConfig } from "../config/profile-config.ts";
@@ -54,6 +55,7 @@ const WORKER_SETTINGS = [
   "model",
   "headers",
   "extraInputs",
+  "rankingsPassagesMean",
   "requestTimeoutSeconds",
   "transport",
   "insecure",
@@ -165,7 +167,12 @@ export async function executeProfile(prepared: PreparedProfile, io: Io, opts: Ex
       { onError: (e, path) => control?.storageFailed(e, path) },
     );
     const db = writer;
-    const recordOpts: RecordOptions = { streaming: cfg.streaming, slos, timed: cfg.load.kind !== "concurrency" };
+    const recordOpts: RecordOptions = {
+      streaming: cfg.streaming,
+      slos,
+      timed: cfg.load.kind !== "concurrency",
+      producesTokens: ENDPOINT_INFO[cfg.endpointType].producesTokens,
+    };
     const ctl = control;
     const counts = new LiveCounts(cfg.failedRequestThreshold, (failed, finished) => ctl.tooManyFailures(failed, finished, cfg.failedRequestThreshold));
     // Outages are said as they end (and at the end, for one still going): when and for how long.

@@ -1,5 +1,6 @@
 // Flag combinations that make a run measure something other than what its flags suggest, said before
 // anything is sent: one line each, naming the flag to change. A pure function of the resolved config.
+import { ENDPOINT_INFO } from "../client/endpoint-types.ts";
 import { NO_REQUEST_LIMIT, type ProfileConfig } from "../config/profile-config.ts";
 
 /** Closed loop: fewer requests per lane than this and the first wave (every lane at once) weighs too much. */
@@ -12,7 +13,7 @@ const round = (x: number, digits = 1): string => String(Number(x.toFixed(digits)
 
 export function runWarnings(cfg: ProfileConfig): string[] {
   const out: string[] = [];
-  if (!cfg.streaming && cfg.endpointType !== "embeddings") {
+  if (!cfg.streaming && ENDPOINT_INFO[cfg.endpointType].streams) {
     out.push("--streaming is off: no TTFT or ITL without --streaming (only request latency and throughput are measured)");
   }
   const load = cfg.load;

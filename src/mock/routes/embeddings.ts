@@ -67,7 +67,7 @@ export async function handleEmbeddings(ctx: MockContext, meta: RequestMeta, req:
 }
 
 /** Sleeps `ms` unless the client leaves or the server stops first; no timer outlives it. */
-function waitOrAbort(ctx: MockContext, ms: number, signal: AbortSignal): Promise<"ok" | "client" | "server"> {
+export function waitOrAbort(ctx: MockContext, ms: number, signal: AbortSignal): Promise<"ok" | "client" | "server"> {
   return new Promise((resolve) => {
     if (signal.aborted) return resolve("client");
     const entry = { shutdown: () => settle("server") };
