@@ -139,6 +139,10 @@ function dependencyProblems(f: ProfileFlags, given: ReadonlySet<string>, fixed: 
     [f.endpointType === "embeddings" && f.streaming, "--streaming is not available with --endpoint-type embeddings"],
     [f.requestCount !== undefined && f.benchmarkDuration !== undefined, "--request-count and --benchmark-duration cannot be used together; pick one bound"],
     [has("customDatasetType") && f.inputFile === undefined, "--custom-dataset-type needs --input-file"],
+    [
+      f.publicDataset !== undefined && has("customDatasetType"),
+      "--public-dataset and --custom-dataset-type cannot be used together (an --input-file with --public-dataset is a local copy of it)",
+    ],
     [fixed && f.inputFile === undefined, "--fixed-schedule needs --input-file with timestamps"],
     [fixed && f.requestRate !== undefined, "--fixed-schedule and --request-rate cannot be used together; the trace sets the times"],
     [
@@ -173,9 +177,10 @@ function dependencyProblems(f: ProfileFlags, given: ReadonlySet<string>, fixed: 
       if (has(k) && f[k] !== false) problems.push(`--${kebab(k)} needs --fixed-schedule (and an --input-file with timestamps)`);
     }
   }
-  if (f.inputFile !== undefined) {
+  if (f.inputFile !== undefined || f.publicDataset !== undefined) {
+    const source = f.publicDataset !== undefined ? "--public-dataset" : "--input-file";
     for (const k of ["islStddev", "seqDist", "numPrefixPrompts", "conversationTurnMean", "conversationTurnDelayMean"] as const) {
-      if (has(k)) problems.push(`--${kebab(k)} shapes synthetic prompts and cannot be used with --input-file`);
+      if (has(k)) problems.push(`--${kebab(k)} shapes synthetic prompts and cannot be used with ${source}`);
     }
   }
   return problems;
@@ -272,7 +277,8 @@ export function resolveProfileConfig(f: ProfileFlags, ctx: ResolveContext): { co
   const defaultCount = load.kind === "rate" ? RATE_MODE_DEFAULT_REQUEST_COUNT : defaultRequestCount(concurrency ?? 1);
   // An --input-file without a bound is sent once through, every session through all its turns (as AIPerf
   // sends a mooncake trace); an explicit count or a duration wins.
-  const onePass = f.inputFile !== undefined && f.requestCount === undefined && f.benchmarkDuration === undefined;
+  // A public dataset is sampled like synthetic prompts (AIPerf's request count), even from a local copy.
+  const onePass = f.inputFile !== undefined && f.publicDataset === undefined && f.requestCount === undefined && f.benchmarkDuration === undefined;
   const unbounded = f.benchmarkDuration !== undefined || ((fixed || onePass) && f.requestCount === undefined);
   const config: ProfileConfig = {
     ...f,

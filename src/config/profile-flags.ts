@@ -704,6 +704,15 @@ export const PROFILE_FLAGS = {
     group: RUN,
     schema: nonEmpty,
   },
+  // i16-datasets: public datasets, user-centric timing, model selection
+  "public-dataset": {
+    type: "string",
+    description:
+      "A public dataset instead of synthetic prompts: sharegpt (ShareGPT_V3_unfiltered_cleaned_split.json, from the Hugging Face cache, else downloaded into it once; --input-file names a local copy). Each human->gpt pair is a turn, the reply's token count its max tokens; conversations outside AIPerf's length filter are left out",
+    valueHint: "sharegpt",
+    group: INPUT,
+    schema: oneOf("sharegpt"),
+  },
 } as const satisfies Record<string, FlagSpec>;
 
 export type ProfileFlags = FlagValues<typeof PROFILE_FLAGS>;

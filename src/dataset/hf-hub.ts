@@ -1,8 +1,9 @@
 // Tokenizers by Hugging Face model id: from the local HF cache (HF_HUB_CACHE, else HF_HOME/hub, else
 // ~/.cache/huggingface/hub; the huggingface_hub layout models--org--name/{refs,snapshots}), or
 // downloaded from the hub (HF_ENDPOINT, HF_TOKEN) into that same cache so the next run is offline.
-// HF_HUB_OFFLINE=1 forbids the download.
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+// HF_HUB_OFFLINE=1 forbids the download. Dataset files (hubDatasetFile) use the same cache, under
+// datasets--org--name, and are streamed to disk as they download.
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import type { TokenizerFiles, TokenizerHubResolver } from "./tokenizer.ts";
@@ -102,4 +103,96 @@ export function createHubResolver(o: HubOptions): TokenizerHubResolver {
     }
     return findInCache(cache, spec, o.revision);
   };
+}
+
+/** A file of a Hugging Face dataset repo. */
+export interface HubDatasetFile {
+  repo: string;
+  revision: string;
+  file: string;
+  /** Names what asked for it in messages, e.g. "--public-dataset sharegpt". */
+  what: string;
+}
+
+/** A download that received nothing for this long is abandoned. */
+const STALL_TIMEOUT_MS = 60_000;
+
+/** The cached copy of a dataset file, or undefined. */
+export function cachedHubDatasetFile(env: HubEnv, f: HubDatasetFile): string | undefined {
+  const repoDir = join(hubCacheDir(env), `datasets--${f.repo.replace(/\//g, "--")}`);
+  let commit = f.revision;
+  if (!COMMIT.test(commit)) {
+    const ref = join(repoDir, "refs", f.revision);
+    if (!existsSync(ref)) return undefined;
+    commit = readFileSync(ref, "utf8").trim();
+  }
+  const path = join(repoDir, "snapshots", commit, f.file);
+  return existsSync(path) ? path : undefined;
+}
+
+/**
+ * A dataset file from the cache, else downloaded once into it (streamed to a temporary file, renamed
+ * into place when complete, so a cut download never looks cached). Errors are one line naming `what`.
+ */
+export async function hubDatasetFile(env: HubEnv, f: HubDatasetFile, fetchFn: typeof fetch = fetch): Promise<string> {
+  const cached = cachedHubDatasetFile(env, f);
+  if (cached) return cached;
+  const cache = hubCacheDir(env);
+  if (isOffline(env)) {
+    throw new Error(
+      `${f.what}: ${f.repo}/${f.file} is not in the Hugging Face cache at ${cache} and HF_HUB_OFFLINE is set; download it once online, or give a local copy with --input-file`,
+    );
+  }
+  const endpoint = (env.HF_ENDPOINT ?? DEFAULT_ENDPOINT).replace(/\/+$/, "");
+  const url = `${endpoint}/datasets/${f.repo}/resolve/${encodeURIComponent(f.revision)}/${f.file}`;
+  const headers: Record<string, string> = env.HF_TOKEN ? { authorization: `Bearer ${env.HF_TOKEN}` } : {};
+  const ac = new AbortController();
+  let stall = setTimeout(() => ac.abort(), STALL_TIMEOUT_MS);
+  const cannot = (e: unknown): Error =>
+    new Error(
+      `${f.what}: cannot download ${url} (${ac.signal.aborted ? `nothing received for ${STALL_TIMEOUT_MS / 1000} s` : e instanceof Error ? e.message : String(e)}); set HF_ENDPOINT, or give a local copy with --input-file`,
+    );
+  let res: Response;
+  try {
+    res = await fetchFn(url, { headers, signal: ac.signal });
+  } catch (e) {
+    clearTimeout(stall);
+    throw cannot(e);
+  }
+  if (!res.ok || res.body === null) {
+    clearTimeout(stall);
+    const hint = res.status === 401 || res.status === 403 ? " (gated or private: set HF_TOKEN)" : "";
+    throw new Error(`${f.what}: HTTP ${res.status} from ${url}${hint}`);
+  }
+  const header = res.headers.get("x-repo-commit");
+  const snapName = header && COMMIT.test(header) ? header : f.revision;
+  const repoDir = join(cache, `datasets--${f.repo.replace(/\//g, "--")}`);
+  const snap = join(repoDir, "snapshots", snapName);
+  mkdirSync(snap, { recursive: true });
+  const path = join(snap, f.file);
+  const tmp = `${path}.${process.pid}.incomplete`;
+  const fd = openSync(tmp, "w");
+  try {
+    const reader = res.body.getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      clearTimeout(stall);
+      stall = setTimeout(() => ac.abort(), STALL_TIMEOUT_MS);
+      for (let off = 0; off < value.length; ) off += writeSync(fd, value, off);
+    }
+  } catch (e) {
+    closeSync(fd);
+    rmSync(tmp, { force: true });
+    throw cannot(e);
+  } finally {
+    clearTimeout(stall);
+  }
+  closeSync(fd);
+  renameSync(tmp, path);
+  if (!COMMIT.test(f.revision)) {
+    mkdirSync(join(repoDir, "refs"), { recursive: true });
+    writeAtomic(join(repoDir, "refs", f.revision), snapName);
+  }
+  return path;
 }

@@ -9,7 +9,8 @@ import { dirname, resolve } from "node:path";
 import { probeOrigin } from "../client/readiness.ts";
 import { resolveProfileConfig, type ProfileConfig, type ProfileFlags } from "../config/profile-config.ts";
 import { processConcurrency } from "../config/shard-config.ts";
-import { createHubResolver } from "../dataset/hf-hub.ts";
+import { cachedHubDatasetFile, createHubResolver, hubDatasetFile, type HubDatasetFile } from "../dataset/hf-hub.ts";
+import { AIPERF_SHAREGPT_CACHE, SHAREGPT_FILE, SHAREGPT_REPO, SHAREGPT_REVISION } from "../dataset/sharegpt.ts";
 import { BUILTIN_TOKENIZER, loadTokenizer, type TextTokenizer } from "../dataset/tokenizer.ts";
 import { firstEntryHasTimestamp } from "../dataset/trace-head.ts";
 import { parseGoodput, type Slo } from "../metrics/goodput.ts";
@@ -73,11 +74,27 @@ async function resolveTokenizer(config: ProfileConfig, io: Io): Promise<TextToke
   return loadTokenizer(config.tokenizer).catch((e: unknown) => fail([e instanceof Error ? e.message : String(e)]));
 }
 
+const SHAREGPT: HubDatasetFile = { repo: SHAREGPT_REPO, revision: SHAREGPT_REVISION, file: SHAREGPT_FILE, what: "--public-dataset sharegpt" };
+
+/**
+ * The public dataset's file: none needed with a local --input-file; else the Hugging Face cache, AIPerf's
+ * own download cache (./.cache/aiperf/datasets), or a download into the Hugging Face cache.
+ */
+async function publicDatasetFile(config: ProfileConfig, io: Io, log: ConsolaInstance): Promise<string | undefined> {
+  if (config.publicDataset === undefined || config.inputFile !== undefined) return undefined;
+  const cached = cachedHubDatasetFile(io.env, SHAREGPT);
+  if (cached) return cached;
+  const aiperfCopy = resolve(io.cwd, AIPERF_SHAREGPT_CACHE);
+  if (existsSync(aiperfCopy)) return aiperfCopy;
+  log.info(`--public-dataset sharegpt: downloading ${SHAREGPT_REPO}/${SHAREGPT_FILE} into the Hugging Face cache (once)`);
+  return hubDatasetFile(io.env, SHAREGPT).catch((e: unknown) => fail([e instanceof Error ? e.message : String(e)]));
+}
+
 /** The whole dataset is read and checked now: a malformed line stops the run before any request. */
-function checkedDataset(config: ProfileConfig, tokenizer: TextTokenizer, cwd: string): LoadedDataset {
+function checkedDataset(config: ProfileConfig, tokenizer: TextTokenizer, cwd: string, publicFile?: string): LoadedDataset {
   let loaded: LoadedDataset;
   try {
-    loaded = loadDataset(config, tokenizer, cwd);
+    loaded = loadDataset(config, tokenizer, cwd, publicFile);
   } catch (e) {
     fail([e instanceof Error ? e.message : String(e)]);
   }
@@ -118,7 +135,9 @@ export async function prepareProfile(flags: ProfileFlags, ctx: PrepareContext): 
   const { config, slos, dir, notes } = resolveChecked({ ...flags, model }, ctx);
   if (flags.model !== undefined) for (const n of notes) log.info(n); // else serverModel said them
   const tokenizer = await resolveTokenizer(config, ctx.io);
-  const dataset = checkedDataset(config, tokenizer, ctx.io.cwd);
+  const publicFile = await publicDatasetFile(config, ctx.io, log);
+  const dataset = checkedDataset(config, tokenizer, ctx.io.cwd, publicFile);
+  if (dataset.note !== undefined) log.info(dataset.note);
   if (!ctx.skipProbe) await probeServers(config.urls);
   if (!ctx.skipProbe && config.preflight) await preflightServers(config, dataset.dataset, log);
   return { config, slos, tokenizer, dataset, dir };
