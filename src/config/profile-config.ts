@@ -25,7 +25,9 @@ export type LoadSpec =
   /** Open loop: arrivals at `ratePerSec`; `cap` bounds requests in flight (late ones queue). */
   | { kind: "rate"; ratePerSec: number; pattern: ArrivalPattern; smoothness: number; rampNs: number; cap: number | null }
   /** Trace timestamps (ms), replayed `speedup` times as fast. */
-  | { kind: "fixed"; autoOffset: boolean; startOffsetMs: number | null; endOffsetMs: number | null; speedup: number; cap: number | null };
+  | { kind: "fixed"; autoOffset: boolean; startOffsetMs: number | null; endOffsetMs: number | null; speedup: number; cap: number | null }
+  /** AIPerf's user-centric rate: `numUsers` users share `ratePerSec`, each user's turns numUsers / ratePerSec apart (schedule/user-centric.ts). */
+  | { kind: "user_centric"; ratePerSec: number; numUsers: number; cap: number | null };
 
 /** Flag values replaced by their resolved form in the config. */
 type Resolved =
@@ -99,6 +101,7 @@ function pyFloatStr(x: number): string {
 function stimulusName(load: LoadSpec): string {
   if (load.kind === "fixed") return "fixed_schedule";
   if (load.kind === "concurrency") return `concurrency${load.concurrency}`;
+  if (load.kind === "user_centric") return `user_centric_rate${pyFloatStr(load.ratePerSec)}-users${load.numUsers}`;
   const rate = `request_rate${pyFloatStr(load.ratePerSec)}`;
   return load.cap === null ? rate : `concurrency${load.cap}-${rate}`;
 }
@@ -139,6 +142,10 @@ function dependencyProblems(f: ProfileFlags, given: ReadonlySet<string>, fixed: 
     [f.endpointType === "embeddings" && f.streaming, "--streaming is not available with --endpoint-type embeddings"],
     [f.requestCount !== undefined && f.benchmarkDuration !== undefined, "--request-count and --benchmark-duration cannot be used together; pick one bound"],
     [has("customDatasetType") && f.inputFile === undefined, "--custom-dataset-type needs --input-file"],
+    [f.userCentricRate !== undefined && f.numUsers === undefined, "--user-centric-rate needs --num-users (the users that share the rate)"],
+    [f.numUsers !== undefined && f.userCentricRate === undefined, "--num-users needs --user-centric-rate"],
+    [f.userCentricRate !== undefined && f.requestRate !== undefined, "--user-centric-rate and --request-rate cannot be used together; pick one rate"],
+    [f.userCentricRate !== undefined && fixed, "--user-centric-rate and --fixed-schedule cannot be used together; the trace sets the times"],
     [
       f.publicDataset !== undefined && has("customDatasetType"),
       "--public-dataset and --custom-dataset-type cannot be used together (an --input-file with --public-dataset is a local copy of it)",
@@ -208,6 +215,8 @@ function resolveLoads(f: ProfileFlags, given: ReadonlySet<string>, fixed: boolea
       speedup: f.traceSpeedup,
       cap: f.concurrency ?? null,
     };
+  } else if (f.userCentricRate !== undefined) {
+    load = { kind: "user_centric", ratePerSec: f.userCentricRate, numUsers: f.numUsers ?? 1, cap: f.concurrency ?? null };
   } else if (f.requestRate !== undefined) {
     load = {
       kind: "rate",
@@ -274,7 +283,7 @@ export function resolveProfileConfig(f: ProfileFlags, ctx: ResolveContext): { co
       ["--warmup-concurrency", f.warmupConcurrency],
     ]),
   );
-  const defaultCount = load.kind === "rate" ? RATE_MODE_DEFAULT_REQUEST_COUNT : defaultRequestCount(concurrency ?? 1);
+  const defaultCount = load.kind === "rate" || load.kind === "user_centric" ? RATE_MODE_DEFAULT_REQUEST_COUNT : defaultRequestCount(concurrency ?? 1);
   // An --input-file without a bound is sent once through, every session through all its turns (as AIPerf
   // sends a mooncake trace); an explicit count or a duration wins.
   // A public dataset is sampled like synthetic prompts (AIPerf's request count), even from a local copy.

@@ -713,6 +713,21 @@ export const PROFILE_FLAGS = {
     group: INPUT,
     schema: oneOf("sharegpt"),
   },
+  "user-centric-rate": {
+    type: "string",
+    description:
+      "AIPerf's user-centric rate for KV-cache studies: --num-users users share this many requests/s, so each user sends its turns num-users / rate seconds apart (after its previous reply at the latest); users start staggered 1 / rate apart, as in steady state, and each finished user is replaced",
+    valueHint: "req/s",
+    group: LOAD,
+    schema: positiveNumber,
+  },
+  "num-users": {
+    type: "string",
+    description: "Users sharing --user-centric-rate",
+    valueHint: "n",
+    group: LOAD,
+    schema: positiveInt,
+  },
 } as const satisfies Record<string, FlagSpec>;
 
 export type ProfileFlags = FlagValues<typeof PROFILE_FLAGS>;

@@ -170,7 +170,10 @@ export async function runPhase(d: PhaseDeps): Promise<void> {
   ): Promise<boolean> => {
     const history: ChatMessage[] = [];
     let prevEndNs = 0;
-    for (let t = 0; t < p.session.turns.length; t++) {
+    let prevDueNs = 0;
+    const gapNs = spec.turnGapNs ?? null;
+    const turnCount = Math.min(p.session.turns.length, spec.turnLimit?.[ordinal] ?? Infinity);
+    for (let t = 0; t < turnCount; t++) {
       const turn = p.session.turns[t]!;
       const text = p.texts[t] ?? "";
       let dueNs: number;
@@ -181,7 +184,8 @@ export async function runPhase(d: PhaseDeps): Promise<void> {
       } else {
         if (t === 0) dueNs = now();
         else {
-          dueNs = prevEndNs + turn.delayMs * 1e6;
+          // User-centric: AIPerf's max(now, next_send_time + turn_gap), turn delays not used.
+          dueNs = gapNs === null ? prevEndNs + turn.delayMs * 1e6 : Math.max(prevEndNs, prevDueNs + gapNs);
           if (spec.trace !== null && turn.timestampMs !== null) {
             dueNs = Math.max(dueNs, spec.startNs + ((turn.timestampMs - spec.trace.zeroMs) / spec.trace.speedup) * 1e6);
           }
@@ -237,6 +241,7 @@ export async function runPhase(d: PhaseDeps): Promise<void> {
       if (record.error !== null || record.cancelled) return !isStopped();
       history.push({ role: "user", content: text }, { role: "assistant", content: reply });
       prevEndNs = record.end_ns;
+      prevDueNs = dueNs;
     }
     return true;
   };

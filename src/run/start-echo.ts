@@ -10,6 +10,8 @@ export function describeLoad(load: LoadSpec): string {
   const cap = (c: number | null): string => (c === null ? "" : `, at most ${c} in flight`);
   if (load.kind === "concurrency") return `${load.concurrency} concurrent request${load.concurrency === 1 ? "" : "s"}${ramp(load.rampNs)}`;
   if (load.kind === "rate") return `${load.ratePerSec} req/s ${load.pattern}${ramp(load.rampNs)}${cap(load.cap)}`;
+  if (load.kind === "user_centric")
+    return `${load.ratePerSec} req/s user-centric over ${load.numUsers} user${load.numUsers === 1 ? "" : "s"} (turns ${(load.numUsers / load.ratePerSec).toPrecision(3)} s apart)${cap(load.cap)}`;
   return `fixed schedule at ${load.speedup}x${cap(load.cap)}`;
 }
 
