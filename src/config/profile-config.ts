@@ -46,8 +46,10 @@ type Resolved =
   | "shardCount";
 
 export interface ProfileConfig extends Omit<ProfileFlags, Resolved> {
-  /** --model, or the server's only model (filled in by the pre-flight before the config is resolved). */
+  /** The first of `models`: names the run (artifact directory, tokenizer default). */
   model: string;
+  /** --model's names (a comma list or the flag repeated), or the server's only model (asked before the config is resolved). */
+  models: string[];
   /** Full request URLs (base + endpoint path), used round-robin. */
   urls: string[];
   /** -H headers, lower-case names (authorization added from --api-key). */
@@ -254,7 +256,9 @@ export function resolveProfileConfig(f: ProfileFlags, ctx: ResolveContext): { co
   const problems: string[] = [];
   const notes: string[] = [];
   if (f.model === undefined) problems.push("--model is required with --no-preflight (the pre-flight takes the server's only model)");
-  const model = f.model ?? "";
+  const models = f.model ?? [];
+  // The first model names the run (artifact directory, tokenizer default), as AIPerf's model_names[0].
+  const model = models[0] ?? "";
   const headers = parseHeaders(f.header ?? [], problems);
   if (f.apiKey) headers.authorization = `Bearer ${f.apiKey}`;
   const extraInputs = parseExtraInputs(f.extraInputs ?? [], problems);
@@ -311,7 +315,8 @@ export function resolveProfileConfig(f: ProfileFlags, ctx: ResolveContext): { co
     tokenizer: f.tokenizer ?? model,
     goodput: f.goodput ?? [],
     ...shard,
-    runGroup: runGroupId({ ...f, model, shardCount: shard.shardCount }),
+    models,
+    runGroup: runGroupId({ ...f, model: models.join(","), shardCount: shard.shardCount }),
   };
   return { config, problems, notes };
 }

@@ -29,11 +29,17 @@ export const PROFILE_FLAGS = {
   model: {
     type: "string",
     alias: ["m", "model-names"],
-    description: "Model name sent in each request",
+    repeatable: true,
+    description: "Model name sent in each request; several as a comma-separated list or the flag repeated (--model-selection-strategy assigns them)",
     defaultNote: "the server's only model, from GET /v1/models (needs the pre-flight)",
-    valueHint: "name",
+    valueHint: "name[,name...]",
     group: ENDPOINT,
-    schema: nonEmpty,
+    schema: lazy(() =>
+      ark()
+        .type("string | string[]")
+        .pipe((v) => (typeof v === "string" ? [v] : v).flatMap((m) => m.split(",")).map((m) => m.trim()))
+        .pipe(ark().type("(string > 0)[] > 0")),
+    ),
   },
   url: {
     type: "string",
@@ -720,6 +726,19 @@ export const PROFILE_FLAGS = {
     valueHint: "req/s",
     group: LOAD,
     schema: positiveNumber,
+  },
+  "model-selection-strategy": {
+    type: "string",
+    description:
+      "With several --model names, which one each prompt goes to: round_robin (the n-th prompt of the dataset to model n mod count) or random (uniform, seeded by --random-seed)",
+    default: "round_robin",
+    valueHint: "round_robin|random",
+    group: ENDPOINT,
+    schema: lazy(() =>
+      ark()
+        .type.enumerated("round_robin", "round-robin", "random")
+        .pipe((s) => (s === "round-robin" ? "round_robin" : s)),
+    ),
   },
   "num-users": {
     type: "string",

@@ -133,11 +133,11 @@ export async function runPhase(d: PhaseDeps): Promise<void> {
     }
   };
 
-  const bodyFor = (text: string, maxTokens: number | null, history: readonly ChatMessage[]): string =>
+  const bodyFor = (model: string, text: string, maxTokens: number | null, history: readonly ChatMessage[]): string =>
     JSON.stringify(
       requestBody({
         endpointType: cfg.endpointType,
-        model: cfg.model,
+        model,
         prompt: text,
         maxTokens,
         streaming: cfg.streaming,
@@ -154,7 +154,8 @@ export async function runPhase(d: PhaseDeps): Promise<void> {
     if (spec.fedPrompts) texts = await Promise.race([d.prompts.take(ordinal), d.stopped.then(() => null)]);
     else texts = session.turns.map((t) => (t.prompt.kind === "text" ? t.prompt.text : ""));
     if (texts === null) return null;
-    return { session, texts, firstBody: bodyFor(texts[0] ?? "", session.turns[0]?.maxTokens ?? null, []) };
+    const first = session.turns[0];
+    return { session, texts, firstBody: bodyFor(first?.model ?? cfg.model, texts[0] ?? "", first?.maxTokens ?? null, []) };
   };
 
   /**
@@ -203,7 +204,9 @@ export async function runPhase(d: PhaseDeps): Promise<void> {
         return false;
       }
       const index = requestIndexOf(local, spec);
-      const body = t === 0 ? p.firstBody : bodyFor(text, turn.maxTokens, history);
+      // Several --model names: each turn goes to the model the dataset gave it (model-selection.ts).
+      const model = turn.model ?? cfg.model;
+      const body = t === 0 ? p.firstBody : bodyFor(model, text, turn.maxTokens, history);
       const { signal, dispose } = requestSignal(
         d.cancel,
         spec.cancellation === null ? null : cancelAfterNs(cfg.randomSeed, index, spec.cancellation.ratePct, spec.cancellation.delaySec),
@@ -225,7 +228,7 @@ export async function runPhase(d: PhaseDeps): Promise<void> {
           turn_index: t,
           worker_id: cfg.workerId,
           phase: spec.phase,
-          model: cfg.model,
+          model,
           scheduled_ns: Math.round(dueNs),
           queue_ns: Math.round(queueNs),
           input_tokens: turn.prompt.tokens,

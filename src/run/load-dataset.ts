@@ -4,6 +4,7 @@
 import { resolve } from "node:path";
 import type { ProfileConfig } from "../config/profile-config.ts";
 import { loadInputFile } from "../dataset/input-file.ts";
+import { assignModels } from "../dataset/model-selection.ts";
 import { loadShareGpt } from "../dataset/sharegpt.ts";
 import type { Dataset } from "../dataset/plan-types.ts";
 import { mulberry32 } from "../dataset/seeded-rng.ts";
@@ -25,6 +26,12 @@ export interface LoadedDataset {
  * given with --public-dataset is a local copy and wins.
  */
 export function loadDataset(cfg: ProfileConfig, tok: TextTokenizer, cwd: string, publicFile?: string): LoadedDataset {
+  const loaded = loadSessions(cfg, tok, cwd, publicFile);
+  assignModels(loaded.dataset.sessions, cfg.models, cfg.modelSelectionStrategy, cfg.randomSeed);
+  return loaded;
+}
+
+function loadSessions(cfg: ProfileConfig, tok: TextTokenizer, cwd: string, publicFile: string | undefined): LoadedDataset {
   if (cfg.publicDataset !== undefined) {
     const path = cfg.inputFile !== undefined ? resolve(cwd, cfg.inputFile) : publicFile;
     if (path === undefined) throw new Error(`--public-dataset ${cfg.publicDataset}: no file (neither --input-file nor a cached download)`);

@@ -123,7 +123,7 @@ const MODEL_TO_ASK = "model-from-server";
 export async function serverModel(flags: ProfileFlags, ctx: PrepareContext, log: ConsolaInstance): Promise<string> {
   const ask = flags.preflight && !ctx.skipProbe;
   // Without the pre-flight nobody asks the server: the resolver reports --model as missing.
-  const { config, notes } = resolveChecked(ask ? { ...flags, model: MODEL_TO_ASK } : flags, ctx);
+  const { config, notes } = resolveChecked(ask ? { ...flags, model: [MODEL_TO_ASK] } : flags, ctx);
   for (const n of notes) log.info(n);
   await probeServers(config.urls);
   return onlyServedModel(config, log);
@@ -131,7 +131,7 @@ export async function serverModel(flags: ProfileFlags, ctx: PrepareContext, log:
 
 export async function prepareProfile(flags: ProfileFlags, ctx: PrepareContext): Promise<PreparedProfile> {
   const log = createLogger(ctx.io);
-  const model = flags.model ?? (await serverModel(flags, ctx, log));
+  const model = flags.model ?? [await serverModel(flags, ctx, log)];
   const { config, slos, dir, notes } = resolveChecked({ ...flags, model }, ctx);
   if (flags.model !== undefined) for (const n of notes) log.info(n); // else serverModel said them
   const tokenizer = await resolveTokenizer(config, ctx.io);

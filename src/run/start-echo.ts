@@ -29,11 +29,16 @@ function describeWarmup(cfg: ProfileConfig): string {
   return "";
 }
 
+/** "model M", or "models A, B (round_robin)". */
+function describeModels(cfg: ProfileConfig): string {
+  return cfg.models.length > 1 ? `models ${cfg.models.join(", ")} (${cfg.modelSelectionStrategy})` : `model ${cfg.model}`;
+}
+
 /** One line: "profiling URL: model M, chat endpoint, streaming on, tokenizer T; LOAD, BOUND (N worker(s), T transport)". */
 export function startEcho(cfg: ProfileConfig): string {
   const urls = cfg.urls.map((u) => splitUrlCredentials(u).url).join(", ");
   return (
-    `profiling ${urls}: model ${cfg.model}, ${cfg.endpointType} endpoint, streaming ${cfg.streaming ? "on" : "off"}, tokenizer ${cfg.tokenizer}; ` +
+    `profiling ${urls}: ${describeModels(cfg)}, ${cfg.endpointType} endpoint, streaming ${cfg.streaming ? "on" : "off"}, tokenizer ${cfg.tokenizer}; ` +
     `${describeLoad(cfg.load)}, ${describeBound(cfg)}${describeWarmup(cfg)} (${cfg.workers} worker${cfg.workers === 1 ? "" : "s"}, ${cfg.transport} transport)`
   );
 }
