@@ -103,7 +103,7 @@ function pyFloatStr(x: number): string {
 function stimulusName(load: LoadSpec): string {
   if (load.kind === "fixed") return "fixed_schedule";
   if (load.kind === "concurrency") return `concurrency${load.concurrency}`;
-  if (load.kind === "user_centric") return `user_centric_rate${pyFloatStr(load.ratePerSec)}-users${load.numUsers}`;
+  if (load.kind === "user_centric") return `user_centric-users${load.numUsers}-qps${pyFloatStr(load.ratePerSec)}`;
   const rate = `request_rate${pyFloatStr(load.ratePerSec)}`;
   return load.cap === null ? rate : `concurrency${load.cap}-${rate}`;
 }
@@ -307,7 +307,8 @@ export function resolveProfileConfig(f: ProfileFlags, ctx: ResolveContext): { co
     cancellation: f.requestCancellationRate > 0 ? { ratePct: f.requestCancellationRate, delaySec: f.requestCancellationDelay } : null,
     requestCount: unbounded ? NO_REQUEST_LIMIT : (f.requestCount ?? defaultCount),
     onePass,
-    artifactDir: f.artifactDir ?? defaultArtifactDir(model, f.endpointType, stimulusName(load)),
+    // AIPerf names a run of several models after the first, with "_multi".
+    artifactDir: f.artifactDir ?? defaultArtifactDir(models.length > 1 ? `${model}_multi` : model, f.endpointType, stimulusName(load)),
     ui: f.ui === "auto" ? (ctx.stderrIsTTY ? "dashboard" : "simple") : f.ui,
     workers: f.workers ?? defaultWorkers(concurrency ?? 1, ctx.cores),
     transport: f.transport === "fetch" ? "fetch" : "http1",

@@ -16,7 +16,7 @@ describe("dataset and timing flags", () => {
     expect(r.problems).toEqual([]);
     expect(r.config?.load).toEqual({ kind: "user_centric", ratePerSec: 2.5, numUsers: 8, cap: 4 });
     expect(r.config?.requestCount).toBe(10);
-    expect(r.config?.artifactDir).toContain("user_centric_rate2.5-users8");
+    expect(r.config?.artifactDir).toBe("artifacts/m-openai-chat-user_centric-users8-qps2.5");
   });
 
   const refused: [Record<string, string | boolean>, string][] = [
@@ -45,6 +45,18 @@ describe("dataset and timing flags", () => {
     expect(r.problems).toEqual([]);
     expect(r.config?.onePass).toBe(false);
     expect(r.config?.requestCount).toBe(10);
+  });
+
+  test("several models: a comma list or the flag repeated; the run is named after the first, with _multi", () => {
+    const r = resolve({ model: ["a/x,b", "c"] });
+    expect(r.problems).toEqual([]);
+    expect(r.config?.models).toEqual(["a/x", "b", "c"]);
+    expect(r.config?.model).toBe("a/x");
+    expect(r.config?.modelSelectionStrategy).toBe("round_robin");
+    expect(r.config?.artifactDir).toBe("artifacts/a_x_multi-openai-chat-concurrency1");
+    expect(resolve({ "model-selection-strategy": "round-robin" }).config?.modelSelectionStrategy).toBe("round_robin");
+    expect(resolve({ model: "a,,b" }).problems.join(" ")).toContain("--model");
+    expect(resolve({ "model-selection-strategy": "weighted" }).problems.join(" ")).toContain("--model-selection-strategy");
   });
 
   test("bad values name the flag", () => {
