@@ -4,6 +4,9 @@
 // values are one pair); the turn's prompt is the human text and its max tokens the gpt reply's token
 // count. An entry is kept only when every pair passes vLLM's length filter (isValidSequence); entries
 // with fewer than two messages or no pair are skipped. The file is read element by element.
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, realpathSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { forEachJsonArrayElement, JsonArrayError } from "./json-array-stream.ts";
 import type { SessionSpec } from "./plan-types.ts";
 import type { TextTokenizer } from "./tokenizer.ts";
@@ -99,21 +102,96 @@ export class ShareGptError extends Error {
   override name = "ShareGptError";
 }
 
-/** Reads a ShareGPT JSON file (a local copy or the cached download) into sessions, one entry at a time. */
-export function loadShareGpt(path: string, o: ShareGptOptions): LoadedShareGpt {
-  const sessions: SessionSpec[] = [];
-  let entries = 0;
+const sessionIdOf = (i: number): string => `sharegpt_${String(i).padStart(6, "0")}`;
+
+/**
+ * Reads a ShareGPT JSON file (a local copy or the cached download) into sessions, one entry at a time.
+ * Counting every text's tokens is most of the time (a minute or more for the 650 MB file), so with
+ * `countCacheDir` the kept entries and their counts are stored there, keyed by the file and the
+ * tokenizer; a later run with the same pair only parses the file.
+ */
+export function loadShareGpt(path: string, o: ShareGptOptions & { countCacheDir?: string }): LoadedShareGpt {
   try {
+    const key = o.countCacheDir === undefined ? null : countCacheKey(path, o);
+    const cached = key === null ? null : readCountCache(o.countCacheDir!, key);
+    if (cached !== null) return fromCountCache(path, cached);
+    const keptCounts: number[][] = [];
+    const sessions: SessionSpec[] = [];
+    let entries = 0;
     forEachJsonArrayElement(path, (entry, i) => {
       entries++;
-      const s = sharegptSession(entry, `sharegpt_${String(i).padStart(6, "0")}`, o);
-      if (s !== null) sessions.push(s);
+      const s = sharegptSession(entry, sessionIdOf(i), o);
+      if (s === null) return;
+      sessions.push(s);
+      keptCounts.push([i, ...s.turns.flatMap((t) => [t.prompt.tokens, t.maxTokens ?? 0])]);
     });
+    if (key !== null) writeCountCache(o.countCacheDir!, key, { entries, kept: keptCounts });
+    return { sessions, entries, skipped: entries - sessions.length };
   } catch (e) {
     if (e instanceof JsonArrayError) throw new ShareGptError(`${path}: not a ShareGPT JSON array: ${e.message} (at byte ${e.offset})`);
     const code = (e as NodeJS.ErrnoException).code;
     if (code === "ENOENT") throw new ShareGptError(`${path}: no such file`);
     throw e;
   }
-  return { sessions, entries, skipped: entries - sessions.length };
+}
+
+/** Kept entries: [entry index, prompt tokens, max tokens, prompt tokens, max tokens, ...]. */
+interface CountCache {
+  entries: number;
+  kept: number[][];
+}
+
+const COUNT_CACHE_VERSION = 1;
+
+/** The file (path, size, mtime), the tokenizer (its name, and its file's size and mtime) and the filter setting. */
+function countCacheKey(path: string, o: ShareGptOptions): string {
+  const st = statSync(path);
+  const tokFile = existsSync(o.tok.name) ? statSync(o.tok.name) : null;
+  const id = [COUNT_CACHE_VERSION, realpathSync(path), st.size, st.mtimeMs, o.tok.name, tokFile?.size ?? 0, tokFile?.mtimeMs ?? 0, o.skipMinOutput];
+  return createHash("sha256").update(JSON.stringify(id)).digest("hex").slice(0, 24);
+}
+
+function readCountCache(dir: string, key: string): CountCache | null {
+  try {
+    const c = JSON.parse(readFileSync(join(dir, `${key}.json`), "utf8")) as CountCache;
+    return Number.isInteger(c.entries) && Array.isArray(c.kept) ? c : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Best effort: a cache that cannot be written only costs the next run the counting again. */
+function writeCountCache(dir: string, key: string, c: CountCache): void {
+  try {
+    mkdirSync(dir, { recursive: true });
+    const tmp = join(dir, `${key}.${process.pid}.tmp`);
+    writeFileSync(tmp, JSON.stringify(c));
+    renameSync(tmp, join(dir, `${key}.json`));
+  } catch {
+    // ignored (see above)
+  }
+}
+
+/** The sessions the counts describe, their texts read from the file again (no counting). */
+function fromCountCache(path: string, c: CountCache): LoadedShareGpt {
+  const sessions: SessionSpec[] = [];
+  let k = 0;
+  forEachJsonArrayElement(path, (entry, i) => {
+    const counts = c.kept[k];
+    if (counts === undefined || counts[0] !== i) return;
+    k++;
+    const pairs = isMessage(entry) ? sharegptPairs(entry.conversations) : [];
+    if (pairs.length * 2 !== counts.length - 1)
+      throw new ShareGptError(`${path}: changed since its token counts were cached (entry ${i + 1}); touch the file to count again`);
+    sessions.push({
+      sessionId: sessionIdOf(i),
+      turns: pairs.map(([prompt], t) => ({
+        prompt: { kind: "text", text: prompt, tokens: counts[1 + 2 * t]! },
+        maxTokens: counts[2 + 2 * t]!,
+        timestampMs: null,
+        delayMs: 0,
+      })),
+    });
+  });
+  return { sessions, entries: c.entries, skipped: c.entries - sessions.length };
 }

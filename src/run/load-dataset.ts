@@ -21,21 +21,24 @@ export interface LoadedDataset {
   note?: string;
 }
 
-/**
- * `publicFile`: the public dataset's file found or downloaded beforehand (prepare.ts); an --input-file
- * given with --public-dataset is a local copy and wins.
- */
-export function loadDataset(cfg: ProfileConfig, tok: TextTokenizer, cwd: string, publicFile?: string): LoadedDataset {
-  const loaded = loadSessions(cfg, tok, cwd, publicFile);
+export interface PublicDatasetSource {
+  /** The public dataset's file, found or downloaded beforehand (prepare.ts); an --input-file given with --public-dataset is a local copy and wins. */
+  publicFile?: string;
+  /** Where ShareGPT token counts are cached between runs; none: counted every time. */
+  countCacheDir?: string;
+}
+
+export function loadDataset(cfg: ProfileConfig, tok: TextTokenizer, cwd: string, pub: PublicDatasetSource = {}): LoadedDataset {
+  const loaded = loadSessions(cfg, tok, cwd, pub);
   assignModels(loaded.dataset.sessions, cfg.models, cfg.modelSelectionStrategy, cfg.randomSeed);
   return loaded;
 }
 
-function loadSessions(cfg: ProfileConfig, tok: TextTokenizer, cwd: string, publicFile: string | undefined): LoadedDataset {
+function loadSessions(cfg: ProfileConfig, tok: TextTokenizer, cwd: string, pub: PublicDatasetSource): LoadedDataset {
   if (cfg.publicDataset !== undefined) {
-    const path = cfg.inputFile !== undefined ? resolve(cwd, cfg.inputFile) : publicFile;
+    const path = cfg.inputFile !== undefined ? resolve(cwd, cfg.inputFile) : pub.publicFile;
     if (path === undefined) throw new Error(`--public-dataset ${cfg.publicDataset}: no file (neither --input-file nor a cached download)`);
-    const loaded = loadShareGpt(path, { tok, skipMinOutput: cfg.osl !== undefined });
+    const loaded = loadShareGpt(path, { tok, skipMinOutput: cfg.osl !== undefined, countCacheDir: pub.countCacheDir });
     if (loaded.sessions.length === 0) {
       throw new Error(
         `--public-dataset ${cfg.publicDataset}: ${path}: none of its ${loaded.entries} entries passes the length filter (prompt 4..1024 tokens, reply >= 4, both <= 2048)`,

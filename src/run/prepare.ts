@@ -5,7 +5,7 @@
 // is asked for it first, after the flag checks.
 import type { ConsolaInstance } from "consola";
 import { existsSync } from "node:fs";
-import { dirname, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { probeOrigin } from "../client/readiness.ts";
 import { resolveProfileConfig, type ProfileConfig, type ProfileFlags } from "../config/profile-config.ts";
 import { processConcurrency } from "../config/shard-config.ts";
@@ -17,8 +17,9 @@ import { parseGoodput, type Slo } from "../metrics/goodput.ts";
 import { fdProblem, readFdLimit } from "../runtime/fd-limit.ts";
 import { createLogger, type Io } from "../runtime/io.ts";
 import { UsageError } from "../runtime/usage-error.ts";
+import { cacheRoot } from "../store/native-addon-cache.ts";
 import { artifactDirProblem } from "./artifact-dir.ts";
-import { loadDataset, type LoadedDataset } from "./load-dataset.ts";
+import { loadDataset, type LoadedDataset, type PublicDatasetSource } from "./load-dataset.ts";
 import { fixedScheduleProblem } from "./phase-plan.ts";
 import { onlyServedModel, preflightServers } from "./preflight-stage.ts";
 
@@ -91,10 +92,10 @@ async function publicDatasetFile(config: ProfileConfig, io: Io, log: ConsolaInst
 }
 
 /** The whole dataset is read and checked now: a malformed line stops the run before any request. */
-function checkedDataset(config: ProfileConfig, tokenizer: TextTokenizer, cwd: string, publicFile?: string): LoadedDataset {
+function checkedDataset(config: ProfileConfig, tokenizer: TextTokenizer, cwd: string, pub: PublicDatasetSource): LoadedDataset {
   let loaded: LoadedDataset;
   try {
-    loaded = loadDataset(config, tokenizer, cwd, publicFile);
+    loaded = loadDataset(config, tokenizer, cwd, pub);
   } catch (e) {
     fail([e instanceof Error ? e.message : String(e)]);
   }
@@ -136,7 +137,8 @@ export async function prepareProfile(flags: ProfileFlags, ctx: PrepareContext): 
   if (flags.model !== undefined) for (const n of notes) log.info(n); // else serverModel said them
   const tokenizer = await resolveTokenizer(config, ctx.io);
   const publicFile = await publicDatasetFile(config, ctx.io, log);
-  const dataset = checkedDataset(config, tokenizer, ctx.io.cwd, publicFile);
+  const countCacheDir = join(cacheRoot(ctx.io.env), "sharegpt");
+  const dataset = checkedDataset(config, tokenizer, ctx.io.cwd, { publicFile, countCacheDir });
   if (dataset.note !== undefined) log.info(dataset.note);
   if (!ctx.skipProbe) await probeServers(config.urls);
   if (!ctx.skipProbe && config.preflight) await preflightServers(config, dataset.dataset, log);

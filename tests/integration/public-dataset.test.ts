@@ -2,7 +2,7 @@
 // in for the Hugging Face hub (no network), then read from the cache offline; a local copy through
 // --input-file; and AIPerf's own download cache. Records carry each turn's prompt and reply lengths.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { COMMANDS } from "../../src/cli/commands.ts";
@@ -85,7 +85,12 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const envFor = (home: string, extra: Record<string, string> = {}) => ({ HF_HOME: join(dir, home), HF_ENDPOINT: `http://127.0.0.1:${hub.port}`, ...extra });
+const envFor = (home: string, extra: Record<string, string> = {}) => ({
+  HF_HOME: join(dir, home),
+  HF_ENDPOINT: `http://127.0.0.1:${hub.port}`,
+  XDG_CACHE_HOME: join(dir, `${home}-xdg`),
+  ...extra,
+});
 const argsFor = (artifacts: string, extra: string[] = []): string[] => [
   "profile",
   "-m",
@@ -130,6 +135,8 @@ describe("--public-dataset sharegpt", () => {
     expect(hubRequests).toEqual([FILE_PATH]);
     expect(io.stderr.join("")).toContain("2 of 4 conversations pass the length filter");
     expect(turns(await runRecords(join(dir, "dl", "results.duckdb")))).toEqual(expected);
+    // The token counts are kept for the next run (which then only parses the file).
+    expect(readdirSync(join(dir, "hf-xdg", "llmbench", "sharegpt")).filter((f) => f.endsWith(".json")).length).toBe(1);
 
     const offline = fakeIo(dir, envFor("hf", { HF_HUB_OFFLINE: "1" }));
     expect(await runCli(argsFor("offline"), COMMANDS, offline)).toBe(0);

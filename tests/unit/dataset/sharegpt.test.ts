@@ -107,6 +107,28 @@ describe("loadShareGpt", () => {
       ],
     ]);
   });
+  test("with a count cache, a second load counts nothing and gives the same sessions; a changed file is counted again", () => {
+    const path = join(dir, "c.json");
+    const cacheDir = join(dir, "counts");
+    let calls = 0;
+    const counting: TextTokenizer = { ...words, count: (t) => (calls++, words.count(t)) };
+    const entries = [{ conversations: [h(w(8)), g(w(9)), h(w(5)), g(w(6))] }, { conversations: [h(w(1)), g(w(9))] }, { conversations: [h(w(7)), g(w(4))] }];
+    writeFileSync(path, JSON.stringify(entries));
+    const first = loadShareGpt(path, { tok: counting, skipMinOutput: false, countCacheDir: cacheDir });
+    expect(calls).toBe(7); // 4 + 1 (the short prompt ends that entry) + 2
+    const again = loadShareGpt(path, { tok: counting, skipMinOutput: false, countCacheDir: cacheDir });
+    expect(calls).toBe(7);
+    expect(again).toEqual(first);
+    expect(again.sessions.length).toBe(2);
+    // Another filter setting is another key.
+    loadShareGpt(path, { tok: counting, skipMinOutput: true, countCacheDir: cacheDir });
+    expect(calls).toBe(14);
+    writeFileSync(path, JSON.stringify([...entries, { conversations: [h(w(9)), g(w(9))] }]));
+    const changed = loadShareGpt(path, { tok: counting, skipMinOutput: false, countCacheDir: cacheDir });
+    expect(calls).toBe(23);
+    expect(changed.sessions.length).toBe(3);
+  });
+
   test("a file that is not a JSON array, or is missing: one line naming it", () => {
     const bad = join(dir, "bad.json");
     writeFileSync(bad, '{"conversations": []}');
