@@ -153,6 +153,7 @@ function dependencyProblems(f: ProfileFlags, given: ReadonlySet<string>, fixed: 
       "--public-dataset and --custom-dataset-type cannot be used together (an --input-file with --public-dataset is a local copy of it)",
     ],
     [fixed && f.inputFile === undefined, "--fixed-schedule needs --input-file with timestamps"],
+    [fixed && f.publicDataset !== undefined, "--fixed-schedule cannot be used with --public-dataset (its conversations have no timestamps)"],
     [fixed && f.requestRate !== undefined, "--fixed-schedule and --request-rate cannot be used together; the trace sets the times"],
     [
       f.fixedScheduleAutoOffset && f.fixedScheduleStartOffset !== undefined,

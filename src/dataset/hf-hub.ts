@@ -171,6 +171,7 @@ export async function hubDatasetFile(env: HubEnv, f: HubDatasetFile, fetchFn: ty
   mkdirSync(snap, { recursive: true });
   const path = join(snap, f.file);
   const tmp = `${path}.${process.pid}.incomplete`;
+  // A body shorter than its Content-Length makes the read throw (Bun's fetch), so a cut download ends below.
   const fd = openSync(tmp, "w");
   try {
     const reader = res.body.getReader();
