@@ -31,6 +31,7 @@ describe("dataset and timing flags", () => {
       { "public-dataset": "sharegpt", "custom-dataset-type": "single_turn", "input-file": "x" },
       "--public-dataset and --custom-dataset-type cannot be used together",
     ],
+    [{ "public-dataset": "sharegpt", "fixed-schedule": true, "input-file": "s.json" }, "--fixed-schedule cannot be used with --public-dataset"],
     [
       { "public-dataset": "sharegpt", "conversation-turn-mean": "3" },
       "--conversation-turn-mean shapes synthetic prompts and cannot be used with --public-dataset",
