@@ -25,13 +25,13 @@ const MS = 1e6;
 
 describe("--user-centric-rate", () => {
   test("first sends follow the virtual history; later turns keep the per-user gap", async () => {
-    // 4 users at 20 req/s: stagger 50 ms, turn gap 4 / 20 s = 200 ms. Sessions of 3 turns: lifetime 2,
-    // gcd(4, 2) > 1 so AIPerf's alternate spacing (step 3): users at 50 ms (1 turn), 100 ms (1 turn),
-    // 150 ms (2 turns), and the new user at 0 with all 3; the 50 ms user's replacement comes at
-    // 50 + 1 * 200 = 250 ms, the 100 ms user's at 300 ms.
+    // 4 users at 10 req/s: stagger 100 ms, turn gap 4 / 10 s = 400 ms. Sessions of 3 turns: lifetime 2,
+    // gcd(4, 2) > 1 so AIPerf's alternate spacing (step 3): users at 100 ms (1 turn), 200 ms (1 turn),
+    // 300 ms (2 turns), and the new user at 0 with all 3; the 100 ms user's replacement comes at
+    // 100 + 1 * 400 = 500 ms, the 200 ms user's at 600 ms.
     const cfg = testProfileConfig(mock.url, {
       concurrency: undefined,
-      userCentricRate: 20,
+      userCentricRate: 10,
       numUsers: 4,
       conversationTurnMean: 3,
       requestCount: 9,
@@ -48,15 +48,15 @@ describe("--user-centric-rate", () => {
     const firstSends = [...bySession.entries()]
       .sort((a, b) => a[0] - b[0])
       .map(([s, turns]) => [s, Math.round((turns.find((t) => t.turn_index === 0)!.scheduled_ns - t0) / MS)]);
-    // Due by 300 ms: o0 at 0, 200; o1 50; o2 100; o3 150; o4 250; o5 300 = 7 requests; then o3's
-    // second turn (350) and o0's third (400) make 9.
+    // Due by 600 ms: o0 at 0, 400; o1 100; o2 200; o3 300; o4 500; o5 600 = 7 requests; then o3's
+    // second turn (700) and o0's third (800) make 9.
     expect(firstSends).toEqual([
       [0, 0],
-      [1, 50],
-      [2, 100],
-      [3, 150],
-      [4, 250],
-      [5, 300],
+      [1, 100],
+      [2, 200],
+      [3, 300],
+      [4, 500],
+      [5, 600],
     ]);
     const turnCounts = [...bySession.entries()].sort((a, b) => a[0] - b[0]).map(([s, t]) => [s, t.length]);
     expect(turnCounts).toEqual([
@@ -67,13 +67,13 @@ describe("--user-centric-rate", () => {
       [4, 1],
       [5, 1],
     ]);
-    // Every later turn: due at max(previous end, previous due + 200 ms).
+    // Every later turn: due at max(previous end, previous due + 400 ms).
     let later = 0;
     for (const turns of bySession.values()) {
       const sorted = [...turns].sort((a, b) => a.turn_index - b.turn_index);
       for (let k = 1; k < sorted.length; k++) {
         const prev = sorted[k - 1]!;
-        expect(sorted[k]!.scheduled_ns).toBe(Math.max(prev.end_ns, prev.scheduled_ns + 200 * MS));
+        expect(sorted[k]!.scheduled_ns).toBe(Math.max(prev.end_ns, prev.scheduled_ns + 400 * MS));
         later++;
       }
     }
