@@ -114,6 +114,7 @@ export interface HubDatasetFile {
   what: string;
 }
 
+const MAX_REDIRECTS = 5;
 /** A download that received nothing for this long is abandoned. */
 const STALL_TIMEOUT_MS = 60_000;
 
@@ -153,8 +154,19 @@ export async function hubDatasetFile(env: HubEnv, f: HubDatasetFile, fetchFn: ty
       `${f.what}: cannot download ${url} (${ac.signal.aborted ? `nothing received for ${STALL_TIMEOUT_MS / 1000} s` : e instanceof Error ? e.message : String(e)}); set HF_ENDPOINT, or give a local copy with --input-file`,
     );
   let res: Response;
+  let header: string | null = null;
   try {
-    res = await fetchFn(url, { headers, signal: ac.signal });
+    // Redirects by hand: the hub names the commit on its own answer, and large files redirect to a CDN
+    // whose answer does not; the token is not sent to another origin.
+    let at = url;
+    for (let hops = 0; ; hops++) {
+      const sameOrigin = new URL(at).origin === new URL(url).origin;
+      res = await fetchFn(at, { headers: sameOrigin ? headers : {}, signal: ac.signal, redirect: "manual" });
+      header ??= res.headers.get("x-repo-commit");
+      const location = res.headers.get("location");
+      if (res.status < 300 || res.status >= 400 || location === null || hops >= MAX_REDIRECTS) break;
+      at = new URL(location, at).href;
+    }
   } catch (e) {
     clearTimeout(stall);
     throw cannot(e);
@@ -164,7 +176,6 @@ export async function hubDatasetFile(env: HubEnv, f: HubDatasetFile, fetchFn: ty
     const hint = res.status === 401 || res.status === 403 ? " (gated or private: set HF_TOKEN)" : "";
     throw new Error(`${f.what}: HTTP ${res.status} from ${url}${hint}`);
   }
-  const header = res.headers.get("x-repo-commit");
   const snapName = header && COMMIT.test(header) ? header : f.revision;
   const repoDir = join(cache, `datasets--${f.repo.replace(/\//g, "--")}`);
   const snap = join(repoDir, "snapshots", snapName);

@@ -9,6 +9,7 @@ import { cachedHubDatasetFile, hubDatasetFile } from "../../src/dataset/hf-hub.t
 const COMMIT = "00112233445566778899aabbccddeeff00112233";
 const BODY = JSON.stringify([{ id: "x", conversations: [] }]);
 let dir = "";
+const seenAuth: (string | null)[] = [];
 let hub: ReturnType<typeof Bun.serve>;
 /** Answers with a Content-Length larger than what it sends, then closes. */
 let cut: Bun.TCPSocketListener<undefined>;
@@ -21,6 +22,12 @@ beforeAll(() => {
     fetch(req) {
       const path = new URL(req.url).pathname;
       if (path === "/datasets/org/data/resolve/main/d.json") return new Response(BODY, { headers: { "x-repo-commit": COMMIT } });
+      // As the hub does for large (LFS) files: the commit on the redirect, the bytes from a CDN path.
+      if (path === "/datasets/org/big/resolve/main/d.json") {
+        seenAuth.push(req.headers.get("authorization"));
+        return new Response(null, { status: 302, headers: { location: "/cdn/blob?sig=1", "x-repo-commit": COMMIT } });
+      }
+      if (path === "/cdn/blob") return new Response(BODY);
       return new Response("nope", { status: 404 });
     },
   });
@@ -52,6 +59,14 @@ describe("hubDatasetFile", () => {
     expect(readFileSync(join(dir, "a", "hub", "datasets--org--data", "refs", "main"), "utf8")).toBe(COMMIT);
     expect(cachedHubDatasetFile({ ...env, HF_HUB_OFFLINE: "1" }, file)).toBe(path);
     expect(await hubDatasetFile({ ...env, HF_ENDPOINT: "http://127.0.0.1:9" }, file)).toBe(path);
+  });
+
+  test("a redirect to a CDN: the commit is taken from the hub's own answer", async () => {
+    const env = { HF_HOME: join(dir, "r"), HF_ENDPOINT: `http://127.0.0.1:${hub.port}`, HF_TOKEN: "hf_t" };
+    const path = await hubDatasetFile(env, { ...file, repo: "org/big" });
+    expect(path).toBe(join(dir, "r", "hub", "datasets--org--big", "snapshots", COMMIT, "d.json"));
+    expect(readFileSync(path, "utf8")).toBe(BODY);
+    expect(seenAuth).toEqual(["Bearer hf_t"]);
   });
 
   test("a cut download is an error and leaves nothing in the cache", async () => {
