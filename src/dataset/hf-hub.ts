@@ -51,6 +51,30 @@ export interface HubOptions {
   fetchFn?: typeof fetch;
 }
 
+const MAX_REDIRECTS = 5;
+
+/**
+ * GET with redirects followed by hand: the hub names the commit (x-repo-commit) on its own answer, and
+ * large (LFS) files redirect to a CDN whose answer does not; the token is not sent to another origin.
+ */
+async function hubGet(
+  fetchFn: typeof fetch,
+  url: string,
+  headers: Record<string, string>,
+  signal: AbortSignal,
+): Promise<{ res: Response; commit: string | null }> {
+  let at = url;
+  let commit: string | null = null;
+  for (let hops = 0; ; hops++) {
+    const sameOrigin = new URL(at).origin === new URL(url).origin;
+    const res = await fetchFn(at, { headers: sameOrigin ? headers : {}, signal, redirect: "manual" });
+    commit ??= res.headers.get("x-repo-commit");
+    const location = res.headers.get("location");
+    if (res.status < 300 || res.status >= 400 || location === null || hops >= MAX_REDIRECTS) return { res, commit };
+    at = new URL(location, at).href;
+  }
+}
+
 export function createHubResolver(o: HubOptions): TokenizerHubResolver {
   const fetchFn = o.fetchFn ?? fetch;
   return async (spec) => {
@@ -68,8 +92,9 @@ export function createHubResolver(o: HubOptions): TokenizerHubResolver {
     const get = async (file: string): Promise<{ body: Uint8Array; commit: string | null } | null> => {
       const url = `${endpoint}/${spec}/resolve/${encodeURIComponent(o.revision)}/${file}`;
       let res: Response;
+      let commit: string | null;
       try {
-        res = await fetchFn(url, { headers, signal: AbortSignal.timeout(DOWNLOAD_TIMEOUT_MS) });
+        ({ res, commit } = await hubGet(fetchFn, url, headers, AbortSignal.timeout(DOWNLOAD_TIMEOUT_MS)));
       } catch (e) {
         throw new Error(
           `--tokenizer ${spec}: cannot reach ${endpoint} (${e instanceof Error ? e.message : String(e)}); set HF_ENDPOINT, or use --tokenizer builtin or a local tokenizer.json`,
@@ -80,7 +105,7 @@ export function createHubResolver(o: HubOptions): TokenizerHubResolver {
         const hint = res.status === 401 || res.status === 403 ? " (gated or private: set HF_TOKEN)" : "";
         throw new Error(`--tokenizer ${spec}: HTTP ${res.status} from ${url}${hint}`);
       }
-      return { body: new Uint8Array(await res.arrayBuffer()), commit: res.headers.get("x-repo-commit") };
+      return { body: new Uint8Array(await res.arrayBuffer()), commit };
     };
     const tok = await get("tokenizer.json");
     if (tok === null) {
@@ -114,7 +139,6 @@ export interface HubDatasetFile {
   what: string;
 }
 
-const MAX_REDIRECTS = 5;
 /** A download that received nothing for this long is abandoned. */
 const STALL_TIMEOUT_MS = 60_000;
 
@@ -154,19 +178,9 @@ export async function hubDatasetFile(env: HubEnv, f: HubDatasetFile, fetchFn: ty
       `${f.what}: cannot download ${url} (${ac.signal.aborted ? `nothing received for ${STALL_TIMEOUT_MS / 1000} s` : e instanceof Error ? e.message : String(e)}); set HF_ENDPOINT, or give a local copy with --input-file`,
     );
   let res: Response;
-  let header: string | null = null;
+  let header: string | null;
   try {
-    // Redirects by hand: the hub names the commit on its own answer, and large files redirect to a CDN
-    // whose answer does not; the token is not sent to another origin.
-    let at = url;
-    for (let hops = 0; ; hops++) {
-      const sameOrigin = new URL(at).origin === new URL(url).origin;
-      res = await fetchFn(at, { headers: sameOrigin ? headers : {}, signal: ac.signal, redirect: "manual" });
-      header ??= res.headers.get("x-repo-commit");
-      const location = res.headers.get("location");
-      if (res.status < 300 || res.status >= 400 || location === null || hops >= MAX_REDIRECTS) break;
-      at = new URL(location, at).href;
-    }
+    ({ res, commit: header } = await hubGet(fetchFn, url, headers, ac.signal));
   } catch (e) {
     clearTimeout(stall);
     throw cannot(e);

@@ -1,10 +1,10 @@
-// Dataset files from a stand-in Hugging Face hub (no network): the cache layout, a cut download never
-// cached, and one-line errors.
+// Dataset files from a stand-in Hugging Face hub (no network): the cache layout, redirects to a CDN (as
+// the hub answers for large files, tokenizers included), a cut download never cached, one-line errors.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { cachedHubDatasetFile, hubDatasetFile } from "../../src/dataset/hf-hub.ts";
+import { cachedHubDatasetFile, createHubResolver, hubDatasetFile } from "../../src/dataset/hf-hub.ts";
 
 const COMMIT = "00112233445566778899aabbccddeeff00112233";
 const BODY = JSON.stringify([{ id: "x", conversations: [] }]);
@@ -28,6 +28,8 @@ beforeAll(() => {
         return new Response(null, { status: 302, headers: { location: "/cdn/blob?sig=1", "x-repo-commit": COMMIT } });
       }
       if (path === "/cdn/blob") return new Response(BODY);
+      if (path === "/acme/lfs/resolve/main/tokenizer.json")
+        return new Response(null, { status: 302, headers: { location: "/cdn/blob", "x-repo-commit": COMMIT } });
       return new Response("nope", { status: 404 });
     },
   });
@@ -67,6 +69,12 @@ describe("hubDatasetFile", () => {
     expect(path).toBe(join(dir, "r", "hub", "datasets--org--big", "snapshots", COMMIT, "d.json"));
     expect(readFileSync(path, "utf8")).toBe(BODY);
     expect(seenAuth).toEqual(["Bearer hf_t"]);
+  });
+
+  test("a tokenizer.json behind a redirect is cached under the hub's commit too", async () => {
+    const env = { HF_HOME: join(dir, "t"), HF_ENDPOINT: `http://127.0.0.1:${hub.port}` };
+    const files = await createHubResolver({ env, revision: "main" })("acme/lfs");
+    expect(files?.tokenizerJson).toBe(join(dir, "t", "hub", "models--acme--lfs", "snapshots", COMMIT, "tokenizer.json"));
   });
 
   test("a cut download is an error and leaves nothing in the cache", async () => {
