@@ -28,7 +28,9 @@ export type LoadSpec =
   /** Open loop: arrivals at `ratePerSec`; `cap` bounds requests in flight (late ones queue). */
   | { kind: "rate"; ratePerSec: number; pattern: ArrivalPattern; smoothness: number; rampNs: number; cap: number | null }
   /** Trace timestamps (ms), replayed `speedup` times as fast. */
-  | { kind: "fixed"; autoOffset: boolean; startOffsetMs: number | null; endOffsetMs: number | null; speedup: number; cap: number | null };
+  | { kind: "fixed"; autoOffset: boolean; startOffsetMs: number | null; endOffsetMs: number | null; speedup: number; cap: number | null }
+  /** AIPerf's user-centric rate: `numUsers` users share `ratePerSec`, each user's turns numUsers / ratePerSec apart (schedule/user-centric.ts). */
+  | { kind: "user_centric"; ratePerSec: number; numUsers: number; cap: number | null };
 
 /** Flag values replaced by their resolved form in the config. */
 type Resolved =
@@ -47,8 +49,10 @@ type Resolved =
   | "shardCount";
 
 export interface ProfileConfig extends Omit<ProfileFlags, Resolved> {
-  /** --model, or the server's only model (filled in by the pre-flight before the config is resolved). */
+  /** The first of `models`: names the run (artifact directory, tokenizer default). */
   model: string;
+  /** --model's names (a comma list or the flag repeated), or the server's only model (asked before the config is resolved). */
+  models: string[];
   /** Full request URLs (base + endpoint path), used round-robin. */
   urls: string[];
   /** -H headers, lower-case names (authorization added from --api-key). */
@@ -102,6 +106,7 @@ function pyFloatStr(x: number): string {
 function stimulusName(load: LoadSpec): string {
   if (load.kind === "fixed") return "fixed_schedule";
   if (load.kind === "concurrency") return `concurrency${load.concurrency}`;
+  if (load.kind === "user_centric") return `user_centric-users${load.numUsers}-qps${pyFloatStr(load.ratePerSec)}`;
   const rate = `request_rate${pyFloatStr(load.ratePerSec)}`;
   return load.cap === null ? rate : `concurrency${load.cap}-${rate}`;
 }
@@ -142,7 +147,16 @@ function dependencyProblems(f: ProfileFlags, given: ReadonlySet<string>, fixed: 
     [f.streaming && !ENDPOINT_INFO[f.endpointType].streams, `--streaming is not available with --endpoint-type ${f.endpointType}`],
     [f.requestCount !== undefined && f.benchmarkDuration !== undefined, "--request-count and --benchmark-duration cannot be used together; pick one bound"],
     [has("customDatasetType") && f.inputFile === undefined, "--custom-dataset-type needs --input-file"],
+    [f.userCentricRate !== undefined && f.numUsers === undefined, "--user-centric-rate needs --num-users (the users that share the rate)"],
+    [f.numUsers !== undefined && f.userCentricRate === undefined, "--num-users needs --user-centric-rate"],
+    [f.userCentricRate !== undefined && f.requestRate !== undefined, "--user-centric-rate and --request-rate cannot be used together; pick one rate"],
+    [f.userCentricRate !== undefined && fixed, "--user-centric-rate and --fixed-schedule cannot be used together; the trace sets the times"],
+    [
+      f.publicDataset !== undefined && has("customDatasetType"),
+      "--public-dataset and --custom-dataset-type cannot be used together (an --input-file with --public-dataset is a local copy of it)",
+    ],
     [fixed && f.inputFile === undefined, "--fixed-schedule needs --input-file with timestamps"],
+    [fixed && f.publicDataset !== undefined, "--fixed-schedule cannot be used with --public-dataset (its conversations have no timestamps)"],
     [fixed && f.requestRate !== undefined, "--fixed-schedule and --request-rate cannot be used together; the trace sets the times"],
     [
       f.fixedScheduleAutoOffset && f.fixedScheduleStartOffset !== undefined,
@@ -176,9 +190,10 @@ function dependencyProblems(f: ProfileFlags, given: ReadonlySet<string>, fixed: 
       if (has(k) && f[k] !== false) problems.push(`--${kebab(k)} needs --fixed-schedule (and an --input-file with timestamps)`);
     }
   }
-  if (f.inputFile !== undefined) {
+  if (f.inputFile !== undefined || f.publicDataset !== undefined) {
+    const source = f.publicDataset !== undefined ? "--public-dataset" : "--input-file";
     for (const k of ["islStddev", "seqDist", "numPrefixPrompts", "conversationTurnMean", "conversationTurnDelayMean"] as const) {
-      if (has(k)) problems.push(`--${kebab(k)} shapes synthetic prompts and cannot be used with --input-file`);
+      if (has(k)) problems.push(`--${kebab(k)} shapes synthetic prompts and cannot be used with ${source}`);
     }
   }
   return problems;
@@ -206,6 +221,8 @@ function resolveLoads(f: ProfileFlags, given: ReadonlySet<string>, fixed: boolea
       speedup: f.traceSpeedup,
       cap: f.concurrency ?? null,
     };
+  } else if (f.userCentricRate !== undefined) {
+    load = { kind: "user_centric", ratePerSec: f.userCentricRate, numUsers: f.numUsers ?? 1, cap: f.concurrency ?? null };
   } else if (f.requestRate !== undefined) {
     load = {
       kind: "rate",
@@ -243,7 +260,9 @@ export function resolveProfileConfig(f: ProfileFlags, ctx: ResolveContext): { co
   const problems: string[] = [];
   const notes: string[] = [];
   if (f.model === undefined) problems.push("--model is required with --no-preflight (the pre-flight takes the server's only model)");
-  const model = f.model ?? "";
+  const models = f.model ?? [];
+  // The first model names the run (artifact directory, tokenizer default), as AIPerf's model_names[0].
+  const model = models[0] ?? "";
   const headers = parseHeaders(f.header ?? [], problems);
   Object.assign(headers, endpointHeaders(f.endpointType, f.apiKey, headers));
   const extraInputs = parseExtraInputs(f.extraInputs ?? [], problems);
@@ -273,10 +292,11 @@ export function resolveProfileConfig(f: ProfileFlags, ctx: ResolveContext): { co
       ["--warmup-concurrency", f.warmupConcurrency],
     ]),
   );
-  const defaultCount = load.kind === "rate" ? RATE_MODE_DEFAULT_REQUEST_COUNT : defaultRequestCount(concurrency ?? 1);
+  const defaultCount = load.kind === "rate" || load.kind === "user_centric" ? RATE_MODE_DEFAULT_REQUEST_COUNT : defaultRequestCount(concurrency ?? 1);
   // An --input-file without a bound is sent once through, every session through all its turns (as AIPerf
   // sends a mooncake trace); an explicit count or a duration wins.
-  const onePass = f.inputFile !== undefined && f.requestCount === undefined && f.benchmarkDuration === undefined;
+  // A public dataset is sampled like synthetic prompts (AIPerf's request count), even from a local copy.
+  const onePass = f.inputFile !== undefined && f.publicDataset === undefined && f.requestCount === undefined && f.benchmarkDuration === undefined;
   const unbounded = f.benchmarkDuration !== undefined || ((fixed || onePass) && f.requestCount === undefined);
   const config: ProfileConfig = {
     ...f,
@@ -292,7 +312,8 @@ export function resolveProfileConfig(f: ProfileFlags, ctx: ResolveContext): { co
     cancellation: f.requestCancellationRate > 0 ? { ratePct: f.requestCancellationRate, delaySec: f.requestCancellationDelay } : null,
     requestCount: unbounded ? NO_REQUEST_LIMIT : (f.requestCount ?? defaultCount),
     onePass,
-    artifactDir: f.artifactDir ?? defaultArtifactDir(model, f.endpointType, stimulusName(load)),
+    // AIPerf names a run of several models after the first, with "_multi".
+    artifactDir: f.artifactDir ?? defaultArtifactDir(models.length > 1 ? `${model}_multi` : model, f.endpointType, stimulusName(load)),
     ui: f.ui === "auto" ? (ctx.stderrIsTTY ? "dashboard" : "simple") : f.ui,
     workers: f.workers ?? defaultWorkers(concurrency ?? 1, ctx.cores),
     transport: f.transport === "fetch" ? "fetch" : "http1",
@@ -300,7 +321,8 @@ export function resolveProfileConfig(f: ProfileFlags, ctx: ResolveContext): { co
     tokenizer: f.tokenizer ?? model,
     goodput: f.goodput ?? [],
     ...shard,
-    runGroup: runGroupId({ ...f, model, shardCount: shard.shardCount }),
+    models,
+    runGroup: runGroupId({ ...f, model: models.join(","), shardCount: shard.shardCount }),
   };
   return { config, problems, notes };
 }

@@ -30,11 +30,17 @@ export const PROFILE_FLAGS = {
   model: {
     type: "string",
     alias: ["m", "model-names"],
-    description: "Model name sent in each request",
+    repeatable: true,
+    description: "Model name sent in each request; several as a comma-separated list or the flag repeated (--model-selection-strategy assigns them)",
     defaultNote: "the server's only model, from GET /v1/models (needs the pre-flight)",
-    valueHint: "name",
+    valueHint: "name[,name...]",
     group: ENDPOINT,
-    schema: nonEmpty,
+    schema: lazy(() =>
+      ark()
+        .type("string | string[]")
+        .pipe((v) => (typeof v === "string" ? [v] : v).flatMap((m) => m.split(",")).map((m) => m.trim()))
+        .pipe(ark().type("(string > 0)[] > 0")),
+    ),
   },
   url: {
     type: "string",
@@ -730,6 +736,43 @@ export const PROFILE_FLAGS = {
     default: "1",
     valueHint: "n",
     group: INPUT,
+    schema: positiveInt,
+  },
+  // i16-datasets: public datasets, user-centric timing, model selection
+  "public-dataset": {
+    type: "string",
+    description:
+      "A public dataset instead of synthetic prompts: sharegpt (ShareGPT_V3_unfiltered_cleaned_split.json, from the Hugging Face cache, else downloaded into it once; --input-file names a local copy). Each human->gpt pair is a turn, the reply's token count its max tokens; conversations outside AIPerf's length filter are left out",
+    valueHint: "sharegpt",
+    group: INPUT,
+    schema: oneOf("sharegpt"),
+  },
+  "user-centric-rate": {
+    type: "string",
+    description:
+      "AIPerf's user-centric rate for KV-cache studies: --num-users users share this many requests/s, so each user sends its turns num-users / rate seconds apart (after its previous reply at the latest); users start staggered 1 / rate apart, as in steady state, and each finished user is replaced",
+    valueHint: "req/s",
+    group: LOAD,
+    schema: positiveNumber,
+  },
+  "model-selection-strategy": {
+    type: "string",
+    description:
+      "With several --model names, which one each prompt goes to: round_robin (the n-th prompt of the dataset to model n mod count) or random (uniform, seeded by --random-seed)",
+    default: "round_robin",
+    valueHint: "round_robin|random",
+    group: ENDPOINT,
+    schema: lazy(() =>
+      ark()
+        .type.enumerated("round_robin", "round-robin", "random")
+        .pipe((s) => (s === "round-robin" ? "round_robin" : s)),
+    ),
+  },
+  "num-users": {
+    type: "string",
+    description: "Users sharing --user-centric-rate",
+    valueHint: "n",
+    group: LOAD,
     schema: positiveInt,
   },
 } as const satisfies Record<string, FlagSpec>;

@@ -14,6 +14,8 @@ export interface TurnSpec {
   timestampMs: number | null;
   /** Wait after the previous turn of the session ended, ms (multi-turn `delay`); 0 for none. */
   delayMs: number;
+  /** The model this turn is sent to, when --model names several (model-selection.ts); absent: the run's one model. */
+  model?: string;
 }
 
 export interface SessionSpec {

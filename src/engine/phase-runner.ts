@@ -134,11 +134,11 @@ export async function runPhase(d: PhaseDeps): Promise<void> {
     }
   };
 
-  const bodyFor = (text: string, maxTokens: number | null, history: readonly ChatMessage[]): string =>
+  const bodyFor = (model: string, text: string, maxTokens: number | null, history: readonly ChatMessage[]): string =>
     JSON.stringify(
       requestBody({
         endpointType: cfg.endpointType,
-        model: cfg.model,
+        model,
         prompt: text,
         maxTokens,
         streaming: cfg.streaming,
@@ -156,7 +156,8 @@ export async function runPhase(d: PhaseDeps): Promise<void> {
     if (spec.fedPrompts) texts = await Promise.race([d.prompts.take(ordinal), d.stopped.then(() => null)]);
     else texts = session.turns.map((t) => (t.prompt.kind === "text" ? t.prompt.text : ""));
     if (texts === null) return null;
-    return { session, texts, firstBody: bodyFor(texts[0] ?? "", session.turns[0]?.maxTokens ?? null, []) };
+    const first = session.turns[0];
+    return { session, texts, firstBody: bodyFor(first?.model ?? cfg.model, texts[0] ?? "", first?.maxTokens ?? null, []) };
   };
 
   /**
@@ -172,7 +173,10 @@ export async function runPhase(d: PhaseDeps): Promise<void> {
   ): Promise<boolean> => {
     const history: ChatMessage[] = [];
     let prevEndNs = 0;
-    for (let t = 0; t < p.session.turns.length; t++) {
+    let prevDueNs = 0;
+    const gapNs = spec.turnGapNs ?? null;
+    const turnCount = Math.min(p.session.turns.length, spec.turnLimit?.[ordinal] ?? Infinity);
+    for (let t = 0; t < turnCount; t++) {
       const turn = p.session.turns[t]!;
       const text = p.texts[t] ?? "";
       let dueNs: number;
@@ -183,7 +187,8 @@ export async function runPhase(d: PhaseDeps): Promise<void> {
       } else {
         if (t === 0) dueNs = now();
         else {
-          dueNs = prevEndNs + turn.delayMs * 1e6;
+          // User-centric: AIPerf's max(now, next_send_time + turn_gap), turn delays not used.
+          dueNs = gapNs === null ? prevEndNs + turn.delayMs * 1e6 : Math.max(prevEndNs, prevDueNs + gapNs);
           if (spec.trace !== null && turn.timestampMs !== null) {
             dueNs = Math.max(dueNs, spec.startNs + ((turn.timestampMs - spec.trace.zeroMs) / spec.trace.speedup) * 1e6);
           }
@@ -201,7 +206,9 @@ export async function runPhase(d: PhaseDeps): Promise<void> {
         return false;
       }
       const index = requestIndexOf(local, spec);
-      const body = t === 0 ? p.firstBody : bodyFor(text, turn.maxTokens, history);
+      // Several --model names: each turn goes to the model the dataset gave it (model-selection.ts).
+      const model = turn.model ?? cfg.model;
+      const body = t === 0 ? p.firstBody : bodyFor(model, text, turn.maxTokens, history);
       const { signal, dispose } = requestSignal(
         d.cancel,
         spec.cancellation === null ? null : cancelAfterNs(cfg.randomSeed, index, spec.cancellation.ratePct, spec.cancellation.delaySec),
@@ -223,7 +230,7 @@ export async function runPhase(d: PhaseDeps): Promise<void> {
           turn_index: t,
           worker_id: cfg.workerId,
           phase: spec.phase,
-          model: cfg.model,
+          model,
           scheduled_ns: Math.round(dueNs),
           queue_ns: Math.round(queueNs),
           input_tokens: turn.prompt.tokens,
@@ -239,6 +246,7 @@ export async function runPhase(d: PhaseDeps): Promise<void> {
       if (record.error !== null || record.cancelled) return !isStopped();
       history.push({ role: "user", content: text }, { role: "assistant", content: reply });
       prevEndNs = record.end_ns;
+      prevDueNs = dueNs;
     }
     return true;
   };

@@ -52,6 +52,10 @@ export interface PhaseSpec {
   laneStartNs: Float64Array | null;
   /** Timed mode: the first turn of ordinal j is due at startNs + offsetsNs[j] (ascending). */
   offsetsNs: Float64Array | null;
+  /** User-centric timing: turns each ordinal sends (its session's first ones); absent or null = all. */
+  turnLimit?: Int32Array | null;
+  /** User-centric timing: a later turn is due at max(previous end, previous due + this); absent or null = after its delay. */
+  turnGapNs?: number | null;
   /** Timed mode: requests in flight at most (--concurrency with a rate or schedule), or null. */
   inFlightCap: number | null;
   prefillCap: number | null;

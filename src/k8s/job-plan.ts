@@ -124,7 +124,14 @@ export function jobPlan(k: K8sJobFlags, profile: ProfileArgs, nowMs: number): Pl
   let streams: number | null = null;
   let durationSec: number | null = null;
   if (schemaProblems.length === 0) {
-    const withShard = { ...flags, model: flags.model ?? "model-from-server", shardCount: k.shards, shardIndex: 0, startAt: undefined, artifactDir: undefined };
+    const withShard = {
+      ...flags,
+      model: flags.model ?? ["model-from-server"],
+      shardCount: k.shards,
+      shardIndex: 0,
+      startAt: undefined,
+      artifactDir: undefined,
+    };
     const { config, problems: more } = resolveProfileConfig(withShard, { given, stderrIsTTY: false, cores: cores(k.cpu) });
     problems.push(...more.filter((p) => !p.startsWith("--artifact-dir")).map((p) => `after --: ${p}`));
     streams = processConcurrency(config);

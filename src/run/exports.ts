@@ -56,7 +56,8 @@ export async function computeResults(writer: ResultsSource, o: ResultsInputs): P
   const scheduleOpts = {
     requestedRatePerSec: o.requestedRatePerSec,
     streaming: cfg.streaming,
-    mode: cfg.load.kind === "concurrency" ? "closed" : cfg.load.kind,
+    // A user-centric schedule is open loop like a rate.
+    mode: cfg.load.kind === "concurrency" ? "closed" : cfg.load.kind === "user_centric" ? "rate" : cfg.load.kind,
     prefillCap: cfg.prefillConcurrency !== undefined,
   } as const;
   const slices = cfg.sliceDuration === undefined ? [] : await writer.sliceSummaries(summaryOpts, Math.round(cfg.sliceDuration * 1e9));

@@ -23,7 +23,7 @@ export function writeInputsJson(dir: string, cfg: ProfileConfig, dataset: Datase
       (t) =>
         requestBody({
           endpointType: cfg.endpointType,
-          model: cfg.model,
+          model: t.model ?? cfg.model,
           prompt: t.prompt.kind === "text" ? t.prompt.text : "",
           maxTokens: t.maxTokens,
           streaming: cfg.streaming,

@@ -53,7 +53,7 @@ export function liveSources(cfg: ProfileConfig, shared: LiveSources["shared"], s
   return {
     shared,
     stats,
-    title: `${label ? `${label}  ` : ""}${cfg.model}  ${url}${more}`,
+    title: `${label ? `${label}  ` : ""}${cfg.models.join(", ")}  ${url}${more}`,
     streaming: cfg.streaming,
     plan: {
       warmup: cfg.warmupRequestCount > 0 || cfg.warmupDuration !== undefined,

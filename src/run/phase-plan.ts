@@ -1,5 +1,6 @@
 // Turns a phase's load settings and the dataset into the PhaseSpec every worker runs: lane start
-// offsets, arrival offsets (rate), or trace offsets in send order (fixed schedule).
+// offsets, arrival offsets (rate), trace offsets in send order (fixed schedule), or users' first sends
+// with their turn counts and gap (user-centric rate).
 import type { LoadSpec } from "../config/profile-config.ts";
 import type { Dataset } from "../dataset/plan-types.ts";
 import type { BenchmarkPhase } from "../record/request-record.ts";
@@ -8,7 +9,8 @@ import { arrivalOffsetsNs } from "../schedule/arrivals.ts";
 import { fixedScheduleOffsetsNs } from "../schedule/fixed-schedule.ts";
 import { laneStartOffsetsNs } from "../schedule/lane-ramp.ts";
 import { ownedItems, shareOf, shareOfCap, type ShardSlot } from "../schedule/shard.ts";
-import { shufflePass } from "../engine/session-order.ts";
+import { sessionIndexFor, shufflePass } from "../engine/session-order.ts";
+import { userCentricPlan } from "../schedule/user-centric.ts";
 
 /** No limit, as an int32 (the shared counters are Int32). */
 export const UNLIMITED = 2 ** 31 - 1;
@@ -141,6 +143,7 @@ export function planPhase(p: PhasePlanInput): Omit<PhaseSpec, "startNs"> {
       trace: null,
     };
   }
+  if (load.kind === "user_centric") return { ...base, ...userCentricSpec(p, load, shard) };
   const sessions = p.dataset.sessions;
   // A far first timestamp is the CLI's concern (fixedScheduleProblem); the timers here wait any length.
   const problem = missingTimestamp(p.dataset);
@@ -165,5 +168,38 @@ export function planPhase(p: PhasePlanInput): Omit<PhaseSpec, "startNs"> {
     inFlightCap: shareOfCap(load.cap, shard),
     order,
     trace: { zeroMs, speedup: load.speedup },
+  };
+}
+
+/** Users in send order, each a session ordinal: when it starts and how many of its session's turns it sends. */
+function userCentricSpec(
+  p: PhasePlanInput,
+  load: Extract<LoadSpec, { kind: "user_centric" }>,
+  shard: ShardSlot | null,
+): Pick<PhaseSpec, "sessionLimit" | "lanes" | "laneStartNs" | "offsetsNs" | "turnLimit" | "turnGapNs" | "inFlightCap" | "order" | "trace"> {
+  const sessions = p.dataset.sessions;
+  let turnSum = 0;
+  for (const s of sessions) turnSum += s.turns.length;
+  const order = onePassOrder(p);
+  const limit = Math.min(p.onePass ? sessions.length : Infinity, p.requestLimit < UNLIMITED ? p.requestLimit : Infinity);
+  const plan = userCentricPlan({
+    ratePerSec: load.ratePerSec,
+    numUsers: load.numUsers,
+    sessionTurns: Math.max(1, Math.round(turnSum / Math.max(1, sessions.length))),
+    turnsOf: (j) => sessions[sessionIndexFor(j, p.dataset, order, p.seed)]!.turns.length,
+    maxUsers: Number.isFinite(limit) ? limit : undefined,
+    maxOffsetNs: p.durationNs ?? undefined,
+  });
+  const offsetsNs = ownedItems(plan.offsetsNs, shard);
+  return {
+    sessionLimit: offsetsNs.length,
+    lanes: 0,
+    laneStartNs: null,
+    offsetsNs,
+    turnLimit: Int32Array.from(ownedItems(Float64Array.from(plan.turns), shard)),
+    turnGapNs: plan.turnGapNs,
+    inFlightCap: shareOfCap(load.cap, shard),
+    order,
+    trace: null,
   };
 }

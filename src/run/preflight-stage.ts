@@ -1,5 +1,5 @@
 // The pre-flight stage, after the TCP probe and before any load: for each server, its model list
-// (GET /v1/models) and one real request built as the load builds them. A run that could only fail
+// (GET /v1/models) and one real request per --model built as the load builds them. A run that could only fail
 // (wrong URL, missing key, a model the server does not serve, an answer it cannot read) stops here
 // with one line per server and exit 2; --no-preflight skips the stage.
 import type { ConsolaInstance } from "consola";
@@ -54,29 +54,31 @@ export async function onlyServedModel(c: ProfileConfig, log: ConsolaInstance): P
   return picked.model;
 }
 
-/** Checks every server; returns when the load can start (after any warnings), else throws the problems. */
+/** Checks every server with every --model; returns when the load can start (after any warnings), else throws the problems. */
 export async function preflightServers(c: ProfileConfig, dataset: Dataset, log: ConsolaInstance): Promise<void> {
   const first = dataset.sessions[0]?.turns[0]?.prompt;
-  const body = JSON.stringify(
-    requestBody({
-      endpointType: c.endpointType,
-      model: c.model,
-      prompt: first?.kind === "text" ? first.text : FALLBACK_PROMPT,
-      maxTokens: PREFLIGHT_MAX_TOKENS,
-      streaming: c.streaming,
-      includeUsage: true,
-      extra: c.extraInputs,
-      rankingsPassages: c.rankingsPassagesMean,
-      systemPrompt: dataset.systemPrompt,
-    }),
-  );
+  const bodyFor = (model: string): string =>
+    JSON.stringify(
+      requestBody({
+        endpointType: c.endpointType,
+        model,
+        prompt: first?.kind === "text" ? first.text : FALLBACK_PROMPT,
+        maxTokens: PREFLIGHT_MAX_TOKENS,
+        streaming: c.streaming,
+        includeUsage: true,
+        extra: c.extraInputs,
+        rankingsPassages: c.rankingsPassagesMean,
+        systemPrompt: dataset.systemPrompt,
+      }),
+    );
   const s = settings(c);
   const secrets = requestSecrets(c.headers, c.urls);
   const scrubber = new SecretScrubber(secrets);
+  const models = c.models.length > 0 ? c.models : [c.model];
   const verdicts = await Promise.all(
     [...new Set(c.urls)].map(async (url) => {
-      const { models, base } = server(c, url);
-      const listing = await fetchModelListing(models, s);
+      const { models: modelsAt, base } = server(c, url);
+      const listing = await fetchModelListing(modelsAt, s);
       const slow = setTimeout(
         () =>
           log.info(
@@ -84,10 +86,13 @@ export async function preflightServers(c: ProfileConfig, dataset: Dataset, log: 
           ),
         SLOW_ANSWER_NOTE_MS,
       );
-      const answer = await sendProbe(url, body, s).finally(() => clearTimeout(slow));
-      return probeVerdict(answer, { model: c.model, streaming: c.streaming, credentialsGiven: secrets.length > 0, server: base, listing, scrubber });
+      // One request per model: each must be served (a list of several is checked name by name).
+      const answers = await Promise.all(models.map((m) => sendProbe(url, bodyFor(m), s))).finally(() => clearTimeout(slow));
+      return answers.map((answer, i) =>
+        probeVerdict(answer, { model: models[i]!, streaming: c.streaming, credentialsGiven: secrets.length > 0, server: base, listing, scrubber }),
+      );
     }),
-  );
+  ).then((v) => v.flat());
   for (const v of verdicts) if (v.kind === "warn") log.warn(v.line);
   const problems = verdicts.flatMap((v) => (v.kind === "fail" ? [v.line] : []));
   if (problems.length > 0) throw new UsageError(problems);

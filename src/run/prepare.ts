@@ -5,19 +5,21 @@
 // is asked for it first, after the flag checks.
 import type { ConsolaInstance } from "consola";
 import { existsSync } from "node:fs";
-import { dirname, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { probeOrigin } from "../client/readiness.ts";
 import { resolveProfileConfig, type ProfileConfig, type ProfileFlags } from "../config/profile-config.ts";
 import { processConcurrency } from "../config/shard-config.ts";
-import { createHubResolver } from "../dataset/hf-hub.ts";
+import { cachedHubDatasetFile, createHubResolver, hubDatasetFile, type HubDatasetFile } from "../dataset/hf-hub.ts";
+import { AIPERF_SHAREGPT_CACHE, SHAREGPT_FILE, SHAREGPT_REPO, SHAREGPT_REVISION } from "../dataset/sharegpt.ts";
 import { BUILTIN_TOKENIZER, loadTokenizer, type TextTokenizer } from "../dataset/tokenizer.ts";
 import { firstEntryHasTimestamp } from "../dataset/trace-head.ts";
 import { parseGoodput, type Slo } from "../metrics/goodput.ts";
 import { fdProblem, readFdLimit } from "../runtime/fd-limit.ts";
 import { createLogger, type Io } from "../runtime/io.ts";
 import { UsageError } from "../runtime/usage-error.ts";
+import { cacheRoot } from "../store/native-addon-cache.ts";
 import { artifactDirProblem } from "./artifact-dir.ts";
-import { loadDataset, type LoadedDataset } from "./load-dataset.ts";
+import { loadDataset, type LoadedDataset, type PublicDatasetSource } from "./load-dataset.ts";
 import { fixedScheduleProblem } from "./phase-plan.ts";
 import { onlyServedModel, preflightServers } from "./preflight-stage.ts";
 
@@ -73,11 +75,27 @@ async function resolveTokenizer(config: ProfileConfig, io: Io): Promise<TextToke
   return loadTokenizer(config.tokenizer).catch((e: unknown) => fail([e instanceof Error ? e.message : String(e)]));
 }
 
+const SHAREGPT: HubDatasetFile = { repo: SHAREGPT_REPO, revision: SHAREGPT_REVISION, file: SHAREGPT_FILE, what: "--public-dataset sharegpt" };
+
+/**
+ * The public dataset's file: none needed with a local --input-file; else the Hugging Face cache, AIPerf's
+ * own download cache (./.cache/aiperf/datasets), or a download into the Hugging Face cache.
+ */
+async function publicDatasetFile(config: ProfileConfig, io: Io, log: ConsolaInstance): Promise<string | undefined> {
+  if (config.publicDataset === undefined || config.inputFile !== undefined) return undefined;
+  const cached = cachedHubDatasetFile(io.env, SHAREGPT);
+  if (cached) return cached;
+  const aiperfCopy = resolve(io.cwd, AIPERF_SHAREGPT_CACHE);
+  if (existsSync(aiperfCopy)) return aiperfCopy;
+  log.info(`--public-dataset sharegpt: downloading ${SHAREGPT_REPO}/${SHAREGPT_FILE} into the Hugging Face cache (once)`);
+  return hubDatasetFile(io.env, SHAREGPT).catch((e: unknown) => fail([e instanceof Error ? e.message : String(e)]));
+}
+
 /** The whole dataset is read and checked now: a malformed line stops the run before any request. */
-function checkedDataset(config: ProfileConfig, tokenizer: TextTokenizer, cwd: string): LoadedDataset {
+function checkedDataset(config: ProfileConfig, tokenizer: TextTokenizer, cwd: string, pub: PublicDatasetSource): LoadedDataset {
   let loaded: LoadedDataset;
   try {
-    loaded = loadDataset(config, tokenizer, cwd);
+    loaded = loadDataset(config, tokenizer, cwd, pub);
   } catch (e) {
     fail([e instanceof Error ? e.message : String(e)]);
   }
@@ -106,7 +124,7 @@ const MODEL_TO_ASK = "model-from-server";
 export async function serverModel(flags: ProfileFlags, ctx: PrepareContext, log: ConsolaInstance): Promise<string> {
   const ask = flags.preflight && !ctx.skipProbe;
   // Without the pre-flight nobody asks the server: the resolver reports --model as missing.
-  const { config, notes } = resolveChecked(ask ? { ...flags, model: MODEL_TO_ASK } : flags, ctx);
+  const { config, notes } = resolveChecked(ask ? { ...flags, model: [MODEL_TO_ASK] } : flags, ctx);
   for (const n of notes) log.info(n);
   await probeServers(config.urls);
   return onlyServedModel(config, log);
@@ -114,11 +132,14 @@ export async function serverModel(flags: ProfileFlags, ctx: PrepareContext, log:
 
 export async function prepareProfile(flags: ProfileFlags, ctx: PrepareContext): Promise<PreparedProfile> {
   const log = createLogger(ctx.io);
-  const model = flags.model ?? (await serverModel(flags, ctx, log));
+  const model = flags.model ?? [await serverModel(flags, ctx, log)];
   const { config, slos, dir, notes } = resolveChecked({ ...flags, model }, ctx);
   if (flags.model !== undefined) for (const n of notes) log.info(n); // else serverModel said them
   const tokenizer = await resolveTokenizer(config, ctx.io);
-  const dataset = checkedDataset(config, tokenizer, ctx.io.cwd);
+  const publicFile = await publicDatasetFile(config, ctx.io, log);
+  const countCacheDir = join(cacheRoot(ctx.io.env), "sharegpt");
+  const dataset = checkedDataset(config, tokenizer, ctx.io.cwd, { publicFile, countCacheDir });
+  if (dataset.note !== undefined) log.info(dataset.note);
   if (!ctx.skipProbe) await probeServers(config.urls);
   if (!ctx.skipProbe && config.preflight) await preflightServers(config, dataset.dataset, log);
   return { config, slos, tokenizer, dataset, dir };

@@ -181,7 +181,7 @@ export async function runSearch(spec: CapacitySearchSpec, ctx: SweepContext): Pr
           log.error(`${label}: ${stopReason}`);
           break;
         }
-        raw = { ...raw, model: run.prepared.config.model, preflight: false };
+        raw = { ...raw, model: run.prepared.config.models, preflight: false };
         const metrics = runMetrics(run.outcome.results, spec.gpus);
         const runEntry: RunEntry = { repeat: r + 1, dir: runDir, runId: run.outcome.runId, status: run.status, exitCode: run.exitCode, metrics };
         entry.runs.push(runEntry);

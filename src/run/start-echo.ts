@@ -10,6 +10,8 @@ export function describeLoad(load: LoadSpec): string {
   const cap = (c: number | null): string => (c === null ? "" : `, at most ${c} in flight`);
   if (load.kind === "concurrency") return `${load.concurrency} concurrent request${load.concurrency === 1 ? "" : "s"}${ramp(load.rampNs)}`;
   if (load.kind === "rate") return `${load.ratePerSec} req/s ${load.pattern}${ramp(load.rampNs)}${cap(load.cap)}`;
+  if (load.kind === "user_centric")
+    return `${load.ratePerSec} req/s user-centric over ${load.numUsers} user${load.numUsers === 1 ? "" : "s"} (turns ${(load.numUsers / load.ratePerSec).toPrecision(3)} s apart)${cap(load.cap)}`;
   return `fixed schedule at ${load.speedup}x${cap(load.cap)}`;
 }
 
@@ -27,11 +29,16 @@ function describeWarmup(cfg: ProfileConfig): string {
   return "";
 }
 
+/** "model M", or "models A, B (round_robin)". */
+function describeModels(cfg: ProfileConfig): string {
+  return cfg.models.length > 1 ? `models ${cfg.models.join(", ")} (${cfg.modelSelectionStrategy})` : `model ${cfg.model}`;
+}
+
 /** One line: "profiling URL: model M, chat endpoint, streaming on, tokenizer T; LOAD, BOUND (N worker(s), T transport)". */
 export function startEcho(cfg: ProfileConfig): string {
   const urls = cfg.urls.map((u) => splitUrlCredentials(u).url).join(", ");
   return (
-    `profiling ${urls}: model ${cfg.model}, ${cfg.endpointType} endpoint, streaming ${cfg.streaming ? "on" : "off"}, tokenizer ${cfg.tokenizer}; ` +
+    `profiling ${urls}: ${describeModels(cfg)}, ${cfg.endpointType} endpoint, streaming ${cfg.streaming ? "on" : "off"}, tokenizer ${cfg.tokenizer}; ` +
     `${describeLoad(cfg.load)}, ${describeBound(cfg)}${describeWarmup(cfg)} (${cfg.workers} worker${cfg.workers === 1 ? "" : "s"}, ${cfg.transport} transport)`
   );
 }

@@ -92,7 +92,7 @@ export async function runSweep(spec: SweepSpec, ctx: SweepContext): Promise<numb
         break;
       }
       // The server and model were checked before the first run; later runs skip the pre-flight request.
-      raw = { ...raw, model: run.prepared.config.model, preflight: false };
+      raw = { ...raw, model: run.prepared.config.models, preflight: false };
       const metrics = runMetrics(run.outcome.results, spec.gpus);
       const entry: RunEntry = { repeat: step.repeat + 1, dir: step.dir, runId: run.outcome.runId, status: run.status, exitCode: run.exitCode, metrics };
       entries[step.point]!.runs.push(entry);
