@@ -94,6 +94,7 @@ export const PROFILE_FLAGS = {
   },
   transport: {
     type: "string",
+    alias: "transport-type",
     description: "http (socket-level HTTP/1.1, most accurate) or fetch (TLS/HTTP2 fallback)",
     default: "http",
     valueHint: "http|fetch",
@@ -449,6 +450,7 @@ export const PROFILE_FLAGS = {
   },
   "trace-speedup": {
     type: "string",
+    alias: "replay-speedup",
     description: "Replay the schedule this many times as fast (0.5 = half speed)",
     default: "1",
     valueHint: "x",
@@ -504,6 +506,7 @@ export const PROFILE_FLAGS = {
   },
   "slice-duration": {
     type: "string",
+    alias: "timeslice-duration",
     description: "Split results into wall-clock slices of this many seconds (timeslice exports, HDR histograms)",
     valueHint: "s",
     group: OUTPUT,
@@ -702,6 +705,45 @@ export const PROFILE_FLAGS = {
       "Start the load at this instant (RFC 3339, e.g. 2026-12-01T10:00:00Z), so shards on several machines start together; a shard ready too late starts at once, says so and records the lag",
     valueHint: "time",
     group: RUN,
+    schema: nonEmpty,
+  },
+  // i16-flags: AIPerf's request/record options and export files
+  "use-legacy-max-tokens": {
+    type: "boolean",
+    description: "Chat: send the output length as max_tokens instead of max_completion_tokens (older servers)",
+    default: false,
+    group: ENDPOINT,
+  },
+  "use-server-token-count": {
+    type: "boolean",
+    description: "Token metrics from the server's usage counts instead of the tokenizer's (streaming asks for usage); a response without usage has none",
+    default: false,
+    group: ENDPOINT,
+  },
+  "session-header": {
+    type: "string",
+    description: "Header carrying each session's x_correlation_id",
+    default: "X-Correlation-ID",
+    valueHint: "name",
+    group: ENDPOINT,
+    schema: lazy(() => ark().type(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/)),
+  },
+  "export-level": {
+    type: "string",
+    alias: "profile-export-level",
+    description: "Files written: summary (.json, .csv), records (also per-request .jsonl) or raw (also _raw.jsonl)",
+    default: "records",
+    valueHint: "summary|records|raw",
+    group: OUTPUT,
+    schema: oneOf("summary", "records", "raw"),
+  },
+  "profile-export-prefix": {
+    type: "string",
+    alias: "profile-export-file",
+    description: "Base name of every export file (foo: foo.json, foo.csv, foo.jsonl, foo_raw.jsonl, foo_timeslices.csv ...)",
+    defaultNote: "AIPerf's names: profile_export_aiperf.json/.csv, profile_export.jsonl ...",
+    valueHint: "name",
+    group: OUTPUT,
     schema: nonEmpty,
   },
 } as const satisfies Record<string, FlagSpec>;
