@@ -731,11 +731,11 @@ export const PROFILE_FLAGS = {
   "export-level": {
     type: "string",
     alias: "profile-export-level",
-    description: "Files written: summary (.json, .csv), records (also per-request .jsonl) or raw (also _raw.jsonl)",
+    description: "Files written: summary (.json, .csv) or records (also the per-request .jsonl); AIPerf's raw (request/response bodies) is not supported",
     default: "records",
-    valueHint: "summary|records|raw",
+    valueHint: "summary|records",
     group: OUTPUT,
-    schema: oneOf("summary", "records", "raw"),
+    schema: oneOf("summary", "records"),
   },
   "profile-export-prefix": {
     type: "string",

@@ -140,6 +140,7 @@ export async function runPhase(d: PhaseDeps): Promise<void> {
         model: cfg.model,
         prompt: text,
         maxTokens,
+        legacyMaxTokens: cfg.useLegacyMaxTokens,
         streaming: cfg.streaming,
         includeUsage: true,
         extra: cfg.extraInputs,
@@ -170,6 +171,8 @@ export async function runPhase(d: PhaseDeps): Promise<void> {
   ): Promise<boolean> => {
     const history: ChatMessage[] = [];
     let prevEndNs = 0;
+    // AIPerf: one X-Correlation-ID per user session, sent with each of its turns.
+    const correlationId = crypto.randomUUID();
     for (let t = 0; t < p.session.turns.length; t++) {
       const turn = p.session.turns[t]!;
       const text = p.texts[t] ?? "";
@@ -216,6 +219,7 @@ export async function runPhase(d: PhaseDeps): Promise<void> {
         },
         identity: {
           request_index: index,
+          x_correlation_id: correlationId,
           session_num: sessionNumOf(ordinal, spec),
           conversation_id: p.session.sessionId,
           turn_index: t,

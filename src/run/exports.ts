@@ -13,6 +13,8 @@ import { timeslicesCsv, timeslicesJson } from "../report/timeslices-export.ts";
 import type { ResultsWriter } from "../store/results-db.ts";
 import type { RunCounts } from "../store/schedule-db.ts";
 import { VERSION } from "../version.ts";
+import { exportNames } from "../config/aiperf-export-names.ts";
+import { LineWriter } from "../store/line-writer.ts";
 import type { OutcomeCounts } from "./exit-code.ts";
 
 export interface RunResults {
@@ -74,12 +76,26 @@ export interface ExportMeta {
   endNs: number;
 }
 
+/**
+ * The per-request JSONL (AIPerf's records level, the default), named after --profile-export-prefix; null
+ * with --export-level summary, which writes the summary files only.
+ */
+export function openRecordsJsonl(
+  dir: string,
+  cfg: Pick<ProfileConfig, "exportLevel" | "profileExportPrefix">,
+  onError: (e: Error, path: string) => void,
+): LineWriter | null {
+  if (cfg.exportLevel === "summary") return null;
+  return new LineWriter(join(dir, exportNames(cfg.profileExportPrefix).recordsJsonl), onError);
+}
+
 /** Writes the AIPerf summary files; returns one line per file that could not be written. */
 export function writeExports(dir: string, cfg: ProfileConfig, r: RunResults, meta: ExportMeta): string[] {
+  const names = exportNames(cfg.profileExportPrefix);
   const files: [string, () => string][] = [
-    ["profile_export_aiperf.csv", () => profileExportCsv(r.summary)],
+    [names.summaryCsv, () => profileExportCsv(r.summary)],
     [
-      "profile_export_aiperf.json",
+      names.summaryJson,
       () =>
         profileExportJson(r.summary, {
           toolVersion: VERSION,
@@ -93,8 +109,8 @@ export function writeExports(dir: string, cfg: ProfileConfig, r: RunResults, met
     ],
   ];
   if (r.perSlice.length > 0) {
-    files.push(["profile_export_aiperf_timeslices.csv", () => timeslicesCsv(r.perSlice)]);
-    files.push(["profile_export_aiperf_timeslices.json", () => timeslicesJson(r.perSlice, redactedConfig(cfg))]);
+    files.push([names.timeslicesCsv, () => timeslicesCsv(r.perSlice)]);
+    files.push([names.timeslicesJson, () => timeslicesJson(r.perSlice, redactedConfig(cfg))]);
   }
   const problems: string[] = [];
   for (const [name, text] of files) {

@@ -173,6 +173,7 @@ export async function mergeRuns(req: MergeRequest, io: Io): Promise<number> {
       streaming: cfg.streaming,
       slos: parseGoodput(cfg.goodput ?? [], { streaming: cfg.streaming }).slos,
       timed: cfg.load.kind !== "concurrency",
+      useServerTokenCount: cfg.useServerTokenCount,
     };
     step("tables copied");
     // The statistics of all the requests, in SQL, by the code a run's end uses.

@@ -26,7 +26,7 @@ import { VERSION } from "../version.ts";
 import { createArtifactDir } from "./artifact-dir.ts";
 import { consoleReport } from "./console-report.ts";
 import { exitCode } from "./exit-code.ts";
-import { computeResults, emptyResults, writeExports, type RunResults } from "./exports.ts";
+import { computeResults, emptyResults, openRecordsJsonl, writeExports, type RunResults } from "./exports.ts";
 import { writeInputsJson } from "./inputs-file.ts";
 import { profilingPlan, runPhases, type PhaseContext } from "./phases.ts";
 import type { PreparedProfile } from "./prepare.ts";
@@ -58,6 +58,8 @@ const WORKER_SETTINGS = [
   "insecure",
   "tokenizer",
   "randomSeed",
+  "sessionHeader",
+  "useLegacyMaxTokens",
 ] as const;
 
 function pick<T, K extends keyof T>(o: T, keys: readonly K[]): Pick<T, K> {
@@ -144,7 +146,7 @@ export async function executeProfile(prepared: PreparedProfile, io: Io, opts: Ex
   const runId = crypto.randomUUID();
   const dbPath = join(dir, "results.duckdb");
   let writer: ResultsWriter | null = null;
-  const jsonl = new LineWriter(join(dir, "profile_export.jsonl"), (e, path) => control?.storageFailed(e, path));
+  const jsonl = openRecordsJsonl(dir, cfg, (e, path) => control?.storageFailed(e, path));
   try {
     if (prepared.dataset.skipped > 0) log.info(`${prepared.dataset.skipped} --input-file entries lie outside the fixed-schedule offsets and were skipped`);
     const fedPrompts = writeInputsJson(dir, cfg, dataset, log);
@@ -164,7 +166,12 @@ export async function executeProfile(prepared: PreparedProfile, io: Io, opts: Ex
       { onError: (e, path) => control?.storageFailed(e, path) },
     );
     const db = writer;
-    const recordOpts: RecordOptions = { streaming: cfg.streaming, slos, timed: cfg.load.kind !== "concurrency" };
+    const recordOpts: RecordOptions = {
+      streaming: cfg.streaming,
+      slos,
+      timed: cfg.load.kind !== "concurrency",
+      useServerTokenCount: cfg.useServerTokenCount,
+    };
     const ctl = control;
     const counts = new LiveCounts(cfg.failedRequestThreshold, (failed, finished) => ctl.tooManyFailures(failed, finished, cfg.failedRequestThreshold));
     // Outages are said as they end (and at the end, for one still going): when and for how long.
@@ -172,7 +179,10 @@ export async function executeProfile(prepared: PreparedProfile, io: Io, opts: Ex
     const describe = (w: UnreachableWindow): string => describeUnreachable(w, { withUrl: cfg.urls.length > 1 });
     const outageSink = { add: (r: RequestRecord) => void (outages.add(r) && log.warn(describe(outages.windows().at(-1)!))) };
     const liveStats = new LiveStats();
-    const fanout = new RecordFanout([{ add: (r, values) => db.append(r, values) }, jsonlSink(jsonl), counts, outageSink, liveStats], recordOpts);
+    const fanout = new RecordFanout(
+      [{ add: (r, values) => db.append(r, values) }, ...(jsonl ? [jsonlSink(jsonl)] : []), counts, outageSink, liveStats],
+      recordOpts,
+    );
 
     // Stage 3: the workers.
     if (cfg.transport === "fetch" && (processConcurrency(cfg) ?? Infinity) > FETCH_DEFAULT_CAP && !io.env.BUN_CONFIG_MAX_HTTP_REQUESTS) {
@@ -211,7 +221,7 @@ export async function executeProfile(prepared: PreparedProfile, io: Io, opts: Ex
 
     // Stage 5: everything recorded is stored; then statistics and exports from the stored records.
     fanout.drain();
-    jsonl.flush();
+    jsonl?.flush();
     if (control.feedFailure !== null) log.error(`trace prompts: ${control.feedFailure}`);
     const endNs = epochNs();
     db.flush();
@@ -224,7 +234,7 @@ export async function executeProfile(prepared: PreparedProfile, io: Io, opts: Ex
     log.info(`statistics from ${results.counts.total} records in ${(performance.now() - statsStartMs).toFixed(0)} ms`);
     await db.close(endNs).catch((e: unknown) => control?.storageFailed(e instanceof Error ? e : new Error(String(e)), dbPath));
     writer = null;
-    await jsonl.close();
+    await jsonl?.close();
     for (const p of writeExports(dir, cfg, results, { runId, cancelled: control.interrupted || shared.cancelled, startNs, endNs }))
       control.storageFailed(new Error(p), dir);
     if (cfg.autoPlot && control.storageFailure === null) await autoPlot(dir, log);
@@ -249,7 +259,7 @@ export async function executeProfile(prepared: PreparedProfile, io: Io, opts: Ex
   } finally {
     control.dispose();
     await writer?.close(epochNs()).catch(() => {});
-    await jsonl.close();
+    await jsonl?.close();
     await logFile.close();
   }
 }
@@ -268,7 +278,15 @@ export async function autoPlot(dir: string, log: Pick<ReturnType<typeof createLo
 export async function runProfile(prepared: PreparedProfile, io: Io): Promise<number> {
   const out = await executeProfile(prepared, io);
   const threshold = prepared.config.failedRequestThreshold;
-  io.out(consoleReport(out, { threshold, width: terminalWidth(io.env, io.stdoutColumns), extraPercentiles: prepared.config.extraPercentiles }));
+  io.out(
+    consoleReport(out, {
+      threshold,
+      width: terminalWidth(io.env, io.stdoutColumns),
+      extraPercentiles: prepared.config.extraPercentiles,
+      exportLevel: prepared.config.exportLevel,
+      profileExportPrefix: prepared.config.profileExportPrefix,
+    }),
+  );
   if (out.storageFailure !== null) io.err(`llmbench profile: ${out.storageFailure}\n`);
   return exitCode({
     counts: out.results.counts,
