@@ -8,7 +8,7 @@ import type { RecordOptions } from "../metrics/record-values.ts";
 import { scheduleJson, type ScheduleReport } from "../metrics/schedule-report.ts";
 import type { Summary } from "../metrics/summary.ts";
 import { profileExportCsv } from "../report/profile-csv.ts";
-import { profileExportJson } from "../report/profile-json.ts";
+import { profileExportJson, type RunInfo } from "../report/profile-json.ts";
 import { timeslicesCsv, timeslicesJson } from "../report/timeslices-export.ts";
 import type { ResultsWriter } from "../store/results-db.ts";
 import type { RunCounts } from "../store/schedule-db.ts";
@@ -16,6 +16,7 @@ import { VERSION } from "../version.ts";
 import { exportNames } from "../config/aiperf-export-names.ts";
 import { LineWriter } from "../store/line-writer.ts";
 import type { OutcomeCounts } from "./exit-code.ts";
+import type { SweepTag } from "./run-load-columns.ts";
 
 export interface RunResults {
   summary: Summary;
@@ -74,6 +75,24 @@ export interface ExportMeta {
   cancelled: boolean;
   startNs: number;
   endNs: number;
+  /** The sweep/search point and repeat this run is, if any (run_info). */
+  sweep?: SweepTag;
+}
+
+/** AIPerf's run_info for this run: a point of a sweep is a variation, a repeat of it a trial. */
+export function runInfo(cfg: Pick<ProfileConfig, "randomSeed">, meta: Pick<ExportMeta, "runId" | "sweep">): RunInfo {
+  const trial = (meta.sweep?.repeat ?? 1) - 1;
+  return {
+    benchmarkId: meta.runId,
+    sweepId: meta.sweep?.sweepId ?? null,
+    randomSeed: cfg.randomSeed,
+    trial,
+    runLabel: `run_${String(trial + 1).padStart(4, "0")}`,
+    variationLabel: meta.sweep === undefined ? "base" : `point_${meta.sweep.point}`,
+    variationIndex: meta.sweep === undefined ? 0 : meta.sweep.point - 1,
+    variationValues: {},
+    cliCommand: null,
+  };
 }
 
 /**
@@ -105,6 +124,7 @@ export function writeExports(dir: string, cfg: ProfileConfig, r: RunResults, met
           startNs: meta.startNs,
           endNs: meta.endNs,
           schedule: r.schedule === null ? undefined : scheduleJson(r.schedule),
+          runInfo: runInfo(cfg, meta),
         }),
     ],
   ];

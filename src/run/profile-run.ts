@@ -235,7 +235,7 @@ export async function executeProfile(prepared: PreparedProfile, io: Io, opts: Ex
     await db.close(endNs).catch((e: unknown) => control?.storageFailed(e instanceof Error ? e : new Error(String(e)), dbPath));
     writer = null;
     await jsonl?.close();
-    for (const p of writeExports(dir, cfg, results, { runId, cancelled: control.interrupted || shared.cancelled, startNs, endNs }))
+    for (const p of writeExports(dir, cfg, results, { runId, cancelled: control.interrupted || shared.cancelled, startNs, endNs, sweep: opts.sweep }))
       control.storageFailed(new Error(p), dir);
     if (cfg.autoPlot && control.storageFailure === null) await autoPlot(dir, log);
     // Peak memory of the whole process (all threads), for sizing runs: KiB, as the OS reports it.

@@ -131,6 +131,21 @@ describe("export files", () => {
     expect(files).toContain("profile_export_aiperf.csv");
     expect(files.filter((f) => f.endsWith(".jsonl"))).toEqual([]);
     expect(io.stdout.join("")).not.toContain("Records:");
+    // The summary in AIPerf's schema 1.5: count and sum on record metrics, run_info.
+    const summary = JSON.parse(readFileSync(join(dir, "sum", "profile_export_aiperf.json"), "utf8"));
+    expect(summary.schema_version).toBe("1.5");
+    expect(summary.request_latency.count).toBe(3);
+    expect(summary.request_latency.sum).toBeCloseTo(summary.request_latency.avg * 3, 6);
+    expect(Object.keys(summary.request_count)).toEqual(["unit", "avg"]);
+    expect(summary.run_info).toEqual({
+      benchmark_id: summary.benchmark_id,
+      random_seed: 0,
+      trial: 0,
+      run_label: "run_0001",
+      variation_label: "base",
+      variation_index: 0,
+      variation_values: {},
+    });
   }, 30_000);
 
   test("--profile-export-prefix names every export file; a known suffix on the value is dropped", async () => {
