@@ -137,7 +137,6 @@ function dependencyProblems(f: ProfileFlags, given: ReadonlySet<string>, fixed: 
   const has = (k: keyof ProfileFlags): boolean => given.has(k);
   const rules: [boolean, string][] = [
     [f.endpointType === "embeddings" && f.streaming, "--streaming is not available with --endpoint-type embeddings"],
-    [f.requestCount !== undefined && f.benchmarkDuration !== undefined, "--request-count and --benchmark-duration cannot be used together; pick one bound"],
     [has("customDatasetType") && f.inputFile === undefined, "--custom-dataset-type needs --input-file"],
     [fixed && f.inputFile === undefined, "--fixed-schedule needs --input-file with timestamps"],
     [fixed && f.requestRate !== undefined, "--fixed-schedule and --request-rate cannot be used together; the trace sets the times"],
@@ -273,7 +272,8 @@ export function resolveProfileConfig(f: ProfileFlags, ctx: ResolveContext): { co
   // An --input-file without a bound is sent once through, every session through all its turns (as AIPerf
   // sends a mooncake trace); an explicit count or a duration wins.
   const onePass = f.inputFile !== undefined && f.requestCount === undefined && f.benchmarkDuration === undefined;
-  const unbounded = f.benchmarkDuration !== undefined || ((fixed || onePass) && f.requestCount === undefined);
+  // With both --request-count and --benchmark-duration, whichever is reached first ends the run (AIPerf).
+  const unbounded = f.requestCount === undefined && (f.benchmarkDuration !== undefined || fixed || onePass);
   const config: ProfileConfig = {
     ...f,
     model,

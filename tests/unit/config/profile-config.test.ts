@@ -97,8 +97,10 @@ describe("profile config", () => {
     const custom = resolveFull({ endpoint: "v2/generate", endpointType: "completions" }, { stderrIsTTY: true });
     expect(custom.config.urls).toEqual(["http://h:8000/v2/generate"]);
     expect(custom.config.ui).toBe("dashboard");
+    // Both bounds: the first reached ends the run, as AIPerf.
     const both = resolveFull({ requestCount: 5, benchmarkDuration: 10 });
-    expect(both.problems).toEqual(["--request-count and --benchmark-duration cannot be used together; pick one bound"]);
+    expect(both.problems).toEqual([]);
+    expect([both.config.requestCount, both.config.benchmarkDuration]).toEqual([5, 10]);
     const emb = resolveFull({ endpointType: "embeddings", streaming: true });
     expect(emb.problems).toEqual(["--streaming is not available with --endpoint-type embeddings"]);
   });
