@@ -127,7 +127,7 @@ const SECTIONS: Record<string, Row[]> = {
   ],
   Goodput: [ok("goodput", "list", "goodput")],
   "Conversation Input": [
-    ok("num-dataset-entries", "one", "conversation-num", "num-conversations", "num-sessions"),
+    ok("conversation-num", "one", "conversation-num", "num-conversations", "num-sessions"),
     ok("num-dataset-entries", "one", "num-dataset-entries", "num-prompts"),
     ok("conversation-turn-mean", "one", "conversation-turn-mean", "session-turns-mean"),
     ok("conversation-turn-stddev", "one", "conversation-turn-stddev", "session-turns-stddev"),

@@ -271,7 +271,11 @@ export function resolveProfileConfig(f: ProfileFlags, ctx: ResolveContext): { co
   const defaultCount = load.kind === "rate" ? RATE_MODE_DEFAULT_REQUEST_COUNT : defaultRequestCount(concurrency ?? 1);
   // An --input-file without a bound is sent once through, every session through all its turns (as AIPerf
   // sends a mooncake trace); an explicit count or a duration wins.
-  const onePass = f.inputFile !== undefined && f.requestCount === undefined && f.benchmarkDuration === undefined;
+  // So is every session of --conversation-num (AIPerf: that many conversations are sent).
+  const onePass = (f.inputFile !== undefined || f.conversationNum !== undefined) && f.requestCount === undefined && f.benchmarkDuration === undefined;
+  if (f.conversationNum !== undefined && ctx.given.has("numDatasetEntries")) {
+    notes.push(`--num-dataset-entries is not used: --conversation-num ${f.conversationNum} builds that many sessions`);
+  }
   // With both --request-count and --benchmark-duration, whichever is reached first ends the run (AIPerf).
   const unbounded = f.requestCount === undefined && (f.benchmarkDuration !== undefined || fixed || onePass);
   const config: ProfileConfig = {
@@ -283,6 +287,8 @@ export function resolveProfileConfig(f: ProfileFlags, ctx: ResolveContext): { co
     extraPercentiles,
     customDatasetType,
     concurrency,
+    // --conversation-num sessions are built, each sent once.
+    numDatasetEntries: f.conversationNum ?? f.numDatasetEntries,
     load,
     warmupLoad,
     cancellation: f.requestCancellationRate > 0 ? { ratePct: f.requestCancellationRate, delaySec: f.requestCancellationDelay } : null,

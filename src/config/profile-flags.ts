@@ -195,7 +195,7 @@ export const PROFILE_FLAGS = {
   "num-dataset-entries": {
     sweepable: true,
     type: "string",
-    alias: ["num-prompts", "conversation-num", "num-conversations", "num-sessions"],
+    alias: "num-prompts",
     description: "Distinct synthetic sessions (conversations), used round-robin",
     default: "100",
     valueHint: "n",
@@ -707,7 +707,16 @@ export const PROFILE_FLAGS = {
     group: RUN,
     schema: nonEmpty,
   },
-  // i16-flags: AIPerf's request/record options and export files
+  // i16-flags: AIPerf's request/record options, session count and export files
+  "conversation-num": {
+    type: "string",
+    alias: ["num-conversations", "num-sessions"],
+    description:
+      "Sessions (conversations) to build and send, each through all its turns, then stop (AIPerf); instead of --num-dataset-entries",
+    valueHint: "n",
+    group: INPUT,
+    schema: positiveInt,
+  },
   "use-legacy-max-tokens": {
     type: "boolean",
     description: "Chat: send the output length as max_tokens instead of max_completion_tokens (older servers)",

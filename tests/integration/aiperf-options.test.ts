@@ -90,6 +90,15 @@ describe("per-request options", () => {
     expect(seen.map((s) => s.body.max_completion_tokens)).toEqual(new Array(6).fill(4));
   }, 30_000);
 
+  test("--conversation-num sends that many sessions, each through all its turns, then stops (AIPerf)", async () => {
+    seen = [];
+    const io = fakeIo(dir);
+    expect(await runCli(standInArgs(["--conversation-num", "3", "--conversation-turn-mean", "2", "--artifact-dir", "conv"]), COMMANDS, io)).toBe(0);
+    const ids = seen.map((s) => s.headers["x-correlation-id"]);
+    expect(ids).toHaveLength(6);
+    expect(new Set(ids).size).toBe(3);
+  }, 30_000);
+
   test("--session-header renames the header; --use-legacy-max-tokens sends max_tokens", async () => {
     seen = [];
     const io = fakeIo(dir);
