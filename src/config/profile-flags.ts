@@ -711,8 +711,7 @@ export const PROFILE_FLAGS = {
   "conversation-num": {
     type: "string",
     alias: ["num-conversations", "num-sessions"],
-    description:
-      "Sessions (conversations) to build and send, each through all its turns, then stop (AIPerf); instead of --num-dataset-entries",
+    description: "Sessions (conversations) to build and send, each through all its turns, then stop (AIPerf); instead of --num-dataset-entries",
     valueHint: "n",
     group: INPUT,
     schema: positiveInt,
