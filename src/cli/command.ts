@@ -1,7 +1,7 @@
 // A subcommand: its flags (the spec --help is rendered from), examples for --help, and a run function that
 // validates its own flag values (throwing UsageError with every problem) and returns an exit code.
 import type { type } from "arktype";
-import type { FlagsDef, FlagValue } from "../config/flag-spec.ts";
+import type { FlagsDef, FlagValue, ForeignFlags } from "../config/flag-spec.ts";
 import type { Io } from "../runtime/io.ts";
 
 export interface CommandInput {
@@ -21,6 +21,8 @@ export interface Command {
   name: string;
   description: string;
   flags: FlagsDef;
+  /** Another tool's spellings this command refuses with a reason or drops with a note (profile: AIPerf's). */
+  foreignFlags?: ForeignFlags;
   examples: string[];
   run(input: CommandInput): Promise<number>;
 }

@@ -8,6 +8,7 @@ import { PROFILE_FLAGS } from "../config/profile-flags.ts";
 import { UsageError } from "../runtime/usage-error.ts";
 import type { Command } from "./command.ts";
 import { parseFlags } from "./parse-flags.ts";
+import { aiperfForeignFlag } from "../config/aiperf-flags.ts";
 
 const nonEmpty = lazy(() => ark().type("string > 0"));
 
@@ -104,7 +105,7 @@ export const k8sCommand: Command = {
   async run({ validate, io }) {
     const k = validate(schema());
     const profileArgs = k.profileArgs ?? [];
-    const parsed = parseFlags(profileArgs, PROFILE_FLAGS);
+    const parsed = parseFlags(profileArgs, PROFILE_FLAGS, aiperfForeignFlag);
     const { jobPlan } = await import("../k8s/job-plan.ts");
     const { plan, problems, notes } = jobPlan(
       { ...k, startIn: k.startIn },

@@ -1,20 +1,24 @@
 // Strict argv parser: unknown flags are problems, repeated ones kept in order (the usual parsers ignore the first and keep the last).
 // Pure: returns values and every problem found, never throws, never exits.
-import { aliasesOf, type FlagsDef, type FlagValue } from "../config/flag-spec.ts";
+import { aliasesOf, type FlagsDef, type FlagValue, type ForeignFlags } from "../config/flag-spec.ts";
 import { closest } from "../runtime/closest.ts";
 
 export interface ParsedFlags {
   /** Keyed by the flag's kebab-case name; positionals by their def name. */
   values: Record<string, FlagValue>;
   problems: string[];
+  /** Notes about flags accepted and dropped (a foreign tool's cosmetic flags), each once. */
+  notes: string[];
 }
 
 const TRUE_WORDS = new Set(["true", "1", "yes", "on"]);
 const FALSE_WORDS = new Set(["false", "0", "no", "off"]);
 
-export function parseFlags(argv: readonly string[], def: FlagsDef): ParsedFlags {
+/** `foreign`: spellings the table lacks but knows of (AIPerf's), refused with their reason or dropped with a note. */
+export function parseFlags(argv: readonly string[], def: FlagsDef, foreign?: ForeignFlags): ParsedFlags {
   const values: Record<string, FlagValue> = {};
   const problems: string[] = [];
+  const notes: string[] = [];
   const byName = new Map<string, string>(); // any spelling -> canonical name
   const positionalNames: string[] = [];
   for (const [name, spec] of Object.entries(def)) {
@@ -62,7 +66,19 @@ export function parseFlags(argv: readonly string[], def: FlagsDef): ParsedFlags 
     }
     const shown = `${long ? "--" : "-"}${key}`;
     const name = byName.get(key);
-    if (name === undefined || (!long && key.length !== 1) || (long && key.length === 1)) {
+    const known = name !== undefined && (long ? key.length > 1 : key.length === 1);
+    const other = known ? undefined : foreign?.(arg.split("=")[0]!);
+    if (other !== undefined) {
+      if (other.refusal !== undefined) problems.push(other.refusal);
+      if (other.note !== undefined && !notes.includes(other.note)) notes.push(other.note);
+      if (other.value !== "none" && inline === undefined) {
+        const takesWord = (w: string | undefined): boolean => w !== undefined && (!w.startsWith("-") || /^-\d/.test(w));
+        if (takesWord(argv[i + 1])) i++;
+        if (other.value === "list") while (takesWord(argv[i + 1])) i++;
+      }
+      continue;
+    }
+    if (name === undefined || !known) {
       const hint = closest(
         key,
         [...byName.keys()].filter((k) => k.length > 1),
@@ -122,5 +138,5 @@ export function parseFlags(argv: readonly string[], def: FlagsDef): ParsedFlags 
     problems.push(`unexpected argument${extra.length > 1 ? "s" : ""}: ${extra.join(" ")}`);
   }
   // Missing required flags and arguments are reported by each command's schema, with its other problems.
-  return { values, problems };
+  return { values, problems, notes };
 }

@@ -2,12 +2,14 @@
 // live in run/ and are loaded only when the command runs (so --help stays fast).
 import type { Command } from "./command.ts";
 import { PROFILE_FLAGS, profileSchema } from "../config/profile-flags.ts";
+import { aiperfForeignFlag } from "../config/aiperf-flags.ts";
 import { sweepLevelSchema, wantsMultiRun } from "../config/sweep-axes.ts";
 
 export const profileCommand: Command = {
   name: "profile",
   description: "Benchmark an OpenAI-compatible server",
   flags: PROFILE_FLAGS,
+  foreignFlags: aiperfForeignFlag,
   examples: [
     "llmbench profile -u http://localhost:8000 -m Qwen/Qwen3-0.6B --streaming --concurrency 8 --request-count 200",
     'llmbench profile -m my-model --tokenizer builtin --streaming --concurrency 64 --benchmark-duration 60 --goodput "time_to_first_token:200 inter_token_latency:20"',

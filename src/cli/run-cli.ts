@@ -47,7 +47,8 @@ export async function runCli(argv: readonly string[], commands: readonly Command
     io.out(commandHelp(cmd, helpWidth(io.env, io.stdoutColumns)));
     return EXIT_OK;
   }
-  const parsed = parseFlags(rest, cmd.flags);
+  const parsed = parseFlags(rest, cmd.flags, cmd.foreignFlags);
+  for (const note of parsed.notes) io.err(`llmbench ${cmd.name}: ${note}\n`);
   const values = applyDefaults(parsed.values, cmd.flags);
   try {
     return await cmd.run({

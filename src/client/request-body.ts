@@ -16,6 +16,8 @@ export interface BodyParams {
   prompt: string;
   /** Output token limit, or null to send none. */
   maxTokens: number | null;
+  /** Chat: send the limit as max_tokens, not max_completion_tokens (--use-legacy-max-tokens). */
+  legacyMaxTokens?: boolean;
   streaming: boolean;
   /** Ask the server for a final usage chunk (stream_options.include_usage) when streaming. */
   includeUsage: boolean;
@@ -43,7 +45,7 @@ export function requestBody(p: BodyParams): Record<string, unknown> {
         messages.push(m.role === "user" ? { role: "user", name: "text", content: m.content } : { role: "assistant", content: m.content });
       messages.push({ role: "user", name: "text", content: p.prompt });
       body = { messages, model: p.model, stream: p.streaming };
-      if (p.maxTokens !== null) body.max_completion_tokens = p.maxTokens;
+      if (p.maxTokens !== null) body[p.legacyMaxTokens ? "max_tokens" : "max_completion_tokens"] = p.maxTokens;
       break;
     }
     case "completions":

@@ -9,6 +9,8 @@ export interface HeaderParams {
   /** Basic auth made from the URL's user:password@, or null. */
   urlAuthorization: string | null;
   requestId: string;
+  /** The session's correlation id and the header that carries it (AIPerf: X-Correlation-ID, or --session-header). */
+  correlation?: { header: string; id: string };
 }
 
 export function requestHeaders(p: HeaderParams): Record<string, string> {
@@ -21,6 +23,7 @@ export function requestHeaders(p: HeaderParams): Record<string, string> {
     ...basic,
     ...p.configured,
     "x-request-id": p.requestId,
+    ...(p.correlation === undefined ? null : { [p.correlation.header.toLowerCase()]: p.correlation.id }),
   };
 }
 

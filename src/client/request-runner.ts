@@ -38,6 +38,7 @@ export interface RunRequest {
 export type RecordIdentity = Pick<
   RequestRecord,
   | "request_index"
+  | "x_correlation_id"
   | "session_num"
   | "conversation_id"
   | "turn_index"

@@ -31,6 +31,21 @@ export type FlagsDef = Record<string, FlagSpec>;
 
 export type FlagValue = string | boolean | string[];
 
+/** How many words a foreign flag (another tool's, e.g. AIPerf's) takes: none, one, or every word up to the next flag. */
+export type ForeignValue = "none" | "one" | "list";
+
+/** A spelling a command's own table lacks but knows of: refused with a reason, or dropped with a note. */
+export interface ForeignFlag {
+  value: ForeignValue;
+  /** The one-line refusal (a usage error). */
+  refusal?: string;
+  /** Printed once; the flag is dropped. */
+  note?: string;
+}
+
+/** Looks up a spelling as typed, with its dashes (`--foo`, `-f`), that the command's FlagsDef does not have. */
+export type ForeignFlags = (key: string) => ForeignFlag | undefined;
+
 export function aliasesOf(spec: FlagSpec): string[] {
   if (spec.alias === undefined) return [];
   return typeof spec.alias === "string" ? [spec.alias] : [...spec.alias];

@@ -145,7 +145,6 @@ function dependencyProblems(f: ProfileFlags, given: ReadonlySet<string>, fixed: 
   const has = (k: keyof ProfileFlags): boolean => given.has(k);
   const rules: [boolean, string][] = [
     [f.streaming && !ENDPOINT_INFO[f.endpointType].streams, `--streaming is not available with --endpoint-type ${f.endpointType}`],
-    [f.requestCount !== undefined && f.benchmarkDuration !== undefined, "--request-count and --benchmark-duration cannot be used together; pick one bound"],
     [has("customDatasetType") && f.inputFile === undefined, "--custom-dataset-type needs --input-file"],
     [f.userCentricRate !== undefined && f.numUsers === undefined, "--user-centric-rate needs --num-users (the users that share the rate)"],
     [f.numUsers !== undefined && f.userCentricRate === undefined, "--num-users needs --user-centric-rate"],
@@ -295,9 +294,15 @@ export function resolveProfileConfig(f: ProfileFlags, ctx: ResolveContext): { co
   const defaultCount = load.kind === "rate" || load.kind === "user_centric" ? RATE_MODE_DEFAULT_REQUEST_COUNT : defaultRequestCount(concurrency ?? 1);
   // An --input-file without a bound is sent once through, every session through all its turns (as AIPerf
   // sends a mooncake trace); an explicit count or a duration wins.
-  // A public dataset is sampled like synthetic prompts (AIPerf's request count), even from a local copy.
-  const onePass = f.inputFile !== undefined && f.publicDataset === undefined && f.requestCount === undefined && f.benchmarkDuration === undefined;
-  const unbounded = f.benchmarkDuration !== undefined || ((fixed || onePass) && f.requestCount === undefined);
+  // A public dataset is sampled like synthetic prompts (AIPerf's request count), even from a local copy; every
+  // session of --conversation-num is sent once through (AIPerf: that many conversations are sent).
+  const onePass =
+    ((f.inputFile !== undefined && f.publicDataset === undefined) || f.conversationNum !== undefined) && f.requestCount === undefined && f.benchmarkDuration === undefined;
+  if (f.conversationNum !== undefined && ctx.given.has("numDatasetEntries")) {
+    notes.push(`--num-dataset-entries is not used: --conversation-num ${f.conversationNum} builds that many sessions`);
+  }
+  // With both --request-count and --benchmark-duration, whichever is reached first ends the run (AIPerf).
+  const unbounded = f.requestCount === undefined && (f.benchmarkDuration !== undefined || fixed || onePass);
   const config: ProfileConfig = {
     ...f,
     model,
@@ -307,6 +312,8 @@ export function resolveProfileConfig(f: ProfileFlags, ctx: ResolveContext): { co
     extraPercentiles,
     customDatasetType,
     concurrency,
+    // --conversation-num sessions are built, each sent once.
+    numDatasetEntries: f.conversationNum ?? f.numDatasetEntries,
     load,
     warmupLoad,
     cancellation: f.requestCancellationRate > 0 ? { ratePct: f.requestCancellationRate, delaySec: f.requestCancellationDelay } : null,

@@ -102,6 +102,7 @@ export const PROFILE_FLAGS = {
   },
   transport: {
     type: "string",
+    alias: "transport-type",
     description: "http (socket-level HTTP/1.1, most accurate) or fetch (TLS/HTTP2 fallback)",
     default: "http",
     valueHint: "http|fetch",
@@ -202,7 +203,7 @@ export const PROFILE_FLAGS = {
   "num-dataset-entries": {
     sweepable: true,
     type: "string",
-    alias: ["num-prompts", "conversation-num", "num-conversations", "num-sessions"],
+    alias: "num-prompts",
     description: "Distinct synthetic sessions (conversations), used round-robin",
     default: "100",
     valueHint: "n",
@@ -457,6 +458,7 @@ export const PROFILE_FLAGS = {
   },
   "trace-speedup": {
     type: "string",
+    alias: "replay-speedup",
     description: "Replay the schedule this many times as fast (0.5 = half speed)",
     default: "1",
     valueHint: "x",
@@ -512,6 +514,7 @@ export const PROFILE_FLAGS = {
   },
   "slice-duration": {
     type: "string",
+    alias: "timeslice-duration",
     description: "Split results into wall-clock slices of this many seconds (timeslice exports, HDR histograms)",
     valueHint: "s",
     group: OUTPUT,
@@ -774,6 +777,53 @@ export const PROFILE_FLAGS = {
     valueHint: "n",
     group: LOAD,
     schema: positiveInt,
+  },
+  // i16-flags: AIPerf's request/record options, session count and export files
+  "conversation-num": {
+    type: "string",
+    alias: ["num-conversations", "num-sessions"],
+    description: "Sessions (conversations) to build and send, each through all its turns, then stop (AIPerf); instead of --num-dataset-entries",
+    valueHint: "n",
+    group: INPUT,
+    schema: positiveInt,
+  },
+  "use-legacy-max-tokens": {
+    type: "boolean",
+    description: "Chat: send the output length as max_tokens instead of max_completion_tokens (older servers)",
+    default: false,
+    group: ENDPOINT,
+  },
+  "use-server-token-count": {
+    type: "boolean",
+    description: "Token metrics from the server's usage counts instead of the tokenizer's (streaming asks for usage); a response without usage has none",
+    default: false,
+    group: ENDPOINT,
+  },
+  "session-header": {
+    type: "string",
+    description: "Header carrying each session's x_correlation_id",
+    default: "X-Correlation-ID",
+    valueHint: "name",
+    group: ENDPOINT,
+    schema: lazy(() => ark().type(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/)),
+  },
+  "export-level": {
+    type: "string",
+    alias: "profile-export-level",
+    description: "Files written: summary (.json, .csv) or records (also the per-request .jsonl); AIPerf's raw (request/response bodies) is not supported",
+    default: "records",
+    valueHint: "summary|records",
+    group: OUTPUT,
+    schema: oneOf("summary", "records"),
+  },
+  "profile-export-prefix": {
+    type: "string",
+    alias: "profile-export-file",
+    description: "Base name of every export file (foo: foo.json, foo.csv, foo.jsonl, foo_raw.jsonl, foo_timeslices.csv ...)",
+    defaultNote: "AIPerf's names: profile_export_aiperf.json/.csv, profile_export.jsonl ...",
+    valueHint: "name",
+    group: OUTPUT,
+    schema: nonEmpty,
   },
 } as const satisfies Record<string, FlagSpec>;
 

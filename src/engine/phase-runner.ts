@@ -141,6 +141,7 @@ export async function runPhase(d: PhaseDeps): Promise<void> {
         model,
         prompt: text,
         maxTokens,
+        legacyMaxTokens: cfg.useLegacyMaxTokens,
         streaming: cfg.streaming,
         includeUsage: true,
         extra: cfg.extraInputs,
@@ -176,6 +177,8 @@ export async function runPhase(d: PhaseDeps): Promise<void> {
     let prevDueNs = 0;
     const gapNs = spec.turnGapNs ?? null;
     const turnCount = Math.min(p.session.turns.length, spec.turnLimit?.[ordinal] ?? Infinity);
+    // AIPerf: one X-Correlation-ID per user session, sent with each of its turns.
+    const correlationId = crypto.randomUUID();
     for (let t = 0; t < turnCount; t++) {
       const turn = p.session.turns[t]!;
       const text = p.texts[t] ?? "";
@@ -225,6 +228,7 @@ export async function runPhase(d: PhaseDeps): Promise<void> {
         },
         identity: {
           request_index: index,
+          x_correlation_id: correlationId,
           session_num: sessionNumOf(ordinal, spec),
           conversation_id: p.session.sessionId,
           turn_index: t,

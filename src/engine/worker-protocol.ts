@@ -26,6 +26,10 @@ export interface WorkerConfig {
   dataset: Dataset;
   /** --random-seed: random session sampling and cancellation picks. */
   randomSeed: number;
+  /** Header carrying each session's correlation id (--session-header, AIPerf's X-Correlation-ID). */
+  sessionHeader: string;
+  /** Chat: the output limit goes out as max_tokens (--use-legacy-max-tokens). */
+  useLegacyMaxTokens: boolean;
   /** Connections this worker opens before the start (its share of the expected concurrency). */
   preconnect: number;
 }

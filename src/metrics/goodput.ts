@@ -19,10 +19,12 @@ export interface GoodputParse {
   slos: Slo[];
   /** One line per problem; empty when the SLOs are usable. */
   problems: string[];
+  /** SLOs left out because this run cannot measure their metric (AIPerf considers only applicable metrics). */
+  notes: string[];
 }
 
 export interface GoodputContext {
-  /** When false, streaming-only metrics (TTFT, ITL, ...) are rejected: they would never have a value. */
+  /** When false, SLOs on streaming-only metrics (TTFT, ITL, ...) are left out: they would never have a value. */
   streaming?: boolean;
 }
 
@@ -32,7 +34,7 @@ const SLO_TAGS: readonly MetricTag[] = METRICS.filter((m) => m.kind === "record"
 /** Python's float() syntax for finite decimal numbers (underscores between digits allowed). */
 const PY_FLOAT = /^[+-]?(?:\d(?:_?\d)*(?:\.(?:\d(?:_?\d)*)?)?|\.\d(?:_?\d)*)(?:[eE][+-]?\d(?:_?\d)*)?$/;
 
-function whyNotSlo(tag: MetricTag, ctx: GoodputContext): string | null {
+function whyNotSlo(tag: MetricTag): string | null {
   const spec = metricSpec(tag);
   if (spec.kind !== "record") {
     const kind = spec.kind === "derived" ? "a derived" : "an aggregate";
@@ -40,7 +42,6 @@ function whyNotSlo(tag: MetricTag, ctx: GoodputContext): string | null {
   }
   if (hasFlag(spec, "error-only")) return `"${tag}" is only computed for failed requests and cannot be used for --goodput`;
   if (spec.valueType === "int[]") return `"${tag}" has several values per request and cannot be used for --goodput`;
-  if (ctx.streaming === false && hasFlag(spec, "streaming-only")) return `"${tag}" is only measured with --streaming`;
   return null;
 }
 
@@ -48,6 +49,7 @@ function whyNotSlo(tag: MetricTag, ctx: GoodputContext): string | null {
 export function parseGoodput(items: readonly string[], ctx: GoodputContext = {}): GoodputParse {
   const slos: Slo[] = [];
   const problems: string[] = [];
+  const notes: string[] = [];
   const seen = new Set<string>();
   for (const item of items) {
     const pairs = item.trim().split(/\s+/).filter(Boolean);
@@ -72,9 +74,13 @@ export function parseGoodput(items: readonly string[], ctx: GoodputContext = {})
         problems.push(`--goodput: unknown metric "${tag}"${hint ? ` (did you mean "${hint}"?)` : ""}`);
         continue;
       }
-      const why = whyNotSlo(tag, ctx);
+      const why = whyNotSlo(tag);
       if (why) {
         problems.push(`--goodput: ${why}`);
+        continue;
+      }
+      if (ctx.streaming === false && hasFlag(metricSpec(tag), "streaming-only")) {
+        notes.push(`--goodput: "${tag}" is only measured with --streaming; left out of the SLOs (as AIPerf does)`);
         continue;
       }
       const displayValue = PY_FLOAT.test(raw) ? Number(raw.replace(/_/g, "")) : NaN;
@@ -96,7 +102,7 @@ export function parseGoodput(items: readonly string[], ctx: GoodputContext = {})
       });
     }
   }
-  return { slos, problems };
+  return { slos, problems, notes };
 }
 
 /**

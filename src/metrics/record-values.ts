@@ -23,7 +23,10 @@ export interface RecordOptions {
   streaming: boolean;
   /** --goodput SLOs; good_request_count is computed only when non-empty. */
   slos?: readonly Slo[];
-  /** --use-server-token-count: usage-vs-client diff metrics are disabled. */
+  /**
+   * --use-server-token-count: token counts come from the server's usage (none when it sent none), and
+   * the usage-vs-client diff metrics are disabled.
+   */
   useServerTokenCount?: boolean;
   thresholds?: Thresholds;
   /** Open-loop run (rate or fixed schedule): the schedule metrics (send_lag, ...) are computed. */
@@ -74,16 +77,28 @@ function since(from: number, at: number): number | undefined {
   return at > 0 && at >= from ? at - from : undefined;
 }
 
+/**
+ * Input, output (content), reasoning and total output tokens of a request: the client's counts, or with
+ * --use-server-token-count the server's usage (completion tokens include reasoning, as OpenAI reports
+ * them); null where the server reported nothing.
+ */
+function tokenCounts(r: RequestRecord, server: boolean): { isl: number | null; osl: number | null; output: number; reasoning: number } {
+  if (!server) return { isl: r.input_tokens, osl: r.output_tokens + r.reasoning_tokens, output: r.output_tokens, reasoning: r.reasoning_tokens };
+  const completion = r.usage_completion_tokens;
+  const reasoning = completion === null ? 0 : Math.min(r.usage_reasoning_tokens ?? 0, completion);
+  return { isl: r.usage_prompt_tokens, osl: completion, output: completion === null ? 0 : completion - reasoning, reasoning };
+}
+
 function validValues(r: RequestRecord, opts: RecordOptions): Partial<Record<MetricTag, MetricValue>> {
   const th = opts.thresholds ?? DEFAULT_THRESHOLDS;
   const v: Partial<Record<MetricTag, MetricValue>> = {};
   const chunks = r.chunks;
-  const isl = r.input_tokens;
-  const osl = r.output_tokens + r.reasoning_tokens;
-  v.input_sequence_length = isl;
-  v.output_sequence_length = osl;
-  if (r.output_tokens > 0) v.output_token_count = r.output_tokens;
-  if (r.reasoning_tokens > 0) v.reasoning_token_count = r.reasoning_tokens;
+  const t = tokenCounts(r, opts.useServerTokenCount === true);
+  const { isl, osl } = t;
+  if (isl !== null) v.input_sequence_length = isl;
+  if (osl !== null) v.output_sequence_length = osl;
+  if (t.output > 0) v.output_token_count = t.output;
+  if (t.reasoning > 0) v.reasoning_token_count = t.reasoning;
 
   const latency = opts.streaming ? since(r.start_ns, r.last_token_ns) : since(r.start_ns, r.end_ns);
   if (latency !== undefined) v.request_latency = latency;
@@ -95,7 +110,7 @@ function validValues(r: RequestRecord, opts: RecordOptions): Partial<Record<Metr
   const ttft = since(r.start_ns, r.first_token_ns);
   if (ttft !== undefined) {
     v.time_to_first_token = ttft;
-    if (ttft !== 0) v.prefill_throughput_per_user = isl / (ttft * 1e-9);
+    if (ttft !== 0 && isl !== null) v.prefill_throughput_per_user = isl / (ttft * 1e-9);
   }
   const ttfo = since(r.start_ns, r.first_output_token_ns);
   if (ttfo !== undefined) v.time_to_first_output_token = ttfo;
@@ -105,7 +120,7 @@ function validValues(r: RequestRecord, opts: RecordOptions): Partial<Record<Metr
     for (let i = 1; i < chunks.length; i++) icl.push(chunks[i]!.arrival_ns - chunks[i - 1]!.arrival_ns);
     v.inter_chunk_latency = icl;
   }
-  if (osl >= 2 && ttft !== undefined && latency !== undefined) {
+  if (osl !== null && osl >= 2 && ttft !== undefined && latency !== undefined) {
     const itl = (latency - ttft) / (osl - 1);
     v.inter_token_latency = itl;
     // AIPerf converts ITL to seconds first: 1 / (itl_ns * 1e-9).
@@ -117,14 +132,14 @@ function validValues(r: RequestRecord, opts: RecordOptions): Partial<Record<Metr
   if (r.usage_total_tokens !== null) v.usage_total_tokens = r.usage_total_tokens;
   if (r.usage_reasoning_tokens !== null) v.usage_reasoning_tokens = r.usage_reasoning_tokens;
   const pct = (server: number, client: number) => (Math.abs(server - client) / client) * 100.0;
-  if (r.usage_prompt_tokens !== null && isl !== 0) v.usage_prompt_tokens_diff_pct = pct(r.usage_prompt_tokens, isl);
-  if (r.usage_completion_tokens !== null && osl !== 0) v.usage_completion_tokens_diff_pct = pct(r.usage_completion_tokens, osl);
+  if (r.usage_prompt_tokens !== null && isl !== null && isl !== 0) v.usage_prompt_tokens_diff_pct = pct(r.usage_prompt_tokens, isl);
+  if (r.usage_completion_tokens !== null && osl !== null && osl !== 0) v.usage_completion_tokens_diff_pct = pct(r.usage_completion_tokens, osl);
   if (r.usage_reasoning_tokens !== null && r.reasoning_tokens > 0) {
     v.usage_reasoning_tokens_diff_pct = pct(r.usage_reasoning_tokens, r.reasoning_tokens);
   }
 
   const requested = r.requested_output_tokens;
-  if (requested !== null && requested !== 0) {
+  if (requested !== null && requested !== 0 && osl !== null) {
     v.osl_mismatch_diff_pct = ((osl - requested) / requested) * 100.0;
     const tolerated = Math.min(requested * (th.oslMismatchPct / 100), th.oslMismatchMaxTokens);
     v.osl_mismatch_count = Math.abs(osl - requested) > tolerated ? 1 : 0;

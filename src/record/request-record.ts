@@ -22,6 +22,12 @@ export interface RecordError {
 
 export interface RequestRecord {
   x_request_id: string;
+  /**
+   * Sent as the X-Correlation-ID header (or --session-header) with every turn of one session, as AIPerf
+   * does: the same for all requests of a user session, different for each session. Absent in records
+   * stored before it existed.
+   */
+  x_correlation_id?: string;
   /** Zero-based order in which requests were issued. */
   request_index: number;
   session_num: number;

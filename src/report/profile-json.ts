@@ -1,11 +1,14 @@
-// profile_export_aiperf.json: AIPerf's JsonExportData as pydantic writes it (indent 2, no trailing
-// newline, None fields left out). Keys: the model's declared fields in declaration order, then the
-// metrics it does not declare (AIPerf: insertion order, which is hash-seed dependent; here table order).
+// profile_export_aiperf.json: AIPerf's JsonExportData (schema 1.5) as pydantic writes it (indent 2, no
+// trailing newline, None fields left out). Keys: the model's declared fields in declaration order, then
+// the metrics it does not declare (AIPerf: insertion order, which is hash-seed dependent; here table
+// order). Schema 1.1 added `count` and `sum` to record metrics, 1.2/1.3 the `run_info` block; 1.4's
+// warmup_metrics, 1.5's GPU telemetry platform and runtime_submission_invalid_reasons (scenarios) are
+// not written: llmbench reports no warmup metrics and has no scenarios.
 import type { MetricTag } from "../metrics/metric-table.ts";
 import type { MetricResult, Summary } from "../metrics/summary.ts";
 import { dumpPyJson, pyFloat, type PyJsonValue } from "./py-json.ts";
 
-const SCHEMA_VERSION = "1.0";
+export const SCHEMA_VERSION = "1.5";
 
 /** Metric fields JsonExportData declares, in order (min_request/max_response timestamps are internal). */
 const DECLARED_BEFORE_CONFIG: readonly MetricTag[] = [
@@ -48,15 +51,53 @@ export interface ProfileJsonOptions {
   utcOffsetMinutes?: (epochMs: number) => number;
   /** llmbench's schedule report (open-loop runs), written last as `llmbench_schedule`; AIPerf has no such key. */
   schedule?: PyJsonValue;
+  /** AIPerf's `run_info` (schema 1.2+): what reproduces the run; absent: not written. */
+  runInfo?: RunInfo;
 }
 
-/** JsonMetricResult: unit, avg, p1..p99 (extra percentiles in order), min, max, std; all Python floats. */
+/** AIPerf's RunInfo; null fields are left out of the file, as pydantic's exclude_none does. */
+export interface RunInfo {
+  benchmarkId: string;
+  /** The sweep or search this run is a point of, or null. */
+  sweepId: string | null;
+  randomSeed: number | null;
+  /** Zero-based run of the point (--num-profile-runs). */
+  trial: number;
+  runLabel: string;
+  /** "base" outside a sweep. */
+  variationLabel: string;
+  variationIndex: number;
+  variationValues: Record<string, PyJsonValue>;
+  cliCommand: string | null;
+}
+
+function runInfoJson(r: RunInfo): PyJsonValue {
+  const out: Record<string, PyJsonValue> = { benchmark_id: r.benchmarkId };
+  if (r.sweepId !== null) out.sweep_id = r.sweepId;
+  if (r.randomSeed !== null) out.random_seed = r.randomSeed;
+  out.trial = r.trial;
+  out.run_label = r.runLabel;
+  out.variation_label = r.variationLabel;
+  out.variation_index = r.variationIndex;
+  out.variation_values = r.variationValues;
+  if (r.cliCommand !== null) out.cli_command = r.cliCommand;
+  return out;
+}
+
+/**
+ * JsonMetricResult: unit, avg, p1..p99 (extra percentiles in order), min, max, std, then for record
+ * metrics only `count` (values behind the statistics, an int) and `sum` (schema 1.1); floats otherwise.
+ */
 export function jsonMetricBlock(m: MetricResult): PyJsonValue {
   const out: Record<string, PyJsonValue> = { unit: m.unit, avg: pyFloat(m.avg) };
   for (const p of m.percentiles) out[p.key] = pyFloat(p.value);
   if (m.min !== null) out.min = pyFloat(m.min);
   if (m.max !== null) out.max = pyFloat(m.max);
   if (m.std !== null) out.std = pyFloat(m.std);
+  if (m.kind === "record") {
+    out.count = m.count;
+    if (m.sum !== null) out.sum = pyFloat(m.sum);
+  }
   return out;
 }
 
@@ -103,6 +144,7 @@ function profileJsonObject(summary: Summary, opts: ProfileJsonOptions): PyJsonVa
   }));
   if (opts.startNs) out.start_time = naiveLocalIso(opts.startNs, opts.utcOffsetMinutes);
   if (opts.endNs) out.end_time = naiveLocalIso(opts.endNs, opts.utcOffsetMinutes);
+  if (opts.runInfo !== undefined) out.run_info = runInfoJson(opts.runInfo);
   for (const m of summary.metrics) {
     if (!(DECLARED_BEFORE_CONFIG as readonly string[]).includes(m.tag)) out[m.tag] = jsonMetricBlock(m);
   }

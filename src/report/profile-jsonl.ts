@@ -31,7 +31,7 @@ function jsonlRecordObject(r: RequestRecord, values: RecordValues, meta: JsonlMe
     metadata: {
       session_num: r.session_num,
       x_request_id: r.x_request_id,
-      x_correlation_id: meta.xCorrelationId,
+      x_correlation_id: meta.xCorrelationId ?? r.x_correlation_id,
       conversation_id: meta.conversationId ?? (r.conversation_id || undefined),
       turn_index: r.turn_index,
       request_start_ns: r.start_ns,

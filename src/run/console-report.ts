@@ -7,6 +7,7 @@ import { consoleTable } from "../report/console-table.ts";
 import { groupErrors } from "../report/error-groups.ts";
 import { formatFixed2 } from "../report/py-format.ts";
 import type { RunResults } from "./exports.ts";
+import { exportNames } from "../config/aiperf-export-names.ts";
 
 /** What the report needs of a finished run. */
 export interface ReportInput {
@@ -24,6 +25,9 @@ export interface ConsoleReportOptions {
   width: number;
   /** --percentiles values, shown beside AIPerf's. */
   extraPercentiles: readonly number[];
+  /** --export-level (summary: no records file) and --profile-export-prefix: the files listed. */
+  exportLevel?: "summary" | "records";
+  profileExportPrefix?: string;
 }
 
 /** `text` cut to `width` columns, ending with "…" when cut. */
@@ -58,9 +62,10 @@ export function consoleReport(out: ReportInput, o: ConsoleReportOptions): string
   if (out.results.schedule !== null) lines.push(...scheduleLines(out.results.schedule));
   const dur = summary.benchmarkDurationNs;
   lines.push(`Benchmark Duration: ${dur === null ? "N/A" : formatFixed2(nsToSec(dur))} sec${out.interrupted ? " (cancelled early)" : ""}`);
-  lines.push(`CSV Export: ${join(out.dir, "profile_export_aiperf.csv")}`);
-  lines.push(`JSON Export: ${join(out.dir, "profile_export_aiperf.json")}`);
-  lines.push(`Records: ${join(out.dir, "profile_export.jsonl")}`);
+  const names = exportNames(o.profileExportPrefix);
+  lines.push(`CSV Export: ${join(out.dir, names.summaryCsv)}`);
+  lines.push(`JSON Export: ${join(out.dir, names.summaryJson)}`);
+  if (o.exportLevel !== "summary") lines.push(`Records: ${join(out.dir, names.recordsJsonl)}`);
   lines.push(`Results DB: ${out.dbPath}`);
   lines.push(`Log File: ${join(out.dir, "logs", "llmbench.log")}`);
   if (out.interrupted) lines.push("The profile run was cancelled early. Results shown may be incomplete or inaccurate.");

@@ -8,12 +8,15 @@ import type { RecordOptions } from "../metrics/record-values.ts";
 import { scheduleJson, type ScheduleReport } from "../metrics/schedule-report.ts";
 import type { Summary } from "../metrics/summary.ts";
 import { profileExportCsv } from "../report/profile-csv.ts";
-import { profileExportJson } from "../report/profile-json.ts";
+import { profileExportJson, type RunInfo } from "../report/profile-json.ts";
 import { timeslicesCsv, timeslicesJson } from "../report/timeslices-export.ts";
 import type { ResultsWriter } from "../store/results-db.ts";
 import type { RunCounts } from "../store/schedule-db.ts";
 import { VERSION } from "../version.ts";
+import { exportNames } from "../config/aiperf-export-names.ts";
+import { LineWriter } from "../store/line-writer.ts";
 import type { OutcomeCounts } from "./exit-code.ts";
+import type { SweepTag } from "./run-load-columns.ts";
 
 export interface RunResults {
   summary: Summary;
@@ -73,14 +76,46 @@ export interface ExportMeta {
   cancelled: boolean;
   startNs: number;
   endNs: number;
+  /** The sweep/search point and repeat this run is, if any (run_info). */
+  sweep?: SweepTag;
+}
+
+/** AIPerf's run_info for this run: a point of a sweep is a variation, a repeat of it a trial. */
+export function runInfo(cfg: Pick<ProfileConfig, "randomSeed">, meta: Pick<ExportMeta, "runId" | "sweep">): RunInfo {
+  const trial = (meta.sweep?.repeat ?? 1) - 1;
+  return {
+    benchmarkId: meta.runId,
+    sweepId: meta.sweep?.sweepId ?? null,
+    randomSeed: cfg.randomSeed,
+    trial,
+    runLabel: `run_${String(trial + 1).padStart(4, "0")}`,
+    variationLabel: meta.sweep === undefined ? "base" : `point_${meta.sweep.point}`,
+    variationIndex: meta.sweep === undefined ? 0 : meta.sweep.point - 1,
+    variationValues: {},
+    cliCommand: null,
+  };
+}
+
+/**
+ * The per-request JSONL (AIPerf's records level, the default), named after --profile-export-prefix; null
+ * with --export-level summary, which writes the summary files only.
+ */
+export function openRecordsJsonl(
+  dir: string,
+  cfg: Pick<ProfileConfig, "exportLevel" | "profileExportPrefix">,
+  onError: (e: Error, path: string) => void,
+): LineWriter | null {
+  if (cfg.exportLevel === "summary") return null;
+  return new LineWriter(join(dir, exportNames(cfg.profileExportPrefix).recordsJsonl), onError);
 }
 
 /** Writes the AIPerf summary files; returns one line per file that could not be written. */
 export function writeExports(dir: string, cfg: ProfileConfig, r: RunResults, meta: ExportMeta): string[] {
+  const names = exportNames(cfg.profileExportPrefix);
   const files: [string, () => string][] = [
-    ["profile_export_aiperf.csv", () => profileExportCsv(r.summary)],
+    [names.summaryCsv, () => profileExportCsv(r.summary)],
     [
-      "profile_export_aiperf.json",
+      names.summaryJson,
       () =>
         profileExportJson(r.summary, {
           toolVersion: VERSION,
@@ -90,12 +125,13 @@ export function writeExports(dir: string, cfg: ProfileConfig, r: RunResults, met
           startNs: meta.startNs,
           endNs: meta.endNs,
           schedule: r.schedule === null ? undefined : scheduleJson(r.schedule),
+          runInfo: runInfo(cfg, meta),
         }),
     ],
   ];
   if (r.perSlice.length > 0) {
-    files.push(["profile_export_aiperf_timeslices.csv", () => timeslicesCsv(r.perSlice)]);
-    files.push(["profile_export_aiperf_timeslices.json", () => timeslicesJson(r.perSlice, redactedConfig(cfg))]);
+    files.push([names.timeslicesCsv, () => timeslicesCsv(r.perSlice)]);
+    files.push([names.timeslicesJson, () => timeslicesJson(r.perSlice, redactedConfig(cfg))]);
   }
   const problems: string[] = [];
   for (const [name, text] of files) {

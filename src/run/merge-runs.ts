@@ -175,6 +175,7 @@ export async function mergeRuns(req: MergeRequest, io: Io): Promise<number> {
       slos: parseGoodput(cfg.goodput ?? [], { streaming: cfg.streaming }).slos,
       timed: cfg.load.kind !== "concurrency",
       producesTokens: ENDPOINT_INFO[cfg.endpointType].producesTokens,
+      useServerTokenCount: cfg.useServerTokenCount,
     };
     step("tables copied");
     // The statistics of all the requests, in SQL, by the code a run's end uses.

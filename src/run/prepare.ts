@@ -62,7 +62,7 @@ export function resolveChecked(flags: ProfileFlags, ctx: PrepareContext): { conf
   const dirProblem = artifactDirProblem(dir, config.overwrite);
   if (dirProblem) problems.push(dirProblem);
   if (problems.length > 0) fail(problems);
-  return { config, slos: goodput.slos, dir, notes };
+  return { config, slos: goodput.slos, dir, notes: [...notes, ...goodput.notes] };
 }
 
 /** A Hugging Face model id becomes a local snapshot directory, so workers load plain files. */

@@ -28,7 +28,7 @@ import { createArtifactDir } from "./artifact-dir.ts";
 import { consoleReport } from "./console-report.ts";
 import { traceTimingReport } from "./trace-timing-report.ts";
 import { exitCode } from "./exit-code.ts";
-import { computeResults, emptyResults, writeExports, type RunResults } from "./exports.ts";
+import { computeResults, emptyResults, openRecordsJsonl, writeExports, type RunResults } from "./exports.ts";
 import { writeInputsJson } from "./inputs-file.ts";
 import { profilingPlan, runPhases, type PhaseContext } from "./phases.ts";
 import type { PreparedProfile } from "./prepare.ts";
@@ -61,6 +61,8 @@ const WORKER_SETTINGS = [
   "insecure",
   "tokenizer",
   "randomSeed",
+  "sessionHeader",
+  "useLegacyMaxTokens",
 ] as const;
 
 function pick<T, K extends keyof T>(o: T, keys: readonly K[]): Pick<T, K> {
@@ -147,7 +149,7 @@ export async function executeProfile(prepared: PreparedProfile, io: Io, opts: Ex
   const runId = crypto.randomUUID();
   const dbPath = join(dir, "results.duckdb");
   let writer: ResultsWriter | null = null;
-  const jsonl = new LineWriter(join(dir, "profile_export.jsonl"), (e, path) => control?.storageFailed(e, path));
+  const jsonl = openRecordsJsonl(dir, cfg, (e, path) => control?.storageFailed(e, path));
   try {
     if (prepared.dataset.skipped > 0) log.info(`${prepared.dataset.skipped} --input-file entries lie outside the fixed-schedule offsets and were skipped`);
     const fedPrompts = writeInputsJson(dir, cfg, dataset, log);
@@ -172,6 +174,7 @@ export async function executeProfile(prepared: PreparedProfile, io: Io, opts: Ex
       slos,
       timed: cfg.load.kind !== "concurrency",
       producesTokens: ENDPOINT_INFO[cfg.endpointType].producesTokens,
+      useServerTokenCount: cfg.useServerTokenCount,
     };
     const ctl = control;
     const counts = new LiveCounts(cfg.failedRequestThreshold, (failed, finished) => ctl.tooManyFailures(failed, finished, cfg.failedRequestThreshold));
@@ -180,8 +183,10 @@ export async function executeProfile(prepared: PreparedProfile, io: Io, opts: Ex
     const describe = (w: UnreachableWindow): string => describeUnreachable(w, { withUrl: cfg.urls.length > 1 });
     const outageSink = { add: (r: RequestRecord) => void (outages.add(r) && log.warn(describe(outages.windows().at(-1)!))) };
     const liveStats = new LiveStats();
-    const jsonlOut = jsonlSink(jsonl, cfg.exportHttpTrace);
-    const fanout = new RecordFanout([{ add: (r, values) => db.append(r, values) }, jsonlOut, counts, outageSink, live.recordSink(liveStats)], recordOpts);
+    const fanout = new RecordFanout(
+      [{ add: (r, values) => db.append(r, values) }, ...(jsonl ? [jsonlSink(jsonl, cfg.exportHttpTrace)] : []), counts, outageSink, live.recordSink(liveStats)],
+      recordOpts,
+    );
 
     // Stage 3: the workers.
     if (cfg.transport === "fetch" && (processConcurrency(cfg) ?? Infinity) > FETCH_DEFAULT_CAP && !io.env.BUN_CONFIG_MAX_HTTP_REQUESTS) {
@@ -220,7 +225,7 @@ export async function executeProfile(prepared: PreparedProfile, io: Io, opts: Ex
 
     // Stage 5: everything recorded is stored; then statistics and exports from the stored records.
     fanout.drain();
-    jsonl.flush();
+    jsonl?.flush();
     if (control.feedFailure !== null) log.error(`trace prompts: ${control.feedFailure}`);
     const endNs = epochNs();
     db.flush();
@@ -233,8 +238,8 @@ export async function executeProfile(prepared: PreparedProfile, io: Io, opts: Ex
     log.info(`statistics from ${results.counts.total} records in ${(performance.now() - statsStartMs).toFixed(0)} ms`);
     await db.close(endNs).catch((e: unknown) => control?.storageFailed(e instanceof Error ? e : new Error(String(e)), dbPath));
     writer = null;
-    await jsonl.close();
-    for (const p of writeExports(dir, cfg, results, { runId, cancelled: control.interrupted || shared.cancelled, startNs, endNs }))
+    await jsonl?.close();
+    for (const p of writeExports(dir, cfg, results, { runId, cancelled: control.interrupted || shared.cancelled, startNs, endNs, sweep: opts.sweep }))
       control.storageFailed(new Error(p), dir);
     if (cfg.autoPlot && control.storageFailure === null) await autoPlot(dir, log);
     // Peak memory of the whole process (all threads), for sizing runs: KiB, as the OS reports it.
@@ -258,7 +263,7 @@ export async function executeProfile(prepared: PreparedProfile, io: Io, opts: Ex
   } finally {
     control.dispose();
     await writer?.close(epochNs()).catch(() => {});
-    await jsonl.close();
+    await jsonl?.close();
     await logFile.close();
   }
 }
@@ -277,7 +282,15 @@ export async function autoPlot(dir: string, log: Pick<ReturnType<typeof createLo
 export async function runProfile(prepared: PreparedProfile, io: Io): Promise<number> {
   const out = await executeProfile(prepared, io);
   const threshold = prepared.config.failedRequestThreshold;
-  io.out(consoleReport(out, { threshold, width: terminalWidth(io.env, io.stdoutColumns), extraPercentiles: prepared.config.extraPercentiles }));
+  io.out(
+    consoleReport(out, {
+      threshold,
+      width: terminalWidth(io.env, io.stdoutColumns),
+      extraPercentiles: prepared.config.extraPercentiles,
+      exportLevel: prepared.config.exportLevel,
+      profileExportPrefix: prepared.config.profileExportPrefix,
+    }),
+  );
   if (prepared.config.showTraceTiming) io.out(traceTimingReport(out.results.summary, prepared.config, terminalWidth(io.env, io.stdoutColumns)));
   if (out.storageFailure !== null) io.err(`llmbench profile: ${out.storageFailure}\n`);
   return exitCode({

@@ -77,6 +77,7 @@ export const REQUEST_COLUMNS: Column<RequestRow>[] = [
   { name: "seq", type: "INTEGER", get: (r) => r.seq },
   rec("request_index", "INTEGER"),
   rec("x_request_id", "VARCHAR"),
+  { name: "x_correlation_id", type: "VARCHAR", get: (r) => r.record.x_correlation_id ?? null },
   rec("session_num", "INTEGER"),
   rec("conversation_id", "VARCHAR"),
   rec("turn_index", "INTEGER"),

@@ -10,6 +10,7 @@ import {
   redactedConfig,
   resolveProfileConfig,
   parseProfileFlags,
+  NO_REQUEST_LIMIT,
   type ProfileFlags,
   type ResolveContext,
 } from "../../../src/config/profile-config.ts";
@@ -97,8 +98,18 @@ describe("profile config", () => {
     const custom = resolveFull({ endpoint: "v2/generate", endpointType: "completions" }, { stderrIsTTY: true });
     expect(custom.config.urls).toEqual(["http://h:8000/v2/generate"]);
     expect(custom.config.ui).toBe("dashboard");
+    // --conversation-num: that many sessions, each through all its turns, then stop (AIPerf).
+    const conv = resolveFull({ conversationNum: 10 });
+    expect(conv.problems).toEqual([]);
+    expect([conv.config.numDatasetEntries, conv.config.onePass, conv.config.requestCount]).toEqual([10, true, NO_REQUEST_LIMIT]);
+    const convBoth = resolveFull({ conversationNum: 10, numDatasetEntries: 3 });
+    expect([convBoth.config.numDatasetEntries, convBoth.config.onePass]).toEqual([10, true]);
+    expect(convBoth.notes).toEqual(["--num-dataset-entries is not used: --conversation-num 10 builds that many sessions"]);
+    expect(resolveFull({ conversationNum: 10, requestCount: 7 }).config.onePass).toBe(false);
+    // Both bounds: the first reached ends the run, as AIPerf.
     const both = resolveFull({ requestCount: 5, benchmarkDuration: 10 });
-    expect(both.problems).toEqual(["--request-count and --benchmark-duration cannot be used together; pick one bound"]);
+    expect(both.problems).toEqual([]);
+    expect([both.config.requestCount, both.config.benchmarkDuration]).toEqual([5, 10]);
     const emb = resolveFull({ endpointType: "embeddings", streaming: true });
     expect(emb.problems).toEqual(["--streaming is not available with --endpoint-type embeddings"]);
   });

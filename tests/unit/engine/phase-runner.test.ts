@@ -152,6 +152,8 @@ async function run(o: RunOpts): Promise<RunResult> {
     tokenizer: "builtin",
     dataset: o.dataset,
     randomSeed: 1,
+    sessionHeader: "X-Correlation-ID",
+    useLegacyMaxTokens: false,
     preconnect: 0,
   };
   const stores = Array.from({ length: W }, () => new PromptStore());
@@ -215,6 +217,16 @@ describe("runPhase: closed loop", () => {
     ]);
     const third = JSON.parse(out.bodies.get(2)!) as { messages: { content: string }[] };
     expect(third.messages.map((m) => m.content)).toEqual(["s0t0", "reply to s0 turn 0", "s0t1", "reply to s0 turn 1", "s0t2"]);
+  });
+
+  test("every turn of a session carries the session's x_correlation_id; each session has its own (AIPerf)", async () => {
+    const out = await run({ dataset: dataset(2, 3), load: closed(1), requestLimit: 9 });
+    const ids = out.records.map((r) => `${r.session_num}:${r.x_correlation_id}`);
+    expect(ids).toHaveLength(9);
+    const perSession = [...new Set(ids)];
+    expect(perSession.map((k) => k.split(":")[0])).toEqual(["0", "1", "2"]);
+    expect(new Set(out.records.map((r) => r.x_correlation_id)).size).toBe(3);
+    expect(out.records[0]!.x_correlation_id).toMatch(/^[0-9a-f-]{36}$/);
   });
 });
 

@@ -63,11 +63,12 @@ describe("parseGoodput: AIPerf syntax", () => {
     expect(r.problems).toHaveLength(3);
     expect(r.slos.map((s) => s.tag)).toEqual(["time_to_first_token"]);
   });
-  test("streaming-only metrics are rejected for non-streaming runs", () => {
-    expect(parseGoodput(["inter_token_latency:5"], { streaming: false }).problems).toEqual([
-      `--goodput: "inter_token_latency" is only measured with --streaming`,
-    ]);
-    expect(parseGoodput(["request_latency:5"], { streaming: false }).problems).toEqual([]);
+  test("streaming-only metrics are left out of a non-streaming run's SLOs with a note (AIPerf: only applicable metrics count)", () => {
+    const r = parseGoodput(["request_latency:250 inter_token_latency:10"], { streaming: false });
+    expect(r.problems).toEqual([]);
+    expect(r.slos.map((s) => s.tag)).toEqual(["request_latency"]);
+    expect(r.notes).toEqual([`--goodput: "inter_token_latency" is only measured with --streaming; left out of the SLOs (as AIPerf does)`]);
+    expect(parseGoodput(["inter_token_latency:10"], { streaming: true }).notes).toEqual([]);
   });
 });
 

@@ -9,7 +9,7 @@ import streaming from "./golden/streaming.json" with { type: "json" };
 import nonStreaming from "./golden/non-streaming.json" with { type: "json" };
 import { START_NS, scenarioOptions, scenarioRecords } from "./scenario.ts";
 
-// Goldens come from golden/aiperf_reference.py (AIPerf 0.6.0's arithmetic and writers: numpy, pydantic,
+// Goldens come from golden/aiperf_reference.py (AIPerf 0.6.0's arithmetic and writers, the summary JSON in schema 1.5: numpy, pydantic,
 // orjson, csv, rich) run on the same records; every byte must match.
 interface Golden {
   jsonl: string;
@@ -26,6 +26,17 @@ const jsonOpts = {
   startNs: START_NS,
   endNs: START_NS + 75_432_100,
   utcOffsetMinutes: () => 0,
+  runInfo: {
+    benchmarkId: "bench-1",
+    sweepId: null,
+    randomSeed: 0,
+    trial: 0,
+    runLabel: "run_0001",
+    variationLabel: "base",
+    variationIndex: 0,
+    variationValues: {},
+    cliCommand: null,
+  },
 };
 
 function check(name: string, golden: Golden, opts: Parameters<typeof summarize>[1]) {

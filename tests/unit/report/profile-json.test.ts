@@ -43,7 +43,7 @@ const summary: Summary = {
 };
 
 describe("profile_export_aiperf.json", () => {
-  test("declared keys in AIPerf's order, then config/status, then undeclared metrics; floats keep .0; no trailing newline", () => {
+  test("declared keys in AIPerf's order, then config/status and run_info, then undeclared metrics; count and sum on record metrics only; floats keep .0; no trailing newline", () => {
     const text = profileExportJson(summary, {
       toolVersion: "0.1.0",
       benchmarkId: "b-1",
@@ -52,12 +52,23 @@ describe("profile_export_aiperf.json", () => {
       startNs: 1_760_994_128_939_332_000,
       endNs: null,
       utcOffsetMinutes: () => 0,
+      runInfo: {
+        benchmarkId: "b-1",
+        sweepId: "s-1",
+        randomSeed: 7,
+        trial: 1,
+        runLabel: "run_0002",
+        variationLabel: "point_3",
+        variationIndex: 2,
+        variationValues: {},
+        cliCommand: null,
+      },
     });
     const p = (v: string) => ["p1", "p5", "p10", "p25", "p50", "p75", "p90", "p95", "p99"].map((k) => `    "${k}": ${v},`);
     expect(text).toBe(
       [
         "{",
-        '  "schema_version": "1.0",',
+        '  "schema_version": "1.5",',
         '  "aiperf_version": "0.1.0",',
         '  "benchmark_id": "b-1",',
         '  "request_latency": {',
@@ -66,7 +77,9 @@ describe("profile_export_aiperf.json", () => {
         ...p("1e-7"),
         '    "min": 1e-7,',
         '    "max": 1e-7,',
-        '    "std": 0.0',
+        '    "std": 0.0,',
+        '    "count": 1,',
+        '    "sum": 1e-7',
         "  },",
         '  "request_count": {',
         '    "unit": "requests",',
@@ -90,13 +103,25 @@ describe("profile_export_aiperf.json", () => {
         "    }",
         "  ],",
         '  "start_time": "2025-10-20T21:02:08.939332",',
+        '  "run_info": {',
+        '    "benchmark_id": "b-1",',
+        '    "sweep_id": "s-1",',
+        '    "random_seed": 7,',
+        '    "trial": 1,',
+        '    "run_label": "run_0002",',
+        '    "variation_label": "point_3",',
+        '    "variation_index": 2,',
+        '    "variation_values": {}',
+        "  },",
         '  "time_to_first_output_token": {',
         '    "unit": "ms",',
         '    "avg": 12.5,',
         ...p("12.5"),
         '    "min": 12.5,',
         '    "max": 12.5,',
-        '    "std": 0.0',
+        '    "std": 0.0,',
+        '    "count": 1,',
+        '    "sum": 12.5',
         "  }",
         "}",
       ].join("\n"),
@@ -108,7 +133,7 @@ describe("profile_export_aiperf.json", () => {
       { toolVersion: "0.1.0", benchmarkId: "b", inputConfig: {}, wasCancelled: false, startNs: null, endNs: null },
     );
     expect(text).toBe(
-      '{\n  "schema_version": "1.0",\n  "aiperf_version": "0.1.0",\n  "benchmark_id": "b",\n  "input_config": {},\n  "was_cancelled": false,\n  "error_summary": []\n}',
+      '{\n  "schema_version": "1.5",\n  "aiperf_version": "0.1.0",\n  "benchmark_id": "b",\n  "input_config": {},\n  "was_cancelled": false,\n  "error_summary": []\n}',
     );
   });
 });

@@ -1,10 +1,12 @@
 # Reference used to produce the golden files beside it (streaming.json, non-streaming.json).
-# It follows AIPerf 0.6.0's code paths for the parts llmbench reproduces: per-record metric formulas,
+# It follows AIPerf 0.6.0's code paths for the parts llmbench reproduces (the summary JSON: schema 1.5,
+# with record metrics' count and sum and the run_info block): per-record metric formulas,
 # MetricArray stats with numpy (np.percentile linear, np.mean, np.std ddof=0, running sum),
 # to_display_unit (value * (to.per_second / from.per_second)), JsonExportData via pydantic
 # model_dump_json(indent=2, exclude_unset, exclude_none), orjson for the JSONL, csv.writer for the CSV,
 # and a rich Table laid out like AIPerf's ConsoleMetricsExporter.
-# Not run by the test suite (needs numpy, pydantic, orjson, rich). To regenerate:
+# Not run by the test suite (needs numpy, pydantic, orjson, rich; without rich, pass the current golden
+# file as a 7th argument and its console text is kept). To regenerate:
 #   bun -e 'import {scenarioRecords} from "./tests/unit/report/scenario.ts"; console.log(JSON.stringify(scenarioRecords()))' > /tmp/recs.json
 #   python aiperf_reference.py /tmp/recs.json stream "time_to_first_token:26 output_token_throughput_per_user:150" 99.9 \
 #     1760000000123456789 1760000000198888889 > streaming.json
@@ -211,7 +213,7 @@ results = {}
 for k, vals in arrays.items():
     arr = np.asarray(vals, dtype=np.float64)
     ps = np.percentile(arr, P)
-    res = {"avg": float(np.mean(arr)), "min": float(np.min(arr)), "max": float(np.max(arr)), "sum": float(sums[k]),
+    res = {"count": len(vals), "avg": float(np.mean(arr)), "min": float(np.min(arr)), "max": float(np.max(arr)), "sum": float(sums[k]),
            "std": float(np.std(arr)), "pcts": [(pkey(p), float(x)) for p, x in zip(P, ps)]}
     results[k] = res
 for k, v in aggs.items():
@@ -255,7 +257,18 @@ for f in ["schema_version", "aiperf_version", "benchmark_id"]:
     ns["__annotations__"][f] = str | None; ns[f] = None
 for f in DECLARED:
     ns["__annotations__"][f] = dict | None; ns[f] = None
-for f, t in [("telemetry_data", dict | None), ("input_config", dict | None), ("was_cancelled", bool | None), ("error_summary", list | None), ("start_time", datetime | None), ("end_time", datetime | None)]:
+class RunInfo(BaseModel):
+    benchmark_id: str | None = None
+    sweep_id: str | None = None
+    random_seed: int | None = None
+    trial: int = 0
+    run_label: str = "run_0001"
+    variation_label: str = "base"
+    variation_index: int = 0
+    variation_values: dict = {}
+    cli_command: str | None = None
+for f, t in [("telemetry_data", dict | None), ("input_config", dict | None), ("was_cancelled", bool | None), ("error_summary", list | None), ("start_time", datetime | None), ("end_time", datetime | None),
+             ("branch_stats", dict | None), ("run_info", RunInfo | None)]:
     ns["__annotations__"][f] = t; ns[f] = None
 JsonExportData = type("JsonExportData", (BaseModel,), ns)
 
@@ -266,13 +279,18 @@ def block(k):
         b[pk] = x
     for s in ["min", "max", "std"]:
         if s in res: b[s] = res[s]
+    if INFO[k][3] == "record":  # schema 1.1: count and sum on record metrics only
+        b["count"] = res["count"]
+        b["sum"] = res["sum"]
     return b
 START, END = int(sys.argv[5]), int(sys.argv[6])
-ed = JsonExportData(schema_version="1.0", aiperf_version="9.9.9", benchmark_id="bench-1",
+ed = JsonExportData(schema_version="1.5", aiperf_version="9.9.9", benchmark_id="bench-1",
                     input_config={"endpoint": {"model_names": ["m"], "streaming": True}, "loadgen": {"concurrency": 4}, "temperature": 0.5},
                     was_cancelled=False,
                     error_summary=[{"error_details": {"code": c, "type": t, "message": m}, "count": n} for (c, t, m), n in errors.items()],
-                    start_time=datetime.fromtimestamp(START / 1e9), end_time=datetime.fromtimestamp(END / 1e9))
+                    start_time=datetime.fromtimestamp(START / 1e9), end_time=datetime.fromtimestamp(END / 1e9),
+                    run_info=RunInfo(benchmark_id="bench-1", sweep_id=None, random_seed=0, trial=0, run_label="run_0001",
+                                     variation_label="base", variation_index=0, variation_values={}, cli_command=None))
 for k in [t for t in DECLARED if t in results] + [t for t in TABLE_ORDER if t in results and t not in DECLARED]:
     setattr(ed, k, block(k))
 js = ed.model_dump_json(indent=2, exclude_unset=True, exclude_none=True)
@@ -295,8 +313,12 @@ if sysm:
 csv_text = buf.getvalue()
 
 # ---- console
-from rich.console import Console
-from rich.table import Table
+try:
+    from rich.console import Console
+    from rich.table import Table
+except ImportError:  # keep the console text of the golden file given as the 7th argument
+    json.dump({"jsonl": jsonl.decode(), "json": js, "csv": csv_text, "console": json.load(open(sys.argv[7]))["console"]}, sys.stdout)
+    sys.exit(0)
 DISPLAY = {"time_to_first_token": 100, "time_to_second_token": 200, "time_to_first_output_token": 210, "request_latency": 300,
            "inter_token_latency": 400, "output_token_throughput_per_user": 500, "output_sequence_length": 600, "input_sequence_length": 700,
            "output_token_throughput": 800, "request_throughput": 900, "goodput": 1000, "good_request_fraction": 1010, "request_count": 1100}
