@@ -22,7 +22,7 @@ let mock: MockServerHandle;
 let root = "";
 beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), "llmbench-aiperf-commands-"));
-  mock = await startMockServer({ port: 0, ttftMs: 1, itlMs: 1 });
+  mock = await startMockServer({ port: 0, ttftMs: 0, itlMs: 0 });
 });
 afterAll(async () => {
   await mock?.stop();
