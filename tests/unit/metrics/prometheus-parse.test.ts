@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { labelValue, parsePrometheus, parsePromFloat } from "../../../src/metrics/prometheus-parse.ts";
+import { labelValue, type PromType, parsePrometheus, parsePromFloat } from "../../../src/metrics/prometheus-parse.ts";
 import { newModelMetrics, renderPrometheus } from "../../../src/mock/prometheus.ts";
 
 describe("parsePromFloat", () => {
@@ -29,7 +29,7 @@ describe("parsePrometheus samples", () => {
   const cases: {
     name: string;
     text: string;
-    want: { name: string; family: string; type: string; labels: [string, string][]; value: number; ts: number | null }[];
+    want: { name: string; family: string; type: PromType; labels: [string, string][]; value: number; ts: number | null }[];
   }[] = [
     { name: "bare untyped", text: "foo 1\n", want: [{ name: "foo", family: "foo", type: "untyped", labels: [], value: 1, ts: null }] },
     {
