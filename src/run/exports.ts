@@ -7,7 +7,9 @@ import { redactedConfig } from "../config/profile-config.ts";
 import type { RecordOptions } from "../metrics/record-values.ts";
 import { scheduleJson, type ScheduleReport } from "../metrics/schedule-report.ts";
 import type { Summary } from "../metrics/summary.ts";
+import type { ServerMetricsResults } from "../metrics/server-metrics-summary.ts";
 import { profileExportCsv } from "../report/profile-csv.ts";
+import { serverMetricsExportJson } from "../report/server-metrics-report.ts";
 import { profileExportJson } from "../report/profile-json.ts";
 import { timeslicesCsv, timeslicesJson } from "../report/timeslices-export.ts";
 import type { ResultsWriter } from "../store/results-db.ts";
@@ -21,6 +23,8 @@ export interface RunResults {
   schedule: ScheduleReport | null;
   counts: OutcomeCounts;
   perSlice: { index: number; summary: Summary }[];
+  /** The server's Prometheus metrics over the profiling window (absent when none were scraped). */
+  serverMetrics?: ServerMetricsResults;
 }
 
 export interface ResultsInputs {
@@ -92,6 +96,12 @@ export function writeExports(dir: string, cfg: ProfileConfig, r: RunResults, met
         }),
     ],
   ];
+  const sm = r.serverMetrics;
+  if (sm !== undefined)
+    files.push([
+      "server_metrics_export.json",
+      () => serverMetricsExportJson(sm, { toolVersion: VERSION, runId: meta.runId, inputConfig: redactedConfig(cfg) }),
+    ]);
   if (r.perSlice.length > 0) {
     files.push(["profile_export_aiperf_timeslices.csv", () => timeslicesCsv(r.perSlice)]);
     files.push(["profile_export_aiperf_timeslices.json", () => timeslicesJson(r.perSlice, redactedConfig(cfg))]);
