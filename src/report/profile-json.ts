@@ -48,6 +48,8 @@ export interface ProfileJsonOptions {
   utcOffsetMinutes?: (epochMs: number) => number;
   /** llmbench's schedule report (open-loop runs), written last as `llmbench_schedule`; AIPerf has no such key. */
   schedule?: PyJsonValue;
+  /** llmbench's sections AIPerf keeps in other files (server metrics, GPU energy), written after the schedule. */
+  extra?: Record<string, PyJsonValue>;
 }
 
 /** JsonMetricResult: unit, avg, p1..p99 (extra percentiles in order), min, max, std; all Python floats. */
@@ -107,6 +109,7 @@ function profileJsonObject(summary: Summary, opts: ProfileJsonOptions): PyJsonVa
     if (!(DECLARED_BEFORE_CONFIG as readonly string[]).includes(m.tag)) out[m.tag] = jsonMetricBlock(m);
   }
   if (opts.schedule !== undefined) out.llmbench_schedule = opts.schedule;
+  for (const [k, v] of Object.entries(opts.extra ?? {})) out[k] = v;
   return out;
 }
 

@@ -4,11 +4,13 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { ProfileConfig } from "../config/profile-config.ts";
 import { redactedConfig } from "../config/profile-config.ts";
+import type { GpuTelemetryResults } from "../metrics/gpu-telemetry.ts";
 import type { RecordOptions } from "../metrics/record-values.ts";
 import { scheduleJson, type ScheduleReport } from "../metrics/schedule-report.ts";
 import type { Summary } from "../metrics/summary.ts";
 import type { ServerMetricsResults } from "../metrics/server-metrics-summary.ts";
 import { profileExportCsv } from "../report/profile-csv.ts";
+import { gpuTelemetryJson, serverSideJsonSections } from "../report/gpu-telemetry-report.ts";
 import { serverMetricsExportJson } from "../report/server-metrics-report.ts";
 import { profileExportJson } from "../report/profile-json.ts";
 import { timeslicesCsv, timeslicesJson } from "../report/timeslices-export.ts";
@@ -25,6 +27,8 @@ export interface RunResults {
   perSlice: { index: number; summary: Summary }[];
   /** The server's Prometheus metrics over the profiling window (absent when none were scraped). */
   serverMetrics?: ServerMetricsResults;
+  /** GPU telemetry and energy over the profiling window (absent when no exporter or nvidia-smi answered). */
+  gpuTelemetry?: GpuTelemetryResults;
 }
 
 export interface ResultsInputs {
@@ -93,6 +97,7 @@ export function writeExports(dir: string, cfg: ProfileConfig, r: RunResults, met
           startNs: meta.startNs,
           endNs: meta.endNs,
           schedule: r.schedule === null ? undefined : scheduleJson(r.schedule),
+          extra: serverSideJsonSections(r.serverMetrics, r.gpuTelemetry),
         }),
     ],
   ];
@@ -102,6 +107,8 @@ export function writeExports(dir: string, cfg: ProfileConfig, r: RunResults, met
       "server_metrics_export.json",
       () => serverMetricsExportJson(sm, { toolVersion: VERSION, runId: meta.runId, inputConfig: redactedConfig(cfg) }),
     ]);
+  const gpu = r.gpuTelemetry;
+  if (gpu !== undefined) files.push(["gpu_telemetry_export.json", () => gpuTelemetryJson(gpu, { toolVersion: VERSION, runId: meta.runId })]);
   if (r.perSlice.length > 0) {
     files.push(["profile_export_aiperf_timeslices.csv", () => timeslicesCsv(r.perSlice)]);
     files.push(["profile_export_aiperf_timeslices.json", () => timeslicesJson(r.perSlice, redactedConfig(cfg))]);

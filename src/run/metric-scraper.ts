@@ -73,6 +73,23 @@ export class MetricScraper {
     this.stopped = true;
   }
 
+  /** Resolves when the scrapes out now have ended. */
+  async settled(): Promise<void> {
+    await Promise.all(this.inFlight.values());
+  }
+
+  /** Stops without a final scrape (nothing worth scraping turned up). */
+  abandon(): void {
+    if (this.timer !== null) clearInterval(this.timer);
+    this.timer = null;
+    this.stopped = true;
+  }
+
+  /** Endpoints still scraped (the quiet ones that never answered are dropped). */
+  get activeUrls(): string[] {
+    return this.o.urls.filter((u) => !this.dropped.has(u));
+  }
+
   /** Endpoints that answered at least once. */
   get answeredUrls(): string[] {
     return this.o.urls.filter((u) => this.answered.has(u));

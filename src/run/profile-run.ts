@@ -37,7 +37,7 @@ import { jsonlSink, LiveCounts, RecordFanout } from "./sinks.ts";
 import { liveSources, LiveView } from "./live-view.ts";
 import type { PromptFeeder } from "./prompt-feeder.ts";
 import { runLoadColumns, type SweepTag } from "./run-load-columns.ts";
-import { ServerMetricsStage } from "./server-metrics-stage.ts";
+import { ServerSideStage } from "./server-side-stage.ts";
 import type { StartGate } from "./start-gate.ts";
 
 /** Bun's fetch in-flight cap unless BUN_CONFIG_MAX_HTTP_REQUESTS is set when the process starts. */
@@ -145,7 +145,7 @@ export async function executeProfile(prepared: PreparedProfile, io: Io, opts: Ex
   const runId = crypto.randomUUID();
   const dbPath = join(dir, "results.duckdb");
   let writer: ResultsWriter | null = null;
-  let serverMetrics: ServerMetricsStage | null = null;
+  let serverSide: ServerSideStage | null = null;
   const jsonl = new LineWriter(join(dir, "profile_export.jsonl"), (e, path) => control?.storageFailed(e, path));
   try {
     if (prepared.dataset.skipped > 0) log.info(`${prepared.dataset.skipped} --input-file entries lie outside the fixed-schedule offsets and were skipped`);
@@ -166,14 +166,15 @@ export async function executeProfile(prepared: PreparedProfile, io: Io, opts: Ex
       { onError: (e, path) => control?.storageFailed(e, path) },
     );
     const db = writer;
-    // The server's /metrics, scraped on this thread while the phases run (off the workers' path).
-    serverMetrics = await ServerMetricsStage.start(
+    // The server's /metrics and GPU telemetry, scraped on this thread while the phases run (off the workers' path).
+    const scrapers = await ServerSideStage.start(
       cfg,
       () => db.connect(),
       runId,
+      io.env,
       (line) => log.warn(line),
     );
-    const scrapers = serverMetrics;
+    serverSide = scrapers;
     const recordOpts: RecordOptions = { streaming: cfg.streaming, slos, timed: cfg.load.kind !== "concurrency" };
     const ctl = control;
     const counts = new LiveCounts(cfg.failedRequestThreshold, (failed, finished) => ctl.tooManyFailures(failed, finished, cfg.failedRequestThreshold));
@@ -217,7 +218,7 @@ export async function executeProfile(prepared: PreparedProfile, io: Io, opts: Ex
       blocks,
       feeding,
       startGate: startGate(cfg, db, log),
-      onPhaseStart: (phase) => scrapers?.phaseStarted(phase),
+      onPhaseStart: (phase) => scrapers.phaseStarted(phase),
     };
     const plan = profilingPlan(phaseCtx);
     const planned = Math.min(plan.requestLimit, plan.offsetsNs === null && !cfg.onePass ? plan.requestLimit : turnsOf(dataset, plan));
@@ -232,8 +233,8 @@ export async function executeProfile(prepared: PreparedProfile, io: Io, opts: Ex
     // Stage 5: everything recorded is stored; then statistics and exports from the stored records.
     fanout.drain();
     jsonl.flush();
-    // The final scrape closes the server metrics' window: every profiling request has ended.
-    await serverMetrics?.stop();
+    // The final scrapes close the server-side window: every profiling request has ended.
+    await scrapers.stop();
     if (control.feedFailure !== null) log.error(`trace prompts: ${control.feedFailure}`);
     const endNs = epochNs();
     db.flush();
@@ -244,14 +245,7 @@ export async function executeProfile(prepared: PreparedProfile, io: Io, opts: Ex
       return emptyResults();
     });
     log.info(`statistics from ${results.counts.total} records in ${(performance.now() - statsStartMs).toFixed(0)} ms`);
-    if (serverMetrics !== null) {
-      results.serverMetrics = await serverMetrics.results(runId).catch((e: unknown) => {
-        log.warn(`server metrics: no summary (${e instanceof Error ? e.message.split("\n")[0] : String(e)})`);
-        return undefined;
-      });
-      serverMetrics.close();
-      serverMetrics = null;
-    }
+    await scrapers.summarize(runId, results);
     await db.close(endNs).catch((e: unknown) => control?.storageFailed(e instanceof Error ? e : new Error(String(e)), dbPath));
     writer = null;
     await jsonl.close();
@@ -278,11 +272,7 @@ export async function executeProfile(prepared: PreparedProfile, io: Io, opts: Ex
     };
   } finally {
     control.dispose();
-    try {
-      serverMetrics?.close();
-    } catch {
-      // closing a half-open store on the way out of a failed run
-    }
+    serverSide?.close();
     await writer?.close(epochNs()).catch(() => {});
     await jsonl.close();
     await logFile.close();
