@@ -13,7 +13,7 @@ import { profileExportCsv } from "../report/profile-csv.ts";
 import { gpuTelemetryJson, serverSideJsonSections } from "../report/gpu-telemetry-report.ts";
 import { serverMetricsExportJson } from "../report/server-metrics-report.ts";
 import { profileExportJson } from "../report/profile-json.ts";
-import { timeslicesCsv, timeslicesJson } from "../report/timeslices-export.ts";
+import { type SliceExtraStat, timeslicesCsv, timeslicesJson } from "../report/timeslices-export.ts";
 import type { ResultsWriter } from "../store/results-db.ts";
 import type { RunCounts } from "../store/schedule-db.ts";
 import { VERSION } from "../version.ts";
@@ -24,7 +24,8 @@ export interface RunResults {
   /** Open-loop runs and runs where requests queued for a slot: how well the schedule was kept. */
   schedule: ScheduleReport | null;
   counts: OutcomeCounts;
-  perSlice: { index: number; summary: Summary }[];
+  /** `startNs`: the slice's bucket start (epoch ns); `extra`: its server metrics and GPU power. */
+  perSlice: { index: number; startNs?: number; summary: Summary; extra?: Record<string, SliceExtraStat> }[];
   /** The server's Prometheus metrics over the profiling window (absent when none were scraped). */
   serverMetrics?: ServerMetricsResults;
   /** GPU telemetry and energy over the profiling window (absent when no exporter or nvidia-smi answered). */
@@ -72,7 +73,7 @@ export async function computeResults(writer: ResultsSource, o: ResultsInputs): P
     summary: await writer.summary(summaryOpts),
     schedule: timed || counts.queued > 0 ? await writer.scheduleReport(scheduleOpts) : null,
     counts: outcomeCounts(counts, cfg.cancellation !== null),
-    perSlice: slices.map((sl) => ({ index: sl.index, summary: sl.summary })),
+    perSlice: slices.map((sl) => ({ index: sl.index, startNs: sl.startNs, summary: sl.summary })),
   };
 }
 export interface ExportMeta {

@@ -3,14 +3,13 @@
 // --gpu-telemetry URL; when none answers and nvidia-smi is on PATH, nvidia-smi streams instead
 // (`--gpu-telemetry nvidia-smi`: only nvidia-smi). --no-gpu-telemetry turns it all off. Readings go to
 // the gpu_telemetry table; at the end, per-GPU statistics and the energy over the profiling window.
-import type { DuckDBConnection } from "@duckdb/node-api";
 import type { ProfileConfig } from "../config/profile-config.ts";
 import { dcgmReadings, energySummary, type GpuTelemetryResults } from "../metrics/gpu-telemetry.ts";
 import { parsePrometheus } from "../metrics/prometheus-parse.ts";
-import { GpuTelemetryStore, gpuEnergyDb, gpuMetricStatsDb } from "../store/gpu-telemetry-db.ts";
+import { GpuTelemetryStore, gpuEnergyDb, gpuMetricStatsDb, gpuPowerSlicesDb } from "../store/gpu-telemetry-db.ts";
 import { MetricScraper, type ScrapeResult } from "./metric-scraper.ts";
 import { NvidiaSmiSampler } from "./nvidia-smi-sampler.ts";
-import { metricsUrl, SCRAPE_TIMEOUT_MS } from "./server-metrics-stage.ts";
+import { cannotWrite, metricsUrl, type ResultsDb, SCRAPE_TIMEOUT_MS } from "./server-metrics-stage.ts";
 
 /** AIPerf's default DCGM endpoints (AIPERF_GPU_DEFAULT_DCGM_ENDPOINTS). */
 export const DEFAULT_DCGM_URLS = ["http://localhost:9400/metrics", "http://localhost:9401/metrics"] as const;
@@ -54,7 +53,7 @@ export class GpuTelemetryStage {
   /** Starts collecting; null when off or when nothing answers (then nothing was written). */
   static async start(
     cfg: GpuConfig,
-    conn: () => Promise<DuckDBConnection>,
+    db: ResultsDb,
     runId: string,
     env: Readonly<Record<string, string | undefined>>,
     warn: (line: string) => void,
@@ -105,7 +104,8 @@ export class GpuTelemetryStage {
       }
     }
     if (scraper === null && smi === null) return null;
-    store = await GpuTelemetryStore.create(await conn(), runId);
+    store = await GpuTelemetryStore.create(await db.connect(), runId);
+    store.onError = (e) => warn(`GPU telemetry: ${cannotWrite(db.path, e)}; later readings are not stored`);
     for (const r of pending.splice(0)) record(r);
     smi?.start();
     return new GpuTelemetryStage(store, scraper, smi, (cfg.gpuTelemetry ?? []).length > 0);
@@ -128,6 +128,10 @@ export class GpuTelemetryStage {
     const energy = energySummary(await gpuEnergyDb(conn, runId), outputTokens);
     const sources = [...(this.scraper?.answeredUrls ?? []), ...(this.smi !== null && this.smi.lineCount > 0 ? ["nvidia-smi"] : [])];
     return { sources, gpus, energy, show: this.show };
+  }
+
+  powerSlices(runId: string, sliceNs: number): Promise<{ bucket: number; powerW: number; gpus: number }[]> {
+    return gpuPowerSlicesDb(this.store.connection, runId, sliceNs);
   }
 
   close(): void {

@@ -29,6 +29,9 @@ export interface ScraperOptions {
   what: string;
   /** Endpoints tried only quietly: the first failure drops them without a word (default exporters that may not exist). */
   quiet?: ReadonlySet<string>;
+  /** Endpoints guessed rather than given (each --url's /metrics): a 404 before any answer means the server has none; said once, dropped. */
+  guessed?: ReadonlySet<string>;
+  info?: (line: string) => void;
   fetchImpl?: typeof fetch;
 }
 
@@ -138,6 +141,11 @@ export class MetricScraper {
       return;
     }
     this.o.sink({ url, time_ns, phase, latency_ms, body, status, error });
+    if (status === 404 && this.o.guessed?.has(url) && !this.answered.has(url)) {
+      this.dropped.add(url);
+      this.o.info?.(`${this.o.what}: ${url} answered 404 (the server exposes no metrics there); not scraped`);
+      return;
+    }
     if (error !== null && !this.warned.has(url)) {
       this.warned.add(url);
       this.o.warn(`${this.o.what}: GET ${url} failed (${error}); the run goes on (failed scrapes are recorded in the metric_scrapes table)`);

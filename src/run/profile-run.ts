@@ -167,13 +167,7 @@ export async function executeProfile(prepared: PreparedProfile, io: Io, opts: Ex
     );
     const db = writer;
     // The server's /metrics and GPU telemetry, scraped on this thread while the phases run (off the workers' path).
-    const scrapers = await ServerSideStage.start(
-      cfg,
-      () => db.connect(),
-      runId,
-      io.env,
-      (line) => log.warn(line),
-    );
+    const scrapers = await ServerSideStage.start(cfg, { connect: () => db.connect(), path: dbPath }, runId, io.env, log);
     serverSide = scrapers;
     const recordOpts: RecordOptions = { streaming: cfg.streaming, slos, timed: cfg.load.kind !== "concurrency" };
     const ctl = control;
@@ -245,7 +239,7 @@ export async function executeProfile(prepared: PreparedProfile, io: Io, opts: Ex
       return emptyResults();
     });
     log.info(`statistics from ${results.counts.total} records in ${(performance.now() - statsStartMs).toFixed(0)} ms`);
-    await scrapers.summarize(runId, results);
+    await scrapers.summarize(runId, results, cfg.sliceDuration === undefined ? null : Math.round(cfg.sliceDuration * 1e9));
     await db.close(endNs).catch((e: unknown) => control?.storageFailed(e instanceof Error ? e : new Error(String(e)), dbPath));
     writer = null;
     await jsonl.close();

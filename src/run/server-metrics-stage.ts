@@ -8,8 +8,19 @@ import type { ProfileConfig } from "../config/profile-config.ts";
 import { parsePrometheus } from "../metrics/prometheus-parse.ts";
 import { namedServerRows } from "../metrics/server-metric-names.ts";
 import { type ServerMetricsResults, serverMetricsExport } from "../metrics/server-metrics-summary.ts";
-import { familyHelpDb, ServerMetricsStore, scrapeStatsDb, serverMetricWindowsDb } from "../store/server-metrics-db.ts";
+import { familyHelpDb, ServerMetricsStore, type SliceGauge, scrapeStatsDb, serverGaugeSlicesDb, serverMetricWindowsDb } from "../store/server-metrics-db.ts";
 import { MetricScraper, type ScrapeResult } from "./metric-scraper.ts";
+
+/** The results file the collectors write to (their own connection to it). */
+export interface ResultsDb {
+  connect: () => Promise<DuckDBConnection>;
+  path: string;
+}
+
+/** "cannot write <file>: <first line of the error>", short. */
+export function cannotWrite(path: string, e: Error): string {
+  return `cannot write ${path}: ${(e.message.split("\n")[0] ?? "").slice(0, 200)}`;
+}
 
 /** Bound on one scrape: a slow endpoint is recorded as failed, never waited on for long. */
 export const SCRAPE_TIMEOUT_MS = 5000;
@@ -31,8 +42,17 @@ export function serverMetricsUrlOf(endpointUrl: string, path: string): string {
   return splitUrlCredentials(u.href).url;
 }
 
+type UrlConfig = Pick<ProfileConfig, "urls" | "endpointType" | "endpoint" | "serverMetrics" | "noServerMetrics">;
+
+/** Each --url server's /metrics (guessed: a server may have none). */
+export function guessedMetricsUrls(cfg: UrlConfig): string[] {
+  if (cfg.noServerMetrics) return [];
+  const path = endpointPath(cfg.endpointType, cfg.endpoint);
+  return [...new Set(cfg.urls.map((u) => serverMetricsUrlOf(u, path)))];
+}
+
 /** Every endpoint to scrape, each once: the --url servers' then --server-metrics', in order. */
-export function serverMetricsUrls(cfg: Pick<ProfileConfig, "urls" | "endpointType" | "endpoint" | "serverMetrics" | "noServerMetrics">): string[] {
+export function serverMetricsUrls(cfg: UrlConfig): string[] {
   if (cfg.noServerMetrics) return [];
   const path = endpointPath(cfg.endpointType, cfg.endpoint);
   const all = [
@@ -56,13 +76,17 @@ export class ServerMetricsStage {
   /** Starts scraping (a baseline scrape now); null when there is nothing to scrape. */
   static async start(
     cfg: Pick<ProfileConfig, "urls" | "endpointType" | "endpoint" | "serverMetrics" | "noServerMetrics" | "serverMetricsInterval">,
-    conn: () => Promise<DuckDBConnection>,
+    db: ResultsDb,
     runId: string,
     warn: (line: string) => void,
+    info: (line: string) => void,
   ): Promise<ServerMetricsStage | null> {
     const urls = serverMetricsUrls(cfg);
+    const given = new Set(urls.slice(guessedMetricsUrls(cfg).length));
+    const guessed = new Set(guessedMetricsUrls(cfg).filter((u) => !given.has(u)));
     if (urls.length === 0) return null;
-    const store = await ServerMetricsStore.create(await conn(), runId);
+    const store = await ServerMetricsStore.create(await db.connect(), runId);
+    store.onError = (e) => warn(`server metrics: ${cannotWrite(db.path, e)}; later scrapes are not stored`);
     const counter = { malformed: 0 };
     const warnedParse = new Set<string>();
     const sink = (r: ScrapeResult): void => {
@@ -92,7 +116,16 @@ export class ServerMetricsStage {
         parsed?.help,
       );
     };
-    const scraper = new MetricScraper({ urls, intervalMs: cfg.serverMetricsInterval * 1000, timeoutMs: SCRAPE_TIMEOUT_MS, sink, warn, what: "server metrics" });
+    const scraper = new MetricScraper({
+      urls,
+      intervalMs: cfg.serverMetricsInterval * 1000,
+      timeoutMs: SCRAPE_TIMEOUT_MS,
+      sink,
+      warn,
+      info,
+      guessed,
+      what: "server metrics",
+    });
     scraper.start();
     return new ServerMetricsStage(urls, store, scraper, counter);
   }
@@ -116,6 +149,10 @@ export class ServerMetricsStage {
     const scrapes = await scrapeStatsDb(conn, runId, "server");
     const exp = serverMetricsExport(windows, help, scrapes, this.urls);
     return { export: exp, named: namedServerRows(exp), malformedLines: this.counter.malformed };
+  }
+
+  gaugeSlices(runId: string, sliceNs: number, metrics: readonly string[]): Promise<SliceGauge[]> {
+    return serverGaugeSlicesDb(this.store.connection, runId, sliceNs, metrics);
   }
 
   /** Closes the appenders and the connection (before the results file is closed). */

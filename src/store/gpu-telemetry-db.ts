@@ -35,6 +35,9 @@ export class GpuTelemetryStore {
   private lastFlushMs = performance.now();
   private pending = false;
   private closed = false;
+  private failed = false;
+  /** A write failed (disk full): told once; later readings are dropped. */
+  onError: (e: Error) => void = () => {};
 
   private constructor(
     private readonly runId: string,
@@ -51,21 +54,36 @@ export class GpuTelemetryStore {
 
   /** Readings taken at one instant; `scrape` when they came from an HTTP endpoint (recorded even when it failed). */
   add(time_ns: number, phase: ScrapePhase, source: string, readings: readonly GpuReading[], scrape?: Omit<ScrapeRow, "run_id">): void {
-    if (this.closed) return;
-    if (scrape !== undefined) appendRow(this.scrapes, SCRAPE_COLUMNS, { ...scrape, run_id: this.runId });
-    const row: GpuTelemetryRow = { run_id: this.runId, time_ns, phase, source, r: readings[0]! };
-    for (const r of readings) {
-      row.r = r;
-      appendRow(this.rows, GPU_TELEMETRY_COLUMNS, row);
+    if (this.closed || this.failed) return;
+    try {
+      if (scrape !== undefined) appendRow(this.scrapes, SCRAPE_COLUMNS, { ...scrape, run_id: this.runId });
+      const row: GpuTelemetryRow = { run_id: this.runId, time_ns, phase, source, r: readings[0]! };
+      for (const r of readings) {
+        row.r = r;
+        appendRow(this.rows, GPU_TELEMETRY_COLUMNS, row);
+      }
+    } catch (e) {
+      this.fail(e);
+      return;
     }
     this.pending = true;
     if (performance.now() - this.lastFlushMs >= FLUSH_INTERVAL_MS) this.flush();
   }
 
+  private fail(e: unknown): void {
+    if (this.failed) return;
+    this.failed = true;
+    this.onError(e instanceof Error ? e : new Error(String(e)));
+  }
+
   flush(): void {
-    if (this.closed || !this.pending) return;
-    this.rows.flushSync();
-    this.scrapes.flushSync();
+    if (this.closed || this.failed || !this.pending) return;
+    try {
+      this.rows.flushSync();
+      this.scrapes.flushSync();
+    } catch (e) {
+      this.fail(e);
+    }
     this.pending = false;
     this.lastFlushMs = performance.now();
   }
@@ -74,8 +92,13 @@ export class GpuTelemetryStore {
     if (this.closed) return;
     this.flush();
     this.closed = true;
-    this.rows.closeSync();
-    this.scrapes.closeSync();
+    for (const a of [this.rows, this.scrapes]) {
+      try {
+        a.closeSync();
+      } catch {
+        // rows a failed flush left behind are dropped with the appender
+      }
+    }
   }
 }
 
@@ -143,4 +166,22 @@ export async function gpuMetricStatsDb(conn: DuckDBConnection, runId: string): P
       p99: num(r[12]) ?? 0,
     },
   }));
+}
+
+/** Per --slice-duration bucket: the GPUs' power summed (each GPU's mean over the slice), one source per GPU. */
+export async function gpuPowerSlicesDb(conn: DuckDBConnection, runId: string, sliceNs: number): Promise<{ bucket: number; powerW: number; gpus: number }[]> {
+  const reader = await conn.runAndReadAll(
+    `WITH g AS (
+       SELECT floor(time_ns::DOUBLE / ${sliceNs}::DOUBLE) AS b, host, uuid,
+         -- an exporter's reading before nvidia-smi's for the same GPU
+         arg_min(source, CASE WHEN source = 'nvidia-smi' THEN 1 ELSE 0 END) AS src
+       FROM gpu_telemetry WHERE run_id = ${sqlString(runId)} AND phase = 'profiling' AND metric = ${sqlString(POWER)} GROUP BY ALL),
+     p AS (
+       SELECT g.b, g.host, g.uuid, avg(t.value) AS w
+       FROM g JOIN gpu_telemetry t ON t.run_id = ${sqlString(runId)} AND t.phase = 'profiling' AND t.metric = ${sqlString(POWER)}
+         AND t.host = g.host AND t.uuid = g.uuid AND t.source = g.src AND floor(t.time_ns::DOUBLE / ${sliceNs}::DOUBLE) = g.b
+       GROUP BY ALL)
+     SELECT b, sum(w), count(*)::DOUBLE FROM p GROUP BY b ORDER BY b`,
+  );
+  return reader.getRows().map((r) => ({ bucket: num(r[0]) ?? 0, powerW: num(r[1]) ?? 0, gpus: num(r[2]) ?? 0 }));
 }

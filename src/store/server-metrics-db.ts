@@ -104,7 +104,10 @@ export class ServerMetricsStore {
   private lastFlushMs = performance.now();
   private pending = false;
   private closed = false;
+  private failed = false;
   private readonly seenFamilies = new Set<string>();
+  /** A write failed (disk full): told once; later scrapes are dropped, earlier ones stay in the file. */
+  onError: (e: Error) => void = () => {};
 
   private constructor(
     private readonly runId: string,
@@ -129,7 +132,21 @@ export class ServerMetricsStore {
 
   /** One scrape attempt; `samples` empty when it failed. `help`/`types`: the scrape's HELP and TYPE lines. */
   addScrape(scrape: Omit<ScrapeRow, "run_id">, samples: readonly PromSample[], help?: ReadonlyMap<string, string>): void {
-    if (this.closed) return;
+    if (this.closed || this.failed) return;
+    try {
+      this.append(scrape, samples, help);
+    } catch (e) {
+      this.fail(e);
+    }
+  }
+
+  private fail(e: unknown): void {
+    if (this.failed) return;
+    this.failed = true;
+    this.onError(e instanceof Error ? e : new Error(String(e)));
+  }
+
+  private append(scrape: Omit<ScrapeRow, "run_id">, samples: readonly PromSample[], help?: ReadonlyMap<string, string>): void {
     appendRow(this.scrapes, SCRAPE_COLUMNS, { ...scrape, run_id: this.runId });
     const row: ServerMetricRow = {
       run_id: this.runId,
@@ -157,10 +174,14 @@ export class ServerMetricsStore {
   }
 
   flush(): void {
-    if (this.closed || !this.pending) return;
-    this.samples.flushSync();
-    this.scrapes.flushSync();
-    this.families.flushSync();
+    if (this.closed || this.failed || !this.pending) return;
+    try {
+      this.samples.flushSync();
+      this.scrapes.flushSync();
+      this.families.flushSync();
+    } catch (e) {
+      this.fail(e);
+    }
     this.pending = false;
     this.lastFlushMs = performance.now();
   }
@@ -169,9 +190,13 @@ export class ServerMetricsStore {
     if (this.closed) return;
     this.flush();
     this.closed = true;
-    this.samples.closeSync();
-    this.scrapes.closeSync();
-    this.families.closeSync();
+    for (const a of [this.samples, this.scrapes, this.families]) {
+      try {
+        a.closeSync();
+      } catch {
+        // rows a failed flush left behind are dropped with the appender
+      }
+    }
   }
 
   get connection(): DuckDBConnection {
@@ -253,4 +278,32 @@ export async function familyHelpDb(conn: DuckDBConnection, runId: string): Promi
     `SELECT family, any_value(help) FROM server_metric_families WHERE run_id = ${sqlString(runId)} AND help IS NOT NULL GROUP BY family`,
   );
   return new Map(reader.getRows().map((r) => [String(r[0]), String(r[1])]));
+}
+
+export interface SliceGauge {
+  /** floor(time_ns / slice_ns): the slice's bucket, as the request slices count them. */
+  bucket: number;
+  metric: string;
+  /** Over the slice's profiling scrapes, of the per-scrape sum over series (and of the per-scrape mean). */
+  sum: { avg: number; min: number; max: number };
+  mean: { avg: number; min: number; max: number };
+}
+
+/** Per --slice-duration bucket and metric: statistics of the listed gauges' profiling scrapes. */
+export async function serverGaugeSlicesDb(conn: DuckDBConnection, runId: string, sliceNs: number, metrics: readonly string[]): Promise<SliceGauge[]> {
+  if (metrics.length === 0) return [];
+  const reader = await conn.runAndReadAll(
+    `WITH s AS (
+       SELECT floor(time_ns::DOUBLE / ${sliceNs}::DOUBLE) AS b, time_ns, metric, sum(value) AS vs, avg(value) AS va
+       FROM server_metrics
+       WHERE run_id = ${sqlString(runId)} AND phase = 'profiling' AND value IS NOT NULL AND metric IN (${metrics.map(sqlString).join(", ")})
+       GROUP BY ALL)
+     SELECT b, metric, avg(vs), min(vs), max(vs), avg(va), min(va), max(va) FROM s GROUP BY b, metric ORDER BY b, metric`,
+  );
+  return reader.getRows().map((r) => ({
+    bucket: num(r[0]) ?? 0,
+    metric: String(r[1]),
+    sum: { avg: num(r[2]) ?? 0, min: num(r[3]) ?? 0, max: num(r[4]) ?? 0 },
+    mean: { avg: num(r[5]) ?? 0, min: num(r[6]) ?? 0, max: num(r[7]) ?? 0 },
+  }));
 }

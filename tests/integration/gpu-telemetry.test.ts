@@ -54,6 +54,7 @@ describe("GPU telemetry", () => {
         osl: 20,
         gpuTelemetry: [dcgm.url],
         serverMetricsInterval: 0.05,
+        sliceDuration: 0.5,
         artifactDir: "dcgm",
       });
       const io = fakeIo(dir, { PATH: NO_SMI_PATH });
@@ -91,6 +92,13 @@ describe("GPU telemetry", () => {
         llmbench_gpu_energy: { total_gpu_energy_j: number };
       };
       expect(summaryJson.llmbench_gpu_energy.total_gpu_energy_j).toBeCloseTo(gpu.energy.total_gpu_energy_j, 6);
+      // Per slice, the GPUs' total power.
+      const slices = (
+        JSON.parse(readFileSync(join(out.dir, "profile_export_aiperf_timeslices.json"), "utf8")) as { timeslices: Record<string, { avg?: number }>[] }
+      ).timeslices;
+      const powered = slices.filter((s) => s.gpu_power_total !== undefined);
+      expect(powered.length).toBeGreaterThan(0);
+      for (const s of powered) expect(s.gpu_power_total!.avg).toBe(600);
       const text = consoleReport(out, { threshold: undefined, width: 200, extraPercentiles: [] });
       expect(text).toContain("GPU Energy: ");
       expect(text).toContain("  GPU 0 NVIDIA Fake H100 @ fake-gpu-host: power 300.00 W");

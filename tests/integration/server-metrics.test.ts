@@ -42,6 +42,7 @@ describe("server metrics against the mock under load", () => {
       warmupRequestCount: 8,
       osl: 20,
       serverMetricsInterval: 0.02,
+      sliceDuration: 0.25,
       artifactDir: "load",
     });
     const io = fakeIo(dir);
@@ -77,6 +78,16 @@ describe("server metrics against the mock under load", () => {
 
     const file = JSON.parse(readFileSync(join(out.dir, "server_metrics_export.json"), "utf8")) as { metrics: Record<string, unknown> };
     expect(Object.keys(file.metrics)).toContain("vllm:num_requests_running");
+
+    // Per slice: the gauges over the slice's scrapes, beside the request metrics.
+    const slices = (
+      JSON.parse(readFileSync(join(out.dir, "profile_export_aiperf_timeslices.json"), "utf8")) as { timeslices: Record<string, { max?: number }>[] }
+    ).timeslices;
+    const withRunning = slices.filter((s) => s["vllm:num_requests_running"] !== undefined);
+    expect(withRunning.length).toBeGreaterThan(0);
+    expect(Math.max(...withRunning.map((s) => s["vllm:num_requests_running"]!.max!))).toBe(BATCH);
+    const csv = readFileSync(join(out.dir, "profile_export_aiperf_timeslices.csv"), "utf8");
+    expect(csv).toContain(",vllm:num_requests_waiting,requests,max,");
   }, 60000);
 
   test("an endpoint answering 500 and one refusing connections: one warning each, the run succeeds", async () => {
