@@ -19,17 +19,20 @@ function cpuMs(f: () => void): number {
   return (b.user + b.system) / 1000;
 }
 
-/** The mock's body mid-run: one model, requests running and waiting, histograms filled. */
-function mockBody(): string {
-  const mm = new MockMetrics(["mock-model"], { batchSlots: 8 });
-  const m = mm.model("mock-model");
-  m.running = 8;
-  m.waiting = 4;
-  m.promptTokens = 123456;
-  m.generationTokens = 654321;
-  for (let i = 0; i < 1000; i++) {
-    m.ttft.observe(0.01 + (i % 50) / 100);
-    m.e2e.observe(0.5 + (i % 30) / 10);
+/** The mock's body mid-run: `models` models, requests running and waiting, histograms filled (10 models ~ a real vLLM's size). */
+function mockBody(models: number): string {
+  const names = Array.from({ length: models }, (_, i) => `mock-model-${i}`);
+  const mm = new MockMetrics(names, { batchSlots: 8 });
+  for (const name of names) {
+    const m = mm.model(name);
+    m.running = 8;
+    m.waiting = 4;
+    m.promptTokens = 123456;
+    m.generationTokens = 654321;
+    for (let i = 0; i < 1000; i++) {
+      m.ttft.observe(0.01 + (i % 50) / 100);
+      m.e2e.observe(0.5 + (i % 30) / 10);
+    }
   }
   return mm.render();
 }
@@ -44,7 +47,8 @@ async function dcgmBody(gpus: number): Promise<string> {
 }
 
 const bodies: [string, string][] = [
-  ["mock /metrics (1 model)", mockBody()],
+  ["mock /metrics (1 model)", mockBody(1)],
+  ["mock /metrics (10 models)", mockBody(10)],
   ["stand-in DCGM (2 GPUs)", await dcgmBody(2)],
   ["stand-in DCGM (8 GPUs)", await dcgmBody(8)],
 ];
