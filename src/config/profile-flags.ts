@@ -3,6 +3,7 @@
 import { ark, lazy } from "./ark.ts";
 import { baseUrl, nonNegativeInt, nonNegativeNumber, percent, positiveInt, positiveNumber } from "./common-types.ts";
 import { flagsSchema, type FlagSpec, type FlagValues } from "./flag-spec.ts";
+import { metricsEndpoints } from "./metrics-endpoints.ts";
 
 const ENDPOINT = "Endpoint";
 const INPUT = "Input";
@@ -712,6 +713,7 @@ export const PROFILE_FLAGS = {
       "Also scrape this Prometheus endpoint (host:port or URL; /metrics added when it has no path); each --url's /metrics is scraped anyway, as in AIPerf (repeatable)",
     valueHint: "url",
     group: "Server metrics and GPU telemetry",
+    schema: metricsEndpoints(),
   },
   "no-server-metrics": {
     type: "boolean",
@@ -734,6 +736,7 @@ export const PROFILE_FLAGS = {
       "Show GPU telemetry on the console, and also scrape this DCGM exporter (host:port or URL); localhost:9400 and :9401 are tried anyway, then nvidia-smi if none answers; `nvidia-smi` uses only nvidia-smi (repeatable)",
     valueHint: "url|nvidia-smi",
     group: "Server metrics and GPU telemetry",
+    schema: metricsEndpoints("nvidia-smi"),
   },
   "no-gpu-telemetry": {
     type: "boolean",

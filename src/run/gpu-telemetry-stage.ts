@@ -31,10 +31,8 @@ export interface GpuPlan {
 
 export function gpuTelemetryPlan(cfg: GpuConfig): GpuPlan | null {
   if (cfg.noGpuTelemetry) return null;
-  const values = (cfg.gpuTelemetry ?? [])
-    .flatMap((v) => v.split(","))
-    .map((v) => v.trim())
-    .filter((v) => v !== "");
+  // Validated by the flag's schema: host:port, http(s) URLs or the keyword.
+  const values = cfg.gpuTelemetry ?? [];
   const smiOnly = values.includes(NVIDIA_SMI_KEYWORD);
   const user = values.filter((v) => v !== NVIDIA_SMI_KEYWORD).map(metricsUrl);
   if (smiOnly) return { urls: [], quiet: new Set(), smiOnly };

@@ -57,10 +57,8 @@ export function serverMetricsUrls(cfg: UrlConfig): string[] {
   const path = endpointPath(cfg.endpointType, cfg.endpoint);
   const all = [
     ...cfg.urls.map((u) => serverMetricsUrlOf(u, path)),
-    ...(cfg.serverMetrics ?? [])
-      .flatMap((v) => v.split(","))
-      .filter((v) => v.trim() !== "")
-      .map((v) => metricsUrl(v.trim())),
+    // Validated by the flag's schema: host:port or http(s) URLs.
+    ...(cfg.serverMetrics ?? []).map(metricsUrl),
   ];
   return [...new Set(all)];
 }
