@@ -723,7 +723,7 @@ export const PROFILE_FLAGS = {
   },
   "server-metrics-interval": {
     type: "string",
-    description: "Seconds between two scrapes of each metrics endpoint (AIPerf's AIPERF_SERVER_METRICS_COLLECTION_INTERVAL)",
+    description: "Seconds between two scrapes of each metrics endpoint, server and GPU (AIPerf's AIPERF_SERVER_METRICS_COLLECTION_INTERVAL)",
     default: "0.333",
     valueHint: "s",
     group: "Server metrics and GPU telemetry",
