@@ -11,6 +11,7 @@ import type { Summary } from "../metrics/summary.ts";
 import type { ServerMetricsResults } from "../metrics/server-metrics-summary.ts";
 import { profileExportCsv } from "../report/profile-csv.ts";
 import { gpuTelemetryJson, serverSideJsonSections } from "../report/gpu-telemetry-report.ts";
+import { serverMetricsCsv } from "../report/server-metrics-csv.ts";
 import { serverMetricsExportJson } from "../report/server-metrics-report.ts";
 import { profileExportJson } from "../report/profile-json.ts";
 import { type SliceExtraStat, timeslicesCsv, timeslicesJson } from "../report/timeslices-export.ts";
@@ -103,11 +104,14 @@ export function writeExports(dir: string, cfg: ProfileConfig, r: RunResults, met
     ],
   ];
   const sm = r.serverMetrics;
-  if (sm !== undefined)
+  if (sm !== undefined) {
+    // AIPerf's default server-metrics formats: JSON and CSV.
     files.push([
       "server_metrics_export.json",
       () => serverMetricsExportJson(sm, { toolVersion: VERSION, runId: meta.runId, inputConfig: redactedConfig(cfg) }),
     ]);
+    files.push(["server_metrics_export.csv", () => serverMetricsCsv(sm.export, { toolVersion: VERSION, runId: meta.runId })]);
+  }
   const gpu = r.gpuTelemetry;
   if (gpu !== undefined) files.push(["gpu_telemetry_export.json", () => gpuTelemetryJson(gpu, { toolVersion: VERSION, runId: meta.runId })]);
   if (r.perSlice.length > 0) {

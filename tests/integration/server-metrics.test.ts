@@ -123,6 +123,7 @@ describe("server metrics against the mock under load", () => {
       expect(byUrl.get(`${mock.url}/metrics`)).toEqual([0, byUrl.get(`${mock.url}/metrics`)![1]!]);
       expect(out.results.serverMetrics!.export.summary.endpoints_successful).toEqual([`${mock.url}/metrics`]);
       expect(existsSync(join(out.dir, "server_metrics_export.json"))).toBe(true);
+      expect(readFileSync(join(out.dir, "server_metrics_export.csv"), "utf8")).toContain(",gauge,vllm:num_requests_running,");
     } finally {
       failing.stop(true);
     }
