@@ -133,6 +133,9 @@ export class GpuTelemetryStage {
   }
 
   close(): void {
+    // Stops collecting too, for a run that failed before stop().
+    this.scraper?.abandon();
+    this.smi?.kill();
     this.store.close();
     this.store.connection.closeSync();
   }

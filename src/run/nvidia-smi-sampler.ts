@@ -43,6 +43,12 @@ export class NvidiaSmiSampler {
     return this.lines;
   }
 
+  /** Ends the process without waiting (a run failing on its way out). */
+  kill(): void {
+    this.proc?.kill();
+    this.proc = null;
+  }
+
   async stop(): Promise<void> {
     const p = this.proc;
     if (p === null) return;

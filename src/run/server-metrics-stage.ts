@@ -155,6 +155,8 @@ export class ServerMetricsStage {
 
   /** Closes the appenders and the connection (before the results file is closed). */
   close(): void {
+    // Stops scraping too, for a run that failed before stop().
+    this.scraper.abandon();
     this.store.close();
     this.store.connection.closeSync();
   }
