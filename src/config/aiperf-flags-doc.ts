@@ -11,8 +11,6 @@ function what(f: AiperfFlag): string {
   switch (f.is.kind) {
     case "accepted":
       return `accepted: \`--${f.is.flag}\``;
-    case "pending":
-      return `accepted: \`--${f.is.flag}\` (being added on branch ${f.is.owner}; until then refused: ${f.is.capability})`;
     case "refused":
       return `refused: ${cell(f.is.capability)}`;
     case "ignored":
@@ -21,7 +19,7 @@ function what(f: AiperfFlag): string {
 }
 
 export function countsByKind(flags: readonly AiperfFlag[] = AIPERF_PROFILE_FLAGS): Record<AiperfFlag["is"]["kind"], number> {
-  const n = { accepted: 0, pending: 0, refused: 0, ignored: 0 };
+  const n = { accepted: 0, refused: 0, ignored: 0 };
   for (const f of flags) n[f.is.kind]++;
   return n;
 }
@@ -34,7 +32,7 @@ export function aiperfFlagsMarkdown(): string {
     FLAGS_BEGIN,
     "",
     `${AIPERF_PROFILE_FLAGS.length} flags of \`aiperf profile\` (${r.repo} \`${r.file}\` at \`${r.commit.slice(0, 12)}\`, plus spellings public guides use):`,
-    `${n.accepted} accepted, ${n.pending} being added on other branches, ${n.refused} refused with the capability llmbench lacks (exit 2), ${n.ignored} ignored with a note.`,
+    `${n.accepted} accepted, ${n.refused} refused with the capability llmbench lacks (exit 2), ${n.ignored} ignored with a note.`,
     "",
     "| AIPerf flag | llmbench |",
     "|---|---|",

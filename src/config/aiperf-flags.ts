@@ -19,8 +19,6 @@ export type AiperfValue = ForeignValue;
 export type AiperfDisposition =
   /** Every name is a spelling of this llmbench profile flag (its name, an alias, or --no-<boolean>). */
   | { kind: "accepted"; flag: string }
-  /** Added by another branch under these names; until it lands, refused with the capability. */
-  | { kind: "pending"; owner: string; flag: string; capability: string }
   | { kind: "refused"; capability: string }
   /** Accepted and dropped; the note is printed once. */
   | { kind: "ignored"; note: string };
@@ -41,11 +39,6 @@ type Row = Omit<AiperfFlag, "section">;
 const ok = (flag: string, value: AiperfValue, ...names: string[]): Row => ({ names, value, is: { kind: "accepted", flag } });
 const no = (capability: string, value: AiperfValue, ...names: string[]): Row => ({ names, value, is: { kind: "refused", capability } });
 const skip = (note: string, value: AiperfValue, ...names: string[]): Row => ({ names, value, is: { kind: "ignored", note } });
-const later = (owner: string, flag: string, capability: string, value: AiperfValue, ...names: string[]): Row => ({
-  names,
-  value,
-  is: { kind: "pending", owner, flag, capability },
-});
 const guide = (row: Row): Row => ({ ...row, guide: true });
 
 const MULTIMODAL_AUDIO = "synthetic audio inputs (multimodal requests)";
@@ -284,15 +277,16 @@ const SECTIONS: Record<string, Row[]> = {
     ok("show-trace-timing", "none", "show-trace-timing"),
   ],
   "Server Metrics": [
-    later("i15-metrics", "server-metrics", "server metrics collection", "list", "server-metrics", "no-server-metrics"),
-    later("i15-metrics", "server-metrics-formats", "server metrics collection", "list", "server-metrics-formats"),
+    ok("server-metrics", "list", "server-metrics"),
+    ok("no-server-metrics", "none", "no-server-metrics"),
+    no("server metrics export formats (llmbench writes server_metrics_export.json and .csv, and every sample to DuckDB)", "list", "server-metrics-formats"),
   ],
   "Network Latency": [
     no(NETWORK, "none", "network-latency-automatic"),
     no(NETWORK, "one", "network-latency-mean"),
     no(NETWORK, "one", "network-latency-ping-interval"),
   ],
-  "GPU Telemetry": [later("i15-metrics", "gpu-telemetry", "GPU telemetry", "list", "gpu-telemetry", "no-gpu-telemetry")],
+  "GPU Telemetry": [ok("gpu-telemetry", "list", "gpu-telemetry"), ok("no-gpu-telemetry", "none", "no-gpu-telemetry")],
   UI: [ok("ui", "one", "ui-type", "ui")],
   "Multi-Run": [
     ok("num-profile-runs", "one", "num-profile-runs"),
@@ -390,8 +384,8 @@ const BY_SPELLING = new Map<string, AiperfFlag>();
 for (const f of AIPERF_PROFILE_FLAGS) for (const n of f.names) BY_SPELLING.set(aiperfSpelling(n), f);
 
 /**
- * The parser's view of an AIPerf spelling (as typed) that llmbench's flags lack: a pending flag whose
- * branch is not merged yet is refused with its capability.
+ * The parser's view of an AIPerf spelling (as typed) that llmbench's flags lack: refused with the
+ * capability, or dropped with a note.
  */
 export const aiperfForeignFlag: ForeignFlags = (shown) => {
   const f = BY_SPELLING.get(shown);
@@ -400,7 +394,6 @@ export const aiperfForeignFlag: ForeignFlags = (shown) => {
     case "ignored":
       return { value: f.value, note: f.is.note };
     case "refused":
-    case "pending":
       return { value: f.value, refusal: `${shown}: AIPerf's ${f.is.capability} is not supported by llmbench` };
     case "accepted":
       return { value: f.value, refusal: `${shown}: AIPerf's flag (llmbench --${f.is.flag}) is not supported by llmbench` };

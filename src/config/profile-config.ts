@@ -297,7 +297,9 @@ export function resolveProfileConfig(f: ProfileFlags, ctx: ResolveContext): { co
   // A public dataset is sampled like synthetic prompts (AIPerf's request count), even from a local copy; every
   // session of --conversation-num is sent once through (AIPerf: that many conversations are sent).
   const onePass =
-    ((f.inputFile !== undefined && f.publicDataset === undefined) || f.conversationNum !== undefined) && f.requestCount === undefined && f.benchmarkDuration === undefined;
+    ((f.inputFile !== undefined && f.publicDataset === undefined) || f.conversationNum !== undefined) &&
+    f.requestCount === undefined &&
+    f.benchmarkDuration === undefined;
   if (f.conversationNum !== undefined && ctx.given.has("numDatasetEntries")) {
     notes.push(`--num-dataset-entries is not used: --conversation-num ${f.conversationNum} builds that many sessions`);
   }

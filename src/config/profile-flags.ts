@@ -4,6 +4,7 @@ import { ENDPOINT_TYPES } from "../client/endpoint-types.ts";
 import { ark, lazy } from "./ark.ts";
 import { baseUrl, nonNegativeInt, nonNegativeNumber, percent, positiveInt, positiveNumber } from "./common-types.ts";
 import { flagsSchema, type FlagSpec, type FlagValues } from "./flag-spec.ts";
+import { metricsEndpoints } from "./metrics-endpoints.ts";
 
 const ENDPOINT = "Endpoint";
 const INPUT = "Input";
@@ -824,6 +825,45 @@ export const PROFILE_FLAGS = {
     valueHint: "name",
     group: OUTPUT,
     schema: nonEmpty,
+  },
+  // i15-metrics: the server's Prometheus metrics and GPU telemetry, scraped during warmup and profiling (AIPerf's flags).
+  "server-metrics": {
+    type: "string",
+    repeatable: true,
+    description:
+      "Also scrape this Prometheus endpoint (host:port or URL; /metrics added when it has no path); each --url's /metrics is scraped anyway, as in AIPerf (repeatable)",
+    valueHint: "url",
+    group: "Server metrics and GPU telemetry",
+    schema: metricsEndpoints(),
+  },
+  "no-server-metrics": {
+    type: "boolean",
+    description: "Scrape no server metrics at all",
+    default: false,
+    group: "Server metrics and GPU telemetry",
+  },
+  "server-metrics-interval": {
+    type: "string",
+    description: "Seconds between two scrapes of each metrics endpoint, server and GPU (AIPerf's AIPERF_SERVER_METRICS_COLLECTION_INTERVAL)",
+    default: "0.333",
+    valueHint: "s",
+    group: "Server metrics and GPU telemetry",
+    schema: lazy(() => ark().type("string.numeric.parse").pipe(ark().type("0.001 <= number <= 300"))),
+  },
+  "gpu-telemetry": {
+    type: "string",
+    repeatable: true,
+    description:
+      "Show GPU telemetry on the console, and also scrape this DCGM exporter (host:port or URL); localhost:9400 and :9401 are tried anyway, then nvidia-smi if none answers; `nvidia-smi` uses only nvidia-smi (repeatable)",
+    valueHint: "url|nvidia-smi",
+    group: "Server metrics and GPU telemetry",
+    schema: metricsEndpoints("nvidia-smi"),
+  },
+  "no-gpu-telemetry": {
+    type: "boolean",
+    description: "Collect no GPU telemetry at all",
+    default: false,
+    group: "Server metrics and GPU telemetry",
   },
 } as const satisfies Record<string, FlagSpec>;
 

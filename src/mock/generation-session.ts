@@ -8,7 +8,7 @@ import { dropAtChunk, malformedChunk, truncateJson, type Fault } from "./faults.
 import { SSE_OPEN_COMMENT, usageOf, type ResponseIdentity, type Usage } from "./openai-json.ts";
 import { openAiFormat, type WireFormat } from "./wire-format.ts";
 import { chunkSlice, type OutputPlan } from "./output-plan.ts";
-import type { ModelMetrics } from "./prometheus.ts";
+import { countSuccess, type ModelMetrics } from "./prometheus.ts";
 import type { MockRecord } from "./recorder.ts";
 import type { GenerationRequest } from "./request-parse.ts";
 import { tokenText } from "./token-text.ts";
@@ -190,6 +190,7 @@ export class GenerationSession implements ActiveRequest {
       this.resolveJson?.(jsonResponse(200, body, this.init.meta.requestId));
     }
     this.metrics.e2e.observe((epochNs() - this.rec.received_ns) / 1e9);
+    countSuccess(this.metrics, plan.finishReason);
     this.finish(200);
   }
 

@@ -1,5 +1,5 @@
 // Live metric state per model_name label, rendered on GET /metrics.
-import { newModelMetrics, renderPrometheus, type ModelMetrics } from "./prometheus.ts";
+import { newModelMetrics, renderPrometheus, type ModelMetrics, type ServerGauges } from "./prometheus.ts";
 
 /** Requests may name any model; past this many labels new names share one, bounding memory. */
 const MAX_MODEL_LABELS = 256;
@@ -8,7 +8,11 @@ export const OVERFLOW_MODEL_LABEL = "__other__";
 export class MockMetrics {
   private readonly byModel = new Map<string, ModelMetrics>();
 
-  constructor(servedModels: readonly string[]) {
+  /** `gauges.batchSlots`: the batched-decode model's --max-batch-size (KV usage = running / slots), null without it. */
+  constructor(
+    servedModels: readonly string[],
+    private readonly gauges: ServerGauges = { batchSlots: null },
+  ) {
     for (const m of servedModels) this.byModel.set(m, newModelMetrics());
   }
 
@@ -25,6 +29,6 @@ export class MockMetrics {
   }
 
   render(): string {
-    return renderPrometheus([...this.byModel.entries()]);
+    return renderPrometheus([...this.byModel.entries()], this.gauges);
   }
 }

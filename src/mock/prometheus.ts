@@ -31,6 +31,19 @@ export interface ModelMetrics {
   generationTokens: number;
   ttft: Histogram;
   e2e: Histogram;
+  /** Finished requests by finished_reason ("stop", "length"). */
+  success: Map<string, number>;
+}
+
+/** A request finished normally (vllm:request_success_total). */
+export function countSuccess(m: ModelMetrics, finishedReason: string): void {
+  m.success.set(finishedReason, (m.success.get(finishedReason) ?? 0) + 1);
+}
+
+/** Server-wide state the per-model counters do not hold. */
+export interface ServerGauges {
+  /** Batch slots of the batched-decode model (its KV capacity, in requests); null when requests decode independently. */
+  batchSlots: number | null;
 }
 
 export function newModelMetrics(): ModelMetrics {
@@ -41,6 +54,7 @@ export function newModelMetrics(): ModelMetrics {
     generationTokens: 0,
     ttft: new Histogram(TTFT_BUCKETS_S),
     e2e: new Histogram(E2E_BUCKETS_S),
+    success: new Map(),
   };
 }
 
@@ -68,12 +82,35 @@ const HISTOGRAMS: { name: string; help: string; field: "ttft" | "e2e" }[] = [
   { name: "vllm:e2e_request_latency_seconds", help: "Histogram of end to end request latency in seconds.", field: "e2e" },
 ];
 
-export function renderPrometheus(models: ReadonlyArray<readonly [string, ModelMetrics]>): string {
+/** KV-cache use as the batch model sees it: a running request holds one of the batch's slots. */
+function kvUsage(m: ModelMetrics, g: ServerGauges): number {
+  return g.batchSlots === null ? 0 : Math.min(1, m.running / g.batchSlots);
+}
+
+const KV_GAUGES = [
+  { name: "vllm:kv_cache_usage_perc", help: "KV-cache usage. 1 means 100 percent usage." },
+  { name: "vllm:gpu_cache_usage_perc", help: "GPU KV-cache usage. 1 means 100 percent usage (the name before vLLM v1)." },
+];
+
+export function renderPrometheus(models: ReadonlyArray<readonly [string, ModelMetrics]>, g: ServerGauges = { batchSlots: null }): string {
   const out: string[] = [];
   for (const s of SCALARS) {
     out.push(`# HELP ${s.name} ${s.help}`, `# TYPE ${s.name} ${s.type}`);
     for (const [name, m] of models) out.push(`${s.name}{model_name="${escapeLabel(name)}"} ${formatFloat(m[s.field])}`);
   }
+  for (const k of KV_GAUGES) {
+    out.push(`# HELP ${k.name} ${k.help}`, `# TYPE ${k.name} gauge`);
+    for (const [name, m] of models) out.push(`${k.name}{model_name="${escapeLabel(name)}"} ${formatFloat(kvUsage(m, g))}`);
+  }
+  out.push("# HELP vllm:request_success_total Count of successfully processed requests.", "# TYPE vllm:request_success_total counter");
+  for (const [name, m] of models)
+    for (const reason of ["length", "stop", ...[...m.success.keys()].filter((r) => r !== "length" && r !== "stop")])
+      out.push(
+        `vllm:request_success_total{finished_reason="${escapeLabel(reason)}",model_name="${escapeLabel(name)}"} ${formatFloat(m.success.get(reason) ?? 0)}`,
+      );
+  out.push("# HELP vllm:num_preemptions_total Cumulative number of preemption from the engine.", "# TYPE vllm:num_preemptions_total counter");
+  // The mock never preempts: a request keeps its batch slot until it ends.
+  for (const [name] of models) out.push(`vllm:num_preemptions_total{model_name="${escapeLabel(name)}"} 0.0`);
   for (const h of HISTOGRAMS) {
     out.push(`# HELP ${h.name} ${h.help}`, `# TYPE ${h.name} histogram`);
     for (const [name, m] of models) {

@@ -30,7 +30,7 @@ export async function startMockServer(partial: Partial<MockOptions> = {}): Promi
   const recorder = opts.recordPath !== null ? await Recorder.open(opts.recordPath) : null;
   const ctx: MockContext = {
     opts,
-    metrics: new MockMetrics(opts.models),
+    metrics: new MockMetrics(opts.models, { batchSlots: opts.maxBatchSize > 0 ? opts.maxBatchSize : null }),
     recorder,
     driver: opts.maxBatchSize > 0 ? new BatchDriver(opts.maxBatchSize, opts.stepMs) : null,
     active: new Set(),

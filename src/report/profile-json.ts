@@ -53,6 +53,8 @@ export interface ProfileJsonOptions {
   schedule?: PyJsonValue;
   /** AIPerf's `run_info` (schema 1.2+): what reproduces the run; absent: not written. */
   runInfo?: RunInfo;
+  /** llmbench's sections AIPerf keeps in other files (server metrics, GPU energy), written after the schedule. */
+  extra?: Record<string, PyJsonValue>;
 }
 
 /** AIPerf's RunInfo; null fields are left out of the file, as pydantic's exclude_none does. */
@@ -149,6 +151,7 @@ function profileJsonObject(summary: Summary, opts: ProfileJsonOptions): PyJsonVa
     if (!(DECLARED_BEFORE_CONFIG as readonly string[]).includes(m.tag)) out[m.tag] = jsonMetricBlock(m);
   }
   if (opts.schedule !== undefined) out.llmbench_schedule = opts.schedule;
+  for (const [k, v] of Object.entries(opts.extra ?? {})) out[k] = v;
   return out;
 }
 

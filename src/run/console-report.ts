@@ -6,6 +6,8 @@ import { nsToSec } from "../metrics/units.ts";
 import { consoleTable } from "../report/console-table.ts";
 import { groupErrors } from "../report/error-groups.ts";
 import { formatFixed2 } from "../report/py-format.ts";
+import { gpuTelemetryLines } from "../report/gpu-telemetry-report.ts";
+import { serverMetricsLines } from "../report/server-metrics-report.ts";
 import type { RunResults } from "./exports.ts";
 import { exportNames } from "../config/aiperf-export-names.ts";
 
@@ -60,12 +62,16 @@ export function consoleReport(out: ReportInput, o: ConsoleReportOptions): string
   }
   lines.push(...errorLines(summary.errorSummary, o.width));
   if (out.results.schedule !== null) lines.push(...scheduleLines(out.results.schedule));
+  if (out.results.serverMetrics !== undefined) lines.push(...serverMetricsLines(out.results.serverMetrics, o.width));
+  if (out.results.gpuTelemetry !== undefined) lines.push(...gpuTelemetryLines(out.results.gpuTelemetry, o.width));
   const dur = summary.benchmarkDurationNs;
   lines.push(`Benchmark Duration: ${dur === null ? "N/A" : formatFixed2(nsToSec(dur))} sec${out.interrupted ? " (cancelled early)" : ""}`);
   const names = exportNames(o.profileExportPrefix);
   lines.push(`CSV Export: ${join(out.dir, names.summaryCsv)}`);
   lines.push(`JSON Export: ${join(out.dir, names.summaryJson)}`);
   if (o.exportLevel !== "summary") lines.push(`Records: ${join(out.dir, names.recordsJsonl)}`);
+  if (out.results.serverMetrics !== undefined) lines.push(`Server Metrics: ${join(out.dir, "server_metrics_export.json")}`);
+  if (out.results.gpuTelemetry !== undefined) lines.push(`GPU Telemetry: ${join(out.dir, "gpu_telemetry_export.json")}`);
   lines.push(`Results DB: ${out.dbPath}`);
   lines.push(`Log File: ${join(out.dir, "logs", "llmbench.log")}`);
   if (out.interrupted) lines.push("The profile run was cancelled early. Results shown may be incomplete or inaccurate.");

@@ -4,12 +4,17 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { ProfileConfig } from "../config/profile-config.ts";
 import { redactedConfig } from "../config/profile-config.ts";
+import type { GpuTelemetryResults } from "../metrics/gpu-telemetry.ts";
 import type { RecordOptions } from "../metrics/record-values.ts";
 import { scheduleJson, type ScheduleReport } from "../metrics/schedule-report.ts";
 import type { Summary } from "../metrics/summary.ts";
+import type { ServerMetricsResults } from "../metrics/server-metrics-summary.ts";
 import { profileExportCsv } from "../report/profile-csv.ts";
+import { gpuTelemetryJson, serverSideJsonSections } from "../report/gpu-telemetry-report.ts";
+import { serverMetricsCsv } from "../report/server-metrics-csv.ts";
+import { serverMetricsExportJson } from "../report/server-metrics-report.ts";
 import { profileExportJson, type RunInfo } from "../report/profile-json.ts";
-import { timeslicesCsv, timeslicesJson } from "../report/timeslices-export.ts";
+import { type SliceExtraStat, timeslicesCsv, timeslicesJson } from "../report/timeslices-export.ts";
 import type { ResultsWriter } from "../store/results-db.ts";
 import type { RunCounts } from "../store/schedule-db.ts";
 import { VERSION } from "../version.ts";
@@ -23,7 +28,12 @@ export interface RunResults {
   /** Open-loop runs and runs where requests queued for a slot: how well the schedule was kept. */
   schedule: ScheduleReport | null;
   counts: OutcomeCounts;
-  perSlice: { index: number; summary: Summary }[];
+  /** `startNs`: the slice's bucket start (epoch ns); `extra`: its server metrics and GPU power. */
+  perSlice: { index: number; startNs?: number; summary: Summary; extra?: Record<string, SliceExtraStat> }[];
+  /** The server's Prometheus metrics over the profiling window (absent when none were scraped). */
+  serverMetrics?: ServerMetricsResults;
+  /** GPU telemetry and energy over the profiling window (absent when no exporter or nvidia-smi answered). */
+  gpuTelemetry?: GpuTelemetryResults;
 }
 
 export interface ResultsInputs {
@@ -68,7 +78,7 @@ export async function computeResults(writer: ResultsSource, o: ResultsInputs): P
     summary: await writer.summary(summaryOpts),
     schedule: timed || counts.queued > 0 ? await writer.scheduleReport(scheduleOpts) : null,
     counts: outcomeCounts(counts, cfg.cancellation !== null),
-    perSlice: slices.map((sl) => ({ index: sl.index, summary: sl.summary })),
+    perSlice: slices.map((sl) => ({ index: sl.index, startNs: sl.startNs, summary: sl.summary })),
   };
 }
 export interface ExportMeta {
@@ -126,9 +136,21 @@ export function writeExports(dir: string, cfg: ProfileConfig, r: RunResults, met
           endNs: meta.endNs,
           schedule: r.schedule === null ? undefined : scheduleJson(r.schedule),
           runInfo: runInfo(cfg, meta),
+          extra: serverSideJsonSections(r.serverMetrics, r.gpuTelemetry),
         }),
     ],
   ];
+  const sm = r.serverMetrics;
+  if (sm !== undefined) {
+    // AIPerf's default server-metrics formats: JSON and CSV.
+    files.push([
+      "server_metrics_export.json",
+      () => serverMetricsExportJson(sm, { toolVersion: VERSION, runId: meta.runId, inputConfig: redactedConfig(cfg) }),
+    ]);
+    files.push(["server_metrics_export.csv", () => serverMetricsCsv(sm.export, { toolVersion: VERSION, runId: meta.runId })]);
+  }
+  const gpu = r.gpuTelemetry;
+  if (gpu !== undefined) files.push(["gpu_telemetry_export.json", () => gpuTelemetryJson(gpu, { toolVersion: VERSION, runId: meta.runId })]);
   if (r.perSlice.length > 0) {
     files.push([names.timeslicesCsv, () => timeslicesCsv(r.perSlice)]);
     files.push([names.timeslicesJson, () => timeslicesJson(r.perSlice, redactedConfig(cfg))]);

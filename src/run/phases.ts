@@ -33,6 +33,8 @@ export interface PhaseContext {
   feeding: { feeder: PromptFeeder | null };
   /** --start-at: the first phase starts at that instant; null starts it now. */
   startGate?: StartGate | null;
+  /** Told when a phase is about to start (its first send is due at `startNs`): the metric scrapers mark the boundary. */
+  onPhaseStart?: (phase: Plan["phase"], startNs: number) => void;
 }
 
 const s2ns = (s: number | undefined): number | null => (s === undefined ? null : s * 1e9);
@@ -86,6 +88,7 @@ async function runPlan(ctx: PhaseContext, plan: Plan, timers: PhaseTimer[], gate
       startNs = start.startNs;
       gate.onStart(start.lagNs);
     }
+    ctx.onPhaseStart?.(plan.phase, startNs);
     const toStartMs = (startNs - epochNs()) / 1e6;
     for (const [ms, f] of timers) if (ms !== null) handles.push(setLongTimeout(f, ms + toStartMs));
     await ctx.pool.runPhase({ ...plan, startNs });

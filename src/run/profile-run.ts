@@ -39,6 +39,7 @@ import { jsonlSink, LiveCounts, RecordFanout } from "./sinks.ts";
 import { liveSources, LiveView } from "./live-view.ts";
 import type { PromptFeeder } from "./prompt-feeder.ts";
 import { runLoadColumns, type SweepTag } from "./run-load-columns.ts";
+import { ServerSideStage } from "./server-side-stage.ts";
 import type { StartGate } from "./start-gate.ts";
 
 /** Bun's fetch in-flight cap unless BUN_CONFIG_MAX_HTTP_REQUESTS is set when the process starts. */
@@ -149,6 +150,7 @@ export async function executeProfile(prepared: PreparedProfile, io: Io, opts: Ex
   const runId = crypto.randomUUID();
   const dbPath = join(dir, "results.duckdb");
   let writer: ResultsWriter | null = null;
+  let serverSide: ServerSideStage | null = null;
   const jsonl = openRecordsJsonl(dir, cfg, (e, path) => control?.storageFailed(e, path));
   try {
     if (prepared.dataset.skipped > 0) log.info(`${prepared.dataset.skipped} --input-file entries lie outside the fixed-schedule offsets and were skipped`);
@@ -169,6 +171,9 @@ export async function executeProfile(prepared: PreparedProfile, io: Io, opts: Ex
       { onError: (e, path) => control?.storageFailed(e, path) },
     );
     const db = writer;
+    // The server's /metrics and GPU telemetry, scraped on this thread while the phases run (off the workers' path).
+    const scrapers = await ServerSideStage.start(cfg, { connect: () => db.connect(), path: dbPath }, runId, io.env, log);
+    serverSide = scrapers;
     const recordOpts: RecordOptions = {
       streaming: cfg.streaming,
       slos,
@@ -212,7 +217,17 @@ export async function executeProfile(prepared: PreparedProfile, io: Io, opts: Ex
 
     // Stage 4: warmup and profiling.
     const blocks = fedPrompts ? createBlockPromptBuilder(tokenizer, { seed: cfg.randomSeed, blockSize: dataset.blockSize }) : null;
-    const phaseCtx: PhaseContext = { cfg, dataset, pool, shared, control, blocks, feeding, startGate: startGate(cfg, db, log) };
+    const phaseCtx: PhaseContext = {
+      cfg,
+      dataset,
+      pool,
+      shared,
+      control,
+      blocks,
+      feeding,
+      startGate: startGate(cfg, db, log),
+      onPhaseStart: (phase) => scrapers.phaseStarted(phase),
+    };
     const plan = profilingPlan(phaseCtx);
     const planned = Math.min(plan.requestLimit, plan.offsetsNs === null && !cfg.onePass ? plan.requestLimit : turnsOf(dataset, plan));
     let startNs = epochNs();
@@ -226,6 +241,8 @@ export async function executeProfile(prepared: PreparedProfile, io: Io, opts: Ex
     // Stage 5: everything recorded is stored; then statistics and exports from the stored records.
     fanout.drain();
     jsonl?.flush();
+    // The final scrapes close the server-side window: every profiling request has ended.
+    await scrapers.stop();
     if (control.feedFailure !== null) log.error(`trace prompts: ${control.feedFailure}`);
     const endNs = epochNs();
     db.flush();
@@ -236,6 +253,7 @@ export async function executeProfile(prepared: PreparedProfile, io: Io, opts: Ex
       return emptyResults();
     });
     log.info(`statistics from ${results.counts.total} records in ${(performance.now() - statsStartMs).toFixed(0)} ms`);
+    await scrapers.summarize(runId, results, cfg.sliceDuration === undefined ? null : Math.round(cfg.sliceDuration * 1e9));
     await db.close(endNs).catch((e: unknown) => control?.storageFailed(e instanceof Error ? e : new Error(String(e)), dbPath));
     writer = null;
     await jsonl?.close();
@@ -262,6 +280,7 @@ export async function executeProfile(prepared: PreparedProfile, io: Io, opts: Ex
     };
   } finally {
     control.dispose();
+    serverSide?.close();
     await writer?.close(epochNs()).catch(() => {});
     await jsonl?.close();
     await logFile.close();

@@ -152,6 +152,12 @@ export class ResultsWriter {
     a.closeSync();
   }
 
+  /** Another connection to the results file (the metric scrapers append on their own); the caller closes it before close(). */
+  async connect(): Promise<DuckDBConnection> {
+    this.assertOpen();
+    return this.instance.connect();
+  }
+
   /** Records how late the load started after --start-at (runs.start_lag_ns). */
   async setStartLag(lagNs: number): Promise<void> {
     if (this.closed) throw new Error("results writer is closed");

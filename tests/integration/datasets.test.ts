@@ -28,6 +28,8 @@ beforeAll(async () => {
     hostname: "127.0.0.1",
     port: 0,
     async fetch(req) {
+      // A server without metrics: the run's scrape of /metrics gets a 404.
+      if (new URL(req.url).pathname === "/metrics") return new Response("not found", { status: 404 });
       bodies.push((await req.json()) as (typeof bodies)[number]);
       return Response.json({
         id: "x",

@@ -61,7 +61,8 @@ beforeAll(() => {
     port: 0,
     async fetch(req) {
       await req.text();
-      auth.push(req.headers.get("authorization"));
+      // The load's requests only: the server-metrics scrapes of /metrics carry no credentials.
+      if (new URL(req.url).pathname !== "/metrics") auth.push(req.headers.get("authorization"));
       const chunk = { id: "x", object: "chat.completion.chunk", choices: [{ index: 0, delta: { content: "ok" }, finish_reason: null }] };
       return new Response(`data: ${JSON.stringify(chunk)}\n\ndata: [DONE]\n\n`, { headers: { "content-type": "text/event-stream" } });
     },

@@ -20,6 +20,8 @@ beforeAll(() => {
     hostname: "127.0.0.1",
     port: 0,
     async fetch(req) {
+      // A server without metrics: the run's scrape of /metrics gets a 404.
+      if (new URL(req.url).pathname === "/metrics") return new Response("not found", { status: 404 });
       const body = (await req.json()) as Body;
       received.push(body);
       const last = body.messages.at(-1)?.content ?? "";

@@ -37,15 +37,6 @@ describe("AIPerf flag table", () => {
     expect(names.filter((n) => resolve(n) !== undefined)).toEqual([]);
   });
 
-  test("a pending spelling is either the other branch's flag (merged) or not an llmbench flag yet", () => {
-    const rows = AIPERF_PROFILE_FLAGS.filter((f) => f.is.kind === "pending").flatMap((f) =>
-      f.names.map((n) => ({ n, want: f.is.kind === "pending" ? f.is.flag : "", got: resolve(n) })),
-    );
-    expect(rows.length).toBeGreaterThan(10);
-    // A spelling may land as its own flag (--no-server-metrics beside --server-metrics).
-    expect(rows.filter((r) => r.got !== undefined && r.got !== r.want && r.got !== r.n)).toEqual([]);
-  });
-
   test("a refusal names the spelling and the capability, in one line", () => {
     expect(aiperfForeignFlag("--wandb-project")?.refusal).toBe("--wandb-project: AIPerf's Weights & Biases upload is not supported by llmbench");
     expect(aiperfForeignFlag("-b")?.refusal).toBe("-b: AIPerf's client-side batching of several prompts per request is not supported by llmbench");

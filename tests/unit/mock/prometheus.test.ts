@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { escapeLabel, formatFloat, Histogram, newModelMetrics, renderPrometheus, TTFT_BUCKETS_S } from "../../../src/mock/prometheus.ts";
+import { countSuccess, escapeLabel, formatFloat, Histogram, newModelMetrics, renderPrometheus, TTFT_BUCKETS_S } from "../../../src/mock/prometheus.ts";
 import { MockMetrics, OVERFLOW_MODEL_LABEL } from "../../../src/mock/mock-metrics.ts";
 
 describe("histogram", () => {
@@ -83,5 +83,30 @@ describe("MockMetrics", () => {
     const labels = new Set([...text.matchAll(/vllm:generation_tokens_total\{model_name="([^"]+)"\}/g)].map((x) => x[1]));
     expect(labels.size).toBeLessThanOrEqual(257);
     expect(text).toContain(`model_name="${OVERFLOW_MODEL_LABEL}"`);
+  });
+});
+
+describe("load-following vLLM metrics", () => {
+  test("KV-cache usage is running / batch slots (both vLLM names), 0 without a batch model", () => {
+    const m = newModelMetrics();
+    m.running = 3;
+    const batched = renderPrometheus([["a", m]], { batchSlots: 4 }).split("\n");
+    expect(batched).toContain('vllm:kv_cache_usage_perc{model_name="a"} 0.75');
+    expect(batched).toContain('vllm:gpu_cache_usage_perc{model_name="a"} 0.75');
+    expect(batched).toContain("# TYPE vllm:kv_cache_usage_perc gauge");
+    const independent = renderPrometheus([["a", m]]).split("\n");
+    expect(independent).toContain('vllm:kv_cache_usage_perc{model_name="a"} 0.0');
+  });
+
+  test("request_success_total counts finished requests by finished_reason; preemptions stay 0", () => {
+    const m = newModelMetrics();
+    countSuccess(m, "stop");
+    countSuccess(m, "stop");
+    countSuccess(m, "length");
+    const lines = renderPrometheus([["a", m]]).split("\n");
+    expect(lines).toContain("# TYPE vllm:request_success_total counter");
+    expect(lines).toContain('vllm:request_success_total{finished_reason="stop",model_name="a"} 2.0');
+    expect(lines).toContain('vllm:request_success_total{finished_reason="length",model_name="a"} 1.0');
+    expect(lines).toContain('vllm:num_preemptions_total{model_name="a"} 0.0');
   });
 });
