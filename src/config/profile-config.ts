@@ -46,13 +46,16 @@ type Resolved =
   | "customDatasetType"
   | "goodput"
   | "shardIndex"
-  | "shardCount";
+  | "shardCount"
+  | "exportLevel";
 
 export interface ProfileConfig extends Omit<ProfileFlags, Resolved> {
   /** The first of `models`: names the run (artifact directory, tokenizer default). */
   model: string;
   /** --model's names (a comma list or the flag repeated), or the server's only model (asked before the config is resolved). */
   models: string[];
+  /** Files written (raw is refused before a config exists). */
+  exportLevel: "summary" | "records";
   /** Full request URLs (base + endpoint path), used round-robin. */
   urls: string[];
   /** -H headers, lower-case names (authorization added from --api-key). */
@@ -146,6 +149,10 @@ function dependencyProblems(f: ProfileFlags, given: ReadonlySet<string>, fixed: 
   const rules: [boolean, string][] = [
     [f.streaming && !ENDPOINT_INFO[f.endpointType].streams, `--streaming is not available with --endpoint-type ${f.endpointType}`],
     [has("customDatasetType") && f.inputFile === undefined, "--custom-dataset-type needs --input-file"],
+    [
+      f.exportLevel === "raw",
+      "--export-level raw: AIPerf's raw export (every request and response body) is not supported by llmbench; use records (per-request metrics) or summary",
+    ],
     [f.userCentricRate !== undefined && f.numUsers === undefined, "--user-centric-rate needs --num-users (the users that share the rate)"],
     [f.numUsers !== undefined && f.userCentricRate === undefined, "--num-users needs --user-centric-rate"],
     [f.userCentricRate !== undefined && f.requestRate !== undefined, "--user-centric-rate and --request-rate cannot be used together; pick one rate"],
@@ -329,6 +336,7 @@ export function resolveProfileConfig(f: ProfileFlags, ctx: ResolveContext): { co
     // AIPerf: the tokenizer defaults to the model name (a Hugging Face id).
     tokenizer: f.tokenizer ?? model,
     goodput: f.goodput ?? [],
+    exportLevel: f.exportLevel === "summary" ? "summary" : "records",
     ...shard,
     models,
     runGroup: runGroupId({ ...f, model: models.join(","), shardCount: shard.shardCount }),

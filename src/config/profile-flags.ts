@@ -815,7 +815,8 @@ export const PROFILE_FLAGS = {
     default: "records",
     valueHint: "summary|records",
     group: OUTPUT,
-    schema: oneOf("summary", "records"),
+    // raw passes the schema so it is refused with what it is (profile-config.ts), not as an unknown value.
+    schema: oneOf("summary", "records", "raw"),
   },
   "profile-export-prefix": {
     type: "string",

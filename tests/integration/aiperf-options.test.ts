@@ -29,6 +29,8 @@ beforeAll(async () => {
     port: 0,
     hostname: "127.0.0.1",
     async fetch(req) {
+      // Only completions are seen here (the run also asks for /metrics, which this server has not).
+      if (req.method !== "POST") return new Response("not found", { status: 404 });
       const body = (await req.json()) as Record<string, unknown>;
       seen.push({ headers: Object.fromEntries(req.headers.entries()), body });
       return Response.json({
@@ -186,6 +188,8 @@ describe("export files", () => {
       .join("")
       .split("\n")
       .filter((l) => l.startsWith("llmbench profile:"));
-    expect(lines).toEqual(['llmbench profile: --export-level must be "records" or "summary" (was "raw")']);
+    expect(lines).toEqual([
+      "llmbench profile: --export-level raw: AIPerf's raw export (every request and response body) is not supported by llmbench; use records (per-request metrics) or summary",
+    ]);
   }, 30_000);
 });
