@@ -1,9 +1,9 @@
 // One run's charts from its numbers (pure): distributions with percentiles and SLO lines, per-time
-// statistics, the latency scatter, in-flight requests, errors, ISL/OSL, telemetry.
+// statistics, the latency scatter, in-flight requests, errors, ISL/OSL.
 import type { Slo } from "../metrics/goodput.ts";
 import { shortNumber } from "./axes.ts";
-import { CDF_PS, type Distribution, type ErrorRow, quantileAt, type Scatter, type TelemetrySeries, type TimeSeries } from "./run-data.ts";
-import { ERROR_COLOR, INK, MUTED, PALETTE, type Scene } from "./scene.ts";
+import { CDF_PS, type Distribution, type ErrorRow, quantileAt, type Scatter, type TimeSeries } from "./run-data.ts";
+import { ERROR_COLOR, INK, MUTED, type Scene } from "./scene.ts";
 import { type RefLine, xyChart } from "./xy-chart.ts";
 
 export interface MetricView {
@@ -165,16 +165,5 @@ export function errorChart(errors: readonly ErrorRow[]): Scene {
         titles: errors.map((e) => `${e.type}: ${e.count}`),
       },
     ],
-  });
-}
-
-export function telemetryChart(t: TelemetrySeries, index: number): Scene {
-  return xyChart({
-    id: `telemetry-${index}`,
-    title: t.metric,
-    note: `${t.table}, mean per slice`,
-    x: timeAxis,
-    y: { label: t.metric },
-    series: t.lines.map((l, i) => ({ type: "line" as const, name: l.name || t.metric, xs: l.t, ys: l.v, color: PALETTE[i % PALETTE.length]! })),
   });
 }

@@ -2,7 +2,7 @@
 import { parseGoodput, type Slo } from "../metrics/goodput.ts";
 import { shortNumber } from "./axes.ts";
 import type { ReportModel, Section } from "./report-html.ts";
-import { distribution, errorBreakdown, latencyScatter, quantileAt, runInfo, runTotals, telemetry, timeSeries, type RunInfo } from "./run-data.ts";
+import { distribution, errorBreakdown, latencyScatter, quantileAt, runInfo, runTotals, timeSeries, type RunInfo } from "./run-data.ts";
 import {
   cdfChart,
   errorChart,
@@ -12,9 +12,9 @@ import {
   percentileOverTimeChart,
   requestRateOverTimeChart,
   scatterChart,
-  telemetryChart,
   throughputOverTimeChart,
 } from "./run-charts.ts";
+import { serverSideSection } from "./server-side-report.ts";
 import { goodSql, type Query } from "./sql.ts";
 
 export const LATENCY_METRICS: readonly MetricView[] = [
@@ -112,8 +112,7 @@ export async function runReport(q: Query, name: string): Promise<ReportModel> {
   }
 
   // Server and GPU metrics, when the run collected them.
-  const tele = await telemetry(q, info.tables, totals);
-  const teleSection: Section = { title: "Server and GPU metrics", charts: tele.map(telemetryChart) };
+  const teleSection = await serverSideSection(q, info.tables, totals, sliceS);
 
   const durationNs = Math.max(1, totals.endNs - totals.startNs);
   const perSec = (x: number) => `${shortNumber((x * 1e9) / durationNs)}/s`;

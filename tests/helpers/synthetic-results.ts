@@ -4,7 +4,9 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { createTableSql } from "../../src/store/columns.ts";
+import { GPU_TELEMETRY_COLUMNS } from "../../src/store/gpu-telemetry-db.ts";
 import { REQUEST_COLUMNS, RUN_COLUMNS } from "../../src/store/schema.ts";
+import { SERVER_METRIC_COLUMNS } from "../../src/store/server-metrics-db.ts";
 
 export interface SyntheticRun {
   requests: number;
@@ -19,8 +21,8 @@ export interface SyntheticRun {
   failEvery?: number;
   /** Requests of the warmup phase before the profiling ones. */
   warmup?: number;
-  /** Adds a gpu_metrics table (timestamp_ns, gpu, metric, value) sampled every second. */
-  gpuMetrics?: boolean;
+  /** Adds server_metrics (vLLM gauges and a TTFT histogram) and gpu_telemetry (2 GPUs) scraped every 0.25 s. */
+  serverSide?: boolean;
   seed?: number;
   runId?: string;
 }
@@ -82,12 +84,27 @@ export async function writeSyntheticRun(dir: string, o: SyntheticRun): Promise<s
         CASE WHEN bad THEN NULL ELSE 1000.0 / itl END AS output_token_throughput_per_user,
         CASE WHEN bad THEN NULL ELSE osl END AS output_sequence_length
       FROM base`);
-    if (o.gpuMetrics) {
+    if (o.serverSide) {
       const spanS = Math.ceil(((o.requests + (o.warmup ?? 0)) * gapNs + meanLatencyNs) / 1e9) + 1;
-      await conn.run(`CREATE TABLE gpu_metrics AS
-        SELECT ${lit(runId)} AS run_id, (${t0}::BIGINT + (s * 1e9)::BIGINT) AS timestamp_ns, g AS gpu, m AS metric,
-          CASE m WHEN 'gpu_utilization' THEN 60 + 30 * sin(s / 3.0 + g) ELSE 40 + g * 2 + s * 0.01 END AS value
-        FROM range(${spanS * 4}) r(x), LATERAL (SELECT x / 4.0 AS s), range(2) gg(g), (VALUES ('gpu_utilization'), ('gpu_memory_used_gb')) mm(m)`);
+      const scrapes = `range(${spanS * 4}) r(k), LATERAL (SELECT ${t0}::BIGINT + k * 250000000 AS time_ns, k / 4.0 AS s)`;
+      await conn.run(createTableSql("server_metrics", SERVER_METRIC_COLUMNS));
+      await conn.run(`INSERT INTO server_metrics BY NAME
+        SELECT ${lit(runId)} AS run_id, time_ns, 'profiling' AS phase, 'http://127.0.0.1:8000/metrics' AS url, m AS metric, m AS family, 'gauge' AS type,
+          '{"model_name":"synthetic-model"}' AS labels, NULL AS le,
+          CASE m WHEN 'vllm:num_requests_running' THEN ${c} WHEN 'vllm:num_requests_waiting' THEN 4 + 4 * sin(s / 2) ELSE 0.5 + 0.4 * sin(s / 5) END AS value
+        FROM ${scrapes}, (VALUES ('vllm:num_requests_running'), ('vllm:num_requests_waiting'), ('vllm:kv_cache_usage_perc')) mm(m)`);
+      // TTFT histogram: 2 observations per scrape, both in the (0.025, 0.05] bucket.
+      await conn.run(`INSERT INTO server_metrics BY NAME
+        SELECT ${lit(runId)} AS run_id, time_ns, 'profiling' AS phase, 'http://127.0.0.1:8000/metrics' AS url, 'vllm:time_to_first_token_seconds' || sfx AS metric,
+          'vllm:time_to_first_token_seconds' AS family, 'histogram' AS type, '{"model_name":"synthetic-model"}' AS labels, le,
+          CASE WHEN sfx = '_sum' THEN 0.04 * 2 * k WHEN le = '0.025' THEN 0 ELSE 2 * k END AS value
+        FROM ${scrapes}, (VALUES ('_bucket', '0.025'), ('_bucket', '0.05'), ('_bucket', '+Inf'), ('_sum', NULL), ('_count', NULL)) b(sfx, le)`);
+      await conn.run(createTableSql("gpu_telemetry", GPU_TELEMETRY_COLUMNS));
+      await conn.run(`INSERT INTO gpu_telemetry BY NAME
+        SELECT ${lit(runId)} AS run_id, time_ns, 'profiling' AS phase, 'http://localhost:9400/metrics' AS source, 'gpu-host' AS host, g AS gpu_index,
+          'GPU-' || g AS uuid, 'Synthetic GPU' AS name, m AS metric,
+          CASE m WHEN 'DCGM_FI_DEV_POWER_USAGE' THEN 300 + 50 * g ELSE 60 + 30 * sin(s / 3.0 + g) END AS value
+        FROM ${scrapes}, range(2) gg(g), (VALUES ('DCGM_FI_DEV_POWER_USAGE'), ('DCGM_FI_DEV_GPU_UTIL')) mm(m)`);
     }
     await conn.run("CHECKPOINT");
   } finally {

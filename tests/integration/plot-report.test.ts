@@ -33,8 +33,12 @@ const SINGLE_CHARTS = [
   "errors",
   "isl-histogram",
   "osl-histogram",
-  "telemetry-0",
-  "telemetry-1",
+  "server-running",
+  "server-waiting",
+  "server-kv-cache",
+  "server-ttft-over-time",
+  "gpu-power",
+  "gpu-utilization",
 ];
 const SET_CHARTS = [
   "pareto",
@@ -60,7 +64,7 @@ beforeAll(async () => {
     requests: 3000,
     failEvery: 40,
     warmup: 10,
-    gpuMetrics: true,
+    serverSide: true,
     config: { goodput: ["time_to_first_token:50 inter_token_latency:9"] },
   });
   for (const c of [4, 16, 64])

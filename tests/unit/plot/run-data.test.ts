@@ -14,7 +14,6 @@ import {
   quantileAt,
   runInfo,
   runTotals,
-  telemetry,
   timeSeries,
 } from "../../../src/plot/run-data.ts";
 import { groupPoints } from "../../../src/plot/set-report.ts";
@@ -31,7 +30,7 @@ const CONCURRENCY = 8;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "llmbench-plotdata-"));
-  const db = await writeSyntheticRun(dir, { requests: N, warmup: 30, failEvery: FAIL_EVERY, concurrency: CONCURRENCY, gpuMetrics: true });
+  const db = await writeSyntheticRun(dir, { requests: N, warmup: 30, failEvery: FAIL_EVERY, concurrency: CONCURRENCY });
   q = (sql) => queryRuns([db], sql);
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -119,14 +118,6 @@ describe("run queries", () => {
     expect(errs.map((e) => e.type).sort()).toEqual(["ConnectionError", "ServerError"]);
     expect(errs.reduce((a, e) => a + e.count, 0)).toBe(t.requests - t.ok);
     expect(errs.every((e) => e.message.includes("<script>"))).toBe(true);
-  });
-
-  test("telemetry: one series per metric, one line per GPU", async () => {
-    const t = await runTotals(q, null);
-    const info = await runInfo(q);
-    const tele = await telemetry(q, info.tables, t);
-    expect(tele.map((s) => s.metric)).toEqual(["gpu_memory_used_gb", "gpu_utilization"]);
-    expect(tele[0]!.lines.map((l) => l.name)).toEqual(["gpu 0", "gpu 1"]);
   });
 });
 
