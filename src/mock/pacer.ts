@@ -6,6 +6,9 @@ import type { BatchDriver, DriverJob } from "./batch-driver.ts";
 import type { GenerationSession } from "./generation-session.ts";
 import { jitterMs } from "./seeded-rng.ts";
 
+/** Due chunks sent back to back before the event loop gets a turn. */
+const MAX_BURST_CHUNKS = 64;
+
 export interface IndependentTiming {
   ttftMs: number;
   itlMs: number;
@@ -19,10 +22,14 @@ export interface IndependentTiming {
 export function paceIndependent(s: GenerationSession, receivedMs: number, t: IndependentTiming, rng: () => number): void {
   let targetMs = receivedMs + jitterMs(t.ttftMs, t.jitterPct, rng());
   const step = (): void => {
-    const stallMs = emitNext(s);
-    if (stallMs === null) return;
-    targetMs += jitterMs(t.itlMs, t.jitterPct, rng()) + stallMs;
-    s.setTimer(step, targetMs - monoMs());
+    // Chunks already due (--itl-ms 0, or a late timer) go out now: a timer per chunk would add ~1 ms each.
+    for (let burst = 0; ; burst++) {
+      const stallMs = emitNext(s);
+      if (stallMs === null) return;
+      targetMs += jitterMs(t.itlMs, t.jitterPct, rng()) + stallMs;
+      const waitMs = targetMs - monoMs();
+      if (waitMs > 0 || burst >= MAX_BURST_CHUNKS) return s.setTimer(step, waitMs);
+    }
   };
   s.markRunning();
   s.setTimer(step, targetMs - monoMs());
