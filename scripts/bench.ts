@@ -1,6 +1,8 @@
 // Benchmarks llmbench against its own mock and writes bench/<name>.json + a markdown table.
 //
 //   bun scripts/bench.ts timing      client timing error vs a raw-socket truth server (scripts/truth-server.ts)
+//   bun scripts/bench.ts timing-ab [N]  the http timing scenarios N times with the dashboard off and on,
+//                                    alternating; medians and on/off ratios
 //                                    that stamps each chunk after socket.write, per transport, at 100 and
 //                                    1,000 concurrent streams (--mock: against llmbench mock's --record;
 //                                    --ui dashboard|simple: the client with that live view, under an 80x24
@@ -41,6 +43,8 @@ const MAIN = join(ROOT, "src/main.ts");
 const hasTaskset = Bun.spawnSync(["sh", "-c", "command -v taskset"]).exitCode === 0;
 const pin = (core: number, cmd: string[]) => (hasTaskset ? ["taskset", "-c", String(core), ...cmd] : cmd);
 
+/** `timing`: extra client flags from BENCH_CLIENT_FLAGS (e.g. "--no-server-metrics --no-gpu-telemetry"), to pair runs with a feature off. */
+const CLIENT_FLAGS = (process.env.BENCH_CLIENT_FLAGS ?? "").split(" ").filter((f) => f !== "");
 /** `timing --ui dashboard|simple`: the client's live view (default none). */
 const uiAt = process.argv.indexOf("--ui");
 const CLIENT_UI = uiAt > 0 ? (process.argv[uiAt + 1] ?? "none") : "none";
@@ -122,7 +126,15 @@ const pct = (xs: number[], p: number) => {
 };
 
 /** Runs one profile and compares its results.duckdb with the mock's record. */
-async function timingRun(server: ServerKind, transport: string, concurrency: number, requests: number, itlMs: number, osl: number): Promise<ErrorStats> {
+async function timingRun(
+  server: ServerKind,
+  transport: string,
+  concurrency: number,
+  requests: number,
+  itlMs: number,
+  osl: number,
+  ui: string = CLIENT_UI,
+): Promise<ErrorStats> {
   const dir = mkdtempSync(join(tmpdir(), "llmbench-bench-"));
   const mock = await startServer(server, dir, 50, itlMs, osl);
   const t0 = performance.now();
@@ -152,9 +164,10 @@ async function timingRun(server: ServerKind, transport: string, concurrency: num
     "--artifact-dir",
     join(dir, "run"),
     "--ui",
-    CLIENT_UI,
+    ui,
+    ...CLIENT_FLAGS,
   ];
-  const prof = Bun.spawnSync(pin(0, CLIENT_UI === "none" ? client : onTerminal(client)), {
+  const prof = Bun.spawnSync(pin(0, ui === "none" ? client : onTerminal(client)), {
     stdout: "pipe",
     stderr: "pipe",
     env: { ...process.env, BUN_CONFIG_MAX_HTTP_REQUESTS: "65535", LANG: "C.UTF-8" },
@@ -223,12 +236,40 @@ async function timingRun(server: ServerKind, transport: string, concurrency: num
   };
 }
 
+const TIMING_SCENARIOS = [
+  { name: "100 streams, ITL 10 ms", concurrency: 100, requests: 400, itlMs: 10, osl: 50 },
+  { name: "1,000 streams, ITL 100 ms", concurrency: 1000, requests: 2000, itlMs: 100, osl: 20 },
+];
+
+/**
+ * `timing-ab [N]`: each http scenario N times with the live view off (none) and on (dashboard), the two
+ * alternating so the machine's drift hits both alike; the median of each error figure and on/off ratios.
+ */
+async function timingAb(): Promise<Record<string, unknown>> {
+  const n = Number(process.argv[3] ?? 3);
+  const figures = ["ttft_err_p50_ms", "ttft_err_p99_ms", "gap_err_p50_ms", "gap_err_p99_ms"] as const;
+  const out: Record<string, unknown>[] = [];
+  for (const s of TIMING_SCENARIOS) {
+    const runs: Record<string, ErrorStats[]> = { none: [], dashboard: [] };
+    for (let i = 0; i < n; i++) {
+      for (const ui of ["none", "dashboard"]) {
+        const r = await timingRun("truth", "http", s.concurrency, s.requests, s.itlMs, s.osl, ui);
+        console.error(`${s.name} ${ui} #${i + 1}: ${JSON.stringify(r)}`);
+        runs[ui]!.push(r);
+      }
+    }
+    const med = (ui: string, f: (typeof figures)[number]): number => pct(runs[ui]!.map((r) => r[f]), 50);
+    for (const ui of ["none", "dashboard"]) {
+      out.push({ scenario: s.name, ui, runs: n, ...Object.fromEntries(figures.map((f) => [`median_${f}`, med(ui, f)])) });
+    }
+    out.push({ scenario: s.name, ui: "dashboard / none", runs: n, ...Object.fromEntries(figures.map((f) => [`median_${f}`, med("dashboard", f) / med("none", f)])) });
+  }
+  return { results: out };
+}
+
 async function timing(): Promise<Record<string, unknown>> {
   const server: ServerKind = process.argv.includes("--mock") ? "mock" : "truth";
-  const scenarios = [
-    { name: "100 streams, ITL 10 ms", concurrency: 100, requests: 400, itlMs: 10, osl: 50 },
-    { name: "1,000 streams, ITL 100 ms", concurrency: 1000, requests: 2000, itlMs: 100, osl: 20 },
-  ];
+  const scenarios = TIMING_SCENARIOS;
   const out: Record<string, unknown>[] = [];
   for (const s of scenarios) {
     for (const transport of ["http", "fetch"]) {
@@ -626,6 +667,7 @@ const runners: Record<string, () => Promise<Record<string, unknown>>> = {
   rate,
   replay,
   dashboard,
+  "timing-ab": timingAb,
   "store-summary": storeSummary,
   memory: () => memory(process.argv[3] ? process.argv[3].split(",").map(Number) : [50_000, 1_000_000]),
   plot: () => plotBench(process.argv[3] ? process.argv[3].split(",").map(Number) : [10_000, 1_000_000]),
@@ -638,7 +680,7 @@ if (!run) {
 const data = await run();
 const outName =
   which === "timing" ? ["timing", ...(process.argv.includes("--mock") ? ["mock"] : []), ...(CLIENT_UI !== "none" ? [CLIENT_UI] : [])].join("-") : which;
-const meta = { date: new Date().toISOString(), bun: Bun.version, cores: navigator.hardwareConcurrency, taskset: hasTaskset };
+const meta = { date: new Date().toISOString(), bun: Bun.version, cores: navigator.hardwareConcurrency, taskset: hasTaskset, client_flags: CLIENT_FLAGS.join(" ") };
 mkdirSync(join(ROOT, "bench"), { recursive: true });
 writeFileSync(join(ROOT, "bench", `${outName}.json`), `${JSON.stringify({ ...meta, ...data }, null, 2)}\n`);
 writeFileSync(

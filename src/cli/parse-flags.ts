@@ -31,6 +31,8 @@ export function parseFlags(argv: readonly string[], def: FlagsDef, foreign?: For
   }
   const positionals: string[] = [];
   const seen = new Set<string>();
+  /** A value, not a flag ("-" and negative numbers are values). */
+  const isWord = (w: string | undefined): w is string => w !== undefined && (!w.startsWith("-") || w === "-" || /^-\d/.test(w));
 
   const assign = (name: string, raw: string | boolean, shown: string): void => {
     const spec = def[name]!;
@@ -72,9 +74,8 @@ export function parseFlags(argv: readonly string[], def: FlagsDef, foreign?: For
       if (other.refusal !== undefined) problems.push(other.refusal);
       if (other.note !== undefined && !notes.includes(other.note)) notes.push(other.note);
       if (other.value !== "none" && inline === undefined) {
-        const takesWord = (w: string | undefined): boolean => w !== undefined && (!w.startsWith("-") || /^-\d/.test(w));
-        if (takesWord(argv[i + 1])) i++;
-        if (other.value === "list") while (takesWord(argv[i + 1])) i++;
+        if (isWord(argv[i + 1])) i++;
+        if (other.value === "list") while (isWord(argv[i + 1])) i++;
       }
       continue;
     }
@@ -108,13 +109,19 @@ export function parseFlags(argv: readonly string[], def: FlagsDef, foreign?: For
     }
     let value = inline;
     if (value === undefined) {
-      const next = argv[i + 1];
-      if (next === undefined || (next.startsWith("-") && next !== "-" && !/^-\d/.test(next))) {
-        problems.push(`${shown} needs a value${spec.valueHint ? ` (${spec.valueHint})` : ""}`);
+      if (!isWord(argv[i + 1])) {
+        if (spec.bareValue !== undefined) assign(name, spec.bareValue, shown);
+        else problems.push(`${shown} needs a value${spec.valueHint ? ` (${spec.valueHint})` : ""}`);
         continue;
       }
-      value = next;
-      i++;
+      value = argv[++i]!;
+      // AIPerf's list form: a repeatable flag takes the words after it (only where no positional could want them).
+      if (spec.repeatable && positionalNames.length === 0) {
+        while (isWord(argv[i + 1])) {
+          assign(name, value, shown);
+          value = argv[++i]!;
+        }
+      }
     }
     assign(name, value, shown);
   }

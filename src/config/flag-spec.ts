@@ -15,8 +15,13 @@ export interface FlagSpec {
   /** Help text for a default that depends on other flags (shown where a plain default would be). */
   defaultNote?: string;
   required?: boolean;
-  /** May be given several times; the raw value is a string[] in order. */
+  /**
+   * May be given several times; the raw value is a string[] in order. In a command without positionals it
+   * also takes every word up to the next flag (AIPerf's list form: `--url a b`).
+   */
   repeatable?: boolean;
+  /** The value of the flag given alone (no word after it): AIPerf's bare `--gpu-telemetry`. */
+  bareValue?: string;
   /** --help section (e.g. "Endpoint", "Load"). */
   group?: string;
   /** Validates and converts the raw value (built on first use); absent: a string, boolean or string[] as given. */

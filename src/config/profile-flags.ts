@@ -857,6 +857,8 @@ export const PROFILE_FLAGS = {
     description:
       "Show GPU telemetry on the console, and also scrape this DCGM exporter (host:port or URL); localhost:9400 and :9401 are tried anyway, then nvidia-smi if none answers; `nvidia-smi` uses only nvidia-smi (repeatable)",
     valueHint: "url|nvidia-smi",
+    // Alone (AIPerf's bare --gpu-telemetry): show the table, with DCGM's default exporter asked by name.
+    bareValue: "localhost:9400",
     group: "Server metrics and GPU telemetry",
     schema: metricsEndpoints("nvidia-smi"),
   },

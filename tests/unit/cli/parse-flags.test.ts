@@ -62,6 +62,36 @@ describe("parseFlags", () => {
     expect(parseFlags([], def).values).toEqual({});
   });
 
+  // AIPerf's list form (cyclopts): one flag, several words. Only where no positional could want the words.
+  const NO_POSITIONALS: FlagsDef = {
+    url: { type: "string", alias: "u", description: "url", repeatable: true },
+    model: { type: "string", description: "model" },
+    gpu: { type: "string", description: "gpu", repeatable: true, bareValue: "localhost:9400" },
+    streaming: { type: "boolean", description: "stream" },
+  };
+  const listCases: { argv: string[]; values: Record<string, unknown>; problems: string[] }[] = [
+    { argv: ["--url", "a", "b", "--model", "m"], values: { url: ["a", "b"], model: "m" }, problems: [] },
+    { argv: ["-u", "a", "b", "c"], values: { url: ["a", "b", "c"] }, problems: [] },
+    { argv: ["--url", "a", "b", "--url", "c"], values: { url: ["a", "b", "c"] }, problems: [] },
+    { argv: ["--url=a", "b"], values: { url: ["a"] }, problems: ["unexpected argument: b"] },
+    { argv: ["--model", "m", "x"], values: { model: "m" }, problems: ["unexpected argument: x"] },
+    { argv: ["--gpu"], values: { gpu: ["localhost:9400"] }, problems: [] },
+    { argv: ["--gpu", "--streaming"], values: { gpu: ["localhost:9400"], streaming: true }, problems: [] },
+    { argv: ["--gpu", "h:1", "h:2"], values: { gpu: ["h:1", "h:2"] }, problems: [] },
+    { argv: ["--url"], values: {}, problems: ["--url needs a value"] },
+  ];
+  test.each(listCases.map((c) => [c.argv.join(" "), c] as const))("without positionals: %s", (_name, c) => {
+    const out = parseFlags(c.argv, NO_POSITIONALS);
+    expect(out.values).toEqual(c.values as never);
+    expect(out.problems).toEqual(c.problems);
+  });
+
+  test("with a positional, a repeatable flag still takes one word", () => {
+    const out = parseFlags(["--url", "a", "dir"], DEF);
+    expect(out.values).toEqual({ url: ["a"], run: "dir" } as never);
+    expect(out.problems).toEqual([]);
+  });
+
   test("a repeatable flag's default is a one-item list", () => {
     const def: FlagsDef = { url: { type: "string", repeatable: true, default: "localhost:8000", description: "u" } };
     expect(applyDefaults({}, def)).toEqual({ url: ["localhost:8000"] });
