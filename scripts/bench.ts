@@ -258,11 +258,20 @@ async function timingAb(): Promise<Record<string, unknown>> {
         runs[ui]!.push(r);
       }
     }
-    const med = (ui: string, f: (typeof figures)[number]): number => pct(runs[ui]!.map((r) => r[f]), 50);
+    const med = (ui: string, f: (typeof figures)[number]): number =>
+      pct(
+        runs[ui]!.map((r) => r[f]),
+        50,
+      );
     for (const ui of ["none", "dashboard"]) {
       out.push({ scenario: s.name, ui, runs: n, ...Object.fromEntries(figures.map((f) => [`median_${f}`, med(ui, f)])) });
     }
-    out.push({ scenario: s.name, ui: "dashboard / none", runs: n, ...Object.fromEntries(figures.map((f) => [`median_${f}`, med("dashboard", f) / med("none", f)])) });
+    out.push({
+      scenario: s.name,
+      ui: "dashboard / none",
+      runs: n,
+      ...Object.fromEntries(figures.map((f) => [`median_${f}`, med("dashboard", f) / med("none", f)])),
+    });
   }
   return { results: out };
 }
@@ -680,7 +689,13 @@ if (!run) {
 const data = await run();
 const outName =
   which === "timing" ? ["timing", ...(process.argv.includes("--mock") ? ["mock"] : []), ...(CLIENT_UI !== "none" ? [CLIENT_UI] : [])].join("-") : which;
-const meta = { date: new Date().toISOString(), bun: Bun.version, cores: navigator.hardwareConcurrency, taskset: hasTaskset, client_flags: CLIENT_FLAGS.join(" ") };
+const meta = {
+  date: new Date().toISOString(),
+  bun: Bun.version,
+  cores: navigator.hardwareConcurrency,
+  taskset: hasTaskset,
+  client_flags: CLIENT_FLAGS.join(" "),
+};
 mkdirSync(join(ROOT, "bench"), { recursive: true });
 writeFileSync(join(ROOT, "bench", `${outName}.json`), `${JSON.stringify({ ...meta, ...data }, null, 2)}\n`);
 writeFileSync(
