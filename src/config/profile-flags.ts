@@ -73,7 +73,7 @@ export const PROFILE_FLAGS = {
   streaming: { type: "boolean", description: "Stream responses (SSE); needed for TTFT and ITL", default: false, group: ENDPOINT },
   "api-key": {
     type: "string",
-    description: "Sent as Authorization: Bearer; never written to artifacts or logs",
+    description: "Sent as Authorization: Bearer (as x-api-key for --endpoint-type messages); never written to artifacts or logs",
     valueHint: "key",
     group: ENDPOINT,
     schema: nonEmpty,
