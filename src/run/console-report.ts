@@ -74,7 +74,12 @@ export function consoleReport(out: ReportInput, o: ConsoleReportOptions): string
   if (out.results.gpuTelemetry !== undefined) lines.push(`GPU Telemetry: ${join(out.dir, "gpu_telemetry_export.json")}`);
   lines.push(`Results DB: ${out.dbPath}`);
   lines.push(`Log File: ${join(out.dir, "logs", "llmbench.log")}`);
-  if (out.interrupted) lines.push("The profile run was cancelled early. Results shown may be incomplete or inaccurate.");
+  if (out.interrupted) {
+    // AIPerf's sentence; on a terminal narrower than it, one line per sentence.
+    const [a, b] = ["The profile run was cancelled early.", "Results shown may be incomplete or inaccurate."];
+    if (a.length + 1 + b.length <= o.width) lines.push(`${a} ${b}`);
+    else lines.push(a, b);
+  }
   if (out.abortedOnFailures) lines.push(`Aborted: more than ${o.threshold} of the requests failed.`);
   return `\n\n${lines.join("\n")}\n`;
 }

@@ -57,6 +57,16 @@ describe("consoleReport", () => {
     expect(errors[2]!.startsWith("Benchmark Duration:")).toBe(true);
   });
 
+  test.each([
+    [80, ["The profile run was cancelled early.", "Results shown may be incomplete or inaccurate."]],
+    [120, ["The profile run was cancelled early. Results shown may be incomplete or inaccurate."]],
+  ])("a cancelled run at %i columns: AIPerf's sentence, split to fit", (width, want) => {
+    const text = consoleReport({ ...outcome(summary), interrupted: true }, { threshold: undefined, width, extraPercentiles: [] });
+    const lines = text.trimEnd().split("\n");
+    expect(lines.slice(-want.length)).toEqual(want);
+    expect(lines.filter((l) => l.length > width)).toEqual([]);
+  });
+
   test("long example messages are cut to the width; more than ten kinds end with a count", () => {
     const many = Array.from({ length: 14 }, (_, i) => ({ error: { code: 400 + i, type: "http_error", message: `${"x".repeat(200)} ${i}` }, count: 1 }));
     const lines = errorLines(many, 80);
