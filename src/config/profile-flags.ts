@@ -58,7 +58,8 @@ export const PROFILE_FLAGS = {
     description:
       "API (AIPerf's names): chat, completions, embeddings (OpenAI); responses (OpenAI Responses API); messages (Anthropic Messages API, --api-key sent as x-api-key); huggingface_generate (TGI /generate, /generate_stream with --streaming); nim_rankings, hf_tei_rankings, cohere_rankings (rerankers: query and passages, latency and throughput only); template (a custom API at --url as given: --extra-inputs payload_template:JINJA2 and response_field:PATH)",
     default: "chat",
-    valueHint: ENDPOINT_TYPES.join("|"),
+    // The types are listed in the description: the whole list as a hint would break a line at 80 columns.
+    valueHint: "type",
     group: ENDPOINT,
     schema: oneOf(...ENDPOINT_TYPES),
   },
