@@ -5,10 +5,10 @@
 // can land after the normal screen is restored.
 import type { RecordValues } from "../metrics/record-values.ts";
 import type { RequestRecord } from "../record/request-record.ts";
-import { type DashboardIn, type DashboardOut, LOCK_CLOSED, LOCK_OPEN } from "../report/dashboard-thread-main.ts";
+import { type DashboardIn, type DashboardOut, type DashboardTick, LOCK_CLOSED, LOCK_OPEN } from "../report/dashboard-thread-main.ts";
 import type { Glyphs } from "../report/live-format.ts";
 import { LiveSampleBuffer } from "../report/live-sample.ts";
-import type { LiveFrameSource, LiveState } from "../report/live-state.ts";
+import type { LiveFrameSource } from "../report/live-state.ts";
 import { LEAVE_SCREEN } from "../report/screen.ts";
 import type { IdleResult } from "../runtime/thread-priority.ts";
 import { spawnDashboardWorker } from "../spawn-dashboard-worker.ts";
@@ -29,14 +29,8 @@ export interface DashboardThreadOptions {
   write: (text: string) => void;
 }
 
-export interface DashboardStatus {
-  nowNs: number;
-  inFlight: number;
-  stopping: LiveState["stopping"];
-  logs: readonly string[];
-  width: number;
-  height: number;
-}
+/** What one tick tells the thread besides the requests: the tick message without its framing. */
+export type DashboardStatus = Omit<DashboardTick, "type" | "batch" | "invalidate">;
 
 export class DashboardThread {
   private readonly samples = new LiveSampleBuffer();

@@ -3,6 +3,7 @@
 // `metric_scrapes` (source 'gpu'). Per-GPU statistics and energy over the profiling window in SQL.
 import type { DuckDBAppender, DuckDBConnection, DuckDBValue } from "@duckdb/node-api";
 import { ENERGY, type GpuEnergy, type GpuMetricStats, type GpuReading, POWER } from "../metrics/gpu-telemetry.ts";
+import { AppenderSet } from "./appender-set.ts";
 import { appendRow, type Column, createTableSql } from "./columns.ts";
 import { SCRAPE_COLUMNS, type ScrapePhase, type ScrapeRow } from "./server-metrics-db.ts";
 import { cellNumberOrNull, sqlString } from "./sql-text.ts";
@@ -29,22 +30,22 @@ export const GPU_TELEMETRY_COLUMNS: Column<GpuTelemetryRow>[] = [
   { name: "value", type: "DOUBLE", get: (x) => x.r.value },
 ];
 
-const FLUSH_INTERVAL_MS = 1000;
-
 export class GpuTelemetryStore {
-  private lastFlushMs = performance.now();
-  private pending = false;
-  private closed = false;
-  private failed = false;
-  /** A write failed (disk full): told once; later readings are dropped. */
-  onError: (e: Error) => void = () => {};
+  private readonly out: AppenderSet;
 
   private constructor(
     private readonly runId: string,
     readonly connection: DuckDBConnection,
     private readonly rows: DuckDBAppender,
     private readonly scrapes: DuckDBAppender,
-  ) {}
+  ) {
+    this.out = new AppenderSet([rows, scrapes]);
+  }
+
+  /** A write failed (disk full): told once; later readings are dropped. */
+  set onError(f: (e: Error) => void) {
+    this.out.onError = f;
+  }
 
   static async create(conn: DuckDBConnection, runId: string): Promise<GpuTelemetryStore> {
     await conn.run(createTableSql("gpu_telemetry", GPU_TELEMETRY_COLUMNS));
@@ -54,51 +55,22 @@ export class GpuTelemetryStore {
 
   /** Readings taken at one instant; `scrape` when they came from an HTTP endpoint (recorded even when it failed). */
   add(time_ns: number, phase: ScrapePhase, source: string, readings: readonly GpuReading[], scrape?: Omit<ScrapeRow, "run_id">): void {
-    if (this.closed || this.failed) return;
-    try {
+    this.out.write(() => {
       if (scrape !== undefined) appendRow(this.scrapes, SCRAPE_COLUMNS, { ...scrape, run_id: this.runId });
       const row: GpuTelemetryRow = { run_id: this.runId, time_ns, phase, source, r: readings[0]! };
       for (const r of readings) {
         row.r = r;
         appendRow(this.rows, GPU_TELEMETRY_COLUMNS, row);
       }
-    } catch (e) {
-      this.fail(e);
-      return;
-    }
-    this.pending = true;
-    if (performance.now() - this.lastFlushMs >= FLUSH_INTERVAL_MS) this.flush();
-  }
-
-  private fail(e: unknown): void {
-    if (this.failed) return;
-    this.failed = true;
-    this.onError(e instanceof Error ? e : new Error(String(e)));
+    });
   }
 
   flush(): void {
-    if (this.closed || this.failed || !this.pending) return;
-    try {
-      this.rows.flushSync();
-      this.scrapes.flushSync();
-    } catch (e) {
-      this.fail(e);
-    }
-    this.pending = false;
-    this.lastFlushMs = performance.now();
+    this.out.flush();
   }
 
   close(): void {
-    if (this.closed) return;
-    this.flush();
-    this.closed = true;
-    for (const a of [this.rows, this.scrapes]) {
-      try {
-        a.closeSync();
-      } catch {
-        // rows a failed flush left behind are dropped with the appender
-      }
-    }
+    this.out.close();
   }
 }
 

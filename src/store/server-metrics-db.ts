@@ -5,6 +5,7 @@
 import type { DuckDBAppender, DuckDBConnection, DuckDBValue } from "@duckdb/node-api";
 import type { PromSample, PromType } from "../metrics/prometheus-parse.ts";
 import { GAUGE_QUANTILES, type ScrapeStats, type SeriesWindow } from "../metrics/server-metrics-summary.ts";
+import { AppenderSet } from "./appender-set.ts";
 import { appendRow, type Column, createTableSql } from "./columns.ts";
 import { cellNumberOrNull, sqlString } from "./sql-text.ts";
 
@@ -84,7 +85,6 @@ export const FAMILY_COLUMNS: Column<FamilyRow>[] = [
 ];
 
 /** Appended rows become durable at least this often (and at close). */
-const FLUSH_INTERVAL_MS = 1000;
 
 /** `labels` JSON and the `le` cell of one sample. */
 export function splitLabels(sample: PromSample): { labels: string; le: string | null } {
@@ -101,13 +101,8 @@ export function splitLabels(sample: PromSample): { labels: string; le: string | 
 
 /** Appends scrapes to the three tables on its own connection; rows are flushed in batches. */
 export class ServerMetricsStore {
-  private lastFlushMs = performance.now();
-  private pending = false;
-  private closed = false;
-  private failed = false;
   private readonly seenFamilies = new Set<string>();
-  /** A write failed (disk full): told once; later scrapes are dropped, earlier ones stay in the file. */
-  onError: (e: Error) => void = () => {};
+  private readonly out: AppenderSet;
 
   private constructor(
     private readonly runId: string,
@@ -115,7 +110,14 @@ export class ServerMetricsStore {
     private readonly samples: DuckDBAppender,
     private readonly scrapes: DuckDBAppender,
     private readonly families: DuckDBAppender,
-  ) {}
+  ) {
+    this.out = new AppenderSet([samples, scrapes, families]);
+  }
+
+  /** A write failed (disk full): told once; later scrapes are dropped, earlier ones stay in the file. */
+  set onError(f: (e: Error) => void) {
+    this.out.onError = f;
+  }
 
   static async create(conn: DuckDBConnection, runId: string): Promise<ServerMetricsStore> {
     await conn.run(createTableSql("server_metrics", SERVER_METRIC_COLUMNS));
@@ -132,18 +134,7 @@ export class ServerMetricsStore {
 
   /** One scrape attempt; `samples` empty when it failed. `help`/`types`: the scrape's HELP and TYPE lines. */
   addScrape(scrape: Omit<ScrapeRow, "run_id">, samples: readonly PromSample[], help?: ReadonlyMap<string, string>): void {
-    if (this.closed || this.failed) return;
-    try {
-      this.append(scrape, samples, help);
-    } catch (e) {
-      this.fail(e);
-    }
-  }
-
-  private fail(e: unknown): void {
-    if (this.failed) return;
-    this.failed = true;
-    this.onError(e instanceof Error ? e : new Error(String(e)));
+    this.out.write(() => this.append(scrape, samples, help));
   }
 
   private append(scrape: Omit<ScrapeRow, "run_id">, samples: readonly PromSample[], help?: ReadonlyMap<string, string>): void {
@@ -169,34 +160,14 @@ export class ServerMetricsStore {
         appendRow(this.families, FAMILY_COLUMNS, { run_id: this.runId, url: scrape.url, family: s.family, type: s.type, help: help?.get(s.family) ?? null });
       }
     }
-    this.pending = true;
-    if (performance.now() - this.lastFlushMs >= FLUSH_INTERVAL_MS) this.flush();
   }
 
   flush(): void {
-    if (this.closed || this.failed || !this.pending) return;
-    try {
-      this.samples.flushSync();
-      this.scrapes.flushSync();
-      this.families.flushSync();
-    } catch (e) {
-      this.fail(e);
-    }
-    this.pending = false;
-    this.lastFlushMs = performance.now();
+    this.out.flush();
   }
 
   close(): void {
-    if (this.closed) return;
-    this.flush();
-    this.closed = true;
-    for (const a of [this.samples, this.scrapes, this.families]) {
-      try {
-        a.closeSync();
-      } catch {
-        // rows a failed flush left behind are dropped with the appender
-      }
-    }
+    this.out.close();
   }
 
   get connection(): DuckDBConnection {
