@@ -9,7 +9,7 @@
 // Usage arrives in two events, so the reader keeps what came so far and hands back the merge.
 // Non-streaming: {type: "message", content: [{type: text, text} | {type: thinking, thinking}], usage}.
 import { errorOf, isObj, jsonObject, malformed, NO_DELTA, num, type ChunkInfo, type Usage } from "./openai-chunk.ts";
-import type { BodyInfo, ResponseReader } from "./response-reader.ts";
+import type { BodyInfo, ResponseReader } from "./response-reader-types.ts";
 import type { SseEvent } from "./sse-parser.ts";
 
 const str = (v: unknown): string => (typeof v === "string" ? v : "");

@@ -1,7 +1,7 @@
 // Per-chunk token counts are the hot cost at thousands of streams (about 2 us per encode here), and
 // streamed chunks repeat the same short texts (" the", " of", ...): memoize them. Bounded: the map
 // is dropped when full, so memory stays flat whatever the output.
-import type { TokenCounter } from "./request-runner.ts";
+import type { TokenCounter } from "./token-counter.ts";
 
 const MAX_ENTRIES = 65_536;
 const MAX_PIECE_CHARS = 64;

@@ -5,7 +5,7 @@
 // - hf_tei_rankings: [{index, score}]
 // - cohere_rankings: {results: [{index, relevance_score}]}
 import type { RankingsType } from "./rankings-body.ts";
-import type { BodyInfo, ResponseReader } from "./response-reader.ts";
+import type { BodyInfo, ResponseReader } from "./response-reader-types.ts";
 import { errorOf, isObj } from "./openai-chunk.ts";
 
 /** Parsed JSON, or the invalid answer it makes. */

@@ -8,7 +8,9 @@
 // request) or after DONE_GRACE_MS, when the transport is aborted (a server that keeps the body open).
 import { SseParser } from "./sse-parser.ts";
 import type { ChunkInfo } from "./openai-chunk.ts";
-import { responseReader, type ResponseReader } from "./response-reader.ts";
+import type { ResponseReader } from "./response-reader-types.ts";
+import { responseReader } from "./response-reader.ts";
+import type { TokenCounter } from "./token-counter.ts";
 import { COUNT_SLICE_CHARS, SlicedCounts, type CountOffload } from "./sliced-count.ts";
 import type { PathStep } from "./field-path.ts";
 import type { EndpointType } from "./request-body.ts";
@@ -50,10 +52,6 @@ export type RecordIdentity = Pick<
   | "input_tokens"
   | "requested_output_tokens"
 >;
-
-export interface TokenCounter {
-  count(text: string): number;
-}
 
 // Server text in errors is kept whole up to this bound: it is cut to one short line only after the
 // worker has scrubbed our secrets from it (record/safe-text.ts), so a cut never leaves half a key.

@@ -4,34 +4,13 @@
 // so the runner makes one per request; chat and completions share stateless ones.
 import type { EndpointType } from "./endpoint-types.ts";
 import { messagesReader } from "./messages-stream.ts";
-import { interpretChunk, interpretFullResponse, type ChunkInfo } from "./openai-chunk.ts";
+import { interpretChunk, interpretFullResponse } from "./openai-chunk.ts";
 import { embeddingsBody, rankingsReader } from "./rankings-response.ts";
 import { responsesReader } from "./responses-stream.ts";
-import type { SseEvent } from "./sse-parser.ts";
 import { templateReader } from "./template-response.ts";
 import { tgiReader } from "./tgi-stream.ts";
 import type { PathStep } from "./field-path.ts";
-
-/**
- * A non-streaming body: ChunkInfo; "answer", a valid answer of an API without text (embeddings,
- * rankings); "empty", a valid but empty one; "invalid", not the API's shape (`message` says how).
- */
-export type BodyInfo = ChunkInfo | { kind: "answer" } | { kind: "empty"; what: string } | { kind: "invalid"; message: string };
-
-export interface ResponseReader {
-  /** One SSE event of a streaming answer. */
-  event(ev: SseEvent): ChunkInfo;
-  /** A whole non-streaming body (not empty). */
-  body(text: string): BodyInfo;
-  /** The stream ends when the server closes it (no end event of its own). */
-  readonly endsAtClose?: boolean;
-  /** What ends a stream of this API, for the error when a stream ends without it. */
-  readonly endMarker: string;
-  /** Why a stream without any text is empty, for its error. */
-  readonly emptyStream: string;
-  /** Why a body without text is empty, for its error. */
-  readonly emptyBody: string;
-}
+import type { ResponseReader } from "./response-reader-types.ts";
 
 const chat: ResponseReader = {
   event: (ev) => interpretChunk(ev.data, "chat"),

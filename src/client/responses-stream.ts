@@ -10,7 +10,7 @@
 // Non-streaming: {object: "response", output: [...], usage}, text in output[].content[] of type
 // output_text, reasoning in reasoning items (reasoning_text content, else summary_text).
 import { errorOf, isObj, jsonObject, malformed, NO_DELTA, num, type ChunkInfo, type Obj, type Usage } from "./openai-chunk.ts";
-import type { BodyInfo, ResponseReader } from "./response-reader.ts";
+import type { BodyInfo, ResponseReader } from "./response-reader-types.ts";
 import type { SseEvent } from "./sse-parser.ts";
 
 function usageOf(u: unknown): Usage | null {

@@ -15,7 +15,7 @@
 // prepend "▁" to every text (SentencePiece conversions such as Llama 2) count that marker once per
 // slice: cutOverhead() measures it once per counter and it is subtracted per extra slice. A window
 // without such a space (a pathological run) is cut hard: about one token more per cut.
-import type { TokenCounter } from "./request-runner.ts";
+import type { TokenCounter } from "./token-counter.ts";
 
 export const COUNT_SLICE_CHARS = 2048;
 /** Longer texts go to the offload counter, when there is one (~16k tokens of ordinary text). */

@@ -6,7 +6,7 @@
 // A payload that is not JSON is text. A stream ends when the server closes it (or at [DONE]).
 import { atPath, type PathStep } from "./field-path.ts";
 import { errorOf, isObj, NO_DELTA, type ChunkInfo, type Obj } from "./openai-chunk.ts";
-import type { BodyInfo, ResponseReader } from "./response-reader.ts";
+import type { BodyInfo, ResponseReader } from "./response-reader-types.ts";
 import type { SseEvent } from "./sse-parser.ts";
 
 const TEXT_KEYS = ["text", "content", "response", "output", "result", "generated_text"] as const;

@@ -5,7 +5,7 @@
 // special tokens (EOS) are not text. Errors: {error, error_type}, also mid-stream.
 // Usage: details.generated_tokens is the server's output count; TGI reports no prompt count here.
 import { isObj, jsonObject, malformed, num, type ChunkInfo, type Obj, type Usage } from "./openai-chunk.ts";
-import type { BodyInfo, ResponseReader } from "./response-reader.ts";
+import type { BodyInfo, ResponseReader } from "./response-reader-types.ts";
 import type { SseEvent } from "./sse-parser.ts";
 
 function tgiError(o: Obj): ChunkInfo | null {

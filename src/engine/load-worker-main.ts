@@ -1,7 +1,8 @@
 // Body of a load worker: runs its share of each phase (phase-runner.ts) and sends finished records to
 // the main thread in batches. Only sending and parsing happen here; scheduling plans, prompt building
 // for traces, storage and statistics live on the main thread.
-import { runRequest, type TokenCounter } from "../client/request-runner.ts";
+import { runRequest } from "../client/request-runner.ts";
+import type { TokenCounter } from "../client/token-counter.ts";
 import type { Transport } from "../client/transport.ts";
 import { memoizedCounter } from "../client/piece-counter.ts";
 import { DeferredWork } from "../client/deferred-work.ts";

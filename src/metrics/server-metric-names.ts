@@ -113,6 +113,13 @@ export interface NamedServerRow {
   stats: Record<string, number>;
 }
 
+/** What a run keeps of its server metrics: the export, its named rows, and how many lines did not parse. */
+export interface ServerMetricsResults {
+  export: ServerMetricsExport;
+  named: NamedServerRow[];
+  malformedLines: number;
+}
+
 /** The series' model label (vLLM: model_name; Dynamo: model). */
 export function modelOf(labels: Record<string, string> | null): string | undefined {
   return labels?.model_name ?? labels?.model;

@@ -5,7 +5,6 @@
 // bucket deltas. AIPerf estimates those with its own polynomial bucket model; here it is Prometheus's
 // histogram_quantile (linear within the bucket), the figure Grafana dashboards show.
 import type { PromType } from "./prometheus-parse.ts";
-import type { NamedServerRow } from "./server-metric-names.ts";
 
 /** The gauge percentiles AIPerf reports (p1 .. p99). */
 export const GAUGE_QUANTILES = [0.01, 0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.99] as const;
@@ -313,11 +312,4 @@ export function serverMetricsExport(
     },
     metrics,
   };
-}
-
-/** What a run keeps of its server metrics: the export, its named rows, and how many lines did not parse. */
-export interface ServerMetricsResults {
-  export: ServerMetricsExport;
-  named: NamedServerRow[];
-  malformedLines: number;
 }

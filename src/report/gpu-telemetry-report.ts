@@ -2,7 +2,7 @@
 // profiling window's statistics, and the energy figures), the summary JSON's llmbench sections, and
 // the console's energy line (always) and per-GPU lines (with --gpu-telemetry, as AIPerf).
 import type { GpuMetricStats, GpuTelemetryResults } from "../metrics/gpu-telemetry.ts";
-import type { ServerMetricsResults } from "../metrics/server-metrics-summary.ts";
+import type { ServerMetricsResults } from "../metrics/server-metric-names.ts";
 import type { PyJsonValue } from "./py-json.ts";
 import { terminalSafe } from "./terminal-safe.ts";
 

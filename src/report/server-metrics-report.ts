@@ -1,7 +1,7 @@
 // Server metrics as files and console lines: AIPerf's server_metrics_export.json (its layout, plus
 // llmbench's named rows), and a short table of the named rows for the end-of-run report.
 import { modelOf, type NamedServerRow } from "../metrics/server-metric-names.ts";
-import type { ServerMetricsResults } from "../metrics/server-metrics-summary.ts";
+import type { ServerMetricsResults } from "../metrics/server-metric-names.ts";
 import { terminalSafe } from "./terminal-safe.ts";
 
 const SERVER_NAMES = { vllm: "vLLM", sglang: "SGLang", trtllm: "TensorRT-LLM", dynamo: "Dynamo" } as const;

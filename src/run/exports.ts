@@ -8,7 +8,7 @@ import type { GpuTelemetryResults } from "../metrics/gpu-telemetry.ts";
 import type { RecordOptions } from "../metrics/record-values.ts";
 import { scheduleJson, type ScheduleReport } from "../metrics/schedule-report.ts";
 import type { Summary } from "../metrics/summary.ts";
-import type { ServerMetricsResults } from "../metrics/server-metrics-summary.ts";
+import type { ServerMetricsResults } from "../metrics/server-metric-names.ts";
 import { profileExportCsv } from "../report/profile-csv.ts";
 import { gpuTelemetryJson, serverSideJsonSections } from "../report/gpu-telemetry-report.ts";
 import { serverMetricsCsv } from "../report/server-metrics-csv.ts";

@@ -7,7 +7,8 @@ import { splitUrlCredentials } from "../client/url-credentials.ts";
 import type { ProfileConfig } from "../config/profile-config.ts";
 import { parsePrometheus } from "../metrics/prometheus-parse.ts";
 import { namedServerRows } from "../metrics/server-metric-names.ts";
-import { type ServerMetricsResults, serverMetricsExport } from "../metrics/server-metrics-summary.ts";
+import type { ServerMetricsResults } from "../metrics/server-metric-names.ts";
+import { serverMetricsExport } from "../metrics/server-metrics-summary.ts";
 import { familyHelpDb, ServerMetricsStore, type SliceGauge, scrapeStatsDb, serverGaugeSlicesDb, serverMetricWindowsDb } from "../store/server-metrics-db.ts";
 import { MetricScraper, type ScrapeResult } from "./metric-scraper.ts";
 

@@ -5,7 +5,8 @@ import { afterAll, describe, expect, test } from "bun:test";
 import type { Socket } from "bun";
 import { createFetchTransport } from "../../src/client/fetch-transport.ts";
 import { createHttp1Transport } from "../../src/client/http1-transport.ts";
-import { DONE_GRACE_MS, runRequest, type RecordIdentity, type TokenCounter } from "../../src/client/request-runner.ts";
+import { DONE_GRACE_MS, runRequest, type RecordIdentity } from "../../src/client/request-runner.ts";
+import type { TokenCounter } from "../../src/client/token-counter.ts";
 import type { Transport } from "../../src/client/transport.ts";
 
 const ID: RecordIdentity = {

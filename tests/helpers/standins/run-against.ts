@@ -3,7 +3,8 @@
 import { createHttp1Transport } from "../../../src/client/http1-transport.ts";
 import { requestBody, type BodyParams } from "../../../src/client/request-body.ts";
 import { endpointHeaders, requestHeaders } from "../../../src/client/request-headers.ts";
-import { runRequest, type RecordIdentity, type TokenCounter } from "../../../src/client/request-runner.ts";
+import { runRequest, type RecordIdentity } from "../../../src/client/request-runner.ts";
+import type { TokenCounter } from "../../../src/client/token-counter.ts";
 import type { EndpointType } from "../../../src/client/endpoint-types.ts";
 import type { PathStep } from "../../../src/client/field-path.ts";
 import { endpointUrl } from "../../../src/client/endpoint-url.ts";

@@ -1,7 +1,8 @@
 // runRequest through its seams: a scripted fake Transport (the test plays the server's events with
 // explicit timestamps), a character-counting TokenCounter and, where it matters, a queued `defer`.
 import { describe, expect, test } from "bun:test";
-import { DONE_GRACE_MS, runRequest, type RecordIdentity, type RunRequest, type TokenCounter } from "../../../src/client/request-runner.ts";
+import { DONE_GRACE_MS, runRequest, type RecordIdentity, type RunRequest } from "../../../src/client/request-runner.ts";
+import type { TokenCounter } from "../../../src/client/token-counter.ts";
 import { COUNT_SLICE_CHARS, OFFLOAD_CHARS, cutOverhead } from "../../../src/client/sliced-count.ts";
 import type { HttpRequest, ResponseHandler, Transport, TransportErrorKind } from "../../../src/client/transport.ts";
 import type { RequestRecord } from "../../../src/record/request-record.ts";

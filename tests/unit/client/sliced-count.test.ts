@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { COUNT_SLICE_CHARS, OFFLOAD_CHARS, SlicedCounts, cutOverhead, sliceEnd } from "../../../src/client/sliced-count.ts";
-import type { TokenCounter } from "../../../src/client/request-runner.ts";
+import type { TokenCounter } from "../../../src/client/token-counter.ts";
 import { type TextTokenizer, loadTokenizer, tokenizerFromJson } from "../../../src/dataset/tokenizer.ts";
 
 const ROOT = join(import.meta.dir, "../../..");
