@@ -236,8 +236,10 @@ export class GenerationSession implements ActiveRequest {
   /** Abrupt connection loss: no [DONE], no terminating chunk, so the client sees a transport error. */
   private drop(): void {
     if (this.controller !== null) {
-      // error(undefined) resets the socket without Bun logging an error.
-      this.controller.error(undefined);
+      // error(undefined) resets the socket without Bun logging an error. It waits a turn of the event
+      // loop: chunks written back to back just before (a burst of due chunks) reach the client first.
+      const c = this.controller;
+      setTimeout(() => c.error(undefined), 0);
       this.finish(200);
     } else {
       const broken = new ReadableStream<Uint8Array>({ start: (c) => c.error(undefined) });

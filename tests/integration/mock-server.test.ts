@@ -322,6 +322,29 @@ describe("mock server: faults via X-Mock-Fault", () => {
     expect(res.status).toBe(200);
   });
 
+  test("drop after a burst of due chunks (--itl-ms 0): the chunks written before the cut still arrive", async () => {
+    const fast = await server({ ttftMs: 0, itlMs: 0 });
+    for (let i = 0; i < 3; i++) {
+      const res = await post(fast, "/v1/chat/completions", chatBody({ stream: true, max_tokens: 10 }), { "x-mock-fault": "drop" });
+      expect(res.status).toBe(200);
+      const reader = res.body!.getReader();
+      const decoder = new TextDecoder();
+      let text = "";
+      let error: unknown = null;
+      try {
+        for (;;) {
+          const { done, value } = await reader.read();
+          if (done) break;
+          text += decoder.decode(value, { stream: true });
+        }
+      } catch (e) {
+        error = e;
+      }
+      expect(error).not.toBeNull();
+      expect(text.split("data: ").length - 1).toBe(5);
+    }
+  });
+
   test("drop: some chunks arrive, then fetch's body read fails, no [DONE]", async () => {
     const res = await post(s, "/v1/chat/completions", chatBody({ stream: true, max_tokens: 10 }), { "x-mock-fault": "drop" });
     expect(res.status).toBe(200);
