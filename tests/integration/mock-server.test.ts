@@ -20,6 +20,22 @@ async function server(opts: Partial<MockOptions>): Promise<MockServerHandle> {
   return s;
 }
 
+/** Reads a body to its end or to a transport error: the text that arrived, and the error (null if none). */
+async function readBody(res: Response): Promise<{ text: string; error: unknown }> {
+  const reader = res.body!.getReader();
+  const decoder = new TextDecoder();
+  let text = "";
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return { text, error: null };
+      text += decoder.decode(value, { stream: true });
+    }
+  } catch (e) {
+    return { text, error: e };
+  }
+}
+
 interface SseEvent {
   data: string;
   atMs: number;
@@ -327,19 +343,7 @@ describe("mock server: faults via X-Mock-Fault", () => {
     for (let i = 0; i < 3; i++) {
       const res = await post(fast, "/v1/chat/completions", chatBody({ stream: true, max_tokens: 10 }), { "x-mock-fault": "drop" });
       expect(res.status).toBe(200);
-      const reader = res.body!.getReader();
-      const decoder = new TextDecoder();
-      let text = "";
-      let error: unknown = null;
-      try {
-        for (;;) {
-          const { done, value } = await reader.read();
-          if (done) break;
-          text += decoder.decode(value, { stream: true });
-        }
-      } catch (e) {
-        error = e;
-      }
+      const { text, error } = await readBody(res);
       expect(error).not.toBeNull();
       expect(text.split("data: ").length - 1).toBe(5);
     }
@@ -348,19 +352,7 @@ describe("mock server: faults via X-Mock-Fault", () => {
   test("drop: some chunks arrive, then fetch's body read fails, no [DONE]", async () => {
     const res = await post(s, "/v1/chat/completions", chatBody({ stream: true, max_tokens: 10 }), { "x-mock-fault": "drop" });
     expect(res.status).toBe(200);
-    const reader = res.body!.getReader();
-    const decoder = new TextDecoder();
-    let text = "";
-    let error: unknown = null;
-    try {
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) break;
-        text += decoder.decode(value, { stream: true });
-      }
-    } catch (e) {
-      error = e;
-    }
+    const { text, error } = await readBody(res);
     expect(error).not.toBeNull();
     expect(text).not.toContain("[DONE]");
     expect(text.split("data: ").length - 1).toBe(5);
