@@ -1,34 +1,24 @@
 // The compiled binary, alone in an empty directory: `profile --auto-plot` and `plot` write report.html
 // and PNGs (the font and the chart code are embedded; nothing is read from node_modules or the system).
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { ensureBinary } from "../helpers/binary.ts";
+import { type LoneBinary, loneBinary } from "../helpers/binary.ts";
 import { decodePng, pixelStats } from "../helpers/png-decode.ts";
 import { readFirstLine } from "../helpers/read-lines.ts";
 
+let bin: LoneBinary;
 let dir = "";
 let exe = "";
 let env: Record<string, string> = {};
-
-function run(args: string[], timeoutMs = 60_000) {
-  const p = Bun.spawnSync([exe, ...args], { cwd: dir, env, stdout: "pipe", stderr: "pipe", timeout: timeoutMs });
-  return { code: p.exitCode, out: p.stdout.toString(), err: p.stderr.toString() };
-}
+const run = (args: string[], timeoutMs?: number) => bin.run(args, timeoutMs);
 
 beforeAll(async () => {
-  const built = await ensureBinary();
-  dir = mkdtempSync(join(tmpdir(), "llmbench-e2e-plot-"));
-  exe = join(dir, "llmbench");
-  copyFileSync(built, exe);
-  Bun.spawnSync(["chmod", "+x", exe]);
-  env = { PATH: "/usr/bin:/bin", HOME: dir, XDG_CACHE_HOME: join(dir, "cache"), NO_COLOR: "1" };
+  bin = await loneBinary("llmbench-e2e-plot-", 60_000);
+  ({ dir, exe, env } = bin);
 }, 120_000);
 
-afterAll(() => {
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => bin?.remove());
 
 describe("compiled binary: plot", () => {
   test("plot --help lists the command's flags", () => {

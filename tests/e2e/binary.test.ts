@@ -1,34 +1,23 @@
 // The compiled binary, copied alone into an empty directory (no node_modules anywhere above it),
 // runs mock, profile and query end to end.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { ensureBinary } from "../helpers/binary.ts";
+import { type LoneBinary, loneBinary } from "../helpers/binary.ts";
 import { readFirstLine } from "../helpers/read-lines.ts";
 
+let bin: LoneBinary;
 let dir = "";
 let exe = "";
 let env: Record<string, string> = {};
-
-function run(args: string[], timeoutMs = 30_000) {
-  const p = Bun.spawnSync([exe, ...args], { cwd: dir, env, stdout: "pipe", stderr: "pipe", timeout: timeoutMs });
-  return { code: p.exitCode, out: p.stdout.toString(), err: p.stderr.toString() };
-}
+const run = (args: string[], timeoutMs?: number) => bin.run(args, timeoutMs);
 
 beforeAll(async () => {
-  const built = await ensureBinary();
-  dir = mkdtempSync(join(tmpdir(), "llmbench-e2e-"));
-  exe = join(dir, "llmbench");
-  copyFileSync(built, exe);
-  Bun.spawnSync(["chmod", "+x", exe]);
-  // A bare environment: no Bun, no node_modules, a private cache dir for the DuckDB extraction.
-  env = { PATH: "/usr/bin:/bin", HOME: dir, XDG_CACHE_HOME: join(dir, "cache"), NO_COLOR: "1" };
+  bin = await loneBinary("llmbench-e2e-", 30_000);
+  ({ dir, exe, env } = bin);
 }, 120_000);
 
-afterAll(() => {
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => bin?.remove());
 
 describe("compiled binary from an empty directory", () => {
   test("the directory holds only the binary, and no node_modules above it", () => {
