@@ -71,3 +71,48 @@ describe("dumpPyJson", () => {
     expect(dumpPyJson({ v: pyFloat(1e16) }, { style: "orjson" })).toBe(`{"v":1e16}`);
   });
 });
+
+describe("formatPyFloat's plain-notation fast path agrees with the digit-by-digit rule", () => {
+  // The rule before the fast path: shortest digits, exponent notation outside decimal exponents -5..15.
+  const reference = (v: number, style: "orjson" | "pydantic"): string => {
+    if (!Number.isFinite(v)) return "null";
+    if (v === 0) return Object.is(v, -0) ? "-0.0" : "0.0";
+    const sign = v < 0 ? "-" : "";
+    const [mantissa, expText] = Math.abs(v).toExponential().split("e") as [string, string];
+    const digits = mantissa.replace(".", "");
+    const exp = Number(expText);
+    if (exp < -5 || exp >= 16) {
+      const m = digits.length > 1 ? `${digits[0]}.${digits.slice(1)}` : digits;
+      return `${sign}${m}e${exp < 0 ? `-${-exp}` : style === "pydantic" ? `+${exp}` : `${exp}`}`;
+    }
+    if (exp < 0) return `${sign}0.${"0".repeat(-exp - 1)}${digits}`;
+    return `${sign}${digits.slice(0, exp + 1).padEnd(exp + 1, "0")}.${digits.slice(exp + 1) || "0"}`;
+  };
+  const edges = [
+    1e-5,
+    9.999999999999999e-6,
+    1.0000000000000002e-5,
+    1e16,
+    9999999999999998,
+    1e15 + 0.5,
+    123456789012345.6,
+    0.1,
+    0.30000000000000004,
+    1,
+    2 ** 53,
+    5e-324,
+  ];
+  let seed = 12345;
+  const rnd = (): number => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed / 2147483648;
+  };
+  const random = Array.from({ length: 20_000 }, () => (rnd() < 0.5 ? -1 : 1) * rnd() * 10 ** Math.floor(rnd() * 30 - 10));
+  const values = [...edges, ...edges.map((x) => -x), ...random];
+
+  test.each(["orjson", "pydantic"] as const)("%s: 20,000 random magnitudes and the boundaries", (style) => {
+    expect(values.length).toBe(20_000 + 2 * edges.length);
+    const mismatches = values.filter((v) => formatPyFloat(v, style) !== reference(v, style));
+    expect(mismatches).toEqual([]);
+  });
+});
