@@ -9,6 +9,9 @@
 // A closed-loop lane whose request failed before reaching the server pauses before its next one
 // (connect-backoff.ts), so a server restart costs a few recorded failures, not a flood of them.
 // Open-loop schedules are kept as they are: their failures are recorded, nothing is delayed.
+//
+// When the main thread's storage falls behind (SharedState.held), no new request starts until it
+// catches up, so finished records never pile up in memory; the wait is recorded as queue time.
 import { ENDPOINT_INFO } from "../client/endpoint-types.ts";
 import { requestBody, type ChatMessage } from "../client/request-body.ts";
 import type { RecordIdentity } from "../client/request-runner.ts";
@@ -124,7 +127,8 @@ export async function runPhase(d: PhaseDeps): Promise<void> {
     let waited = false;
     for (;;) {
       if (isStopped()) return null;
-      if (shared.tryEnterPrefill(spec.prefillCap)) {
+      // Storage is behind: a due request waits here like one waiting for a slot, and its queue_ns says so.
+      if (!shared.held && shared.tryEnterPrefill(spec.prefillCap)) {
         if (!timed) shared.started();
         if (!timed || shared.tryStart(spec.inFlightCap)) return waited ? Math.max(0, now() - queuedSinceNs) : 0;
         shared.leavePrefill();

@@ -19,8 +19,10 @@ const SLOTS = {
   PREFILL: 6,
   /** Next session ordinal a closed-loop lane takes (this phase). */
   SESSION: 7,
+  /** 1 = the main thread's record storage is behind: start no new request until it catches up. */
+  HOLD: 8,
 } as const;
-const LENGTH = 8;
+const LENGTH = 9;
 
 export class SharedState {
   readonly view: Int32Array;
@@ -111,6 +113,15 @@ export class SharedState {
   cancelAll(): void {
     Atomics.store(this.view, SLOTS.STOP, 1);
     Atomics.store(this.view, SLOTS.CANCEL, 1);
+  }
+
+  /** Storage back-pressure (run/sinks.ts): while held, workers start nothing new; in-flight requests go on. */
+  setHold(on: boolean): void {
+    Atomics.store(this.view, SLOTS.HOLD, on ? 1 : 0);
+  }
+
+  get held(): boolean {
+    return Atomics.load(this.view, SLOTS.HOLD) === 1;
   }
 
   get stopped(): boolean {

@@ -38,6 +38,8 @@ export interface ScheduleOptions {
   mode?: LoadMode;
   /** --prefill-concurrency was given. */
   prefillCap?: boolean;
+  /** New requests were held at some point while storing results caught up (run/sinks.ts). */
+  storageHeld?: boolean;
 }
 
 function quantiles(values: number[]): Quantiles {
@@ -73,6 +75,7 @@ export function scheduleReport(records: readonly RequestRecord[], o: ScheduleOpt
   const inputs = {
     mode,
     prefillCap: o.prefillCap ?? false,
+    storageHeld: o.storageHeld ?? false,
     requests: sent.length,
     queued,
     queueMaxNs: queueNs.max,

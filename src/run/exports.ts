@@ -40,6 +40,8 @@ export interface ResultsInputs {
   cfg: ProfileConfig;
   recordOpts: RecordOptions;
   requestedRatePerSec: number | null;
+  /** New requests were held while storing results caught up (RecordFanout.holds > 0). */
+  storageHeld?: boolean;
 }
 
 /** The exit code's counts: cancellations on purpose (--request-cancellation-rate) are not failures. */
@@ -72,6 +74,7 @@ export async function computeResults(writer: ResultsSource, o: ResultsInputs): P
     // A user-centric schedule is open loop like a rate.
     mode: cfg.load.kind === "concurrency" ? "closed" : cfg.load.kind === "user_centric" ? "rate" : cfg.load.kind,
     prefillCap: cfg.prefillConcurrency !== undefined,
+    storageHeld: o.storageHeld === true,
   } as const;
   const slices = cfg.sliceDuration === undefined ? [] : await writer.sliceSummaries(summaryOpts, Math.round(cfg.sliceDuration * 1e9));
   return {

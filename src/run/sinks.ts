@@ -48,21 +48,60 @@ export class LiveCounts implements RecordSink {
   }
 }
 
+/** What one waiting record holds in memory, roughly: the record, its ids and its closure; each chunk adds a small object. */
+const RECORD_BYTES = 2048;
+const CHUNK_BYTES = 64;
+
+export interface BackpressureLimits {
+  /** Waiting records' estimated bytes at which workers are told to start nothing new. */
+  holdAtBytes: number;
+  /** ... and at which they may start again. */
+  releaseAtBytes: number;
+}
+
+/** At most ~32 MiB of finished records wait to be stored, whatever the run's length or rate. */
+export const DEFAULT_BACKPRESSURE: BackpressureLimits = { holdAtBytes: 32 * 2 ** 20, releaseAtBytes: 16 * 2 ** 20 };
+
+/** Estimated bytes a finished record holds until it is stored. */
+export const waitingBytes = (r: RequestRecord): number => RECORD_BYTES + CHUNK_BYTES * r.chunks.length;
+
 /**
- * Feeds every sink, in short slices with pauses between them: storing costs ~0.1 ms a record, and on a
+ * Feeds every sink, in short slices with pauses between them: storing costs tens of us a record, and on a
  * small machine the worker stamping arrivals must not be kept off its core by a burst of finished
  * requests. Past 2,000 waiting records it stops pausing, so the lag (and the DuckDB flush delay) stays bounded.
+ *
+ * If records still arrive faster than they are stored, `hold(true)` asks the workers to start no new
+ * request until the backlog is down to half (back-pressure): memory stays bounded and the wait shows up
+ * as the requests' queue time, never as lost or buffered-without-limit records.
  */
 export class RecordFanout {
   private readonly work = new DeferredWork({ sliceMs: 0.5, pauseMs: 1, maxBacklog: 2000 });
+  /** Estimated bytes of the records queued and not yet stored. */
+  private backlogBytes = 0;
+  private holdingSinceMs: number | null = null;
+  private heldTotalMs = 0;
+  /** Times the workers were held. */
+  holds = 0;
 
   constructor(
     private readonly sinks: readonly RecordSink[],
     private readonly opts: RecordOptions,
+    private readonly hold: (on: boolean) => void = () => {},
+    private readonly limits: BackpressureLimits = DEFAULT_BACKPRESSURE,
+    private readonly nowMs: () => number = () => performance.now(),
   ) {}
 
   addBatch(batch: readonly RequestRecord[]): void {
-    for (const r of batch) this.work.add(() => this.store(r));
+    for (const r of batch) {
+      const bytes = waitingBytes(r);
+      this.backlogBytes += bytes;
+      this.work.add(() => this.storeQueued(r, bytes));
+    }
+    if (this.holdingSinceMs === null && this.backlogBytes >= this.limits.holdAtBytes) {
+      this.holdingSinceMs = this.nowMs();
+      this.holds++;
+      this.hold(true);
+    }
   }
 
   store(r: RequestRecord): void {
@@ -74,4 +113,30 @@ export class RecordFanout {
   drain(): void {
     this.work.drain();
   }
+
+  /** Estimated bytes of finished records waiting to be stored. */
+  get waitingBytes(): number {
+    return this.backlogBytes;
+  }
+
+  /** ms the workers have been held so far, a hold still going included. */
+  get heldMs(): number {
+    return this.heldTotalMs + (this.holdingSinceMs === null ? 0 : this.nowMs() - this.holdingSinceMs);
+  }
+
+  private storeQueued(r: RequestRecord, bytes: number): void {
+    this.store(r);
+    this.backlogBytes -= bytes;
+    if (this.holdingSinceMs !== null && this.backlogBytes <= this.limits.releaseAtBytes) {
+      this.heldTotalMs += this.nowMs() - this.holdingSinceMs;
+      this.holdingSinceMs = null;
+      this.hold(false);
+    }
+  }
+}
+
+/** The warning a run with back-pressure ends with: the client, not the server, set the pace for a while. */
+export function heldWarning(heldMs: number, holds: number): string {
+  const times = holds === 1 ? "once" : `${holds} times`;
+  return `storing results fell behind the load ${times}: new requests waited ${(heldMs / 1000).toFixed(1)} s in all (counted in their queue time) so finished records could not pile up in memory; for that time this machine, not the server, limited throughput`;
 }

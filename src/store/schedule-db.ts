@@ -49,6 +49,7 @@ export async function scheduleReportDb(conn: DuckDBConnection, o: ScheduleDbOpti
   const inputs = {
     mode,
     prefillCap: o.prefillCap ?? false,
+    storageHeld: o.storageHeld ?? false,
     requests,
     queued: queuedCount,
     queueMaxNs: queueNs.max,

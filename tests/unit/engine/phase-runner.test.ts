@@ -53,6 +53,8 @@ interface RunOpts {
   cancelAtMs?: number;
   /** Prompts come from the PromptStore (trace blocks), dealt as the feeder deals them. */
   fed?: boolean;
+  /** Storage back-pressure: the workers are held from the start until this virtual time. */
+  holdUntilMs?: number;
 }
 
 interface RunResult {
@@ -131,6 +133,10 @@ async function run(o: RunOpts): Promise<RunResult> {
       shared.stopSending();
       stop();
     });
+  }
+  if (o.holdUntilMs !== undefined) {
+    shared.setHold(true);
+    void clock.waitUntil(T0 + o.holdUntilMs * MS).then(() => shared.setHold(false));
   }
   if (o.cancelAtMs !== undefined) {
     void clock.waitUntil(T0 + o.cancelAtMs * MS).then(() => {
@@ -280,6 +286,26 @@ describe("runPhase: backoff after connection failures", () => {
     const out = await run({ dataset: dataset(2, 1), load: closed(1), server: () => ({ outcome: "refused", latencyMs: 0 }), stopAtMs: 500 });
     expect(failedStarts(out.records)).toEqual([0, 10, 30, 70, 150, 310]);
     expect(out.endedAtMs).toBe(500);
+  });
+});
+
+describe("runPhase: held while storage catches up", () => {
+  test("closed loop: nothing starts while held; the wait is the first requests' queue time", async () => {
+    const out = await run({ dataset: dataset(4, 1), load: closed(2), requestLimit: 4, holdUntilMs: 50 });
+    expect(out.records.length).toBe(4);
+    expect(starts(out.records)).toEqual([50, 50, 150, 150]);
+    expect(out.records.map((r) => r.queue_ns / MS)).toEqual([50, 50, 0, 0]);
+    expect(out.records.map((r) => rel(r.scheduled_ns))).toEqual([0, 0, 150, 150]);
+  });
+
+  test("open loop: arrivals due while held leave at the release, late by their due time; later ones on schedule", async () => {
+    const load: LoadSpec = { kind: "rate", ratePerSec: 100, pattern: "constant", smoothness: 1, rampNs: 0, cap: null };
+    const out = await run({ dataset: dataset(3, 1), load, requestLimit: 6, holdUntilMs: 35 });
+    expect(out.records.length).toBe(6);
+    expect([...out.spec.offsetsNs!].slice(0, 6).map((o) => o / MS)).toEqual([0, 10, 20, 30, 40, 50]);
+    expect(starts(out.records)).toEqual([35, 35, 35, 35, 40, 50]);
+    expect(out.records.map((r) => rel(r.scheduled_ns))).toEqual([0, 10, 20, 30, 40, 50]);
+    expect(out.records.map((r) => r.queue_ns / MS)).toEqual([35, 25, 15, 5, 0, 0]);
   });
 });
 

@@ -27,6 +27,7 @@ describe("behindCause", () => {
     ["fixed schedule: a burst's lag against the trace's mean gap is not compared", { mode: "fixed", ratePerSec: 1000, sendLagP90Ns: 3 * MS }, null],
     ["fixed schedule: lag a good part of the latency", { mode: "fixed", ratePerSec: null, sendLagP90Ns: 200 * MS }, "pacer"],
     ["closed loop waiting for a prefill slot", { mode: "closed", prefillCap: true, ratePerSec: null, queued: 50, queueMaxNs: 30 * MS }, "slots"],
+    ["closed loop held while storage caught up", { mode: "closed", storageHeld: true, ratePerSec: null, queued: 50, queueMaxNs: 30 * MS }, "slots"],
     ["no latency known (all failed): only the gap counts", { latencyP50Ns: null, sendLagP90Ns: 10 * MS }, null],
     ["no requests", { requests: 0 }, null],
   ];
@@ -54,6 +55,21 @@ describe("behindWarning names the flag to change", () => {
       { ...base, mode: "closed", prefillCap: true, ratePerSec: null, queued: 50 },
       "slots",
       ["--prefill-concurrency slot", "Raise --prefill-concurrency."],
+    ],
+    [
+      "closed loop, held while storage caught up: no flag to blame",
+      { ...base, mode: "closed", ratePerSec: null, storageHeld: true, queued: 2048, requests: 200000, queueMaxNs: 5063 * MS },
+      "slots",
+      ["2048 of 200000 requests (1%) waited to be sent (longest 5063 ms), held while storing results caught up.", "give the client more CPU"],
+    ],
+    [
+      "open loop, held while storage caught up, or for a slot",
+      { ...base, storageHeld: true, queued: 30, queueMaxNs: 200 * MS },
+      "slots",
+      [
+        "held while storing results caught up or for a --concurrency slot.",
+        "give the client more CPU (other processes off its cores) or lower --request-rate.",
+      ],
     ],
     [
       "open loop, pacer",

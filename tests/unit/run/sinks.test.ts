@@ -1,0 +1,89 @@
+import { describe, expect, test } from "bun:test";
+import type { RecordOptions } from "../../../src/metrics/record-values.ts";
+import type { RequestRecord } from "../../../src/record/request-record.ts";
+import { heldWarning, RecordFanout, waitingBytes } from "../../../src/run/sinks.ts";
+import { makeRecord } from "../../helpers/records.ts";
+
+const OPTS: RecordOptions = { streaming: true };
+const rec = (i: number, chunks = 1): RequestRecord => makeRecord({ ttftMs: 10, chunkMs: Array.from({ length: chunks }, (_, k) => 10 + k), endMs: 20 }, i);
+
+/** A fanout over one collecting sink, with the hold calls and a clock the test moves. */
+function setup(holdAtRecords: number, releaseAtRecords: number) {
+  const stored: number[] = [];
+  const holds: boolean[] = [];
+  const clock = { ms: 1000 };
+  const one = waitingBytes(rec(0));
+  const fanout = new RecordFanout(
+    [{ add: (r) => stored.push(r.request_index) }],
+    OPTS,
+    (on) => holds.push(on),
+    { holdAtBytes: holdAtRecords * one, releaseAtBytes: releaseAtRecords * one },
+    () => clock.ms,
+  );
+  return { fanout, stored, holds, clock };
+}
+
+async function until(cond: () => boolean): Promise<void> {
+  const deadline = Date.now() + 5000;
+  while (!cond() && Date.now() < deadline) await Bun.sleep(1);
+}
+
+describe("RecordFanout back-pressure", () => {
+  test("a backlog under the limit never holds the workers", async () => {
+    const { fanout, stored, holds } = setup(10, 4);
+    fanout.addBatch([0, 1, 2, 3, 4, 5, 6, 7, 8].map((i) => rec(i)));
+    await until(() => stored.length === 9);
+    expect(stored).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(holds).toEqual([]);
+    expect(fanout.holds).toBe(0);
+    expect(fanout.waitingBytes).toBe(0);
+  });
+
+  test("past the limit: held once, released when the backlog is down to the release mark, nothing lost", async () => {
+    const { fanout, stored, holds, clock } = setup(10, 4);
+    fanout.addBatch([0, 1, 2, 3, 4, 5].map((i) => rec(i)));
+    expect(holds).toEqual([]);
+    fanout.addBatch([6, 7, 8, 9, 10, 11].map((i) => rec(i)));
+    expect(holds).toEqual([true]);
+    expect(fanout.holds).toBe(1);
+    clock.ms += 250;
+    expect(fanout.heldMs).toBe(250); // a hold still going counts
+    await until(() => holds.length === 2);
+    expect(holds).toEqual([true, false]);
+    // Released at 4 waiting records or fewer: at least 8 of the 12 were stored by then.
+    expect(stored.length).toBeGreaterThanOrEqual(8);
+    fanout.drain();
+    expect(stored).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+    expect(fanout.waitingBytes).toBe(0);
+    expect(fanout.heldMs).toBe(250);
+  });
+
+  test("drain() stores what waits and releases a hold still on", () => {
+    const { fanout, stored, holds } = setup(2, 1);
+    fanout.addBatch([0, 1, 2].map((i) => rec(i)));
+    expect(holds).toEqual([true]);
+    fanout.drain();
+    expect(stored).toEqual([0, 1, 2]);
+    expect(holds).toEqual([true, false]);
+  });
+
+  test("streamed records weigh by their chunks: one long record can hold the workers", () => {
+    const { fanout, holds } = setup(10, 4);
+    expect(waitingBytes(rec(0, 400))).toBeGreaterThan(10 * waitingBytes(rec(0)));
+    fanout.addBatch([rec(0, 400)]);
+    expect(holds).toEqual([true]);
+    fanout.drain();
+    expect(holds).toEqual([true, false]);
+  });
+});
+
+describe("heldWarning", () => {
+  test.each([
+    [1, 1200, "storing results fell behind the load once: new requests waited 1.2 s in all"],
+    [9, 14_000, "storing results fell behind the load 9 times: new requests waited 14.0 s in all"],
+  ])("%i hold(s), %i ms", (holds, ms, start) => {
+    const text = heldWarning(ms, holds);
+    expect(text.startsWith(start)).toBe(true);
+    expect(text).toContain("this machine, not the server, limited throughput");
+  });
+});
