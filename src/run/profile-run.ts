@@ -35,7 +35,8 @@ import type { PreparedProfile } from "./prepare.ts";
 import { RunControl } from "./run-control.ts";
 import { runWarnings } from "./run-warnings.ts";
 import { startEcho } from "./start-echo.ts";
-import { jsonlSink, LiveCounts, RecordFanout } from "./sinks.ts";
+import { HeapGovernor } from "../runtime/heap-governor.ts";
+import { heldWarning, jsonlSink, LiveCounts, RecordFanout } from "./sinks.ts";
 import { liveSources, LiveView } from "./live-view.ts";
 import type { PromptFeeder } from "./prompt-feeder.ts";
 import { runLoadColumns, type SweepTag } from "./run-load-columns.ts";
@@ -127,6 +128,9 @@ function startGate(cfg: ProfileConfig, db: ResultsWriter, log: ReturnType<typeof
   };
 }
 
+/** Main thread: a full collection once the heap grows 48 MB past its last live size, looked at 4 times a second. */
+const MAIN_HEAP_BUDGET = { budgetBytes: 48 * 2 ** 20, everyMs: 250 };
+
 /** A run inside a sweep or search. */
 export interface ExecuteOptions {
   /** Shown before the model in the live view's title ("point 3/5 concurrency=100"). */
@@ -152,6 +156,8 @@ export async function executeProfile(prepared: PreparedProfile, io: Io, opts: Ex
   let writer: ResultsWriter | null = null;
   let serverSide: ServerSideStage | null = null;
   const jsonl = openRecordsJsonl(dir, cfg, (e, path) => control?.storageFailed(e, path));
+  // This thread stores every record: its heap is kept near its live size, so memory does not creep with the run's length.
+  const heap = new HeapGovernor(MAIN_HEAP_BUDGET).start();
   try {
     if (prepared.dataset.skipped > 0) log.info(`${prepared.dataset.skipped} --input-file entries lie outside the fixed-schedule offsets and were skipped`);
     const fedPrompts = writeInputsJson(dir, cfg, dataset, log);
@@ -191,6 +197,7 @@ export async function executeProfile(prepared: PreparedProfile, io: Io, opts: Ex
     const fanout = new RecordFanout(
       [{ add: (r, values) => db.append(r, values) }, ...(jsonl ? [jsonlSink(jsonl, cfg.exportHttpTrace)] : []), counts, outageSink, live.recordSink(liveStats)],
       recordOpts,
+      (on) => shared.setHold(on),
     );
 
     // Stage 3: the workers.
@@ -241,17 +248,20 @@ export async function executeProfile(prepared: PreparedProfile, io: Io, opts: Ex
     // Stage 5: everything recorded is stored; then statistics and exports from the stored records.
     fanout.drain();
     jsonl?.flush();
+    if (fanout.holds > 0) log.warn(heldWarning(fanout.heldMs, fanout.holds));
     // The final scrapes close the server-side window: every profiling request has ended.
     await scrapers.stop();
     if (control.feedFailure !== null) log.error(`trace prompts: ${control.feedFailure}`);
     const endNs = epochNs();
     db.flush();
     const statsStartMs = performance.now();
-    const results = await computeResults(db, { cfg, recordOpts, requestedRatePerSec: requestedRate(cfg, plan) }).catch((e: unknown) => {
-      // The file could not be read back (it failed mid-write): the run still ends with one line, not a crash.
-      control?.storageFailed(e instanceof Error ? e : new Error(String(e)), dbPath);
-      return emptyResults();
-    });
+    const results = await computeResults(db, { cfg, recordOpts, requestedRatePerSec: requestedRate(cfg, plan), storageHeld: fanout.holds > 0 }).catch(
+      (e: unknown) => {
+        // The file could not be read back (it failed mid-write): the run still ends with one line, not a crash.
+        control?.storageFailed(e instanceof Error ? e : new Error(String(e)), dbPath);
+        return emptyResults();
+      },
+    );
     log.info(`statistics from ${results.counts.total} records in ${(performance.now() - statsStartMs).toFixed(0)} ms`);
     await scrapers.summarize(runId, results, cfg.sliceDuration === undefined ? null : Math.round(cfg.sliceDuration * 1e9));
     await db.close(endNs).catch((e: unknown) => control?.storageFailed(e instanceof Error ? e : new Error(String(e)), dbPath));
@@ -279,6 +289,7 @@ export async function executeProfile(prepared: PreparedProfile, io: Io, opts: Ex
       endNs,
     };
   } finally {
+    heap.stop();
     control.dispose();
     serverSide?.close();
     await writer?.close(epochNs()).catch(() => {});
