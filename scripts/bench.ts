@@ -134,7 +134,7 @@ async function timingRun(
   itlMs: number,
   osl: number,
   ui: string = CLIENT_UI,
-): Promise<ErrorStats> {
+): Promise<ErrorStats & { cpu_s: number }> {
   const dir = mkdtempSync(join(tmpdir(), "llmbench-bench-"));
   const mock = await startServer(server, dir, 50, itlMs, osl);
   const t0 = performance.now();
@@ -177,17 +177,13 @@ async function timingRun(
   const log = readFileSync(join(dir, "run", "logs", "llmbench.log"), "utf8");
   const peak_rss_mib = Number(/peak RSS (\d+) MiB/.exec(log)?.[1] ?? NaN);
   if (prof.exitCode !== 0 && prof.exitCode !== 1) throw new Error(`profile failed: ${prof.stderr.toString()}`);
-  const truth = new Map<string, TruthLine>();
-  for (const l of readFileSync(mock.recordPath, "utf8").trim().split("\n")) {
-    const t = parseTruth(server, l);
-    truth.set(t.request_id, t);
-  }
+  const truth = readTruth(server, mock.recordPath);
   const db = join(dir, "run", "results.duckdb");
   // The profiling phase starts after warmup drained (as AIPerf's phases do), so its first wave of
   // `concurrency` requests goes out at once; steady-state figures leave that burst out, *_all keep it.
   const reqs = await queryReadOnly(
     db,
-    `select x_request_id, start_ns, first_token_ns, error_type, request_index >= ${2 * concurrency} as steady from requests where phase = 'profiling'`,
+    `select x_request_id, start_ns, error_type, request_index >= ${2 * concurrency} as steady from requests where phase = 'profiling'`,
   );
   const chunks = await queryReadOnly(db, "select x_request_id, chunk_index, arrival_ns from chunks order by x_request_id, chunk_index");
   const arrivals = new Map<string, number[]>();
@@ -196,33 +192,65 @@ async function timingRun(
     list.push(Number(at));
     arrivals.set(String(id), list);
   }
+  const seen: ClientRequest[] = reqs.rows.map(([id, start, err, steady]) => ({
+    id: String(id),
+    startNs: Number(start),
+    arrivalsNs: arrivals.get(String(id)) ?? [],
+    failed: err !== null,
+    steady: steady === true,
+  }));
+  rmSync(dir, { recursive: true, force: true });
+  const cpu = prof.resourceUsage?.cpuTime;
+  return { ...errorStats(truth, seen, wall_s, peak_rss_mib, concurrency), cpu_s: cpu ? Number(cpu.user + cpu.system) / 1e6 : NaN };
+}
+
+/** One request as a client saw it: when it was sent and when each content chunk arrived. */
+interface ClientRequest {
+  id: string;
+  startNs: number;
+  arrivalsNs: number[];
+  failed: boolean;
+  /** Past the first profiling wave (the burst after warmup). */
+  steady: boolean;
+}
+
+function readTruth(server: ServerKind, path: string): Map<string, TruthLine> {
+  const truth = new Map<string, TruthLine>();
+  for (const l of readFileSync(path, "utf8").trim().split("\n")) {
+    const t = parseTruth(server, l);
+    truth.set(t.request_id, t);
+  }
+  return truth;
+}
+
+/** A client's timing error against the server's record of when it received and wrote. */
+function errorStats(truth: Map<string, TruthLine>, seen: ClientRequest[], wall_s: number, peak_rss_mib: number, concurrency: number): ErrorStats {
   const ttftErr: number[] = [];
   const ttftErrAll: number[] = [];
   const gapErr: number[] = [];
   let failed = 0;
   let chunkCount = 0;
-  for (const [id, start, first, err, steady] of reqs.rows) {
-    if (err !== null) {
+  for (const r of seen) {
+    if (r.failed) {
       failed++;
       continue;
     }
-    const t = truth.get(String(id));
-    const a = arrivals.get(String(id)) ?? [];
+    const t = truth.get(r.id);
+    const a = r.arrivalsNs;
     const sent = t?.sent_ns ?? [];
-    if (!t || sent.length === 0) continue;
+    if (!t || sent.length === 0 || a.length === 0) continue;
     // TTFT error: client TTFT minus server TTFT (client send -> server receive is network + parse).
-    const e = (Number(first) - Number(start) - (sent[0]! - t.received_ns)) / 1e6;
+    const e = (a[0]! - r.startNs - (sent[0]! - t.received_ns)) / 1e6;
     ttftErrAll.push(e);
     chunkCount += a.length;
-    if (!steady) continue;
+    if (!r.steady) continue;
     ttftErr.push(e);
     for (let i = 1; i < Math.min(a.length, sent.length); i++) {
       gapErr.push(Math.abs(a[i]! - a[i - 1]! - (sent[i]! - sent[i - 1]!)) / 1e6);
     }
   }
-  rmSync(dir, { recursive: true, force: true });
   return {
-    requests: reqs.rows.length,
+    requests: seen.length,
     failed,
     ttft_err_p50_ms: pct(ttftErr, 50),
     ttft_err_p99_ms: pct(ttftErr, 99),
@@ -234,6 +262,33 @@ async function timingRun(
     peak_rss_mib,
     rss_kib_per_stream: (peak_rss_mib * 1024) / concurrency,
   };
+}
+
+/** The naive single-thread client (scripts/naive-client.ts) in the same scenario: the floor to compare with. */
+async function naiveRun(concurrency: number, requests: number, itlMs: number, osl: number): Promise<ErrorStats & { cpu_s: number }> {
+  const dir = mkdtempSync(join(tmpdir(), "llmbench-naive-"));
+  const mock = await startServer("truth", dir, 50, itlMs, osl);
+  const out = join(dir, "naive.jsonl");
+  const t0 = performance.now();
+  // One warmup wave first, as the llmbench runs have; the first wave after it is the unsteady one.
+  const p = Bun.spawnSync(pin(0, [BUN, join(ROOT, "scripts/naive-client.ts"), mock.url, String(concurrency), String(requests + concurrency), out]), {
+    stdout: "pipe",
+    stderr: "pipe",
+  });
+  const wall_s = (performance.now() - t0) / 1000;
+  await stopServer(mock);
+  if (p.exitCode !== 0) throw new Error(`naive client failed: ${p.stderr.toString()}`);
+  const lines = readFileSync(out, "utf8")
+    .trim()
+    .split("\n")
+    .map((l) => JSON.parse(l) as { request_id: string; index: number; start_ns: number; chunks: number[] });
+  const seen: ClientRequest[] = lines
+    .filter((l) => l.index >= concurrency)
+    .map((l) => ({ id: l.request_id, startNs: l.start_ns, arrivalsNs: l.chunks, failed: false, steady: l.index >= 2 * concurrency }));
+  const truth = readTruth("truth", mock.recordPath);
+  rmSync(dir, { recursive: true, force: true });
+  const peak = Math.round((p.resourceUsage?.maxRSS ?? 0) / 2 ** 20);
+  return { ...errorStats(truth, seen, wall_s, peak, concurrency), cpu_s: Number(p.stdout.toString().trim()) };
 }
 
 const TIMING_SCENARIOS = [
@@ -276,15 +331,29 @@ async function timingAb(): Promise<Record<string, unknown>> {
   return { results: out };
 }
 
+/** Figures compared as llmbench / naive client in one run (issue targets: error p99 within 2x, CPU per request 1.5x). */
+const RATIO_FIGURES = ["ttft_err_p50_ms", "ttft_err_p99_ms", "gap_err_p50_ms", "gap_err_p99_ms", "cpu_ms_per_request"] as const;
+
 async function timing(): Promise<Record<string, unknown>> {
   const server: ServerKind = process.argv.includes("--mock") ? "mock" : "truth";
   const scenarios = TIMING_SCENARIOS;
   const out: Record<string, unknown>[] = [];
+  const perRequest = (r: ErrorStats & { cpu_s: number }) => ({ ...r, cpu_ms_per_request: (r.cpu_s * 1000) / r.requests });
   for (const s of scenarios) {
+    // The naive client needs the truth server's record; against --mock only llmbench's transports run.
+    const naive = server === "truth" ? perRequest(await naiveRun(s.concurrency, s.requests, s.itlMs, s.osl)) : null;
+    if (naive) {
+      console.error(`${s.name} naive: ${JSON.stringify(naive)}`);
+      out.push({ scenario: s.name, server, client: "naive Bun.connect", ui: "-", ...naive });
+    }
     for (const transport of ["http", "fetch"]) {
-      const r = await timingRun(server, transport, s.concurrency, s.requests, s.itlMs, s.osl);
+      const r = perRequest(await timingRun(server, transport, s.concurrency, s.requests, s.itlMs, s.osl));
       console.error(`${s.name} ${transport}: ${JSON.stringify(r)}`);
-      out.push({ scenario: s.name, server, transport, ui: CLIENT_UI, ...r });
+      out.push({ scenario: s.name, server, client: `llmbench ${transport}`, ui: CLIENT_UI, ...r });
+      if (naive && transport === "http") {
+        const ratio = Object.fromEntries(RATIO_FIGURES.map((f) => [f, r[f] / naive[f]]));
+        out.push({ scenario: s.name, server, client: "llmbench http / naive (ratio)", ui: CLIENT_UI, ...ratio });
+      }
     }
   }
   return { results: out };
@@ -307,7 +376,7 @@ function markdown(name: string, data: { results: Record<string, unknown>[] }): s
   const rows = data.results;
   if (rows.length === 0) return "";
   const cols = Object.keys(rows[0]!);
-  const fmt = (v: unknown) => (typeof v === "number" ? (Number.isInteger(v) ? String(v) : v.toFixed(3)) : String(v));
+  const fmt = (v: unknown) => (v === undefined ? "" : typeof v === "number" ? (Number.isInteger(v) ? String(v) : v.toFixed(3)) : String(v));
   return [
     `## ${name}`,
     "",
