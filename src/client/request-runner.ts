@@ -35,7 +35,15 @@ export interface RunRequest {
   responseField?: readonly PathStep[] | null;
   /** Called at the end with the response's content text (multi-turn history). */
   onText?: (content: string) => void;
+  /**
+   * Counts this request's texts elsewhere, in one batch when it ends (the load worker's count thread:
+   * the thread that stamps arrivals then holds no tokenizer). Null: counted here, as they arrive.
+   */
+  countBatch?: CountBatch | null;
 }
+
+/** Token counts of `texts`, in order; it must resolve (a count that cannot be made is 0). */
+export type CountBatch = (texts: string[]) => Promise<number[]>;
 
 export type RecordIdentity = Pick<
   RequestRecord,
@@ -122,6 +130,18 @@ export function runRequest(
     let finished = false;
     let sawDone = false;
     const counts = new SlicedCounts(defer, COUNT_SLICE_CHARS, offload);
+    const batch = req.countBatch ?? null;
+    /** Batch mode: each chunk's content and reasoning text, in chunk order, counted at the end. */
+    const batched: string[] = [];
+    const countInBatch = (count: CountBatch): void => {
+      holds++;
+      void count([content, reasoning, ...batched]).then((n) => {
+        rec.output_tokens = n[0] ?? 0;
+        rec.reasoning_tokens = n[1] ?? 0;
+        for (let i = 0; i < rec.chunks.length; i++) rec.chunks[i]!.tokens = (n[2 + 2 * i] ?? 0) + (n[3 + 2 * i] ?? 0);
+        release();
+      });
+    };
     // The transport reported its end or an error (not deferred: it can come after the record is done).
     let transportDone = false;
     let waitingForEnd = false;
@@ -146,13 +166,16 @@ export function runRequest(
       req.cancel?.removeEventListener("abort", onCancel);
       rec.end_ns = at_ns;
       rec.error = error;
+      holds++;
       if (error === null || rec.chunks.length > 0) {
-        counts.count(tokens, content, (n) => (rec.output_tokens = n));
-        counts.count(tokens, reasoning, (n) => (rec.reasoning_tokens = n));
+        if (batch !== null) countInBatch(batch);
+        else {
+          counts.count(tokens, content, (n) => (rec.output_tokens = n));
+          counts.count(tokens, reasoning, (n) => (rec.reasoning_tokens = n));
+        }
       }
       firstToken();
       req.onText?.(content);
-      holds++;
       counts.whenIdle(release);
     };
     // [DONE] seen: the record ends now; it is handed back once the transport has read the body's end.
@@ -218,11 +241,14 @@ export function runRequest(
       if (info.end === true) sawDone = true;
       if (!info.content && !info.reasoning) return true;
       const chunk = { arrival_ns: at_ns, tokens: 0, bytes };
-      const add = (n: number): void => {
-        chunk.tokens += n;
-      };
-      counts.count(chunkTokens, info.content, add);
-      counts.count(chunkTokens, info.reasoning, add);
+      if (batch !== null) batched.push(info.content, info.reasoning);
+      else {
+        const add = (n: number): void => {
+          chunk.tokens += n;
+        };
+        counts.count(chunkTokens, info.content, add);
+        counts.count(chunkTokens, info.reasoning, add);
+      }
       content += info.content;
       reasoning += info.reasoning;
       if (rec.first_token_ns === 0) {

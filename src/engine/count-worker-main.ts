@@ -1,11 +1,16 @@
-// Body of a count worker: counts the tokens of huge texts (outputs over OFFLOAD_CHARS) for a load
-// worker, on a thread of its own, so the load worker's thread, which stamps arrivals, stays idle and
-// is woken promptly (measured: counting a 1 MB run there in 2 KB slices put its event-loop lateness at
-// p99 12-25 ms; here the load worker's stays at its idle 3-6 ms).
-import { loadTokenizer, type TextTokenizer } from "../dataset/tokenizer.ts";
+// Body of a count worker: counts tokens for a load worker, on a thread of its own, so the load worker's
+// thread, which stamps arrivals, holds no tokenizer and never counts. Each finished request's texts
+// come as one batch (its output, reasoning and every chunk's pieces); huge single texts too.
+// Measured before batches: counting a 1 MB run on the load worker in 2 KB slices put its event-loop
+// lateness at p99 12-25 ms, here it stays at its idle 3-6 ms. With the tokenizer gone from the load
+// worker, its heap is a few MB instead of 41 MB of vocabulary (and the garbage collector's swings
+// above it), so collections there are short.
+import { memoizedCounter } from "../client/piece-counter.ts";
+import type { TokenCounter } from "../client/token-counter.ts";
+import { loadTokenizer } from "../dataset/tokenizer.ts";
 
-export type CountWorkerIn = { type: "init"; tokenizer: string } | { type: "count"; id: number; text: string };
-export type CountWorkerOut = { type: "ready" } | { type: "count"; id: number; tokens: number } | { type: "fatal"; message: string };
+export type CountWorkerIn = { type: "init"; tokenizer: string } | { type: "count"; id: number; texts: string[] };
+export type CountWorkerOut = { type: "ready" } | { type: "count"; id: number; tokens: number[] } | { type: "fatal"; message: string };
 
 export interface CountWorkerPort {
   post(msg: CountWorkerOut): void;
@@ -13,18 +18,20 @@ export interface CountWorkerPort {
 }
 
 export function startCountWorker(port: CountWorkerPort): void {
-  let tok: TextTokenizer | null = null;
+  let counter: TokenCounter | null = null;
   port.onMessage((msg) => {
     if (msg.type === "init") {
       loadTokenizer(msg.tokenizer).then(
         (t) => {
-          tok = t;
+          // Streamed chunks repeat the same short texts: memoized (bounded, piece-counter.ts).
+          counter = memoizedCounter(t);
           port.post({ type: "ready" });
         },
         (e: unknown) => port.post({ type: "fatal", message: e instanceof Error ? e.message : String(e) }),
       );
-    } else if (tok !== null) {
-      port.post({ type: "count", id: msg.id, tokens: tok.count(msg.text) });
+    } else if (counter !== null) {
+      const c = counter;
+      port.post({ type: "count", id: msg.id, tokens: msg.texts.map((t) => (t === "" ? 0 : c.count(t))) });
     }
   });
 }

@@ -1,11 +1,14 @@
 // Body of a load worker: runs its share of each phase (phase-runner.ts) and sends finished records to
-// the main thread in batches. Only sending and parsing happen here; scheduling plans, prompt building
-// for traces, storage and statistics live on the main thread.
+// the main thread in batches. Only sending, stamping and parsing happen here: token counting is on a
+// count worker (off-thread-counter.ts), one batch per request, so this thread loads no tokenizer;
+// scheduling plans, prompt building for traces, storage and statistics live on the main thread.
 import { runRequest } from "../client/request-runner.ts";
 import type { TokenCounter } from "../client/token-counter.ts";
+import type { CountBatch } from "../client/request-runner.ts";
 import type { Transport } from "../client/transport.ts";
 import { memoizedCounter } from "../client/piece-counter.ts";
 import { DeferredWork } from "../client/deferred-work.ts";
+import type { TextTokenizer } from "../dataset/tokenizer.ts";
 import { createOffThreadCounter, type OffThreadCounter } from "./off-thread-counter.ts";
 import { createHttp1Transport } from "../client/http1-transport.ts";
 import { createFetchTransport } from "../client/fetch-transport.ts";
@@ -36,13 +39,11 @@ export function startLoadWorker(port: WorkerPort): void {
   let cfg: WorkerConfig;
   let shared: SharedState;
   let transport: Transport;
-  let tokens: TokenCounter;
-  let chunkTokens: TokenCounter;
+  let countBatch: CountBatch;
   /** Each configured URL without its userinfo, and the Basic auth header its credentials make. */
   let targets: Map<string, SplitUrl>;
   let scrubber = new SecretScrubber([]);
   let offThread: OffThreadCounter;
-  const offload = (text: string): Promise<number> => offThread.count(text);
   const cancel = new AbortController();
   const deferred = new DeferredWork();
   const defer = (work: () => void): void => deferred.add(work);
@@ -83,12 +84,12 @@ export function startLoadWorker(port: WorkerPort): void {
         responseField: cfg.endpointType === "template" ? responseFieldSteps(cfg.extraInputs) : null,
         onFirstToken: a.onFirstToken,
         onText: (t) => (text = t),
+        countBatch,
       },
       a.identity,
-      tokens,
-      chunkTokens,
+      NOT_HERE,
+      NOT_HERE,
       defer,
-      offload,
     );
     // Where the record leaves the worker: nothing the server sent reaches storage or a terminal raw,
     // and no secret of ours comes back in it.
@@ -105,11 +106,11 @@ export function startLoadWorker(port: WorkerPort): void {
         shared = new SharedState(msg.shared);
         const http1 = cfg.transport === "fetch" ? null : createHttp1Transport({ insecure: cfg.insecure });
         transport = http1 ?? createFetchTransport({ insecure: cfg.insecure });
-        offThread = createOffThreadCounter(cfg.tokenizer); // started on the first huge output only
-        loadTokenizer(cfg.tokenizer)
-          .then(async (t) => {
-            tokens = t;
-            chunkTokens = memoizedCounter(t);
+        offThread = createOffThreadCounter(cfg.tokenizer);
+        offThread.start(); // its tokenizer loads while connections warm up
+        countBatch = batchCounter(offThread, cfg.tokenizer);
+        Promise.resolve()
+          .then(async () => {
             // Warm connections, spread over the URLs, so the first wave is not timed through a burst
             // of TCP handshakes.
             if (http1 && cfg.preconnect > 0) {
@@ -162,4 +163,27 @@ export function startLoadWorker(port: WorkerPort): void {
         break;
     }
   });
+}
+
+/** In batch mode the request runner never calls its own counters. */
+const NOT_HERE: TokenCounter = {
+  count(): number {
+    throw new Error("token counts are made on the count worker");
+  },
+};
+
+/**
+ * Counts on the count worker; if it cannot start or dies, on this thread with a tokenizer loaded then
+ * (slower, and a huge text holds this thread while it is counted: the last resort).
+ */
+function batchCounter(offThread: OffThreadCounter, tokenizer: string): CountBatch {
+  let local: Promise<TokenCounter> | null = null;
+  const here = (texts: string[]): Promise<number[]> => {
+    local ??= loadTokenizer(tokenizer).then((t: TextTokenizer) => memoizedCounter(t));
+    return local.then(
+      (c) => texts.map((t) => (t === "" ? 0 : c.count(t))),
+      () => texts.map(() => 0),
+    );
+  };
+  return (texts) => offThread.countMany(texts).catch(() => here(texts));
 }

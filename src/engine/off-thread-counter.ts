@@ -1,11 +1,15 @@
-// Counts huge texts on a count worker (count-worker-main.ts), started on first use, so a load worker
-// that never sees a huge output never pays for a second tokenizer (~150 MB, ~1 s to load).
+// Counts tokens on a count worker (count-worker-main.ts): a load worker's texts go there in one batch
+// per request, so the load worker loads no tokenizer (~41 MB of heap, ~1 s) and never counts.
 // Counts sent before the worker is ready wait for it. If it cannot start or dies, every pending and
-// later count is rejected, and the caller counts in slices on its own thread instead.
+// later count is rejected, and the caller counts on its own thread instead.
 import type { CountWorkerIn, CountWorkerOut } from "./count-worker-main.ts";
 import { spawnCountWorker } from "../spawn-count-worker.ts";
 
 export interface OffThreadCounter {
+  /** Starts the worker now (its tokenizer loads while the run gets ready); counts start it anyway. */
+  start(): void;
+  /** The token count of each text, in order. */
+  countMany(texts: string[]): Promise<number[]>;
   count(text: string): Promise<number>;
   /** Stops the worker (if started); pending counts are rejected. */
   close(): void;
@@ -16,7 +20,7 @@ export function createOffThreadCounter(tokenizer: string, spawn: () => Worker = 
   let ready = false;
   let failed: Error | null = null;
   let nextId = 0;
-  const pending = new Map<number, { text: string; resolve: (n: number) => void; reject: (e: Error) => void }>();
+  const pending = new Map<number, { texts: string[] | null; resolve: (n: number[]) => void; reject: (e: Error) => void }>();
 
   const post = (msg: CountWorkerIn): void => worker!.postMessage(msg);
   const fail = (e: Error): void => {
@@ -27,6 +31,7 @@ export function createOffThreadCounter(tokenizer: string, spawn: () => Worker = 
     worker = null;
   };
   const start = (): void => {
+    if (worker !== null || failed !== null) return;
     try {
       worker = spawn();
     } catch (e) {
@@ -38,7 +43,10 @@ export function createOffThreadCounter(tokenizer: string, spawn: () => Worker = 
       const msg = e.data;
       if (msg.type === "ready") {
         ready = true;
-        for (const [id, p] of pending) post({ type: "count", id, text: p.text });
+        for (const [id, p] of pending) {
+          post({ type: "count", id, texts: p.texts ?? [] });
+          p.texts = null;
+        }
       } else if (msg.type === "count") {
         const p = pending.get(msg.id);
         pending.delete(msg.id);
@@ -50,18 +58,22 @@ export function createOffThreadCounter(tokenizer: string, spawn: () => Worker = 
     worker.onerror = (e) => fail(new Error(`count worker: ${e.message}`));
     post({ type: "init", tokenizer });
   };
+  const countMany = (texts: string[]): Promise<number[]> => {
+    if (failed) return Promise.reject(failed);
+    start();
+    if (failed) return Promise.reject(failed);
+    return new Promise((resolve, reject) => {
+      const id = nextId++;
+      // Kept only until the worker is ready; after that the message holds them.
+      pending.set(id, { texts: ready ? null : texts, resolve, reject });
+      if (ready) post({ type: "count", id, texts });
+    });
+  };
 
   return {
-    count(text: string): Promise<number> {
-      if (failed) return Promise.reject(failed);
-      if (worker === null) start();
-      if (failed) return Promise.reject(failed);
-      return new Promise((resolve, reject) => {
-        const id = nextId++;
-        pending.set(id, { text: ready ? "" : text, resolve, reject });
-        if (ready) post({ type: "count", id, text });
-      });
-    },
+    start,
+    countMany,
+    count: (text) => countMany([text]).then((n) => n[0] ?? 0),
     close(): void {
       fail(new Error("count worker closed"));
     },

@@ -334,3 +334,55 @@ describe("runRequest", () => {
     expect([r.error, r.output_tokens, r.chunks[0]?.tokens]).toEqual([null, 42, 42]);
   });
 });
+
+describe("runRequest: counted in one batch elsewhere (countBatch)", () => {
+  /** A batch counter that counts characters after a turn of the event loop, and keeps what it was sent. */
+  function batchCounter(): { batches: string[][]; count: (texts: string[]) => Promise<number[]> } {
+    const batches: string[][] = [];
+    return {
+      batches,
+      count: (texts) => {
+        batches.push(texts);
+        return new Promise((resolve) => setTimeout(() => resolve(texts.map((t) => t.length)), 1));
+      },
+    };
+  }
+  const reasoningDelta = (reasoning_content: string): string => sse({ choices: [{ index: 0, delta: { reasoning_content } }] });
+
+  test("no count on this thread; one batch of output, reasoning and each chunk's pieces; the record waits for it", async () => {
+    const batch = batchCounter();
+    const counter = charCounter();
+    const { t, done, text } = start({ countBatch: batch.count }, { counter });
+    t.head(200, 1_000);
+    t.data(reasoningDelta("think"), 2_000);
+    t.data(delta("Hello"), 3_000);
+    t.data(delta(" world") + DONE, 4_000);
+    t.end(5_000);
+    let resolved = false;
+    void done.then(() => (resolved = true));
+    await Bun.sleep(0);
+    expect(resolved).toBe(false); // its counts are not back yet
+    const r = await done;
+    expect(counter.lengths).toEqual([]);
+    expect(batch.batches).toEqual([["Hello world", "think", "", "think", "Hello", "", " world", ""]]);
+    expect(r.chunks.map((c) => [c.arrival_ns, c.tokens])).toEqual([
+      [2_000, 5],
+      [3_000, 5],
+      [4_000, 6],
+    ]);
+    expect([r.output_tokens, r.reasoning_tokens, r.error, r.end_ns]).toEqual([11, 5, null, 4_000]);
+    expect(text()).toBe("Hello world");
+  });
+
+  test("an HTTP error is not counted: no batch", async () => {
+    const batch = batchCounter();
+    const { t, done } = start({ countBatch: batch.count });
+    t.head(500);
+    t.data("boom", 2_000);
+    t.end(3_000);
+    const r = await done;
+    expect(r.error?.code).toBe(500);
+    expect(batch.batches).toEqual([]);
+    expect([r.output_tokens, r.chunks.length]).toEqual([0, 0]);
+  });
+});

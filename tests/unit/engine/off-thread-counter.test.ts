@@ -1,5 +1,5 @@
-// The count worker: started on first use only, counts as the tokenizer does on this thread, and
-// rejects (so the caller falls back to slices) when it cannot start or is closed.
+// The count worker: started on first use (or start()), counts as the tokenizer does on this thread, one
+// text or a batch, and rejects (so the caller counts on its own thread) when it cannot start or is closed.
 import { beforeAll, describe, expect, test } from "bun:test";
 import { createOffThreadCounter } from "../../../src/engine/off-thread-counter.ts";
 import { spawnCountWorker } from "../../../src/spawn-count-worker.ts";
@@ -19,6 +19,22 @@ describe("createOffThreadCounter", () => {
     const got = await Promise.all(texts.map((t) => c.count(t))); // sent before the worker is ready: queued
     expect(got).toEqual(texts.map((t) => builtin.count(t)));
     expect(await c.count("one more")).toBe(builtin.count("one more"));
+    expect(spawned).toBe(1);
+    c.close();
+  }, 60_000);
+
+  test("countMany: one batch, each text's count in order ('' is 0); start() spawns at once", async () => {
+    let spawned = 0;
+    const c = createOffThreadCounter("builtin", () => (spawned++, spawnCountWorker()));
+    c.start();
+    expect(spawned).toBe(1);
+    const texts = ["Hello, world!", "", " the", " the", "日本語のテキスト", "x".repeat(70_000)];
+    const got = await c.countMany(texts);
+    expect(got.length).toBe(texts.length);
+    expect(got).toEqual(texts.map((t) => builtin.count(t)));
+    expect(got[1]).toBe(0);
+    expect(await c.countMany([])).toEqual([]);
+    c.start();
     expect(spawned).toBe(1);
     c.close();
   }, 60_000);
