@@ -37,7 +37,9 @@ export interface RunRequest {
   onText?: (content: string) => void;
   /**
    * Counts this request's texts elsewhere, in one batch when it ends (the load worker's count thread:
-   * the thread that stamps arrivals then holds no tokenizer). Null: counted here, as they arrive.
+   * the thread that stamps arrivals then holds no tokenizer). The record is handed back at the end of
+   * the request, before its counts: they are filled in when this promise resolves, and whoever stores
+   * the record waits for that. Null: counted here, as they arrive, before the record is handed back.
    */
   countBatch?: CountBatch | null;
 }
@@ -134,12 +136,10 @@ export function runRequest(
     /** Batch mode: each chunk's content and reasoning text, in chunk order, counted at the end. */
     const batched: string[] = [];
     const countInBatch = (count: CountBatch): void => {
-      holds++;
       void count([content, reasoning, ...batched]).then((n) => {
         rec.output_tokens = n[0] ?? 0;
         rec.reasoning_tokens = n[1] ?? 0;
         for (let i = 0; i < rec.chunks.length; i++) rec.chunks[i]!.tokens = (n[2 + 2 * i] ?? 0) + (n[3 + 2 * i] ?? 0);
-        release();
       });
     };
     // The transport reported its end or an error (not deferred: it can come after the record is done).

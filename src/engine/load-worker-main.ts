@@ -29,6 +29,11 @@ import { responseFieldSteps } from "../client/template-body.ts";
 // 5,000 req/s in the ms range).
 const FLUSH_EVERY_MS = 20;
 const FLUSH_AT_RECORDS = 16;
+/**
+ * Finished records that may wait for their token counts: past this, no new request starts until the
+ * count worker (which runs only when the core is otherwise idle) catches up.
+ */
+const MAX_AWAITING_COUNTS = 1024;
 
 export interface WorkerPort {
   post(msg: WorkerToMain): void;
@@ -49,6 +54,10 @@ export function startLoadWorker(port: WorkerPort): void {
   const defer = (work: () => void): void => deferred.add(work);
   const prompts = new PromptStore();
   let pending: RequestRecord[] = [];
+  /** Records whose token counts are still being made on the count worker, by x_request_id. */
+  const counting = new Map<string, Promise<unknown>>();
+  /** Records waiting for their counts before they are sent on; a phase ends only after them. */
+  const waiting = new Set<Promise<void>>();
   let stopPhase: (() => void) | null = null;
 
   let reportedConsumed = 0;
@@ -58,6 +67,30 @@ export function startLoadWorker(port: WorkerPort): void {
     reportedConsumed = prompts.consumed;
     port.post({ type: "records", records: pending, consumed: reportedConsumed });
     pending = [];
+  };
+  const push = (r: RequestRecord): void => {
+    pending.push(r);
+    if (pending.length >= FLUSH_AT_RECORDS) flush();
+  };
+  /** A finished request's record goes on once its counts are in (the runner fills them in first). */
+  const emit = (r: RequestRecord): void => {
+    const counted = counting.get(r.x_request_id);
+    if (counted === undefined) return push(r);
+    counting.delete(r.x_request_id);
+    const sent = counted.then(
+      () => push(r),
+      () => push(r),
+    );
+    waiting.add(sent);
+    void sent.finally(() => waiting.delete(sent));
+  };
+  let countHeld = false;
+  /** Too many records await their counts: start nothing new (each hold is counted for the closing warning). */
+  const heldForCounts = (): boolean => {
+    const now = waiting.size + counting.size > MAX_AWAITING_COUNTS;
+    if (now && !countHeld) shared.noteCountHold();
+    countHeld = now;
+    return now;
   };
   const fatal = (e: unknown): void => port.post({ type: "fatal", message: cleanServerText(e instanceof Error ? e.message : String(e), scrubber) });
 
@@ -84,7 +117,11 @@ export function startLoadWorker(port: WorkerPort): void {
         responseField: cfg.endpointType === "template" ? responseFieldSteps(cfg.extraInputs) : null,
         onFirstToken: a.onFirstToken,
         onText: (t) => (text = t),
-        countBatch,
+        countBatch: (texts) => {
+          const counted = countBatch(texts);
+          counting.set(a.requestId, counted);
+          return counted;
+        },
       },
       a.identity,
       NOT_HERE,
@@ -134,12 +171,11 @@ export function startLoadWorker(port: WorkerPort): void {
           send,
           cancel: cancel.signal,
           stopped,
-          emit: (r) => {
-            pending.push(r);
-            if (pending.length >= FLUSH_AT_RECORDS) flush();
-          },
+          emit,
+          held: heldForCounts,
         })
           .catch(fatal)
+          .then(() => Promise.all([...waiting]))
           .finally(() => {
             clearInterval(timer);
             flush();

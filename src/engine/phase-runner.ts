@@ -10,8 +10,9 @@
 // (connect-backoff.ts), so a server restart costs a few recorded failures, not a flood of them.
 // Open-loop schedules are kept as they are: their failures are recorded, nothing is delayed.
 //
-// When the main thread's storage falls behind (SharedState.held), no new request starts until it
-// catches up, so finished records never pile up in memory; the wait is recorded as queue time.
+// When the main thread's storage falls behind (SharedState.held), or this worker's finished records
+// wait too long for their token counts (PhaseDeps.held), no new request starts until they catch up, so
+// finished records never pile up in memory; the wait is recorded as queue time.
 import { ENDPOINT_INFO } from "../client/endpoint-types.ts";
 import { requestBody, type ChatMessage } from "../client/request-body.ts";
 import type { RecordIdentity } from "../client/request-runner.ts";
@@ -53,6 +54,8 @@ export interface PhaseDeps {
   stopped: Promise<void>;
   /** Time source and waits; the real clock unless a test drives its own. */
   clock?: PhaseClock;
+  /** True while this worker must start nothing new (its records await their counts); never by default. */
+  held?: () => boolean;
 }
 
 export interface PhaseClock {
@@ -80,6 +83,7 @@ interface Prepared {
 export async function runPhase(d: PhaseDeps): Promise<void> {
   const { cfg, spec, shared } = d;
   const clock = d.clock ?? realClock;
+  const held = d.held ?? (() => false);
   const now = clock.now;
   const W = cfg.workerCount;
   let stop = false;
@@ -128,7 +132,7 @@ export async function runPhase(d: PhaseDeps): Promise<void> {
     for (;;) {
       if (isStopped()) return null;
       // Storage is behind: a due request waits here like one waiting for a slot, and its queue_ns says so.
-      if (!shared.held && shared.tryEnterPrefill(spec.prefillCap)) {
+      if (!shared.held && !held() && shared.tryEnterPrefill(spec.prefillCap)) {
         if (!timed) shared.started();
         if (!timed || shared.tryStart(spec.inFlightCap)) return waited ? Math.max(0, now() - queuedSinceNs) : 0;
         shared.leavePrefill();

@@ -21,8 +21,10 @@ const SLOTS = {
   SESSION: 7,
   /** 1 = the main thread's record storage is behind: start no new request until it catches up. */
   HOLD: 8,
+  /** Times a worker held its new requests while its records waited for their token counts. */
+  COUNT_HOLDS: 9,
 } as const;
-const LENGTH = 9;
+const LENGTH = 10;
 
 export class SharedState {
   readonly view: Int32Array;
@@ -118,6 +120,14 @@ export class SharedState {
   /** Storage back-pressure (run/sinks.ts): while held, workers start nothing new; in-flight requests go on. */
   setHold(on: boolean): void {
     Atomics.store(this.view, SLOTS.HOLD, on ? 1 : 0);
+  }
+
+  noteCountHold(): void {
+    Atomics.add(this.view, SLOTS.COUNT_HOLDS, 1);
+  }
+
+  get countHolds(): number {
+    return Atomics.load(this.view, SLOTS.COUNT_HOLDS);
   }
 
   get held(): boolean {

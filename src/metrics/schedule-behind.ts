@@ -1,7 +1,7 @@
 // Did the client fall behind its schedule, and why? A pure function of a run's schedule figures, so the
 // warning says so only when it is true, and names the flag to change:
 //  - slots: a meaningful share of requests waited for a --concurrency / --prefill-concurrency slot,
-//    or were held while storing results caught up (then the client machine, not a flag, set the pace);
+//    or were held while storing or counting results caught up (then the client machine, not a flag, set the pace);
 //  - pacer: requests left late with no slot to wait for, by more than the gap between arrivals or a
 //    tenth of the latency (so the late start matters); the p90 lag, not the p99, so a few stalls
 //    (GC, a VM losing its vCPU) do not count. A fixed schedule's own gaps (bursts of requests due
@@ -23,7 +23,7 @@ export interface BehindInputs {
   mode: LoadMode;
   /** --prefill-concurrency was given (closed loop: the only slot a request can wait for). */
   prefillCap: boolean;
-  /** New requests were held at some point while storing results caught up. */
+  /** New requests were held at some point while storing or counting results caught up. */
   storageHeld?: boolean;
   requests: number;
   /** Requests with queue_ns > 0, and the longest such wait. */
@@ -63,7 +63,7 @@ export function behindWarning(cause: BehindCause, x: BehindInputs): string {
     const slot = x.mode === "closed" && !x.prefillCap ? "" : ` or for a ${slotFlags(x)} slot`;
     return (
       `WARNING: the client fell behind its schedule: ${x.queued} of ${x.requests} requests (${pct}%) waited to be sent (longest ${ms(x.queueMaxNs)} ms), ` +
-      `held while storing results caught up${slot}. ${hidden} This machine limited the load: give the client more CPU (other processes off its cores)${slower}.`
+      `held while storing or counting results caught up${slot}. ${hidden} This machine limited the load: give the client more CPU (other processes off its cores)${slower}.`
     );
   }
   if (cause === "slots") {

@@ -38,7 +38,7 @@ export interface ScheduleOptions {
   mode?: LoadMode;
   /** --prefill-concurrency was given. */
   prefillCap?: boolean;
-  /** New requests were held at some point while storing results caught up (run/sinks.ts). */
+  /** New requests were held at some point while storing or counting results caught up (run/sinks.ts). */
   storageHeld?: boolean;
 }
 

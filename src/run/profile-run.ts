@@ -36,7 +36,7 @@ import { RunControl } from "./run-control.ts";
 import { runWarnings } from "./run-warnings.ts";
 import { startEcho } from "./start-echo.ts";
 import { HeapGovernor } from "../runtime/heap-governor.ts";
-import { heldWarning, jsonlSink, LiveCounts, RecordFanout } from "./sinks.ts";
+import { countHeldWarning, heldWarning, jsonlSink, LiveCounts, RecordFanout } from "./sinks.ts";
 import { liveSources, LiveView } from "./live-view.ts";
 import type { PromptFeeder } from "./prompt-feeder.ts";
 import { runLoadColumns, type SweepTag } from "./run-load-columns.ts";
@@ -249,19 +249,23 @@ export async function executeProfile(prepared: PreparedProfile, io: Io, opts: Ex
     fanout.drain();
     jsonl?.flush();
     if (fanout.holds > 0) log.warn(heldWarning(fanout.heldMs, fanout.holds));
+    if (shared.countHolds > 0) log.warn(countHeldWarning(shared.countHolds));
     // The final scrapes close the server-side window: every profiling request has ended.
     await scrapers.stop();
     if (control.feedFailure !== null) log.error(`trace prompts: ${control.feedFailure}`);
     const endNs = epochNs();
     db.flush();
     const statsStartMs = performance.now();
-    const results = await computeResults(db, { cfg, recordOpts, requestedRatePerSec: requestedRate(cfg, plan), storageHeld: fanout.holds > 0 }).catch(
-      (e: unknown) => {
-        // The file could not be read back (it failed mid-write): the run still ends with one line, not a crash.
-        control?.storageFailed(e instanceof Error ? e : new Error(String(e)), dbPath);
-        return emptyResults();
-      },
-    );
+    const results = await computeResults(db, {
+      cfg,
+      recordOpts,
+      requestedRatePerSec: requestedRate(cfg, plan),
+      storageHeld: fanout.holds > 0 || shared.countHolds > 0,
+    }).catch((e: unknown) => {
+      // The file could not be read back (it failed mid-write): the run still ends with one line, not a crash.
+      control?.storageFailed(e instanceof Error ? e : new Error(String(e)), dbPath);
+      return emptyResults();
+    });
     log.info(`statistics from ${results.counts.total} records in ${(performance.now() - statsStartMs).toFixed(0)} ms`);
     await scrapers.summarize(runId, results, cfg.sliceDuration === undefined ? null : Math.round(cfg.sliceDuration * 1e9));
     await db.close(endNs).catch((e: unknown) => control?.storageFailed(e instanceof Error ? e : new Error(String(e)), dbPath));

@@ -140,3 +140,9 @@ export function heldWarning(heldMs: number, holds: number): string {
   const times = holds === 1 ? "once" : `${holds} times`;
   return `storing results fell behind the load ${times}: new requests waited ${(heldMs / 1000).toFixed(1)} s in all (counted in their queue time) so finished records could not pile up in memory; for that time this machine, not the server, limited throughput`;
 }
+
+/** The warning a run ends with when workers held new requests while their records waited for token counts. */
+export function countHeldWarning(holds: number): string {
+  const times = holds === 1 ? "once" : `${holds} times`;
+  return `counting output tokens fell behind the load ${times}: new requests waited for it (counted in their queue time) so finished records could not pile up in memory; for that time this machine, not the server, limited throughput`;
+}

@@ -55,6 +55,8 @@ interface RunOpts {
   fed?: boolean;
   /** Storage back-pressure: the workers are held from the start until this virtual time. */
   holdUntilMs?: number;
+  /** This worker's own hold (records awaiting counts): on from the start until this virtual time. */
+  localHoldUntilMs?: number;
 }
 
 interface RunResult {
@@ -138,6 +140,8 @@ async function run(o: RunOpts): Promise<RunResult> {
     shared.setHold(true);
     void clock.waitUntil(T0 + o.holdUntilMs * MS).then(() => shared.setHold(false));
   }
+  let localHeld = o.localHoldUntilMs !== undefined;
+  if (o.localHoldUntilMs !== undefined) void clock.waitUntil(T0 + o.localHoldUntilMs * MS).then(() => (localHeld = false));
   if (o.cancelAtMs !== undefined) {
     void clock.waitUntil(T0 + o.cancelAtMs * MS).then(() => {
       shared.cancelAll();
@@ -182,6 +186,7 @@ async function run(o: RunOpts): Promise<RunResult> {
         cancel: cancel.signal,
         stopped,
         clock,
+        held: () => localHeld,
       }),
     ),
   );
@@ -296,6 +301,13 @@ describe("runPhase: held while storage catches up", () => {
     expect(starts(out.records)).toEqual([50, 50, 150, 150]);
     expect(out.records.map((r) => r.queue_ns / MS)).toEqual([50, 50, 0, 0]);
     expect(out.records.map((r) => rel(r.scheduled_ns))).toEqual([0, 0, 150, 150]);
+  });
+
+  test("the worker's own hold (records awaiting their counts) holds it the same way", async () => {
+    const out = await run({ dataset: dataset(4, 1), load: closed(2), requestLimit: 4, localHoldUntilMs: 30 });
+    expect(out.records.length).toBe(4);
+    expect(starts(out.records)).toEqual([30, 30, 130, 130]);
+    expect(out.records.map((r) => r.queue_ns / MS)).toEqual([30, 30, 0, 0]);
   });
 
   test("open loop: arrivals due while held leave at the release, late by their due time; later ones on schedule", async () => {

@@ -60,14 +60,14 @@ describe("behindWarning names the flag to change", () => {
       "closed loop, held while storage caught up: no flag to blame",
       { ...base, mode: "closed", ratePerSec: null, storageHeld: true, queued: 2048, requests: 200000, queueMaxNs: 5063 * MS },
       "slots",
-      ["2048 of 200000 requests (1%) waited to be sent (longest 5063 ms), held while storing results caught up.", "give the client more CPU"],
+      ["2048 of 200000 requests (1%) waited to be sent (longest 5063 ms), held while storing or counting results caught up.", "give the client more CPU"],
     ],
     [
       "open loop, held while storage caught up, or for a slot",
       { ...base, storageHeld: true, queued: 30, queueMaxNs: 200 * MS },
       "slots",
       [
-        "held while storing results caught up or for a --concurrency slot.",
+        "held while storing or counting results caught up or for a --concurrency slot.",
         "give the client more CPU (other processes off its cores) or lower --request-rate.",
       ],
     ],
