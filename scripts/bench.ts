@@ -2,7 +2,8 @@
 //
 //   bun scripts/bench.ts timing      client timing error vs a raw-socket truth server (scripts/truth-server.ts)
 //   bun scripts/bench.ts timing-ab [N]  the http timing scenarios N times with the dashboard off and on,
-//                                    alternating; medians and on/off ratios
+//                                    alternating; medians and on/off ratios. With BENCH_B_MAIN=<checkout>/src/main.ts:
+//                                    this checkout against that one instead (bench/timing-ab-checkouts.md)
 //                                    that stamps each chunk after socket.write, per transport, at 100 and
 //                                    1,000 concurrent streams (--mock: against llmbench mock's --record;
 //                                    --ui dashboard|simple: the client with that live view, under an 80x24
@@ -134,13 +135,14 @@ async function timingRun(
   itlMs: number,
   osl: number,
   ui: string = CLIENT_UI,
+  main: string = MAIN,
 ): Promise<ErrorStats & { cpu_s: number }> {
   const dir = mkdtempSync(join(tmpdir(), "llmbench-bench-"));
   const mock = await startServer(server, dir, 50, itlMs, osl);
   const t0 = performance.now();
   const client = [
     BUN,
-    MAIN,
+    main,
     "profile",
     "-u",
     mock.url,
@@ -303,30 +305,35 @@ const TIMING_SCENARIOS = [
 async function timingAb(): Promise<Record<string, unknown>> {
   const n = Number(process.argv[3] ?? 3);
   const figures = ["ttft_err_p50_ms", "ttft_err_p99_ms", "gap_err_p50_ms", "gap_err_p99_ms"] as const;
+  // BENCH_B_MAIN=<other checkout>/src/main.ts: this checkout against that one (both --ui none), else the dashboard off and on.
+  const other = process.env.BENCH_B_MAIN;
+  const arms: { name: string; ui: string; main: string }[] = other
+    ? [
+        { name: "this", ui: "none", main: MAIN },
+        { name: "B", ui: "none", main: other },
+      ]
+    : [
+        { name: "none", ui: "none", main: MAIN },
+        { name: "dashboard", ui: "dashboard", main: MAIN },
+      ];
   const out: Record<string, unknown>[] = [];
   for (const s of TIMING_SCENARIOS) {
-    const runs: Record<string, ErrorStats[]> = { none: [], dashboard: [] };
+    const runs: Record<string, ErrorStats[]> = Object.fromEntries(arms.map((a) => [a.name, []]));
     for (let i = 0; i < n; i++) {
-      for (const ui of ["none", "dashboard"]) {
-        const r = await timingRun("truth", "http", s.concurrency, s.requests, s.itlMs, s.osl, ui);
-        console.error(`${s.name} ${ui} #${i + 1}: ${JSON.stringify(r)}`);
-        runs[ui]!.push(r);
+      for (const a of arms) {
+        const r = await timingRun("truth", "http", s.concurrency, s.requests, s.itlMs, s.osl, a.ui, a.main);
+        console.error(`${s.name} ${a.name} #${i + 1}: ${JSON.stringify(r)}`);
+        runs[a.name]!.push(r);
       }
     }
-    const med = (ui: string, f: (typeof figures)[number]): number =>
+    const med = (arm: string, f: (typeof figures)[number]): number =>
       pct(
-        runs[ui]!.map((r) => r[f]),
+        runs[arm]!.map((r) => r[f]),
         50,
       );
-    for (const ui of ["none", "dashboard"]) {
-      out.push({ scenario: s.name, ui, runs: n, ...Object.fromEntries(figures.map((f) => [`median_${f}`, med(ui, f)])) });
-    }
-    out.push({
-      scenario: s.name,
-      ui: "dashboard / none",
-      runs: n,
-      ...Object.fromEntries(figures.map((f) => [`median_${f}`, med("dashboard", f) / med("none", f)])),
-    });
+    for (const a of arms) out.push({ scenario: s.name, arm: a.name, runs: n, ...Object.fromEntries(figures.map((f) => [`median_${f}`, med(a.name, f)])) });
+    const [x, y] = [arms[1]!.name, arms[0]!.name];
+    out.push({ scenario: s.name, arm: `${x} / ${y}`, runs: n, ...Object.fromEntries(figures.map((f) => [`median_${f}`, med(x, f) / med(y, f)])) });
   }
   return { results: out };
 }
@@ -757,7 +764,11 @@ if (!run) {
 }
 const data = await run();
 const outName =
-  which === "timing" ? ["timing", ...(process.argv.includes("--mock") ? ["mock"] : []), ...(CLIENT_UI !== "none" ? [CLIENT_UI] : [])].join("-") : which;
+  which === "timing"
+    ? ["timing", ...(process.argv.includes("--mock") ? ["mock"] : []), ...(CLIENT_UI !== "none" ? [CLIENT_UI] : [])].join("-")
+    : which === "timing-ab" && process.env.BENCH_B_MAIN
+      ? "timing-ab-checkouts"
+      : which;
 const meta = {
   date: new Date().toISOString(),
   bun: Bun.version,
