@@ -8,6 +8,7 @@ import type { CountBatch } from "../client/request-runner.ts";
 import type { Transport } from "../client/transport.ts";
 import { memoizedCounter } from "../client/piece-counter.ts";
 import { DeferredWork } from "../client/deferred-work.ts";
+import { SlicedCounts } from "../client/sliced-count.ts";
 import type { TextTokenizer } from "../dataset/tokenizer.ts";
 import { createOffThreadCounter, type OffThreadCounter } from "./off-thread-counter.ts";
 import { createHttp1Transport } from "../client/http1-transport.ts";
@@ -145,7 +146,7 @@ export function startLoadWorker(port: WorkerPort): void {
         transport = http1 ?? createFetchTransport({ insecure: cfg.insecure });
         offThread = createOffThreadCounter(cfg.tokenizer);
         offThread.start(); // its tokenizer loads while connections warm up
-        countBatch = batchCounter(offThread, cfg.tokenizer);
+        countBatch = batchCounter(offThread, cfg.tokenizer, defer);
         Promise.resolve()
           .then(async () => {
             // Warm connections, spread over the URLs, so the first wave is not timed through a burst
@@ -209,15 +210,21 @@ const NOT_HERE: TokenCounter = {
 };
 
 /**
- * Counts on the count worker; if it cannot start or dies, on this thread with a tokenizer loaded then
- * (slower, and a huge text holds this thread while it is counted: the last resort).
+ * Counts on the count worker; if it cannot start or dies, on this thread with a tokenizer loaded then,
+ * long texts in deferred slices (sliced-count.ts) so stamping still goes on between them.
  */
-function batchCounter(offThread: OffThreadCounter, tokenizer: string): CountBatch {
+export function batchCounter(offThread: OffThreadCounter, tokenizer: string, defer: (work: () => void) => void): CountBatch {
   let local: Promise<TokenCounter> | null = null;
   const here = (texts: string[]): Promise<number[]> => {
     local ??= loadTokenizer(tokenizer).then((t: TextTokenizer) => memoizedCounter(t));
     return local.then(
-      (c) => texts.map((t) => (t === "" ? 0 : c.count(t))),
+      (c) =>
+        new Promise<number[]>((resolve) => {
+          const out = texts.map(() => 0);
+          const counts = new SlicedCounts(defer);
+          texts.forEach((t, i) => counts.count(c, t, (n) => (out[i] = n)));
+          counts.whenIdle(() => resolve(out));
+        }),
       () => texts.map(() => 0),
     );
   };
