@@ -222,7 +222,11 @@ export function batchCounter(offThread: OffThreadCounter, tokenizer: string, def
         new Promise<number[]>((resolve) => {
           const out = texts.map(() => 0);
           const counts = new SlicedCounts(defer);
-          texts.forEach((t, i) => counts.count(c, t, (n) => (out[i] = n)));
+          for (let i = 0; i < texts.length; i++) {
+            counts.count(c, texts[i]!, (n) => {
+              out[i] = n;
+            });
+          }
           counts.whenIdle(() => resolve(out));
         }),
       () => texts.map(() => 0),
