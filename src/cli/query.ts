@@ -60,8 +60,6 @@ export const queryCommand: Command = {
     "llmbench query runs/c16 \"select * from requests join read_csv('slo.csv') using (model)\" --allow-read slo.csv",
   ],
   async run({ validate, io }) {
-    // DuckDB loads (and its native library is extracted) only when a command needs it.
-    const { queryRuns, RefusedSqlError, RunBusyError } = await import("../store/read-db.ts");
     const q = validate(schema());
     const problems: string[] = [];
     let targets = q.runs ?? [];
@@ -84,6 +82,8 @@ export const queryCommand: Command = {
     const dbPaths = resolveRunTargets(targets, io.cwd, problems);
     const allowedPaths = readablePaths(q.allowRead ?? [], io.cwd, problems);
     if (problems.length > 0 || sql === undefined) throw new UsageError(problems);
+    // DuckDB loads (and its native library is extracted) only once the command line is known to be good.
+    const { queryRuns, RefusedSqlError, RunBusyError } = await import("../store/read-db.ts");
     let rs: ResultSet;
     try {
       rs = await queryRuns(dbPaths, sql, { allowedPaths });

@@ -145,7 +145,9 @@ export function startLoadWorker(port: WorkerPort): void {
         const http1 = cfg.transport === "fetch" ? null : createHttp1Transport({ insecure: cfg.insecure });
         transport = http1 ?? createFetchTransport({ insecure: cfg.insecure });
         offThread = createOffThreadCounter(cfg.tokenizer);
-        offThread.start(); // its tokenizer loads while connections warm up
+        // Its tokenizer loads while connections warm up, and is loaded before this worker says it is
+        // ready: loading one takes ~1 s of CPU, which must not overlap the first requests' timing.
+        const countReady = offThread.start();
         countBatch = batchCounter(offThread, cfg.tokenizer, defer);
         Promise.resolve()
           .then(async () => {
@@ -155,6 +157,8 @@ export function startLoadWorker(port: WorkerPort): void {
               const perUrl = Math.ceil(cfg.preconnect / cfg.urls.length);
               await Promise.all(cfg.urls.map((u) => http1.preconnect(targets.get(u)!.url, perUrl)));
             }
+            // No count worker: this thread counts, with a tokenizer loaded now rather than mid-run.
+            if (!(await countReady)) await countBatch([]);
             port.post({ type: "ready" });
           })
           .then(undefined, fatal);

@@ -6,8 +6,8 @@ import type { CountWorkerIn, CountWorkerOut } from "./count-worker-main.ts";
 import { spawnCountWorker } from "../spawn-count-worker.ts";
 
 export interface OffThreadCounter {
-  /** Starts the worker now (its tokenizer loads while the run gets ready); counts start it anyway. */
-  start(): void;
+  /** Starts the worker now (counts start it anyway); resolves true once its tokenizer is loaded, false if it cannot count. */
+  start(): Promise<boolean>;
   /** The token count of each text, in order. */
   countMany(texts: string[]): Promise<number[]>;
   count(text: string): Promise<number>;
@@ -21,16 +21,18 @@ export function createOffThreadCounter(tokenizer: string, spawn: () => Worker = 
   let failed: Error | null = null;
   let nextId = 0;
   const pending = new Map<number, { texts: string[] | null; resolve: (n: number[]) => void; reject: (e: Error) => void }>();
+  const readiness = Promise.withResolvers<boolean>();
 
   const post = (msg: CountWorkerIn): void => worker!.postMessage(msg);
   const fail = (e: Error): void => {
     failed = e;
+    readiness.resolve(false);
     for (const p of pending.values()) p.reject(e);
     pending.clear();
     worker?.terminate();
     worker = null;
   };
-  const start = (): void => {
+  const spawnOnce = (): void => {
     if (worker !== null || failed !== null) return;
     try {
       worker = spawn();
@@ -43,6 +45,7 @@ export function createOffThreadCounter(tokenizer: string, spawn: () => Worker = 
       const msg = e.data;
       if (msg.type === "ready") {
         ready = true;
+        readiness.resolve(true);
         for (const [id, p] of pending) {
           post({ type: "count", id, texts: p.texts ?? [] });
           p.texts = null;
@@ -60,7 +63,7 @@ export function createOffThreadCounter(tokenizer: string, spawn: () => Worker = 
   };
   const countMany = (texts: string[]): Promise<number[]> => {
     if (failed) return Promise.reject(failed);
-    start();
+    spawnOnce();
     if (failed) return Promise.reject(failed);
     return new Promise((resolve, reject) => {
       const id = nextId++;
@@ -71,7 +74,10 @@ export function createOffThreadCounter(tokenizer: string, spawn: () => Worker = 
   };
 
   return {
-    start,
+    start: () => {
+      spawnOnce();
+      return readiness.promise;
+    },
     countMany,
     count: (text) => countMany([text]).then((n) => n[0] ?? 0),
     close(): void {

@@ -2,8 +2,10 @@
 // twice its live size before a full collection, and on a machine with plenty of RAM it grows further:
 // measured on the main thread of a 200,000-request run, the heap swung between 70 and 220 MB and the
 // process RSS crept up with each swing (peak 1.2 GB). Here a full collection runs as soon as the heap
-// is `budgetBytes` over its size after the previous one. Only for threads that do not stamp arrivals:
-// a synchronous collection pauses the thread (tens of ms).
+// is `budgetBytes` over its size after the previous one. JavaScriptCore's heap size is updated at each
+// collection, and young ones run every few MB of allocation, so the size looked at is what survived
+// them: the old generation that only a full collection frees. Only for threads that do not stamp
+// arrivals: a synchronous collection pauses the thread (tens of ms).
 import { heapSize } from "bun:jsc";
 
 export interface HeapGovernorOptions {
@@ -11,7 +13,7 @@ export interface HeapGovernorOptions {
   budgetBytes: number;
   /** How often the heap size is looked at (ms). */
   everyMs: number;
-  /** Current heap size in bytes; JavaScriptCore's by default. */
+  /** Heap size in bytes; JavaScriptCore's (as of its last collection) by default. */
   size?: () => number;
   /** A full, synchronous collection; Bun.gc(true) by default. */
   collect?: () => void;

@@ -1,5 +1,5 @@
 // Where a run's database is, without loading DuckDB (the CLI resolves targets before it needs it).
-import { existsSync, readdirSync, statSync } from "node:fs";
+import { type Dirent, existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 
 /** A run directory or a .duckdb file -> the database path, or null when there is none. */
@@ -16,7 +16,14 @@ export function resolveDbPath(target: string): string | null {
 export function runDbsBelow(dir: string): string[] {
   const found: string[] = [];
   const walk = (d: string): void => {
-    const entries = readdirSync(d, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    let entries: Dirent[];
+    try {
+      entries = readdirSync(d, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    } catch (e) {
+      // A folder below that vanished or cannot be read (a busy /tmp) holds no run we can use.
+      if (d !== dir) return;
+      throw e;
+    }
     for (const e of entries) {
       if (e.isFile() && e.name === "results.duckdb") found.push(join(d, e.name));
       else if (e.isDirectory()) walk(join(d, e.name));

@@ -29,6 +29,8 @@ beforeAll(() => {
     hostname: "127.0.0.1",
     port: 0,
     async fetch(req) {
+      // The run's /metrics scrapes must not shift which answer each request gets.
+      if (new URL(req.url).pathname === "/metrics") return new Response("not found", { status: 404 });
       await req.text();
       const auth = req.headers.get("authorization") ?? "";
       const key = auth.replace(/^Bearer /, "");

@@ -1,4 +1,7 @@
 import { describe, expect, test } from "bun:test";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { runCli } from "../../../src/cli/run-cli.ts";
 import { COMMANDS } from "../../../src/cli/commands.ts";
 import { fakeIo } from "../../helpers/fake-io.ts";
@@ -70,7 +73,10 @@ describe("llmbench CLI dispatch", () => {
     expect(r.err).toContain("/nonexistent/run: no such run directory or results.duckdb");
   });
   test("query: missing SQL argument", async () => {
-    const r = await run(["query", "/tmp"]);
+    // Its own empty folder: walking all of /tmp while other tests write there is not what is tested.
+    const dir = mkdtempSync(join(tmpdir(), "llmbench-query-nosql-"));
+    const r = await run(["query", dir]);
+    rmSync(dir, { recursive: true, force: true });
     expect(r.code).toBe(2);
     expect(r.err).toContain("<SQL> is required");
   });

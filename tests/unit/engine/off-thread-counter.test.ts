@@ -26,8 +26,9 @@ describe("createOffThreadCounter", () => {
   test("countMany: one batch, each text's count in order ('' is 0); start() spawns at once", async () => {
     let spawned = 0;
     const c = createOffThreadCounter("builtin", () => (spawned++, spawnCountWorker()));
-    c.start();
+    const ready = c.start();
     expect(spawned).toBe(1);
+    expect(await ready).toBe(true);
     const texts = ["Hello, world!", "", " the", " the", "日本語のテキスト", "x".repeat(70_000)];
     const got = await c.countMany(texts);
     expect(got.length).toBe(texts.length);
@@ -39,8 +40,9 @@ describe("createOffThreadCounter", () => {
     c.close();
   }, 60_000);
 
-  test("a tokenizer the worker cannot load: every count rejects, now and later", async () => {
+  test("a tokenizer the worker cannot load: start() says so, and every count rejects, now and later", async () => {
     const c = createOffThreadCounter("/no/such/tokenizer.json");
+    expect(await c.start()).toBe(false);
     await expect(c.count("a")).rejects.toThrow("count worker: --tokenizer /no/such/tokenizer.json");
     await expect(c.count("b")).rejects.toThrow("count worker");
   }, 60_000);
