@@ -775,6 +775,7 @@ const meta = {
   cores: navigator.hardwareConcurrency,
   taskset: hasTaskset,
   client_flags: CLIENT_FLAGS.join(" "),
+  ...(process.env.BENCH_B_MAIN ? { b_main: process.env.BENCH_B_MAIN } : {}),
 };
 mkdirSync(join(ROOT, "bench"), { recursive: true });
 writeFileSync(join(ROOT, "bench", `${outName}.json`), `${JSON.stringify({ ...meta, ...data }, null, 2)}\n`);
