@@ -11,7 +11,7 @@ import type { ChunkInfo } from "./openai-chunk.ts";
 import type { ResponseReader } from "./response-reader-types.ts";
 import { responseReader } from "./response-reader.ts";
 import type { TokenCounter } from "./token-counter.ts";
-import { COUNT_SLICE_CHARS, SlicedCounts, type CountOffload } from "./sliced-count.ts";
+import { COUNT_SLICE_CHARS, SlicedCounts } from "./sliced-count.ts";
 import type { PathStep } from "./field-path.ts";
 import type { EndpointType } from "./request-body.ts";
 import type { Transport, TransportErrorKind } from "./transport.ts";
@@ -106,7 +106,7 @@ export function emptyRecord(id: RecordIdentity, url: string, requestId: string):
 /**
  * `tokens` counts the whole output once at the end (exact, as AIPerf counts); `chunkTokens` counts
  * each chunk on arrival (may be memoized: see piece-counter.ts). Texts longer than a slice are counted
- * in slices through `defer`, huge ones by `offload` (sliced-count.ts).
+ * in slices through `defer` (sliced-count.ts).
  */
 export function runRequest(
   transport: Transport,
@@ -116,8 +116,6 @@ export function runRequest(
   chunkTokens: TokenCounter = tokens,
   /** Where body processing runs; the default runs it inside the socket callback. */
   defer: (work: () => void) => void = (work) => work(),
-  /** Counts huge texts off this thread (sliced-count.ts); null: in slices through `defer`. */
-  offload: CountOffload | null = null,
 ): Promise<RequestRecord> {
   return new Promise((resolve) => {
     const rec = emptyRecord(id, req.url, req.requestId);
@@ -131,7 +129,7 @@ export function runRequest(
     let errorBody = "";
     let finished = false;
     let sawDone = false;
-    const counts = new SlicedCounts(defer, COUNT_SLICE_CHARS, offload);
+    const counts = new SlicedCounts(defer, COUNT_SLICE_CHARS);
     const batch = req.countBatch ?? null;
     /** Batch mode: each chunk's content and reasoning text, in chunk order, counted at the end. */
     const batched: string[] = [];

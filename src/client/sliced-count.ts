@@ -4,10 +4,8 @@
 // at most that many characters and each slice is counted in its own deferred step (DeferredWork
 // in the load worker), so other streams' reads are stamped between slices: the stall is one slice
 // (~0.5 ms of ordinary text, a few ms of a pathological run), not the whole text (24.8 s for 5 MB).
-// A text over OFFLOAD_CHARS goes to `offload` (a count worker: engine/off-thread-counter.ts) when
-// there is one, whole and exact: measured while counting a 1 MB run, the stamping thread's event-loop
-// lateness was p50 0.4-2 ms / p99 12-25 ms with slices, p50 0.1 / p99 4-7 ms (its idle level) with
-// the count on another thread; slices stay the fallback if the worker cannot be used.
+// A load worker normally sends its texts whole to the count worker (engine/off-thread-counter.ts),
+// which stalls stamping less than slices do; slices are its fallback when that worker cannot be used.
 //
 // Exactness: a slice ends just before a space that follows a non-space character when the window's
 // second half has one. Byte-level regex pre-tokenizers (GPT-2, cl100k, o200k, Llama 3, Qwen) always
@@ -18,11 +16,6 @@
 import type { TokenCounter } from "./token-counter.ts";
 
 export const COUNT_SLICE_CHARS = 2048;
-/** Longer texts go to the offload counter, when there is one (~16k tokens of ordinary text). */
-export const OFFLOAD_CHARS = 64 * 1024;
-
-/** Counts a whole text elsewhere (another thread); rejects if it cannot. */
-export type CountOffload = (text: string) => Promise<number>;
 
 /** End of the slice of `text` that starts at `start` (see the top of this file). */
 export function sliceEnd(text: string, start: number, maxChars: number): number {
@@ -72,7 +65,7 @@ export function cutOverhead(counter: TokenCounter): number {
   return k;
 }
 
-/** One request's counts: short texts at once, long ones in deferred slices or offloaded; whenIdle runs once all are done. */
+/** One request's counts: short texts at once, long ones in deferred slices; whenIdle runs once all are done. */
 export class SlicedCounts {
   private pending = 0;
   private onIdle: (() => void) | null = null;
@@ -80,8 +73,6 @@ export class SlicedCounts {
   constructor(
     private readonly defer: (work: () => void) => void,
     private readonly maxChars: number = COUNT_SLICE_CHARS,
-    private readonly offload: CountOffload | null = null,
-    private readonly offloadChars: number = OFFLOAD_CHARS,
   ) {}
 
   /**
@@ -94,13 +85,6 @@ export class SlicedCounts {
       return;
     }
     this.pending++;
-    if (this.offload !== null && text.length > this.offloadChars) {
-      this.offload(text).then(
-        (n) => this.settle(add, n),
-        () => this.sliced(counter, text, add),
-      );
-      return;
-    }
     this.sliced(counter, text, add);
   }
 

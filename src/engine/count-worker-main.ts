@@ -1,6 +1,6 @@
 // Body of a count worker: counts tokens for a load worker, on a thread of its own, so the load worker's
 // thread, which stamps arrivals, holds no tokenizer and never counts. Each finished request's texts
-// come as one batch (its output, reasoning and every chunk's pieces); huge single texts too.
+// come as one batch (its output, reasoning and every chunk's pieces), however long.
 // Measured before batches: counting a 1 MB run on the load worker in 2 KB slices put its event-loop
 // lateness at p99 12-25 ms, here it stays at its idle 3-6 ms. With the tokenizer gone from the load
 // worker, its heap is a few MB instead of 41 MB of vocabulary (and the garbage collector's swings

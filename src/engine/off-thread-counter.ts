@@ -10,7 +10,6 @@ export interface OffThreadCounter {
   start(): Promise<boolean>;
   /** The token count of each text, in order. */
   countMany(texts: string[]): Promise<number[]>;
-  count(text: string): Promise<number>;
   /** Stops the worker (if started); pending counts are rejected. */
   close(): void;
 }
@@ -79,7 +78,6 @@ export function createOffThreadCounter(tokenizer: string, spawn: () => Worker = 
       return readiness.promise;
     },
     countMany,
-    count: (text) => countMany([text]).then((n) => n[0] ?? 0),
     close(): void {
       fail(new Error("count worker closed"));
     },

@@ -3,7 +3,7 @@
 import { describe, expect, test } from "bun:test";
 import { DONE_GRACE_MS, runRequest, type RecordIdentity, type RunRequest } from "../../../src/client/request-runner.ts";
 import type { TokenCounter } from "../../../src/client/token-counter.ts";
-import { COUNT_SLICE_CHARS, OFFLOAD_CHARS, cutOverhead } from "../../../src/client/sliced-count.ts";
+import { COUNT_SLICE_CHARS, cutOverhead } from "../../../src/client/sliced-count.ts";
 import type { HttpRequest, ResponseHandler, Transport, TransportErrorKind } from "../../../src/client/transport.ts";
 import type { RequestRecord } from "../../../src/record/request-record.ts";
 
@@ -61,7 +61,7 @@ const DONE = "data: [DONE]\n\n";
 
 function start(
   overrides: Partial<RunRequest> = {},
-  opts: { counter?: TokenCounter; defer?: (w: () => void) => void; offload?: (text: string) => Promise<number> } = {},
+  opts: { counter?: TokenCounter; defer?: (w: () => void) => void } = {},
 ): { t: FakeTransport; done: Promise<RequestRecord>; text: () => string } {
   const t = new FakeTransport();
   let text = "";
@@ -78,7 +78,7 @@ function start(
     ...overrides,
   };
   const counter = opts.counter ?? charCounter();
-  const done = runRequest(t, req, ID, counter, counter, opts.defer, opts.offload ?? null);
+  const done = runRequest(t, req, ID, counter, counter, opts.defer);
   return { t, done, text: () => text };
 }
 
@@ -307,31 +307,6 @@ describe("runRequest", () => {
     expect(counter.lengths.length).toBeGreaterThanOrEqual(2 * (200_000 / COUNT_SLICE_CHARS));
     expect(counter.lengths.filter((n) => n > COUNT_SLICE_CHARS)).toEqual([]);
     expect([r.error, r.output_tokens, r.chunks[0]?.tokens]).toEqual([null, 200_000, 200_000]);
-  });
-
-  test("a huge output is counted by the offload counter (the chunk and the whole text), the record waits for it", async () => {
-    const counter = charCounter();
-    const offloaded: number[] = [];
-    let release: () => void = () => {};
-    const gate = new Promise<void>((r) => (release = r));
-    const offload = async (text: string) => {
-      offloaded.push(text.length);
-      await gate;
-      return 42;
-    };
-    const { t, done } = start({}, { counter, offload });
-    let resolved = false;
-    void done.then(() => (resolved = true));
-    t.head(200);
-    t.data(delta("x".repeat(OFFLOAD_CHARS + 10)) + DONE, 2_000);
-    t.end(3_000);
-    await Bun.sleep(10);
-    expect(resolved).toBe(false);
-    release();
-    const r = await done;
-    expect(offloaded).toEqual([OFFLOAD_CHARS + 10, OFFLOAD_CHARS + 10]);
-    expect(counter.lengths).toEqual([]);
-    expect([r.error, r.output_tokens, r.chunks[0]?.tokens]).toEqual([null, 42, 42]);
   });
 });
 

@@ -4,7 +4,7 @@
 import { beforeAll, describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { COUNT_SLICE_CHARS, OFFLOAD_CHARS, SlicedCounts, cutOverhead, sliceEnd } from "../../../src/client/sliced-count.ts";
+import { COUNT_SLICE_CHARS, SlicedCounts, cutOverhead, sliceEnd } from "../../../src/client/sliced-count.ts";
 import type { TokenCounter } from "../../../src/client/token-counter.ts";
 import { type TextTokenizer, loadTokenizer, tokenizerFromJson } from "../../../src/dataset/tokenizer.ts";
 
@@ -95,39 +95,6 @@ describe("SlicedCounts", () => {
     counts.count(c, "x".repeat(1_000_000), (n) => got.push(n));
     expect(got).toEqual([1_000_000]);
     expect(c.lengths.length).toBe(62_500);
-  });
-
-  test("a huge text goes whole to the offload counter; the counter here is not used", async () => {
-    const c = recordingCounter();
-    const offloaded: number[] = [];
-    const counts = new SlicedCounts(
-      (w) => w(),
-      COUNT_SLICE_CHARS,
-      async (t) => (offloaded.push(t.length), 7),
-    );
-    const got: number[] = [];
-    counts.count(c, "y".repeat(OFFLOAD_CHARS + 1), (n) => got.push(n));
-    counts.count(c, "z".repeat(OFFLOAD_CHARS), (n) => got.push(n)); // not over the threshold: slices here
-    await new Promise<void>((resolve) => counts.whenIdle(resolve));
-    expect(offloaded).toEqual([OFFLOAD_CHARS + 1]);
-    expect(got).toEqual([OFFLOAD_CHARS, 7]);
-    expect(c.lengths.filter((n) => n > COUNT_SLICE_CHARS)).toEqual([]);
-  });
-
-  test("the offload counter fails: counted in slices here instead", async () => {
-    const c = recordingCounter();
-    cutOverhead(c);
-    c.lengths.length = 0;
-    const counts = new SlicedCounts(
-      (w) => w(),
-      COUNT_SLICE_CHARS,
-      () => Promise.reject(new Error("no worker")),
-    );
-    const got: number[] = [];
-    counts.count(c, "y".repeat(OFFLOAD_CHARS + 1), (n) => got.push(n));
-    await new Promise<void>((resolve) => counts.whenIdle(resolve));
-    expect(got).toEqual([OFFLOAD_CHARS + 1]);
-    expect(c.lengths.length).toBeGreaterThan(OFFLOAD_CHARS / COUNT_SLICE_CHARS);
   });
 
   describe("exact for ordinary text", () => {

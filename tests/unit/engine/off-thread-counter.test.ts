@@ -1,5 +1,5 @@
-// The count worker: started on first use (or start()), counts as the tokenizer does on this thread, one
-// text or a batch, and rejects (so the caller counts on its own thread) when it cannot start or is closed.
+// The count worker: started on first use (or start()), counts batches of texts as the tokenizer does on
+// this thread, and rejects (so the caller counts on its own thread) when it cannot start or is closed.
 import { beforeAll, describe, expect, test } from "bun:test";
 import { createOffThreadCounter } from "../../../src/engine/off-thread-counter.ts";
 import { spawnCountWorker } from "../../../src/spawn-count-worker.ts";
@@ -16,9 +16,9 @@ describe("createOffThreadCounter", () => {
     const c = createOffThreadCounter("builtin", () => (spawned++, spawnCountWorker()));
     expect(spawned).toBe(0);
     const texts = ["Hello, world!", "x".repeat(300_000), "The quick brown fox. ".repeat(5_000)];
-    const got = await Promise.all(texts.map((t) => c.count(t))); // sent before the worker is ready: queued
-    expect(got).toEqual(texts.map((t) => builtin.count(t)));
-    expect(await c.count("one more")).toBe(builtin.count("one more"));
+    const got = await Promise.all(texts.map((t) => c.countMany([t]))); // sent before the worker is ready: queued
+    expect(got).toEqual(texts.map((t) => [builtin.count(t)]));
+    expect(await c.countMany(["one more"])).toEqual([builtin.count("one more")]);
     expect(spawned).toBe(1);
     c.close();
   }, 60_000);
@@ -43,20 +43,20 @@ describe("createOffThreadCounter", () => {
   test("a tokenizer the worker cannot load: start() says so, and every count rejects, now and later", async () => {
     const c = createOffThreadCounter("/no/such/tokenizer.json");
     expect(await c.start()).toBe(false);
-    await expect(c.count("a")).rejects.toThrow("count worker: --tokenizer /no/such/tokenizer.json");
-    await expect(c.count("b")).rejects.toThrow("count worker");
+    await expect(c.countMany(["a"])).rejects.toThrow("count worker: --tokenizer /no/such/tokenizer.json");
+    await expect(c.countMany(["b"])).rejects.toThrow("count worker");
   }, 60_000);
 
   test("a worker that cannot be spawned: rejects", async () => {
     const c = createOffThreadCounter("builtin", () => {
       throw new Error("no threads");
     });
-    await expect(c.count("a")).rejects.toThrow("no threads");
+    await expect(c.countMany(["a"])).rejects.toThrow("no threads");
   });
 
   test("close() rejects what is pending", async () => {
     const c = createOffThreadCounter("builtin");
-    const p = c.count("pending");
+    const p = c.countMany(["pending"]);
     c.close();
     await expect(p).rejects.toThrow("count worker closed");
   });
