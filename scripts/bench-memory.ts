@@ -1,6 +1,9 @@
-// `bun scripts/bench.ts memory [N,N,...]`: peak RSS of a whole profile run (the compiled binary, 4 output
-// tokens, not streamed, 128 in flight) at each request count, and how long the end-of-run statistics took,
-// read from the run's log. Records are never held in memory, so RSS should not grow with the request count.
+// `bun scripts/bench.ts memory [N,N,...] [REPEATS]`: peak RSS of a whole profile run (the compiled binary,
+// 4 output tokens, not streamed, 128 in flight) at each request count, the median of its RSS sampled every
+// second, and how long the end-of-run statistics took, read from the run's log. Each count runs REPEATS
+// times (default 3), alternating sizes, and the table gives each run and the medians: one run's peak swings
+// by ~100 MB with when the heaps are collected. Records are never held in memory, so RSS should not grow
+// with the request count.
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -21,26 +24,76 @@ async function startMock(): Promise<{ url: string; proc: ReturnType<typeof Bun.s
   return { url: buf.trim(), proc };
 }
 
-export async function memory(levels: number[]): Promise<Record<string, unknown>> {
-  const results: Record<string, unknown>[] = [];
-  for (const n of levels) {
-    const mock = await startMock();
-    const dir = mkdtempSync(join(tmpdir(), "llmbench-mem-"));
-    const t0 = performance.now();
-    const args = ["profile", "-u", mock.url, "-m", "mock-model", "--tokenizer", "builtin", "--isl", "16", "--osl", "4", "--no-preflight"];
-    args.push("--concurrency", "128", "--request-count", String(n), "--ui", "none", "--artifact-dir", join(dir, "run"));
-    const p = Bun.spawn(["taskset", "-c", "0", BIN, ...args], { stdout: "ignore", stderr: "pipe" });
-    const code = await p.exited;
-    const wall_s = (performance.now() - t0) / 1000;
-    mock.proc.kill("SIGINT");
-    await mock.proc.exited;
-    const log = readFileSync(join(dir, "run", "logs", "llmbench.log"), "utf8");
-    const resultsMs = Number(/statistics from \d+ records in ([\d.]+) ms/.exec(log)?.[1] ?? Number.NaN);
-    // Bun.spawn reports maxRSS in bytes.
-    const peakRssMiB = Math.round((p.resourceUsage()?.maxRSS ?? 0) / 2 ** 20);
-    results.push({ requests: n, exit: code, peak_rss_mib: peakRssMiB, statistics_ms: resultsMs, wall_s });
-    console.error(`memory: ${JSON.stringify(results.at(-1))}`);
-    rmSync(dir, { recursive: true, force: true });
+/** VmRSS of a running process in MiB, or null once it is gone. */
+function rssMiB(pid: number): number | null {
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+    return m ? Math.round(Number(m[1]) / 1024) : null;
+  } catch {
+    return null;
   }
-  return { results };
+}
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+};
+
+interface MemoryRun {
+  requests: number;
+  exit: number;
+  peak_rss_mib: number;
+  /** Median of the RSS sampled every second while the run lasted. */
+  median_rss_mib: number;
+  statistics_ms: number;
+  wall_s: number;
+}
+
+async function runOnce(n: number): Promise<MemoryRun> {
+  const mock = await startMock();
+  const dir = mkdtempSync(join(tmpdir(), "llmbench-mem-"));
+  const t0 = performance.now();
+  const args = ["profile", "-u", mock.url, "-m", "mock-model", "--tokenizer", "builtin", "--isl", "16", "--osl", "4", "--no-preflight"];
+  args.push("--concurrency", "128", "--request-count", String(n), "--ui", "none", "--artifact-dir", join(dir, "run"));
+  const p = Bun.spawn(["taskset", "-c", "0", BIN, ...args], { stdout: "ignore", stderr: "pipe" });
+  const samples: number[] = [];
+  const sampler = setInterval(() => {
+    const v = rssMiB(p.pid);
+    if (v !== null) samples.push(v);
+  }, 1000);
+  const code = await p.exited;
+  clearInterval(sampler);
+  const wall_s = (performance.now() - t0) / 1000;
+  mock.proc.kill("SIGINT");
+  await mock.proc.exited;
+  const log = readFileSync(join(dir, "run", "logs", "llmbench.log"), "utf8");
+  const resultsMs = Number(/statistics from \d+ records in ([\d.]+) ms/.exec(log)?.[1] ?? Number.NaN);
+  rmSync(dir, { recursive: true, force: true });
+  // Bun.spawn reports maxRSS in bytes.
+  const peak = Math.round((p.resourceUsage()?.maxRSS ?? 0) / 2 ** 20);
+  return { requests: n, exit: code, peak_rss_mib: peak, median_rss_mib: samples.length > 0 ? median(samples) : Number.NaN, statistics_ms: resultsMs, wall_s };
+}
+
+export async function memory(levels: number[], repeats = 3): Promise<Record<string, unknown>> {
+  const runs: MemoryRun[] = [];
+  // Sizes alternate (50k, 1M, 50k, 1M, ...) so a drift in the machine's state touches every size alike.
+  for (let r = 0; r < repeats; r++) {
+    for (const n of levels) {
+      runs.push(await runOnce(n));
+      console.error(`memory: ${JSON.stringify(runs.at(-1))}`);
+    }
+  }
+  const medians = levels.map((n) => {
+    const mine = runs.filter((x) => x.requests === n);
+    return {
+      requests: n,
+      runs: mine.length,
+      failed_runs: mine.filter((x) => x.exit !== 0).length,
+      median_peak_rss_mib: median(mine.map((x) => x.peak_rss_mib)),
+      median_of_median_rss_mib: median(mine.map((x) => x.median_rss_mib)),
+      median_statistics_ms: median(mine.map((x) => x.statistics_ms)),
+    };
+  });
+  return { results: medians, runs };
 }

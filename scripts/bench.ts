@@ -14,8 +14,9 @@
 //                                    100, 1,000 and 5,000 req/s (constant), with the client's CPU use
 //   bun scripts/bench.ts replay      the shared Mooncake trace at --trace-speedup 20: time to first
 //                                    request and replay lag (actual minus scheduled send)
-//   bun scripts/bench.ts memory      peak RSS of whole runs of 50,000 and 1,000,000 requests (the
-//                                    compiled binary), and how long the end-of-run statistics took
+//   bun scripts/bench.ts memory      peak and median RSS of whole runs of 50,000 and 1,000,000 requests
+//                                    (the compiled binary), 3 runs of each, and how long the end-of-run
+//                                    statistics took
 //   bun scripts/bench.ts dashboard   the live view's cost on the main thread: a record into LiveStats, a
 //                                    snapshot, a dashboard frame (render + diff) at 80x24 and 200x60, and
 //                                    loading its modules (a second or two; see docs/dashboard.md)
@@ -394,6 +395,11 @@ function markdown(name: string, data: { results: Record<string, unknown>[] }): s
   ].join("\n");
 }
 
+/** A second table when a bench also returns its individual runs (`runs`), beside the medians in `results`. */
+function eachRun(data: Record<string, unknown>): string {
+  return Array.isArray(data.runs) ? `\n${markdown("each run", { results: data.runs as Record<string, unknown>[] })}` : "";
+}
+
 /** For each server fault: requests the server saw, records written, and how they were classified. */
 async function faults(): Promise<Record<string, unknown>> {
   const N = 50;
@@ -754,7 +760,7 @@ const runners: Record<string, () => Promise<Record<string, unknown>>> = {
   dashboard,
   "timing-ab": timingAb,
   "store-summary": storeSummary,
-  memory: () => memory(process.argv[3] ? process.argv[3].split(",").map(Number) : [50_000, 1_000_000]),
+  memory: () => memory(process.argv[3] ? process.argv[3].split(",").map(Number) : [50_000, 1_000_000], process.argv[4] ? Number(process.argv[4]) : 3),
   plot: () => plotBench(process.argv[3] ? process.argv[3].split(",").map(Number) : [10_000, 1_000_000]),
 };
 const run = runners[which];
@@ -781,6 +787,6 @@ mkdirSync(join(ROOT, "bench"), { recursive: true });
 writeFileSync(join(ROOT, "bench", `${outName}.json`), `${JSON.stringify({ ...meta, ...data }, null, 2)}\n`);
 writeFileSync(
   join(ROOT, "bench", `${outName}.md`),
-  `# ${outName} (${meta.date}, Bun ${meta.bun}, ${meta.cores} cores)\n\n${markdown(outName, data as { results: Record<string, unknown>[] })}`,
+  `# ${outName} (${meta.date}, Bun ${meta.bun}, ${meta.cores} cores)\n\n${markdown(outName, data as { results: Record<string, unknown>[] })}${eachRun(data)}`,
 );
 console.error(`wrote bench/${outName}.json and bench/${outName}.md`);

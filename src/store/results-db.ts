@@ -25,6 +25,13 @@ const FLUSH_INTERVAL_MS = 500;
 /** DuckDB's buffer pool cap: its memory stays flat however many requests the run stores. */
 export const DEFAULT_MEMORY_LIMIT = "128MB";
 
+/**
+ * DuckDB's allocator keeps what a task freed for reuse unless the task's peak passed this; past it, the
+ * freed memory goes back to the OS. At DuckDB's default (128MB) a long run's RSS kept creeping up and the
+ * end-of-run statistics left ~50-100 MB more resident (`bun scripts/bench.ts memory`).
+ */
+const ALLOCATOR_FLUSH_THRESHOLD = "4MB";
+
 export interface WriterOptions {
   /** DuckDB memory_limit (e.g. "128MB"). */
   memoryLimit?: string;
@@ -54,7 +61,12 @@ export class ResultsWriter {
   ) {}
 
   static async create(path: string, run: RunRow, opts: WriterOptions = {}): Promise<ResultsWriter> {
-    const instance = await DuckDBInstance.create(path, { memory_limit: opts.memoryLimit ?? DEFAULT_MEMORY_LIMIT });
+    const instance = await DuckDBInstance.create(path, {
+      memory_limit: opts.memoryLimit ?? DEFAULT_MEMORY_LIMIT,
+      allocator_flush_threshold: ALLOCATOR_FLUSH_THRESHOLD,
+      // A thread of its own returns freed memory in the background rather than on the appending thread.
+      allocator_background_threads: "true",
+    });
     const conn = await instance.connect();
     await conn.run(createTableSql("runs", RUN_COLUMNS));
     await conn.run(createTableSql("requests", REQUEST_COLUMNS));
