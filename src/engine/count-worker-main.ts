@@ -1,15 +1,24 @@
-// Body of a count worker: counts tokens for a load worker, on a thread of its own, so the load worker's
+// Body of a count worker: counts tokens for load workers, on a thread of its own, so a load worker's
 // thread, which stamps arrivals, holds no tokenizer and never counts. Each finished request's texts
 // come as one batch (its output, reasoning and every chunk's pieces), however long.
 // Measured before batches: counting a 1 MB run on the load worker in 2 KB slices put its event-loop
 // lateness at p99 12-25 ms, here it stays at its idle 3-6 ms. With the tokenizer gone from the load
 // worker, its heap is a few MB instead of 41 MB of vocabulary (and the garbage collector's swings
 // above it), so collections there are short.
+//
+// One count worker serves several load workers: the main thread starts it, and hands it one end of a
+// MessageChannel per load worker ("connect"); the load worker holds the other end. Each count worker
+// is a JS heap plus a tokenizer (~70 MB) and ~1 s of CPU to load it, so one per load worker cost
+// gigabytes on a many-core machine. Counts sent straight to it (a load worker's own) work too.
 import { memoizedCounter } from "../client/piece-counter.ts";
 import type { TokenCounter } from "../client/token-counter.ts";
 import { loadTokenizer } from "../dataset/tokenizer.ts";
 
-export type CountWorkerIn = { type: "init"; tokenizer: string } | { type: "count"; id: number; texts: string[] };
+export type CountWorkerIn =
+  | { type: "init"; tokenizer: string }
+  | { type: "count"; id: number; texts: string[] }
+  /** A load worker's line to this worker: its counts come and go on it. */
+  | { type: "connect"; port: MessagePort };
 export type CountWorkerOut = { type: "ready" } | { type: "count"; id: number; tokens: number[] } | { type: "fatal"; message: string };
 
 export interface CountWorkerPort {
@@ -17,23 +26,48 @@ export interface CountWorkerPort {
   onMessage(handler: (msg: CountWorkerIn) => void): void;
 }
 
-export function startCountWorker(port: CountWorkerPort): void {
+/** A MessagePort as a line this worker answers on. */
+export function portLine(port: MessagePort): CountWorkerPort {
+  return {
+    post: (msg) => port.postMessage(msg),
+    onMessage: (handler) => {
+      port.onmessage = (e) => handler(e.data as CountWorkerIn);
+    },
+  };
+}
+
+export function startCountWorker(parent: CountWorkerPort, lineOf: (port: MessagePort) => CountWorkerPort = portLine): void {
   // Not under SCHED_IDLE: on a saturated core the counts then ran only when the load worker held
   // for them, and a 50,000-request run against a zero-latency mock took 35-40 s instead of 16 s.
   let counter: TokenCounter | null = null;
-  port.onMessage((msg) => {
-    if (msg.type === "init") {
-      loadTokenizer(msg.tokenizer).then(
-        (t) => {
-          // Streamed chunks repeat the same short texts: memoized (bounded, piece-counter.ts).
-          counter = memoizedCounter(t);
-          port.post({ type: "ready" });
-        },
-        (e: unknown) => port.post({ type: "fatal", message: e instanceof Error ? e.message : String(e) }),
-      );
-    } else if (counter !== null) {
-      const c = counter;
-      port.post({ type: "count", id: msg.id, tokens: msg.texts.map((t) => (t === "" ? 0 : c.count(t))) });
-    }
-  });
+  /** Set once the tokenizer is loaded (ready) or cannot be (fatal): told to every line, now or when it connects. */
+  let outcome: CountWorkerOut | null = null;
+  const lines: CountWorkerPort[] = [parent];
+  const serve = (line: CountWorkerPort): void => {
+    line.onMessage((msg) => {
+      if (msg.type === "init") {
+        loadTokenizer(msg.tokenizer).then(
+          (t) => {
+            // Streamed chunks repeat the same short texts: memoized (bounded, piece-counter.ts).
+            counter = memoizedCounter(t);
+            settle({ type: "ready" });
+          },
+          (e: unknown) => settle({ type: "fatal", message: e instanceof Error ? e.message : String(e) }),
+        );
+      } else if (msg.type === "connect") {
+        const added = lineOf(msg.port);
+        lines.push(added);
+        serve(added);
+        if (outcome !== null) added.post(outcome);
+      } else if (counter !== null) {
+        const c = counter;
+        line.post({ type: "count", id: msg.id, tokens: msg.texts.map((t) => (t === "" ? 0 : c.count(t))) });
+      }
+    });
+  };
+  const settle = (o: CountWorkerOut): void => {
+    outcome = o;
+    for (const l of lines) l.post(o);
+  };
+  serve(parent);
 }

@@ -10,7 +10,7 @@ import { memoizedCounter } from "../client/piece-counter.ts";
 import { DeferredWork } from "../client/deferred-work.ts";
 import { SlicedCounts } from "../client/sliced-count.ts";
 import type { TextTokenizer } from "../dataset/tokenizer.ts";
-import { createOffThreadCounter, type OffThreadCounter } from "./off-thread-counter.ts";
+import { createOffThreadCounter, portCountLine, type OffThreadCounter } from "./off-thread-counter.ts";
 import { createHttp1Transport } from "../client/http1-transport.ts";
 import { createFetchTransport } from "../client/fetch-transport.ts";
 import { requestHeaders } from "../client/request-headers.ts";
@@ -144,7 +144,8 @@ export function startLoadWorker(port: WorkerPort): void {
         shared = new SharedState(msg.shared);
         const http1 = cfg.transport === "fetch" ? null : createHttp1Transport({ insecure: cfg.insecure });
         transport = http1 ?? createFetchTransport({ insecure: cfg.insecure });
-        offThread = createOffThreadCounter(cfg.tokenizer);
+        const counts = msg.counts;
+        offThread = counts ? createOffThreadCounter(cfg.tokenizer, () => portCountLine(counts)) : createOffThreadCounter(cfg.tokenizer);
         // Its tokenizer loads while connections warm up, and is loaded before this worker says it is
         // ready: loading one takes ~1 s of CPU, which must not overlap the first requests' timing.
         const countReady = offThread.start();
@@ -201,6 +202,10 @@ export function startLoadWorker(port: WorkerPort): void {
       case "cancel":
         cancel.abort();
         stopPhase?.();
+        break;
+      case "counts-lost":
+        // Pending and later counts are rejected, and batchCounter counts them here.
+        offThread.close();
         break;
     }
   });

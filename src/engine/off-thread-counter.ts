@@ -1,5 +1,7 @@
 // Counts tokens on a count worker (count-worker-main.ts): a load worker's texts go there in one batch
 // per request, so the load worker loads no tokenizer (~41 MB of heap, ~1 s) and never counts.
+// The count worker is either one the main thread started and shares between load workers (reached
+// through a MessagePort: `portCountLine`), or this thread's own (`ownCountWorker`).
 // Counts sent before the worker is ready wait for it. If it cannot start or dies, every pending and
 // later count is rejected, and the caller counts on its own thread instead.
 import type { CountWorkerIn, CountWorkerOut } from "./count-worker-main.ts";
@@ -14,67 +16,106 @@ export interface OffThreadCounter {
   close(): void;
 }
 
-export function createOffThreadCounter(tokenizer: string, spawn: () => Worker = spawnCountWorker): OffThreadCounter {
-  let worker: Worker | null = null;
+/** How this thread talks to a count worker. */
+export interface CountLine {
+  post(msg: CountWorkerIn): void;
+  /** Answers, and the line's failure (the worker crashed). */
+  listen(onMessage: (msg: CountWorkerOut) => void, onError: (e: Error) => void): void;
+  close(): void;
+  /** This side sends the tokenizer ("init"): true for a worker of its own, false when the main thread did. */
+  readonly sendsInit: boolean;
+}
+
+/** A count worker of this thread's own. */
+export function ownCountWorker(worker: Worker): CountLine {
+  worker.unref(); // never what keeps the load worker alive
+  return {
+    post: (msg) => worker.postMessage(msg),
+    listen: (onMessage, onError) => {
+      worker.onmessage = (e: MessageEvent<CountWorkerOut>) => onMessage(e.data);
+      worker.onerror = (e) => onError(new Error(`count worker: ${e.message}`));
+    },
+    close: () => worker.terminate(),
+    sendsInit: true,
+  };
+}
+
+/** A line to a count worker the main thread started (it sent the tokenizer and the other end of `port`). */
+export function portCountLine(port: MessagePort): CountLine {
+  (port as MessagePort & { unref?: () => void }).unref?.();
+  return {
+    post: (msg) => port.postMessage(msg),
+    listen: (onMessage) => {
+      port.onmessage = (e) => onMessage(e.data as CountWorkerOut);
+    },
+    close: () => port.close(),
+    sendsInit: false,
+  };
+}
+
+export function createOffThreadCounter(tokenizer: string, open: () => CountLine = () => ownCountWorker(spawnCountWorker())): OffThreadCounter {
+  let line: CountLine | null = null;
   let ready = false;
   let failed: Error | null = null;
   let nextId = 0;
   const pending = new Map<number, { texts: string[] | null; resolve: (n: number[]) => void; reject: (e: Error) => void }>();
   const readiness = Promise.withResolvers<boolean>();
 
-  const post = (msg: CountWorkerIn): void => worker!.postMessage(msg);
   const fail = (e: Error): void => {
     failed = e;
     readiness.resolve(false);
     for (const p of pending.values()) p.reject(e);
     pending.clear();
-    worker?.terminate();
-    worker = null;
+    line?.close();
+    line = null;
   };
-  const spawnOnce = (): void => {
-    if (worker !== null || failed !== null) return;
+  const openOnce = (): void => {
+    if (line !== null || failed !== null) return;
+    let opened: CountLine;
     try {
-      worker = spawn();
+      opened = open();
     } catch (e) {
       fail(e instanceof Error ? e : new Error(String(e)));
       return;
     }
-    worker.unref(); // never what keeps the load worker alive
-    worker.onmessage = (e: MessageEvent<CountWorkerOut>) => {
-      const msg = e.data;
-      if (msg.type === "ready") {
-        ready = true;
-        readiness.resolve(true);
-        for (const [id, p] of pending) {
-          post({ type: "count", id, texts: p.texts ?? [] });
-          p.texts = null;
+    line = opened;
+    opened.listen(
+      (msg) => {
+        if (msg.type === "ready") {
+          ready = true;
+          readiness.resolve(true);
+          for (const [id, p] of pending) {
+            opened.post({ type: "count", id, texts: p.texts ?? [] });
+            p.texts = null;
+          }
+        } else if (msg.type === "count") {
+          const p = pending.get(msg.id);
+          pending.delete(msg.id);
+          p?.resolve(msg.tokens);
+        } else {
+          fail(new Error(`count worker: ${msg.message}`));
         }
-      } else if (msg.type === "count") {
-        const p = pending.get(msg.id);
-        pending.delete(msg.id);
-        p?.resolve(msg.tokens);
-      } else {
-        fail(new Error(`count worker: ${msg.message}`));
-      }
-    };
-    worker.onerror = (e) => fail(new Error(`count worker: ${e.message}`));
-    post({ type: "init", tokenizer });
+      },
+      (e) => fail(e),
+    );
+    if (opened.sendsInit) opened.post({ type: "init", tokenizer });
   };
   const countMany = (texts: string[]): Promise<number[]> => {
     if (failed) return Promise.reject(failed);
-    spawnOnce();
-    if (failed) return Promise.reject(failed);
+    openOnce();
+    const l = line;
+    if (failed || l === null) return Promise.reject(failed ?? new Error("count worker closed"));
     return new Promise((resolve, reject) => {
       const id = nextId++;
       // Kept only until the worker is ready; after that the message holds them.
       pending.set(id, { texts: ready ? null : texts, resolve, reject });
-      if (ready) post({ type: "count", id, texts });
+      if (ready) l.post({ type: "count", id, texts });
     });
   };
 
   return {
     start: () => {
-      spawnOnce();
+      openOnce();
       return readiness.promise;
     },
     countMany,

@@ -1,7 +1,10 @@
 // Main-thread side of the load workers: spawn, wait until all are ready (tokenizer loaded, connections
 // open), run phases on all of them together, forward fed prompts, collect record batches, stop/cancel.
+// It also starts the count workers the load workers share (one per LOAD_WORKERS_PER_COUNT_WORKER).
 import type { RequestRecord } from "../record/request-record.ts";
+import { spawnCountWorker } from "../spawn-count-worker.ts";
 import { spawnLoadWorker } from "../spawn-load-worker.ts";
+import type { CountWorkerIn } from "./count-worker-main.ts";
 import type { SharedState } from "./shared-state.ts";
 import type { FedPrompt, MainToWorker, PhaseSpec, WorkerConfig, WorkerToMain } from "./worker-protocol.ts";
 
@@ -13,6 +16,56 @@ export interface PoolOptions {
   /** A worker reported how many fed prompts it has used this phase. */
   onConsumed?(workerId: number, consumed: number): void;
   readyTimeoutMs?: number;
+  /** Starts a count worker (tests give one that fails). */
+  spawnCountWorker?: () => Worker;
+}
+
+/**
+ * Load workers per count worker. A count worker is a JS heap with a tokenizer (~70 MB RSS, ~1 s of CPU
+ * to load); one per load worker cost ~3 GB on a 64-core machine (47 load workers by default). Counting
+ * one request's texts takes ~20-50 us on the count worker against ~300 us of a load worker's time to
+ * run it, so four load workers keep one count worker well under a core.
+ */
+export const LOAD_WORKERS_PER_COUNT_WORKER = 4;
+
+/** How many count workers `loadWorkers` load workers share. */
+export const countWorkersFor = (loadWorkers: number): number => Math.ceil(Math.max(1, loadWorkers) / LOAD_WORKERS_PER_COUNT_WORKER);
+
+/**
+ * Starts the count workers and gives each load worker a line to one of them (load worker i to count
+ * worker floor(i / LOAD_WORKERS_PER_COUNT_WORKER)). `lineFor(i)` is load worker i's end; if its count
+ * worker dies, `lost(i)` is called for each load worker it served.
+ */
+function startCountWorkers(
+  loadWorkers: number,
+  tokenizer: string,
+  spawn: () => Worker,
+  lost: (loadWorker: number) => void,
+): { lineFor: (i: number) => MessagePort | undefined; workers: Worker[] } {
+  const workers: Worker[] = [];
+  const lines: (MessagePort | undefined)[] = [];
+  for (let c = 0; c < countWorkersFor(loadWorkers); c++) {
+    const served = Array.from({ length: loadWorkers }, (_, i) => i).filter((i) => Math.floor(i / LOAD_WORKERS_PER_COUNT_WORKER) === c);
+    let w: Worker;
+    try {
+      w = spawn();
+    } catch {
+      // No line: those load workers start their own count worker (or count on their thread).
+      continue;
+    }
+    workers.push(w);
+    w.unref();
+    w.onerror = () => {
+      for (const i of served) lost(i);
+    };
+    w.postMessage({ type: "init", tokenizer } satisfies CountWorkerIn);
+    for (const i of served) {
+      const channel = new MessageChannel();
+      w.postMessage({ type: "connect", port: channel.port1 } satisfies CountWorkerIn, [channel.port1]);
+      lines[i] = channel.port2;
+    }
+  }
+  return { lineFor: (i) => lines[i], workers };
 }
 
 /** Splits `total` over exactly `n` parts, as evenly as possible (earlier parts get the remainder). */
@@ -24,7 +77,10 @@ export class WorkerPool {
   private phaseDone: (() => void)[] = [];
   private failure: ((e: Error) => void) | null = null;
 
-  private constructor(private readonly workers: Worker[]) {}
+  private constructor(
+    private readonly workers: Worker[],
+    private readonly countWorkers: Worker[],
+  ) {}
 
   get size(): number {
     return this.workers.length;
@@ -36,6 +92,9 @@ export class WorkerPool {
     const workers: Worker[] = [];
     const readies: Promise<void>[] = [];
     let pool: WorkerPool | null = null;
+    const counting = startCountWorkers(count, o.config.tokenizer, o.spawnCountWorker ?? spawnCountWorker, (i) =>
+      workers[i]?.postMessage({ type: "counts-lost" } satisfies MainToWorker),
+    );
     for (let workerId = 0; workerId < count; workerId++) {
       const w = spawnLoadWorker();
       workers.push(w);
@@ -58,12 +117,14 @@ export class WorkerPool {
         } else if (m.type === "fatal") fail(new Error(`worker ${workerId}: ${m.message}`));
       };
       w.onerror = (e) => fail(new Error(`worker ${workerId} crashed: ${e.message}`));
+      const counts = counting.lineFor(workerId);
       const init: MainToWorker = {
         type: "init",
         config: { ...o.config, workerId, workerCount: count, preconnect: preconnect[workerId] ?? 0 },
         shared: o.shared.buffer,
+        ...(counts ? { counts } : {}),
       };
-      w.postMessage(init);
+      w.postMessage(init, counts ? [counts] : []);
     }
     const timeoutMs = o.readyTimeoutMs ?? 120_000;
     let timer: ReturnType<typeof setTimeout> | undefined;
@@ -73,12 +134,12 @@ export class WorkerPool {
         new Promise<never>((_, rej) => (timer = setTimeout(() => rej(new Error(`workers not ready within ${timeoutMs / 1000} s`)), timeoutMs))),
       ]);
     } catch (e) {
-      for (const w of workers) w.terminate();
+      for (const w of [...workers, ...counting.workers]) w.terminate();
       throw e;
     } finally {
       clearTimeout(timer);
     }
-    pool = new WorkerPool(workers);
+    pool = new WorkerPool(workers, counting.workers);
     return pool;
   }
 
@@ -107,7 +168,12 @@ export class WorkerPool {
     for (const w of this.workers) w.postMessage({ type: "cancel" } satisfies MainToWorker);
   }
 
+  /** Count workers started for the load workers. */
+  get countWorkerCount(): number {
+    return this.countWorkers.length;
+  }
+
   terminate(): void {
-    for (const w of this.workers) w.terminate();
+    for (const w of [...this.workers, ...this.countWorkers]) w.terminate();
   }
 }

@@ -81,7 +81,10 @@ export interface FedPrompt {
 }
 
 export type MainToWorker =
-  | { type: "init"; config: WorkerConfig; shared: SharedArrayBuffer }
+  /** `counts`: this worker's line to the count worker the main thread started for it (absent: it starts its own). */
+  | { type: "init"; config: WorkerConfig; shared: SharedArrayBuffer; counts?: MessagePort }
+  /** The count worker behind `counts` died: count on this thread from now on. */
+  | { type: "counts-lost" }
   | { type: "phase"; spec: PhaseSpec }
   | { type: "prompts"; items: FedPrompt[] }
   /** Issue nothing more this phase (duration over); in-flight requests finish. */

@@ -1,7 +1,8 @@
 // The count worker: started on first use (or start()), counts batches of texts as the tokenizer does on
 // this thread, and rejects (so the caller counts on its own thread) when it cannot start or is closed.
 import { beforeAll, describe, expect, test } from "bun:test";
-import { createOffThreadCounter } from "../../../src/engine/off-thread-counter.ts";
+import { createOffThreadCounter, ownCountWorker, portCountLine } from "../../../src/engine/off-thread-counter.ts";
+import type { CountWorkerIn } from "../../../src/engine/count-worker-main.ts";
 import { spawnCountWorker } from "../../../src/spawn-count-worker.ts";
 import { type TextTokenizer, loadTokenizer } from "../../../src/dataset/tokenizer.ts";
 
@@ -13,7 +14,7 @@ beforeAll(async () => {
 describe("createOffThreadCounter", () => {
   test("spawns nothing until the first count; counts as the tokenizer here does", async () => {
     let spawned = 0;
-    const c = createOffThreadCounter("builtin", () => (spawned++, spawnCountWorker()));
+    const c = createOffThreadCounter("builtin", () => (spawned++, ownCountWorker(spawnCountWorker())));
     expect(spawned).toBe(0);
     const texts = ["Hello, world!", "x".repeat(300_000), "The quick brown fox. ".repeat(5_000)];
     const got = await Promise.all(texts.map((t) => c.countMany([t]))); // sent before the worker is ready: queued
@@ -25,7 +26,7 @@ describe("createOffThreadCounter", () => {
 
   test("countMany: one batch, each text's count in order ('' is 0); start() spawns at once", async () => {
     let spawned = 0;
-    const c = createOffThreadCounter("builtin", () => (spawned++, spawnCountWorker()));
+    const c = createOffThreadCounter("builtin", () => (spawned++, ownCountWorker(spawnCountWorker())));
     const ready = c.start();
     expect(spawned).toBe(1);
     expect(await ready).toBe(true);
@@ -60,4 +61,38 @@ describe("createOffThreadCounter", () => {
     c.close();
     await expect(p).rejects.toThrow("count worker closed");
   });
+
+  test("one count worker started here serves two lines (as the main thread shares one between load workers)", async () => {
+    const shared = spawnCountWorker();
+    shared.postMessage({ type: "init", tokenizer: "builtin" } satisfies CountWorkerIn);
+    const ends = [new MessageChannel(), new MessageChannel()].map((ch) => {
+      shared.postMessage({ type: "connect", port: ch.port1 } satisfies CountWorkerIn, [ch.port1]);
+      return ch.port2;
+    });
+    const counters = ends.map((port) => createOffThreadCounter("builtin", () => portCountLine(port)));
+    expect(await Promise.all(counters.map((c) => c.start()))).toEqual([true, true]);
+    const texts = [
+      ["Hello, world!", ""],
+      ["The quick brown fox. ".repeat(2_000), "日本語のテキスト"],
+    ];
+    const got = await Promise.all(counters.map((c, i) => c.countMany(texts[i]!)));
+    expect(got).toEqual(texts.map((batch) => batch.map((t) => builtin.count(t))));
+    for (const c of counters) c.close();
+    shared.terminate();
+  }, 60_000);
+
+  test("a shared count worker whose tokenizer fails tells every line, also one connected later", async () => {
+    const shared = spawnCountWorker();
+    const first = new MessageChannel();
+    shared.postMessage({ type: "connect", port: first.port1 } satisfies CountWorkerIn, [first.port1]);
+    shared.postMessage({ type: "init", tokenizer: "/no/such/tokenizer.json" } satisfies CountWorkerIn);
+    const a = createOffThreadCounter("unused", () => portCountLine(first.port2));
+    expect(await a.start()).toBe(false);
+    const later = new MessageChannel();
+    shared.postMessage({ type: "connect", port: later.port1 } satisfies CountWorkerIn, [later.port1]);
+    const b = createOffThreadCounter("unused", () => portCountLine(later.port2));
+    expect(await b.start()).toBe(false);
+    await expect(b.countMany(["x"])).rejects.toThrow("count worker: --tokenizer /no/such/tokenizer.json");
+    shared.terminate();
+  }, 60_000);
 });

@@ -1,0 +1,124 @@
+// Load workers share count workers that the main thread starts (one per LOAD_WORKERS_PER_COUNT_WORKER
+// load workers), through the real worker threads against the mock: every record still carries its
+// counts; and when a count worker dies, the load workers it served count on their own threads.
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Dataset, SessionSpec } from "../../src/dataset/plan-types.ts";
+import { SharedState } from "../../src/engine/shared-state.ts";
+import { LOAD_WORKERS_PER_COUNT_WORKER, WorkerPool, countWorkersFor, type PoolOptions } from "../../src/engine/worker-pool.ts";
+import type { RequestRecord } from "../../src/record/request-record.ts";
+import { startMockServer, type MockServerHandle } from "../../src/mock/server.ts";
+import { planPhase } from "../../src/run/phase-plan.ts";
+import { epochNs } from "../../src/runtime/clock.ts";
+
+let mock: MockServerHandle;
+let scratch: string;
+beforeAll(async () => {
+  mock = await startMockServer({ port: 0, ttftMs: 0, itlMs: 0 });
+  scratch = mkdtempSync(join(tmpdir(), "llmbench-count-workers-"));
+});
+afterAll(() => {
+  mock.stop();
+  rmSync(scratch, { recursive: true, force: true });
+});
+
+const OSL = 9;
+function dataset(sessions: number): Dataset {
+  const s = (i: number): SessionSpec => ({
+    sessionId: `s${i}`,
+    turns: [{ prompt: { kind: "text", text: `hello number ${i}`, tokens: 3 }, maxTokens: OSL, timestampMs: null, delayMs: 0 }],
+  });
+  return { sessions: Array.from({ length: sessions }, (_, i) => s(i)), systemPrompt: null, sampling: "sequential", blockSize: 512 };
+}
+
+async function run(workers: number, requests: number, spawnCountWorker?: () => Worker): Promise<{ records: RequestRecord[]; countWorkers: number }> {
+  const ds = dataset(requests);
+  const records: RequestRecord[] = [];
+  const opts: PoolOptions = {
+    workers,
+    config: {
+      urls: [`${mock.url}/v1/chat/completions`],
+      endpointType: "chat",
+      streaming: true,
+      model: "mock-model",
+      headers: {},
+      extraInputs: {},
+      requestTimeoutSeconds: 30,
+      transport: "http1",
+      insecure: false,
+      tokenizer: "builtin",
+      dataset: ds,
+      randomSeed: 1,
+      sessionHeader: "X-Correlation-ID",
+      useLegacyMaxTokens: false,
+      preconnect: 0,
+    },
+    shared: new SharedState(),
+    onRecords: (batch) => records.push(...batch),
+    readyTimeoutMs: 20_000,
+    ...(spawnCountWorker ? { spawnCountWorker } : {}),
+  };
+  const pool = await WorkerPool.start(opts);
+  try {
+    const spec = {
+      ...planPhase({
+        phase: "profiling",
+        load: { kind: "concurrency", concurrency: 2 * workers, rampNs: 0 },
+        dataset: ds,
+        requestLimit: requests,
+        durationNs: null,
+        seed: 1,
+        prefillCap: null,
+        cancellation: null,
+        requestBase: 0,
+        sessionBase: 0,
+        fedPrompts: false,
+        onePass: false,
+      }),
+      startNs: epochNs(),
+    };
+    await pool.runPhase(spec);
+    return { records, countWorkers: pool.countWorkerCount };
+  } finally {
+    pool.terminate();
+  }
+}
+
+const badCounts = (records: RequestRecord[]): RequestRecord[] =>
+  records.filter((r) => r.error !== null || r.output_tokens !== OSL || r.chunks.reduce((n, c) => n + c.tokens, 0) !== OSL);
+
+describe("count workers shared by load workers", () => {
+  test.each([
+    [1, 1],
+    [4, 1],
+    [5, 2],
+    [47, 12],
+  ])("%i load workers share %i count worker(s)", (load, count) => {
+    expect(countWorkersFor(load)).toBe(count);
+    expect(LOAD_WORKERS_PER_COUNT_WORKER).toBe(4);
+  });
+
+  test("5 load workers, 2 count workers: every record carries its counts", async () => {
+    const { records, countWorkers } = await run(5, 100);
+    expect(countWorkers).toBe(2);
+    expect(records.length).toBe(100);
+    expect(badCounts(records)).toEqual([]);
+  }, 60_000);
+
+  test("the count worker dies: its load workers count on their own threads, and every record still has its counts", async () => {
+    // A count worker that takes its lines and then crashes: no count ever comes back from it.
+    const crashing = join(scratch, "crashing-count-worker.ts");
+    writeFileSync(
+      crashing,
+      `self.onmessage = (e) => { if (e.data.type === "connect") setTimeout(() => { throw new Error("count worker crashed on purpose"); }, 20); };\n`,
+    );
+    let spawned = 0;
+    const { records, countWorkers } = await run(2, 40, () => (spawned++, new Worker(crashing)));
+    expect(spawned).toBe(1);
+    expect(countWorkers).toBe(1);
+    expect(records.length).toBe(40);
+    expect(badCounts(records)).toEqual([]);
+  }, 60_000);
+});
