@@ -47,15 +47,18 @@ interface MemoryRun {
   /** Median of the RSS sampled every second while the run lasted. */
   median_rss_mib: number;
   statistics_ms: number;
+  /** User + system CPU of the run's process (s). */
+  cpu_s: number;
   wall_s: number;
 }
 
-async function runOnce(n: number): Promise<MemoryRun> {
+async function runOnce(n: number, concurrency = 128, workers: number | null = null): Promise<MemoryRun> {
   const mock = await startMock();
   const dir = mkdtempSync(join(tmpdir(), "llmbench-mem-"));
   const t0 = performance.now();
   const args = ["profile", "-u", mock.url, "-m", "mock-model", "--tokenizer", "builtin", "--isl", "16", "--osl", "4", "--no-preflight"];
-  args.push("--concurrency", "128", "--request-count", String(n), "--ui", "none", "--artifact-dir", join(dir, "run"));
+  args.push("--concurrency", String(concurrency), "--request-count", String(n), "--ui", "none", "--artifact-dir", join(dir, "run"));
+  if (workers !== null) args.push("--workers", String(workers));
   const p = Bun.spawn(["taskset", "-c", "0", BIN, ...args], { stdout: "ignore", stderr: "pipe" });
   const samples: number[] = [];
   const sampler = setInterval(() => {
@@ -71,8 +74,19 @@ async function runOnce(n: number): Promise<MemoryRun> {
   const resultsMs = Number(/statistics from \d+ records in ([\d.]+) ms/.exec(log)?.[1] ?? Number.NaN);
   rmSync(dir, { recursive: true, force: true });
   // Bun.spawn reports maxRSS in bytes.
-  const peak = Math.round((p.resourceUsage()?.maxRSS ?? 0) / 2 ** 20);
-  return { requests: n, exit: code, peak_rss_mib: peak, median_rss_mib: samples.length > 0 ? median(samples) : Number.NaN, statistics_ms: resultsMs, wall_s };
+  const usage = p.resourceUsage();
+  const peak = Math.round((usage?.maxRSS ?? 0) / 2 ** 20);
+  // cpuTime is in microseconds.
+  const cpu_s = usage ? Number(usage.cpuTime.user + usage.cpuTime.system) / 1e6 : Number.NaN;
+  return {
+    requests: n,
+    exit: code,
+    peak_rss_mib: peak,
+    median_rss_mib: samples.length > 0 ? median(samples) : Number.NaN,
+    statistics_ms: resultsMs,
+    cpu_s,
+    wall_s,
+  };
 }
 
 export async function memory(levels: number[], repeats = 3): Promise<Record<string, unknown>> {
@@ -96,4 +110,31 @@ export async function memory(levels: number[], repeats = 3): Promise<Record<stri
     };
   });
   return { results: medians, runs };
+}
+
+/**
+ * `bun scripts/bench.ts small-run [W,W,...] [REPEATS]`: peak RSS and CPU of a 16-request run (8 in flight)
+ * with each number of load workers (default 1, 4 and 8), REPEATS times (default 3), alternating: what a
+ * short run costs before it sends anything (tokenizers, threads, DuckDB).
+ */
+export async function smallRuns(workerCounts: number[], repeats = 3): Promise<Record<string, unknown>> {
+  const runs: (MemoryRun & { workers: number })[] = [];
+  for (let r = 0; r < repeats; r++) {
+    for (const w of workerCounts) {
+      runs.push({ ...(await runOnce(16, 8, w)), workers: w });
+      console.error(`small-run: ${JSON.stringify(runs.at(-1))}`);
+    }
+  }
+  const results = workerCounts.map((w) => {
+    const mine = runs.filter((x) => x.workers === w);
+    return {
+      workers: w,
+      runs: mine.length,
+      failed_runs: mine.filter((x) => x.exit !== 0).length,
+      median_peak_rss_mib: median(mine.map((x) => x.peak_rss_mib)),
+      median_cpu_s: median(mine.map((x) => x.cpu_s)),
+      median_wall_s: median(mine.map((x) => x.wall_s)),
+    };
+  });
+  return { results, runs: runs.map((x) => ({ workers: x.workers, exit: x.exit, peak_rss_mib: x.peak_rss_mib, cpu_s: x.cpu_s, wall_s: x.wall_s })) };
 }

@@ -17,6 +17,8 @@
 //   bun scripts/bench.ts memory      peak and median RSS of whole runs of 50,000 and 1,000,000 requests
 //                                    (the compiled binary), 3 runs of each, and how long the end-of-run
 //                                    statistics took
+//   bun scripts/bench.ts small-run   peak RSS and CPU of a 16-request run with 1, 4 and 8 load workers
+//                                    (3 runs of each): what a run costs before it sends anything
 //   bun scripts/bench.ts dashboard   the live view's cost on the main thread: a record into LiveStats, a
 //                                    snapshot, a dashboard frame (render + diff) at 80x24 and 200x60, and
 //                                    loading its modules (a second or two; see docs/dashboard.md)
@@ -36,7 +38,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { queryReadOnly } from "../src/store/read-db.ts";
 import { percentileSorted } from "../src/metrics/stats.ts";
-import { memory } from "./bench-memory.ts";
+import { memory, smallRuns } from "./bench-memory.ts";
 import { plotBench } from "./bench-plot.ts";
 
 const ROOT = resolve(import.meta.dir, "..");
@@ -761,6 +763,7 @@ const runners: Record<string, () => Promise<Record<string, unknown>>> = {
   "timing-ab": timingAb,
   "store-summary": storeSummary,
   memory: () => memory(process.argv[3] ? process.argv[3].split(",").map(Number) : [50_000, 1_000_000], process.argv[4] ? Number(process.argv[4]) : 3),
+  "small-run": () => smallRuns(process.argv[3] ? process.argv[3].split(",").map(Number) : [1, 4, 8], process.argv[4] ? Number(process.argv[4]) : 3),
   plot: () => plotBench(process.argv[3] ? process.argv[3].split(",").map(Number) : [10_000, 1_000_000]),
 };
 const run = runners[which];

@@ -50,6 +50,7 @@ export function startCountWorker(parent: CountWorkerPort, lineOf: (port: Message
           (t) => {
             // Streamed chunks repeat the same short texts: memoized (bounded, piece-counter.ts).
             counter = memoizedCounter(t);
+            Bun.gc(true);
             settle({ type: "ready" });
           },
           (e: unknown) => settle({ type: "fatal", message: e instanceof Error ? e.message : String(e) }),

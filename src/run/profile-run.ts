@@ -209,6 +209,7 @@ export async function executeProfile(prepared: PreparedProfile, io: Io, opts: Ex
     log.info(startEcho(cfg));
     for (const w of runWarnings(cfg)) log.warn(w);
     const feeding: { feeder: PromptFeeder | null } = { feeder: null };
+    Bun.gc(true);
     const pool = await WorkerPool.start({
       workers: cfg.workers,
       shared,
