@@ -13,6 +13,7 @@
 // When the main thread's storage falls behind (SharedState.held), or this worker's finished records
 // wait too long for their token counts (PhaseDeps.held), no new request starts until they catch up, so
 // finished records never pile up in memory; the wait is recorded as queue time.
+import { StopLatch } from "../runtime/stop-latch.ts";
 import { ENDPOINT_INFO } from "../client/endpoint-types.ts";
 import { requestBody, type ChatMessage } from "../client/request-body.ts";
 import type { RecordIdentity } from "../client/request-runner.ts";
@@ -87,8 +88,11 @@ export async function runPhase(d: PhaseDeps): Promise<void> {
   const now = clock.now;
   const W = cfg.workerCount;
   let stop = false;
+  // Waits race this, never `d.stopped` itself (stop-latch.ts: a race per wait kept its value alive).
+  const latch = new StopLatch();
   void d.stopped.then(() => {
     stop = true;
+    latch.fire();
     wakeSlots();
   });
   const isStopped = (): boolean => stop || shared.stopped;
@@ -112,14 +116,14 @@ export async function runPhase(d: PhaseDeps): Promise<void> {
   /** Waits until `due` (epoch ns); false if the phase stopped first. */
   const sleepUntil = async (due: number): Promise<boolean> => {
     if (isStopped()) return false;
-    if (due > now()) await Promise.race([clock.waitUntil(due), d.stopped]);
+    if (due > now()) await latch.race(clock.waitUntil(due), undefined);
     return !isStopped();
   };
 
   /** Pauses a lane for `ms`; false if the phase stopped first. */
   const pause = async (ms: number): Promise<boolean> => {
     if (isStopped()) return false;
-    await Promise.race([clock.sleepMs(ms), d.stopped]);
+    await latch.race(clock.sleepMs(ms), undefined);
     return !isStopped();
   };
 
@@ -162,7 +166,7 @@ export async function runPhase(d: PhaseDeps): Promise<void> {
   const prepare = async (ordinal: number): Promise<Prepared | null> => {
     const session = cfg.dataset.sessions[sessionOfOrdinal(ordinal, spec, cfg.dataset, cfg.randomSeed)]!;
     let texts: string[] | null;
-    if (spec.fedPrompts) texts = await Promise.race([d.prompts.take(ordinal), d.stopped.then(() => null)]);
+    if (spec.fedPrompts) texts = await latch.race(d.prompts.take(ordinal), null);
     else texts = session.turns.map((t) => (t.prompt.kind === "text" ? t.prompt.text : ""));
     if (texts === null) return null;
     const first = session.turns[0];
