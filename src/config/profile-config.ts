@@ -3,34 +3,23 @@
 // (URLs, the load of each phase, the request bound, ...) are added here, never copies or renames.
 import { availableParallelism } from "node:os";
 import { endpointUrl } from "../client/endpoint-url.ts";
-import { ENDPOINT_INFO } from "../client/endpoint-types.ts";
 import { endpointHeaders } from "../client/request-headers.ts";
 import { templateProblems } from "../client/template-body.ts";
 import { isSecretHeader } from "../client/request-secrets.ts";
 import { splitUrlCredentials } from "../client/url-credentials.ts";
-import type { ArrivalPattern } from "../schedule/arrivals.ts";
 import { applyDefaults, camelCase, type FlagValue } from "./flag-spec.ts";
 import { PROFILE_FLAGS, profileSchema, type ProfileFlags } from "./profile-flags.ts";
 import { schemaProblems, toCamelKeys } from "./validate.ts";
 import { parseExtraInputs, parseHeaders, parsePercentiles } from "./value-parsers.ts";
 import { ark } from "./ark.ts";
 import { defaultArtifactDir } from "./artifact-name.ts";
+import { dependencyProblems } from "./flag-dependencies.ts";
+import { resolveLoads, stimulusName, type LoadSpec } from "./load-spec.ts";
 import { resolveShard, runGroupId, shardShareProblems, type Env } from "./shard-config.ts";
 
 export type { ProfileFlags } from "./profile-flags.ts";
 export { defaultArtifactDir } from "./artifact-name.ts";
 export { coerceValue, parseExtraInputs, parseHeaders, parsePercentiles } from "./value-parsers.ts";
-
-/** How requests are paced in one phase (warmup or profiling). */
-export type LoadSpec =
-  /** Closed loop: `concurrency` lanes, each sending its next request when the last finished. */
-  | { kind: "concurrency"; concurrency: number; rampNs: number }
-  /** Open loop: arrivals at `ratePerSec`; `cap` bounds requests in flight (late ones queue). */
-  | { kind: "rate"; ratePerSec: number; pattern: ArrivalPattern; smoothness: number; rampNs: number; cap: number | null }
-  /** Trace timestamps (ms), replayed `speedup` times as fast. */
-  | { kind: "fixed"; autoOffset: boolean; startOffsetMs: number | null; endOffsetMs: number | null; speedup: number; cap: number | null }
-  /** AIPerf's user-centric rate: `numUsers` users share `ratePerSec`, each user's turns numUsers / ratePerSec apart (schedule/user-centric.ts). */
-  | { kind: "user_centric"; ratePerSec: number; numUsers: number; cap: number | null };
 
 /** Flag values replaced by their resolved form in the config. */
 type Resolved =
@@ -101,19 +90,6 @@ export const RATE_MODE_DEFAULT_REQUEST_COUNT = 10;
 /** A request bound that never binds (time or the dataset ends the phase). */
 export const NO_REQUEST_LIMIT = 2 ** 31 - 1;
 
-/** Python's str(float): 10 -> "10.0", 2.5 -> "2.5". */
-function pyFloatStr(x: number): string {
-  return Number.isInteger(x) ? `${x}.0` : String(x);
-}
-
-function stimulusName(load: LoadSpec): string {
-  if (load.kind === "fixed") return "fixed_schedule";
-  if (load.kind === "concurrency") return `concurrency${load.concurrency}`;
-  if (load.kind === "user_centric") return `user_centric-users${load.numUsers}-qps${pyFloatStr(load.ratePerSec)}`;
-  const rate = `request_rate${pyFloatStr(load.ratePerSec)}`;
-  return load.cap === null ? rate : `concurrency${load.cap}-${rate}`;
-}
-
 /** AIPerf: min(concurrency, cores * 0.75 - 1), at least 1, at most 32. */
 export function defaultWorkers(concurrency: number, cores = availableParallelism()): number {
   return Math.max(1, Math.min(concurrency, Math.floor(cores * 0.75 - 1), 32));
@@ -139,126 +115,6 @@ export interface ResolveContext {
   traceHasTimestamps?: boolean;
   /** The environment, for the shard defaults an Indexed Job sets (none when absent). */
   env?: Env;
-}
-
-const s2ns = (s: number): number => Math.round(s * 1e9);
-
-/** Flags that need others: [flag set?, problem]. */
-function dependencyProblems(f: ProfileFlags, given: ReadonlySet<string>, fixed: boolean): string[] {
-  const has = (k: keyof ProfileFlags): boolean => given.has(k);
-  const rules: [boolean, string][] = [
-    [f.streaming && !ENDPOINT_INFO[f.endpointType].streams, `--streaming is not available with --endpoint-type ${f.endpointType}`],
-    [has("customDatasetType") && f.inputFile === undefined, "--custom-dataset-type needs --input-file"],
-    [
-      f.exportLevel === "raw",
-      "--export-level raw: AIPerf's raw export (every request and response body) is not supported by llmbench; use records (per-request metrics) or summary",
-    ],
-    [f.userCentricRate !== undefined && f.numUsers === undefined, "--user-centric-rate needs --num-users (the users that share the rate)"],
-    [f.numUsers !== undefined && f.userCentricRate === undefined, "--num-users needs --user-centric-rate"],
-    [f.userCentricRate !== undefined && f.requestRate !== undefined, "--user-centric-rate and --request-rate cannot be used together; pick one rate"],
-    [f.userCentricRate !== undefined && fixed, "--user-centric-rate and --fixed-schedule cannot be used together; the trace sets the times"],
-    [
-      f.publicDataset !== undefined && has("customDatasetType"),
-      "--public-dataset and --custom-dataset-type cannot be used together (an --input-file with --public-dataset is a local copy of it)",
-    ],
-    [fixed && f.inputFile === undefined, "--fixed-schedule needs --input-file with timestamps"],
-    [fixed && f.publicDataset !== undefined, "--fixed-schedule cannot be used with --public-dataset (its conversations have no timestamps)"],
-    [fixed && f.requestRate !== undefined, "--fixed-schedule and --request-rate cannot be used together; the trace sets the times"],
-    [
-      f.fixedScheduleAutoOffset && f.fixedScheduleStartOffset !== undefined,
-      "--fixed-schedule-auto-offset and --fixed-schedule-start-offset cannot be used together",
-    ],
-    [
-      f.fixedScheduleStartOffset !== undefined && f.fixedScheduleEndOffset !== undefined && f.fixedScheduleEndOffset < f.fixedScheduleStartOffset,
-      "--fixed-schedule-end-offset must not be before --fixed-schedule-start-offset",
-    ],
-    [
-      has("arrivalSmoothness") && f.arrivalPattern !== undefined && f.arrivalPattern !== "gamma",
-      `--arrival-smoothness shapes the gamma pattern only (got --arrival-pattern ${f.arrivalPattern})`,
-    ],
-    [has("requestRateRampDuration") && f.requestRate === undefined, "--request-rate-ramp-duration needs --request-rate"],
-    [
-      has("concurrencyRampDuration") && (f.concurrency === undefined || f.requestRate !== undefined || fixed),
-      "--concurrency-ramp-duration needs --concurrency without --request-rate or a fixed schedule",
-    ],
-    [f.prefillConcurrency !== undefined && !f.streaming, "--prefill-concurrency needs --streaming (the first token ends the prefill)"],
-    [has("requestCancellationDelay") && !has("requestCancellationRate"), "--request-cancellation-delay needs --request-cancellation-rate"],
-    [
-      (f.warmupConcurrency !== undefined || f.warmupRequestRate !== undefined) && f.warmupRequestCount === 0 && f.warmupDuration === undefined,
-      "--warmup-concurrency / --warmup-request-rate need --warmup-request-count or --warmup-duration",
-    ],
-    [f.warmupDuration !== undefined && f.warmupRequestCount > 0, "--warmup-request-count and --warmup-duration cannot be used together; pick one bound"],
-    [f.numPrefixPrompts > 0 && f.prefixPromptLength === 0, "--num-prefix-prompts needs --prefix-prompt-length (tokens per prefix)"],
-  ];
-  const problems = rules.filter(([bad]) => bad).map(([, why]) => why);
-  if (!fixed) {
-    for (const k of ["fixedScheduleAutoOffset", "fixedScheduleStartOffset", "fixedScheduleEndOffset", "traceSpeedup"] as const) {
-      if (has(k) && f[k] !== false) problems.push(`--${kebab(k)} needs --fixed-schedule (and an --input-file with timestamps)`);
-    }
-  }
-  if (f.inputFile !== undefined || f.publicDataset !== undefined) {
-    const source = f.publicDataset !== undefined ? "--public-dataset" : "--input-file";
-    for (const k of ["islStddev", "seqDist", "numPrefixPrompts", "conversationTurnMean", "conversationTurnDelayMean"] as const) {
-      if (has(k)) problems.push(`--${kebab(k)} shapes synthetic prompts and cannot be used with ${source}`);
-    }
-  }
-  return problems;
-}
-
-const kebab = (k: string): string => k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
-
-/** The load of the profiling phase and of the warmup phase. */
-function resolveLoads(f: ProfileFlags, given: ReadonlySet<string>, fixed: boolean, problems: string[]): { load: LoadSpec; warmupLoad: LoadSpec } {
-  const pattern = (p: ProfileFlags["arrivalPattern"], flag: string): ArrivalPattern => {
-    if (p === "concurrency_burst") {
-      problems.push(`${flag} concurrency_burst is only for --concurrency without a rate; use poisson, constant or gamma with a rate`);
-      return "poisson";
-    }
-    // --arrival-smoothness alone implies gamma (its only use).
-    return p ?? (given.has("arrivalSmoothness") ? "gamma" : "poisson");
-  };
-  let load: LoadSpec;
-  if (fixed) {
-    load = {
-      kind: "fixed",
-      autoOffset: f.fixedScheduleAutoOffset,
-      startOffsetMs: f.fixedScheduleStartOffset ?? null,
-      endOffsetMs: f.fixedScheduleEndOffset ?? null,
-      speedup: f.traceSpeedup,
-      cap: f.concurrency ?? null,
-    };
-  } else if (f.userCentricRate !== undefined) {
-    load = { kind: "user_centric", ratePerSec: f.userCentricRate, numUsers: f.numUsers ?? 1, cap: f.concurrency ?? null };
-  } else if (f.requestRate !== undefined) {
-    load = {
-      kind: "rate",
-      ratePerSec: f.requestRate,
-      pattern: pattern(f.arrivalPattern, "--arrival-pattern"),
-      smoothness: f.arrivalSmoothness,
-      rampNs: s2ns(f.requestRateRampDuration),
-      cap: f.concurrency ?? null,
-    };
-  } else {
-    if (f.arrivalPattern !== undefined && f.arrivalPattern !== "concurrency_burst") problems.push(`--arrival-pattern ${f.arrivalPattern} needs --request-rate`);
-    load = { kind: "concurrency", concurrency: f.concurrency ?? 1, rampNs: s2ns(f.concurrencyRampDuration) };
-  }
-  const concurrency = load.kind === "concurrency" ? load.concurrency : load.cap;
-  let warmupLoad: LoadSpec;
-  if (f.warmupRequestRate !== undefined) {
-    warmupLoad = {
-      kind: "rate",
-      ratePerSec: f.warmupRequestRate,
-      pattern: pattern(f.warmupArrivalPattern ?? (load.kind === "rate" ? load.pattern : undefined), "--warmup-arrival-pattern"),
-      smoothness: f.arrivalSmoothness,
-      rampNs: 0,
-      cap: f.warmupConcurrency ?? null,
-    };
-  } else if (f.warmupConcurrency !== undefined || load.kind !== "rate") {
-    warmupLoad = { kind: "concurrency", concurrency: f.warmupConcurrency ?? concurrency ?? 1, rampNs: 0 };
-  } else {
-    warmupLoad = { ...load, rampNs: 0 };
-  }
-  return { load, warmupLoad };
 }
 
 /** Cross-field checks and derived values; returns the problems found alongside the config. */

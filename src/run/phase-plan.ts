@@ -1,7 +1,7 @@
 // Turns a phase's load settings and the dataset into the PhaseSpec every worker runs: lane start
 // offsets, arrival offsets (rate), trace offsets in send order (fixed schedule), or users' first sends
 // with their turn counts and gap (user-centric rate).
-import type { LoadSpec } from "../config/profile-config.ts";
+import type { LoadSpec } from "../config/load-spec.ts";
 import type { Dataset } from "../dataset/plan-types.ts";
 import type { BenchmarkPhase } from "../record/request-record.ts";
 import type { PhaseSpec } from "../engine/worker-protocol.ts";

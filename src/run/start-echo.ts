@@ -2,7 +2,8 @@
 // (URL without credentials, model, endpoint, streaming, tokenizer, load and its bound), so a wrong
 // default shows before the run, not after it.
 import { splitUrlCredentials } from "../client/url-credentials.ts";
-import { NO_REQUEST_LIMIT, type LoadSpec, type ProfileConfig } from "../config/profile-config.ts";
+import type { LoadSpec } from "../config/load-spec.ts";
+import { NO_REQUEST_LIMIT, type ProfileConfig } from "../config/profile-config.ts";
 
 const ramp = (rampNs: number): string => (rampNs > 0 ? ` (ramped over ${rampNs / 1e9} s)` : "");
 

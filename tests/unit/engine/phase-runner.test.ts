@@ -2,7 +2,7 @@
 // lane keeps (closed loop, backoff, one pass, stop, cancel) is checked to the ns without real waiting.
 import { describe, expect, test } from "bun:test";
 import { emptyRecord } from "../../../src/client/request-runner.ts";
-import type { LoadSpec } from "../../../src/config/profile-config.ts";
+import type { LoadSpec } from "../../../src/config/load-spec.ts";
 import type { Dataset, SessionSpec } from "../../../src/dataset/plan-types.ts";
 import { BACKOFF_MAX_MS } from "../../../src/engine/connect-backoff.ts";
 import { runPhase, type SendArgs } from "../../../src/engine/phase-runner.ts";

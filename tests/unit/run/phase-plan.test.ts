@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { fixedScheduleProblem, MAX_FIRST_WAIT_MS, planPhase, UNLIMITED } from "../../../src/run/phase-plan.ts";
 import type { Dataset, SessionSpec } from "../../../src/dataset/plan-types.ts";
-import type { LoadSpec } from "../../../src/config/profile-config.ts";
+import type { LoadSpec } from "../../../src/config/load-spec.ts";
 import { sessionIndexFor } from "../../../src/engine/session-order.ts";
 
 const session = (id: string, ts: number | null, turns = 1): SessionSpec => ({

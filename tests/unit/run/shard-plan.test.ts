@@ -3,7 +3,7 @@
 // and so the same cancellation picks. What each process would send is read off its plan with the
 // functions its workers use (sessionOfOrdinal, requestIndexOf).
 import { describe, expect, test } from "bun:test";
-import type { LoadSpec } from "../../../src/config/profile-config.ts";
+import type { LoadSpec } from "../../../src/config/load-spec.ts";
 import type { Dataset, SessionSpec } from "../../../src/dataset/plan-types.ts";
 import { requestIndexOf, sessionNumOf, sessionOfOrdinal } from "../../../src/engine/session-order.ts";
 import type { PhaseSpec } from "../../../src/engine/worker-protocol.ts";

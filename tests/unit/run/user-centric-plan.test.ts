@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import type { LoadSpec } from "../../../src/config/profile-config.ts";
+import type { LoadSpec } from "../../../src/config/load-spec.ts";
 import type { Dataset, SessionSpec } from "../../../src/dataset/plan-types.ts";
 import { planPhase, UNLIMITED } from "../../../src/run/phase-plan.ts";
 
