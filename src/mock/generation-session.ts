@@ -15,6 +15,8 @@ import { tokenText } from "./token-text.ts";
 import { jsonResponse, errorResponse } from "./http.ts";
 
 const encoder = new TextEncoder();
+/** How long a "drop" waits after the last chunk it wrote before it resets the connection, ms. */
+const DROP_DELAY_MS = 20;
 
 export type EmitResult = "more" | "last" | "closed";
 
@@ -236,10 +238,11 @@ export class GenerationSession implements ActiveRequest {
   /** Abrupt connection loss: no [DONE], no terminating chunk, so the client sees a transport error. */
   private drop(): void {
     if (this.controller !== null) {
-      // error(undefined) resets the socket without Bun logging an error. It waits a turn of the event
-      // loop: chunks written back to back just before (a burst of due chunks) reach the client first.
+      // error(undefined) resets the socket without Bun logging an error. It waits DROP_DELAY_MS: a reset
+      // discards what the client's kernel holds unread, so chunks written just before (a burst of due
+      // chunks) must have been read first, and a loaded client reads late.
       const c = this.controller;
-      setTimeout(() => c.error(undefined), 0);
+      setTimeout(() => c.error(undefined), DROP_DELAY_MS);
       this.finish(200);
     } else {
       const broken = new ReadableStream<Uint8Array>({ start: (c) => c.error(undefined) });
