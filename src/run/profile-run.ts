@@ -42,6 +42,7 @@ import type { PromptFeeder } from "./prompt-feeder.ts";
 import { runLoadColumns, type SweepTag } from "./run-load-columns.ts";
 import { ServerSideStage } from "./server-side-stage.ts";
 import type { StartGate } from "./start-gate.ts";
+import { peakRssKiB } from "../runtime/peak-rss.ts";
 
 /** Bun's fetch in-flight cap unless BUN_CONFIG_MAX_HTTP_REQUESTS is set when the process starts. */
 const FETCH_DEFAULT_CAP = 256;
@@ -276,11 +277,11 @@ export async function executeProfile(prepared: PreparedProfile, io: Io, opts: Ex
       control.storageFailed(new Error(p), dir);
     if (cfg.autoPlot && control.storageFailure === null) await autoPlot(dir, log);
     // Peak memory of the whole process (all threads), for sizing runs: KiB, as the OS reports it.
-    const peakRssKiB = process.resourceUsage().maxRSS;
+    const peakKiB = peakRssKiB();
     if (results.schedule !== null) for (const line of scheduleLines(results.schedule)) logFile.write(line);
     for (const w of outages.windows()) if (!w.recovered) log.warn(describe(w));
     log.info(
-      `${results.counts.total} profiling requests recorded (${results.counts.failed} failed); peak RSS ${Math.round(peakRssKiB / 1024)} MiB, peak in flight ${shared.peakInFlight}`,
+      `${results.counts.total} profiling requests recorded (${results.counts.failed} failed); peak RSS ${Math.round(peakKiB / 1024)} MiB, peak in flight ${shared.peakInFlight}`,
     );
     return {
       results,
