@@ -692,6 +692,15 @@ export const PROFILE_FLAGS = {
     group: RUN,
     schema: oneOf("dashboard", "simple", "none", "auto"),
   },
+  "storage-priority": {
+    type: "string",
+    description:
+      "While the load runs, every thread but the load and token-count workers (storage, summaries, scraping, the live view) runs at this priority: idle (Linux SCHED_IDLE: only when the core has nothing else to do, so no socket read waits for them to be timestamped) or normal. Applies to a single profile run in its own process; sweeps and searches keep normal",
+    default: "idle",
+    valueHint: "idle|normal",
+    group: RUN,
+    schema: oneOf("idle", "normal"),
+  },
   "shard-count": {
     type: "string",
     description:

@@ -17,6 +17,7 @@ import { requestHeaders } from "../client/request-headers.ts";
 import { requestSecrets } from "../client/request-secrets.ts";
 import { splitUrlCredentials, type SplitUrl } from "../client/url-credentials.ts";
 import { loadTokenizer } from "../dataset/tokenizer.ts";
+import { waitingBytes } from "../record/record-bytes.ts";
 import type { RequestRecord } from "../record/request-record.ts";
 import { cleanRecordError, cleanServerText, SecretScrubber } from "../record/safe-text.ts";
 import { runPhase, type SendArgs } from "./phase-runner.ts";
@@ -30,11 +31,14 @@ import { responseFieldSteps } from "../client/template-body.ts";
 // 5,000 req/s in the ms range).
 const FLUSH_EVERY_MS = 20;
 const FLUSH_AT_RECORDS = 16;
-/**
- * Finished records that may wait for their token counts: past this, no new request starts until the
- * count worker (which runs only when the core is otherwise idle) catches up.
- */
+/** Finished records that may wait for their token counts: past this, no new request starts until the count worker catches up. */
 const MAX_AWAITING_COUNTS = 1024;
+/**
+ * Estimated bytes of records posted that the main thread has not received: past this, no new request
+ * starts until it does. Under --storage-priority idle the main thread runs only when this core has
+ * nothing else to do; holding is what leaves it time when the load alone would fill the core.
+ */
+const MAX_UNRECEIVED_BYTES = 16 * 2 ** 20;
 
 export interface WorkerPort {
   post(msg: WorkerToMain): void;
@@ -66,7 +70,10 @@ export function startLoadWorker(port: WorkerPort): void {
     // Also when only prompts were used: the feeder waits for room while requests are still in flight.
     if (pending.length === 0 && prompts.consumed === reportedConsumed) return;
     reportedConsumed = prompts.consumed;
-    port.post({ type: "records", records: pending, consumed: reportedConsumed });
+    let bytes = 0;
+    for (const r of pending) bytes += waitingBytes(r);
+    shared.notePosted(bytes);
+    port.post({ type: "records", records: pending, consumed: reportedConsumed, bytes });
     pending = [];
   };
   const push = (r: RequestRecord): void => {
@@ -91,6 +98,14 @@ export function startLoadWorker(port: WorkerPort): void {
     const now = waiting.size + counting.size > MAX_AWAITING_COUNTS;
     if (now && !countHeld) shared.noteCountHold();
     countHeld = now;
+    return now;
+  };
+  let receiveHeld = false;
+  /** The main thread has not taken in what was posted: start nothing new (each hold is counted for the closing warning). */
+  const heldForMain = (): boolean => {
+    const now = shared.unreceived > MAX_UNRECEIVED_BYTES;
+    if (now && !receiveHeld) shared.noteReceiveHold();
+    receiveHeld = now;
     return now;
   };
   const fatal = (e: unknown): void => port.post({ type: "fatal", message: cleanServerText(e instanceof Error ? e.message : String(e), scrubber) });
@@ -178,7 +193,7 @@ export function startLoadWorker(port: WorkerPort): void {
           cancel: cancel.signal,
           stopped,
           emit,
-          held: heldForCounts,
+          held: () => heldForCounts() || heldForMain(),
         })
           .catch(fatal)
           .then(() => Promise.all([...waiting]))

@@ -113,6 +113,23 @@ export async function runPhase(d: PhaseDeps): Promise<void> {
       slotWaiters.add(done);
     });
 
+  // Held lanes wait on one gate, polled once per SLOT_POLL_MS for the whole worker: a timer per lane
+  // (1,000 held lanes: a million wakes a second) kept this core busy, and with it the thread the hold
+  // waits for off it.
+  const isHeld = (): boolean => shared.held || held();
+  let holdGate: Promise<void> | null = null;
+  const unheld = (): Promise<void> => {
+    holdGate ??= new Promise<void>((resolve) => {
+      const timer = setInterval(() => {
+        if (isHeld() && !isStopped()) return;
+        clearInterval(timer);
+        holdGate = null;
+        resolve();
+      }, SLOT_POLL_MS);
+    });
+    return holdGate;
+  };
+
   /** Waits until `due` (epoch ns); false if the phase stopped first. */
   const sleepUntil = async (due: number): Promise<boolean> => {
     if (isStopped()) return false;
@@ -136,7 +153,12 @@ export async function runPhase(d: PhaseDeps): Promise<void> {
     for (;;) {
       if (isStopped()) return null;
       // Storage is behind: a due request waits here like one waiting for a slot, and its queue_ns says so.
-      if (!shared.held && !held() && shared.tryEnterPrefill(spec.prefillCap)) {
+      if (isHeld()) {
+        waited = true;
+        await unheld();
+        continue;
+      }
+      if (shared.tryEnterPrefill(spec.prefillCap)) {
         if (!timed) shared.started();
         if (!timed || shared.tryStart(spec.inFlightCap)) return waited ? Math.max(0, now() - queuedSinceNs) : 0;
         shared.leavePrefill();

@@ -23,8 +23,12 @@ const SLOTS = {
   HOLD: 8,
   /** Times a worker held its new requests while its records waited for their token counts. */
   COUNT_HOLDS: 9,
+  /** Estimated bytes of records workers posted that the main thread has not received yet (it may run at idle priority). */
+  UNRECEIVED: 10,
+  /** Times a worker held its new requests while the main thread had not received its records. */
+  RECEIVE_HOLDS: 11,
 } as const;
-const LENGTH = 10;
+const LENGTH = 12;
 
 export class SharedState {
   readonly view: Int32Array;
@@ -124,6 +128,28 @@ export class SharedState {
 
   noteCountHold(): void {
     Atomics.add(this.view, SLOTS.COUNT_HOLDS, 1);
+  }
+
+  /** A worker posted records of `bytes` (record-bytes.ts) to the main thread. */
+  notePosted(bytes: number): void {
+    Atomics.add(this.view, SLOTS.UNRECEIVED, bytes);
+  }
+
+  /** The main thread received posted records of `bytes`. */
+  noteReceived(bytes: number): void {
+    Atomics.sub(this.view, SLOTS.UNRECEIVED, bytes);
+  }
+
+  get unreceived(): number {
+    return Atomics.load(this.view, SLOTS.UNRECEIVED);
+  }
+
+  noteReceiveHold(): void {
+    Atomics.add(this.view, SLOTS.RECEIVE_HOLDS, 1);
+  }
+
+  get receiveHolds(): number {
+    return Atomics.load(this.view, SLOTS.RECEIVE_HOLDS);
   }
 
   get countHolds(): number {

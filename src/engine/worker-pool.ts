@@ -108,6 +108,7 @@ export class WorkerPool {
       w.onmessage = (e: MessageEvent<WorkerToMain>) => {
         const m = e.data;
         if (m.type === "records") {
+          o.shared.noteReceived(m.bytes);
           o.onRecords(m.records);
           o.onConsumed?.(workerId, m.consumed);
         } else if (m.type === "ready") ready();

@@ -94,6 +94,6 @@ export type MainToWorker =
 export type WorkerToMain =
   | { type: "ready" }
   /** `consumed`: fed prompts used so far this phase (flow control for the feeder). */
-  | { type: "records"; records: RequestRecord[]; consumed: number }
+  | { type: "records"; records: RequestRecord[]; consumed: number /** The records' waitingBytes. */; bytes: number }
   | { type: "phase-done"; consumed: number }
   | { type: "fatal"; message: string };

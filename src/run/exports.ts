@@ -40,7 +40,7 @@ export interface ResultsInputs {
   cfg: ProfileConfig;
   recordOpts: RecordOptions;
   requestedRatePerSec: number | null;
-  /** New requests were held while storing or counting results caught up (RecordFanout.holds, SharedState.countHolds). */
+  /** New requests were held while storing or counting results caught up (RecordFanout.holds, SharedState.countHolds, SharedState.receiveHolds). */
   storageHeld?: boolean;
 }
 

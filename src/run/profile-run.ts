@@ -36,7 +36,8 @@ import { RunControl } from "./run-control.ts";
 import { runWarnings } from "./run-warnings.ts";
 import { startEcho } from "./start-echo.ts";
 import { HeapGovernor } from "../runtime/heap-governor.ts";
-import { countHeldWarning, heldWarning, jsonlSink, LiveCounts, RecordFanout } from "./sinks.ts";
+import { countHeldWarning, heldWarning, jsonlSink, LiveCounts, receiveHeldWarning, RecordFanout } from "./sinks.ts";
+import { lowerStorageThreads, storagePriorityPlan, storageThreadsNow } from "./storage-priority.ts";
 import { liveSources, LiveView } from "./live-view.ts";
 import type { PromptFeeder } from "./prompt-feeder.ts";
 import { runLoadColumns, type SweepTag } from "./run-load-columns.ts";
@@ -211,6 +212,13 @@ export async function executeProfile(prepared: PreparedProfile, io: Io, opts: Ex
     for (const w of runWarnings(cfg)) log.warn(w);
     const feeding: { feeder: PromptFeeder | null } = { feeder: null };
     Bun.gc(true);
+    const priority = storagePriorityPlan({
+      priority: cfg.storagePriority,
+      ownsProcess: io.ownsProcess === true,
+      inSweep: opts.sweep !== undefined,
+      platform: process.platform,
+    });
+    const storageThreads = priority.lower ? storageThreadsNow(cfg.transport) : [];
     const pool = await WorkerPool.start({
       workers: cfg.workers,
       shared,
@@ -223,6 +231,10 @@ export async function executeProfile(prepared: PreparedProfile, io: Io, opts: Ex
       },
     });
     control.pool = pool;
+    // The log file only: the console has nothing to act on.
+    logFile.write(
+      `${new Date().toISOString()} INFO ${priority.lower ? lowerStorageThreads(storageThreads) : `storage threads keep normal priority: ${priority.why}`}`,
+    );
 
     // Stage 4: warmup and profiling.
     const blocks = fedPrompts ? createBlockPromptBuilder(tokenizer, { seed: cfg.randomSeed, blockSize: dataset.blockSize }) : null;
@@ -252,6 +264,7 @@ export async function executeProfile(prepared: PreparedProfile, io: Io, opts: Ex
     jsonl?.flush();
     if (fanout.holds > 0) log.warn(heldWarning(fanout.heldMs, fanout.holds));
     if (shared.countHolds > 0) log.warn(countHeldWarning(shared.countHolds));
+    if (shared.receiveHolds > 0) log.warn(receiveHeldWarning(shared.receiveHolds));
     // The final scrapes close the server-side window: every profiling request has ended.
     await scrapers.stop();
     if (control.feedFailure !== null) log.error(`trace prompts: ${control.feedFailure}`);
@@ -262,7 +275,7 @@ export async function executeProfile(prepared: PreparedProfile, io: Io, opts: Ex
       cfg,
       recordOpts,
       requestedRatePerSec: requestedRate(cfg, plan),
-      storageHeld: fanout.holds > 0 || shared.countHolds > 0,
+      storageHeld: fanout.holds > 0 || shared.countHolds > 0 || shared.receiveHolds > 0,
     }).catch((e: unknown) => {
       // The file could not be read back (it failed mid-write): the run still ends with one line, not a crash.
       control?.storageFailed(e instanceof Error ? e : new Error(String(e)), dbPath);

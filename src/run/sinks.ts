@@ -3,6 +3,7 @@
 // never kept: a sink stores or counts, and the summary at the end is read back with SQL.
 import { DeferredWork } from "../client/deferred-work.ts";
 import { recordValues, type RecordOptions, type RecordValues } from "../metrics/record-values.ts";
+import { waitingBytes } from "../record/record-bytes.ts";
 import type { RequestRecord } from "../record/request-record.ts";
 import { jsonlLine } from "../report/profile-jsonl.ts";
 import type { LineWriter } from "../store/line-writer.ts";
@@ -48,10 +49,6 @@ export class LiveCounts implements RecordSink {
   }
 }
 
-/** What one waiting record holds in memory, roughly: the record, its ids and its closure; each chunk adds a small object. */
-const RECORD_BYTES = 2048;
-const CHUNK_BYTES = 64;
-
 export interface BackpressureLimits {
   /** Waiting records' estimated bytes at which workers are told to start nothing new. */
   holdAtBytes: number;
@@ -61,9 +58,6 @@ export interface BackpressureLimits {
 
 /** At most ~32 MiB of finished records wait to be stored, whatever the run's length or rate. */
 export const DEFAULT_BACKPRESSURE: BackpressureLimits = { holdAtBytes: 32 * 2 ** 20, releaseAtBytes: 16 * 2 ** 20 };
-
-/** Estimated bytes a finished record holds until it is stored. */
-export const waitingBytes = (r: RequestRecord): number => RECORD_BYTES + CHUNK_BYTES * r.chunks.length;
 
 /**
  * Feeds every sink, in short slices with pauses between them: storing costs tens of us a record, and on a
@@ -145,4 +139,10 @@ export function heldWarning(heldMs: number, holds: number): string {
 export function countHeldWarning(holds: number): string {
   const times = holds === 1 ? "once" : `${holds} times`;
   return `counting output tokens fell behind the load ${times}: new requests waited for it (counted in their queue time) so finished records could not pile up in memory; for that time this machine, not the server, limited throughput`;
+}
+
+/** The warning a run ends with when workers held new requests because this thread had not taken in their records. */
+export function receiveHeldWarning(holds: number): string {
+  const times = holds === 1 ? "once" : `${holds} times`;
+  return `the thread storing results (at --storage-priority idle) fell behind the load ${times}: new requests waited for it (counted in their queue time); for that time this machine, not the server, limited throughput`;
 }

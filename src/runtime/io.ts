@@ -26,6 +26,8 @@ export interface Io {
   onSignal(handler: (signal: "SIGINT" | "SIGTERM") => void): () => void;
   /** Ends the process now (a second Ctrl-C). */
   exit(code: number): void;
+  /** The process runs this one command (the binary's entry; not a test runner): its threads' scheduling may be changed. */
+  ownsProcess?: boolean;
 }
 
 export function processIo(): Io {
@@ -39,6 +41,7 @@ export function processIo(): Io {
     stdoutIsTTY: Boolean(process.stdout.isTTY),
     stdoutColumns: process.stdout.isTTY ? process.stdout.columns : undefined,
     exit: (code) => process.exit(code),
+    ownsProcess: true,
     stderrSize: () => (process.stderr.isTTY && process.stderr.columns > 0 ? { columns: process.stderr.columns, rows: process.stderr.rows } : null),
     onResize(handler) {
       process.stderr.on("resize", handler);

@@ -1,36 +1,46 @@
-// Lowers the calling thread to SCHED_IDLE (Linux): it then runs only when its core has nothing else
-// to run, so a thread that draws (the dashboard) never delays the thread that stamps socket reads.
-// Measured here: a sibling busy 3 ms in every 10 ms lifted a socket client's gap error p99 from 0.50
-// to 2.7 ms at normal priority, 2.9 ms at nice 19, and left it at 0.49 ms under SCHED_IDLE.
-// An unprivileged thread cannot raise itself back: call it only from threads that never need to be prompt.
+// Lowers threads to SCHED_IDLE (Linux): such a thread runs only when its core has nothing else to
+// run, so work that may wait (drawing the dashboard, storing records) never delays the thread that
+// stamps socket reads. Measured here: a sibling busy 3 ms in every 10 ms lifted a socket client's gap
+// error p99 from 0.50 to 2.7 ms at normal priority, 2.9 ms at nice 19, and left it at 0.49 ms under
+// SCHED_IDLE.
+// An unprivileged thread cannot raise itself back, and threads it creates inherit the policy: lower
+// only threads that never need to be prompt, in a process that starts no prompt thread afterwards.
 
 /** Linux's SCHED_IDLE policy number (sched.h). */
-const SCHED_IDLE = 5;
+export const SCHED_IDLE = 5;
 const LIBC_NAMES = ["libc.so.6", "libc.musl-x86_64.so.1", "libc.musl-aarch64.so.1"];
 
 export type IdleResult = "sched_idle" | "unsupported" | "refused";
 
 /** Puts the calling thread under SCHED_IDLE; says whether it took. Never throws. */
 export function idleThisThread(): IdleResult {
-  if (process.platform !== "linux") return "unsupported";
+  // tid 0 = the calling thread (a Linux thread is its own task).
+  const r = idleThreads([0]);
+  return r === null ? "unsupported" : r === 1 ? "sched_idle" : "refused";
+}
+
+/** Puts the given threads (Linux task ids) under SCHED_IDLE; how many took, or null where unsupported. Never throws. */
+export function idleThreads(tids: readonly number[]): number | null {
+  if (process.platform !== "linux") return null;
   try {
     const ffi = require("bun:ffi") as typeof import("bun:ffi");
     for (const name of LIBC_NAMES) {
-      let lib: ReturnType<typeof openLibc> | null = null;
+      let lib: ReturnType<typeof openLibc>;
       try {
         lib = openLibc(ffi, name);
       } catch {
         continue;
       }
-      // pid 0 = the calling thread (a Linux thread is its own task); the priority must be 0 for SCHED_IDLE.
+      // The static priority must be 0 for SCHED_IDLE.
       const param = new Int32Array(1);
-      const rc = lib.symbols.sched_setscheduler(0, SCHED_IDLE, ffi.ptr(param));
+      let took = 0;
+      for (const tid of tids) if (lib.symbols.sched_setscheduler(tid, SCHED_IDLE, ffi.ptr(param)) === 0) took++;
       lib.close();
-      return rc === 0 ? "sched_idle" : "refused";
+      return took;
     }
-    return "unsupported";
+    return null;
   } catch {
-    return "unsupported";
+    return null;
   }
 }
 
@@ -38,13 +48,32 @@ function openLibc(ffi: typeof import("bun:ffi"), name: string) {
   return ffi.dlopen(name, { sched_setscheduler: { args: [ffi.FFIType.i32, ffi.FFIType.i32, ffi.FFIType.ptr], returns: ffi.FFIType.i32 } });
 }
 
-/** The calling thread's scheduling policy as Linux reports it (for tests and logs); null when unknown. */
-export function threadPolicy(): number | null {
+/** This process's threads (Linux task ids); empty where /proc is missing. */
+export function threadIds(): number[] {
   try {
-    const text = require("node:fs").readFileSync("/proc/thread-self/sched", "utf8") as string;
+    return (require("node:fs").readdirSync("/proc/self/task") as string[]).map(Number).filter((n) => Number.isInteger(n) && n > 0);
+  } catch {
+    return [];
+  }
+}
+
+/** A thread's scheduling policy as Linux reports it (the calling thread's by default; for tests and logs); null when unknown. */
+export function threadPolicy(tid?: number): number | null {
+  try {
+    const path = tid === undefined ? "/proc/thread-self/sched" : `/proc/self/task/${tid}/sched`;
+    const text = require("node:fs").readFileSync(path, "utf8") as string;
     const m = /^policy\s*:\s*(\d+)/m.exec(text);
     return m ? Number(m[1]) : null;
   } catch {
     return null;
+  }
+}
+
+/** A thread's name (Linux /proc comm), or "" when unknown. */
+export function threadName(tid: number): string {
+  try {
+    return (require("node:fs").readFileSync(`/proc/self/task/${tid}/comm`, "utf8") as string).trim();
+  } catch {
+    return "";
   }
 }

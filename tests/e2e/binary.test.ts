@@ -84,6 +84,15 @@ describe("compiled binary from an empty directory", () => {
         expect(existsSync(join(dir, "run1", f))).toBe(true);
       }
       expect(existsSync(join(dir, "run1", "results.duckdb"))).toBe(true);
+      // A single run in its own process lowers its storage threads while the load runs (Linux).
+      if (process.platform === "linux") {
+        const lowered = /storage threads under SCHED_IDLE while the load runs: (\d+) of (\d+)/.exec(
+          readFileSync(join(dir, "run1", "logs", "llmbench.log"), "utf8"),
+        );
+        expect(lowered).not.toBeNull();
+        expect(Number(lowered![1])).toBeGreaterThan(1);
+        expect(lowered![1]).toBe(lowered![2]);
+      }
 
       const q = run(["query", "run1", "select count(*) as n, sum(output_tokens) as toks, min(time_to_first_token) as ttft from requests", "--format", "json"]);
       expect(q.code).toBe(0);
@@ -113,8 +122,11 @@ describe("compiled binary from an empty directory", () => {
         "4",
         "--artifact-dir",
         "rate",
+        "--storage-priority",
+        "normal",
       ]);
       expect(rate.code).toBe(0);
+      expect(readFileSync(join(dir, "rate", "logs", "llmbench.log"), "utf8")).toContain("storage threads keep normal priority: --storage-priority normal");
       expect(rate.out).toMatch(/Schedule: 20 requests; rate requested 100\.00 req\/s/);
       writeFileSync(
         join(dir, "trace.jsonl"),

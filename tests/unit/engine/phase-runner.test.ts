@@ -57,6 +57,8 @@ interface RunOpts {
   holdUntilMs?: number;
   /** This worker's own hold (records awaiting counts): on from the start until this virtual time. */
   localHoldUntilMs?: number;
+  /** This worker's own hold as a predicate (replaces localHoldUntilMs). */
+  held?: () => boolean;
 }
 
 interface RunResult {
@@ -186,7 +188,7 @@ async function run(o: RunOpts): Promise<RunResult> {
         cancel: cancel.signal,
         stopped,
         clock,
-        held: () => localHeld,
+        held: o.held ?? (() => localHeld),
       }),
     ),
   );
@@ -308,6 +310,21 @@ describe("runPhase: held while storage catches up", () => {
     expect(out.records.length).toBe(4);
     expect(starts(out.records)).toEqual([30, 30, 130, 130]);
     expect(out.records.map((r) => r.queue_ns / MS)).toEqual([30, 30, 0, 0]);
+  });
+
+  test("held lanes wait on one gate: the hold is looked at about once a poll, not once a lane a poll", async () => {
+    // 300 lanes held for 40 real ms: a poll per lane every 1 ms would look ~12,000 times.
+    const releaseAt = performance.now() + 40;
+    let looks = 0;
+    const held = (): boolean => {
+      looks++;
+      return performance.now() < releaseAt;
+    };
+    const out = await run({ dataset: dataset(4, 1), load: closed(300), requestLimit: 600, held });
+    expect(out.records.length).toBe(600);
+    expect(out.peakInFlight).toBe(300);
+    expect(looks).toBeGreaterThan(300);
+    expect(looks).toBeLessThan(2_000);
   });
 
   test("open loop: arrivals due while held leave at the release, late by their due time; later ones on schedule", async () => {

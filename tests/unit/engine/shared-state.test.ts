@@ -31,6 +31,18 @@ describe("SharedState", () => {
     b.cancelAll();
     expect(a.cancelled && a.stopped).toBe(true);
   });
+  test("bytes of records posted but not yet received: workers add, the main thread takes away; a phase reset keeps them", () => {
+    const worker = new SharedState();
+    const main = new SharedState(worker.buffer);
+    worker.notePosted(16);
+    worker.notePosted(5);
+    expect(main.unreceived).toBe(21);
+    main.resetPhase();
+    main.noteReceived(16);
+    expect(worker.unreceived).toBe(5);
+    worker.noteReceiveHold();
+    expect(main.receiveHolds).toBe(1);
+  });
   test("claims from concurrent workers never collide", async () => {
     const s = new SharedState();
     const src = `self.onmessage = (e) => { const v = new Int32Array(e.data); const got = [];

@@ -1,7 +1,8 @@
 import { describe, expect, test } from "bun:test";
 import type { RecordOptions } from "../../../src/metrics/record-values.ts";
 import type { RequestRecord } from "../../../src/record/request-record.ts";
-import { heldWarning, RecordFanout, waitingBytes } from "../../../src/run/sinks.ts";
+import { waitingBytes } from "../../../src/record/record-bytes.ts";
+import { heldWarning, RecordFanout } from "../../../src/run/sinks.ts";
 import { makeRecord } from "../../helpers/records.ts";
 
 const OPTS: RecordOptions = { streaming: true };
