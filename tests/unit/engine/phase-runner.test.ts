@@ -327,6 +327,31 @@ describe("runPhase: held while storage catches up", () => {
     expect(looks).toBeLessThan(2_000);
   });
 
+  test("when a hold ends, held lanes leave a slice per event-loop turn, so reads can be stamped between sends", async () => {
+    const releaseAt = performance.now() + 20;
+    let turn = 0;
+    let ticking = true;
+    const tick = (): void => {
+      turn++;
+      if (ticking) setImmediate(tick);
+    };
+    setImmediate(tick);
+    const sendTurns: number[] = [];
+    const server: Server = () => {
+      sendTurns.push(turn);
+      return { outcome: "ok", latencyMs: 100 };
+    };
+    const out = await run({ dataset: dataset(4, 1), load: closed(300), requestLimit: 300, server, held: () => performance.now() < releaseAt });
+    ticking = false;
+    expect(out.records.length).toBe(300);
+    const perTurn = new Map<number, number>();
+    for (const t of sendTurns) perTurn.set(t, (perTurn.get(t) ?? 0) + 1);
+    expect(sendTurns.length).toBe(300);
+    // 64 a slice; a turn of this counter can hold the end of one slice and the start of the next.
+    expect(Math.max(...perTurn.values())).toBeLessThanOrEqual(128);
+    expect(perTurn.size).toBeGreaterThanOrEqual(3);
+  });
+
   test("open loop: arrivals due while held leave at the release, late by their due time; later ones on schedule", async () => {
     const load: LoadSpec = { kind: "rate", ratePerSec: 100, pattern: "constant", smoothness: 1, rampNs: 0, cap: null };
     const out = await run({ dataset: dataset(3, 1), load, requestLimit: 6, holdUntilMs: 35 });
