@@ -15,7 +15,6 @@ import type { PhaseSpec } from "../engine/worker-protocol.ts";
 import type { RecordOptions } from "../metrics/record-values.ts";
 import { scheduleLines } from "../metrics/schedule-report.ts";
 import { describeUnreachable, UnreachableTracker, type UnreachableWindow } from "../metrics/unreachable.ts";
-import type { RequestRecord } from "../record/request-record.ts";
 import { LiveStats } from "../report/live-stats.ts";
 import { LineWriter } from "../store/line-writer.ts";
 import { ResultsWriter } from "../store/results-db.ts";
@@ -36,7 +35,7 @@ import { RunControl } from "./run-control.ts";
 import { runWarnings } from "./run-warnings.ts";
 import { startEcho } from "./start-echo.ts";
 import { HeapGovernor } from "../runtime/heap-governor.ts";
-import { countHeldWarning, heldWarning, jsonlSink, LiveCounts, receiveHeldWarning, RecordFanout } from "./sinks.ts";
+import { countHeldWarning, heldWarning, jsonlSink, LiveCounts, outageSink, receiveHeldWarning, RecordFanout } from "./sinks.ts";
 import { lowerStorageThreads, storagePriorityPlan, storageThreadsNow } from "./storage-priority.ts";
 import { liveSources, LiveView } from "./live-view.ts";
 import type { PromptFeeder } from "./prompt-feeder.ts";
@@ -194,10 +193,15 @@ export async function executeProfile(prepared: PreparedProfile, io: Io, opts: Ex
     // Outages are said as they end (and at the end, for one still going): when and for how long.
     const outages = new UnreachableTracker();
     const describe = (w: UnreachableWindow): string => describeUnreachable(w, { withUrl: cfg.urls.length > 1 });
-    const outageSink = { add: (r: RequestRecord) => void (outages.add(r) && log.warn(describe(outages.windows().at(-1)!))) };
     const liveStats = new LiveStats();
     const fanout = new RecordFanout(
-      [{ add: (r, values) => db.append(r, values) }, ...(jsonl ? [jsonlSink(jsonl, cfg.exportHttpTrace)] : []), counts, outageSink, live.recordSink(liveStats)],
+      [
+        { add: (r, values) => db.append(r, values) },
+        ...(jsonl ? [jsonlSink(jsonl, cfg.exportHttpTrace)] : []),
+        counts,
+        outageSink(outages, (w) => log.warn(describe(w))),
+        live.recordSink(liveStats),
+      ],
       recordOpts,
       (on) => shared.setHold(on),
     );

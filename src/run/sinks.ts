@@ -3,6 +3,7 @@
 // never kept: a sink stores or counts, and the summary at the end is read back with SQL.
 import { DeferredWork } from "../client/deferred-work.ts";
 import { recordValues, type RecordOptions, type RecordValues } from "../metrics/record-values.ts";
+import type { UnreachableTracker, UnreachableWindow } from "../metrics/unreachable.ts";
 import { waitingBytes } from "../record/record-bytes.ts";
 import type { RequestRecord } from "../record/request-record.ts";
 import { jsonlLine } from "../report/profile-jsonl.ts";
@@ -28,6 +29,16 @@ export function jsonlSink(writer: LineWriter, httpTrace = false): RecordSink {
 const MIN_FOR_FAILURE_THRESHOLD = 10;
 
 /** True when more than `threshold` (a fraction) of the finished requests failed; never with no threshold. */
+/** Says each outage as it ends: the window the record closed, not the latest by start (records arrive out of order). */
+export function outageSink(tracker: UnreachableTracker, say: (w: UnreachableWindow) => void): RecordSink {
+  return {
+    add: (r) => {
+      const closed = tracker.add(r);
+      if (closed !== null) say(closed);
+    },
+  };
+}
+
 export function exceedsFailureThreshold(finished: number, failed: number, threshold: number | undefined): boolean {
   return threshold !== undefined && finished >= MIN_FOR_FAILURE_THRESHOLD && failed / finished > threshold;
 }

@@ -1,8 +1,9 @@
 import { describe, expect, test } from "bun:test";
-import type { RecordOptions } from "../../../src/metrics/record-values.ts";
+import type { RecordOptions, RecordValues } from "../../../src/metrics/record-values.ts";
+import { UnreachableTracker } from "../../../src/metrics/unreachable.ts";
 import type { RequestRecord } from "../../../src/record/request-record.ts";
 import { waitingBytes } from "../../../src/record/record-bytes.ts";
-import { heldWarning, RecordFanout } from "../../../src/run/sinks.ts";
+import { heldWarning, outageSink, RecordFanout } from "../../../src/run/sinks.ts";
 import { makeRecord } from "../../helpers/records.ts";
 
 const OPTS: RecordOptions = { streaming: true };
@@ -86,5 +87,34 @@ describe("heldWarning", () => {
     const text = heldWarning(ms, holds);
     expect(text.startsWith(start)).toBe(true);
     expect(text).toContain("this machine, not the server, limited throughput");
+  });
+});
+
+describe("outageSink", () => {
+  const URL = "http://127.0.0.1:1/v1/chat/completions";
+  const attempt = (startNs: number, endNs: number, ackNs: number): RequestRecord => {
+    const r = makeRecord({ ttftMs: 1, chunkMs: [1], endMs: 2 }, 0);
+    r.url = URL;
+    r.start_ns = startNs;
+    r.end_ns = endNs;
+    r.ack_ns = ackNs;
+    r.cancelled = false;
+    r.error = ackNs === 0 ? { code: 0, type: "connection_error", message: "ECONNREFUSED" } : null;
+    return r;
+  };
+
+  test("says each window as it closes, even one that began before a window said earlier (records come out of order)", () => {
+    const said: { startNs: number; attempts: number }[] = [];
+    const sink = outageSink(new UnreachableTracker(), (w) => said.push({ startNs: w.startNs, attempts: w.attempts }));
+    const values = {} as RecordValues;
+    sink.add(attempt(100, 110, 0), values);
+    sink.add(attempt(120, 130, 0), values);
+    sink.add(attempt(190, 250, 200), values); // answered: the first window ends
+    sink.add(attempt(50, 300, 0), values); // an older request's failure arrives late: a new window from 50
+    sink.add(attempt(350, 450, 400), values);
+    expect(said).toEqual([
+      { startNs: 100, attempts: 2 },
+      { startNs: 50, attempts: 1 },
+    ]);
   });
 });
