@@ -9,6 +9,7 @@ import type { MainToWorker, WorkerConfig, WorkerToMain } from "../../src/engine/
 import { startMockServer, type MockServerHandle } from "../../src/mock/server.ts";
 import { planPhase } from "../../src/run/phase-plan.ts";
 import { epochNs } from "../../src/runtime/clock.ts";
+import { workerSettings } from "../helpers/worker-settings.ts";
 
 let mock: MockServerHandle;
 beforeAll(async () => {
@@ -42,25 +43,7 @@ describe("load worker: counts on the count worker", () => {
     });
     const shared = new SharedState();
     const ds = dataset(REQUESTS);
-    const config: WorkerConfig = {
-      workerId: 0,
-      workerCount: 1,
-      urls: [`${mock.url}/v1/chat/completions`],
-      endpointType: "chat",
-      streaming: true,
-      model: "mock-model",
-      headers: {},
-      extraInputs: {},
-      requestTimeoutSeconds: 30,
-      transport: "http1",
-      insecure: false,
-      tokenizer: "builtin",
-      dataset: ds,
-      randomSeed: 1,
-      sessionHeader: "X-Correlation-ID",
-      useLegacyMaxTokens: false,
-      preconnect: 0,
-    };
+    const config: WorkerConfig = { workerId: 0, workerCount: 1, ...workerSettings(`${mock.url}/v1/chat/completions`, ds) };
     handler!({ type: "init", config, shared: shared.buffer });
     await ready.promise;
     const spec = {

@@ -12,6 +12,7 @@ import type { RequestRecord } from "../../src/record/request-record.ts";
 import { startMockServer, type MockServerHandle } from "../../src/mock/server.ts";
 import { planPhase } from "../../src/run/phase-plan.ts";
 import { epochNs } from "../../src/runtime/clock.ts";
+import { workerSettings } from "../helpers/worker-settings.ts";
 
 let mock: MockServerHandle;
 let scratch: string;
@@ -38,23 +39,7 @@ async function run(workers: number, requests: number, spawnCountWorker?: () => W
   const records: RequestRecord[] = [];
   const opts: PoolOptions = {
     workers,
-    config: {
-      urls: [`${mock.url}/v1/chat/completions`],
-      endpointType: "chat",
-      streaming: true,
-      model: "mock-model",
-      headers: {},
-      extraInputs: {},
-      requestTimeoutSeconds: 30,
-      transport: "http1",
-      insecure: false,
-      tokenizer: "builtin",
-      dataset: ds,
-      randomSeed: 1,
-      sessionHeader: "X-Correlation-ID",
-      useLegacyMaxTokens: false,
-      preconnect: 0,
-    },
+    config: workerSettings(`${mock.url}/v1/chat/completions`, ds),
     shared: new SharedState(),
     onRecords: (batch) => records.push(...batch),
     readyTimeoutMs: 20_000,

@@ -9,10 +9,11 @@ import { runPhase, type SendArgs } from "../../../src/engine/phase-runner.ts";
 import { PromptStore } from "../../../src/engine/prompt-store.ts";
 import { feedWorkers, sessionIndexFor } from "../../../src/engine/session-order.ts";
 import { SharedState } from "../../../src/engine/shared-state.ts";
-import type { PhaseSpec, WorkerConfig } from "../../../src/engine/worker-protocol.ts";
+import type { PhaseSpec } from "../../../src/engine/worker-protocol.ts";
 import type { RequestRecord } from "../../../src/record/request-record.ts";
 import { planPhase, UNLIMITED } from "../../../src/run/phase-plan.ts";
 import { FakeClock } from "../../helpers/fake-clock.ts";
+import { workerSettings } from "../../helpers/worker-settings.ts";
 
 const T0 = 1_000_000_000_000; // virtual epoch ns; exact in a double
 const MS = 1e6;
@@ -151,23 +152,7 @@ async function run(o: RunOpts): Promise<RunResult> {
       stop();
     });
   }
-  const base: Omit<WorkerConfig, "workerId" | "workerCount"> = {
-    urls: ["http://127.0.0.1:1/v1/chat/completions"],
-    endpointType: "chat",
-    streaming: true,
-    model: "m",
-    headers: {},
-    extraInputs: {},
-    requestTimeoutSeconds: 10,
-    transport: "http1",
-    insecure: false,
-    tokenizer: "builtin",
-    dataset: o.dataset,
-    randomSeed: 1,
-    sessionHeader: "X-Correlation-ID",
-    useLegacyMaxTokens: false,
-    preconnect: 0,
-  };
+  const base = workerSettings("http://127.0.0.1:1/v1/chat/completions", o.dataset, { model: "m", requestTimeoutSeconds: 10 });
   const stores = Array.from({ length: W }, () => new PromptStore());
   if (o.fed) {
     const dealt = feedWorkers(W, spec);
