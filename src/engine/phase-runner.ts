@@ -97,7 +97,9 @@ export async function runPhase(d: PhaseDeps): Promise<void> {
     latch.fire();
     wakeSlots();
   });
-  const isStopped = (): boolean => stop || shared.stopped;
+  // The duration is kept here too: the main thread's stop may come late when it runs at idle priority.
+  const sendUntilNs = spec.durationNs === null ? Infinity : spec.startNs + spec.durationNs;
+  const isStopped = (): boolean => stop || shared.stopped || now() >= sendUntilNs;
 
   // Slot waiters: woken when this worker frees a slot, else by the poll.
   const slotWaiters = new Set<() => void>();
@@ -144,7 +146,8 @@ export async function runPhase(d: PhaseDeps): Promise<void> {
   /** Waits until `due` (epoch ns); false if the phase stopped first. */
   const sleepUntil = async (due: number): Promise<boolean> => {
     if (isStopped()) return false;
-    if (due > now()) await latch.race(clock.waitUntil(due), undefined);
+    const until = Math.min(due, sendUntilNs);
+    if (until > now()) await latch.race(clock.waitUntil(until), undefined);
     return !isStopped();
   };
 

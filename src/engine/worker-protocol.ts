@@ -48,6 +48,8 @@ export interface PhaseSpec {
   sessionBase: number;
   /** Requests this phase may send in all (turns included). */
   requestLimit: number;
+  /** Send nothing from startNs + this on (--benchmark-duration, --warmup-duration), or null. The workers keep it themselves: the main thread that also stops them may run late (--storage-priority idle). */
+  durationNs: number | null;
   /** Sessions it may start (ordinals 0 .. sessionLimit-1). */
   sessionLimit: number;
   /** Closed loop: lanes in all; 0 in timed mode. */

@@ -101,6 +101,7 @@ export function planPhase(p: PhasePlanInput): Omit<PhaseSpec, "startNs"> {
     requestBase: p.requestBase,
     sessionBase: p.sessionBase,
     requestLimit: p.requestLimit >= UNLIMITED ? UNLIMITED : shareOf(p.requestLimit, shard),
+    durationNs: p.durationNs,
     prefillCap: shareOfCap(p.prefillCap, shard),
     cancellation: p.cancellation,
     fedPrompts: p.fedPrompts,

@@ -114,8 +114,9 @@ export class RecordFanout {
     for (const s of this.sinks) s.add(r, values);
   }
 
-  /** Stores everything still queued (end of run). */
+  /** Stores everything still queued (end of run). The load is over: a hold still on ends now, not when the drain does. */
   drain(): void {
+    this.endHold();
     this.work.drain();
   }
 
@@ -132,11 +133,14 @@ export class RecordFanout {
   private storeQueued(r: RequestRecord, bytes: number): void {
     this.store(r);
     this.backlogBytes -= bytes;
-    if (this.holdingSinceMs !== null && this.backlogBytes <= this.limits.releaseAtBytes) {
-      this.heldTotalMs += this.nowMs() - this.holdingSinceMs;
-      this.holdingSinceMs = null;
-      this.hold(false);
-    }
+    if (this.backlogBytes <= this.limits.releaseAtBytes) this.endHold();
+  }
+
+  private endHold(): void {
+    if (this.holdingSinceMs === null) return;
+    this.heldTotalMs += this.nowMs() - this.holdingSinceMs;
+    this.holdingSinceMs = null;
+    this.hold(false);
   }
 }
 

@@ -50,6 +50,8 @@ interface RunOpts {
   server?: Server;
   /** Duration over: issue nothing more (in-flight requests finish). */
   stopAtMs?: number;
+  /** The phase's own duration (PhaseSpec.durationNs), kept by the worker whatever the main thread says. */
+  durationMs?: number;
   /** Ctrl-C: stop and abort in-flight requests. */
   cancelAtMs?: number;
   /** Prompts come from the PromptStore (trace blocks), dealt as the feeder deals them. */
@@ -83,7 +85,7 @@ async function run(o: RunOpts): Promise<RunResult> {
       load: o.load,
       dataset: o.dataset,
       requestLimit: o.requestLimit ?? UNLIMITED,
-      durationNs: null,
+      durationNs: o.durationMs === undefined ? null : o.durationMs * MS,
       seed: 1,
       prefillCap: null,
       cancellation: null,
@@ -278,6 +280,26 @@ describe("runPhase: backoff after connection failures", () => {
     const out = await run({ dataset: dataset(2, 1), load: closed(1), server: () => ({ outcome: "refused", latencyMs: 0 }), stopAtMs: 500 });
     expect(failedStarts(out.records)).toEqual([0, 10, 30, 70, 150, 310]);
     expect(out.endedAtMs).toBe(500);
+  });
+});
+
+describe("runPhase: the phase's duration, kept by the worker", () => {
+  test("closed loop: no request starts at or after the duration though the main thread never says stop", async () => {
+    const out = await run({ dataset: dataset(4, 1), load: closed(2), requestLimit: 20, durationMs: 350 });
+    expect(starts(out.records)).toEqual([0, 0, 100, 100, 200, 200, 300, 300]);
+    expect(out.endedAtMs).toBe(400);
+  });
+
+  test("multi-turn: a turn due after the duration is not sent, and the lane does not sleep until it is due", async () => {
+    const out = await run({ dataset: dataset(2, 3, "sequential", 1000), load: closed(1), requestLimit: 6, durationMs: 500 });
+    expect(out.records.map((r) => [r.conversation_id, r.turn_index, rel(r.start_ns)])).toEqual([["s0", 0, 0]]);
+    expect(out.endedAtMs).toBe(500);
+  });
+
+  test("open loop: arrivals due after the duration are not sent (the plan already ends them there)", async () => {
+    const load: LoadSpec = { kind: "rate", ratePerSec: 100, pattern: "constant", smoothness: 1, rampNs: 0, cap: null };
+    const out = await run({ dataset: dataset(3, 1), load, requestLimit: 100, durationMs: 45 });
+    expect(starts(out.records)).toEqual([0, 10, 20, 30, 40]);
   });
 });
 

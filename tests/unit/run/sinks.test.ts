@@ -69,6 +69,26 @@ describe("RecordFanout back-pressure", () => {
     expect(holds).toEqual([true, false]);
   });
 
+  test("a hold still on at the end counts until the load ended, not while the end-of-run drain stores", () => {
+    const clock = { ms: 1000 };
+    const holds: boolean[] = [];
+    const one = waitingBytes(rec(0));
+    // Each record takes 50 ms to store.
+    const slowSink = { add: () => void (clock.ms += 50) };
+    const fanout = new RecordFanout(
+      [slowSink],
+      OPTS,
+      (on) => holds.push(on),
+      { holdAtBytes: 2 * one, releaseAtBytes: one },
+      () => clock.ms,
+    );
+    fanout.addBatch([0, 1, 2].map((i) => rec(i)));
+    clock.ms += 100;
+    fanout.drain();
+    expect(holds).toEqual([true, false]);
+    expect(fanout.heldMs).toBe(100);
+  });
+
   test("streamed records weigh by their chunks: one long record can hold the workers", () => {
     const { fanout, holds } = setup(10, 4);
     expect(waitingBytes(rec(0, 400))).toBeGreaterThan(10 * waitingBytes(rec(0)));
