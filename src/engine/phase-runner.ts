@@ -25,13 +25,14 @@ import { cancelAfterNs } from "../schedule/cancellation.ts";
 import { waitUntilNs } from "../schedule/precise-wait.ts";
 import { nextBackoffMs } from "./connect-backoff.ts";
 import type { PromptStore } from "./prompt-store.ts";
+import { HoldGate } from "./hold-gate.ts";
 import { feedWorkers, requestIndexOf, sessionNumOf, sessionOfOrdinal } from "./session-order.ts";
 import type { SharedState } from "./shared-state.ts";
 import type { PhaseSpec, WorkerConfig } from "./worker-protocol.ts";
 
 /** Cross-worker slot releases are noticed by polling this often (own releases wake at once). */
 const SLOT_POLL_MS = 1;
-/** Held lanes let go per macrotask when a hold ends. */
+/** Held lanes let go per macrotask when a hold ends (hold-gate.ts). */
 const GATE_SLICE = 64;
 
 export interface SendArgs {
@@ -117,31 +118,8 @@ export async function runPhase(d: PhaseDeps): Promise<void> {
       slotWaiters.add(done);
     });
 
-  // Held lanes wait on one gate, polled once per SLOT_POLL_MS for the whole worker: a timer per lane
-  // (1,000 held lanes: a million wakes a second) kept this core busy, and with it the thread the hold
-  // waits for off it. The gate lets its lanes go GATE_SLICE at a time, a macrotask apart, so reads
-  // that arrive meanwhile are stamped between the sends (all at once, 19,900 lanes sent for ~1 s while
-  // no read was stamped: TTFT error p50 0.8 s).
   const isHeld = (): boolean => shared.held || held();
-  let gated: (() => void)[] = [];
-  let gateTimer: ReturnType<typeof setInterval> | null = null;
-  /** Lets `leaving` go a slice per macrotask; a lane that finds a new hold waits at the next gate. */
-  const letGo = (leaving: (() => void)[]): void => {
-    for (const go of leaving.splice(0, GATE_SLICE)) go();
-    if (leaving.length > 0) setImmediate(() => letGo(leaving));
-  };
-  const unheld = (): Promise<void> =>
-    new Promise<void>((resolve) => {
-      gated.push(resolve);
-      gateTimer ??= setInterval(() => {
-        if (isHeld() && !isStopped()) return;
-        clearInterval(gateTimer!);
-        gateTimer = null;
-        const leaving = gated;
-        gated = [];
-        letGo(leaving);
-      }, SLOT_POLL_MS);
-    });
+  const holdGate = new HoldGate(() => !isHeld() || isStopped(), SLOT_POLL_MS, GATE_SLICE);
 
   /** Waits until `due` (epoch ns); false if the phase stopped first. */
   const sleepUntil = async (due: number): Promise<boolean> => {
@@ -169,7 +147,7 @@ export async function runPhase(d: PhaseDeps): Promise<void> {
       // Storage is behind: a due request waits here like one waiting for a slot, and its queue_ns says so.
       if (isHeld()) {
         waited = true;
-        await unheld();
+        await holdGate.wait();
         continue;
       }
       if (shared.tryEnterPrefill(spec.prefillCap)) {
