@@ -40,6 +40,17 @@ const MAX_AWAITING_COUNTS = 1024;
  */
 const MAX_UNRECEIVED_BYTES = 16 * 2 ** 20;
 
+/** A hold test that reports each time it turns on (the run's closing warnings count the holds). */
+function countedHold(on: () => boolean, noteStart: () => void): () => boolean {
+  let was = false;
+  return () => {
+    const now = on();
+    if (now && !was) noteStart();
+    was = now;
+    return now;
+  };
+}
+
 export interface WorkerPort {
   post(msg: WorkerToMain): void;
   onMessage(handler: (msg: MainToWorker) => void): void;
@@ -92,22 +103,16 @@ export function startLoadWorker(port: WorkerPort): void {
     waiting.add(sent);
     void sent.finally(() => waiting.delete(sent));
   };
-  let countHeld = false;
-  /** Too many records await their counts: start nothing new (each hold is counted for the closing warning). */
-  const heldForCounts = (): boolean => {
-    const now = waiting.size + counting.size > MAX_AWAITING_COUNTS;
-    if (now && !countHeld) shared.noteCountHold();
-    countHeld = now;
-    return now;
-  };
-  let receiveHeld = false;
-  /** The main thread has not taken in what was posted: start nothing new (each hold is counted for the closing warning). */
-  const heldForMain = (): boolean => {
-    const now = shared.unreceived > MAX_UNRECEIVED_BYTES;
-    if (now && !receiveHeld) shared.noteReceiveHold();
-    receiveHeld = now;
-    return now;
-  };
+  // Start nothing new while too many records await their counts, or while the main thread has not
+  // taken in what was posted.
+  const heldForCounts = countedHold(
+    () => waiting.size + counting.size > MAX_AWAITING_COUNTS,
+    () => shared.noteCountHold(),
+  );
+  const heldForMain = countedHold(
+    () => shared.unreceived > MAX_UNRECEIVED_BYTES,
+    () => shared.noteReceiveHold(),
+  );
   const fatal = (e: unknown): void => port.post({ type: "fatal", message: cleanServerText(e instanceof Error ? e.message : String(e), scrubber) });
 
   const send = async (a: SendArgs): Promise<{ record: RequestRecord; text: string }> => {

@@ -95,7 +95,7 @@ export type MainToWorker =
 
 export type WorkerToMain =
   | { type: "ready" }
-  /** `consumed`: fed prompts used so far this phase (flow control for the feeder). */
-  | { type: "records"; records: RequestRecord[]; consumed: number /** The records' waitingBytes. */; bytes: number }
+  /** `consumed`: fed prompts used so far this phase (flow control for the feeder); `bytes`: the records' waitingBytes (record-bytes.ts). */
+  | { type: "records"; records: RequestRecord[]; consumed: number; bytes: number }
   | { type: "phase-done"; consumed: number }
   | { type: "fatal"; message: string };
