@@ -36,7 +36,7 @@ import { runWarnings } from "./run-warnings.ts";
 import { startEcho } from "./start-echo.ts";
 import { HeapGovernor } from "../runtime/heap-governor.ts";
 import { countHeldWarning, heldWarning, jsonlSink, LiveCounts, outageSink, receiveHeldWarning, RecordFanout } from "./sinks.ts";
-import { lowerStorageThreads, storagePriorityPlan, storageThreadsNow } from "./storage-priority.ts";
+import { storagePriorityStage } from "./storage-priority.ts";
 import { liveSources, LiveView } from "./live-view.ts";
 import type { PromptFeeder } from "./prompt-feeder.ts";
 import { runLoadColumns, type SweepTag } from "./run-load-columns.ts";
@@ -216,13 +216,13 @@ export async function executeProfile(prepared: PreparedProfile, io: Io, opts: Ex
     for (const w of runWarnings(cfg)) log.warn(w);
     const feeding: { feeder: PromptFeeder | null } = { feeder: null };
     Bun.gc(true);
-    const priority = storagePriorityPlan({
+    const lowerStorage = storagePriorityStage({
       priority: cfg.storagePriority,
       ownsProcess: io.ownsProcess === true,
       inSweep: opts.sweep !== undefined,
       platform: process.platform,
+      transport: cfg.transport,
     });
-    const storageThreads = priority.lower ? storageThreadsNow(cfg.transport) : [];
     const pool = await WorkerPool.start({
       workers: cfg.workers,
       shared,
@@ -236,9 +236,7 @@ export async function executeProfile(prepared: PreparedProfile, io: Io, opts: Ex
     });
     control.pool = pool;
     // The log file only: the console has nothing to act on.
-    logFile.write(
-      `${new Date().toISOString()} INFO ${priority.lower ? lowerStorageThreads(storageThreads) : `storage threads keep normal priority: ${priority.why}`}`,
-    );
+    logFile.write(`${new Date().toISOString()} INFO ${lowerStorage()}`);
 
     // Stage 4: warmup and profiling.
     const blocks = fedPrompts ? createBlockPromptBuilder(tokenizer, { seed: cfg.randomSeed, blockSize: dataset.blockSize }) : null;

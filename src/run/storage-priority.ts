@@ -1,12 +1,12 @@
 // --storage-priority idle: while the load runs, the threads that store, summarize, scrape and draw
 // yield the core to the load and count workers. Measured (bench/timing-ab-checkouts.md, client on one
-// core): TTFT error p99 at 100 streams 9.9 -> 2.0 ms, at 1,000 streams 14.3 -> 3.3 ms.
+// core, medians of 5): TTFT error p99 at 100 streams 9.2 -> 2.4 ms, at 1,000 streams 12.7 -> 4.8 ms.
 //
-// Which threads: every thread that exists just before the workers start (this one, DuckDB's, the
-// runtime's shared pools), but under --transport fetch the runtime's HTTP client thread, which reads
-// the responses. Lowering
-// this thread alone left its garbage collector's thread at normal priority, and the two then took
-// turns ~100,000 times a second: the end of a run took 140 s instead of 1.
+// Which threads: every thread that exists just before the workers start (this one, its garbage
+// collector's, DuckDB's, the runtime's shared pools), but under --transport fetch the runtime's HTTP
+// client thread, which reads the responses. Lowering this thread alone left its garbage collector's
+// thread at normal priority, and the two then took turns ~100,000 times a second: a 400-request run
+// took 141 s instead of 9.
 //
 // An unprivileged thread cannot come back from SCHED_IDLE and threads it creates inherit it, so this
 // runs only in a process that holds one profile run (the binary, not a test runner; not a sweep).
@@ -40,8 +40,19 @@ export function storageThreadsNow(transport: "http1" | "fetch"): number[] {
 }
 
 /** Lowers the threads taken before the workers started; the line the run's log gets. */
-export function lowerStorageThreads(tids: readonly number[]): string {
+function lowerStorageThreads(tids: readonly number[]): string {
   const took = idleThreads(tids);
   if (took === null) return "storage threads keep normal priority: SCHED_IDLE is not available here";
   return `storage threads under SCHED_IDLE while the load runs: ${took} of ${tids.length}`;
+}
+
+/**
+ * The stage around the workers' start: call it just before they start (it takes the threads alive
+ * then); the function it returns, called once they run, lowers those threads (or not) and says so.
+ */
+export function storagePriorityStage(i: StoragePriorityInputs & { transport: "http1" | "fetch" }): () => string {
+  const plan = storagePriorityPlan(i);
+  if (!plan.lower) return () => `storage threads keep normal priority: ${plan.why}`;
+  const tids = storageThreadsNow(i.transport);
+  return () => lowerStorageThreads(tids);
 }

@@ -7,7 +7,7 @@
 // only threads that never need to be prompt, in a process that starts no prompt thread afterwards.
 
 /** Linux's SCHED_IDLE policy number (sched.h). */
-export const SCHED_IDLE = 5;
+const SCHED_IDLE = 5;
 const LIBC_NAMES = ["libc.so.6", "libc.musl-x86_64.so.1", "libc.musl-aarch64.so.1"];
 
 export type IdleResult = "sched_idle" | "unsupported" | "refused";

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { storagePriorityPlan, storageThreadsNow, type StoragePriorityInputs } from "../../../src/run/storage-priority.ts";
+import { storagePriorityPlan, storagePriorityStage, storageThreadsNow, type StoragePriorityInputs } from "../../../src/run/storage-priority.ts";
 import { threadIds, threadName } from "../../../src/runtime/thread-priority.ts";
 
 const base: StoragePriorityInputs = { priority: "idle", ownsProcess: true, inSweep: false, platform: "linux" };
@@ -14,6 +14,13 @@ describe("storagePriorityPlan", () => {
   ])("%s", (_name, change, why) => {
     const plan = storagePriorityPlan({ ...base, ...change });
     expect(plan).toEqual(why === null ? { lower: true } : { lower: false, why });
+  });
+});
+
+describe("storagePriorityStage", () => {
+  test("when it does not lower, its log line says why (lowering itself is checked on the binary, end to end)", () => {
+    const say = storagePriorityStage({ ...base, ownsProcess: false, transport: "http1" });
+    expect(say()).toBe("storage threads keep normal priority: the process is not the run's alone");
   });
 });
 
