@@ -25,10 +25,6 @@ export function jsonlSink(writer: LineWriter, httpTrace = false): RecordSink {
   };
 }
 
-/** Minimum finished requests before the failure fraction can abort a run (one early error is not a trend). */
-const MIN_FOR_FAILURE_THRESHOLD = 10;
-
-/** True when more than `threshold` (a fraction) of the finished requests failed; never with no threshold. */
 /** Says each outage as it ends: the window the record closed, not the latest by start (records arrive out of order). */
 export function outageSink(tracker: UnreachableTracker, say: (w: UnreachableWindow) => void): RecordSink {
   return {
@@ -39,6 +35,10 @@ export function outageSink(tracker: UnreachableTracker, say: (w: UnreachableWind
   };
 }
 
+/** Minimum finished requests before the failure fraction can abort a run (one early error is not a trend). */
+const MIN_FOR_FAILURE_THRESHOLD = 10;
+
+/** True when more than `threshold` (a fraction) of the finished requests failed; never with no threshold. */
 export function exceedsFailureThreshold(finished: number, failed: number, threshold: number | undefined): boolean {
   return threshold !== undefined && finished >= MIN_FOR_FAILURE_THRESHOLD && failed / finished > threshold;
 }
@@ -146,18 +146,18 @@ export class RecordFanout {
 
 /** The warning a run with back-pressure ends with: the client, not the server, set the pace for a while. */
 export function heldWarning(heldMs: number, holds: number): string {
-  const times = holds === 1 ? "once" : `${holds} times`;
-  return `storing results fell behind the load ${times}: new requests waited ${(heldMs / 1000).toFixed(1)} s in all (counted in their queue time) so finished records could not pile up in memory; for that time this machine, not the server, limited throughput`;
+  return `storing results fell behind the load ${times(holds)}: new requests waited ${(heldMs / 1000).toFixed(1)} s in all (counted in their queue time) so finished records could not pile up in memory; ${CLIENT_LIMITED}`;
 }
 
 /** The warning a run ends with when workers held new requests while their records waited for token counts. */
 export function countHeldWarning(holds: number): string {
-  const times = holds === 1 ? "once" : `${holds} times`;
-  return `counting output tokens fell behind the load ${times}: new requests waited for it (counted in their queue time) so finished records could not pile up in memory; for that time this machine, not the server, limited throughput`;
+  return `counting output tokens fell behind the load ${times(holds)}: new requests waited for it (counted in their queue time) so finished records could not pile up in memory; ${CLIENT_LIMITED}`;
 }
 
 /** The warning a run ends with when workers held new requests because this thread had not taken in their records. */
 export function receiveHeldWarning(holds: number): string {
-  const times = holds === 1 ? "once" : `${holds} times`;
-  return `the thread storing results (at --storage-priority idle) fell behind the load ${times}: new requests waited for it (counted in their queue time); for that time this machine, not the server, limited throughput`;
+  return `the thread storing results (at --storage-priority idle) fell behind the load ${times(holds)}: new requests waited for it (counted in their queue time); ${CLIENT_LIMITED}`;
 }
+
+const times = (n: number): string => (n === 1 ? "once" : `${n} times`);
+const CLIENT_LIMITED = "for that time this machine, not the server, limited throughput";

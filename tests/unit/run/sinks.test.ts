@@ -3,7 +3,7 @@ import type { RecordOptions, RecordValues } from "../../../src/metrics/record-va
 import { UnreachableTracker } from "../../../src/metrics/unreachable.ts";
 import type { RequestRecord } from "../../../src/record/request-record.ts";
 import { waitingBytes } from "../../../src/record/record-bytes.ts";
-import { heldWarning, outageSink, RecordFanout } from "../../../src/run/sinks.ts";
+import { countHeldWarning, heldWarning, outageSink, RecordFanout, receiveHeldWarning } from "../../../src/run/sinks.ts";
 import { makeRecord } from "../../helpers/records.ts";
 
 const OPTS: RecordOptions = { streaming: true };
@@ -136,5 +136,16 @@ describe("outageSink", () => {
       { startNs: 100, attempts: 2 },
       { startNs: 50, attempts: 1 },
     ]);
+  });
+});
+
+describe("the workers' hold warnings", () => {
+  test("counting and receiving: how many times, and that the client limited throughput", () => {
+    expect(countHeldWarning(1)).toBe(
+      "counting output tokens fell behind the load once: new requests waited for it (counted in their queue time) so finished records could not pile up in memory; for that time this machine, not the server, limited throughput",
+    );
+    expect(receiveHeldWarning(7)).toBe(
+      "the thread storing results (at --storage-priority idle) fell behind the load 7 times: new requests waited for it (counted in their queue time); for that time this machine, not the server, limited throughput",
+    );
   });
 });
