@@ -391,11 +391,18 @@ describe("mock server: faults via X-Mock-Fault", () => {
   });
 
   test("stall then continue: the gap after the first chunk is stallSeconds", async () => {
-    const s2 = await server({ ttftMs: 1, itlMs: 1, stallSeconds: 0.25 });
+    // Measured where the mock sends, from its record: a client's read times move with the test machine's load.
+    const path = join(dir, "stall.jsonl");
+    const s2 = await startMockServer({ ttftMs: 1, itlMs: 1, stallSeconds: 0.25, recordPath: path });
     const events = await readSse(await post(s2, "/v1/chat/completions", chatBody({ stream: true, max_tokens: 4 }), { "x-mock-fault": "stall" }));
+    await s2.stop();
     expect(events.length).toBe(5);
-    expect(events[1]!.atMs - events[0]!.atMs).toBeGreaterThanOrEqual(240);
-    expect(events[3]!.atMs - events[1]!.atMs).toBeLessThan(200);
+    const records = await readRecords(path);
+    expect(records.length).toBe(1);
+    const sentNs = records[0]!.chunks.filter((c) => c.tokens > 0).map((c) => c.sent_ns);
+    expect(sentNs.length).toBe(4);
+    expect((sentNs[1]! - sentNs[0]!) / 1e6).toBeGreaterThanOrEqual(249);
+    expect((sentNs[3]! - sentNs[1]!) / 1e6).toBeLessThan(200);
   });
 });
 
