@@ -168,7 +168,7 @@ describe("sweeps against the batched mock", () => {
     expect(rows.every((x) => x.p99_itl > 0)).toBe(true);
   }, 60_000);
 
-  test("repeats: each metric's mean, Student-t interval and CV; the interval holds the sweep's single run at the same load", async () => {
+  test("repeats: each metric's mean, Student-t interval and CV; each run within the mock's capacity", async () => {
     expect(sweepTput.length).toBe(4);
     const r = await cli([
       ...base(),
@@ -196,9 +196,18 @@ describe("sweeps against the batched mock", () => {
     expect(tput.mean).toBeCloseTo(tput.values.reduce((a, b) => a + b, 0) / 3, 9);
     expect(tput.ci_low).toBeLessThan(tput.mean);
     expect(tput.ci_high).toBeGreaterThan(tput.mean);
-    // The sweep's concurrency-4 point (same load, request count and warmup) is a single run of it.
-    expect(sweepTput[1]!).toBeGreaterThanOrEqual(tput.ci_low);
-    expect(sweepTput[1]!).toBeLessThanOrEqual(tput.ci_high);
+    // The 99% Student-t interval of the mean of 3: mean -+ t(0.995, df 2) x s / sqrt(3), t = 9.9248 (tables).
+    const s = Math.sqrt(tput.values.reduce((a, v) => a + (v - tput.mean) ** 2, 0) / 2);
+    expect(tput.ci_high - tput.mean).toBeCloseTo((9.9248 * s) / Math.sqrt(3), 3);
+    expect(tput.mean - tput.ci_low).toBeCloseTo((9.9248 * s) / Math.sqrt(3), 3);
+    expect(tput.cv).toBeCloseTo(s / tput.mean, 9);
+    // Each repeat is a run of the sweep's concurrency-4 point (same load, request count and warmup): the
+    // mock's batch caps it. Not compared with the sweep's run itself, which ran earlier, under another load.
+    expect(tput.values.length).toBe(3);
+    for (const v of [...tput.values, sweepTput[1]!]) {
+      expect(v).toBeLessThanOrEqual(CAPACITY * 1.1);
+      expect(v).toBeGreaterThan(CAPACITY * 0.5);
+    }
     expect(r.out).toContain("99% confidence interval of the mean over 3 runs");
     const q = await cli(["query", "repeats", "select repeat_index, sweep_point, concurrency from runs order by 1", "--format", "csv"]);
     expect(q.out).toBe("repeat_index,sweep_point,concurrency\n1,1,4\n2,1,4\n3,1,4\n");
