@@ -1,10 +1,12 @@
-// The real profile pipeline against the in-process mock: what the client measured must match what
-// the mock's --record file says it did, and results.duckdb must hold every request.
+// The real profile pipeline against the mock: what the client measured must match what the mock's
+// --record file says it did, and results.duckdb must hold every request. The mock runs in its own
+// process: sharing the test's thread, its receive stamps waited on the run's record intake (up to 8 ms
+// late in a run alone, more under CI load), and that lateness read as client error.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { startMockServer, type MockServerHandle } from "../../src/mock/server.ts";
+import { type MockProcess, spawnMock } from "../helpers/mock-process.ts";
 import { runTestProfile } from "../helpers/profile-config.ts";
 import { queryReadOnly } from "../../src/store/read-db.ts";
 import { testProfileConfig } from "../helpers/profile-config.ts";
@@ -19,11 +21,11 @@ interface TruthLine {
 }
 
 let dir = "";
-let mock: MockServerHandle;
+let mock: MockProcess;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "llmbench-int-"));
-  mock = await startMockServer({ port: 0, ttftMs: 25, itlMs: 4, tokensPerChunk: 2, recordPath: join(dir, "truth.jsonl") });
+  mock = await spawnMock(["--ttft-ms", "25", "--itl-ms", "4", "--tokens-per-chunk", "2", "--record", join(dir, "truth.jsonl")]);
 });
 afterAll(async () => {
   await mock?.stop();

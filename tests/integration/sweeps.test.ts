@@ -6,11 +6,12 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { COMMANDS } from "../../src/cli/commands.ts";
 import { runCli } from "../../src/cli/run-cli.ts";
 import { type MockServerHandle, startMockServer } from "../../src/mock/server.ts";
 import { fakeIo } from "../helpers/fake-io.ts";
+import { type MockProcess, spawnMock } from "../helpers/mock-process.ts";
 
 /** The mock's batch size, decode step and the output length asked for. */
 const B = 4;
@@ -21,28 +22,18 @@ const CAPACITY = (B * 1000) / STEP_MS;
 
 let dir = "";
 let mockUrl = "";
-let mockProc: ReturnType<typeof Bun.spawn<"ignore", "pipe", "ignore">> | null = null;
+let mock: MockProcess | null = null;
 let faulty: MockServerHandle | null = null;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "llmbench-sweeps-"));
-  const main = resolve(import.meta.dir, "../../src/main.ts");
-  const args = ["mock", "--port", "0", "--max-batch-size", String(B), "--step-ms", String(STEP_MS), "--ttft-ms", "0"];
-  mockProc = Bun.spawn([process.execPath, main, ...args], { stdin: "ignore", stdout: "pipe", stderr: "ignore" });
-  const reader = mockProc.stdout.getReader();
-  let text = "";
-  while (!text.includes("\n")) {
-    const { value, done } = await reader.read();
-    if (done) throw new Error("the mock exited before printing its URL");
-    text += new TextDecoder().decode(value);
-  }
-  mockUrl = text.split("\n")[0]!.trim();
+  mock = await spawnMock(["--max-batch-size", String(B), "--step-ms", String(STEP_MS), "--ttft-ms", "0"]);
+  mockUrl = mock.url;
   faulty = await startMockServer({ port: 0, ttftMs: 1, itlMs: 1, fault500Pct: 100 });
 });
 
 afterAll(async () => {
-  mockProc?.kill();
-  await mockProc?.exited;
+  await mock?.stop();
   await faulty?.stop();
   rmSync(dir, { recursive: true, force: true });
 });
