@@ -8,8 +8,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { COMMANDS } from "../../src/cli/commands.ts";
 import { runCli } from "../../src/cli/run-cli.ts";
-import { type MockServerHandle, startMockServer } from "../../src/mock/server.ts";
 import { fakeIo } from "../helpers/fake-io.ts";
+import { type MockProcess, spawnMock } from "../helpers/mock-process.ts";
 
 const README = readFileSync(join(import.meta.dir, "..", "..", "README.md"), "utf8");
 
@@ -125,12 +125,14 @@ function adapt(argv: readonly string[], mockUrl: string): string[] {
 }
 
 let dir = "";
-let mock: MockServerHandle;
+let mock: MockProcess;
 const ran: { argv: string[]; code: number; out: string; err: string }[] = [];
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "llmbench-readme-"));
-  mock = await startMockServer({ port: 0, ttftMs: 10, itlMs: 2 });
+  // In its own process: in this one its timers waited on the runs' main-thread work (a search's TTFT
+  // SLO of 200 ms failed in CI against this 10 ms mock).
+  mock = await spawnMock(["--ttft-ms", "10", "--itl-ms", "2"]);
   // The input files the README's examples read.
   const trace = [0, 100, 100, 400, 900].map((t, i) => ({ timestamp: t, input_length: i % 2 ? 900 : 400, output_length: 4, hash_ids: i % 2 ? [1, 2] : [1] }));
   writeFileSync(join(dir, "trace.jsonl"), `${trace.map((l) => JSON.stringify(l)).join("\n")}\n`);
@@ -191,8 +193,8 @@ describe("README commands", () => {
     const afterRuns = (c: string[]) => c[0] === "query" || c[0] === "export" || c[0] === "merge";
     const runs = [...commands.filter((c) => !afterRuns(c)), ...sweepRuns].map((c) => adapt(c, mock.url));
     const reads = commands.filter(afterRuns).map((c) => adapt(c, mock.url));
-    // A capacity search's exit code depends on latency SLOs; runs share this process with the mock, so
-    // another run's main-thread work would delay its answers: searches run alone, after the others.
+    // A capacity search's exit code depends on latency SLOs, and other runs' work in this process would
+    // delay its workers: searches run alone, after the others.
     const alone = (c: string[]) => c.includes("--search-recipe");
     const queue = runs.filter((c) => !alone(c));
     await Promise.all(
