@@ -18,16 +18,45 @@ import { fakeIo } from "../helpers/fake-io.ts";
 const FIXTURE = join(import.meta.dir, "..", "fixtures", "aiperf-commands.txt");
 const entries = parseCommandFixture(readFileSync(FIXTURE, "utf8"));
 
+/** Commands run at once: most of a run is waiting (its duration, workers starting, files written). */
+const PARALLEL_RUNS = 3;
+
+interface Outcome {
+  cwd: string;
+  code: number;
+  err: string;
+}
+/** Each entry's run, started in order by PARALLEL_RUNS lanes once the mock is up; each test awaits its own. */
+const outcomes = entries.map(() => Promise.withResolvers<Outcome>());
+// A run that throws fails its own test, not the file before that test awaits it.
+for (const o of outcomes) o.promise.catch(() => {});
+
 let mock: MockServerHandle;
 let root = "";
 beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), "llmbench-aiperf-commands-"));
   mock = await startMockServer({ port: 0, ttftMs: 0, itlMs: 0 });
+  let next = 0;
+  for (let lane = 0; lane < PARALLEL_RUNS; lane++)
+    void (async () => {
+      for (let i = next++; i < entries.length; i = next++) await runEntry(i).then(outcomes[i]!.resolve, outcomes[i]!.reject);
+    })();
 });
 afterAll(async () => {
+  await Promise.allSettled(outcomes.map((o) => o.promise));
   await mock?.stop();
   rmSync(root, { recursive: true, force: true });
 });
+
+async function runEntry(i: number): Promise<Outcome> {
+  const e = entries[i]!;
+  const cwd = join(root, `cmd-${i + 1}`);
+  mkdirSync(cwd);
+  for (const [name, lines] of e.files) writeFileSync(join(cwd, name), `${lines.join("\n")}\n`);
+  const io = fakeIo(cwd);
+  const code = await runCli(llmbenchArgv(e, mock.url), COMMANDS, io);
+  return { cwd, code, err: io.stderr.join("") };
+}
 
 const isLlmbenchFlag = (dashed: string): boolean => {
   const name = dashed.replace(/^--?/, "");
@@ -60,12 +89,7 @@ describe("AIPerf commands through llmbench", () => {
   entries.forEach((e, i) => {
     const title = `${String(i + 1).padStart(2, "0")} ${e.source}: ${e.command.replace(/\s+/g, " ").slice(0, 110)}`;
     test(title, async () => {
-      const cwd = join(root, `cmd-${i + 1}`);
-      mkdirSync(cwd);
-      for (const [name, lines] of e.files) writeFileSync(join(cwd, name), `${lines.join("\n")}\n`);
-      const io = fakeIo(cwd);
-      const code = await runCli(llmbenchArgv(e, mock.url), COMMANDS, io);
-      const err = io.stderr.join("");
+      const { cwd, code, err } = await outcomes[i]!.promise;
       const want = expected(e);
       const problems = err
         .split("\n")
