@@ -40,6 +40,7 @@ import { queryReadOnly } from "../src/store/read-db.ts";
 import { percentileSorted } from "../src/metrics/stats.ts";
 import { memory, smallRuns } from "./bench-memory.ts";
 import { plotBench } from "./bench-plot.ts";
+import { tokenizerLoad } from "./bench-tokenizer.ts";
 
 const ROOT = resolve(import.meta.dir, "..");
 const BUN = process.execPath;
@@ -764,6 +765,7 @@ const runners: Record<string, () => Promise<Record<string, unknown>>> = {
   "store-summary": storeSummary,
   memory: () => memory(process.argv[3] ? process.argv[3].split(",").map(Number) : [50_000, 1_000_000], process.argv[4] ? Number(process.argv[4]) : 3),
   "small-run": () => smallRuns(process.argv[3] ? process.argv[3].split(",").map(Number) : [1, 4, 8], process.argv[4] ? Number(process.argv[4]) : 3),
+  "tokenizer-load": () => tokenizerLoad(process.argv[3] ? Number(process.argv[3]) : 5),
   plot: () => plotBench(process.argv[3] ? process.argv[3].split(",").map(Number) : [10_000, 1_000_000]),
 };
 const run = runners[which];

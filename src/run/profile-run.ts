@@ -226,6 +226,7 @@ export async function executeProfile(prepared: PreparedProfile, io: Io, opts: Ex
     const pool = await WorkerPool.start({
       workers: cfg.workers,
       shared,
+      packedTokenizer: tokenizer.pack(),
       onRecords: (batch) => fanout.addBatch(batch),
       onConsumed: (w, n) => feeding.feeder?.onConsumed(w, n),
       config: {

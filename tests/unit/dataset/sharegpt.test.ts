@@ -11,6 +11,7 @@ const words: TextTokenizer = {
   count: (t) => t.split(" ").filter((w) => w.length > 0).length,
   encode: () => [],
   decode: () => "",
+  pack: () => null,
 };
 const w = (n: number): string => Array.from({ length: n }, () => "w").join(" ");
 const h = (value: string) => ({ from: "human", value });

@@ -95,4 +95,26 @@ describe("createOffThreadCounter", () => {
     await expect(b.countMany(["x"])).rejects.toThrow("count worker: --tokenizer /no/such/tokenizer.json");
     shared.terminate();
   }, 60_000);
+
+  test("a count worker given the main thread's pack counts from it, without the tokenizer's files", async () => {
+    const w = spawnCountWorker();
+    // The spec names no file: only the pack can give this worker a tokenizer.
+    w.postMessage({ type: "init", tokenizer: "/no/such/tokenizer.json", packed: builtin.pack() } satisfies CountWorkerIn);
+    const c = createOffThreadCounter("unused", () => ({ ...ownCountWorker(w), sendsInit: false }));
+    expect(await c.start()).toBe(true);
+    const texts = ["Hello, world!", "", "日本語のテキスト 🎉", "The quick brown fox. ".repeat(2_000), "x".repeat(70_000)];
+    expect(await c.countMany(texts)).toEqual(texts.map((t) => builtin.count(t)));
+    c.close();
+    w.terminate();
+  }, 60_000);
+
+  test("an unreadable pack: the count worker loads the tokenizer's files instead", async () => {
+    const w = spawnCountWorker();
+    w.postMessage({ type: "init", tokenizer: "builtin", packed: '{"format":1}\nnot a pack' } satisfies CountWorkerIn);
+    const c = createOffThreadCounter("unused", () => ({ ...ownCountWorker(w), sendsInit: false }));
+    expect(await c.start()).toBe(true);
+    expect(await c.countMany(["Hello, world!", " the end"])).toEqual([builtin.count("Hello, world!"), builtin.count(" the end")]);
+    c.close();
+    w.terminate();
+  }, 60_000);
 });

@@ -1,0 +1,103 @@
+// A tokenizer packed by one thread and rebuilt by another gives the same ids, counts and text as the
+// one loaded from its files; a tokenizer the pack cannot hold exactly is not packed.
+import { beforeAll, describe, expect, test } from "bun:test";
+import { mulberry32 } from "../../../src/dataset/seeded-rng.ts";
+import { type TextTokenizer, loadTokenizer, tokenizerFromJson, tokenizerFromPack } from "../../../src/dataset/tokenizer.ts";
+
+let builtin: TextTokenizer;
+beforeAll(async () => {
+  builtin = await loadTokenizer("builtin");
+}, 60_000);
+
+/** Seeded texts over ASCII, whitespace runs, accents, CJK, emoji and special-token text. */
+function texts(seed: number, n: number): string[] {
+  const rng = mulberry32(seed);
+  const alphabet = [
+    ..."abcdefghijklmnopqrstuvwxyzABCDEFGHIJ0123456789   \n\t.,;:!?'\"()-_/",
+    ..."éñßΩЖ日本語한🎉👍🏽\u200d",
+    " the",
+    "'s",
+    "<|endoftext|>",
+    "<s>",
+  ];
+  return Array.from({ length: n }, () => Array.from({ length: 1 + Math.floor(rng() * 60) }, () => alphabet[Math.floor(rng() * alphabet.length)]).join(""));
+}
+
+/** A small byte-free BPE: unk token, merges in the old "a b" form, one added special token. */
+function smallBpe(model: Record<string, unknown> = {}): Record<string, unknown> {
+  const vocab: Record<string, number> = { "<unk>": 0, a: 1, b: 2, c: 3, ab: 4, abc: 5, " ": 6 };
+  return {
+    version: "1.0",
+    added_tokens: [{ id: 7, content: "<s>", single_word: false, lstrip: false, rstrip: false, normalized: false, special: true }],
+    normalizer: null,
+    pre_tokenizer: { type: "WhitespaceSplit" },
+    post_processor: null,
+    decoder: null,
+    model: { type: "BPE", unk_token: "<unk>", fuse_unk: false, vocab, merges: ["a b", "ab c"], ...model },
+  };
+}
+
+describe("pack and rebuild", () => {
+  test("o200k: the rebuilt tokenizer encodes, counts and decodes as the loaded one, and packs to the same string", () => {
+    const packed = builtin.pack();
+    expect(packed).not.toBeNull();
+    const rebuilt = tokenizerFromPack("rebuilt", packed!);
+    const all = [...texts(11, 300), "The quick brown fox. ".repeat(500), "x".repeat(20_000), ""];
+    expect(all.length).toBe(303);
+    for (const t of all) {
+      const ids = builtin.encode(t);
+      expect(rebuilt.encode(t)).toEqual(ids);
+      expect(rebuilt.count(t)).toBe(builtin.count(t));
+      expect(rebuilt.decode(ids)).toBe(builtin.decode(ids));
+    }
+    expect(rebuilt.pack()).toBe(packed);
+  });
+
+  test("a small BPE with an unknown token and an added special token", () => {
+    const loaded = tokenizerFromJson("small", smallBpe());
+    const rebuilt = tokenizerFromPack("small", loaded.pack()!);
+    const cases = ["abc ab a", "cab zz", "<s> abc", "b a c", "abcabc"];
+    for (const t of cases) {
+      expect(rebuilt.encode(t)).toEqual(loaded.encode(t));
+      expect(rebuilt.decode(rebuilt.encode(t))).toBe(loaded.decode(loaded.encode(t)));
+    }
+    expect(loaded.encode("abc ab")).toEqual([5, 4]);
+    expect(rebuilt.encode("zz")).toEqual([0, 0]);
+    expect(rebuilt.encode("<s>")).toEqual([7]);
+  });
+
+  test("a tokenizer the pack cannot hold exactly is not packed: not BPE, two tokens on one id, a merge listed twice", () => {
+    const wordPiece = tokenizerFromJson("wp", {
+      ...smallBpe(),
+      model: { type: "WordPiece", unk_token: "<unk>", continuing_subword_prefix: "##", max_input_chars_per_word: 100, vocab: { "<unk>": 0, a: 1 } },
+    });
+    expect(wordPiece.pack()).toBeNull();
+    const sharedId = tokenizerFromJson("shared", smallBpe({ vocab: { "<unk>": 0, a: 1, b: 2, c: 3, ab: 4, abc: 5, " ": 6, A: 1 } }));
+    expect(sharedId.pack()).toBeNull();
+    const twice = tokenizerFromJson("twice", smallBpe({ merges: ["a b", "ab c", "a b"] }));
+    expect(twice.pack()).toBeNull();
+    // The same tokenizer without the defect packs.
+    expect(tokenizerFromJson("ok", smallBpe()).pack()).not.toBeNull();
+  });
+
+  test("a string that is no pack, or a cut one, throws", () => {
+    const packed = tokenizerFromJson("small", smallBpe()).pack()!;
+    expect(() => tokenizerFromPack("x", "not a pack")).toThrow("not a packed tokenizer");
+    expect(() => tokenizerFromPack("x", packed.replace('"format":1', '"format":9'))).toThrow("format 9");
+    expect(() => tokenizerFromPack("x", packed.slice(0, packed.lastIndexOf("\u0000")))).toThrow("packed merges: 1, header says 2");
+  });
+
+  test("the pack's JSON head holds no copy of the vocabulary or merges", () => {
+    const packed = builtin.pack()!;
+    const head = JSON.parse(packed.slice(0, packed.indexOf("\n"))) as {
+      json: { model: { vocab: object; merges: unknown[] } };
+      vocabLength: number;
+      mergeCount: number;
+    };
+    expect(head.json.model.vocab).toEqual({});
+    expect(head.json.model.merges).toEqual([]);
+    expect(head.vocabLength).toBeGreaterThan(199_000);
+    expect(head.mergeCount).toBeGreaterThan(199_000);
+    expect(packed.indexOf("\n")).toBeLessThan(20_000);
+  });
+});
