@@ -11,7 +11,8 @@
 import { BPE, Tokenizer } from "@huggingface/tokenizers";
 
 const SEP = "\u0000";
-const FORMAT = 1;
+/** Bumped when the layout or what it holds changes: cached packs of another format are not read. */
+export const PACK_FORMAT = 1;
 
 interface PackHeader {
   format: number;
@@ -67,7 +68,7 @@ export function packTokenizer(tok: Tokenizer, head: ReturnType<typeof packHead>)
     keys[rank++] = key;
   }
   const header: PackHeader = {
-    format: FORMAT,
+    format: PACK_FORMAT,
     json: head.json,
     config: head.config,
     unkTokenId: m.unk_token_id ?? null,
@@ -84,7 +85,7 @@ export function tokenizerFromPacked(packed: string): { tok: Tokenizer; json: Rec
   const secondEnd = packed.indexOf("\n", firstEnd + 1);
   if (firstEnd < 0 || secondEnd < 0) throw new Error("not a packed tokenizer");
   const header = JSON.parse(packed.slice(0, firstEnd)) as PackHeader;
-  if (header.format !== FORMAT) throw new Error(`packed tokenizer format ${header.format}, expected ${FORMAT}`);
+  if (header.format !== PACK_FORMAT) throw new Error(`packed tokenizer format ${header.format}, expected ${PACK_FORMAT}`);
   const tok = new Tokenizer(header.json, header.config);
   const m = tok.model as unknown as BpeData;
   if (!(tok.model instanceof BPE)) throw new Error("packed tokenizer is not BPE");

@@ -23,6 +23,7 @@ import { boundBpePieces } from "./tokenizer-bpe-bound.ts";
 import { accelerateByteLevel } from "./tokenizer-fast-bytelevel.ts";
 import { createFastCounter } from "./tokenizer-fast-count.ts";
 import { packHead, packTokenizer, tokenizerFromPacked } from "./tokenizer-pack.ts";
+import { packCachePath, readCachedPack, writeCachedPack } from "./tokenizer-pack-cache.ts";
 import { trimTokenizer } from "./tokenizer-trim.ts";
 
 export interface TextTokenizer {
@@ -57,10 +58,16 @@ const BUILTIN_NAME = "builtin (o200k_base)";
 
 let builtinPromise: Promise<TextTokenizer> | null = null;
 
-/** Loads the tokenizer named by `spec` (see the top of this file). The builtin one is loaded once per process. */
-export async function loadTokenizer(spec: string): Promise<TextTokenizer> {
+/**
+ * Loads the tokenizer named by `spec` (see the top of this file). The builtin one is loaded once per
+ * process. With `cacheDir`, a pack of it is kept there and later loads rebuild from that
+ * (tokenizer-pack-cache.ts).
+ */
+export async function loadTokenizer(spec: string, cacheDir?: string): Promise<TextTokenizer> {
   if (spec === BUILTIN_TOKENIZER) {
-    builtinPromise ??= Promise.resolve().then(() => fromFiles(BUILTIN_NAME, spec, { tokenizerJson: builtinTokenizerPath, tokenizerConfig: builtinConfigPath }));
+    builtinPromise ??= Promise.resolve().then(() =>
+      fromFilesCached(BUILTIN_NAME, spec, { tokenizerJson: builtinTokenizerPath, tokenizerConfig: builtinConfigPath }, cacheDir),
+    );
     // A failed load is not cached, so a later call can retry.
     return builtinPromise.catch((e: unknown) => {
       builtinPromise = null;
@@ -68,11 +75,30 @@ export async function loadTokenizer(spec: string): Promise<TextTokenizer> {
     });
   }
   const local = resolveLocal(spec);
-  if (local.files) return fromFiles(local.files.tokenizerJson, spec, local.files);
+  if (local.files) return fromFilesCached(local.files.tokenizerJson, spec, local.files, cacheDir);
   throw new Error(
     `--tokenizer ${spec}: ${local.problem}; ` +
       `use --tokenizer ${BUILTIN_TOKENIZER}, a Hugging Face model id (org/name), or a path to a tokenizer.json file or to a directory holding one`,
   );
+}
+
+/** From the cached pack of these files when there is one that rebuilds; else from the files, caching their pack. */
+function fromFilesCached(name: string, spec: string, files: TokenizerFiles, cacheDir: string | undefined): TextTokenizer {
+  const path = cacheDir === undefined ? null : packCachePath(cacheDir, [files.tokenizerJson, files.tokenizerConfig]);
+  const cached = path === null ? null : readCachedPack(path);
+  if (cached !== null) {
+    try {
+      return tokenizerFromPack(name, cached);
+    } catch {
+      // unreadable: built from the files below, and the pack written again
+    }
+  }
+  const tok = fromFiles(name, spec, files);
+  if (path !== null && cacheDir !== undefined) {
+    const packed = tok.pack();
+    if (packed !== null) writeCachedPack(path, packed, cacheDir);
+  }
+  return tok;
 }
 
 /** A spec as a local path: the files to load, or what is missing. */

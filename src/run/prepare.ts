@@ -72,7 +72,7 @@ async function resolveTokenizer(config: ProfileConfig, io: Io): Promise<TextToke
     const files = await hub(config.tokenizer).catch((e: unknown) => fail([e instanceof Error ? e.message : String(e)]));
     if (files) config.tokenizer = dirname(files.tokenizerJson);
   }
-  return loadTokenizer(config.tokenizer).catch((e: unknown) => fail([e instanceof Error ? e.message : String(e)]));
+  return loadTokenizer(config.tokenizer, join(cacheRoot(io.env), "tokenizers")).catch((e: unknown) => fail([e instanceof Error ? e.message : String(e)]));
 }
 
 const SHAREGPT: HubDatasetFile = { repo: SHAREGPT_REPO, revision: SHAREGPT_REVISION, file: SHAREGPT_FILE, what: "--public-dataset sharegpt" };

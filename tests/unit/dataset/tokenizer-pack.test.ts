@@ -1,13 +1,19 @@
 // A tokenizer packed by one thread and rebuilt by another gives the same ids, counts and text as the
 // one loaded from its files; a tokenizer the pack cannot hold exactly is not packed.
-import { beforeAll, describe, expect, test } from "bun:test";
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { mulberry32 } from "../../../src/dataset/seeded-rng.ts";
 import { type TextTokenizer, loadTokenizer, tokenizerFromJson, tokenizerFromPack } from "../../../src/dataset/tokenizer.ts";
 
 let builtin: TextTokenizer;
+let tmp = "";
 beforeAll(async () => {
   builtin = await loadTokenizer("builtin");
+  tmp = mkdtempSync(join(tmpdir(), "llmbench-pack-"));
 }, 60_000);
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 /** Seeded texts over ASCII, whitespace runs, accents, CJK, emoji and special-token text. */
 function texts(seed: number, n: number): string[] {
@@ -99,5 +105,47 @@ describe("pack and rebuild", () => {
     expect(head.vocabLength).toBeGreaterThan(199_000);
     expect(head.mergeCount).toBeGreaterThan(199_000);
     expect(packed.indexOf("\n")).toBeLessThan(20_000);
+  });
+});
+
+describe("packs cached on disk", () => {
+  const packsIn = (dir: string) => readdirSync(dir).filter((f) => f.endsWith(".pack"));
+
+  test("the first load writes a pack, the next rebuilds from it; changed files are read again", async () => {
+    const json = join(tmp, "small.json");
+    const cache = join(tmp, "cache-a");
+    writeFileSync(json, JSON.stringify(smallBpe()));
+    const first = await loadTokenizer(json, cache);
+    expect(first.encode("abc")).toEqual([5]);
+    expect(packsIn(cache).length).toBe(1);
+    // The cached pack is what the next load uses: with "abc" renamed in its vocab, the merge still makes
+    // "abc", which now has no id (unk, 0).
+    const file = join(cache, packsIn(cache)[0]!);
+    writeFileSync(file, readFileSync(file, "utf8").replace("\u0000abc\u0000", "\u0000xyz\u0000"));
+    expect((await loadTokenizer(json, cache)).encode("abc")).toEqual([0]);
+    // A newer tokenizer.json has another pack: read from the file again.
+    utimesSync(json, new Date(), new Date(Date.now() + 5_000));
+    expect((await loadTokenizer(json, cache)).encode("abc")).toEqual([5]);
+    expect(packsIn(cache).length).toBe(2);
+  });
+
+  test("an unreadable cached pack: the files are read and the pack written again", async () => {
+    const json = join(tmp, "small-b.json");
+    const cache = join(tmp, "cache-b");
+    writeFileSync(json, JSON.stringify(smallBpe()));
+    await loadTokenizer(json, cache);
+    const file = join(cache, packsIn(cache)[0]!);
+    writeFileSync(file, "not a pack");
+    expect((await loadTokenizer(json, cache)).encode("abc ab")).toEqual([5, 4]);
+    expect(readFileSync(file, "utf8").startsWith('{"format":1')).toBe(true);
+  });
+
+  test("a cache directory that cannot be made: the tokenizer loads all the same", async () => {
+    const json = join(tmp, "small-c.json");
+    const blocker = join(tmp, "not-a-dir");
+    writeFileSync(json, JSON.stringify(smallBpe()));
+    writeFileSync(blocker, "a file where the cache directory would go");
+    expect((await loadTokenizer(json, join(blocker, "tokenizers"))).encode("abc")).toEqual([5]);
+    expect(readdirSync(tmp).filter((f) => f.endsWith(".tmp")).length).toBe(0);
   });
 });

@@ -1,0 +1,54 @@
+// Packs of loaded tokenizers on disk (<cache>/tokenizers), so a later run's main thread rebuilds its
+// tokenizer from the pack instead of parsing tokenizer.json: for o200k 446 vs 1,229 ms of CPU
+// (bench/tokenizer-load.md). A pack is keyed by the files it came from (path, size, modification
+// time) and the pack format; a missing, unreadable or stale-format pack only means the files are read.
+import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { PACK_FORMAT } from "./tokenizer-pack.ts";
+
+/** What a pack's name is derived from: each file's path, size and modification time, or null if one cannot be read. */
+function fileStamp(path: string): string | null {
+  try {
+    const st = statSync(path);
+    return `${path}\n${st.size}\n${st.mtimeMs}`;
+  } catch {
+    return null;
+  }
+}
+
+/** The cache file for a tokenizer built from these files, or null when they cannot be stamped. */
+export function packCachePath(cacheDir: string, files: readonly (string | undefined)[]): string | null {
+  const stamps: string[] = [`format ${PACK_FORMAT}`];
+  for (const f of files) {
+    if (f === undefined) continue;
+    const s = fileStamp(f);
+    if (s === null) return null;
+    stamps.push(s);
+  }
+  return join(cacheDir, `${Bun.hash(stamps.join("\n")).toString(16)}.pack`);
+}
+
+/** The cached pack, or null if there is none (or it cannot be read). */
+export function readCachedPack(path: string): string | null {
+  try {
+    return readFileSync(path, "utf8");
+  } catch {
+    return null;
+  }
+}
+
+/** Writes the pack whole or not at all (a temp file renamed); a cache that cannot be written is skipped. */
+export function writeCachedPack(path: string, packed: string, dir: string): void {
+  const tmp = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+  try {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(tmp, packed);
+    renameSync(tmp, path);
+  } catch {
+    try {
+      rmSync(tmp, { force: true });
+    } catch {
+      // no directory to hold it: nothing was written
+    }
+  }
+}
