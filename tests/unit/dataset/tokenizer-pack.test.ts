@@ -122,7 +122,11 @@ describe("packs cached on disk", () => {
     // "abc", which now has no id (unk, 0).
     const file = join(cache, packsIn(cache)[0]!);
     writeFileSync(file, readFileSync(file, "utf8").replace("\u0000abc\u0000", "\u0000xyz\u0000"));
-    expect((await loadTokenizer(json, cache)).encode("abc")).toEqual([0]);
+    const second = await loadTokenizer(json, cache);
+    expect(second.encode("abc")).toEqual([0]);
+    // Its own pack is that file, as the count worker is to get it.
+    expect(second.pack()).toBe(readFileSync(file, "utf8"));
+    expect(tokenizerFromPack("again", second.pack()!).encode("abc")).toEqual([0]);
     // A newer tokenizer.json has another pack: read from the file again.
     utimesSync(json, new Date(), new Date(Date.now() + 5_000));
     expect((await loadTokenizer(json, cache)).encode("abc")).toEqual([5]);
