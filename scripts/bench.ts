@@ -48,7 +48,7 @@ const MAIN = join(ROOT, "src/main.ts");
 const hasTaskset = Bun.spawnSync(["sh", "-c", "command -v taskset"]).exitCode === 0;
 const pin = (core: number, cmd: string[]) => (hasTaskset ? ["taskset", "-c", String(core), ...cmd] : cmd);
 
-/** `timing`: extra client flags from BENCH_CLIENT_FLAGS (e.g. "--no-server-metrics --no-gpu-telemetry"), to pair runs with a feature off. */
+/** `timing`, `rate` and `replay`: extra client flags from BENCH_CLIENT_FLAGS (e.g. "--storage-priority normal"), to pair runs with a feature off. */
 const CLIENT_FLAGS = (process.env.BENCH_CLIENT_FLAGS ?? "").split(" ").filter((f) => f !== "");
 /** `timing --ui dashboard|simple`: the client's live view (default none). */
 const uiAt = process.argv.indexOf("--ui");
@@ -488,7 +488,7 @@ interface ProfileProcess {
 /** Runs `llmbench profile` against `url` in its own process; returns where its artifacts went. */
 async function profileProcess(url: string, args: string[], core: number | null): Promise<ProfileProcess> {
   const dir = mkdtempSync(join(tmpdir(), "llmbench-bench-"));
-  const cmd = [BUN, MAIN, "profile", "-u", url, "-m", "mock-model", "--tokenizer", "builtin", "--artifact-dir", join(dir, "run"), "--ui", "none", ...args];
+  const cmd = [BUN, MAIN, "profile", "-u", url, "-m", "mock-model", "--tokenizer", "builtin", "--artifact-dir", join(dir, "run"), "--ui", "none", ...args, ...CLIENT_FLAGS];
   const launch_ns = Math.round((performance.timeOrigin + performance.now()) * 1e6);
   const t0 = performance.now();
   const proc = Bun.spawn(core === null ? cmd : pin(core, cmd), { stdout: "pipe", stderr: "pipe" });

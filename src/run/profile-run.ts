@@ -220,6 +220,7 @@ export async function executeProfile(prepared: PreparedProfile, io: Io, opts: Ex
       priority: cfg.storagePriority,
       ownsProcess: io.ownsProcess === true,
       inSweep: opts.sweep !== undefined,
+      feedsPrompts: fedPrompts,
       platform: process.platform,
       transport: cfg.transport,
     });

@@ -21,6 +21,8 @@ export interface StoragePriorityInputs {
   ownsProcess: boolean;
   /** The run is one point of a sweep or search: later points start new workers from this thread. */
   inSweep: boolean;
+  /** This thread builds prompts while the load runs (a trace's hash-id blocks): it is on the send path. */
+  feedsPrompts: boolean;
   platform: NodeJS.Platform;
 }
 
@@ -30,6 +32,8 @@ export function storagePriorityPlan(i: StoragePriorityInputs): { lower: true } |
   if (i.platform !== "linux") return { lower: false, why: "SCHED_IDLE is Linux only" };
   if (!i.ownsProcess) return { lower: false, why: "the process is not the run's alone" };
   if (i.inSweep) return { lower: false, why: "a sweep or search starts more workers from this thread" };
+  // Measured on the shared Mooncake trace at 20x (2 vCPUs): replay lag p99 13.4 s lowered, 6.0 s not.
+  if (i.feedsPrompts) return { lower: false, why: "this thread builds the trace's prompts while the load runs" };
   return { lower: true };
 }
 

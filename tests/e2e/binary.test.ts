@@ -149,6 +149,10 @@ describe("compiled binary from an empty directory", () => {
         "replay",
       ]);
       expect(replay.code).toBe(0);
+      // Its main thread builds the prompts while the load runs: not lowered.
+      expect(readFileSync(join(dir, "replay", "logs", "llmbench.log"), "utf8")).toContain(
+        "storage threads keep normal priority: this thread builds the trace's prompts while the load runs",
+      );
       const sched = run([
         "query",
         "replay",
@@ -177,11 +181,16 @@ describe("compiled binary from an empty directory", () => {
     expect(truth.slice(0, 20).every((t) => t.chunks.filter((c) => c.tokens > 0).length === 16)).toBe(true);
   }, 60_000);
 
-  test("DuckDB was extracted once into the versioned cache dir", () => {
+  test("DuckDB was extracted once into the versioned cache dir; the builtin tokenizer's pack was written once", () => {
     const cache = join(dir, "cache", "llmbench");
-    const entries = readdirSync(cache);
-    expect(entries.length).toBe(1);
+    const entries = readdirSync(cache).sort();
+    expect(entries.length).toBe(2);
     expect(entries[0]).toMatch(new RegExp(`^duckdb-[\\d.]+.*-${process.platform}-${process.arch}$`));
     expect(readdirSync(join(cache, entries[0]!)).sort()).toEqual([".complete", "duckdb.node", "libduckdb.so"]);
+    // Every run used the builtin tokenizer: one pack, and no temp file left.
+    expect(entries[1]).toBe("tokenizers");
+    const packs = readdirSync(join(cache, "tokenizers"));
+    expect(packs.length).toBe(1);
+    expect(packs[0]).toMatch(/^[0-9a-f]+\.pack$/);
   });
 });

@@ -2,7 +2,7 @@ import { describe, expect, test } from "bun:test";
 import { storagePriorityPlan, storagePriorityStage, storageThreadsNow, type StoragePriorityInputs } from "../../../src/run/storage-priority.ts";
 import { threadIds, threadName } from "../../../src/runtime/thread-priority.ts";
 
-const base: StoragePriorityInputs = { priority: "idle", ownsProcess: true, inSweep: false, platform: "linux" };
+const base: StoragePriorityInputs = { priority: "idle", ownsProcess: true, inSweep: false, feedsPrompts: false, platform: "linux" };
 
 describe("storagePriorityPlan", () => {
   test.each([
@@ -11,6 +11,7 @@ describe("storagePriorityPlan", () => {
     ["not Linux", { platform: "darwin" as const }, "SCHED_IDLE is Linux only"],
     ["a test runner's process", { ownsProcess: false }, "the process is not the run's alone"],
     ["a sweep or search point", { inSweep: true }, "a sweep or search starts more workers from this thread"],
+    ["a trace whose prompts this thread builds during the load", { feedsPrompts: true }, "this thread builds the trace's prompts while the load runs"],
   ])("%s", (_name, change, why) => {
     const plan = storagePriorityPlan({ ...base, ...change });
     expect(plan).toEqual(why === null ? { lower: true } : { lower: false, why });
