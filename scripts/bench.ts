@@ -488,7 +488,23 @@ interface ProfileProcess {
 /** Runs `llmbench profile` against `url` in its own process; returns where its artifacts went. */
 async function profileProcess(url: string, args: string[], core: number | null): Promise<ProfileProcess> {
   const dir = mkdtempSync(join(tmpdir(), "llmbench-bench-"));
-  const cmd = [BUN, MAIN, "profile", "-u", url, "-m", "mock-model", "--tokenizer", "builtin", "--artifact-dir", join(dir, "run"), "--ui", "none", ...args, ...CLIENT_FLAGS];
+  const cmd = [
+    BUN,
+    MAIN,
+    "profile",
+    "-u",
+    url,
+    "-m",
+    "mock-model",
+    "--tokenizer",
+    "builtin",
+    "--artifact-dir",
+    join(dir, "run"),
+    "--ui",
+    "none",
+    ...args,
+    ...CLIENT_FLAGS,
+  ];
   const launch_ns = Math.round((performance.timeOrigin + performance.now()) * 1e6);
   const t0 = performance.now();
   const proc = Bun.spawn(core === null ? cmd : pin(core, cmd), { stdout: "pipe", stderr: "pipe" });
