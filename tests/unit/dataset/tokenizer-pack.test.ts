@@ -4,8 +4,8 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { mulberry32 } from "../../../src/dataset/seeded-rng.ts";
 import { type TextTokenizer, loadTokenizer, tokenizerFromJson, tokenizerFromPack } from "../../../src/dataset/tokenizer.ts";
+import { fuzzTexts } from "../../helpers/fuzz-texts.ts";
 
 let builtin: TextTokenizer;
 let tmp = "";
@@ -14,20 +14,6 @@ beforeAll(async () => {
   tmp = mkdtempSync(join(tmpdir(), "llmbench-pack-"));
 }, 60_000);
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
-
-/** Seeded texts over ASCII, whitespace runs, accents, CJK, emoji and special-token text. */
-function texts(seed: number, n: number): string[] {
-  const rng = mulberry32(seed);
-  const alphabet = [
-    ..."abcdefghijklmnopqrstuvwxyzABCDEFGHIJ0123456789   \n\t.,;:!?'\"()-_/",
-    ..."éñßΩЖ日本語한🎉👍🏽\u200d",
-    " the",
-    "'s",
-    "<|endoftext|>",
-    "<s>",
-  ];
-  return Array.from({ length: n }, () => Array.from({ length: 1 + Math.floor(rng() * 60) }, () => alphabet[Math.floor(rng() * alphabet.length)]).join(""));
-}
 
 /** A small byte-free BPE: unk token, merges in the old "a b" form, one added special token. */
 function smallBpe(model: Record<string, unknown> = {}): Record<string, unknown> {
@@ -48,7 +34,7 @@ describe("pack and rebuild", () => {
     const packed = builtin.pack();
     expect(packed).not.toBeNull();
     const rebuilt = tokenizerFromPack("rebuilt", packed!);
-    const all = [...texts(11, 300), "The quick brown fox. ".repeat(500), "x".repeat(20_000), ""];
+    const all = [...fuzzTexts(11, 300), "The quick brown fox. ".repeat(500), "x".repeat(20_000), ""];
     expect(all.length).toBe(303);
     for (const t of all) {
       const ids = builtin.encode(t);

