@@ -37,6 +37,8 @@ export interface TextTokenizer {
   decode(ids: number[]): string;
   /** This tokenizer as one string another thread rebuilds it from cheaply (tokenizer-pack.ts), or null if it cannot be. */
   pack(): string | null;
+  /** Lets go of the vocabulary (tens of MB) until the next use, which loads it again; a no-op where it cannot be loaded again. */
+  release(): void;
 }
 
 /** The files a tokenizer is built from. */
@@ -82,25 +84,47 @@ export async function loadTokenizer(spec: string, cacheDir?: string): Promise<Te
   );
 }
 
-/** From the cached pack of these files when there is one that rebuilds; else from the files, caching their pack. */
+/** From the cached pack of these files when there is one that rebuilds; else from the files, caching their pack. Releasable. */
 function fromFilesCached(name: string, spec: string, files: TokenizerFiles, cacheDir: string | undefined): TextTokenizer {
   const path = cacheDir === undefined ? null : packCachePath(cacheDir, [files.tokenizerJson, files.tokenizerConfig]);
-  const cached = path === null ? null : readCachedPack(path);
-  if (cached !== null && path !== null) {
-    try {
-      const tok = tokenizerFromPack(name, cached);
-      // Its pack is that file: read again when asked (~10 ms), not rebuilt (~130 ms) nor kept (9 MB).
-      return { ...tok, pack: () => readCachedPack(path) ?? tok.pack() };
-    } catch {
-      // unreadable: built from the files below, and the pack written again
+  const load = (): TextTokenizer => {
+    const cached = path === null ? null : readCachedPack(path);
+    if (cached !== null && path !== null) {
+      try {
+        const tok = tokenizerFromPack(name, cached);
+        // Its pack is that file: read again when asked (~10 ms), not rebuilt (~130 ms) nor kept (9 MB).
+        return { ...tok, pack: () => readCachedPack(path) ?? tok.pack() };
+      } catch {
+        // unreadable: built from the files below, and the pack written again
+      }
     }
-  }
-  const tok = fromFiles(name, spec, files);
-  if (path !== null && cacheDir !== undefined) {
-    const packed = tok.pack();
-    if (packed !== null) writeCachedPack(path, packed, cacheDir);
-  }
-  return tok;
+    const tok = fromFiles(name, spec, files);
+    if (path !== null && cacheDir !== undefined) {
+      const packed = tok.pack();
+      if (packed !== null) writeCachedPack(path, packed, cacheDir);
+    }
+    return tok;
+  };
+  return reloadable(name, load);
+}
+
+/** A tokenizer whose vocabulary can be let go between uses: `load` builds it now and again after each release(). */
+function reloadable(name: string, load: () => TextTokenizer): TextTokenizer {
+  let inner: TextTokenizer | null = load();
+  const get = (): TextTokenizer => {
+    inner ??= load();
+    return inner;
+  };
+  return {
+    name,
+    count: (text) => get().count(text),
+    encode: (text) => get().encode(text),
+    decode: (ids) => get().decode(ids),
+    pack: () => get().pack(),
+    release: () => {
+      inner = null;
+    },
+  };
 }
 
 /** A spec as a local path: the files to load, or what is missing. */
@@ -180,5 +204,6 @@ function finish(
     encode: (text) => (text === "" ? [] : tok.encode(text, noSpecial).ids),
     decode: (ids) => (ids.length === 0 ? "" : tok.decode(ids)),
     pack: () => packTokenizer(tok, head),
+    release: () => {},
   };
 }

@@ -215,6 +215,10 @@ export async function executeProfile(prepared: PreparedProfile, io: Io, opts: Ex
     log.info(startEcho(cfg));
     for (const w of runWarnings(cfg)) log.warn(w);
     const feeding: { feeder: PromptFeeder | null } = { feeder: null };
+    const packedTokenizer = tokenizer.pack();
+    // The dataset is built. A process that holds this one run and builds no prompts during the load
+    // needs no tokenizer on this thread again: its vocabulary goes before the workers take their share.
+    if (io.ownsProcess === true && opts.sweep === undefined && !fedPrompts) tokenizer.release();
     Bun.gc(true);
     const lowerStorage = storagePriorityStage({
       priority: cfg.storagePriority,
@@ -227,7 +231,7 @@ export async function executeProfile(prepared: PreparedProfile, io: Io, opts: Ex
     const pool = await WorkerPool.start({
       workers: cfg.workers,
       shared,
-      packedTokenizer: tokenizer.pack(),
+      packedTokenizer,
       onRecords: (batch) => fanout.addBatch(batch),
       onConsumed: (w, n) => feeding.feeder?.onConsumed(w, n),
       config: {

@@ -138,4 +138,18 @@ describe("packs cached on disk", () => {
     expect((await loadTokenizer(json, join(blocker, "tokenizers"))).encode("abc")).toEqual([5]);
     expect(readdirSync(tmp).filter((f) => f.endsWith(".tmp")).length).toBe(0);
   });
+
+  test("release() lets the vocabulary go: the next use loads it again, and with its files gone it cannot", async () => {
+    const json = join(tmp, "small-d.json");
+    const cache = join(tmp, "cache-d");
+    writeFileSync(json, JSON.stringify(smallBpe()));
+    const tok = await loadTokenizer(json, cache);
+    tok.release();
+    expect(tok.encode("abc ab")).toEqual([5, 4]);
+    expect(tok.count("abc ab")).toBe(2);
+    tok.release();
+    rmSync(json);
+    rmSync(cache, { recursive: true });
+    expect(() => tok.encode("abc")).toThrow("cannot read");
+  });
 });
