@@ -1,10 +1,11 @@
 // Packs of loaded tokenizers on disk (<cache>/tokenizers), so a later run's main thread rebuilds its
 // tokenizer from the pack instead of parsing tokenizer.json: for o200k 446 vs 1,229 ms of CPU
 // (bench/tokenizer-load.md). A pack is keyed by the files it came from (path, size, modification
-// time) and the pack format; a missing, unreadable or stale-format pack only means the files are read.
+// time), the pack format and the tokenizer library's version; a missing, unreadable or stale pack only
+// means the files are read.
 import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { PACK_FORMAT } from "./tokenizer-pack.ts";
+import { PACK_FORMAT, PACKED_FOR_LIBRARY } from "./tokenizer-pack.ts";
 
 /** What a pack's name is derived from: each file's path, size and modification time, or null if one cannot be read. */
 function fileStamp(path: string): string | null {
@@ -18,7 +19,7 @@ function fileStamp(path: string): string | null {
 
 /** The cache file for a tokenizer built from these files, or null when they cannot be stamped. */
 export function packCachePath(cacheDir: string, files: readonly (string | undefined)[]): string | null {
-  const stamps: string[] = [`format ${PACK_FORMAT}`];
+  const stamps: string[] = [`format ${PACK_FORMAT}`, `library ${PACKED_FOR_LIBRARY}`];
   for (const f of files) {
     if (f === undefined) continue;
     const s = fileStamp(f);

@@ -13,6 +13,11 @@ import { BPE, Tokenizer } from "@huggingface/tokenizers";
 const SEP = "\u0000";
 /** Bumped when the layout or what it holds changes: cached packs of another format are not read. */
 export const PACK_FORMAT = 1;
+/**
+ * The @huggingface/tokenizers version whose BPE fields the pack sets (package.json pins it exactly; a
+ * test fails when the installed one differs). Part of a cached pack's key, so an upgrade reads the files.
+ */
+export const PACKED_FOR_LIBRARY = "0.2.0";
 
 interface PackHeader {
   format: number;

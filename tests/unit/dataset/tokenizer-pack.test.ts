@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { PACKED_FOR_LIBRARY } from "../../../src/dataset/tokenizer-pack.ts";
 import { type TextTokenizer, loadTokenizer, tokenizerFromJson, tokenizerFromPack } from "../../../src/dataset/tokenizer.ts";
 import { fuzzTexts } from "../../helpers/fuzz-texts.ts";
 
@@ -95,6 +96,11 @@ describe("pack and rebuild", () => {
 });
 
 describe("packs cached on disk", () => {
+  test("the pack sets the installed library's BPE fields: upgrading @huggingface/tokenizers means checking them and bumping PACKED_FOR_LIBRARY", () => {
+    const pkg = JSON.parse(readFileSync(join(import.meta.dir, "../../../node_modules/@huggingface/tokenizers/package.json"), "utf8")) as { version: string };
+    expect(pkg.version).toBe(PACKED_FOR_LIBRARY);
+  });
+
   const packsIn = (dir: string) => readdirSync(dir).filter((f) => f.endsWith(".pack"));
 
   test("the first load writes a pack, the next rebuilds from it; changed files are read again", async () => {
