@@ -47,6 +47,8 @@ const BUN = process.execPath;
 const MAIN = join(ROOT, "src/main.ts");
 const hasTaskset = Bun.spawnSync(["sh", "-c", "command -v taskset"]).exitCode === 0;
 const pin = (core: number, cmd: string[]) => (hasTaskset ? ["taskset", "-c", String(core), ...cmd] : cmd);
+/** `llmbench profile` (from `main`, source by default) against the mock's model with the builtin tokenizer; each bench adds its flags. */
+const profileCommand = (url: string, main: string = MAIN): string[] => [BUN, main, "profile", "-u", url, "-m", "mock-model", "--tokenizer", "builtin"];
 
 /** `timing`, `rate` and `replay`: extra client flags from BENCH_CLIENT_FLAGS (e.g. "--storage-priority normal"), to pair runs with a feature off. */
 const CLIENT_FLAGS = (process.env.BENCH_CLIENT_FLAGS ?? "").split(" ").filter((f) => f !== "");
@@ -145,15 +147,7 @@ async function timingRun(
   const mock = await startServer(server, dir, 50, itlMs, osl);
   const t0 = performance.now();
   const client = [
-    BUN,
-    main,
-    "profile",
-    "-u",
-    mock.url,
-    "-m",
-    "mock-model",
-    "--tokenizer",
-    "builtin",
+    ...profileCommand(mock.url, main),
     "--streaming",
     "--concurrency",
     String(concurrency),
@@ -427,15 +421,7 @@ async function faults(): Promise<Record<string, unknown>> {
     const url = new TextDecoder().decode(first.value).trim();
     const prof = Bun.spawnSync(
       [
-        BUN,
-        MAIN,
-        "profile",
-        "-u",
-        url,
-        "-m",
-        "mock-model",
-        "--tokenizer",
-        "builtin",
+        ...profileCommand(url),
         "--streaming",
         "--concurrency",
         "5",
@@ -488,23 +474,7 @@ interface ProfileProcess {
 /** Runs `llmbench profile` against `url` in its own process; returns where its artifacts went. */
 async function profileProcess(url: string, args: string[], core: number | null): Promise<ProfileProcess> {
   const dir = mkdtempSync(join(tmpdir(), "llmbench-bench-"));
-  const cmd = [
-    BUN,
-    MAIN,
-    "profile",
-    "-u",
-    url,
-    "-m",
-    "mock-model",
-    "--tokenizer",
-    "builtin",
-    "--artifact-dir",
-    join(dir, "run"),
-    "--ui",
-    "none",
-    ...args,
-    ...CLIENT_FLAGS,
-  ];
+  const cmd = [...profileCommand(url), "--artifact-dir", join(dir, "run"), "--ui", "none", ...args, ...CLIENT_FLAGS];
   const launch_ns = Math.round((performance.timeOrigin + performance.now()) * 1e6);
   const t0 = performance.now();
   const proc = Bun.spawn(core === null ? cmd : pin(core, cmd), { stdout: "pipe", stderr: "pipe" });
