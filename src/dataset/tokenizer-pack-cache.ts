@@ -4,7 +4,7 @@
 // time), the pack format and the tokenizer library's version; a missing, unreadable or stale pack only
 // means the files are read.
 import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { PACK_FORMAT, PACKED_FOR_LIBRARY } from "./tokenizer-pack.ts";
 
 /** What a pack's name is derived from: each file's path, size and modification time, or null if one cannot be read. */
@@ -38,18 +38,20 @@ export function readCachedPack(path: string): string | null {
   }
 }
 
-/** Writes the pack whole or not at all (a temp file renamed); a cache that cannot be written is skipped. */
-export function writeCachedPack(path: string, packed: string, dir: string): void {
+/** Writes the pack whole or not at all (a temp file renamed); false when the cache cannot be written (skipped). */
+export function writeCachedPack(path: string, packed: string): boolean {
   const tmp = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
   try {
-    mkdirSync(dir, { recursive: true });
+    mkdirSync(dirname(path), { recursive: true });
     writeFileSync(tmp, packed);
     renameSync(tmp, path);
+    return true;
   } catch {
     try {
       rmSync(tmp, { force: true });
     } catch {
       // no directory to hold it: nothing was written
     }
+    return false;
   }
 }

@@ -114,6 +114,8 @@ describe("packs cached on disk", () => {
     // "abc", which now has no id (unk, 0).
     const file = join(cache, packsIn(cache)[0]!);
     writeFileSync(file, readFileSync(file, "utf8").replace("\u0000abc\u0000", "\u0000xyz\u0000"));
+    // The first load wrote that file, so its pack is read from it, not packed again.
+    expect(first.pack()).toBe(readFileSync(file, "utf8"));
     const second = await loadTokenizer(json, cache);
     expect(second.encode("abc")).toEqual([0]);
     // Its own pack is that file, as the count worker is to get it.
