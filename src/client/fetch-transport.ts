@@ -13,7 +13,7 @@
 import type { HttpTiming } from "../record/request-record.ts";
 import { epochNs } from "../runtime/clock.ts";
 import { validateHeaders } from "./http1-request.ts";
-import type { HttpRequest, ResponseHandler, Transport, TransportErrorKind } from "./transport.ts";
+import type { HttpRequest, ResponseHandler, Transport, TransportErrorKind, TransportExchange } from "./transport.ts";
 
 export interface FetchTransportOptions {
   /** https: accept any certificate (no verification). Default false. */
@@ -48,13 +48,21 @@ export function createFetchTransport(opts: FetchTransportOptions = {}): Transpor
   const insecure = opts.insecure ?? false;
   return {
     name: "fetch",
-    send(req: HttpRequest, handler: ResponseHandler, signal: AbortSignal): void {
-      run(req, handler, signal, insecure).catch((err: unknown) => {
-        // Only a handler that threw can get here: surface it outside transport state.
-        queueMicrotask(() => {
-          throw err;
-        });
-      });
+    send(req: HttpRequest, handler: ResponseHandler, signal: AbortSignal | null = null): TransportExchange {
+      // fetch takes one signal: ours, which the caller's (if any) and abort() both fire.
+      const own = new AbortController();
+      const forward = (): void => own.abort();
+      if (signal?.aborted) own.abort();
+      else signal?.addEventListener("abort", forward, { once: true });
+      run(req, handler, own.signal, insecure)
+        .catch((err: unknown) => {
+          // Only a handler that threw can get here: surface it outside transport state.
+          queueMicrotask(() => {
+            throw err;
+          });
+        })
+        .finally(() => signal?.removeEventListener("abort", forward));
+      return { abort: forward };
     },
     close(): void {
       // fetch keeps its own connection pool; nothing to release here.

@@ -6,7 +6,7 @@
 // Error kinds: "connect" (refused, DNS, TLS verification, no file descriptors / local ports: the
 // message keeps the OS code such as EMFILE or EADDRNOTAVAIL), "closed" (the server closed or reset
 // before the response was complete), "protocol" (unparseable response, or an invalid request such
-// as a header value with CR/LF), "aborted" (the signal fired). Each is reported at most once and
+// as a header value with CR/LF), "aborted" (the signal fired, or abort() was called). Each is reported at most once and
 // never after onEnd; errors found before any I/O are reported asynchronously, never thrown.
 //
 // A request that fails on a *reused* connection before a single response byte arrived (the server
@@ -22,7 +22,7 @@ import { epochNs } from "../runtime/clock.ts";
 import { serializeHttp1Request } from "./http1-request.ts";
 import { Http1ResponseParser, type Http1ParserSink } from "./http1-response-parser.ts";
 import { OriginPool, type Http1Connection, type Http1Job } from "./http1-pool.ts";
-import type { HttpRequest, ResponseHandler, Transport, TransportErrorKind } from "./transport.ts";
+import type { HttpRequest, ResponseHandler, Transport, TransportErrorKind, TransportExchange } from "./transport.ts";
 
 export interface Http1TransportOptions {
   /** Most connections open at once to one origin; further requests wait for one. Default: no limit. */
@@ -70,7 +70,7 @@ export function createHttp1Transport(opts: Http1TransportOptions = {}): Http1Tra
 
   return {
     name: "http1",
-    send(req: HttpRequest, handler: ResponseHandler, signal: AbortSignal): void {
+    send(req: HttpRequest, handler: ResponseHandler, signal: AbortSignal | null = null): TransportExchange {
       let url: URL;
       let bytes: Uint8Array;
       try {
@@ -80,14 +80,16 @@ export function createHttp1Transport(opts: Http1TransportOptions = {}): Http1Tra
         const at = epochNs();
         const message = `invalid request: ${err instanceof Error ? err.message : String(err)}`;
         queueMicrotask(() => callSafely(() => handler.onError("protocol", message, at)));
-        return;
+        return ENDED;
       }
-      if (signal.aborted) {
+      if (signal?.aborted) {
         const at = epochNs();
         queueMicrotask(() => callSafely(() => handler.onError("aborted", "request aborted before it was sent", at)));
-        return;
+        return ENDED;
       }
-      new Http1Exchange(poolFor(url), bytes, handler, signal).start();
+      const exchange = new Http1Exchange(poolFor(url), bytes, handler, signal);
+      exchange.start();
+      return exchange;
     },
     close(): void {
       for (const pool of pools.values()) pool.closeIdle();
@@ -110,6 +112,9 @@ export function createHttp1Transport(opts: Http1TransportOptions = {}): Http1Tra
     },
   };
 }
+
+/** What send() returns for a request that ended before any I/O (its error is already queued). */
+const ENDED: TransportExchange = { abort() {} };
 
 /** A job that only opens a connection and hands it straight back to the pool's idle stack. */
 class ParkingJob implements Http1Job {
@@ -140,7 +145,7 @@ class ParkingJob implements Http1Job {
 type Http1Timing = { [K in keyof HttpTiming]: NonNullable<HttpTiming[K]> };
 
 /** One request/response on some connection of `pool`: the parser's sink and the pool's job. */
-class Http1Exchange implements Http1Job, Http1ParserSink {
+class Http1Exchange implements Http1Job, Http1ParserSink, TransportExchange {
   conn: Http1Connection | null = null;
   finished = false;
   private parser: Http1ResponseParser | null = null;
@@ -169,21 +174,26 @@ class Http1Exchange implements Http1Job, Http1ParserSink {
     reads: 0,
     reused: false,
   };
-  private readonly onAbort = (): void => {
-    const at = epochNs();
-    this.fail("aborted", "request aborted", at);
-  };
-
   constructor(
     private readonly pool: OriginPool,
     private readonly bytes: Uint8Array,
     private readonly handler: ResponseHandler,
-    private readonly signal: AbortSignal,
+    private readonly signal: AbortSignal | null,
   ) {}
 
   start(): void {
-    this.signal.addEventListener("abort", this.onAbort, { once: true });
+    // The exchange is the listener (handleEvent): no closure per request.
+    this.signal?.addEventListener("abort", this, { once: true });
     this.pool.acquire(this);
+  }
+
+  abort(): void {
+    const at = epochNs();
+    this.fail("aborted", "request aborted", at);
+  }
+
+  handleEvent(): void {
+    this.abort();
   }
 
   // --- Http1Job ---
@@ -281,7 +291,7 @@ class Http1Exchange implements Http1Job, Http1ParserSink {
 
   private complete(at: number): void {
     this.finished = true;
-    this.signal.removeEventListener("abort", this.onAbort);
+    this.signal?.removeEventListener("abort", this);
     const conn = this.conn;
     this.conn = null;
     // Back to the pool first, so a request sent from onEnd can reuse the connection.
@@ -293,7 +303,7 @@ class Http1Exchange implements Http1Job, Http1ParserSink {
   private fail(kind: TransportErrorKind, message: string, at: number): void {
     if (this.finished) return;
     this.finished = true;
-    this.signal.removeEventListener("abort", this.onAbort);
+    this.signal?.removeEventListener("abort", this);
     this.parser?.halt();
     const conn = this.conn;
     this.conn = null;

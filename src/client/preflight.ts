@@ -98,7 +98,7 @@ export async function sendProbe(url: string, body: string, s: PreflightSettings)
     name: inner.name,
     close: () => inner.close(),
     send(req, handler: ResponseHandler, signal) {
-      inner.send(
+      return inner.send(
         req,
         {
           onHead(status, headers, at) {

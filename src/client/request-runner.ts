@@ -14,10 +14,11 @@ import type { TokenCounter } from "./token-counter.ts";
 import { COUNT_SLICE_CHARS, SlicedCounts } from "./sliced-count.ts";
 import type { PathStep } from "./field-path.ts";
 import type { EndpointType } from "./request-body.ts";
-import type { Transport, TransportErrorKind } from "./transport.ts";
-import type { RecordError, RequestRecord } from "../record/request-record.ts";
+import type { ResponseHandler, Transport, TransportErrorKind, TransportExchange } from "./transport.ts";
+import type { ChunkTiming, HttpTiming, RecordError, RequestRecord } from "../record/request-record.ts";
+import type { SseEvent } from "./sse-parser.ts";
 import { epochNs } from "../runtime/clock.ts";
-import { clearLongTimeout, setLongTimeout } from "../runtime/long-timer.ts";
+import { type DeadlineList, type DeadlineNode, Deadlines } from "../runtime/deadline-list.ts";
 
 export interface RunRequest {
   url: string;
@@ -103,6 +104,11 @@ export function emptyRecord(id: RecordIdentity, url: string, requestId: string):
   };
 }
 
+/** This thread's request timeouts (and [DONE] grace waits): one timer per duration, not one per request. */
+const requestDeadlines = new Deadlines();
+
+const runNow = (work: () => void): void => work();
+
 /**
  * `tokens` counts the whole output once at the end (exact, as AIPerf counts); `chunkTokens` counts
  * each chunk on arrival (may be memoized: see piece-counter.ts). Texts longer than a slice are counted
@@ -115,250 +121,334 @@ export function runRequest(
   tokens: TokenCounter,
   chunkTokens: TokenCounter = tokens,
   /** Where body processing runs; the default runs it inside the socket callback. */
-  defer: (work: () => void) => void = (work) => work(),
+  defer: (work: () => void) => void = runNow,
 ): Promise<RequestRecord> {
-  return new Promise((resolve) => {
-    const rec = emptyRecord(id, req.url, req.requestId);
-    const abort = new AbortController();
-    const decoder = new TextDecoder();
-    const sse = new SseParser();
-    const reader = responseReader(req.endpointType, req.responseField ?? null);
-    let content = "";
-    let reasoning = "";
-    let status = 0;
-    let errorBody = "";
-    let finished = false;
-    let sawDone = false;
-    const counts = new SlicedCounts(defer, COUNT_SLICE_CHARS);
-    const batch = req.countBatch ?? null;
-    /** Batch mode: each chunk's content and reasoning text, in chunk order, counted at the end. */
-    const batched: string[] = [];
-    const countInBatch = (count: CountBatch): void => {
-      void count([content, reasoning, ...batched]).then((n) => {
-        rec.output_tokens = n[0] ?? 0;
-        rec.reasoning_tokens = n[1] ?? 0;
-        for (let i = 0; i < rec.chunks.length; i++) rec.chunks[i]!.tokens = (n[2 + 2 * i] ?? 0) + (n[3 + 2 * i] ?? 0);
-      });
-    };
-    // The transport reported its end or an error (not deferred: it can come after the record is done).
-    let transportDone = false;
-    let waitingForEnd = false;
-    let doneGrace: ReturnType<typeof setTimeout> | undefined;
-    // Reasons the record is not handed back yet: counts in progress, the body's end after [DONE].
-    let holds = 0;
-    const release = (): void => {
-      if (--holds === 0) resolve(rec);
-    };
-    let streamError: RecordError | null = null;
-    let firstTokenSeen = false;
-    const firstToken = (): void => {
-      if (firstTokenSeen) return;
-      firstTokenSeen = true;
-      req.onFirstToken?.();
-    };
-
-    const finish = (at_ns: number, error: RecordError | null): void => {
-      if (finished) return;
-      finished = true;
-      clearLongTimeout(timer);
-      req.cancel?.removeEventListener("abort", onCancel);
-      rec.end_ns = at_ns;
-      rec.error = error;
-      holds++;
-      if (error === null || rec.chunks.length > 0) {
-        if (batch !== null) countInBatch(batch);
-        else {
-          counts.count(tokens, content, (n) => (rec.output_tokens = n));
-          counts.count(tokens, reasoning, (n) => (rec.reasoning_tokens = n));
-        }
-      }
-      firstToken();
-      req.onText?.(content);
-      counts.whenIdle(release);
-    };
-    // [DONE] seen: the record ends now; it is handed back once the transport has read the body's end.
-    const finishAtDone = (at_ns: number): void => {
-      if (!transportDone) {
-        holds++;
-        waitingForEnd = true;
-        doneGrace = setTimeout(() => {
-          abort.abort();
-          endWait();
-        }, DONE_GRACE_MS);
-      }
-      finish(at_ns, rec.chunks.length > 0 ? null : emptyResponse(reader.emptyStream));
-    };
-    const endWait = (): void => {
-      if (!waitingForEnd) return;
-      waitingForEnd = false;
-      clearTimeout(doneGrace);
-      release();
-    };
-    const transportEnded = (): void => {
-      transportDone = true;
-      endWait();
-    };
-    const stop = (error: RecordError): void => {
-      const at = epochNs();
-      if (finished) return;
-      abort.abort();
-      finish(at, error);
-    };
-    const timer = setLongTimeout(() => stop({ code: 408, type: "timeout", message: `no complete response within ${req.timeoutMs / 1000} s` }), req.timeoutMs);
-    const onCancel = (): void => {
-      rec.cancelled = true;
-      stop({ code: 499, type: "cancelled", message: "request cancelled by the client" });
-    };
-    if (req.cancel?.aborted) {
-      rec.start_ns = epochNs();
-      onCancel();
-      return;
-    }
-    req.cancel?.addEventListener("abort", onCancel, { once: true });
-
-    // Applies one parsed chunk; returns false when the stream must stop.
-    const apply = (info: ChunkInfo, at_ns: number, bytes: number): boolean => {
-      if (info.kind === "done") {
-        sawDone = true;
-        return true;
-      }
-      if (info.kind === "error") {
-        streamError = { code: info.code ?? 500, type: info.type ?? "server_error", message: info.message };
-        return false;
-      }
-      if (info.kind === "malformed") {
-        streamError = { code: 0, type: "malformed_response", message: `${info.reason}: ${info.raw.slice(0, MAX_ERROR_BODY_BYTES)}` };
-        return false;
-      }
-      if (info.usage) {
-        rec.usage_prompt_tokens = info.usage.prompt_tokens;
-        rec.usage_completion_tokens = info.usage.completion_tokens;
-        rec.usage_total_tokens = info.usage.total_tokens;
-        rec.usage_reasoning_tokens = info.usage.reasoning_tokens;
-      }
-      if (info.end === true) sawDone = true;
-      if (!info.content && !info.reasoning) return true;
-      const chunk = { arrival_ns: at_ns, tokens: 0, bytes };
-      if (batch !== null) batched.push(info.content, info.reasoning);
-      else {
-        const add = (n: number): void => {
-          chunk.tokens += n;
-        };
-        counts.count(chunkTokens, info.content, add);
-        counts.count(chunkTokens, info.reasoning, add);
-      }
-      content += info.content;
-      reasoning += info.reasoning;
-      if (rec.first_token_ns === 0) {
-        rec.first_token_ns = at_ns;
-        firstToken();
-      }
-      if (info.content && rec.first_output_token_ns === 0) rec.first_output_token_ns = at_ns;
-      rec.last_token_ns = at_ns;
-      rec.chunks.push(chunk);
-      return true;
-    };
-
-    let fullBody = "";
-    const handleData = (bytes: Uint8Array, at_ns: number): void => {
-      if (finished) return;
-      if (status < 200 || status >= 300) {
-        if (errorBody.length < MAX_ERROR_BODY_BYTES) errorBody += decoder.decode(bytes, { stream: true });
-        return;
-      }
-      const text = decoder.decode(bytes, { stream: true });
-      if (!req.streaming) {
-        fullBody += text;
-        return;
-      }
-      for (const ev of sse.feed(text)) {
-        if (!apply(reader.event(ev), at_ns, Buffer.byteLength(ev.data))) {
-          abort.abort();
-          finish(at_ns, streamError);
-          return;
-        }
-        if (sawDone) {
-          finishAtDone(at_ns);
-          return;
-        }
-      }
-    };
-
-    const handleEnd = (at_ns: number): void => {
-      if (finished) return;
-      if (status < 200 || status >= 300) {
-        errorBody += decoder.decode();
-        finish(at_ns, { code: status, type: "http_error", message: httpErrorMessage(status, errorBody) });
-        return;
-      }
-      const tail = decoder.decode();
-      if (!req.streaming) {
-        finish(at_ns, completeBody(fullBody + tail, reader, at_ns, apply));
-        return;
-      }
-      for (const ev of [...sse.feed(tail), ...sse.end()]) {
-        if (!apply(reader.event(ev), at_ns, Buffer.byteLength(ev.data))) {
-          finish(at_ns, streamError);
-          return;
-        }
-        if (sawDone) {
-          finishAtDone(at_ns);
-          return;
-        }
-      }
-      if (reader.endsAtClose === true) finish(at_ns, rec.chunks.length > 0 ? null : emptyResponse(reader.emptyStream));
-      else finish(at_ns, { code: 0, type: "incomplete_response", message: `stream ended without ${reader.endMarker}` });
-    };
-
-    rec.start_ns = epochNs();
-    transport.send(
-      { url: req.url, method: "POST", headers: req.headers, body: req.body },
-      {
-        onHead(st, _headers, at_ns) {
-          if (finished) return;
-          status = st;
-          rec.http_status = st;
-          rec.ack_ns = at_ns;
-        },
-        onData(bytes, at_ns) {
-          if (!finished) defer(() => handleData(bytes, at_ns));
-        },
-        onEnd(at_ns) {
-          transportEnded();
-          if (!finished) defer(() => handleEnd(at_ns));
-        },
-        onTrace(timing) {
-          rec.http = timing;
-        },
-        onError(kind, message, at_ns) {
-          transportEnded();
-          if (finished || kind === "aborted") return; // aborted: our own abort, finish() already ran
-          // Queued behind any data that arrived before the error, so those chunks are kept.
-          defer(() => {
-            if (!finished) finish(at_ns, transportError(kind, message, rec.ack_ns > 0));
-          });
-        },
-      },
-      abort.signal,
-    );
-  });
+  return new Promise((resolve) => new RequestRun(transport, req, id, tokens, chunkTokens, defer, resolve).start());
 }
 
-function completeBody(
-  body: string,
-  reader: ResponseReader,
-  at_ns: number,
-  apply: (info: ChunkInfo, at_ns: number, bytes: number) => boolean,
-): RecordError | null {
-  if (body.trim() === "") return emptyResponse("empty body");
-  const info = reader.body(body);
-  if (info.kind === "answer") return null;
-  if (info.kind === "empty") return emptyResponse(info.what);
-  if (info.kind === "invalid") return { code: 0, type: "malformed_response", message: info.message.slice(0, MAX_ERROR_BODY_BYTES) };
-  if (info.kind === "error") return { code: info.code ?? 500, type: info.type ?? "server_error", message: info.message };
-  if (info.kind === "malformed") return { code: 0, type: "malformed_response", message: `${info.reason}: ${info.raw.slice(0, MAX_ERROR_BODY_BYTES)}` };
-  apply(info, at_ns, Buffer.byteLength(body));
-  return info.kind === "delta" && (info.content || info.reasoning) ? null : emptyResponse(reader.emptyBody);
+/**
+ * One request in flight: the transport's handler, the cancel signal's listener and a node of the
+ * timeout list, in one object, so a request in flight holds no closures of its own but `work`.
+ * Transport events are stamped on arrival and queued in `inbox`; `work` applies them through `defer`.
+ */
+class RequestRun implements ResponseHandler, DeadlineNode {
+  readonly rec: RequestRecord;
+  private exchange: TransportExchange | null = null;
+  private readonly decoder = new TextDecoder();
+  private readonly sse: SseParser | null;
+  private readonly reader: ResponseReader;
+  private readonly batch: CountBatch | null;
+  /** Counted here (no batch): counts of long texts may still be running when the request ends. */
+  private readonly counts: SlicedCounts | null;
+  /** Batch mode: each chunk's content and reasoning length in `content` and `reasoning`, in chunk order. */
+  private readonly pieceLengths: number[] | null;
+  private content = "";
+  private reasoning = "";
+  private status = 0;
+  private errorBody = "";
+  private fullBody = "";
+  private finished = false;
+  private sawDone = false;
+  private streamError: RecordError | null = null;
+  private firstTokenSeen = false;
+  // The transport reported its end or an error (seen at once: it can come after the record is done).
+  private transportDone = false;
+  /** After [DONE]: waiting for the transport to read the body's end (the grace deadline is armed). */
+  private waitingForEnd = false;
+  // Reasons the record is not handed back yet: counts in progress, the body's end after [DONE].
+  private holds = 0;
+  // Transport events not yet applied: [bytes, at_ns, ...]; then its end, or its error.
+  private readonly inbox: (Uint8Array | number)[] = [];
+  private endAt = -1;
+  private failure: { kind: TransportErrorKind; message: string; at: number } | null = null;
+  private scheduled = false;
+  private readonly work = (): void => this.applyInbox();
+  // DeadlineNode (runtime/deadline-list.ts): the request's timeout, then the [DONE] grace wait.
+  deadlineMs = 0;
+  prevDeadline: DeadlineNode | null = null;
+  nextDeadline: DeadlineNode | null = null;
+  deadlineList: DeadlineList | null = null;
+
+  constructor(
+    private readonly transport: Transport,
+    private readonly req: RunRequest,
+    id: RecordIdentity,
+    private readonly tokens: TokenCounter,
+    private readonly chunkTokens: TokenCounter,
+    private readonly defer: (work: () => void) => void,
+    private readonly resolve: (rec: RequestRecord) => void,
+  ) {
+    this.rec = emptyRecord(id, req.url, req.requestId);
+    this.sse = req.streaming ? new SseParser() : null;
+    this.reader = responseReader(req.endpointType, req.responseField ?? null);
+    this.batch = req.countBatch ?? null;
+    this.counts = this.batch === null ? new SlicedCounts(defer, COUNT_SLICE_CHARS) : null;
+    this.pieceLengths = this.batch === null ? null : [];
+  }
+
+  start(): void {
+    const { req, rec } = this;
+    requestDeadlines.add(this, req.timeoutMs);
+    if (req.cancel?.aborted) {
+      rec.start_ns = epochNs();
+      this.handleEvent();
+      return;
+    }
+    req.cancel?.addEventListener("abort", this, { once: true });
+    rec.start_ns = epochNs();
+    this.exchange = this.transport.send({ url: req.url, method: "POST", headers: req.headers, body: req.body }, this);
+  }
+
+  // --- ResponseHandler: stamped by the transport, applied later through `defer` ---
+
+  onHead(status: number, _headers: Record<string, string>, at_ns: number): void {
+    if (this.finished) return;
+    this.status = status;
+    this.rec.http_status = status;
+    this.rec.ack_ns = at_ns;
+  }
+
+  onData(bytes: Uint8Array, at_ns: number): void {
+    if (this.finished) return;
+    this.inbox.push(bytes, at_ns);
+    this.schedule();
+  }
+
+  onEnd(at_ns: number): void {
+    this.transportEnded();
+    if (this.finished) return;
+    this.endAt = at_ns;
+    this.schedule();
+  }
+
+  onTrace(timing: HttpTiming): void {
+    this.rec.http = timing;
+  }
+
+  onError(kind: TransportErrorKind, message: string, at_ns: number): void {
+    this.transportEnded();
+    if (this.finished || kind === "aborted") return; // aborted: our own abort, finish() already ran
+    // Applied after any data that arrived before the error, so those chunks are kept.
+    this.failure = { kind, message, at: at_ns };
+    this.schedule();
+  }
+
+  /** The cancel signal fired (EventListener). */
+  handleEvent(): void {
+    this.rec.cancelled = true;
+    this.stop({ code: 499, type: "cancelled", message: "request cancelled by the client" });
+  }
+
+  /** The timeout passed, or the [DONE] grace wait did. */
+  onDeadline(): void {
+    if (!this.waitingForEnd) {
+      this.stop({ code: 408, type: "timeout", message: `no complete response within ${this.req.timeoutMs / 1000} s` });
+      return;
+    }
+    this.exchange?.abort();
+    this.endWait();
+  }
+
+  private schedule(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    this.defer(this.work);
+  }
+
+  private applyInbox(): void {
+    this.scheduled = false;
+    const inbox = this.inbox;
+    for (let i = 0; i < inbox.length && !this.finished; i += 2) this.handleData(inbox[i] as Uint8Array, inbox[i + 1] as number);
+    inbox.length = 0;
+    if (this.finished) return;
+    if (this.endAt >= 0) this.handleEnd(this.endAt);
+    else if (this.failure !== null) this.finish(this.failure.at, transportError(this.failure.kind, this.failure.message, this.rec.ack_ns > 0));
+  }
+
+  // --- the body ---
+
+  private handleData(bytes: Uint8Array, at_ns: number): void {
+    if (this.status < 200 || this.status >= 300) {
+      if (this.errorBody.length < MAX_ERROR_BODY_BYTES) this.errorBody += this.decoder.decode(bytes, { stream: true });
+      return;
+    }
+    const text = this.decoder.decode(bytes, { stream: true });
+    if (this.sse === null) {
+      this.fullBody += text;
+      return;
+    }
+    this.applyEvents(this.sse.feed(text), at_ns, true);
+  }
+
+  private handleEnd(at_ns: number): void {
+    if (this.status < 200 || this.status >= 300) {
+      this.errorBody += this.decoder.decode();
+      this.finish(at_ns, { code: this.status, type: "http_error", message: httpErrorMessage(this.status, this.errorBody) });
+      return;
+    }
+    const tail = this.decoder.decode();
+    if (this.sse === null) {
+      this.finish(at_ns, this.completeBody(this.fullBody + tail, at_ns));
+      return;
+    }
+    if (!this.applyEvents([...this.sse.feed(tail), ...this.sse.end()], at_ns, false)) return;
+    const reader = this.reader;
+    if (reader.endsAtClose === true) this.finish(at_ns, this.rec.chunks.length > 0 ? null : emptyResponse(reader.emptyStream));
+    else this.finish(at_ns, { code: 0, type: "incomplete_response", message: `stream ended without ${reader.endMarker}` });
+  }
+
+  /** Applies SSE events; false once the request ended (an error event, or [DONE]). */
+  private applyEvents(events: SseEvent[], at_ns: number, abortOnError: boolean): boolean {
+    for (const ev of events) {
+      if (!this.apply(this.reader.event(ev), at_ns, Buffer.byteLength(ev.data))) {
+        if (abortOnError) this.exchange?.abort();
+        this.finish(at_ns, this.streamError);
+        return false;
+      }
+      if (this.sawDone) {
+        this.finishAtDone(at_ns);
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Applies one parsed chunk; returns false when the stream must stop. */
+  private apply(info: ChunkInfo, at_ns: number, bytes: number): boolean {
+    if (info.kind === "done") {
+      this.sawDone = true;
+      return true;
+    }
+    if (info.kind === "error") {
+      this.streamError = { code: info.code ?? 500, type: info.type ?? "server_error", message: info.message };
+      return false;
+    }
+    if (info.kind === "malformed") {
+      this.streamError = { code: 0, type: "malformed_response", message: `${info.reason}: ${info.raw.slice(0, MAX_ERROR_BODY_BYTES)}` };
+      return false;
+    }
+    const rec = this.rec;
+    if (info.usage) {
+      rec.usage_prompt_tokens = info.usage.prompt_tokens;
+      rec.usage_completion_tokens = info.usage.completion_tokens;
+      rec.usage_total_tokens = info.usage.total_tokens;
+      rec.usage_reasoning_tokens = info.usage.reasoning_tokens;
+    }
+    if (info.end === true) this.sawDone = true;
+    if (!info.content && !info.reasoning) return true;
+    const chunk: ChunkTiming = { arrival_ns: at_ns, tokens: 0, bytes };
+    if (this.pieceLengths !== null) this.pieceLengths.push(info.content.length, info.reasoning.length);
+    else {
+      const add = (n: number): void => {
+        chunk.tokens += n;
+      };
+      this.counts!.count(this.chunkTokens, info.content, add);
+      this.counts!.count(this.chunkTokens, info.reasoning, add);
+    }
+    this.content += info.content;
+    this.reasoning += info.reasoning;
+    if (rec.first_token_ns === 0) {
+      rec.first_token_ns = at_ns;
+      this.firstToken();
+    }
+    if (info.content && rec.first_output_token_ns === 0) rec.first_output_token_ns = at_ns;
+    rec.last_token_ns = at_ns;
+    rec.chunks.push(chunk);
+    return true;
+  }
+
+  private completeBody(body: string, at_ns: number): RecordError | null {
+    const reader = this.reader;
+    if (body.trim() === "") return emptyResponse("empty body");
+    const info = reader.body(body);
+    if (info.kind === "answer") return null;
+    if (info.kind === "empty") return emptyResponse(info.what);
+    if (info.kind === "invalid") return { code: 0, type: "malformed_response", message: info.message.slice(0, MAX_ERROR_BODY_BYTES) };
+    if (info.kind === "error") return { code: info.code ?? 500, type: info.type ?? "server_error", message: info.message };
+    if (info.kind === "malformed") return { code: 0, type: "malformed_response", message: `${info.reason}: ${info.raw.slice(0, MAX_ERROR_BODY_BYTES)}` };
+    this.apply(info, at_ns, Buffer.byteLength(body));
+    return info.kind === "delta" && (info.content || info.reasoning) ? null : emptyResponse(reader.emptyBody);
+  }
+
+  // --- endings ---
+
+  private firstToken(): void {
+    if (this.firstTokenSeen) return;
+    this.firstTokenSeen = true;
+    this.req.onFirstToken?.();
+  }
+
+  private finish(at_ns: number, error: RecordError | null): void {
+    if (this.finished) return;
+    this.finished = true;
+    requestDeadlines.remove(this);
+    this.req.cancel?.removeEventListener("abort", this);
+    const rec = this.rec;
+    rec.end_ns = at_ns;
+    rec.error = error;
+    this.holds++;
+    if (error === null || rec.chunks.length > 0) {
+      if (this.batch !== null) this.countInBatch(this.batch);
+      else {
+        this.counts!.count(this.tokens, this.content, (n) => (rec.output_tokens = n));
+        this.counts!.count(this.tokens, this.reasoning, (n) => (rec.reasoning_tokens = n));
+      }
+    }
+    this.firstToken();
+    this.req.onText?.(this.content);
+    if (this.counts !== null) this.counts.whenIdle(() => this.release());
+    else this.release();
+  }
+
+  /** The whole texts, then each chunk's content and reasoning, to the count batch. */
+  private countInBatch(count: CountBatch): void {
+    const { rec, content, reasoning } = this;
+    const lengths = this.pieceLengths!;
+    const texts = [content, reasoning];
+    for (let i = 0, c = 0, r = 0; i < lengths.length; i += 2) {
+      texts.push(content.slice(c, (c += lengths[i]!)), reasoning.slice(r, (r += lengths[i + 1]!)));
+    }
+    void count(texts).then((n) => {
+      rec.output_tokens = n[0] ?? 0;
+      rec.reasoning_tokens = n[1] ?? 0;
+      for (let i = 0; i < rec.chunks.length; i++) rec.chunks[i]!.tokens = (n[2 + 2 * i] ?? 0) + (n[3 + 2 * i] ?? 0);
+    });
+  }
+
+  private release(): void {
+    if (--this.holds === 0) this.resolve(this.rec);
+  }
+
+  /** [DONE] seen: the record ends now; it is handed back once the transport has read the body's end. */
+  private finishAtDone(at_ns: number): void {
+    const waiting = !this.transportDone;
+    if (waiting) {
+      this.holds++;
+      this.waitingForEnd = true;
+    }
+    this.finish(at_ns, this.rec.chunks.length > 0 ? null : emptyResponse(this.reader.emptyStream));
+    // finish() took the request off its timeout; the same node now waits out the grace period.
+    if (waiting && this.waitingForEnd) requestDeadlines.add(this, DONE_GRACE_MS);
+  }
+
+  private endWait(): void {
+    if (!this.waitingForEnd) return;
+    this.waitingForEnd = false;
+    requestDeadlines.remove(this);
+    this.release();
+  }
+
+  private transportEnded(): void {
+    this.transportDone = true;
+    this.endWait();
+  }
+
+  private stop(error: RecordError): void {
+    const at = epochNs();
+    if (this.finished) return;
+    this.exchange?.abort();
+    this.finish(at, error);
+  }
 }
 
 function transportError(kind: TransportErrorKind, message: string, afterHeaders: boolean): RecordError {

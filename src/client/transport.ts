@@ -34,10 +34,19 @@ export interface ResponseHandler {
 
 export type TransportErrorKind = "connect" | "closed" | "protocol" | "aborted";
 
+/** A request in progress. */
+export interface TransportExchange {
+  /** Ends the request with onError("aborted") unless it already ended; idempotent. */
+  abort(): void;
+}
+
 export interface Transport {
   readonly name: string;
-  /** Starts the request; returns at once. Aborting `signal` ends it with onError("aborted"). */
-  send(req: HttpRequest, handler: ResponseHandler, signal: AbortSignal): void;
+  /**
+   * Starts the request; returns at once. Aborting `signal` (when given) or the returned exchange ends
+   * it with onError("aborted"); a caller that aborts only on its own needs no AbortController.
+   */
+  send(req: HttpRequest, handler: ResponseHandler, signal?: AbortSignal | null): TransportExchange;
   /** Closes idle connections; in-flight requests are left to finish or be aborted. */
   close(): void;
 }

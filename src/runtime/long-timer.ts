@@ -16,7 +16,7 @@ export interface TimerApi {
   now(): number;
 }
 
-const realTimers: TimerApi = {
+export const realTimers: TimerApi = {
   setTimeout: (fn, ms) => setTimeout(fn, ms),
   clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
   now: monoMs,

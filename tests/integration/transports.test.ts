@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createFetchTransport } from "../../src/client/fetch-transport.ts";
 import { createHttp1Transport } from "../../src/client/http1-transport.ts";
-import type { HttpRequest, Transport, TransportErrorKind } from "../../src/client/transport.ts";
+import type { HttpRequest, Transport, TransportErrorKind, TransportExchange } from "../../src/client/transport.ts";
 import { epochNs } from "../../src/runtime/clock.ts";
 
 const enc = new TextEncoder();
@@ -41,6 +41,8 @@ interface ExchangeOptions {
   abortAfterMs?: number;
   abortOnFirstData?: boolean;
   signal?: AbortSignal;
+  /** Abort through the exchange send() returned, with no signal given to send(). */
+  abortViaExchange?: boolean;
 }
 
 function exchange(t: Transport, req: Partial<HttpRequest> & { url: string }, opts: ExchangeOptions = {}): Promise<Outcome> {
@@ -80,8 +82,10 @@ function exchange(t: Transport, req: Partial<HttpRequest> & { url: string }, opt
       o.text = dec.decode(Buffer.concat(parts));
       setTimeout(() => resolve(o), 15); // leave time for any (forbidden) late event
     };
-    if (opts.abortAfterMs !== undefined) timer = setTimeout(() => ac.abort(), opts.abortAfterMs);
-    t.send(
+    let sent: TransportExchange | null = null;
+    const abort = (): void => (opts.abortViaExchange ? sent?.abort() : ac.abort());
+    if (opts.abortAfterMs !== undefined) timer = setTimeout(abort, opts.abortAfterMs);
+    sent = t.send(
       full,
       {
         onHead(status, headers, at) {
@@ -99,7 +103,7 @@ function exchange(t: Transport, req: Partial<HttpRequest> & { url: string }, opt
           o.bytes += bytes.length;
           o.dataEvents++;
           o.dataAt.push(at);
-          if (opts.abortOnFirstData) ac.abort();
+          if (opts.abortOnFirstData) abort();
         },
         onEnd(at) {
           stamp("onEnd", at);
@@ -114,7 +118,7 @@ function exchange(t: Transport, req: Partial<HttpRequest> & { url: string }, opt
           done();
         },
       },
-      signal,
+      opts.abortViaExchange ? null : signal,
     );
     inSend = false;
   });
@@ -366,13 +370,16 @@ describe("both transports, exact bytes from a raw server", () => {
     }
   });
 
-  test("abort mid-stream: one aborted error, nothing after it", async () => {
+  test.each([
+    ["the signal", false],
+    ["the exchange send() returned", true],
+  ])("abort mid-stream through %s: one aborted error, nothing after it", async (_how, viaExchange) => {
     for (const [name, t] of BOTH) {
       const srv = rawServer((s) => {
         s.write("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nfirst\r\n");
         setTimeout(() => s.write("6\r\nsecond\r\n"), 30);
       });
-      const o = await exchange(t, { url: srv.url }, { abortOnFirstData: true });
+      const o = await exchange(t, { url: srv.url }, { abortOnFirstData: true, abortViaExchange: viaExchange });
       expectClean(o);
       expect(o.text, name).toBe("first");
       expect(o.error?.kind, name).toBe("aborted");

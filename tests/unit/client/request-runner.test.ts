@@ -4,7 +4,7 @@ import { describe, expect, test } from "bun:test";
 import { DONE_GRACE_MS, runRequest, type RecordIdentity, type RunRequest } from "../../../src/client/request-runner.ts";
 import type { TokenCounter } from "../../../src/client/token-counter.ts";
 import { COUNT_SLICE_CHARS, cutOverhead } from "../../../src/client/sliced-count.ts";
-import type { HttpRequest, ResponseHandler, Transport, TransportErrorKind } from "../../../src/client/transport.ts";
+import type { HttpRequest, ResponseHandler, Transport, TransportErrorKind, TransportExchange } from "../../../src/client/transport.ts";
 import type { RequestRecord } from "../../../src/record/request-record.ts";
 
 const ID: RecordIdentity = {
@@ -27,19 +27,22 @@ function charCounter(): TokenCounter & { lengths: number[] } {
   return { lengths, count: (t) => (lengths.push(t.length), t.length) };
 }
 
-/** A transport the test drives: each send() is kept with its handler and abort signal. */
+/** A transport the test drives: each send() is kept with its handler and whether it was aborted. */
 class FakeTransport implements Transport {
   readonly name = "fake";
-  sends: { req: HttpRequest; handler: ResponseHandler; signal: AbortSignal }[] = [];
-  send(req: HttpRequest, handler: ResponseHandler, signal: AbortSignal): void {
-    this.sends.push({ req, handler, signal });
+  sends: { req: HttpRequest; handler: ResponseHandler; aborted: boolean }[] = [];
+  send(req: HttpRequest, handler: ResponseHandler): TransportExchange {
+    const sent = { req, handler, aborted: false };
+    this.sends.push(sent);
+    return { abort: () => (sent.aborted = true) };
   }
   close(): void {}
   private get h(): ResponseHandler {
     return this.sends.at(-1)!.handler;
   }
-  get signal(): AbortSignal {
-    return this.sends.at(-1)!.signal;
+  /** The runner aborted the last request. */
+  get aborted(): boolean {
+    return this.sends.at(-1)!.aborted;
   }
   head(status: number, at = 1_000): void {
     this.h.onHead(status, {}, at);
@@ -135,7 +138,7 @@ describe("runRequest", () => {
     const r = await done;
     expect(r.error).toEqual({ code: 500, type: "server_error", message: "engine died" });
     expect([r.end_ns, r.chunks.length]).toEqual([3_000, 1]);
-    expect(t.signal.aborted).toBe(true);
+    expect(t.aborted).toBe(true);
   });
 
   test("stream ended without [DONE]: incomplete", async () => {
@@ -159,7 +162,7 @@ describe("runRequest", () => {
     expect(r.error?.code).toBe(499);
     expect(r.error?.type).toBe("cancelled");
     expect(r.chunks.length).toBe(1);
-    expect(t.signal.aborted).toBe(true);
+    expect(t.aborted).toBe(true);
   });
 
   test("cancelled before sending: nothing is sent", async () => {
@@ -176,7 +179,7 @@ describe("runRequest", () => {
     const r = await done;
     expect(r.error?.code).toBe(408);
     expect(r.error?.type).toBe("timeout");
-    expect(t.signal.aborted).toBe(true);
+    expect(t.aborted).toBe(true);
   });
 
   describe("a 200 without content is an error (empty_response)", () => {
@@ -243,7 +246,7 @@ describe("runRequest", () => {
       const r = await done; // hung until the request timeout (6 h by default) before
       expect(r.error).toBeNull();
       expect([r.end_ns, r.output_tokens]).toEqual([3_000, 2]);
-      expect(t.signal.aborted).toBe(true);
+      expect(t.aborted).toBe(true);
     });
 
     test("the body ends after [DONE]: handed back then, the transport left alone (its connection is reusable)", async () => {
@@ -258,7 +261,7 @@ describe("runRequest", () => {
       const r = await done;
       expect([r.error, r.end_ns]).toEqual([null, 2_000]);
       await Bun.sleep(DONE_GRACE_MS + 100);
-      expect(t.signal.aborted).toBe(false);
+      expect(t.aborted).toBe(false);
     });
 
     test("the body already ended when [DONE] is parsed: handed back at once", async () => {
@@ -269,7 +272,7 @@ describe("runRequest", () => {
       t.end(3_000); // the transport's end is seen before the deferred parse runs
       for (let w = queue.shift(); w; w = queue.shift()) w();
       const r = await done;
-      expect([r.error, r.end_ns, t.signal.aborted]).toEqual([null, 2_000, false]);
+      expect([r.error, r.end_ns, t.aborted]).toEqual([null, 2_000, false]);
     });
 
     test("events after [DONE] are ignored", async () => {

@@ -1,37 +1,6 @@
 import { describe, expect, test } from "bun:test";
-import { MAX_TIMER_MS, clearLongTimeout, setLongTimeout, type TimerApi } from "../../../src/runtime/long-timer.ts";
-
-/** A fake clock and setTimeout: advance() runs due timers in order; arms records every delay asked for. */
-function fakeTimers(lateMs = 0) {
-  let now = 0;
-  let nextId = 1;
-  const pending = new Map<number, { at: number; fn: () => void }>();
-  const arms: number[] = [];
-  const api: TimerApi = {
-    setTimeout: (fn, ms) => {
-      arms.push(ms);
-      // What the real one does with a delay it cannot hold: fire after ~1 ms.
-      const at = now + (ms > MAX_TIMER_MS ? 1 : ms + lateMs);
-      pending.set(nextId, { at, fn });
-      return nextId++;
-    },
-    clearTimeout: (h) => void pending.delete(h as number),
-    now: () => now,
-  };
-  const advance = (ms: number): void => {
-    const end = now + ms;
-    for (;;) {
-      let next: [number, { at: number; fn: () => void }] | null = null;
-      for (const e of pending) if (e[1].at <= end && (next === null || e[1].at < next[1].at)) next = e;
-      if (next === null) break;
-      pending.delete(next[0]);
-      now = next[1].at;
-      next[1].fn();
-    }
-    now = end;
-  };
-  return { api, arms, advance, pending, now: () => now };
-}
+import { MAX_TIMER_MS, clearLongTimeout, setLongTimeout } from "../../../src/runtime/long-timer.ts";
+import { fakeTimers } from "../../helpers/fake-timers.ts";
 
 describe("setLongTimeout", () => {
   test("a 3e9 ms wait re-arms in chunks and fires only at its end", () => {
