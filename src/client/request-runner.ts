@@ -43,6 +43,10 @@ export interface RunRequest {
    * the record waits for that. Null: counted here, as they arrive, before the record is handed back.
    */
   countBatch?: CountBatch | null;
+  /** Batch mode: the record's batch was sent (at the request's end, before the record is handed back). */
+  onCountStart?: (rec: RequestRecord) => void;
+  /** Batch mode: the record's counts are filled in (or could not be made: then they stay 0). */
+  onCounted?: (rec: RequestRecord) => void;
 }
 
 /** Token counts of `texts`, in order; it must resolve (a count that cannot be made is 0). */
@@ -408,11 +412,15 @@ class RequestRun implements ResponseHandler, DeadlineNode {
     for (let i = 0, c = 0, r = 0; i < lengths.length; i += 2) {
       texts.push(content.slice(c, (c += lengths[i]!)), reasoning.slice(r, (r += lengths[i + 1]!)));
     }
+    const req = this.req;
+    const counted = (): void => req.onCounted?.(rec);
+    req.onCountStart?.(rec);
     void count(texts).then((n) => {
       rec.output_tokens = n[0] ?? 0;
       rec.reasoning_tokens = n[1] ?? 0;
       for (let i = 0; i < rec.chunks.length; i++) rec.chunks[i]!.tokens = (n[2 + 2 * i] ?? 0) + (n[3 + 2 * i] ?? 0);
-    });
+      counted();
+    }, counted);
   }
 
   private release(): void {

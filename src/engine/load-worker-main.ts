@@ -25,6 +25,7 @@ import { PromptStore } from "./prompt-store.ts";
 import { SharedState } from "./shared-state.ts";
 import type { MainToWorker, WorkerConfig, WorkerToMain } from "./worker-protocol.ts";
 import { responseFieldSteps } from "../client/template-body.ts";
+import type { PathStep } from "../client/field-path.ts";
 
 // Small, frequent batches: cloning a big batch into postMessage holds the thread for milliseconds,
 // and a send due meanwhile would leave late (measured: 256-record batches put p99 send lag at
@@ -63,6 +64,8 @@ export function startLoadWorker(port: WorkerPort): void {
   let countBatch: CountBatch;
   /** Each configured URL without its userinfo, and the Basic auth header its credentials make. */
   let targets: Map<string, SplitUrl>;
+  /** --endpoint-type template: where the answer's text is (parsed once). */
+  let responseField: readonly PathStep[] | null = null;
   let scrubber = new SecretScrubber([]);
   let offThread: OffThreadCounter;
   const cancel = new AbortController();
@@ -70,10 +73,11 @@ export function startLoadWorker(port: WorkerPort): void {
   const defer = (work: () => void): void => deferred.add(work);
   const prompts = new PromptStore();
   let pending: RequestRecord[] = [];
-  /** Records whose token counts are still being made on the count worker, by x_request_id. */
-  const counting = new Map<string, Promise<unknown>>();
-  /** Records waiting for their counts before they are sent on; a phase ends only after them. */
-  const waiting = new Set<Promise<void>>();
+  /** Records whose token counts are being made on the count worker, not yet handed back by their request. */
+  const counting = new Set<RequestRecord>();
+  /** Records handed back that wait for their counts before they are sent on; a phase ends only after them. */
+  const waiting = new Set<RequestRecord>();
+  let countsIn: (() => void) | null = null;
   let stopPhase: (() => void) | null = null;
 
   let reportedConsumed = 0;
@@ -88,21 +92,37 @@ export function startLoadWorker(port: WorkerPort): void {
     pending = [];
   };
   const push = (r: RequestRecord): void => {
+    // Where the record leaves the worker: nothing the server sent reaches storage or a terminal raw,
+    // and no secret of ours comes back in it.
+    if (r.error !== null) r.error = cleanRecordError(r.error, scrubber);
     pending.push(r);
     if (pending.length >= FLUSH_AT_RECORDS) flush();
   };
-  /** A finished request's record goes on once its counts are in (the runner fills them in first). */
-  const emit = (r: RequestRecord): void => {
-    const counted = counting.get(r.x_request_id);
-    if (counted === undefined) return push(r);
-    counting.delete(r.x_request_id);
-    const sent = counted.then(
-      () => push(r),
-      () => push(r),
-    );
-    waiting.add(sent);
-    void sent.finally(() => waiting.delete(sent));
+  // A record goes on once its request handed it back (emit) and its counts are in (counted), in
+  // either order: counts usually come later, but a body held open after [DONE] hands it back later.
+  const countStarted = (r: RequestRecord): void => {
+    counting.add(r);
   };
+  const counted = (r: RequestRecord): void => {
+    if (counting.delete(r)) return; // not handed back yet: emit sends it on
+    waiting.delete(r);
+    push(r);
+    if (waiting.size === 0) countsIn?.();
+  };
+  const emit = (r: RequestRecord): void => {
+    if (!counting.delete(r)) return push(r);
+    waiting.add(r);
+  };
+  /** Resolves once every record handed back has its counts. */
+  const allCounted = (): Promise<void> =>
+    waiting.size === 0
+      ? Promise.resolve()
+      : new Promise((resolve) => {
+          countsIn = () => {
+            countsIn = null;
+            resolve();
+          };
+        });
   // Start nothing new while too many records await their counts, or while the main thread has not
   // taken in what was posted.
   const heldForCounts = countedHold(
@@ -115,10 +135,9 @@ export function startLoadWorker(port: WorkerPort): void {
   );
   const fatal = (e: unknown): void => port.post({ type: "fatal", message: cleanServerText(e instanceof Error ? e.message : String(e), scrubber) });
 
-  const send = async (a: SendArgs): Promise<{ record: RequestRecord; text: string }> => {
-    let text = "";
+  const send = (a: SendArgs): Promise<RequestRecord> => {
     const target = targets.get(a.url) ?? splitUrlCredentials(a.url);
-    const record = await runRequest(
+    return runRequest(
       transport,
       {
         url: target.url,
@@ -135,24 +154,18 @@ export function startLoadWorker(port: WorkerPort): void {
         requestId: a.requestId,
         timeoutMs: cfg.requestTimeoutSeconds * 1000,
         cancel: a.cancel,
-        responseField: cfg.endpointType === "template" ? responseFieldSteps(cfg.extraInputs) : null,
+        responseField,
         onFirstToken: a.onFirstToken,
-        onText: (t) => (text = t),
-        countBatch: (texts) => {
-          const counted = countBatch(texts);
-          counting.set(a.requestId, counted);
-          return counted;
-        },
+        onText: a.onText,
+        countBatch,
+        onCountStart: countStarted,
+        onCounted: counted,
       },
       a.identity,
       NOT_HERE,
       NOT_HERE,
       defer,
     );
-    // Where the record leaves the worker: nothing the server sent reaches storage or a terminal raw,
-    // and no secret of ours comes back in it.
-    if (record.error !== null) record.error = cleanRecordError(record.error, scrubber);
-    return { record, text };
   };
 
   port.onMessage((msg) => {
@@ -160,6 +173,7 @@ export function startLoadWorker(port: WorkerPort): void {
       case "init": {
         cfg = msg.config;
         targets = new Map(cfg.urls.map((u) => [u, splitUrlCredentials(u)]));
+        responseField = cfg.endpointType === "template" ? responseFieldSteps(cfg.extraInputs) : null;
         scrubber = new SecretScrubber(requestSecrets(cfg.headers, cfg.urls));
         shared = new SharedState(msg.shared);
         const http1 = cfg.transport === "fetch" ? null : createHttp1Transport({ insecure: cfg.insecure });
@@ -201,7 +215,7 @@ export function startLoadWorker(port: WorkerPort): void {
           held: () => heldForCounts() || heldForMain(),
         })
           .catch(fatal)
-          .then(() => Promise.all([...waiting]))
+          .then(allCounted)
           .finally(() => {
             clearInterval(timer);
             flush();

@@ -41,7 +41,10 @@ export interface SendArgs {
   requestId: string;
   identity: RecordIdentity;
   cancel: AbortSignal;
+  /** One function for the whole phase (not a closure per request). */
   onFirstToken: () => void;
+  /** Multi-turn sessions only: the response's content text, for the history. */
+  onText?: (text: string) => void;
 }
 
 export interface PhaseDeps {
@@ -49,8 +52,8 @@ export interface PhaseDeps {
   spec: PhaseSpec;
   shared: SharedState;
   prompts: PromptStore;
-  /** Sends one request; resolves with its record and the response text (for the history). */
-  send(a: SendArgs): Promise<{ record: RequestRecord; text: string }>;
+  /** Sends one request; resolves with its record (the response text goes to `a.onText`). */
+  send(a: SendArgs): Promise<RequestRecord>;
   emit(r: RequestRecord): void;
   /** Aborted on cancel (Ctrl-C, grace over): in-flight requests end as cancelled. */
   cancel: AbortSignal;
@@ -117,6 +120,11 @@ export async function runPhase(d: PhaseDeps): Promise<void> {
       const timer = setTimeout(done, SLOT_POLL_MS);
       slotWaiters.add(done);
     });
+
+  const onFirstToken = (): void => {
+    shared.leavePrefill();
+    wakeSlots();
+  };
 
   const isHeld = (): boolean => shared.held || held();
   const holdGate = new HoldGate(() => !isHeld() || isStopped(), SLOT_POLL_MS, GATE_SLICE);
@@ -205,6 +213,14 @@ export async function runPhase(d: PhaseDeps): Promise<void> {
     const turnCount = Math.min(p.session.turns.length, spec.turnLimit?.[ordinal] ?? Infinity);
     // AIPerf: one X-Correlation-ID per user session, sent with each of its turns.
     const correlationId = crypto.randomUUID();
+    // The reply is kept only where a later turn needs it in its history.
+    let reply = "";
+    const onText =
+      turnCount > 1
+        ? (text: string): void => {
+            reply = text;
+          }
+        : undefined;
     for (let t = 0; t < turnCount; t++) {
       const turn = p.session.turns[t]!;
       const text = p.texts[t] ?? "";
@@ -238,20 +254,18 @@ export async function runPhase(d: PhaseDeps): Promise<void> {
       // Several --model names: each turn goes to the model the dataset gave it (model-selection.ts).
       const model = turn.model ?? cfg.model;
       const body = t === 0 ? p.firstBody : bodyFor(model, text, turn.maxTokens, history);
-      const { signal, dispose } = requestSignal(
-        d.cancel,
-        spec.cancellation === null ? null : cancelAfterNs(cfg.randomSeed, index, spec.cancellation.ratePct, spec.cancellation.delaySec),
-      );
+      const picked =
+        spec.cancellation === null
+          ? null
+          : requestSignal(d.cancel, cancelAfterNs(cfg.randomSeed, index, spec.cancellation.ratePct, spec.cancellation.delaySec));
       const requestId = crypto.randomUUID();
-      const { record, text: reply } = await d.send({
+      const record = await d.send({
         url: cfg.urls[index % cfg.urls.length]!,
         body,
         requestId,
-        cancel: signal,
-        onFirstToken: () => {
-          shared.leavePrefill();
-          wakeSlots();
-        },
+        cancel: picked?.signal ?? d.cancel,
+        onFirstToken,
+        onText,
         identity: {
           request_index: index,
           x_correlation_id: correlationId,
@@ -267,7 +281,7 @@ export async function runPhase(d: PhaseDeps): Promise<void> {
           requested_output_tokens: ENDPOINT_INFO[cfg.endpointType].producesTokens ? turn.maxTokens : null,
         },
       });
-      dispose();
+      picked?.dispose();
       shared.finished();
       wakeSlots();
       d.emit(record);
@@ -341,9 +355,9 @@ export async function runPhase(d: PhaseDeps): Promise<void> {
   }
 }
 
-/** The run's cancel signal, plus a timer for --request-cancellation-rate picks. */
-function requestSignal(run: AbortSignal, cancelAfterNs: number | null): { signal: AbortSignal; dispose: () => void } {
-  if (cancelAfterNs === null) return { signal: run, dispose: () => {} };
+/** The run's cancel signal, plus a timer for a --request-cancellation-rate pick (null: not picked). */
+function requestSignal(run: AbortSignal, cancelAfterNs: number | null): { signal: AbortSignal; dispose: () => void } | null {
+  if (cancelAfterNs === null) return null;
   const ac = new AbortController();
   const onRun = (): void => ac.abort();
   run.addEventListener("abort", onRun, { once: true });

@@ -2,10 +2,12 @@
 // yet every record leaves the worker with its counts filled in, and all of them before "phase-done"
 // (a record sent after it could miss the phase's storage).
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import type { Socket } from "bun";
 import type { Dataset, SessionSpec } from "../../src/dataset/plan-types.ts";
 import { startLoadWorker } from "../../src/engine/load-worker-main.ts";
 import { SharedState } from "../../src/engine/shared-state.ts";
 import type { MainToWorker, WorkerConfig, WorkerToMain } from "../../src/engine/worker-protocol.ts";
+import type { RequestRecord } from "../../src/record/request-record.ts";
 import { startMockServer, type MockServerHandle } from "../../src/mock/server.ts";
 import { planPhase } from "../../src/run/phase-plan.ts";
 import { epochNs } from "../../src/runtime/clock.ts";
@@ -26,56 +28,125 @@ function dataset(sessions: number): Dataset {
   return { sessions: Array.from({ length: sessions }, (_, i) => s(i)), systemPrompt: null, sampling: "sequential", blockSize: 512 };
 }
 
+/**
+ * A raw server whose bodies end 60 ms after [DONE]: each request hands its record back only then, so
+ * its counts (made in a few ms) are in before the record is: the other order of the two.
+ */
+function heldOpenServer(): { url: string; stop(): void } {
+  const head = "HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ntransfer-encoding: chunked\r\n\r\n";
+  const chunk = (s: string) => `${Buffer.byteLength(s).toString(16)}\r\n${s}\r\n`;
+  const events = ["hello", " there", " world"].map((w) => chunk(`data: {"choices":[{"index":0,"delta":{"content":"${w}"}}]}\n\n`)).join("");
+  const sockets = new Set<Socket<{ buf: string }>>();
+  const listener = Bun.listen<{ buf: string }>({
+    hostname: "127.0.0.1",
+    port: 0,
+    socket: {
+      open(s) {
+        s.data = { buf: "" };
+        sockets.add(s);
+      },
+      data(s, bytes) {
+        s.data.buf += Buffer.from(bytes).toString("latin1");
+        for (;;) {
+          const headEnd = s.data.buf.indexOf("\r\n\r\n");
+          if (headEnd < 0) return;
+          const len = Number(/content-length: *(\d+)/i.exec(s.data.buf.slice(0, headEnd))?.[1] ?? 0);
+          if (s.data.buf.length < headEnd + 4 + len) return;
+          s.data.buf = s.data.buf.slice(headEnd + 4 + len);
+          s.write(head + events + chunk("data: [DONE]\n\n"));
+          setTimeout(() => s.write("0\r\n\r\n"), 60);
+        }
+      },
+      close(s) {
+        sockets.delete(s);
+      },
+    },
+  });
+  return {
+    url: `http://127.0.0.1:${listener.port}/v1/chat/completions`,
+    stop() {
+      for (const s of sockets) s.end();
+      listener.stop(true);
+    },
+  };
+}
+
+/** Runs one phase of `requests` single-turn sessions on a load worker against `url`; returns every message it posted. */
+async function runWorker(url: string, requests: number, concurrency: number): Promise<WorkerToMain[]> {
+  const got: WorkerToMain[] = [];
+  let handler: ((m: MainToWorker) => void) | null = null;
+  const done = Promise.withResolvers<void>();
+  const ready = Promise.withResolvers<void>();
+  startLoadWorker({
+    post: (m) => {
+      got.push(m);
+      if (m.type === "ready") ready.resolve();
+      if (m.type === "phase-done" || m.type === "fatal") done.resolve();
+    },
+    onMessage: (h) => (handler = h),
+  });
+  const shared = new SharedState();
+  const ds = dataset(requests);
+  const config: WorkerConfig = { workerId: 0, workerCount: 1, ...workerSettings(url, ds) };
+  handler!({ type: "init", config, shared: shared.buffer });
+  await ready.promise;
+  const spec = {
+    ...planPhase({
+      phase: "profiling",
+      load: { kind: "concurrency", concurrency, rampNs: 0 },
+      dataset: ds,
+      requestLimit: requests,
+      durationNs: null,
+      seed: 1,
+      prefillCap: null,
+      cancellation: null,
+      requestBase: 0,
+      sessionBase: 0,
+      fedPrompts: false,
+      onePass: false,
+    }),
+    startNs: epochNs(),
+  };
+  handler!({ type: "phase", spec });
+  await done.promise;
+  handler!({ type: "cancel" });
+  return got;
+}
+
+/** The records, after checking that no fatal came and that phase-done was the last message. */
+function recordsBeforeDone(got: WorkerToMain[]): RequestRecord[] {
+  expect(got.filter((m) => m.type === "fatal")).toEqual([]);
+  const doneAt = got.findIndex((m) => m.type === "phase-done");
+  expect(doneAt).toBe(got.length - 1);
+  return got.flatMap((m) => (m.type === "records" ? m.records : []));
+}
+
 describe("load worker: counts on the count worker", () => {
   test("every record carries its counts, and all records come before phase-done", async () => {
     const REQUESTS = 200;
-    const got: WorkerToMain[] = [];
-    let handler: ((m: MainToWorker) => void) | null = null;
-    const done = Promise.withResolvers<void>();
-    const ready = Promise.withResolvers<void>();
-    startLoadWorker({
-      post: (m) => {
-        got.push(m);
-        if (m.type === "ready") ready.resolve();
-        if (m.type === "phase-done" || m.type === "fatal") done.resolve();
-      },
-      onMessage: (h) => (handler = h),
-    });
-    const shared = new SharedState();
-    const ds = dataset(REQUESTS);
-    const config: WorkerConfig = { workerId: 0, workerCount: 1, ...workerSettings(`${mock.url}/v1/chat/completions`, ds) };
-    handler!({ type: "init", config, shared: shared.buffer });
-    await ready.promise;
-    const spec = {
-      ...planPhase({
-        phase: "profiling",
-        load: { kind: "concurrency", concurrency: 16, rampNs: 0 },
-        dataset: ds,
-        requestLimit: REQUESTS,
-        durationNs: null,
-        seed: 1,
-        prefillCap: null,
-        cancellation: null,
-        requestBase: 0,
-        sessionBase: 0,
-        fedPrompts: false,
-        onePass: false,
-      }),
-      startNs: epochNs(),
-    };
-    handler!({ type: "phase", spec });
-    await done.promise;
-    handler!({ type: "cancel" });
-
-    expect(got.filter((m) => m.type === "fatal")).toEqual([]);
-    const doneAt = got.findIndex((m) => m.type === "phase-done");
-    expect(doneAt).toBe(got.length - 1);
-    const records = got.flatMap((m) => (m.type === "records" ? m.records : []));
+    const records = recordsBeforeDone(await runWorker(`${mock.url}/v1/chat/completions`, REQUESTS, 16));
     expect(records.length).toBe(REQUESTS);
     expect(records.filter((r) => r.error !== null)).toEqual([]);
     // The mock sends OSL tokens of its word list, one per chunk: counted by the real tokenizer.
     expect(records.filter((r) => r.output_tokens !== OSL || r.usage_completion_tokens !== OSL).length).toBe(0);
     expect(records.filter((r) => r.chunks.length === 0 || r.chunks.some((c) => c.tokens < 1)).length).toBe(0);
     expect(records.filter((r) => r.chunks.reduce((n, c) => n + c.tokens, 0) !== r.output_tokens).length).toBe(0);
+  }, 60_000);
+
+  test("records handed back after their counts are in (body held open after [DONE]) go out once each, counted", async () => {
+    const REQUESTS = 24;
+    const srv = heldOpenServer();
+    try {
+      const records = recordsBeforeDone(await runWorker(srv.url, REQUESTS, 8));
+      expect(records.length).toBe(REQUESTS);
+      expect(new Set(records.map((r) => r.x_request_id)).size).toBe(REQUESTS);
+      expect(records.filter((r) => r.error !== null)).toEqual([]);
+      expect(records.filter((r) => r.chunks.length !== 3 || r.chunks.some((c) => c.tokens < 1)).length).toBe(0);
+      expect(records.filter((r) => r.output_tokens < 3 || r.chunks.reduce((n, c) => n + c.tokens, 0) !== r.output_tokens).length).toBe(0);
+      // Handed back at the body's end, 60 ms after [DONE] (end_ns), not at the grace period's end.
+      expect(records.filter((r) => r.end_ns === 0 || (r.http?.last_byte_ns ?? 0) - r.end_ns < 40e6).length).toBe(0);
+    } finally {
+      srv.stop();
+    }
   }, 60_000);
 });

@@ -102,7 +102,7 @@ async function run(o: RunOpts): Promise<RunResult> {
   let sent = 0;
   let inFlight = 0;
   let peakInFlight = 0;
-  const send = async (a: SendArgs): Promise<{ record: RequestRecord; text: string }> => {
+  const send = async (a: SendArgs): Promise<RequestRecord> => {
     sent++;
     inFlight++;
     peakInFlight = Math.max(peakInFlight, inFlight);
@@ -129,7 +129,8 @@ async function run(o: RunOpts): Promise<RunResult> {
       r.http_status = how === "ok" ? 200 : 500;
       if (how === "http500") r.error = { code: 500, type: "http_error", message: "HTTP 500" };
     }
-    return { record: r, text: `reply to ${a.identity.conversation_id} turn ${a.identity.turn_index}` };
+    a.onText?.(`reply to ${a.identity.conversation_id} turn ${a.identity.turn_index}`);
+    return r;
   };
 
   let stop!: () => void;
