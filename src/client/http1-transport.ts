@@ -113,6 +113,9 @@ export function createHttp1Transport(opts: Http1TransportOptions = {}): Http1Tra
   };
 }
 
+/** An exchange's request once it is written and answered: `written === bytes.length` still holds. */
+const SENT = new Uint8Array(0);
+
 /** What send() returns for a request that ended before any I/O (its error is already queued). */
 const ENDED: TransportExchange = { abort() {} };
 
@@ -176,7 +179,8 @@ class Http1Exchange implements Http1Job, Http1ParserSink, TransportExchange {
   };
   constructor(
     private readonly pool: OriginPool,
-    private readonly bytes: Uint8Array,
+    /** The serialized request; let go once it is all written and the response has begun (no retry is possible then). */
+    private bytes: Uint8Array,
     private readonly handler: ResponseHandler,
     private readonly signal: AbortSignal | null,
   ) {}
@@ -237,6 +241,7 @@ class Http1Exchange implements Http1Job, Http1ParserSink, TransportExchange {
     t.reads++;
     t.bytes_received += bytes.length;
     t.last_byte_ns = at;
+    if (this.written === this.bytes.length && this.bytes !== SENT) this.letGoOfRequest();
     this.parser!.feed(bytes);
     if (this.ended && !this.finished) this.complete(at);
   }
@@ -313,6 +318,12 @@ class Http1Exchange implements Http1Job, Http1ParserSink, TransportExchange {
     }
     this.trace();
     callSafely(() => this.handler.onError(kind, message, at));
+  }
+
+  /** A request of any size holds no copy of itself for the rest of a long response. */
+  private letGoOfRequest(): void {
+    this.bytes = SENT;
+    this.written = 0;
   }
 
   private trace(): void {

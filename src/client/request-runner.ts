@@ -39,8 +39,9 @@ export interface RunRequest {
   /**
    * Counts this request's texts elsewhere, in one batch when it ends (the load worker's count thread:
    * the thread that stamps arrivals then holds no tokenizer). The record is handed back at the end of
-   * the request, before its counts: they are filled in when this promise resolves, and whoever stores
-   * the record waits for that. Null: counted here, as they arrive, before the record is handed back.
+   * the request, before its counts: its counts and its `chunks` are filled in when the batch resolves
+   * (then onCounted), and whoever stores the record waits for that. Null: counted here, as they arrive,
+   * before the record is handed back.
    */
   countBatch?: CountBatch | null;
   /** Batch mode: the record's batch was sent (at the request's end, before the record is handed back). */
@@ -127,7 +128,7 @@ export function runRequest(
   /** Where body processing runs; the default runs it inside the socket callback. */
   defer: (work: () => void) => void = runNow,
 ): Promise<RequestRecord> {
-  return new Promise((resolve) => new RequestRun(transport, req, id, tokens, chunkTokens, defer, resolve).start());
+  return new Promise((resolve) => new RequestRun(req, id, tokens, chunkTokens, defer, resolve).start(transport, req));
 }
 
 /**
@@ -144,8 +145,14 @@ class RequestRun implements ResponseHandler, DeadlineNode {
   private readonly batch: CountBatch | null;
   /** Counted here (no batch): counts of long texts may still be running when the request ends. */
   private readonly counts: SlicedCounts | null;
-  /** Batch mode: each chunk's content and reasoning length in `content` and `reasoning`, in chunk order. */
-  private readonly pieceLengths: number[] | null;
+  /**
+   * Batch mode: per chunk, its arrival_ns, bytes, and the length of its content and reasoning in
+   * `content` and `reasoning`; the chunk objects are made when the counts are in. Numbers in one array
+   * rather than an object per chunk: what a request holds for its whole life is what the heap keeps
+   * until a full collection.
+   */
+  private readonly pieces: number[] | null;
+  private chunkCount = 0;
   private content = "";
   private reasoning = "";
   private status = 0;
@@ -173,9 +180,17 @@ class RequestRun implements ResponseHandler, DeadlineNode {
   nextDeadline: DeadlineNode | null = null;
   deadlineList: DeadlineList | null = null;
 
+  // What it needs of its RunRequest, not the RunRequest: its body (a prompt of any size) and headers
+  // are let go once sent.
+  private readonly cancel: AbortSignal | null;
+  private readonly timeoutMs: number;
+  private readonly onFirstToken: (() => void) | undefined;
+  private readonly onText: ((content: string) => void) | undefined;
+  private readonly onCountStart: ((rec: RequestRecord) => void) | undefined;
+  private readonly onCounted: ((rec: RequestRecord) => void) | undefined;
+
   constructor(
-    private readonly transport: Transport,
-    private readonly req: RunRequest,
+    req: RunRequest,
     id: RecordIdentity,
     private readonly tokens: TokenCounter,
     private readonly chunkTokens: TokenCounter,
@@ -187,11 +202,17 @@ class RequestRun implements ResponseHandler, DeadlineNode {
     this.reader = responseReader(req.endpointType, req.responseField ?? null);
     this.batch = req.countBatch ?? null;
     this.counts = this.batch === null ? new SlicedCounts(defer, COUNT_SLICE_CHARS) : null;
-    this.pieceLengths = this.batch === null ? null : [];
+    this.pieces = this.batch === null ? null : [];
+    this.cancel = req.cancel;
+    this.timeoutMs = req.timeoutMs;
+    this.onFirstToken = req.onFirstToken;
+    this.onText = req.onText;
+    this.onCountStart = req.onCountStart;
+    this.onCounted = req.onCounted;
   }
 
-  start(): void {
-    const { req, rec } = this;
+  start(transport: Transport, req: RunRequest): void {
+    const rec = this.rec;
     requestDeadlines.add(this, req.timeoutMs);
     if (req.cancel?.aborted) {
       rec.start_ns = epochNs();
@@ -200,7 +221,7 @@ class RequestRun implements ResponseHandler, DeadlineNode {
     }
     req.cancel?.addEventListener("abort", this, { once: true });
     rec.start_ns = epochNs();
-    this.exchange = this.transport.send({ url: req.url, method: "POST", headers: req.headers, body: req.body }, this);
+    this.exchange = transport.send({ url: req.url, method: "POST", headers: req.headers, body: req.body }, this);
   }
 
   // --- ResponseHandler: stamped by the transport, applied later through `defer` ---
@@ -246,7 +267,7 @@ class RequestRun implements ResponseHandler, DeadlineNode {
   /** The timeout passed, or the [DONE] grace wait did. */
   onDeadline(): void {
     if (!this.waitingForEnd) {
-      this.stop({ code: 408, type: "timeout", message: `no complete response within ${this.req.timeoutMs / 1000} s` });
+      this.stop({ code: 408, type: "timeout", message: `no complete response within ${this.timeoutMs / 1000} s` });
       return;
     }
     this.exchange?.abort();
@@ -297,7 +318,7 @@ class RequestRun implements ResponseHandler, DeadlineNode {
     }
     if (!this.applyEvents([...this.sse.feed(tail), ...this.sse.end()], at_ns, false)) return;
     const reader = this.reader;
-    if (reader.endsAtClose === true) this.finish(at_ns, this.rec.chunks.length > 0 ? null : emptyResponse(reader.emptyStream));
+    if (reader.endsAtClose === true) this.finish(at_ns, this.chunkCount > 0 ? null : emptyResponse(reader.emptyStream));
     else this.finish(at_ns, { code: 0, type: "incomplete_response", message: `stream ended without ${reader.endMarker}` });
   }
 
@@ -340,15 +361,17 @@ class RequestRun implements ResponseHandler, DeadlineNode {
     }
     if (info.end === true) this.sawDone = true;
     if (!info.content && !info.reasoning) return true;
-    const chunk: ChunkTiming = { arrival_ns: at_ns, tokens: 0, bytes };
-    if (this.pieceLengths !== null) this.pieceLengths.push(info.content.length, info.reasoning.length);
+    if (this.pieces !== null) this.pieces.push(at_ns, bytes, info.content.length, info.reasoning.length);
     else {
+      const chunk: ChunkTiming = { arrival_ns: at_ns, tokens: 0, bytes };
       const add = (n: number): void => {
         chunk.tokens += n;
       };
       this.counts!.count(this.chunkTokens, info.content, add);
       this.counts!.count(this.chunkTokens, info.reasoning, add);
+      rec.chunks.push(chunk);
     }
+    this.chunkCount++;
     this.content += info.content;
     this.reasoning += info.reasoning;
     if (rec.first_token_ns === 0) {
@@ -357,7 +380,6 @@ class RequestRun implements ResponseHandler, DeadlineNode {
     }
     if (info.content && rec.first_output_token_ns === 0) rec.first_output_token_ns = at_ns;
     rec.last_token_ns = at_ns;
-    rec.chunks.push(chunk);
     return true;
   }
 
@@ -379,19 +401,19 @@ class RequestRun implements ResponseHandler, DeadlineNode {
   private firstToken(): void {
     if (this.firstTokenSeen) return;
     this.firstTokenSeen = true;
-    this.req.onFirstToken?.();
+    this.onFirstToken?.();
   }
 
   private finish(at_ns: number, error: RecordError | null): void {
     if (this.finished) return;
     this.finished = true;
     requestDeadlines.remove(this);
-    this.req.cancel?.removeEventListener("abort", this);
+    this.cancel?.removeEventListener("abort", this);
     const rec = this.rec;
     rec.end_ns = at_ns;
     rec.error = error;
     this.holds++;
-    if (error === null || rec.chunks.length > 0) {
+    if (error === null || this.chunkCount > 0) {
       if (this.batch !== null) this.countInBatch(this.batch);
       else {
         this.counts!.count(this.tokens, this.content, (n) => (rec.output_tokens = n));
@@ -399,28 +421,30 @@ class RequestRun implements ResponseHandler, DeadlineNode {
       }
     }
     this.firstToken();
-    this.req.onText?.(this.content);
+    this.onText?.(this.content);
     if (this.counts !== null) this.counts.whenIdle(() => this.release());
     else this.release();
   }
 
-  /** The whole texts, then each chunk's content and reasoning, to the count batch. */
+  /** The whole texts, then each chunk's content and reasoning, to the count batch; the chunks are made with their counts. */
   private countInBatch(count: CountBatch): void {
-    const { rec, content, reasoning } = this;
-    const lengths = this.pieceLengths!;
+    const { rec, content, reasoning, onCounted } = this;
+    const pieces = this.pieces!;
     const texts = [content, reasoning];
-    for (let i = 0, c = 0, r = 0; i < lengths.length; i += 2) {
-      texts.push(content.slice(c, (c += lengths[i]!)), reasoning.slice(r, (r += lengths[i + 1]!)));
+    for (let i = 0, c = 0, r = 0; i < pieces.length; i += 4) {
+      texts.push(content.slice(c, (c += pieces[i + 2]!)), reasoning.slice(r, (r += pieces[i + 3]!)));
     }
-    const req = this.req;
-    const counted = (): void => req.onCounted?.(rec);
-    req.onCountStart?.(rec);
-    void count(texts).then((n) => {
-      rec.output_tokens = n[0] ?? 0;
-      rec.reasoning_tokens = n[1] ?? 0;
-      for (let i = 0; i < rec.chunks.length; i++) rec.chunks[i]!.tokens = (n[2 + 2 * i] ?? 0) + (n[3 + 2 * i] ?? 0);
-      counted();
-    }, counted);
+    // n null: the counts could not be made; they stay 0.
+    const fill = (n: number[] | null): void => {
+      rec.output_tokens = n?.[0] ?? 0;
+      rec.reasoning_tokens = n?.[1] ?? 0;
+      for (let i = 0, k = 2; i < pieces.length; i += 4, k += 2) {
+        rec.chunks.push({ arrival_ns: pieces[i]!, tokens: n === null ? 0 : (n[k] ?? 0) + (n[k + 1] ?? 0), bytes: pieces[i + 1]! });
+      }
+      onCounted?.(rec);
+    };
+    this.onCountStart?.(rec);
+    void count(texts).then(fill, () => fill(null));
   }
 
   private release(): void {
@@ -434,7 +458,7 @@ class RequestRun implements ResponseHandler, DeadlineNode {
       this.holds++;
       this.waitingForEnd = true;
     }
-    this.finish(at_ns, this.rec.chunks.length > 0 ? null : emptyResponse(this.reader.emptyStream));
+    this.finish(at_ns, this.chunkCount > 0 ? null : emptyResponse(this.reader.emptyStream));
     // finish() took the request off its timeout; the same node now waits out the grace period.
     if (waiting && this.waitingForEnd) requestDeadlines.add(this, DONE_GRACE_MS);
   }

@@ -83,7 +83,7 @@ const realClock: PhaseClock = {
 interface Prepared {
   session: SessionSpec;
   texts: string[];
-  /** Turn 0's request body, built before its wait so the send right after it is short. */
+  /** Turn 0's request body, built before its wait so the send right after it is short; "" once sent (a prompt of any size is not kept for the session). */
   firstBody: string;
 }
 
@@ -254,6 +254,7 @@ export async function runPhase(d: PhaseDeps): Promise<void> {
       // Several --model names: each turn goes to the model the dataset gave it (model-selection.ts).
       const model = turn.model ?? cfg.model;
       const body = t === 0 ? p.firstBody : bodyFor(model, text, turn.maxTokens, history);
+      if (t === 0) p.firstBody = "";
       const picked =
         spec.cancellation === null
           ? null

@@ -330,23 +330,37 @@ describe("runRequest: counted in one batch elsewhere (countBatch)", () => {
   test("no count on this thread; one batch of output, reasoning and each chunk's pieces, filled in when it resolves", async () => {
     const batch = batchCounter();
     const counter = charCounter();
-    const { t, done, text } = start({ countBatch: batch.count }, { counter });
+    const hooks: string[] = [];
+    let countedChunks = -1;
+    const { t, done, text } = start(
+      {
+        countBatch: batch.count,
+        onCountStart: (rec) => hooks.push(`start ${rec.x_request_id}`),
+        onCounted: (rec) => {
+          hooks.push(`counted ${rec.x_request_id}`);
+          countedChunks = rec.chunks.length;
+        },
+      },
+      { counter },
+    );
     t.head(200, 1_000);
     t.data(reasoningDelta("think"), 2_000);
     t.data(delta("Hello"), 3_000);
     t.data(delta(" world") + DONE, 4_000);
     t.end(5_000);
     const r = await done;
-    // Handed back at the end of the request: the lane goes on while the counts are made elsewhere.
-    expect([r.output_tokens, r.reasoning_tokens, r.chunks.map((c) => c.tokens)]).toEqual([0, 0, [0, 0, 0]]);
+    // Handed back at the end of the request: the lane goes on while the counts are made elsewhere;
+    // the chunks are made with their counts.
+    expect([r.output_tokens, r.reasoning_tokens, r.chunks.length, hooks]).toEqual([0, 0, 0, ["start r1"]]);
     await Bun.sleep(20);
     expect(counter.lengths).toEqual([]);
     expect(batch.batches).toEqual([["Hello world", "think", "", "think", "Hello", "", " world", ""]]);
-    expect(r.chunks.map((c) => [c.arrival_ns, c.tokens])).toEqual([
-      [2_000, 5],
-      [3_000, 5],
-      [4_000, 6],
+    expect(r.chunks).toEqual([
+      { arrival_ns: 2_000, tokens: 5, bytes: reasoningDelta("think").length - 8 },
+      { arrival_ns: 3_000, tokens: 5, bytes: delta("Hello").length - 8 },
+      { arrival_ns: 4_000, tokens: 6, bytes: delta(" world").length - 8 },
     ]);
+    expect([hooks, countedChunks]).toEqual([["start r1", "counted r1"], 3]);
     expect([r.output_tokens, r.reasoning_tokens, r.error, r.end_ns]).toEqual([11, 5, null, 4_000]);
     expect(text()).toBe("Hello world");
   });
@@ -361,5 +375,24 @@ describe("runRequest: counted in one batch elsewhere (countBatch)", () => {
     expect(r.error?.code).toBe(500);
     expect(batch.batches).toEqual([]);
     expect([r.output_tokens, r.chunks.length]).toEqual([0, 0]);
+  });
+
+  test("a batch that fails leaves the counts 0 and still makes the chunks and says so", async () => {
+    const counted: number[] = [];
+    const { t, done } = start({ countBatch: () => Promise.reject(new Error("count worker gone")), onCounted: (rec) => counted.push(rec.chunks.length) });
+    t.head(200, 1_000);
+    t.data(delta("Hello") + delta(" world") + DONE, 2_000);
+    t.end(3_000);
+    const r = await done;
+    await Bun.sleep(5);
+    expect(counted).toEqual([2]);
+    expect([r.error, r.output_tokens, r.chunks.map((c) => [c.arrival_ns, c.tokens])]).toEqual([
+      null,
+      0,
+      [
+        [2_000, 0],
+        [2_000, 0],
+      ],
+    ]);
   });
 });
