@@ -8,7 +8,10 @@
 //                                    1,000 concurrent streams (--mock: against llmbench mock's --record;
 //                                    --ui dashboard|simple: the client with that live view, under an 80x24
 //                                    pseudo-terminal (script(1)), to compare with the default --ui none)
-//   bun scripts/bench.ts capacity    highest concurrent stream count with every request succeeding
+//   bun scripts/bench.ts capacity [levels]  highest concurrent stream count with every request succeeding;
+//                                    peak RSS per stream, and per stream added from the level before
+//                                    (BENCH_ISL=<tokens>: prompts of that length, 32 by default;
+//                                    BENCH_MAIN=<checkout>/src/main.ts: that checkout's client)
 //   bun scripts/bench.ts faults      the fault matrix: requests sent, records written, classification
 //   bun scripts/bench.ts rate        open-loop pacing: achieved vs requested rate and send lag at
 //                                    100, 1,000 and 5,000 req/s (constant), with the client's CPU use
@@ -50,6 +53,8 @@ const pin = (core: number, cmd: string[]) => (hasTaskset ? ["taskset", "-c", Str
 /** `llmbench profile` (from `main`, source by default) against the mock's model with the builtin tokenizer; each bench adds its flags. */
 const profileCommand = (url: string, main: string = MAIN): string[] => [BUN, main, "profile", "-u", url, "-m", "mock-model", "--tokenizer", "builtin"];
 
+/** Prompt length of the timing and capacity runs (tokens). */
+const BENCH_ISL = Number(process.env.BENCH_ISL ?? 32);
 /** `timing`, `rate` and `replay`: extra client flags from BENCH_CLIENT_FLAGS (e.g. "--storage-priority normal"), to pair runs with a feature off. */
 const CLIENT_FLAGS = (process.env.BENCH_CLIENT_FLAGS ?? "").split(" ").filter((f) => f !== "");
 /** `timing --ui dashboard|simple`: the client's live view (default none). */
@@ -156,7 +161,7 @@ async function timingRun(
     "--warmup-request-count",
     String(concurrency),
     "--isl",
-    "32",
+    String(BENCH_ISL),
     "--osl",
     String(osl),
     "--transport",
@@ -368,10 +373,14 @@ async function capacity(): Promise<Record<string, unknown>> {
   const out: Record<string, unknown>[] = [];
   // Up to this machine's 20,000-descriptor limit less llmbench's reserve (fd-limit.ts).
   const levels = process.argv[3] ? process.argv[3].split(",").map(Number) : [1000, 4000, 8000, 12000, 16000, 19900];
+  let prev: { c: number; peak: number } | null = null;
   for (const c of levels) {
-    const r = await timingRun("truth", "http", c, c * 2, 100, 20);
+    const r = await timingRun("truth", "http", c, c * 2, 100, 20, CLIENT_UI, process.env.BENCH_MAIN ?? MAIN);
     console.error(`capacity ${c}: ${JSON.stringify(r)}`);
-    out.push({ concurrency: c, ...r });
+    // What each stream added over the level before: the fixed cost of a run left out.
+    const added = prev === null ? NaN : ((r.peak_rss_mib - prev.peak) * 1024) / (c - prev.c);
+    out.push({ concurrency: c, isl: BENCH_ISL, ...r, rss_kib_per_added_stream: added });
+    prev = { c, peak: r.peak_rss_mib };
     if (r.failed > 0) break;
   }
   return { results: out };
