@@ -3,7 +3,8 @@
 //   bun scripts/bench.ts timing      client timing error vs a raw-socket truth server (scripts/truth-server.ts)
 //   bun scripts/bench.ts timing-ab [N]  the http timing scenarios N times with the dashboard off and on,
 //                                    alternating; medians and on/off ratios. With BENCH_B_MAIN=<checkout>/src/main.ts:
-//                                    this checkout against that one instead (bench/timing-ab-checkouts.md)
+//                                    this checkout (or BENCH_A_MAIN's) against that one instead
+//                                    (bench/timing-ab-checkouts.md); BENCH_STREAMS=1000: that scenario only
 //                                    that stamps each chunk after socket.write, per transport, at 100 and
 //                                    1,000 concurrent streams (--mock: against llmbench mock's --record;
 //                                    --ui dashboard|simple: the client with that live view, under an 80x24
@@ -312,7 +313,7 @@ async function timingAb(): Promise<Record<string, unknown>> {
   const other = process.env.BENCH_B_MAIN;
   const arms: { name: string; ui: string; main: string }[] = other
     ? [
-        { name: "this", ui: "none", main: MAIN },
+        { name: "this", ui: "none", main: process.env.BENCH_A_MAIN ?? MAIN },
         { name: "B", ui: "none", main: other },
       ]
     : [
@@ -320,7 +321,9 @@ async function timingAb(): Promise<Record<string, unknown>> {
         { name: "dashboard", ui: "dashboard", main: MAIN },
       ];
   const out: Record<string, unknown>[] = [];
-  for (const s of TIMING_SCENARIOS) {
+  // BENCH_STREAMS=1000: only the scenarios of that many streams.
+  const only = process.env.BENCH_STREAMS === undefined ? null : Number(process.env.BENCH_STREAMS);
+  for (const s of TIMING_SCENARIOS.filter((x) => only === null || x.concurrency === only)) {
     const runs: Record<string, ErrorStats[]> = Object.fromEntries(arms.map((a) => [a.name, []]));
     for (let i = 0; i < n; i++) {
       for (const a of arms) {
