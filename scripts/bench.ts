@@ -16,7 +16,7 @@
 //   bun scripts/bench.ts faults      the fault matrix: requests sent, records written, classification
 //   bun scripts/bench.ts rate        open-loop pacing: achieved vs requested rate and send lag at
 //                                    100, 1,000 and 5,000 req/s (constant), with the client's CPU use
-//   bun scripts/bench.ts replay      the shared Mooncake trace at --trace-speedup 20: time to first
+//   bun scripts/bench.ts replay      the shared Mooncake trace at --trace-speedup 20 (BENCH_MAIN: another checkout): time to first
 //                                    request and replay lag (actual minus scheduled send)
 //   bun scripts/bench.ts memory      peak and median RSS of whole runs of 50,000 and 1,000,000 requests
 //                                    (the compiled binary), 3 runs of each, and how long the end-of-run
@@ -486,7 +486,7 @@ interface ProfileProcess {
 /** Runs `llmbench profile` against `url` in its own process; returns where its artifacts went. */
 async function profileProcess(url: string, args: string[], core: number | null): Promise<ProfileProcess> {
   const dir = mkdtempSync(join(tmpdir(), "llmbench-bench-"));
-  const cmd = [...profileCommand(url), "--artifact-dir", join(dir, "run"), "--ui", "none", ...args, ...CLIENT_FLAGS];
+  const cmd = [...profileCommand(url, process.env.BENCH_MAIN ?? MAIN), "--artifact-dir", join(dir, "run"), "--ui", "none", ...args, ...CLIENT_FLAGS];
   const launch_ns = Math.round((performance.timeOrigin + performance.now()) * 1e6);
   const t0 = performance.now();
   const proc = Bun.spawn(core === null ? cmd : pin(core, cmd), { stdout: "pipe", stderr: "pipe" });

@@ -13,14 +13,30 @@
 import { memoizedCounter } from "../client/piece-counter.ts";
 import type { TokenCounter } from "../client/token-counter.ts";
 import { loadTokenizer, type TextTokenizer, tokenizerFromPack } from "../dataset/tokenizer.ts";
+import { type BlockPromptBuilder, createBlockPromptBuilder } from "../dataset/block-prompts.ts";
+import { HeapGovernor } from "../runtime/heap-governor.ts";
 
 export type CountWorkerIn =
   /** `packed`: the main thread's tokenizer (TextTokenizer.pack), rebuilt here in about half the CPU of loading `tokenizer`'s files. */
   | { type: "init"; tokenizer: string; packed?: string | null }
   | { type: "count"; id: number; texts: string[] }
   /** A load worker's line to this worker: its counts come and go on it. */
-  | { type: "connect"; port: MessagePort };
-export type CountWorkerOut = { type: "ready" } | { type: "count"; id: number; tokens: number[] } | { type: "fatal"; message: string };
+  | { type: "connect"; port: MessagePort }
+  /** Hash-id prompts of one session (block-prompts.ts), built with this worker's tokenizer for the main thread's feeder. */
+  | { type: "build"; id: number; seed: number; blockSize: number; prompts: { hashIds: number[]; tokens: number }[] };
+export type CountWorkerOut =
+  | { type: "ready" }
+  | { type: "count"; id: number; tokens: number[] }
+  | { type: "fatal"; message: string }
+  /** The built prompts in order, or why they could not be built. */
+  | { type: "built"; id: number; texts: string[] }
+  | { type: "built"; id: number; error: string };
+
+/**
+ * Growth of this worker's heap over its size after the last collection that makes it collect: building
+ * a 40,000-token prompt leaves a few MB of garbage, and a trace builds dozens a second.
+ */
+const BUILD_HEAP_BUDGET = { budgetBytes: 32 * 2 ** 20, everyMs: 250 };
 
 export interface CountWorkerPort {
   post(msg: CountWorkerOut): void;
@@ -42,13 +58,16 @@ export function startCountWorker(parent: CountWorkerPort, lineOf: (port: Message
   // one core): TTFT error p99 1.4 vs 4.0 ms at 100 streams, but 9.0 vs 6.2 ms at 1,000, gap p99 12.0
   // vs 6.8; a saturated 50,000-request run took 31.5-33.8 s vs 30.6-31.5 s.
   let counter: TokenCounter | null = null;
+  let tokenizer: Promise<TextTokenizer> | null = null;
   /** Set once the tokenizer is loaded (ready) or cannot be (fatal): told to every line, now or when it connects. */
   let outcome: CountWorkerOut | null = null;
   const lines: CountWorkerPort[] = [parent];
+  let builds: PromptBuilds | null = null;
   const serve = (line: CountWorkerPort): void => {
     line.onMessage((msg) => {
       if (msg.type === "init") {
-        tokenizerFor(msg.tokenizer, msg.packed ?? null).then(
+        tokenizer = tokenizerFor(msg.tokenizer, msg.packed ?? null);
+        tokenizer.then(
           (t) => {
             // Streamed chunks repeat the same short texts: memoized (bounded, piece-counter.ts).
             counter = memoizedCounter(t);
@@ -57,6 +76,9 @@ export function startCountWorker(parent: CountWorkerPort, lineOf: (port: Message
           },
           (e: unknown) => settle({ type: "fatal", message: e instanceof Error ? e.message : String(e) }),
         );
+      } else if (msg.type === "build") {
+        builds ??= new PromptBuilds(tokenizer);
+        builds.build(msg).then((out) => line.post(out));
       } else if (msg.type === "connect") {
         const added = lineOf(msg.port);
         lines.push(added);
@@ -73,6 +95,33 @@ export function startCountWorker(parent: CountWorkerPort, lineOf: (port: Message
     for (const l of lines) l.post(o);
   };
   serve(parent);
+}
+
+/** Builds hash-id prompts with this worker's tokenizer: one builder (and block cache) per seed and block size. */
+class PromptBuilds {
+  private readonly builders = new Map<string, BlockPromptBuilder>();
+
+  constructor(private readonly tokenizer: Promise<TextTokenizer> | null) {
+    // Runs for the worker's life (its timer is unref'd): this thread stamps nothing, so a full collection's pause only delays counts.
+    new HeapGovernor(BUILD_HEAP_BUDGET).start();
+  }
+
+  async build(msg: Extract<CountWorkerIn, { type: "build" }>): Promise<CountWorkerOut> {
+    try {
+      if (this.tokenizer === null) throw new Error("no tokenizer: the count worker was not initialised");
+      const tok = await this.tokenizer;
+      const key = `${msg.seed}:${msg.blockSize}`;
+      let b = this.builders.get(key);
+      if (b === undefined) {
+        b = createBlockPromptBuilder(tok, { seed: msg.seed, blockSize: msg.blockSize });
+        this.builders.set(key, b);
+      }
+      const builder = b;
+      return { type: "built", id: msg.id, texts: msg.prompts.map((p) => builder.build(p.hashIds, p.tokens)) };
+    } catch (e) {
+      return { type: "built", id: msg.id, error: e instanceof Error ? e.message : String(e) };
+    }
+  }
 }
 
 /** From the main thread's pack when it came and rebuilds; else from the tokenizer's files. */

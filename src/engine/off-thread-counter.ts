@@ -92,7 +92,7 @@ export function createOffThreadCounter(tokenizer: string, open: () => CountLine 
           const p = pending.get(msg.id);
           pending.delete(msg.id);
           p?.resolve(msg.tokens);
-        } else {
+        } else if (msg.type === "fatal") {
           fail(new Error(`count worker: ${msg.message}`));
         }
       },

@@ -5,6 +5,7 @@ import type { RequestRecord } from "../record/request-record.ts";
 import { spawnCountWorker } from "../spawn-count-worker.ts";
 import { spawnLoadWorker } from "../spawn-load-worker.ts";
 import type { CountWorkerIn } from "./count-worker-main.ts";
+import { RemotePromptBuilder } from "./remote-prompt-builder.ts";
 import type { SharedState } from "./shared-state.ts";
 import type { FedPrompt, MainToWorker, PhaseSpec, WorkerConfig, WorkerToMain } from "./worker-protocol.ts";
 
@@ -169,6 +170,12 @@ export class WorkerPool {
   /** Aborts in-flight requests in every worker (they are still recorded, as cancelled). */
   cancel(): void {
     for (const w of this.workers) w.postMessage({ type: "cancel" } satisfies MainToWorker);
+  }
+
+  /** Builds hash-id prompts on the first count worker, or null when there is none (the caller builds them). */
+  promptBuilder(seed: number, blockSize: number): RemotePromptBuilder | null {
+    const w = this.countWorkers[0];
+    return w === undefined ? null : new RemotePromptBuilder(w, seed, blockSize);
   }
 
   /** Count workers started for the load workers. */

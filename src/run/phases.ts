@@ -3,7 +3,6 @@
 // time bounds (warmup duration, benchmark duration + grace period) are timers around it.
 import type { ProfileConfig } from "../config/profile-config.ts";
 import { shardSlot } from "../config/shard-config.ts";
-import type { BlockPromptBuilder } from "../dataset/block-prompts.ts";
 import type { Dataset } from "../dataset/plan-types.ts";
 import type { SharedState } from "../engine/shared-state.ts";
 import type { WorkerPool } from "../engine/worker-pool.ts";
@@ -12,7 +11,7 @@ import { epochNs } from "../runtime/clock.ts";
 import { clearLongTimeout, setLongTimeout } from "../runtime/long-timer.ts";
 import { profilingBase } from "../schedule/shard.ts";
 import { planPhase, UNLIMITED } from "./phase-plan.ts";
-import { PromptFeeder } from "./prompt-feeder.ts";
+import { PromptFeeder, type SessionTexts } from "./prompt-feeder.ts";
 import type { RunControl } from "./run-control.ts";
 import { sleepUntilShortlyBefore, startInstant, type StartGate } from "./start-gate.ts";
 
@@ -28,7 +27,8 @@ export interface PhaseContext {
   shared: SharedState;
   control: RunControl;
   /** Builds hash-id prompts on this thread, when the dataset has them. */
-  blocks: BlockPromptBuilder | null;
+  /** Trace prompts built while the run goes (hash-id blocks), or null when every prompt is in the dataset. */
+  prompts: SessionTexts | null;
   /** Told how many fed prompts each worker used (the current phase's feeder). */
   feeding: { feeder: PromptFeeder | null };
   /** --start-at: the first phase starts at that instant; null starts it now. */
@@ -40,7 +40,7 @@ export interface PhaseContext {
 const s2ns = (s: number | undefined): number | null => (s === undefined ? null : s * 1e9);
 
 /** The profiling phase's plan (also tells the progress line how many requests to expect). */
-export function profilingPlan(ctx: Pick<PhaseContext, "cfg" | "dataset" | "blocks">): Plan {
+export function profilingPlan(ctx: Pick<PhaseContext, "cfg" | "dataset" | "prompts">): Plan {
   const { cfg } = ctx;
   return planPhase({
     ...commonPlan(ctx),
@@ -54,13 +54,13 @@ export function profilingPlan(ctx: Pick<PhaseContext, "cfg" | "dataset" | "block
   });
 }
 
-function commonPlan({ cfg, dataset, blocks }: Pick<PhaseContext, "cfg" | "dataset" | "blocks">) {
+function commonPlan({ cfg, dataset, prompts }: Pick<PhaseContext, "cfg" | "dataset" | "prompts">) {
   return {
     dataset,
     seed: cfg.randomSeed,
     prefillCap: cfg.prefillConcurrency ?? null,
     cancellation: cfg.cancellation,
-    fedPrompts: blocks !== null,
+    fedPrompts: prompts !== null,
     shard: shardSlot(cfg),
   };
 }
@@ -74,8 +74,8 @@ type PhaseTimer = [number | null, () => void];
  */
 async function runPlan(ctx: PhaseContext, plan: Plan, timers: PhaseTimer[], gate: StartGate | null): Promise<number> {
   ctx.shared.resetPhase();
-  if (ctx.blocks !== null) {
-    const feeder = new PromptFeeder(ctx.pool, ctx.pool.size, ctx.dataset, ctx.blocks, plan, ctx.cfg.randomSeed, (e) => ctx.control.feedFailed(e));
+  if (ctx.prompts !== null) {
+    const feeder = new PromptFeeder(ctx.pool, ctx.pool.size, ctx.dataset, ctx.prompts, plan, ctx.cfg.randomSeed, (e) => ctx.control.feedFailed(e));
     ctx.feeding.feeder = feeder;
     await feeder.primed;
   }

@@ -11,6 +11,7 @@ import { processConcurrency } from "../config/shard-config.ts";
 import { createBlockPromptBuilder } from "../dataset/block-prompts.ts";
 import { SharedState } from "../engine/shared-state.ts";
 import { WorkerPool } from "../engine/worker-pool.ts";
+import type { TextTokenizer } from "../dataset/tokenizer.ts";
 import type { PhaseSpec } from "../engine/worker-protocol.ts";
 import type { RecordOptions } from "../metrics/record-values.ts";
 import { scheduleLines } from "../metrics/schedule-report.ts";
@@ -38,7 +39,7 @@ import { HeapGovernor } from "../runtime/heap-governor.ts";
 import { countHeldWarning, heldWarning, jsonlSink, LiveCounts, outageSink, receiveHeldWarning, RecordFanout } from "./sinks.ts";
 import { storagePriorityStage } from "./storage-priority.ts";
 import { liveSources, LiveView } from "./live-view.ts";
-import type { PromptFeeder } from "./prompt-feeder.ts";
+import { localSessionTexts, type PromptFeeder, remoteSessionTexts, type SessionTexts } from "./prompt-feeder.ts";
 import { runLoadColumns, type SweepTag } from "./run-load-columns.ts";
 import { ServerSideStage } from "./server-side-stage.ts";
 import type { StartGate } from "./start-gate.ts";
@@ -245,14 +246,19 @@ export async function executeProfile(prepared: PreparedProfile, io: Io, opts: Ex
     logFile.write(`${new Date().toISOString()} INFO ${lowerStorage()}`);
 
     // Stage 4: warmup and profiling.
-    const blocks = fedPrompts ? createBlockPromptBuilder(tokenizer, { seed: cfg.randomSeed, blockSize: dataset.blockSize }) : null;
+    const prompts = fedPrompts ? tracePrompts(pool, tokenizer, cfg.randomSeed, dataset.blockSize) : null;
+    // Built on a count worker: as for a run without trace prompts, this thread needs its tokenizer no more.
+    if (prompts?.remote === true && io.ownsProcess === true && opts.sweep === undefined) {
+      tokenizer.release();
+      Bun.gc(true); // before the load: its vocabulary is most of this thread's heap
+    }
     const phaseCtx: PhaseContext = {
       cfg,
       dataset,
       pool,
       shared,
       control,
-      blocks,
+      prompts: prompts?.texts ?? null,
       feeding,
       startGate: startGate(cfg, db, log),
       onPhaseStart: (phase) => scrapers.phaseStarted(phase),
@@ -357,4 +363,11 @@ export async function runProfile(prepared: PreparedProfile, io: Io): Promise<num
     storageFailed: out.storageFailure !== null,
     threshold,
   });
+}
+
+/** Trace prompts built on the first count worker, or on this thread (with `tokenizer`) when there is none. */
+function tracePrompts(pool: WorkerPool, tokenizer: TextTokenizer, seed: number, blockSize: number): { texts: SessionTexts; remote: boolean } {
+  const remote = pool.promptBuilder(seed, blockSize);
+  if (remote !== null) return { texts: remoteSessionTexts((p) => remote.build(p)), remote: true };
+  return { texts: localSessionTexts(createBlockPromptBuilder(tokenizer, { seed, blockSize })), remote: false };
 }

@@ -1,10 +1,11 @@
-// Builds trace prompts (hash-id blocks) on the main thread ahead of the schedule and posts them to the
-// worker that will send each session, at most LOOKAHEAD per worker beyond what it has used. So a
-// 61 M-token trace starts sending after its first prompt is built, not after all of them, and the
-// building never runs on a thread that timestamps responses.
+// Builds trace prompts (hash-id blocks) ahead of the schedule, on a count worker (or on this thread
+// when there is none), and posts them to the worker that will send each session, at most LOOKAHEAD
+// per worker beyond what it has used. So a 61 M-token trace starts sending after its first prompt is
+// built, not after all of them, and the building never runs on a thread that timestamps responses.
 import type { BlockPromptBuilder } from "../dataset/block-prompts.ts";
 import type { Dataset, SessionSpec } from "../dataset/plan-types.ts";
 import { feedWorkers, sessionOfOrdinal } from "../engine/session-order.ts";
+import type { BlockPrompts } from "../engine/remote-prompt-builder.ts";
 import type { PhaseSpec } from "../engine/worker-protocol.ts";
 
 /** Prompts built ahead per worker; each can be ~100 KB, so this bounds memory to a few tens of MB. */
@@ -14,8 +15,27 @@ export interface FeedTarget {
   feed(workerId: number, items: { ordinal: number; texts: string[] }[]): void;
 }
 
-function sessionTexts(s: SessionSpec, blocks: BlockPromptBuilder): string[] {
-  return s.turns.map((t) => (t.prompt.kind === "text" ? t.prompt.text : blocks.build(t.prompt.hashIds, t.prompt.tokens)));
+/** A session's turn texts: literal ones as they are, hash-id ones built. */
+export interface SessionTexts {
+  texts(s: SessionSpec): string[] | Promise<string[]>;
+}
+
+/** Built on this thread. */
+export function localSessionTexts(blocks: BlockPromptBuilder): SessionTexts {
+  return { texts: (s) => s.turns.map((t) => (t.prompt.kind === "text" ? t.prompt.text : blocks.build(t.prompt.hashIds, t.prompt.tokens))) };
+}
+
+/** Hash-id turns built elsewhere (a count worker: engine/remote-prompt-builder.ts), in one request per session. */
+export function remoteSessionTexts(build: (prompts: BlockPrompts) => Promise<string[]>): SessionTexts {
+  return {
+    async texts(s) {
+      const wanted: BlockPrompts = [];
+      for (const t of s.turns) if (t.prompt.kind === "blocks") wanted.push({ hashIds: t.prompt.hashIds, tokens: t.prompt.tokens });
+      const built = wanted.length === 0 ? [] : await build(wanted);
+      let next = 0;
+      return s.turns.map((t) => (t.prompt.kind === "text" ? t.prompt.text : built[next++]!));
+    },
+  };
 }
 
 export class PromptFeeder {
@@ -34,7 +54,7 @@ export class PromptFeeder {
     private readonly target: FeedTarget,
     poolSize: number,
     private readonly dataset: Dataset,
-    private readonly blocks: BlockPromptBuilder,
+    private readonly source: SessionTexts,
     private readonly spec: Pick<PhaseSpec, "sessionLimit" | "order" | "offsetsNs" | "lanes"> & Partial<Pick<PhaseSpec, "shard">>,
     private readonly seed: number,
     /** A prompt could not be built: the run cannot go on (workers would wait for it forever). */
@@ -82,7 +102,9 @@ export class PromptFeeder {
       }
       const session = this.dataset.sessions[sessionOfOrdinal(ordinal, this.spec, this.dataset, this.seed)]!;
       const w = ordinal % this.workers;
-      this.target.feed(w, [{ ordinal, texts: sessionTexts(session, this.blocks) }]);
+      const texts = await this.source.texts(session);
+      if (this.closed) return;
+      this.target.feed(w, [{ ordinal, texts }]);
       this.sent[w]!++;
       if (ordinal + 1 >= Math.min(this.workers, this.spec.sessionLimit)) this.primedResolve();
       // Let the record sink, timers and signals run between prompts (one can take ~20 ms to build).

@@ -151,7 +151,7 @@ describe("compiled binary from an empty directory", () => {
       expect(replay.code).toBe(0);
       // Its main thread builds the prompts while the load runs: not lowered.
       expect(readFileSync(join(dir, "replay", "logs", "llmbench.log"), "utf8")).toContain(
-        "storage threads keep normal priority: this thread builds the trace's prompts while the load runs",
+        "storage threads keep normal priority: this thread feeds the trace's prompts to the workers while the load runs",
       );
       const sched = run([
         "query",

@@ -119,7 +119,7 @@ test("4 shards of an open-loop run merge into the one-process schedule and exact
     workers: undefined,
   });
   const dataset = loadDataset(cfg, await loadTokenizer("builtin"), dir).dataset;
-  const plan = profilingPlan({ cfg, dataset, blocks: null });
+  const plan = profilingPlan({ cfg, dataset, prompts: null });
   expect(plan.offsetsNs!.length).toBe(400);
   const startAtNs = Date.parse(startAt) * 1e6;
   const lagByRun = new Map(shardRuns.map((r) => [String(r[0]), Number(r[1])]));

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { PromptFeeder } from "../../../src/run/prompt-feeder.ts";
+import { localSessionTexts, PromptFeeder } from "../../../src/run/prompt-feeder.ts";
 import type { BlockPromptBuilder } from "../../../src/dataset/block-prompts.ts";
 import type { Dataset } from "../../../src/dataset/plan-types.ts";
 
@@ -15,7 +15,7 @@ const dataset: Dataset = {
   sampling: "sequential",
   blockSize: 512,
 };
-const blocks: BlockPromptBuilder = { build: (ids, n) => `b${ids.join(",")}:${n}`, cachedBlocks: 0 };
+const blocks = localSessionTexts({ build: (ids, n) => `b${ids.join(",")}:${n}`, cachedBlocks: 0 });
 const turn = () => new Promise<void>((r) => setImmediate(r));
 /** Event-loop turns until `cond` holds (the feeder yields one turn per prompt), then `extra` more. */
 async function settle(cond: () => boolean, extra = 50): Promise<void> {
@@ -120,7 +120,7 @@ describe("PromptFeeder", () => {
       cachedBlocks: 0,
     };
     const errors: string[] = [];
-    const f = new PromptFeeder({ feed: () => {} }, 2, dataset, bad, { sessionLimit: 10, order: null, offsetsNs: null, lanes: 8 }, 1, (e) =>
+    const f = new PromptFeeder({ feed: () => {} }, 2, dataset, localSessionTexts(bad), { sessionLimit: 10, order: null, offsetsNs: null, lanes: 8 }, 1, (e) =>
       errors.push(e.message),
     );
     await f.primed;

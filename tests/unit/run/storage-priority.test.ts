@@ -11,7 +11,11 @@ describe("storagePriorityPlan", () => {
     ["not Linux", { platform: "darwin" as const }, "SCHED_IDLE is Linux only"],
     ["a test runner's process", { ownsProcess: false }, "the process is not the run's alone"],
     ["a sweep or search point", { inSweep: true }, "a sweep or search starts more workers from this thread"],
-    ["a trace whose prompts this thread builds during the load", { feedsPrompts: true }, "this thread builds the trace's prompts while the load runs"],
+    [
+      "a trace whose prompts this thread feeds during the load",
+      { feedsPrompts: true },
+      "this thread feeds the trace's prompts to the workers while the load runs",
+    ],
   ])("%s", (_name, change, why) => {
     const plan = storagePriorityPlan({ ...base, ...change });
     expect(plan).toEqual(why === null ? { lower: true } : { lower: false, why });
