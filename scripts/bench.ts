@@ -13,6 +13,8 @@
 //                                    peak RSS per stream, and per stream added from the level before
 //                                    (BENCH_ISL=<tokens>: prompts of that length, 32 by default;
 //                                    BENCH_MAIN=<checkout>/src/main.ts: that checkout's client)
+//   bun scripts/bench.ts client-memory [levels]  peak RSS of the client path alone (scripts/client-path.ts)
+//                                    and of the naive client, per stream and per added stream
 //   bun scripts/bench.ts faults      the fault matrix: requests sent, records written, classification
 //   bun scripts/bench.ts rate        open-loop pacing: achieved vs requested rate and send lag at
 //                                    100, 1,000 and 5,000 req/s (constant), with the client's CPU use
@@ -367,6 +369,48 @@ async function timing(): Promise<Record<string, unknown>> {
         const ratio = Object.fromEntries(RATIO_FIGURES.map((f) => [f, r[f] / naive[f]]));
         out.push({ scenario: s.name, server, client: "llmbench http / naive (ratio)", ui: CLIENT_UI, ...ratio });
       }
+    }
+  }
+  return { results: out };
+}
+
+/**
+ * `client-memory [levels]`: peak RSS of llmbench's client path alone (scripts/client-path.ts: transport,
+ * request runner, deferred parsing; no storage or workers) and of the naive client at each stream
+ * count, three requests per stream (ITL 100 ms, 20 chunks); per stream, and per stream added since the
+ * level before (the process's fixed cost left out).
+ */
+async function clientMemory(levels: number[]): Promise<Record<string, unknown>> {
+  const out: Record<string, unknown>[] = [];
+  const prev: Record<string, { c: number; peak: number }> = {};
+  for (const c of levels) {
+    for (const client of ["naive", "client-path"]) {
+      const dir = mkdtempSync(join(tmpdir(), "llmbench-client-memory-"));
+      const server = await startServer("truth", dir, 50, 100, 20);
+      const cmd =
+        client === "naive"
+          ? [BUN, join(ROOT, "scripts/naive-client.ts"), server.url, String(c), String(3 * c), join(dir, "naive.jsonl")]
+          : [BUN, join(ROOT, "scripts/client-path.ts"), `${server.url}/v1/chat/completions`, String(c), "3"];
+      const p = Bun.spawnSync(pin(0, cmd), { stdout: "pipe", stderr: "pipe", env: { ...process.env, BUN_CONFIG_MAX_HTTP_REQUESTS: "65535" } });
+      await stopServer(server);
+      rmSync(dir, { recursive: true, force: true });
+      if (p.exitCode !== 0) throw new Error(`${client} failed: ${p.stderr.toString()}`);
+      // The naive client prints its CPU seconds; its peak is the OS's (maxRSS, bytes here).
+      const peak =
+        client === "naive"
+          ? Math.round((p.resourceUsage?.maxRSS ?? 0) / 2 ** 20)
+          : (JSON.parse(p.stdout.toString().trim()) as { peak_rss_mib: number }).peak_rss_mib;
+      const before = prev[client];
+      const row = {
+        streams: c,
+        client,
+        peak_rss_mib: peak,
+        kib_per_stream: (peak * 1024) / c,
+        kib_per_added_stream: before === undefined ? NaN : ((peak - before.peak) * 1024) / (c - before.c),
+      };
+      prev[client] = { c, peak };
+      console.error(`client-memory ${JSON.stringify(row)}`);
+      out.push(row);
     }
   }
   return { results: out };
@@ -755,6 +799,7 @@ const which = process.argv[2] ?? "timing";
 const runners: Record<string, () => Promise<Record<string, unknown>>> = {
   timing,
   capacity,
+  "client-memory": () => clientMemory(process.argv[3] ? process.argv[3].split(",").map(Number) : [1000, 10000]),
   faults,
   rate,
   replay,
