@@ -2,12 +2,12 @@
 // (with the default 6 h timeout such a server used to hang the run); a body that does end after
 // [DONE] leaves its connection reusable.
 import { afterAll, describe, expect, test } from "bun:test";
-import type { Socket } from "bun";
 import { createFetchTransport } from "../../src/client/fetch-transport.ts";
 import { createHttp1Transport } from "../../src/client/http1-transport.ts";
 import { DONE_GRACE_MS, runRequest, type RecordIdentity } from "../../src/client/request-runner.ts";
 import type { TokenCounter } from "../../src/client/token-counter.ts";
 import type { Transport } from "../../src/client/transport.ts";
+import { httpChunk, type RawHttpServer, rawHttpServer } from "../helpers/raw-http-server.ts";
 
 const ID: RecordIdentity = {
   request_index: 0,
@@ -24,56 +24,19 @@ const ID: RecordIdentity = {
 };
 const chars: TokenCounter = { count: (t) => t.length };
 const HEAD = "HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ntransfer-encoding: chunked\r\n\r\n";
-const chunk = (s: string) => `${Buffer.byteLength(s).toString(16)}\r\n${s}\r\n`;
-const EVENT = chunk('data: {"choices":[{"index":0,"delta":{"content":"hello"}}]}\n\n');
-const DONE = chunk("data: [DONE]\n\n");
+const EVENT = httpChunk('data: {"choices":[{"index":0,"delta":{"content":"hello"}}]}\n\n');
+const DONE = httpChunk("data: [DONE]\n\n");
 const TERMINATOR = "0\r\n\r\n";
 
-interface Server {
-  url: string;
-  connections: number;
-  closed: number;
-  stop(): void;
-}
-
-/** Raw TCP server: answers each request with one event and [DONE]; `terminate` says whether (and when) the body ends. */
-function startServer(terminate: "never" | "later"): Server {
-  const sockets = new Set<Socket<{ buf: string }>>();
-  const srv: Server = { url: "", connections: 0, closed: 0, stop: () => {} };
-  const listener = Bun.listen<{ buf: string }>({
-    hostname: "127.0.0.1",
-    port: 0,
-    socket: {
-      open(s) {
-        s.data = { buf: "" };
-        srv.connections++;
-        sockets.add(s);
-      },
-      data(s, bytes) {
-        s.data.buf += Buffer.from(bytes).toString("latin1");
-        const headEnd = s.data.buf.indexOf("\r\n\r\n");
-        if (headEnd < 0) return;
-        const len = Number(/content-length: *(\d+)/i.exec(s.data.buf.slice(0, headEnd))?.[1] ?? 0);
-        if (s.data.buf.length < headEnd + 4 + len) return;
-        s.data.buf = s.data.buf.slice(headEnd + 4 + len);
-        s.write(HEAD + EVENT + DONE);
-        if (terminate === "later") setTimeout(() => s.write(TERMINATOR), 50);
-      },
-      close(s) {
-        srv.closed++;
-        sockets.delete(s);
-      },
-    },
+/** Answers each request with one event and [DONE]; `terminate` says whether (and when) the body ends. */
+function startServer(terminate: "never" | "later"): RawHttpServer {
+  return rawHttpServer((s) => {
+    s.write(HEAD + EVENT + DONE);
+    if (terminate === "later") setTimeout(() => s.write(TERMINATOR), 50);
   });
-  srv.url = `http://127.0.0.1:${listener.port}/v1/chat/completions`;
-  srv.stop = () => {
-    for (const s of sockets) s.end();
-    listener.stop(true);
-  };
-  return srv;
 }
 
-const servers: Server[] = [];
+const servers: RawHttpServer[] = [];
 afterAll(() => {
   for (const s of servers) s.stop();
 });

@@ -15,6 +15,7 @@ import { recordValues } from "../../src/metrics/record-values.ts";
 import { startMockServer, type MockServerHandle } from "../../src/mock/server.ts";
 import { traceData } from "../../src/report/http-trace-json.ts";
 import type { RequestRecord } from "../../src/record/request-record.ts";
+import { rawHttpServer } from "../helpers/raw-http-server.ts";
 
 const ID: RecordIdentity = {
   request_index: 0,
@@ -123,28 +124,13 @@ describe("http1 transport against the mock", () => {
 
 /** Raw server: sends the response head at once, the body `delayMs` later. */
 function startDelayedBodyServer(delayMs: number): string {
-  const listener = Bun.listen<{ buf: string }>({
-    hostname: "127.0.0.1",
-    port: 0,
-    socket: {
-      open(s) {
-        s.data = { buf: "" };
-      },
-      data(s, bytes) {
-        s.data.buf += Buffer.from(bytes).toString("latin1");
-        const headEnd = s.data.buf.indexOf("\r\n\r\n");
-        if (headEnd < 0) return;
-        const len = Number(/content-length: *(\d+)/i.exec(s.data.buf.slice(0, headEnd))?.[1] ?? 0);
-        if (s.data.buf.length < headEnd + 4 + len) return;
-        s.data.buf = "";
-        const body = JSON.stringify({ choices: [{ index: 0, message: { role: "assistant", content: "hello" } }] });
-        s.write(`HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\n\r\n`);
-        setTimeout(() => s.write(body), delayMs);
-      },
-    },
+  const srv = rawHttpServer((s) => {
+    const body = JSON.stringify({ choices: [{ index: 0, message: { role: "assistant", content: "hello" } }] });
+    s.write(`HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\n\r\n`);
+    setTimeout(() => s.write(body), delayMs);
   });
-  cleanups.push(() => listener.stop(true));
-  return `http://127.0.0.1:${listener.port}/v1/chat/completions`;
+  cleanups.push(() => srv.stop());
+  return srv.url;
 }
 
 test("http_req_waiting runs to the first body byte: a server holding the body back 150 ms after the head waits >= 150 ms", async () => {

@@ -2,16 +2,15 @@
 // yet every record leaves the worker with its counts filled in, and all of them before "phase-done"
 // (a record sent after it could miss the phase's storage).
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import type { Socket } from "bun";
 import type { Dataset, SessionSpec } from "../../src/dataset/plan-types.ts";
 import { startLoadWorker } from "../../src/engine/load-worker-main.ts";
 import { SharedState } from "../../src/engine/shared-state.ts";
 import type { MainToWorker, WorkerConfig, WorkerToMain } from "../../src/engine/worker-protocol.ts";
 import type { RequestRecord } from "../../src/record/request-record.ts";
 import { startMockServer, type MockServerHandle } from "../../src/mock/server.ts";
-import { planPhase } from "../../src/run/phase-plan.ts";
-import { epochNs } from "../../src/runtime/clock.ts";
 import { workerSettings } from "../helpers/worker-settings.ts";
+import { closedLoopPhase } from "../helpers/phase-spec.ts";
+import { httpChunk, type RawHttpServer, rawHttpServer } from "../helpers/raw-http-server.ts";
 
 let mock: MockServerHandle;
 beforeAll(async () => {
@@ -32,43 +31,13 @@ function dataset(sessions: number): Dataset {
  * A raw server whose bodies end 60 ms after [DONE]: each request hands its record back only then, so
  * its counts (made in a few ms) are in before the record is: the other order of the two.
  */
-function heldOpenServer(): { url: string; stop(): void } {
+function heldOpenServer(): RawHttpServer {
   const head = "HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ntransfer-encoding: chunked\r\n\r\n";
-  const chunk = (s: string) => `${Buffer.byteLength(s).toString(16)}\r\n${s}\r\n`;
-  const events = ["hello", " there", " world"].map((w) => chunk(`data: {"choices":[{"index":0,"delta":{"content":"${w}"}}]}\n\n`)).join("");
-  const sockets = new Set<Socket<{ buf: string }>>();
-  const listener = Bun.listen<{ buf: string }>({
-    hostname: "127.0.0.1",
-    port: 0,
-    socket: {
-      open(s) {
-        s.data = { buf: "" };
-        sockets.add(s);
-      },
-      data(s, bytes) {
-        s.data.buf += Buffer.from(bytes).toString("latin1");
-        for (;;) {
-          const headEnd = s.data.buf.indexOf("\r\n\r\n");
-          if (headEnd < 0) return;
-          const len = Number(/content-length: *(\d+)/i.exec(s.data.buf.slice(0, headEnd))?.[1] ?? 0);
-          if (s.data.buf.length < headEnd + 4 + len) return;
-          s.data.buf = s.data.buf.slice(headEnd + 4 + len);
-          s.write(head + events + chunk("data: [DONE]\n\n"));
-          setTimeout(() => s.write("0\r\n\r\n"), 60);
-        }
-      },
-      close(s) {
-        sockets.delete(s);
-      },
-    },
+  const events = ["hello", " there", " world"].map((w) => httpChunk(`data: {"choices":[{"index":0,"delta":{"content":"${w}"}}]}\n\n`)).join("");
+  return rawHttpServer((s) => {
+    s.write(head + events + httpChunk("data: [DONE]\n\n"));
+    setTimeout(() => s.write("0\r\n\r\n"), 60);
   });
-  return {
-    url: `http://127.0.0.1:${listener.port}/v1/chat/completions`,
-    stop() {
-      for (const s of sockets) s.end();
-      listener.stop(true);
-    },
-  };
 }
 
 /** Runs one phase of `requests` single-turn sessions on a load worker against `url`; returns every message it posted. */
@@ -90,23 +59,7 @@ async function runWorker(url: string, requests: number, concurrency: number): Pr
   const config: WorkerConfig = { workerId: 0, workerCount: 1, ...workerSettings(url, ds) };
   handler!({ type: "init", config, shared: shared.buffer });
   await ready.promise;
-  const spec = {
-    ...planPhase({
-      phase: "profiling",
-      load: { kind: "concurrency", concurrency, rampNs: 0 },
-      dataset: ds,
-      requestLimit: requests,
-      durationNs: null,
-      seed: 1,
-      prefillCap: null,
-      cancellation: null,
-      requestBase: 0,
-      sessionBase: 0,
-      fedPrompts: false,
-      onePass: false,
-    }),
-    startNs: epochNs(),
-  };
+  const spec = closedLoopPhase(ds, requests, concurrency);
   handler!({ type: "phase", spec });
   await done.promise;
   handler!({ type: "cancel" });

@@ -10,9 +10,8 @@ import { SharedState } from "../../src/engine/shared-state.ts";
 import { LOAD_WORKERS_PER_COUNT_WORKER, WorkerPool, countWorkersFor, type PoolOptions } from "../../src/engine/worker-pool.ts";
 import type { RequestRecord } from "../../src/record/request-record.ts";
 import { startMockServer, type MockServerHandle } from "../../src/mock/server.ts";
-import { planPhase } from "../../src/run/phase-plan.ts";
-import { epochNs } from "../../src/runtime/clock.ts";
 import { workerSettings } from "../helpers/worker-settings.ts";
+import { closedLoopPhase } from "../helpers/phase-spec.ts";
 
 let mock: MockServerHandle;
 let scratch: string;
@@ -47,23 +46,7 @@ async function run(workers: number, requests: number, spawnCountWorker?: () => W
   };
   const pool = await WorkerPool.start(opts);
   try {
-    const spec = {
-      ...planPhase({
-        phase: "profiling",
-        load: { kind: "concurrency", concurrency: 2 * workers, rampNs: 0 },
-        dataset: ds,
-        requestLimit: requests,
-        durationNs: null,
-        seed: 1,
-        prefillCap: null,
-        cancellation: null,
-        requestBase: 0,
-        sessionBase: 0,
-        fedPrompts: false,
-        onePass: false,
-      }),
-      startNs: epochNs(),
-    };
+    const spec = closedLoopPhase(ds, requests, 2 * workers);
     await pool.runPhase(spec);
     return { records, countWorkers: pool.countWorkerCount };
   } finally {
