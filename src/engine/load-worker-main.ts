@@ -18,6 +18,8 @@ import { requestSecrets } from "../client/request-secrets.ts";
 import { splitUrlCredentials, type SplitUrl } from "../client/url-credentials.ts";
 import { loadTokenizer } from "../dataset/tokenizer.ts";
 import { waitingBytes } from "../record/record-bytes.ts";
+import { epochNs } from "../runtime/clock.ts";
+import { clearLongTimeout, setLongTimeout } from "../runtime/long-timer.ts";
 import type { RequestRecord } from "../record/request-record.ts";
 import { cleanRecordError, cleanServerText, SecretScrubber } from "../record/safe-text.ts";
 import { runPhase, type SendArgs } from "./phase-runner.ts";
@@ -203,6 +205,18 @@ export function startLoadWorker(port: WorkerPort): void {
         const stopped = new Promise<void>((resolve) => (stopPhase = resolve));
         if (cancel.signal.aborted) stopPhase?.();
         const timer = setInterval(flush, FLUSH_EVERY_MS);
+        // The grace period's end, kept here as the duration is: the main thread's cancel may come late.
+        const cancelAfterNs = msg.spec.cancelAfterNs ?? null;
+        const graceOver =
+          cancelAfterNs === null
+            ? null
+            : setLongTimeout(
+                () => {
+                  cancel.abort();
+                  stopPhase?.();
+                },
+                (msg.spec.startNs + cancelAfterNs - epochNs()) / 1e6,
+              );
         runPhase({
           cfg,
           spec: msg.spec,
@@ -218,6 +232,7 @@ export function startLoadWorker(port: WorkerPort): void {
           .then(allCounted)
           .finally(() => {
             clearInterval(timer);
+            clearLongTimeout(graceOver);
             flush();
             const consumed = prompts.consumed;
             prompts.close();

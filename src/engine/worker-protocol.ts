@@ -50,6 +50,11 @@ export interface PhaseSpec {
   requestLimit: number;
   /** Send nothing from startNs + this on (--benchmark-duration, --warmup-duration), or null. The workers keep it themselves: the main thread that also stops them may run late (--storage-priority idle). */
   durationNs: number | null;
+  /**
+   * Cancel what is still in flight at startNs + this (--benchmark-duration + --benchmark-grace-period),
+   * or null/absent. Kept by the workers too, for the same reason as durationNs.
+   */
+  cancelAfterNs?: number | null;
   /** Sessions it may start (ordinals 0 .. sessionLimit-1). */
   sessionLimit: number;
   /** Closed loop: lanes in all; 0 in timed mode. */

@@ -132,7 +132,7 @@ export async function runPhases(ctx: PhaseContext, profiling: Plan): Promise<num
   const gate = warmIssued < 0 ? (ctx.startGate ?? null) : null;
   return runPlan(
     ctx,
-    { ...profiling, requestBase: base, sessionBase: base },
+    { ...profiling, requestBase: base, sessionBase: base, cancelAfterNs: graceEndMs === null ? null : graceEndMs * 1e6 },
     [
       [durationMs, () => control.stopSending()],
       [graceEndMs, () => control.cancelAll("grace period over: cancelling requests still in flight")],

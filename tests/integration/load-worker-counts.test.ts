@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { Dataset, SessionSpec } from "../../src/dataset/plan-types.ts";
 import { startLoadWorker } from "../../src/engine/load-worker-main.ts";
 import { SharedState } from "../../src/engine/shared-state.ts";
-import type { MainToWorker, WorkerConfig, WorkerToMain } from "../../src/engine/worker-protocol.ts";
+import type { MainToWorker, PhaseSpec, WorkerConfig, WorkerToMain } from "../../src/engine/worker-protocol.ts";
 import type { RequestRecord } from "../../src/record/request-record.ts";
 import { startMockServer, type MockServerHandle } from "../../src/mock/server.ts";
 import { workerSettings } from "../helpers/worker-settings.ts";
@@ -41,7 +41,7 @@ function heldOpenServer(): RawHttpServer {
 }
 
 /** Runs one phase of `requests` single-turn sessions on a load worker against `url`; returns every message it posted. */
-async function runWorker(url: string, requests: number, concurrency: number): Promise<WorkerToMain[]> {
+async function runWorker(url: string, requests: number, concurrency: number, change: Partial<PhaseSpec> = {}): Promise<WorkerToMain[]> {
   const got: WorkerToMain[] = [];
   let handler: ((m: MainToWorker) => void) | null = null;
   const done = Promise.withResolvers<void>();
@@ -59,7 +59,7 @@ async function runWorker(url: string, requests: number, concurrency: number): Pr
   const config: WorkerConfig = { workerId: 0, workerCount: 1, ...workerSettings(url, ds) };
   handler!({ type: "init", config, shared: shared.buffer });
   await ready.promise;
-  const spec = closedLoopPhase(ds, requests, concurrency);
+  const spec = { ...closedLoopPhase(ds, requests, concurrency), ...change };
   handler!({ type: "phase", spec });
   await done.promise;
   handler!({ type: "cancel" });
@@ -102,4 +102,21 @@ describe("load worker: counts on the count worker", () => {
       srv.stop();
     }
   }, 60_000);
+
+  test("the grace period's end cancels what is in flight, with no cancel from the main thread", async () => {
+    // Streams that never end: one event, then nothing. Sending stops at 100 ms, the grace ends at 300 ms.
+    const head = "HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ntransfer-encoding: chunked\r\n\r\n";
+    const srv = rawHttpServer((s) => s.write(head + httpChunk('data: {"choices":[{"index":0,"delta":{"content":"hi"}}]}\n\n')));
+    try {
+      const got = await runWorker(srv.url, 1000, 3, { durationNs: 100e6, cancelAfterNs: 300e6 });
+      const records = recordsBeforeDone(got);
+      expect(records.length).toBe(3);
+      expect(records.filter((r) => !r.cancelled || r.error?.code !== 499 || r.chunks.length !== 1).length).toBe(0);
+      // Cancelled at the grace period's end (the phase started just before the first send), not at the 30 s request timeout.
+      const t0 = Math.min(...records.map((r) => r.start_ns));
+      expect(records.filter((r) => r.end_ns - t0 < 290e6 || r.end_ns - t0 > 2_000e6).length).toBe(0);
+    } finally {
+      srv.stop();
+    }
+  }, 30_000);
 });
