@@ -18,6 +18,9 @@ import type { ResponseHandler, Transport, TransportErrorKind, TransportExchange 
 import type { ChunkTiming, HttpTiming, RecordError, RequestRecord } from "../record/request-record.ts";
 import type { SseEvent } from "./sse-parser.ts";
 import { epochNs } from "../runtime/clock.ts";
+import { emptyRecord, emptyResponse, httpErrorMessage, MAX_ERROR_BODY_BYTES, type RecordIdentity, transportError } from "./request-outcome.ts";
+
+export type { RecordIdentity } from "./request-outcome.ts";
 import { type DeadlineList, type DeadlineNode, Deadlines } from "../runtime/deadline-list.ts";
 
 export interface RunRequest {
@@ -53,25 +56,6 @@ export interface RunRequest {
 /** Token counts of `texts`, in order; it must resolve (a count that cannot be made is 0). */
 export type CountBatch = (texts: string[]) => Promise<number[]>;
 
-export type RecordIdentity = Pick<
-  RequestRecord,
-  | "request_index"
-  | "x_correlation_id"
-  | "session_num"
-  | "conversation_id"
-  | "turn_index"
-  | "worker_id"
-  | "phase"
-  | "model"
-  | "scheduled_ns"
-  | "queue_ns"
-  | "input_tokens"
-  | "requested_output_tokens"
->;
-
-// Server text in errors is kept whole up to this bound: it is cut to one short line only after the
-// worker has scrubbed our secrets from it (record/safe-text.ts), so a cut never leaves half a key.
-const MAX_ERROR_BODY_BYTES = 64 * 1024;
 /**
  * After [DONE], how long the transport may take to read the end of the body before it is aborted.
  * Handing the record back at [DONE] itself, before the chunked body's terminator was read, measured
@@ -79,35 +63,6 @@ const MAX_ERROR_BODY_BYTES = 64 * 1024;
  * separate write (as uvicorn does): each extra connect lands inside a later request's TTFT.
  */
 export const DONE_GRACE_MS = 250;
-
-/** A 200 that carried no output (AIPerf: "Invalid inference result", no responses with content). */
-function emptyResponse(what: string): RecordError {
-  return { code: 0, type: "empty_response", message: `no content in the response: ${what}` };
-}
-
-export function emptyRecord(id: RecordIdentity, url: string, requestId: string): RequestRecord {
-  return {
-    ...id,
-    x_request_id: requestId,
-    url,
-    start_ns: 0,
-    ack_ns: 0,
-    first_token_ns: 0,
-    first_output_token_ns: 0,
-    last_token_ns: 0,
-    end_ns: 0,
-    http_status: 0,
-    cancelled: false,
-    error: null,
-    output_tokens: 0,
-    reasoning_tokens: 0,
-    usage_prompt_tokens: null,
-    usage_completion_tokens: null,
-    usage_total_tokens: null,
-    usage_reasoning_tokens: null,
-    chunks: [],
-  };
-}
 
 /** This thread's request timeouts (and [DONE] grace waits): one timer per duration, not one per request. */
 const requestDeadlines = new Deadlines();
@@ -481,23 +436,4 @@ class RequestRun implements ResponseHandler, DeadlineNode {
     this.exchange?.abort();
     this.finish(at, error);
   }
-}
-
-function transportError(kind: TransportErrorKind, message: string, afterHeaders: boolean): RecordError {
-  if (kind === "connect") return { code: 0, type: "connection_error", message };
-  if (kind === "protocol") return { code: 0, type: "protocol_error", message };
-  return { code: 0, type: "connection_error", message: afterHeaders ? `stream broken: ${message}` : message };
-}
-
-/** The server's own error message when the body is OpenAI-style JSON, else the body (raw: see safe-text.ts). */
-export function httpErrorMessage(status: number, body: string): string {
-  try {
-    const j = JSON.parse(body) as { error?: { message?: unknown } | string; message?: unknown };
-    const m = typeof j.error === "object" ? j.error?.message : (j.error ?? j.message);
-    if (typeof m === "string" && m) return `HTTP ${status}: ${m}`;
-  } catch {
-    // not JSON: fall through
-  }
-  const trimmed = body.trim();
-  return trimmed ? `HTTP ${status}: ${trimmed}` : `HTTP ${status}`;
 }
