@@ -8,9 +8,9 @@ import type { SharedState } from "../engine/shared-state.ts";
 import type { WorkerPool } from "../engine/worker-pool.ts";
 import type { PhaseSpec } from "../engine/worker-protocol.ts";
 import { epochNs } from "../runtime/clock.ts";
-import { clearLongTimeout, setLongTimeout } from "../runtime/long-timer.ts";
 import { profilingBase } from "../schedule/shard.ts";
 import { planPhase, UNLIMITED } from "./phase-plan.ts";
+import { PhaseTimers, type PhaseTimer } from "./phase-timers.ts";
 import { PromptFeeder, type SessionTexts } from "./prompt-feeder.ts";
 import type { RunControl } from "./run-control.ts";
 import { sleepUntilShortlyBefore, startInstant, type StartGate } from "./start-gate.ts";
@@ -65,9 +65,6 @@ function commonPlan({ cfg, dataset, prompts }: Pick<PhaseContext, "cfg" | "datas
   };
 }
 
-/** A phase timer: `ms` after the phase's start (any length: long waits are chunked), or null for none. */
-type PhaseTimer = [number | null, () => void];
-
 /**
  * Primes trace prompts, waits for the start (`gate`: a common instant), then runs the phase with its
  * timers counted from the start; the timers never outlive it. Returns the start (epoch ns).
@@ -79,7 +76,7 @@ async function runPlan(ctx: PhaseContext, plan: Plan, timers: PhaseTimer[], gate
     ctx.feeding.feeder = feeder;
     await feeder.primed;
   }
-  const handles: ReturnType<typeof setLongTimeout>[] = [];
+  let timing: PhaseTimers | null = null;
   try {
     let startNs = epochNs() + PHASE_START_MARGIN_NS;
     if (gate !== null) {
@@ -89,12 +86,11 @@ async function runPlan(ctx: PhaseContext, plan: Plan, timers: PhaseTimer[], gate
       gate.onStart(start.lagNs);
     }
     ctx.onPhaseStart?.(plan.phase, startNs);
-    const toStartMs = (startNs - epochNs()) / 1e6;
-    for (const [ms, f] of timers) if (ms !== null) handles.push(setLongTimeout(f, ms + toStartMs));
+    timing = new PhaseTimers(timers, startNs);
     await ctx.pool.runPhase({ ...plan, startNs });
     return startNs;
   } finally {
-    for (const h of handles) clearLongTimeout(h);
+    timing?.end();
     ctx.feeding.feeder?.close();
     ctx.feeding.feeder = null;
   }
