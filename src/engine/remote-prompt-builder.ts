@@ -22,6 +22,11 @@ export class RemotePromptBuilder {
     worker.addEventListener("error", (e: ErrorEvent) => this.fail(new Error(`count worker crashed: ${e.message}`)));
   }
 
+  /** The count worker crashed or could not load its tokenizer: nothing more can be built here. */
+  get unusable(): boolean {
+    return this.failure !== null;
+  }
+
   /** The texts of `prompts`, in order; rejects with the reason a prompt cannot be built. */
   build(prompts: BlockPrompts): Promise<string[]> {
     if (this.failure !== null) return Promise.reject(this.failure);

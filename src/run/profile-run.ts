@@ -39,7 +39,7 @@ import { HeapGovernor } from "../runtime/heap-governor.ts";
 import { countHeldWarning, heldWarning, jsonlSink, LiveCounts, outageSink, receiveHeldWarning, RecordFanout } from "./sinks.ts";
 import { storagePriorityStage } from "./storage-priority.ts";
 import { liveSources, LiveView } from "./live-view.ts";
-import { localSessionTexts, type PromptFeeder, remoteSessionTexts, type SessionTexts } from "./prompt-feeder.ts";
+import { localSessionTexts, type PromptFeeder, remoteSessionTexts, type SessionTexts, withFallback } from "./prompt-feeder.ts";
 import { runLoadColumns, type SweepTag } from "./run-load-columns.ts";
 import { ServerSideStage } from "./server-side-stage.ts";
 import type { StartGate } from "./start-gate.ts";
@@ -365,9 +365,20 @@ export async function runProfile(prepared: PreparedProfile, io: Io): Promise<num
   });
 }
 
-/** Trace prompts built on the first count worker, or on this thread (with `tokenizer`) when there is none. */
+/**
+ * Trace prompts built on the first count worker, or on this thread (with `tokenizer`, which reloads
+ * if it was let go) when there is none or it dies: the same texts either way.
+ */
 function tracePrompts(pool: WorkerPool, tokenizer: TextTokenizer, seed: number, blockSize: number): { texts: SessionTexts; remote: boolean } {
+  const local = (): SessionTexts => localSessionTexts(createBlockPromptBuilder(tokenizer, { seed, blockSize }));
   const remote = pool.promptBuilder(seed, blockSize);
-  if (remote !== null) return { texts: remoteSessionTexts((p) => remote.build(p)), remote: true };
-  return { texts: localSessionTexts(createBlockPromptBuilder(tokenizer, { seed, blockSize })), remote: false };
+  if (remote === null) return { texts: local(), remote: false };
+  return {
+    texts: withFallback(
+      remoteSessionTexts((p) => remote.build(p)),
+      () => !remote.unusable,
+      local,
+    ),
+    remote: true,
+  };
 }

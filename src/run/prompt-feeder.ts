@@ -38,6 +38,28 @@ export function remoteSessionTexts(build: (prompts: BlockPrompts) => Promise<str
   };
 }
 
+/**
+ * `primary` until it fails while `usable()` says it can no longer be used (its count worker died);
+ * then, from that session on, `backup()` (made once). A failure of a usable primary (a prompt that
+ * cannot be built) is passed on.
+ */
+export function withFallback(primary: SessionTexts, usable: () => boolean, backup: () => SessionTexts): SessionTexts {
+  let fallback: SessionTexts | null = null;
+  return {
+    async texts(s) {
+      if (fallback === null) {
+        try {
+          return await primary.texts(s);
+        } catch (e) {
+          if (usable()) throw e;
+          fallback = backup();
+        }
+      }
+      return fallback.texts(s);
+    },
+  };
+}
+
 export class PromptFeeder {
   private readonly sent: number[];
   private readonly consumed: number[];

@@ -47,6 +47,7 @@ describe("RemotePromptBuilder on a count worker", () => {
   test("a layout that cannot hold its tokens rejects with the reason; the builder goes on", async () => {
     const remote = new RemotePromptBuilder(worker, 7, 64);
     await expect(remote.build([{ hashIds: [1, 2], tokens: 500 }])).rejects.toThrow("the last block would hold 436 tokens");
+    expect(remote.unusable).toBe(false);
     expect((await remote.build([{ hashIds: [4], tokens: 3 }])).map((t) => builtin.count(t))).toEqual([3]);
   }, 60_000);
 
@@ -85,6 +86,7 @@ describe("RemotePromptBuilder, failures", () => {
     expect(posted.map((m) => m.type)).toEqual(["build"]);
     for (const fn of listeners.error!) fn({ message: "boom" });
     await expect(waiting).rejects.toThrow("count worker crashed: boom");
+    expect(remote.unusable).toBe(true);
     await expect(remote.build([{ hashIds: [2], tokens: 3 }])).rejects.toThrow("count worker crashed: boom");
     expect(posted.length).toBe(1);
   });
@@ -99,5 +101,6 @@ describe("RemotePromptBuilder, failures", () => {
     const waiting = remote.build([{ hashIds: [1], tokens: 3 }]);
     for (const fn of listeners) fn({ data: { type: "fatal", message: "cannot read tokenizer.json" } });
     await expect(waiting).rejects.toThrow("count worker: cannot read tokenizer.json");
+    expect(remote.unusable).toBe(true);
   });
 });

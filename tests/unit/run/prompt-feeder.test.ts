@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { localSessionTexts, PromptFeeder } from "../../../src/run/prompt-feeder.ts";
+import { localSessionTexts, PromptFeeder, type SessionTexts, withFallback } from "../../../src/run/prompt-feeder.ts";
 import type { BlockPromptBuilder } from "../../../src/dataset/block-prompts.ts";
 import type { Dataset } from "../../../src/dataset/plan-types.ts";
 
@@ -126,5 +126,51 @@ describe("PromptFeeder", () => {
     await f.primed;
     await f.done;
     expect(errors).toEqual(["no exact count"]);
+  });
+});
+
+describe("withFallback", () => {
+  const session = { sessionId: "s", turns: [{ prompt: { kind: "blocks" as const, hashIds: [1], tokens: 3 }, maxTokens: null, timestampMs: 0, delayMs: 0 }] };
+  /** A source that answers `name` or, once `failWith` is set, rejects with it; counts its calls. */
+  function source(name: string) {
+    const s = { calls: 0, failWith: null as Error | null, texts: async (): Promise<string[]> => [] };
+    s.texts = async () => {
+      s.calls++;
+      if (s.failWith !== null) throw s.failWith;
+      return [name];
+    };
+    return s as typeof s & SessionTexts;
+  }
+
+  test("the primary while it works; a failure while it is usable is passed on, and no backup is made", async () => {
+    const primary = source("remote");
+    let backups = 0;
+    const t = withFallback(
+      primary,
+      () => true,
+      () => (backups++, source("local")),
+    );
+    expect(await t.texts(session)).toEqual(["remote"]);
+    primary.failWith = new Error("cannot build exactly 3 tokens");
+    await expect(Promise.resolve(t.texts(session))).rejects.toThrow("cannot build exactly 3 tokens");
+    expect([primary.calls, backups]).toEqual([2, 0]);
+  });
+
+  test("once the primary is unusable (its worker died), the backup builds that session and every later one", async () => {
+    const primary = source("remote");
+    let usable = true;
+    let backups = 0;
+    const backup = source("local");
+    const t = withFallback(
+      primary,
+      () => usable,
+      () => (backups++, backup),
+    );
+    expect(await t.texts(session)).toEqual(["remote"]);
+    primary.failWith = new Error("count worker crashed: boom");
+    usable = false;
+    expect(await t.texts(session)).toEqual(["local"]);
+    expect(await t.texts(session)).toEqual(["local"]);
+    expect([primary.calls, backup.calls, backups]).toEqual([2, 2, 1]);
   });
 });
