@@ -1,6 +1,7 @@
 // What a request's outcome puts in its record: the empty record a request starts from, and the errors
 // of an empty answer, a transport failure and an HTTP error status (pure functions).
 import type { RecordError, RequestRecord } from "../record/request-record.ts";
+import type { ChunkInfo } from "./openai-chunk.ts";
 import type { TransportErrorKind } from "./transport.ts";
 
 export type RecordIdentity = Pick<
@@ -49,6 +50,12 @@ export function emptyRecord(id: RecordIdentity, url: string, requestId: string):
     usage_reasoning_tokens: null,
     chunks: [],
   };
+}
+
+/** The error an answer's error or malformed payload (openai-chunk.ts) makes, in a stream or a whole body. */
+export function answerError(info: Extract<ChunkInfo, { kind: "error" | "malformed" }>): RecordError {
+  if (info.kind === "error") return { code: info.code ?? 500, type: info.type ?? "server_error", message: info.message };
+  return { code: 0, type: "malformed_response", message: `${info.reason}: ${info.raw.slice(0, MAX_ERROR_BODY_BYTES)}` };
 }
 
 export function transportError(kind: TransportErrorKind, message: string, afterHeaders: boolean): RecordError {

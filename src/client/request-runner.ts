@@ -18,7 +18,7 @@ import type { ResponseHandler, Transport, TransportErrorKind, TransportExchange 
 import type { ChunkTiming, HttpTiming, RecordError, RequestRecord } from "../record/request-record.ts";
 import type { SseEvent } from "./sse-parser.ts";
 import { epochNs } from "../runtime/clock.ts";
-import { emptyRecord, emptyResponse, httpErrorMessage, MAX_ERROR_BODY_BYTES, type RecordIdentity, transportError } from "./request-outcome.ts";
+import { answerError, emptyRecord, emptyResponse, httpErrorMessage, MAX_ERROR_BODY_BYTES, type RecordIdentity, transportError } from "./request-outcome.ts";
 
 export type { RecordIdentity } from "./request-outcome.ts";
 import { type DeadlineList, type DeadlineNode, Deadlines } from "../runtime/deadline-list.ts";
@@ -168,13 +168,13 @@ class RequestRun implements ResponseHandler, DeadlineNode {
 
   start(transport: Transport, req: RunRequest): void {
     const rec = this.rec;
-    requestDeadlines.add(this, req.timeoutMs);
-    if (req.cancel?.aborted) {
+    requestDeadlines.add(this, this.timeoutMs);
+    if (this.cancel?.aborted) {
       rec.start_ns = epochNs();
       this.handleEvent();
       return;
     }
-    req.cancel?.addEventListener("abort", this, { once: true });
+    this.cancel?.addEventListener("abort", this, { once: true });
     rec.start_ns = epochNs();
     this.exchange = transport.send({ url: req.url, method: "POST", headers: req.headers, body: req.body }, this);
   }
@@ -299,12 +299,8 @@ class RequestRun implements ResponseHandler, DeadlineNode {
       this.sawDone = true;
       return true;
     }
-    if (info.kind === "error") {
-      this.streamError = { code: info.code ?? 500, type: info.type ?? "server_error", message: info.message };
-      return false;
-    }
-    if (info.kind === "malformed") {
-      this.streamError = { code: 0, type: "malformed_response", message: `${info.reason}: ${info.raw.slice(0, MAX_ERROR_BODY_BYTES)}` };
+    if (info.kind === "error" || info.kind === "malformed") {
+      this.streamError = answerError(info);
       return false;
     }
     const rec = this.rec;
@@ -345,8 +341,7 @@ class RequestRun implements ResponseHandler, DeadlineNode {
     if (info.kind === "answer") return null;
     if (info.kind === "empty") return emptyResponse(info.what);
     if (info.kind === "invalid") return { code: 0, type: "malformed_response", message: info.message.slice(0, MAX_ERROR_BODY_BYTES) };
-    if (info.kind === "error") return { code: info.code ?? 500, type: info.type ?? "server_error", message: info.message };
-    if (info.kind === "malformed") return { code: 0, type: "malformed_response", message: `${info.reason}: ${info.raw.slice(0, MAX_ERROR_BODY_BYTES)}` };
+    if (info.kind === "error" || info.kind === "malformed") return answerError(info);
     this.apply(info, at_ns, Buffer.byteLength(body));
     return info.kind === "delta" && (info.content || info.reasoning) ? null : emptyResponse(reader.emptyBody);
   }
