@@ -26,7 +26,6 @@ export interface PhaseContext {
   pool: WorkerPool;
   shared: SharedState;
   control: RunControl;
-  /** Builds hash-id prompts on this thread, when the dataset has them. */
   /** Trace prompts built while the run goes (hash-id blocks), or null when every prompt is in the dataset. */
   prompts: SessionTexts | null;
   /** Told how many fed prompts each worker used (the current phase's feeder). */

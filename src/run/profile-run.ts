@@ -217,9 +217,11 @@ export async function executeProfile(prepared: PreparedProfile, io: Io, opts: Ex
     for (const w of runWarnings(cfg)) log.warn(w);
     const feeding: { feeder: PromptFeeder | null } = { feeder: null };
     const packedTokenizer = tokenizer.pack();
-    // The dataset is built. A process that holds this one run and builds no prompts during the load
-    // needs no tokenizer on this thread again: its vocabulary goes before the workers take their share.
-    if (io.ownsProcess === true && opts.sweep === undefined && !fedPrompts) tokenizer.release();
+    // The dataset is built. A process that holds this one run (a sweep reuses the tokenizer) and builds
+    // no prompts during the load needs no tokenizer on this thread again: its vocabulary goes before
+    // the workers take their share.
+    const ownRun = io.ownsProcess === true && opts.sweep === undefined;
+    if (ownRun && !fedPrompts) tokenizer.release();
     Bun.gc(true);
     const lowerStorage = storagePriorityStage({
       priority: cfg.storagePriority,
@@ -248,7 +250,7 @@ export async function executeProfile(prepared: PreparedProfile, io: Io, opts: Ex
     // Stage 4: warmup and profiling.
     const prompts = fedPrompts ? tracePrompts(pool, tokenizer, cfg.randomSeed, dataset.blockSize) : null;
     // Built on a count worker: as for a run without trace prompts, this thread needs its tokenizer no more.
-    if (prompts?.remote === true && io.ownsProcess === true && opts.sweep === undefined) {
+    if (prompts?.remote === true && ownRun) {
       tokenizer.release();
       Bun.gc(true); // before the load: its vocabulary is most of this thread's heap
     }
