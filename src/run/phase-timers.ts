@@ -16,8 +16,15 @@ export interface TimerSeams {
 
 const REAL: TimerSeams = { now: epochNs, arm: (fn, ms) => setLongTimeout(fn, ms), clear: clearLongTimeout };
 
+interface Armed {
+  dueNs: number;
+  fire: () => void;
+  fired: boolean;
+  handle: LongTimeout | null;
+}
+
 export class PhaseTimers {
-  private readonly armed: { dueNs: number; fire: () => void; fired: boolean; handle: LongTimeout }[] = [];
+  private readonly armed: Armed[] = [];
 
   constructor(
     timers: PhaseTimer[],
@@ -27,7 +34,7 @@ export class PhaseTimers {
     const toStartMs = (startNs - seams.now()) / 1e6;
     for (const [ms, fire] of timers) {
       if (ms === null) continue;
-      const t = { dueNs: startNs + ms * 1e6, fire, fired: false, handle: null as unknown as LongTimeout };
+      const t: Armed = { dueNs: startNs + ms * 1e6, fire, fired: false, handle: null };
       t.handle = seams.arm(() => {
         t.fired = true;
         fire();
@@ -40,7 +47,7 @@ export class PhaseTimers {
   end(): void {
     const now = this.seams.now();
     for (const t of this.armed) {
-      this.seams.clear(t.handle);
+      if (t.handle !== null) this.seams.clear(t.handle);
       if (!t.fired && t.dueNs <= now) {
         t.fired = true;
         t.fire();
