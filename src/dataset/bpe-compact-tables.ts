@@ -1,0 +1,143 @@
+// The tables of bpe-compact.ts from a byte-level BPE's vocab and merges, and back; and as one string,
+// so a pack (tokenizer-pack.ts) carries them to another thread or the cache.
+//
+// Byte-level tokens are strings of the ByteLevel alphabet (one character per byte); a token with any
+// other character (a special token in the model's vocab) can never come out of merging bytes, and is
+// kept aside as text only so the library's own model can be rebuilt from the tables.
+import type { CompactBpeData } from "./bpe-compact.ts";
+
+/** A byte-level BPE as the library holds it: token text by id (holes undefined) and merges by rank. */
+export interface BpeLists {
+  vocab: (string | undefined)[];
+  merges: (readonly [string, string])[];
+}
+
+export interface CompactTables {
+  data: CompactBpeData;
+  /** Tokens with characters outside the byte alphabet, by id. */
+  foreign: Record<number, string>;
+}
+
+/** Characters of the ByteLevel alphabet by byte, as the library's byte_encoder maps them. */
+export type ByteAlphabet = readonly string[];
+
+/**
+ * The tables of `lists`, or null where they would not merge exactly as the library does: a token
+ * listed twice, a merge listed twice, a merge of or into a non-token, or a byte with no token.
+ */
+export function compactTables(lists: BpeLists, alphabet: ByteAlphabet, ignoreMerges: boolean): CompactTables | null {
+  const byteOf = new Map<string, number>();
+  for (let b = 0; b < 256; b++) byteOf.set(alphabet[b]!, b);
+  if (byteOf.size !== 256) return null;
+
+  const { vocab, merges } = lists;
+  const idOf = new Map<string, number>();
+  const offsets = new Uint32Array(vocab.length + 1);
+  const foreign: Record<number, string> = {};
+  let total = 0;
+  for (let id = 0; id < vocab.length; id++) {
+    const t = vocab[id];
+    offsets[id] = total;
+    if (t === undefined) continue;
+    if (idOf.has(t)) return null;
+    idOf.set(t, id);
+    if (isByteLevel(t, byteOf)) total += t.length;
+    else foreign[id] = t;
+  }
+  offsets[vocab.length] = total;
+  const bytes = new Uint8Array(total);
+  for (let id = 0; id < vocab.length; id++) {
+    const t = vocab[id];
+    const at = offsets[id]!;
+    if (t === undefined || offsets[id + 1] === at) continue;
+    for (let i = 0; i < t.length; i++) bytes[at + i] = byteOf.get(t[i]!)!;
+  }
+  for (let b = 0; b < 256; b++) if (!idOf.has(alphabet[b]!)) return null;
+
+  const m = merges.length;
+  const mergeLeft = new Uint32Array(m);
+  const mergeRight = new Uint32Array(m);
+  const mergeResult = new Uint32Array(m);
+  const seen = new Set<string>();
+  for (let r = 0; r < m; r++) {
+    const [a, b] = merges[r]!;
+    const left = idOf.get(a);
+    const right = idOf.get(b);
+    const result = idOf.get(a + b);
+    if (left === undefined || right === undefined || result === undefined) return null;
+    if (foreign[left] !== undefined || foreign[right] !== undefined) return null;
+    const key = `${left},${right}`;
+    if (seen.has(key)) return null;
+    seen.add(key);
+    mergeLeft[r] = left;
+    mergeRight[r] = right;
+    mergeResult[r] = result;
+  }
+  return { data: { bytes, offsets, mergeLeft, mergeRight, mergeResult, ignoreMerges }, foreign };
+}
+
+function isByteLevel(t: string, byteOf: Map<string, number>): boolean {
+  if (t.length === 0) return false;
+  for (let i = 0; i < t.length; i++) if (!byteOf.has(t[i]!)) return false;
+  return true;
+}
+
+/** The library's lists again, from the tables (to rebuild its model where only it will do). */
+export function bpeLists(tables: CompactTables, alphabet: ByteAlphabet): BpeLists {
+  const { bytes, offsets, mergeLeft, mergeRight } = tables.data;
+  const n = offsets.length - 1;
+  const vocab: (string | undefined)[] = new Array(n);
+  for (let id = 0; id < n; id++) {
+    const start = offsets[id]!;
+    const end = offsets[id + 1]!;
+    if (end > start) {
+      let t = "";
+      for (let i = start; i < end; i++) t += alphabet[bytes[i]!];
+      vocab[id] = t;
+    } else {
+      vocab[id] = tables.foreign[id];
+    }
+  }
+  const merges: [string, string][] = new Array(mergeLeft.length);
+  for (let r = 0; r < mergeLeft.length; r++) merges[r] = [vocab[mergeLeft[r]!]!, vocab[mergeRight[r]!]!];
+  return { vocab, merges };
+}
+
+/** The tables' arrays as one base64 string, in the order `tablesFromBase64` reads them. */
+export function tablesToBase64(data: CompactBpeData): string {
+  const words = data.offsets.length + 3 * data.mergeLeft.length;
+  const out = new Uint8Array(words * 4 + data.bytes.length);
+  const u32 = new Uint32Array(out.buffer, 0, words);
+  u32.set(data.offsets, 0);
+  u32.set(data.mergeLeft, data.offsets.length);
+  u32.set(data.mergeRight, data.offsets.length + data.mergeLeft.length);
+  u32.set(data.mergeResult, data.offsets.length + 2 * data.mergeLeft.length);
+  out.set(data.bytes, words * 4);
+  return Buffer.from(out.buffer, out.byteOffset, out.byteLength).toString("base64");
+}
+
+/** Tables from `tablesToBase64`'s string, given the vocab and merge counts it was written with (throws if the length disagrees). */
+export function tablesFromBase64(text: string, vocabLength: number, mergeCount: number, ignoreMerges: boolean): CompactBpeData {
+  const raw = Buffer.from(text, "base64");
+  // A copy at offset 0: Uint32Array views need 4-byte alignment, which Buffer's pool does not promise.
+  const buf = new Uint8Array(raw.length);
+  buf.set(raw);
+  const words = vocabLength + 1 + 3 * mergeCount;
+  if (buf.length < words * 4) throw new Error(`packed tables hold ${buf.length} bytes, fewer than ${words * 4}`);
+  const u32 = new Uint32Array(buf.buffer, 0, words);
+  const offsets = u32.subarray(0, vocabLength + 1);
+  for (let id = 0; id < vocabLength; id++) if (offsets[id]! > offsets[id + 1]!) throw new Error(`packed token ${id} ends before it starts`);
+  const byteCount = offsets[vocabLength]!;
+  if (buf.length !== words * 4 + byteCount) throw new Error(`packed tables hold ${buf.length} bytes, expected ${words * 4 + byteCount}`);
+  let at = vocabLength + 1;
+  const mergeLeft = u32.subarray(at, at + mergeCount);
+  at += mergeCount;
+  const mergeRight = u32.subarray(at, at + mergeCount);
+  at += mergeCount;
+  const mergeResult = u32.subarray(at, at + mergeCount);
+  for (let r = 0; r < mergeCount; r++) {
+    if (mergeLeft[r]! >= vocabLength || mergeRight[r]! >= vocabLength || mergeResult[r]! >= vocabLength)
+      throw new Error(`packed merge ${r} names a token past the vocab`);
+  }
+  return { bytes: buf.subarray(words * 4), offsets, mergeLeft, mergeRight, mergeResult, ignoreMerges };
+}
