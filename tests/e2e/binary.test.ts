@@ -94,11 +94,19 @@ describe("compiled binary from an empty directory", () => {
         expect(lowered![1]).toBe(lowered![2]);
       }
 
-      const q = run(["query", "run1", "select count(*) as n, sum(output_tokens) as toks, min(time_to_first_token) as ttft from requests", "--format", "json"]);
+      const q = run([
+        "query",
+        "run1",
+        "select count(*) as n, sum(output_tokens) as toks, min(input_tokens) as isl_min, max(input_tokens) as isl_max, min(time_to_first_token) as ttft from requests",
+        "--format",
+        "json",
+      ]);
       expect(q.code).toBe(0);
-      const [row] = JSON.parse(q.out) as { n: number; toks: number; ttft: number }[];
+      const [row] = JSON.parse(q.out) as { n: number; toks: number; isl_min: number; isl_max: number; ttft: number }[];
       expect(row!.n).toBe(20);
       expect(row!.toks).toBe(20 * 16);
+      // Prompts of exactly --isl tokens, built and counted with the tokenizer built into the binary.
+      expect([row!.isl_min, row!.isl_max]).toEqual([32, 32]);
       expect(row!.ttft).toBeGreaterThan(10); // mock TTFT 15 ms; exact agreement is checked in the integration test
 
       const chunks = run(["query", "run1", "select count(*) as n from chunks", "--format", "csv"]);
@@ -181,16 +189,11 @@ describe("compiled binary from an empty directory", () => {
     expect(truth.slice(0, 20).every((t) => t.chunks.filter((c) => c.tokens > 0).length === 16)).toBe(true);
   }, 60_000);
 
-  test("DuckDB was extracted once into the versioned cache dir; the builtin tokenizer's pack was written once", () => {
+  test("DuckDB was extracted once into the versioned cache dir; the builtin tokenizer needed no cache (its pack is in the binary)", () => {
     const cache = join(dir, "cache", "llmbench");
     const entries = readdirSync(cache).sort();
-    expect(entries.length).toBe(2);
+    expect(entries.length).toBe(1);
     expect(entries[0]).toMatch(new RegExp(`^duckdb-[\\d.]+.*-${process.platform}-${process.arch}$`));
     expect(readdirSync(join(cache, entries[0]!)).sort()).toEqual([".complete", "duckdb.node", "libduckdb.so"]);
-    // Every run used the builtin tokenizer: one pack, and no temp file left.
-    expect(entries[1]).toBe("tokenizers");
-    const packs = readdirSync(join(cache, "tokenizers"));
-    expect(packs.length).toBe(1);
-    expect(packs[0]).toMatch(/^[0-9a-f]+\.pack$/);
   });
 });
