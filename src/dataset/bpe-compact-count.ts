@@ -5,6 +5,8 @@ import type { ByteAlphabet } from "./bpe-compact-tables.ts";
 import { MAX_BPE_PIECE, splitLongPiece } from "./tokenizer-bpe-bound.ts";
 
 const UTF8_CONTINUATION_FIRST = 0x80;
+/** Bytes of scratch kept between pieces (64 KiB); a longer piece's buffer goes with the next short piece. */
+const KEPT_SCRATCH = 1 << 16;
 const UTF8_CONTINUATION_LAST = 0xbf;
 
 /** Counts a raw pre-token's tokens with `bpe`; pieces over `maxPiece` bytes are cut as the library's bounded model cuts them. */
@@ -17,9 +19,10 @@ export function compactPieceCounter(bpe: CompactBpe, alphabet: ByteAlphabet, max
   for (let b = UTF8_CONTINUATION_FIRST; b <= UTF8_CONTINUATION_LAST; b++) continuation.add(alphabet[b]!);
   const isContinuation = (ch: string): boolean => continuation.has(ch);
 
-  /** The piece's UTF-8 bytes in `scratch`; returns their length. */
+  /** The piece's UTF-8 bytes in `scratch`; returns their length. A buffer for a very long piece is not kept. */
   const toBytes = (piece: string): number => {
     if (scratch.length < piece.length * 3) scratch = new Uint8Array(piece.length * 3);
+    else if (scratch.length > KEPT_SCRATCH && piece.length * 3 <= KEPT_SCRATCH) scratch = new Uint8Array(KEPT_SCRATCH);
     for (let i = 0; i < piece.length; i++) {
       const c = piece.charCodeAt(i);
       if (c >= 0x80) return encoder.encodeInto(piece, scratch).written;

@@ -139,5 +139,23 @@ export function tablesFromBase64(text: string, vocabLength: number, mergeCount: 
     if (mergeLeft[r]! >= vocabLength || mergeRight[r]! >= vocabLength || mergeResult[r]! >= vocabLength)
       throw new Error(`packed merge ${r} names a token past the vocab`);
   }
-  return { bytes: buf.subarray(words * 4), offsets, mergeLeft, mergeRight, mergeResult, ignoreMerges };
+  const data = { bytes: buf.subarray(words * 4), offsets, mergeLeft, mergeRight, mergeResult, ignoreMerges };
+  checkMerges(data);
+  return data;
+}
+
+/** Throws unless every merge's result is its two tokens' bytes end to end: a pack damaged inside its arrays is refused, not miscounted. */
+function checkMerges(d: CompactBpeData): void {
+  const { bytes, offsets } = d;
+  for (let r = 0; r < d.mergeLeft.length; r++) {
+    const l = d.mergeLeft[r]!;
+    const rt = d.mergeRight[r]!;
+    const out = d.mergeResult[r]!;
+    const lLen = offsets[l + 1]! - offsets[l]!;
+    const rLen = offsets[rt + 1]! - offsets[rt]!;
+    let ok = lLen > 0 && rLen > 0 && offsets[out + 1]! - offsets[out]! === lLen + rLen;
+    for (let i = 0; ok && i < lLen; i++) ok = bytes[offsets[out]! + i] === bytes[offsets[l]! + i];
+    for (let i = 0; ok && i < rLen; i++) ok = bytes[offsets[out]! + lLen + i] === bytes[offsets[rt]! + i];
+    if (!ok) throw new Error(`packed merge ${r} does not make its result from its two tokens`);
+  }
 }

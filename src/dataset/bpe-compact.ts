@@ -38,6 +38,12 @@ function hashBytes(bytes: Uint8Array, start: number, end: number): number {
   return h >>> 0;
 }
 
+function latin1(bytes: Uint8Array, start: number, end: number): string {
+  let s = "";
+  for (let i = start; i < end; i++) s += String.fromCharCode(bytes[i]!);
+  return s;
+}
+
 const hashPair = (left: number, right: number): number => (Math.imul(left, 0x9e3779b1) ^ Math.imul(right + 0x7f4a7c15, 0x85ebca6b)) >>> 0;
 
 export class CompactBpe {
@@ -55,9 +61,14 @@ export class CompactBpe {
   private next = new Int32Array(64);
   private prev = new Int32Array(64);
   private heap = new Float64Array(192);
+  private heapSize = 0;
+  /** Byte strings (Latin-1, one char per byte) that the library's model also keeps whole with ignore_merges: its added tokens. */
+  private readonly extraWhole: ReadonlySet<string>;
 
-  constructor(data: CompactBpeData) {
+  /** `extraWhole`: byte strings beside the vocab that a piece is kept whole as, with ignoreMerges (the library puts its added tokens into the model's token map). */
+  constructor(data: CompactBpeData, extraWhole: readonly Uint8Array[] = []) {
     this.data = data;
+    this.extraWhole = new Set(extraWhole.map((b) => latin1(b, 0, b.length)));
     const merges = data.mergeLeft.length;
     const size = tableSize(merges);
     this.pairs = new Int32Array(size);
@@ -72,6 +83,7 @@ export class CompactBpe {
     for (let id = 0; id < ids; id++) {
       if (data.offsets[id + 1]! - data.offsets[id]! === 1) this.byteToken[data.bytes[data.offsets[id]!]!] = id;
     }
+    if (!this.byteToken.every((id) => id !== EMPTY)) throw new Error("a byte has no token of its own: these tables cannot merge every text");
     if (data.ignoreMerges) {
       const tsize = tableSize(ids);
       this.tokens = new Int32Array(tsize);
@@ -90,11 +102,6 @@ export class CompactBpe {
     }
   }
 
-  /** True if every byte has a token of its own, so any byte string can be merged. */
-  coversAllBytes(): boolean {
-    return this.byteToken.every((id) => id !== EMPTY);
-  }
-
   /** Merge rank of the pair, or -1. */
   rank(left: number, right: number): number {
     const d = this.data;
@@ -109,7 +116,8 @@ export class CompactBpe {
 
   /** With ignoreMerges, whether bytes[start, end) is a token, which is then not merged; else false. */
   keptWhole(bytes: Uint8Array, start: number, end: number): boolean {
-    return this.wholeToken(bytes, start, end) >= 0;
+    if (this.tokens === null) return false;
+    return this.wholeToken(bytes, start, end) >= 0 || (this.extraWhole.size > 0 && this.extraWhole.has(latin1(bytes, start, end)));
   }
 
   /** The token whose bytes are exactly bytes[start, end), or -1 (only with ignoreMerges; else -1). */
@@ -140,7 +148,7 @@ export class CompactBpe {
   count(bytes: Uint8Array, start: number, end: number): number {
     const n = end - start;
     if (n <= 1) return n;
-    if (this.wholeToken(bytes, start, end) >= 0) return 1;
+    if (this.keptWhole(bytes, start, end)) return 1;
     return this.merge(bytes, start, n);
   }
 
@@ -153,7 +161,7 @@ export class CompactBpe {
   /** Merges n bytes from `start`; returns how many tokens are left. */
   private merge(bytes: Uint8Array, start: number, n: number): number {
     this.reserve(n);
-    const { ids, next, prev, heap } = this;
+    const { ids, next, prev } = this;
     const d = this.data;
     for (let i = 0; i < n; i++) {
       const id = this.byteToken[bytes[start + i]!]!;
@@ -164,39 +172,14 @@ export class CompactBpe {
     }
     next[n - 1] = EMPTY;
     // A candidate is rank * n + position of its left symbol: the heap's order is the library's.
-    let size = 0;
-    const push = (score: number): void => {
-      let i = size++;
-      while (i > 0) {
-        const parent = (i - 1) >> 1;
-        if (heap[parent]! <= score) break;
-        heap[i] = heap[parent]!;
-        i = parent;
-      }
-      heap[i] = score;
-    };
-    const pop = (): number => {
-      const top = heap[0]!;
-      const last = heap[--size]!;
-      let i = 0;
-      for (;;) {
-        let child = 2 * i + 1;
-        if (child >= size) break;
-        if (child + 1 < size && heap[child + 1]! < heap[child]!) child++;
-        if (heap[child]! >= last) break;
-        heap[i] = heap[child]!;
-        i = child;
-      }
-      heap[i] = last;
-      return top;
-    };
+    this.heapSize = 0;
     for (let i = 0; i + 1 < n; i++) {
       const r = this.rank(ids[i]!, ids[i + 1]!);
-      if (r >= 0) push(r * n + i);
+      if (r >= 0) this.push(r * n + i);
     }
     let symbols = n;
-    while (size > 0) {
-      const score = pop();
+    while (this.heapSize > 0) {
+      const score = this.pop();
       const i = score % n;
       const r = (score - i) / n;
       const j = next[i]!;
@@ -211,14 +194,44 @@ export class CompactBpe {
       const before = prev[i]!;
       if (before !== EMPTY) {
         const rb = this.rank(ids[before]!, ids[i]!);
-        if (rb >= 0) push(rb * n + before);
+        if (rb >= 0) this.push(rb * n + before);
       }
       if (after !== EMPTY) {
         const ra = this.rank(ids[i]!, ids[after]!);
-        if (ra >= 0) push(ra * n + i);
+        if (ra >= 0) this.push(ra * n + i);
       }
     }
     return symbols;
+  }
+
+  private push(score: number): void {
+    const heap = this.heap;
+    let i = this.heapSize++;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (heap[parent]! <= score) break;
+      heap[i] = heap[parent]!;
+      i = parent;
+    }
+    heap[i] = score;
+  }
+
+  private pop(): number {
+    const heap = this.heap;
+    const top = heap[0]!;
+    const size = --this.heapSize;
+    const last = heap[size]!;
+    let i = 0;
+    for (;;) {
+      let child = 2 * i + 1;
+      if (child >= size) break;
+      if (child + 1 < size && heap[child + 1]! < heap[child]!) child++;
+      if (heap[child]! >= last) break;
+      heap[i] = heap[child]!;
+      i = child;
+    }
+    heap[i] = last;
+    return top;
   }
 
   private reserve(n: number): void {

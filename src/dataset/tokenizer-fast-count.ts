@@ -30,11 +30,12 @@ const PRE_OPTIONS = { section_index: 0 };
 
 /**
  * For a tokenizer whose model is held elsewhere (tokenizer-compact.ts): the tokens of one pre-token before
- * the byte mapping, and the library's whole count for a text holding an added token.
+ * the byte mapping, and the count of a text that may hold an added token, given how to count a
+ * normalized section that holds none (pre-tokenized and counted here, memo included).
  */
 export interface OutsideModel {
   pieceCount: Counter;
-  slow: Counter;
+  slow: (text: string, countSection: Counter) => number;
 }
 
 /** A counter equal to `tok.tokenize(text, { add_special_tokens: false }).length`, or null if the tokenizer's shape does not allow it. */
@@ -52,7 +53,6 @@ export function createFastCounter(
   if (model === null || model.fuse_unk !== false) return null;
   if (!postProcessorKeepsCount(tokenizerJson.post_processor ?? null)) return null;
 
-  const slow: Counter = outside?.slow ?? ((text) => tok.tokenize(text, { add_special_tokens: false }).length);
   const normalizer = tok.normalizer;
   const mayHoldAddedToken = addedTokenDetector(tok);
 
@@ -103,6 +103,12 @@ export function createFastCounter(
     return n;
   };
 
+  const countSection: Counter = (s) => {
+    let n = 0;
+    for (const piece of split(s)) n += pieceCount(piece);
+    return n;
+  };
+  const slow: Counter = outside !== null ? (text) => outside.slow(text, countSection) : (text) => tok.tokenize(text, { add_special_tokens: false }).length;
   return (text) => {
     if (text === "") return 0;
     if (mayHoldAddedToken(text)) return slow(text);
@@ -112,9 +118,7 @@ export function createFastCounter(
       if (s === "") return 0;
       if (mayHoldAddedToken(s)) return slow(text);
     }
-    let n = 0;
-    for (const piece of split(s)) n += pieceCount(piece);
-    return n;
+    return countSection(s);
   };
 }
 

@@ -64,11 +64,15 @@ export function packHead(json: Record<string, unknown>, config: Record<string, u
   return { json: { ...json, model: { ...model, vocab: {}, merges: [] } }, config };
 }
 
+/** A vocab whose largest id is past this many times its token count (plus 1,024) is not packed: the pack would hold every hole. */
+export const SPARSE_IDS = 4;
+
 /** `tok` (loaded from the JSON whose head is given) as one string, or null if it cannot be rebuilt exactly. */
 export function packTokenizer(tok: Tokenizer, head: HeadParts): string | null {
   if (!(tok.model instanceof BPE)) return null;
   const m = tok.model as unknown as BpeData;
   if (!(m.tokens_to_ids instanceof Map) || !(m.bpe_ranks instanceof Map) || !Array.isArray(m.vocab)) return null;
+  if (m.vocab.length > SPARSE_IDS * m.tokens_to_ids.size + 1024) return null;
   const holes: number[] = [];
   const vocab: string[] = new Array(m.vocab.length);
   for (let id = 0; id < m.vocab.length; id++) {
@@ -160,5 +164,10 @@ export function bpeTokenizer(head: HeadParts, vocab: (string | undefined)[], ran
   m.vocab = vocab;
   m.bpe_ranks = ranks;
   m.unk_token_id = unkTokenId;
+  // As the library's constructor does after building the model: its added tokens join the model's maps.
+  for (const t of tok.get_added_tokens_decoder().values()) {
+    ids.set(t.content, t.id);
+    vocab[t.id] = t.content;
+  }
   return tok;
 }

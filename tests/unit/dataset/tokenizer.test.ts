@@ -9,6 +9,7 @@ import { createFastCounter } from "../../../src/dataset/tokenizer-fast-count.ts"
 import { trimTokenizer } from "../../../src/dataset/tokenizer-trim.ts";
 import { type TextTokenizer, loadTokenizer, tokenizerFromJson } from "../../../src/dataset/tokenizer.ts";
 import { specialToken } from "../../helpers/added-token.ts";
+import { O200K_PRE_TOKENIZER } from "../../helpers/byte-level-bpe.ts";
 import { fuzzTexts } from "../../helpers/fuzz-texts.ts";
 
 // Ids from tiktoken's o200k_base (js-tiktoken 1.0.21, getEncoding("o200k_base").encode(text)).
@@ -24,23 +25,6 @@ const O200K_REFERENCE: [string, number[]][] = [
   ["  leading spaces\n\nand\r\nnewlines\t\ttabs   ", [220, 8117, 18608, 279, 427, 370, 1389, 10105, 197, 6264, 6071, 271]],
   ["1234567890 3.14159 -42", [7633, 19354, 29338, 15, 220, 18, 13, 16926, 4621, 533, 4689]],
 ];
-
-// The pre_tokenizer of the builtin tokenizer.json (o200k_base).
-const O200K_PRE_TOKENIZER = {
-  type: "Sequence",
-  pretokenizers: [
-    {
-      type: "Split",
-      pattern: {
-        Regex:
-          "[^\\r\\n\\p{L}\\p{N}]?[\\p{Lu}\\p{Lt}\\p{Lm}\\p{Lo}\\p{M}]*[\\p{Ll}\\p{Lm}\\p{Lo}\\p{M}]+(?i:'s|'t|'re|'ve|'m|'ll|'d)?|[^\\r\\n\\p{L}\\p{N}]?[\\p{Lu}\\p{Lt}\\p{Lm}\\p{Lo}\\p{M}]+[\\p{Ll}\\p{Lm}\\p{Lo}\\p{M}]*(?i:'s|'t|'re|'ve|'m|'ll|'d)?|\\p{N}{1,3}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n/]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+",
-      },
-      behavior: "Removed",
-      invert: true,
-    },
-    { type: "ByteLevel", add_prefix_space: false, trim_offsets: true, use_regex: false },
-  ],
-};
 
 /** A small BERT-like WordPiece tokenizer.json: lowercasing normalizer, BertPreTokenizer, [CLS] $A [SEP] template. */
 function wordPieceFixture(): { json: Record<string, unknown>; config: Record<string, unknown> } {
