@@ -44,7 +44,7 @@ async function query(dbPath: string, sql: string): Promise<unknown[][]> {
 const NO_SMI_PATH = "/nonexistent";
 
 describe("GPU telemetry", () => {
-  test("DCGM stand-in, 2 GPUs at 300 W: energy = 600 W x the window (within 2%), per output token", async () => {
+  test("DCGM stand-in, 2 GPUs at 300 W: energy = 600 W x the window (within 50 ms of scrape latency), per output token", async () => {
     const dcgm = startFakeDcgm({ gpus: 2, powerW: 300 });
     try {
       const cfg = testProfileConfig(mock.url, {
@@ -65,8 +65,10 @@ describe("GPU telemetry", () => {
       for (const g of gpu.energy.gpus) {
         expect(g.method).toBe("counter");
         expect(g.host).toBe("fake-gpu-host");
-        // The exporter's counter rose by 300 W x the time between the boundary and final scrapes.
-        expect(Math.abs(g.energy_j - 300 * (g.span_ns / 1e9)) / g.energy_j).toBeLessThan(0.02);
+        // The exporter's counter rose by 300 W x the time between the boundary and final scrapes: the
+        // exporter's clock between its two answers against this client's stamps of them, which differ by
+        // the two scrapes' latencies (24 ms, 2.4% of the window, in one CI run on a slow VM).
+        expect(Math.abs(g.energy_j / 300 - g.span_ns / 1e9)).toBeLessThan(0.05);
       }
       const windowS = (out.endNs - out.startNs) / 1e9;
       // The scrapes bracket the profiling window: from just before its start to just after its last request.
