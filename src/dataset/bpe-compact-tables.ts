@@ -26,11 +26,10 @@ export type ByteAlphabet = readonly string[];
  * listed twice, a merge listed twice, a merge of or into a non-token, or a byte with no token.
  */
 export function compactTables(lists: BpeLists, alphabet: ByteAlphabet, ignoreMerges: boolean): CompactTables | null {
-  const byteOf = new Map<string, number>();
-  for (let b = 0; b < 256; b++) byteOf.set(alphabet[b]!, b);
-  if (byteOf.size !== 256) return null;
-
+  const byteOf = byteTable(alphabet);
   const { vocab, merges } = lists;
+  // Merge pairs are told apart by left * vocab.length + right, exact below 2^53.
+  if (byteOf === null || vocab.length > MAX_VOCAB) return null;
   const idOf = new Map<string, number>();
   const offsets = new Uint32Array(vocab.length + 1);
   const foreign: Record<number, string> = {};
@@ -50,7 +49,7 @@ export function compactTables(lists: BpeLists, alphabet: ByteAlphabet, ignoreMer
     const t = vocab[id];
     const at = offsets[id]!;
     if (t === undefined || offsets[id + 1] === at) continue;
-    for (let i = 0; i < t.length; i++) bytes[at + i] = byteOf.get(t[i]!)!;
+    for (let i = 0; i < t.length; i++) bytes[at + i] = byteOf[t.charCodeAt(i)]!;
   }
   for (let b = 0; b < 256; b++) if (!idOf.has(alphabet[b]!)) return null;
 
@@ -58,7 +57,7 @@ export function compactTables(lists: BpeLists, alphabet: ByteAlphabet, ignoreMer
   const mergeLeft = new Uint32Array(m);
   const mergeRight = new Uint32Array(m);
   const mergeResult = new Uint32Array(m);
-  const seen = new Set<string>();
+  const seen = new Set<number>();
   for (let r = 0; r < m; r++) {
     const [a, b] = merges[r]!;
     const left = idOf.get(a);
@@ -66,7 +65,7 @@ export function compactTables(lists: BpeLists, alphabet: ByteAlphabet, ignoreMer
     const result = idOf.get(a + b);
     if (left === undefined || right === undefined || result === undefined) return null;
     if (foreign[left] !== undefined || foreign[right] !== undefined) return null;
-    const key = `${left},${right}`;
+    const key = left * vocab.length + right;
     if (seen.has(key)) return null;
     seen.add(key);
     mergeLeft[r] = left;
@@ -76,9 +75,25 @@ export function compactTables(lists: BpeLists, alphabet: ByteAlphabet, ignoreMer
   return { data: { bytes, offsets, mergeLeft, mergeRight, mergeResult, ignoreMerges }, foreign };
 }
 
-function isByteLevel(t: string, byteOf: Map<string, number>): boolean {
+/** Most tokens a vocab may have here: 2^26, so that a merge pair's number key stays exact. */
+const MAX_VOCAB = 1 << 26;
+
+/** The byte each alphabet character stands for, by character code (-1: none), or null if the alphabet is not 256 distinct characters. */
+function byteTable(alphabet: ByteAlphabet): Int16Array | null {
+  let top = 0;
+  for (const ch of alphabet) top = Math.max(top, ch.charCodeAt(0));
+  const table = new Int16Array(top + 1).fill(-1);
+  for (let b = 0; b < 256; b++) {
+    const ch = alphabet[b]!;
+    if (ch.length !== 1 || table[ch.charCodeAt(0)] !== -1) return null;
+    table[ch.charCodeAt(0)] = b;
+  }
+  return table;
+}
+
+function isByteLevel(t: string, byteOf: Int16Array): boolean {
   if (t.length === 0) return false;
-  for (let i = 0; i < t.length; i++) if (!byteOf.has(t[i]!)) return false;
+  for (let i = 0; i < t.length; i++) if ((byteOf[t.charCodeAt(i)] ?? -1) < 0) return false;
   return true;
 }
 
