@@ -14,6 +14,7 @@ import type { RequestRecord } from "../../../src/record/request-record.ts";
 import { planPhase, UNLIMITED } from "../../../src/run/phase-plan.ts";
 import { FakeClock } from "../../helpers/fake-clock.ts";
 import { workerSettings } from "../../helpers/worker-settings.ts";
+import { planInput } from "../../helpers/phase-spec.ts";
 
 const T0 = 1_000_000_000_000; // virtual epoch ns; exact in a double
 const MS = 1e6;
@@ -80,20 +81,14 @@ async function run(o: RunOpts): Promise<RunResult> {
   const shared = new SharedState();
   const W = o.workers ?? 1;
   const spec: PhaseSpec = {
-    ...planPhase({
-      phase: "profiling",
-      load: o.load,
-      dataset: o.dataset,
-      requestLimit: o.requestLimit ?? UNLIMITED,
-      durationNs: o.durationMs === undefined ? null : o.durationMs * MS,
-      seed: 1,
-      prefillCap: null,
-      cancellation: null,
-      requestBase: 0,
-      sessionBase: 0,
-      fedPrompts: o.fed ?? false,
-      onePass: o.onePass,
-    }),
+    ...planPhase(
+      planInput(o.load, o.dataset, {
+        requestLimit: o.requestLimit,
+        durationNs: o.durationMs === undefined ? null : o.durationMs * MS,
+        fedPrompts: o.fed,
+        onePass: o.onePass,
+      }),
+    ),
     startNs: T0,
   };
   const server = o.server ?? okAfter(100);

@@ -1,8 +1,9 @@
 import { describe, expect, test } from "bun:test";
-import { fixedScheduleProblem, MAX_FIRST_WAIT_MS, planPhase, UNLIMITED } from "../../../src/run/phase-plan.ts";
+import { fixedScheduleProblem, MAX_FIRST_WAIT_MS, planPhase } from "../../../src/run/phase-plan.ts";
 import type { Dataset, SessionSpec } from "../../../src/dataset/plan-types.ts";
 import type { LoadSpec } from "../../../src/config/load-spec.ts";
 import { sessionIndexFor } from "../../../src/engine/session-order.ts";
+import { planInput } from "../../helpers/phase-spec.ts";
 
 const session = (id: string, ts: number | null, turns = 1): SessionSpec => ({
   sessionId: id,
@@ -19,20 +20,7 @@ const dataset = (sessions: SessionSpec[], sampling: Dataset["sampling"] = "seque
   sampling,
   blockSize: 512,
 });
-const plan = (load: LoadSpec, d: Dataset, over: { requestLimit?: number; durationNs?: number | null } = {}) =>
-  planPhase({
-    phase: "profiling",
-    load,
-    dataset: d,
-    requestLimit: over.requestLimit ?? UNLIMITED,
-    durationNs: over.durationNs ?? null,
-    seed: 1,
-    prefillCap: null,
-    cancellation: null,
-    requestBase: 0,
-    sessionBase: 0,
-    fedPrompts: false,
-  });
+const plan = (load: LoadSpec, d: Dataset, over: { requestLimit?: number; durationNs?: number | null } = {}) => planPhase(planInput(load, d, over));
 
 describe("planPhase", () => {
   test("closed loop: lanes, ramp offsets, no schedule", () => {
@@ -67,21 +55,7 @@ describe("planPhase", () => {
   });
 
   test("one pass: every session once in closed loop and at a rate; a random pool becomes one shuffled pass", () => {
-    const onePass = (load: LoadSpec, d: Dataset) =>
-      planPhase({
-        phase: "profiling",
-        load,
-        dataset: d,
-        requestLimit: UNLIMITED,
-        durationNs: null,
-        seed: 1,
-        prefillCap: null,
-        cancellation: null,
-        requestBase: 0,
-        sessionBase: 0,
-        fedPrompts: false,
-        onePass: true,
-      });
+    const onePass = (load: LoadSpec, d: Dataset) => planPhase(planInput(load, d, { onePass: true }));
     const names = ["a", "b", "c", "d", "e"];
     const seq = dataset(names.map((n) => session(n, null)));
     const rate: LoadSpec = { kind: "rate", ratePerSec: 10, pattern: "constant", smoothness: 1, rampNs: 0, cap: null };

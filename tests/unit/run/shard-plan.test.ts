@@ -10,6 +10,7 @@ import type { PhaseSpec } from "../../../src/engine/worker-protocol.ts";
 import { planPhase, UNLIMITED, type PhasePlanInput } from "../../../src/run/phase-plan.ts";
 import { cancelAfterNs } from "../../../src/schedule/cancellation.ts";
 import type { ShardSlot } from "../../../src/schedule/shard.ts";
+import { planInput } from "../../helpers/phase-spec.ts";
 
 const SEED = 42;
 
@@ -62,20 +63,7 @@ function plans(input: Omit<PhasePlanInput, "shard">, count: number): { whole: Pl
   return { whole, parts };
 }
 
-const base = (load: LoadSpec, d: Dataset, over: Partial<PhasePlanInput> = {}): Omit<PhasePlanInput, "shard"> => ({
-  phase: "profiling",
-  load,
-  dataset: d,
-  requestLimit: UNLIMITED,
-  durationNs: null,
-  seed: SEED,
-  prefillCap: null,
-  cancellation: null,
-  requestBase: 0,
-  sessionBase: 0,
-  fedPrompts: false,
-  ...over,
-});
+const base = (load: LoadSpec, d: Dataset, over: Partial<PhasePlanInput> = {}): Omit<PhasePlanInput, "shard"> => planInput(load, d, { seed: SEED, ...over });
 
 const rate = (pattern: "poisson" | "constant" | "gamma", over: Partial<Extract<LoadSpec, { kind: "rate" }>> = {}): LoadSpec => ({
   kind: "rate",

@@ -1,7 +1,8 @@
 import { describe, expect, test } from "bun:test";
 import type { LoadSpec } from "../../../src/config/load-spec.ts";
 import type { Dataset, SessionSpec } from "../../../src/dataset/plan-types.ts";
-import { planPhase, UNLIMITED } from "../../../src/run/phase-plan.ts";
+import { planPhase } from "../../../src/run/phase-plan.ts";
+import { planInput } from "../../helpers/phase-spec.ts";
 
 const session = (id: string, turns: number): SessionSpec => ({
   sessionId: id,
@@ -10,20 +11,7 @@ const session = (id: string, turns: number): SessionSpec => ({
 const dataset: Dataset = { sessions: [session("a", 3), session("b", 1), session("c", 2)], systemPrompt: null, sampling: "sequential", blockSize: 512 };
 const load: LoadSpec = { kind: "user_centric", ratePerSec: 2, numUsers: 2, cap: 3 };
 const plan = (over: { requestLimit?: number; durationNs?: number | null; shard?: { index: number; count: number } | null }) =>
-  planPhase({
-    phase: "profiling",
-    load,
-    dataset,
-    requestLimit: over.requestLimit ?? UNLIMITED,
-    durationNs: over.durationNs ?? null,
-    seed: 1,
-    prefillCap: null,
-    cancellation: null,
-    requestBase: 0,
-    sessionBase: 0,
-    fedPrompts: false,
-    shard: over.shard ?? null,
-  });
+  planPhase(planInput(load, dataset, { ...over, shard: over.shard ?? null }));
 
 describe("planPhase: user-centric", () => {
   // Average turns (3+1+2)/3 = 2: lifetime 1; 2 users at 2 req/s: stagger 0.5 s, gap 1 s. Initial: the
