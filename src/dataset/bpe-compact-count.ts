@@ -1,7 +1,7 @@
 // Tokens of one pre-token (before the byte mapping) through bpe-compact.ts, cut as the bounded library
 // model cuts a long one (tokenizer-bpe-bound.ts): the count the library gives for that piece.
 import type { CompactBpe } from "./bpe-compact.ts";
-import type { ByteAlphabet } from "./bpe-compact-tables.ts";
+import { type ByteAlphabet, byteTable } from "./bpe-compact-tables.ts";
 import { MAX_BPE_PIECE, splitLongPiece } from "./tokenizer-bpe-bound.ts";
 
 const UTF8_CONTINUATION_FIRST = 0x80;
@@ -13,8 +13,8 @@ const UTF8_CONTINUATION_LAST = 0xbf;
 export function compactPieceCounter(bpe: CompactBpe, alphabet: ByteAlphabet, maxPiece: number = MAX_BPE_PIECE): (piece: string) => number {
   const encoder = new TextEncoder();
   let scratch = new Uint8Array(1024);
-  const byteOf = new Map<string, number>();
-  for (let b = 0; b < 256; b++) byteOf.set(alphabet[b]!, b);
+  const byteOf = byteTable(alphabet);
+  if (byteOf === null) throw new Error("not a byte alphabet: 256 distinct characters");
   const continuation = new Set<string>();
   for (let b = UTF8_CONTINUATION_FIRST; b <= UTF8_CONTINUATION_LAST; b++) continuation.add(alphabet[b]!);
   const isContinuation = (ch: string): boolean => continuation.has(ch);
@@ -39,7 +39,7 @@ export function compactPieceCounter(bpe: CompactBpe, alphabet: ByteAlphabet, max
     const part = new Uint8Array(maxPiece);
     let n = 0;
     for (const p of parts) {
-      for (let i = 0; i < p.length; i++) part[i] = byteOf.get(p[i]!)!;
+      for (let i = 0; i < p.length; i++) part[i] = byteOf[p.charCodeAt(i)]!;
       n += bpe.countMerged(part, 0, p.length);
     }
     return n;

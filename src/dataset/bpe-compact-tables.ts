@@ -79,7 +79,7 @@ export function compactTables(lists: BpeLists, alphabet: ByteAlphabet, ignoreMer
 const MAX_VOCAB = 1 << 26;
 
 /** The byte each alphabet character stands for, by character code (-1: none), or null if the alphabet is not 256 distinct characters. */
-function byteTable(alphabet: ByteAlphabet): Int16Array | null {
+export function byteTable(alphabet: ByteAlphabet): Int16Array | null {
   let top = 0;
   for (const ch of alphabet) top = Math.max(top, ch.charCodeAt(0));
   const table = new Int16Array(top + 1).fill(-1);
@@ -91,7 +91,8 @@ function byteTable(alphabet: ByteAlphabet): Int16Array | null {
   return table;
 }
 
-function isByteLevel(t: string, byteOf: Int16Array): boolean {
+/** Whether every character of `t` stands for a byte in `byteOf` (a byteTable). */
+export function isByteLevel(t: string, byteOf: Int16Array): boolean {
   if (t.length === 0) return false;
   for (let i = 0; i < t.length; i++) if ((byteOf[t.charCodeAt(i)] ?? -1) < 0) return false;
   return true;

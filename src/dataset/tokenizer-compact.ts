@@ -4,7 +4,7 @@
 // holding an added (special) token included: it is split as the library's encode_text splits it. The
 // library's full model is rebuilt from the tables only for ids and decoding.
 import { BPE, ByteLevelPreTokenizer, SequencePreTokenizer, Tokenizer } from "@huggingface/tokenizers";
-import { type ByteAlphabet, type BpeLists, bpeLists, type CompactTables, compactTables } from "./bpe-compact-tables.ts";
+import { type ByteAlphabet, type BpeLists, bpeLists, byteTable, type CompactTables, compactTables, isByteLevel } from "./bpe-compact-tables.ts";
 import { bpeTokenizer, packHead, SPARSE_IDS } from "./tokenizer-pack.ts";
 
 export interface CompactParts {
@@ -65,11 +65,11 @@ function addedTokenFields(head: Tokenizer): AddedTokenFields | null {
 
 /** Added tokens written in the byte alphabet, as bytes (the library puts every added token into its model's token map). */
 function addedTokenBytes(head: Tokenizer, alphabet: ByteAlphabet): Uint8Array[] {
-  const byteOf = new Map(alphabet.map((ch, b) => [ch, b]));
+  const byteOf = byteTable(alphabet);
   const out: Uint8Array[] = [];
+  if (byteOf === null) return out;
   for (const t of head.get_added_tokens_decoder().values()) {
-    const bytes = Array.from(t.content, (ch) => byteOf.get(ch));
-    if (bytes.length > 0 && bytes.every((b) => b !== undefined)) out.push(Uint8Array.from(bytes as number[]));
+    if (isByteLevel(t.content, byteOf)) out.push(Uint8Array.from(t.content, (ch) => byteOf[ch.charCodeAt(0)]!));
   }
   return out;
 }
