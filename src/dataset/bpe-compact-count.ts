@@ -2,12 +2,10 @@
 // model cuts a long one (tokenizer-bpe-bound.ts): the count the library gives for that piece.
 import type { CompactBpe } from "./bpe-compact.ts";
 import { type ByteAlphabet, byteTable } from "./bpe-compact-tables.ts";
-import { MAX_BPE_PIECE, splitLongPiece } from "./tokenizer-bpe-bound.ts";
+import { continuationTest, MAX_BPE_PIECE, splitLongPiece } from "./tokenizer-bpe-bound.ts";
 
-const UTF8_CONTINUATION_FIRST = 0x80;
 /** Bytes of scratch kept between pieces (64 KiB); a longer piece's buffer goes with the next short piece. */
 const KEPT_SCRATCH = 1 << 16;
-const UTF8_CONTINUATION_LAST = 0xbf;
 
 /** Counts a raw pre-token's tokens with `bpe`; pieces over `maxPiece` bytes are cut as the library's bounded model cuts them. */
 export function compactPieceCounter(bpe: CompactBpe, alphabet: ByteAlphabet, maxPiece: number = MAX_BPE_PIECE): (piece: string) => number {
@@ -15,9 +13,7 @@ export function compactPieceCounter(bpe: CompactBpe, alphabet: ByteAlphabet, max
   let scratch = new Uint8Array(1024);
   const byteOf = byteTable(alphabet);
   if (byteOf === null) throw new Error("not a byte alphabet: 256 distinct characters");
-  const continuation = new Set<string>();
-  for (let b = UTF8_CONTINUATION_FIRST; b <= UTF8_CONTINUATION_LAST; b++) continuation.add(alphabet[b]!);
-  const isContinuation = (ch: string): boolean => continuation.has(ch);
+  const isContinuation = continuationTest(alphabet);
 
   /** The piece's UTF-8 bytes in `scratch`; returns their length. A buffer for a very long piece is not kept. */
   const toBytes = (piece: string): number => {

@@ -74,9 +74,14 @@ function utf8ContinuationTest(pre: Tokenizer["pre_tokenizer"]): ((ch: string) =>
   const byteLevel = findByteLevel(pre);
   const enc = byteLevel?.byte_encoder;
   if (typeof enc !== "object" || enc === null) return undefined;
+  return continuationTest(enc);
+}
+
+/** Whether a character of a byte-level alphabet (the character by byte) stands for a UTF-8 continuation byte (0x80-0xBF). */
+export function continuationTest(charOfByte: Readonly<Record<number, unknown>>): (ch: string) => boolean {
   const chars = new Set<string>();
   for (let b = 0x80; b <= 0xbf; b++) {
-    const ch = enc[b];
+    const ch = charOfByte[b];
     if (typeof ch === "string") chars.add(ch);
   }
   return (ch) => chars.has(ch);
