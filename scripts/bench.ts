@@ -23,6 +23,8 @@
 //   bun scripts/bench.ts memory      peak and median RSS of whole runs of 50,000 and 1,000,000 requests
 //                                    (the compiled binary), 3 runs of each, and how long the end-of-run
 //                                    statistics took
+//   bun scripts/bench.ts record-post [batches] [rounds]  CPU of each thread to hand 16 finished records to
+//                                    another thread, as objects (structured clone) and encoded (record-codec.ts)
 //   bun scripts/bench.ts small-run   peak RSS and CPU of a 16-request run with 1, 4 and 8 load workers
 //                                    (3 runs of each): what a run costs before it sends anything
 //   bun scripts/bench.ts dashboard   the live view's cost on the main thread: a record into LiveStats, a
@@ -781,6 +783,22 @@ async function dashboard(): Promise<Record<string, unknown>> {
   return { results: out };
 }
 
+/** Handing finished records to another thread as objects or encoded (scripts/bench-record-post.ts), in a process of its own. */
+async function recordPost(): Promise<Record<string, unknown>> {
+  const p = Bun.spawnSync([BUN, join(ROOT, "scripts/bench-record-post.ts"), process.argv[3] ?? "2000", process.argv[4] ?? "5"], {
+    stdout: "pipe",
+    stderr: "inherit",
+  });
+  if (p.exitCode !== 0) throw new Error(`record-post exited ${p.exitCode}`);
+  const rows = p.stdout
+    .toString()
+    .trim()
+    .split("\n")
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+  for (const r of rows) console.error(`record-post: ${JSON.stringify(r)}`);
+  return { results: rows };
+}
+
 /** Each N in its own process, so one size's memory does not carry into the next. */
 async function storeSummary(): Promise<Record<string, unknown>> {
   const sizes = process.argv[3] ? process.argv[3].split(",").map(Number) : [50_000, 1_000_000];
@@ -806,6 +824,7 @@ const runners: Record<string, () => Promise<Record<string, unknown>>> = {
   dashboard,
   "timing-ab": timingAb,
   "store-summary": storeSummary,
+  "record-post": recordPost,
   memory: () => memory(process.argv[3] ? process.argv[3].split(",").map(Number) : [50_000, 1_000_000], process.argv[4] ? Number(process.argv[4]) : 3),
   "small-run": () => smallRuns(process.argv[3] ? process.argv[3].split(",").map(Number) : [1, 4, 8], process.argv[4] ? Number(process.argv[4]) : 3),
   "tokenizer-load": () => tokenizerLoad(process.argv[3] ? Number(process.argv[3]) : 5),

@@ -6,7 +6,7 @@ import type { MainToWorker, WorkerToMain } from "./engine/worker-protocol.ts";
 declare const self: Worker;
 
 startLoadWorker({
-  post: (msg: WorkerToMain) => self.postMessage(msg),
+  post: (msg: WorkerToMain, transfer?: Bun.Transferable[]) => self.postMessage(msg, transfer ?? []),
   onMessage: (handler) => {
     self.onmessage = (e: MessageEvent<MainToWorker>) => handler(e.data);
   },

@@ -17,7 +17,7 @@ import { requestHeaders } from "../client/request-headers.ts";
 import { requestSecrets } from "../client/request-secrets.ts";
 import { splitUrlCredentials, type SplitUrl } from "../client/url-credentials.ts";
 import { loadTokenizer } from "../dataset/tokenizer.ts";
-import { waitingBytes } from "../record/record-bytes.ts";
+import { encodeRecords } from "../record/record-codec.ts";
 import { epochNs } from "../runtime/clock.ts";
 import { clearLongTimeout, setLongTimeout } from "../runtime/long-timer.ts";
 import type { RequestRecord } from "../record/request-record.ts";
@@ -55,7 +55,8 @@ function countedHold(on: () => boolean, noteStart: () => void): () => boolean {
 }
 
 export interface WorkerPort {
-  post(msg: WorkerToMain): void;
+  /** `transfer`: buffers in `msg` that move to the main thread rather than being copied. */
+  post(msg: WorkerToMain, transfer?: Bun.Transferable[]): void;
   onMessage(handler: (msg: MainToWorker) => void): void;
 }
 
@@ -87,10 +88,9 @@ export function startLoadWorker(port: WorkerPort): void {
     // Also when only prompts were used: the feeder waits for room while requests are still in flight.
     if (pending.length === 0 && prompts.consumed === reportedConsumed) return;
     reportedConsumed = prompts.consumed;
-    let bytes = 0;
-    for (const r of pending) bytes += waitingBytes(r);
-    shared.notePosted(bytes);
-    port.post({ type: "records", records: pending, consumed: reportedConsumed, bytes });
+    const batch = encodeRecords(pending);
+    shared.notePosted(batch.bytes);
+    port.post({ type: "records", batch, consumed: reportedConsumed }, [batch.nums.buffer as ArrayBuffer]);
     pending = [];
   };
   const push = (r: RequestRecord): void => {

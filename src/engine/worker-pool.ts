@@ -1,7 +1,7 @@
 // Main-thread side of the load workers: spawn, wait until all are ready (tokenizer loaded, connections
 // open), run phases on all of them together, forward fed prompts, collect record batches, stop/cancel.
 // It also starts the count workers the load workers share (one per LOAD_WORKERS_PER_COUNT_WORKER).
-import type { RequestRecord } from "../record/request-record.ts";
+import type { EncodedRecords } from "../record/record-codec.ts";
 import { spawnCountWorker } from "../spawn-count-worker.ts";
 import { spawnLoadWorker } from "../spawn-load-worker.ts";
 import type { CountWorkerIn } from "./count-worker-main.ts";
@@ -13,7 +13,8 @@ export interface PoolOptions {
   workers: number;
   config: Omit<WorkerConfig, "workerId" | "workerCount">;
   shared: SharedState;
-  onRecords(records: RequestRecord[]): void;
+  /** Finished records, still encoded (record-codec.ts): decoded where they are stored. */
+  onRecords(batch: EncodedRecords): void;
   /** A worker reported how many fed prompts it has used this phase. */
   onConsumed?(workerId: number, consumed: number): void;
   readyTimeoutMs?: number;
@@ -111,8 +112,8 @@ export class WorkerPool {
       w.onmessage = (e: MessageEvent<WorkerToMain>) => {
         const m = e.data;
         if (m.type === "records") {
-          o.shared.noteReceived(m.bytes);
-          o.onRecords(m.records);
+          o.shared.noteReceived(m.batch.bytes);
+          o.onRecords(m.batch);
           o.onConsumed?.(workerId, m.consumed);
         } else if (m.type === "ready") ready();
         else if (m.type === "phase-done") {

@@ -1,7 +1,8 @@
 // Messages between the main thread and load workers.
 import type { EndpointType } from "../client/request-body.ts";
 import type { Dataset } from "../dataset/plan-types.ts";
-import type { BenchmarkPhase, RequestRecord } from "../record/request-record.ts";
+import type { EncodedRecords } from "../record/record-codec.ts";
+import type { BenchmarkPhase } from "../record/request-record.ts";
 import type { ShardSlot } from "../schedule/shard.ts";
 
 /** The run settings a load worker needs, under the names the profile config gives them (one name per fact). */
@@ -100,7 +101,7 @@ export type MainToWorker =
 
 export type WorkerToMain =
   | { type: "ready" }
-  /** `consumed`: fed prompts used so far this phase (flow control for the feeder); `bytes`: the records' waitingBytes (record-bytes.ts). */
-  | { type: "records"; records: RequestRecord[]; consumed: number; bytes: number }
+  /** `consumed`: fed prompts used so far this phase (flow control for the feeder). The batch's buffer is transferred. */
+  | { type: "records"; batch: EncodedRecords; consumed: number }
   | { type: "phase-done"; consumed: number }
   | { type: "fatal"; message: string };

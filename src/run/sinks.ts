@@ -4,7 +4,7 @@
 import { DeferredWork } from "../client/deferred-work.ts";
 import { recordValues, type RecordOptions, type RecordValues } from "../metrics/record-values.ts";
 import type { UnreachableTracker, UnreachableWindow } from "../metrics/unreachable.ts";
-import { waitingBytes } from "../record/record-bytes.ts";
+import { type EncodedRecords, RecordReader } from "../record/record-codec.ts";
 import type { RequestRecord } from "../record/request-record.ts";
 import { jsonlLine } from "../report/profile-jsonl.ts";
 import type { LineWriter } from "../store/line-writer.ts";
@@ -96,11 +96,13 @@ export class RecordFanout {
     private readonly nowMs: () => number = () => performance.now(),
   ) {}
 
-  addBatch(batch: readonly RequestRecord[]): void {
-    for (const r of batch) {
-      const bytes = waitingBytes(r);
+  /** Queues an encoded batch (record-codec.ts); each record is decoded only when its turn to be stored comes. */
+  addBatch(batch: EncodedRecords): void {
+    const reader = new RecordReader(batch);
+    const bytes = batch.count === 0 ? 0 : batch.bytes / batch.count;
+    for (let i = 0; i < batch.count; i++) {
       this.backlogBytes += bytes;
-      this.work.add(() => this.storeQueued(r, bytes));
+      this.work.add(() => this.storeQueued(reader.next(), bytes));
     }
     if (this.holdingSinceMs === null && this.backlogBytes >= this.limits.holdAtBytes) {
       this.holdingSinceMs = this.nowMs();

@@ -11,6 +11,7 @@ import { startMockServer, type MockServerHandle } from "../../src/mock/server.ts
 import { workerSettings } from "../helpers/worker-settings.ts";
 import { closedLoopPhase } from "../helpers/phase-spec.ts";
 import { httpChunk, type RawHttpServer, rawHttpServer } from "../helpers/raw-http-server.ts";
+import { decodeRecords } from "../../src/record/record-codec.ts";
 
 let mock: MockServerHandle;
 beforeAll(async () => {
@@ -71,7 +72,7 @@ function recordsBeforeDone(got: WorkerToMain[]): RequestRecord[] {
   expect(got.filter((m) => m.type === "fatal")).toEqual([]);
   const doneAt = got.findIndex((m) => m.type === "phase-done");
   expect(doneAt).toBe(got.length - 1);
-  return got.flatMap((m) => (m.type === "records" ? m.records : []));
+  return got.flatMap((m) => (m.type === "records" ? decodeRecords(m.batch) : []));
 }
 
 describe("load worker: counts on the count worker", () => {

@@ -12,6 +12,7 @@ import type { RequestRecord } from "../../src/record/request-record.ts";
 import { startMockServer, type MockServerHandle } from "../../src/mock/server.ts";
 import { workerSettings } from "../helpers/worker-settings.ts";
 import { closedLoopPhase } from "../helpers/phase-spec.ts";
+import { decodeRecords } from "../../src/record/record-codec.ts";
 
 let mock: MockServerHandle;
 let scratch: string;
@@ -40,7 +41,7 @@ async function run(workers: number, requests: number, spawnCountWorker?: () => W
     workers,
     config: workerSettings(`${mock.url}/v1/chat/completions`, ds),
     shared: new SharedState(),
-    onRecords: (batch) => records.push(...batch),
+    onRecords: (batch) => records.push(...decodeRecords(batch)),
     readyTimeoutMs: 20_000,
     ...(spawnCountWorker ? { spawnCountWorker } : {}),
   };

@@ -3,6 +3,7 @@ import type { RecordOptions, RecordValues } from "../../../src/metrics/record-va
 import { UnreachableTracker } from "../../../src/metrics/unreachable.ts";
 import type { RequestRecord } from "../../../src/record/request-record.ts";
 import { waitingBytes } from "../../../src/record/record-bytes.ts";
+import { encodeRecords } from "../../../src/record/record-codec.ts";
 import { countHeldWarning, heldWarning, outageSink, RecordFanout, receiveHeldWarning } from "../../../src/run/sinks.ts";
 import { makeRecord } from "../../helpers/records.ts";
 
@@ -33,7 +34,7 @@ async function until(cond: () => boolean): Promise<void> {
 describe("RecordFanout back-pressure", () => {
   test("a backlog under the limit never holds the workers", async () => {
     const { fanout, stored, holds } = setup(10, 4);
-    fanout.addBatch([0, 1, 2, 3, 4, 5, 6, 7, 8].map((i) => rec(i)));
+    fanout.addBatch(encodeRecords([0, 1, 2, 3, 4, 5, 6, 7, 8].map((i) => rec(i))));
     await until(() => stored.length === 9);
     expect(stored).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8]);
     expect(holds).toEqual([]);
@@ -43,9 +44,9 @@ describe("RecordFanout back-pressure", () => {
 
   test("past the limit: held once, released when the backlog is down to the release mark, nothing lost", async () => {
     const { fanout, stored, holds, clock } = setup(10, 4);
-    fanout.addBatch([0, 1, 2, 3, 4, 5].map((i) => rec(i)));
+    fanout.addBatch(encodeRecords([0, 1, 2, 3, 4, 5].map((i) => rec(i))));
     expect(holds).toEqual([]);
-    fanout.addBatch([6, 7, 8, 9, 10, 11].map((i) => rec(i)));
+    fanout.addBatch(encodeRecords([6, 7, 8, 9, 10, 11].map((i) => rec(i))));
     expect(holds).toEqual([true]);
     expect(fanout.holds).toBe(1);
     clock.ms += 250;
@@ -62,7 +63,7 @@ describe("RecordFanout back-pressure", () => {
 
   test("drain() stores what waits and releases a hold still on", () => {
     const { fanout, stored, holds } = setup(2, 1);
-    fanout.addBatch([0, 1, 2].map((i) => rec(i)));
+    fanout.addBatch(encodeRecords([0, 1, 2].map((i) => rec(i))));
     expect(holds).toEqual([true]);
     fanout.drain();
     expect(stored).toEqual([0, 1, 2]);
@@ -82,7 +83,7 @@ describe("RecordFanout back-pressure", () => {
       { holdAtBytes: 2 * one, releaseAtBytes: one },
       () => clock.ms,
     );
-    fanout.addBatch([0, 1, 2].map((i) => rec(i)));
+    fanout.addBatch(encodeRecords([0, 1, 2].map((i) => rec(i))));
     clock.ms += 100;
     fanout.drain();
     expect(holds).toEqual([true, false]);
@@ -92,7 +93,7 @@ describe("RecordFanout back-pressure", () => {
   test("streamed records weigh by their chunks: one long record can hold the workers", () => {
     const { fanout, holds } = setup(10, 4);
     expect(waitingBytes(rec(0, 400))).toBeGreaterThan(10 * waitingBytes(rec(0)));
-    fanout.addBatch([rec(0, 400)]);
+    fanout.addBatch(encodeRecords([rec(0, 400)]));
     expect(holds).toEqual([true]);
     fanout.drain();
     expect(holds).toEqual([true, false]);
