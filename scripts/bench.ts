@@ -25,8 +25,6 @@
 //                                    statistics took
 //   bun scripts/bench.ts record-post [batches] [rounds]  CPU of each thread to hand 16 finished records to
 //                                    another thread, as objects (structured clone) and encoded (record-codec.ts)
-//   bun scripts/bench.ts count-post [requests] [rounds]  CPU of each thread to send requests' texts to the
-//                                    count worker, one message per request or 4 / 16 coalesced (off-thread-counter.ts)
 //   bun scripts/bench.ts small-run   peak RSS and CPU of a 16-request run with 1, 4 and 8 load workers
 //                                    (3 runs of each): what a run costs before it sends anything
 //   bun scripts/bench.ts dashboard   the live view's cost on the main thread: a record into LiveStats, a
@@ -785,16 +783,19 @@ async function dashboard(): Promise<Record<string, unknown>> {
   return { results: out };
 }
 
-/** A bench script run in a process of its own (scripts/bench-<name>.ts), one result row per JSON line it prints. */
-async function scriptRows(name: string, args: string[]): Promise<Record<string, unknown>> {
-  const p = Bun.spawnSync([BUN, join(ROOT, `scripts/bench-${name}.ts`), ...args], { stdout: "pipe", stderr: "inherit" });
-  if (p.exitCode !== 0) throw new Error(`${name} exited ${p.exitCode}`);
+/** Handing finished records to another thread as objects or encoded (scripts/bench-record-post.ts), in a process of its own. */
+async function recordPost(): Promise<Record<string, unknown>> {
+  const p = Bun.spawnSync([BUN, join(ROOT, "scripts/bench-record-post.ts"), process.argv[3] ?? "2000", process.argv[4] ?? "5"], {
+    stdout: "pipe",
+    stderr: "inherit",
+  });
+  if (p.exitCode !== 0) throw new Error(`record-post exited ${p.exitCode}`);
   const rows = p.stdout
     .toString()
     .trim()
     .split("\n")
     .map((l) => JSON.parse(l) as Record<string, unknown>);
-  for (const r of rows) console.error(`${name}: ${JSON.stringify(r)}`);
+  for (const r of rows) console.error(`record-post: ${JSON.stringify(r)}`);
   return { results: rows };
 }
 
@@ -823,8 +824,7 @@ const runners: Record<string, () => Promise<Record<string, unknown>>> = {
   dashboard,
   "timing-ab": timingAb,
   "store-summary": storeSummary,
-  "record-post": () => scriptRows("record-post", [process.argv[3] ?? "2000", process.argv[4] ?? "5"]),
-  "count-post": () => scriptRows("count-post", [process.argv[3] ?? "4000", process.argv[4] ?? "5"]),
+  "record-post": recordPost,
   memory: () => memory(process.argv[3] ? process.argv[3].split(",").map(Number) : [50_000, 1_000_000], process.argv[4] ? Number(process.argv[4]) : 3),
   "small-run": () => smallRuns(process.argv[3] ? process.argv[3].split(",").map(Number) : [1, 4, 8], process.argv[4] ? Number(process.argv[4]) : 3),
   "tokenizer-load": () => tokenizerLoad(process.argv[3] ? Number(process.argv[3]) : 5),

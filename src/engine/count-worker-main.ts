@@ -1,7 +1,6 @@
 // Body of a count worker: counts tokens for load workers, on a thread of its own, so a load worker's
 // thread, which stamps arrivals, holds no tokenizer and never counts. Each finished request's texts
-// come as one batch (its output, reasoning and every chunk's pieces), however long; the batches of
-// requests that end within a few ms share a message (off-thread-counter.ts).
+// come as one batch (its output, reasoning and every chunk's pieces), however long.
 // Measured before batches: counting a 1 MB run on the load worker in 2 KB slices put its event-loop
 // lateness at p99 12-25 ms, here it stays at its idle 3-6 ms. With the tokenizer gone from the load
 // worker, its heap is a few MB instead of 41 MB of vocabulary (and the garbage collector's swings
@@ -20,16 +19,14 @@ import { HeapGovernor } from "../runtime/heap-governor.ts";
 export type CountWorkerIn =
   /** `packed`: the main thread's tokenizer (TextTokenizer.pack), rebuilt here in about half the CPU of loading `tokenizer`'s files. */
   | { type: "init"; tokenizer: string; packed?: string | null }
-  /** The texts of several requests (`ids`, each one's texts in turn), one after another in `text`, each `lengths[j]` long. */
-  | { type: "count"; ids: number[]; lengths: number[]; text: string }
+  | { type: "count"; id: number; texts: string[] }
   /** A load worker's line to this worker: its counts come and go on it. */
   | { type: "connect"; port: MessagePort }
   /** Hash-id prompts of one session (block-prompts.ts), built with this worker's tokenizer for the main thread's feeder. */
   | { type: "build"; id: number; seed: number; blockSize: number; prompts: { hashIds: number[]; tokens: number }[] };
 export type CountWorkerOut =
   | { type: "ready" }
-  /** Each text's token count, in the order the texts came. */
-  | { type: "count"; ids: number[]; tokens: number[] }
+  | { type: "count"; id: number; tokens: number[] }
   | { type: "fatal"; message: string }
   /** The built prompts in order, or why they could not be built. */
   | { type: "built"; id: number; texts: string[] }
@@ -87,7 +84,10 @@ export function startCountWorker(parent: CountWorkerPort, lineOf: (port: Message
         lines.push(added);
         serve(added);
         if (outcome !== null) added.post(outcome);
-      } else if (counter !== null) line.post(countTexts(counter, msg));
+      } else if (counter !== null) {
+        const c = counter;
+        line.post({ type: "count", id: msg.id, tokens: msg.texts.map((t) => (t === "" ? 0 : c.count(t))) });
+      }
     });
   };
   const settle = (o: CountWorkerOut): void => {
@@ -95,17 +95,6 @@ export function startCountWorker(parent: CountWorkerPort, lineOf: (port: Message
     for (const l of lines) l.post(o);
   };
   serve(parent);
-}
-
-/** The token count of every text of a count message, in order ('' is 0). */
-export function countTexts(c: TokenCounter, msg: Extract<CountWorkerIn, { type: "count" }>): CountWorkerOut {
-  const tokens: number[] = [];
-  let at = 0;
-  for (const len of msg.lengths) {
-    tokens.push(len === 0 ? 0 : c.count(msg.text.slice(at, at + len)));
-    at += len;
-  }
-  return { type: "count", ids: msg.ids, tokens };
 }
 
 /** Builds hash-id prompts with this worker's tokenizer: one builder (and block cache) per seed and block size. */

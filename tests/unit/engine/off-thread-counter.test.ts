@@ -1,8 +1,8 @@
 // The count worker: started on first use (or start()), counts batches of texts as the tokenizer does on
 // this thread, and rejects (so the caller counts on its own thread) when it cannot start or is closed.
 import { beforeAll, describe, expect, test } from "bun:test";
-import { type CountLine, countMessage, createOffThreadCounter, ownCountWorker, portCountLine } from "../../../src/engine/off-thread-counter.ts";
-import { type CountWorkerIn, type CountWorkerOut, countTexts } from "../../../src/engine/count-worker-main.ts";
+import { createOffThreadCounter, ownCountWorker, portCountLine } from "../../../src/engine/off-thread-counter.ts";
+import type { CountWorkerIn } from "../../../src/engine/count-worker-main.ts";
 import { spawnCountWorker } from "../../../src/spawn-count-worker.ts";
 import { type TextTokenizer, loadTokenizer } from "../../../src/dataset/tokenizer.ts";
 
@@ -117,120 +117,4 @@ describe("createOffThreadCounter", () => {
     c.close();
     w.terminate();
   }, 60_000);
-});
-
-/** A count line that keeps what is posted on it and answers only when told to (each text's length as its count). */
-function fakeLine() {
-  const posted: CountWorkerIn[] = [];
-  let answer: ((m: CountWorkerOut) => void) | null = null;
-  const line: CountLine = {
-    post: (m) => posted.push(m),
-    listen: (onMessage) => {
-      answer = onMessage;
-    },
-    close: () => {},
-    sendsInit: false,
-  };
-  const counts = () => posted.filter((m): m is Extract<CountWorkerIn, { type: "count" }> => m.type === "count");
-  return {
-    line,
-    counts,
-    ready: () => answer!({ type: "ready" }),
-    answerAll: () => {
-      for (const m of counts()) answer!(countTexts({ count: (t) => t.length }, m));
-    },
-  };
-}
-
-describe("count batches leave together", () => {
-  test("requests counted in the same turn go in one message, and each gets its own counts back", async () => {
-    const f = fakeLine();
-    const c = createOffThreadCounter("builtin", () => f.line);
-    const started = c.start();
-    f.ready();
-    expect(await started).toBe(true);
-    const a = c.countMany(["abc", "", "de"]);
-    const b = c.countMany(["日本語", "🎉x"]);
-    const d = c.countMany([]);
-    expect(f.counts().length).toBe(0); // they wait a few ms for others
-    await Bun.sleep(30);
-    expect(f.counts().length).toBe(1);
-    expect(f.counts()[0]).toEqual({ type: "count", ids: [0, 1, 2], lengths: [3, 0, 2, 3, 3], text: "abcde日本語🎉x" });
-    f.answerAll();
-    expect(await a).toEqual([3, 0, 2]);
-    expect(await b).toEqual([3, 3]);
-    expect(await d).toEqual([]);
-    c.close();
-  });
-
-  test("32 waiting requests leave at once, without waiting for the timer", async () => {
-    const f = fakeLine();
-    const c = createOffThreadCounter("builtin", () => f.line);
-    void c.start();
-    f.ready();
-    const all = Array.from({ length: 32 }, (_, i) => c.countMany(["x".repeat(i)]));
-    expect(f.counts().length).toBe(1);
-    expect(f.counts()[0]!.ids.length).toBe(32);
-    f.answerAll();
-    expect(await Promise.all(all)).toEqual(Array.from({ length: 32 }, (_, i) => [i]));
-    c.close();
-  });
-
-  test("texts sent before the worker is ready leave in one message when it is", async () => {
-    const f = fakeLine();
-    const c = createOffThreadCounter("builtin", () => f.line);
-    const a = c.countMany(["one"]);
-    const b = c.countMany(["three"]);
-    await Bun.sleep(30);
-    expect(f.counts().length).toBe(0);
-    f.ready();
-    expect(f.counts().length).toBe(1);
-    expect(f.counts()[0]!.ids).toEqual([0, 1]);
-    f.answerAll();
-    expect([await a, await b]).toEqual([[3], [5]]);
-    c.close();
-  });
-
-  test("closing rejects both the requests still waiting to leave and those sent", async () => {
-    const f = fakeLine();
-    const c = createOffThreadCounter("builtin", () => f.line);
-    void c.start();
-    f.ready();
-    const sent = Array.from({ length: 32 }, () => c.countMany(["a"]));
-    const waiting = c.countMany(["b"]);
-    expect(f.counts().length).toBe(1);
-    c.close();
-    const settled = await Promise.allSettled([...sent, waiting]);
-    expect(settled.length).toBe(33);
-    expect(settled.every((r) => r.status === "rejected" && String(r.reason).includes("count worker closed"))).toBe(true);
-    await Bun.sleep(30);
-    expect(f.counts().length).toBe(1); // the closed line's timer posted nothing
-  });
-
-  test.each([
-    ["nothing", []],
-    ["empty texts only", [{ id: 4, texts: ["", ""] }]],
-    [
-      "several requests, surrogate pairs and newlines",
-      [
-        { id: 1, texts: ["a\nb", "🎉"] },
-        { id: 2, texts: [] },
-        { id: 3, texts: ["ß", "", "x".repeat(1000)] },
-      ],
-    ],
-  ] as const)("countMessage and countTexts: %s round-trips every text, in order", (_n, batches) => {
-    const texts: string[] = batches.flatMap((b) => [...b.texts]);
-    const seen: string[] = [];
-    const out = countTexts(
-      {
-        count: (t) => {
-          seen.push(t);
-          return t.length + 100;
-        },
-      },
-      countMessage(batches),
-    );
-    expect(out).toEqual({ type: "count", ids: batches.map((b) => b.id), tokens: texts.map((t) => (t === "" ? 0 : t.length + 100)) });
-    expect(seen).toEqual(texts.filter((t) => t !== ""));
-  });
 });
