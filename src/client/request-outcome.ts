@@ -1,24 +1,9 @@
-// What a request's outcome puts in its record: the empty record a request starts from, and the errors
-// of an empty answer, a transport failure and an HTTP error status (pure functions).
-import type { RecordError, RequestRecord } from "../record/request-record.ts";
+// What a request's outcome puts in its record: the errors of an empty answer, a transport failure and
+// an HTTP error status (pure functions). The empty record a request starts from is emptyRecord
+// (record/request-record.ts).
+import type { RecordError } from "../record/request-record.ts";
 import type { ChunkInfo } from "./openai-chunk.ts";
 import type { TransportErrorKind } from "./transport.ts";
-
-export type RecordIdentity = Pick<
-  RequestRecord,
-  | "request_index"
-  | "x_correlation_id"
-  | "session_num"
-  | "conversation_id"
-  | "turn_index"
-  | "worker_id"
-  | "phase"
-  | "model"
-  | "scheduled_ns"
-  | "queue_ns"
-  | "input_tokens"
-  | "requested_output_tokens"
->;
 
 // Server text in errors is kept whole up to this bound: it is cut to one short line only after the
 // worker has scrubbed our secrets from it (record/safe-text.ts), so a cut never leaves half a key.
@@ -26,30 +11,6 @@ export const MAX_ERROR_BODY_BYTES = 64 * 1024;
 /** A 200 that carried no output (AIPerf: "Invalid inference result", no responses with content). */
 export function emptyResponse(what: string): RecordError {
   return { code: 0, type: "empty_response", message: `no content in the response: ${what}` };
-}
-
-export function emptyRecord(id: RecordIdentity, url: string, requestId: string): RequestRecord {
-  return {
-    ...id,
-    x_request_id: requestId,
-    url,
-    start_ns: 0,
-    ack_ns: 0,
-    first_token_ns: 0,
-    first_output_token_ns: 0,
-    last_token_ns: 0,
-    end_ns: 0,
-    http_status: 0,
-    cancelled: false,
-    error: null,
-    output_tokens: 0,
-    reasoning_tokens: 0,
-    usage_prompt_tokens: null,
-    usage_completion_tokens: null,
-    usage_total_tokens: null,
-    usage_reasoning_tokens: null,
-    chunks: [],
-  };
 }
 
 /** The error an answer's error or malformed payload (openai-chunk.ts) makes, in a stream or a whole body. */

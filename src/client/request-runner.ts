@@ -15,12 +15,12 @@ import { COUNT_SLICE_CHARS, SlicedCounts } from "./sliced-count.ts";
 import type { PathStep } from "./field-path.ts";
 import type { EndpointType } from "./request-body.ts";
 import type { ResponseHandler, Transport, TransportErrorKind, TransportExchange } from "./transport.ts";
-import type { ChunkTiming, HttpTiming, RecordError, RequestRecord } from "../record/request-record.ts";
+import { type ChunkTiming, emptyRecord, type HttpTiming, type RecordError, type RecordIdentity, type RequestRecord } from "../record/request-record.ts";
 import type { SseEvent } from "./sse-parser.ts";
 import { epochNs } from "../runtime/clock.ts";
-import { answerError, emptyRecord, emptyResponse, httpErrorMessage, MAX_ERROR_BODY_BYTES, type RecordIdentity, transportError } from "./request-outcome.ts";
+import { answerError, emptyResponse, httpErrorMessage, MAX_ERROR_BODY_BYTES, transportError } from "./request-outcome.ts";
 
-export type { RecordIdentity } from "./request-outcome.ts";
+export type { RecordIdentity } from "../record/request-record.ts";
 import { type DeadlineList, type DeadlineNode, Deadlines } from "../runtime/deadline-list.ts";
 
 export interface RunRequest {

@@ -4,7 +4,7 @@
 // arrivals) and ~77 us of the receiver's; encoded, ~25 and ~25, decoding included (`bun
 // scripts/bench.ts record-post`). The receiver can also keep a batch this compact until it stores it.
 import { waitingBytes } from "./record-bytes.ts";
-import type { HttpTiming, RecordError, RequestRecord } from "./request-record.ts";
+import { emptyRecord, type HttpTiming, type RecordError, type RequestRecord } from "./request-record.ts";
 
 /** Keys of T whose values are numbers / numbers or null. */
 type NumberKey<T> = { [K in keyof T]-?: T[K] extends number ? K : never }[keyof T];
@@ -195,37 +195,24 @@ export class RecordReader {
     const flags = nums[this.at]!;
     const phase = PHASES[nums[this.at + 1]!]!;
     this.at += 2;
-    const r = {
-      x_request_id: "",
-      request_index: 0,
-      session_num: 0,
-      conversation_id: "",
-      turn_index: 0,
-      worker_id: 0,
-      phase,
-      url: "",
-      model: "",
-      scheduled_ns: 0,
-      queue_ns: 0,
-      start_ns: 0,
-      ack_ns: 0,
-      first_token_ns: 0,
-      first_output_token_ns: 0,
-      last_token_ns: 0,
-      end_ns: 0,
-      http_status: 0,
-      cancelled: (flags & CANCELLED) !== 0,
-      error: null,
-      input_tokens: 0,
-      requested_output_tokens: null,
-      output_tokens: 0,
-      reasoning_tokens: 0,
-      usage_prompt_tokens: null,
-      usage_completion_tokens: null,
-      usage_total_tokens: null,
-      usage_reasoning_tokens: null,
-      chunks: [],
-    } as RequestRecord;
+    const r = emptyRecord(
+      {
+        request_index: 0,
+        session_num: 0,
+        conversation_id: "",
+        turn_index: 0,
+        worker_id: 0,
+        phase,
+        model: "",
+        scheduled_ns: 0,
+        queue_ns: 0,
+        input_tokens: 0,
+        requested_output_tokens: null,
+      },
+      "",
+      "",
+    );
+    r.cancelled = (flags & CANCELLED) !== 0;
     for (const k of RECORD_NUMBERS) r[k] = nums[this.at++]!;
     for (let i = 0; i < RECORD_NULLABLE.length; i++) {
       const v = nums[this.at++]!;

@@ -110,3 +110,45 @@ export interface HttpTiming {
   /** The exchange ran on a connection that had served a request before (or was opened ahead of time). */
   reused: boolean | null;
 }
+
+/** What the schedule gives a request's record before it is sent. */
+export type RecordIdentity = Pick<
+  RequestRecord,
+  | "request_index"
+  | "x_correlation_id"
+  | "session_num"
+  | "conversation_id"
+  | "turn_index"
+  | "worker_id"
+  | "phase"
+  | "model"
+  | "scheduled_ns"
+  | "queue_ns"
+  | "input_tokens"
+  | "requested_output_tokens"
+>;
+
+/** The record a request starts from: its identity, url and id; every outcome field zero, null or empty. */
+export function emptyRecord(id: RecordIdentity, url: string, requestId: string): RequestRecord {
+  return {
+    ...id,
+    x_request_id: requestId,
+    url,
+    start_ns: 0,
+    ack_ns: 0,
+    first_token_ns: 0,
+    first_output_token_ns: 0,
+    last_token_ns: 0,
+    end_ns: 0,
+    http_status: 0,
+    cancelled: false,
+    error: null,
+    output_tokens: 0,
+    reasoning_tokens: 0,
+    usage_prompt_tokens: null,
+    usage_completion_tokens: null,
+    usage_total_tokens: null,
+    usage_reasoning_tokens: null,
+    chunks: [],
+  };
+}

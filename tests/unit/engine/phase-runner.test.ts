@@ -1,7 +1,7 @@
 // runPhase through its seams: a fake server behind `send`, and a virtual clock, so the schedule each
 // lane keeps (closed loop, backoff, one pass, stop, cancel) is checked to the ns without real waiting.
 import { describe, expect, test } from "bun:test";
-import { emptyRecord } from "../../../src/client/request-outcome.ts";
+import { emptyRecord } from "../../../src/record/request-record.ts";
 import type { LoadSpec } from "../../../src/config/load-spec.ts";
 import type { Dataset, SessionSpec } from "../../../src/dataset/plan-types.ts";
 import { BACKOFF_MAX_MS } from "../../../src/engine/connect-backoff.ts";
