@@ -128,6 +128,11 @@ interface ErrorStats {
   ttft_err_p50_ms: number;
   ttft_err_p99_ms: number;
   ttft_err_p99_all_ms: number;
+  /** The TTFT error's two halves: client send stamp -> server received it, and server wrote the first chunk -> client stamped its arrival. */
+  ttft_send_p50_ms: number;
+  ttft_send_p99_ms: number;
+  ttft_stamp_p50_ms: number;
+  ttft_stamp_p99_ms: number;
   gap_err_p50_ms: number;
   gap_err_p99_ms: number;
   chunks_per_s: number;
@@ -237,6 +242,8 @@ function readTruth(server: ServerKind, path: string): Map<string, TruthLine> {
 function errorStats(truth: Map<string, TruthLine>, seen: ClientRequest[], wall_s: number, peak_rss_mib: number, concurrency: number): ErrorStats {
   const ttftErr: number[] = [];
   const ttftErrAll: number[] = [];
+  const ttftSend: number[] = [];
+  const ttftStamp: number[] = [];
   const gapErr: number[] = [];
   let failed = 0;
   let chunkCount = 0;
@@ -255,6 +262,8 @@ function errorStats(truth: Map<string, TruthLine>, seen: ClientRequest[], wall_s
     chunkCount += a.length;
     if (!r.steady) continue;
     ttftErr.push(e);
+    ttftSend.push((t.received_ns - r.startNs) / 1e6);
+    ttftStamp.push((a[0]! - sent[0]!) / 1e6);
     for (let i = 1; i < Math.min(a.length, sent.length); i++) {
       gapErr.push(Math.abs(a[i]! - a[i - 1]! - (sent[i]! - sent[i - 1]!)) / 1e6);
     }
@@ -265,6 +274,10 @@ function errorStats(truth: Map<string, TruthLine>, seen: ClientRequest[], wall_s
     ttft_err_p50_ms: pct(ttftErr, 50),
     ttft_err_p99_ms: pct(ttftErr, 99),
     ttft_err_p99_all_ms: pct(ttftErrAll, 99),
+    ttft_send_p50_ms: pct(ttftSend, 50),
+    ttft_send_p99_ms: pct(ttftSend, 99),
+    ttft_stamp_p50_ms: pct(ttftStamp, 50),
+    ttft_stamp_p99_ms: pct(ttftStamp, 99),
     gap_err_p50_ms: pct(gapErr, 50),
     gap_err_p99_ms: pct(gapErr, 99),
     chunks_per_s: chunkCount / wall_s,
@@ -312,7 +325,7 @@ const TIMING_SCENARIOS = [
  */
 async function timingAb(): Promise<Record<string, unknown>> {
   const n = Number(process.argv[3] ?? 3);
-  const figures = ["ttft_err_p50_ms", "ttft_err_p99_ms", "gap_err_p50_ms", "gap_err_p99_ms"] as const;
+  const figures = ["ttft_err_p50_ms", "ttft_err_p99_ms", "ttft_send_p50_ms", "ttft_stamp_p50_ms", "gap_err_p50_ms", "gap_err_p99_ms"] as const;
   // BENCH_B_MAIN=<other checkout>/src/main.ts: this checkout against that one (both --ui none), else the dashboard off and on.
   const other = process.env.BENCH_B_MAIN;
   const arms: { name: string; ui: string; main: string }[] = other
