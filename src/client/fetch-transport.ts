@@ -10,7 +10,7 @@
 // first and last read are seen (http_req_receiving); pool wait (blocked), connecting, sending, hence
 // waiting and duration, bytes on the wire and connection reuse are null. Use --transport http for those.
 
-import type { HttpTiming } from "../record/request-record.ts";
+import { fetchTiming } from "../record/request-record.ts";
 import { epochNs } from "../runtime/clock.ts";
 import { validateHeaders } from "./http1-request.ts";
 import type { HttpRequest, ResponseHandler, Transport, TransportErrorKind, TransportExchange } from "./transport.ts";
@@ -75,22 +75,7 @@ async function run(req: HttpRequest, handler: ResponseHandler, signal: AbortSign
   /** fetch() was called: from then on the exchange has a trace. */
   let sent = false;
   let traced = false;
-  const timing: HttpTiming = {
-    transport: "fetch",
-    pool_wait_start_ns: null,
-    pool_wait_end_ns: null,
-    connect_start_ns: null,
-    connect_end_ns: null,
-    send_start_ns: null,
-    send_end_ns: null,
-    first_byte_ns: 0,
-    last_byte_ns: 0,
-    bytes_sent: null,
-    bytes_received: null,
-    writes: null,
-    reads: null,
-    reused: null,
-  };
+  const timing = fetchTiming(0, 0);
   const trace = (): void => {
     if (traced) return;
     traced = true;

@@ -111,6 +111,26 @@ export interface HttpTiming {
   reused: boolean | null;
 }
 
+/** The HTTP timing fetch can report: the first and last body reads; the rest it cannot see (null). */
+export function fetchTiming(first_byte_ns: number, last_byte_ns: number): HttpTiming {
+  return {
+    transport: "fetch",
+    pool_wait_start_ns: null,
+    pool_wait_end_ns: null,
+    connect_start_ns: null,
+    connect_end_ns: null,
+    send_start_ns: null,
+    send_end_ns: null,
+    first_byte_ns,
+    last_byte_ns,
+    bytes_sent: null,
+    bytes_received: null,
+    writes: null,
+    reads: null,
+    reused: null,
+  };
+}
+
 /** What the schedule gives a request's record before it is sent. */
 export type RecordIdentity = Pick<
   RequestRecord,

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { httpPhases, type HttpPhases } from "../../../src/metrics/http-phases.ts";
-import type { HttpTiming } from "../../../src/record/request-record.ts";
+import { fetchTiming, type HttpTiming } from "../../../src/record/request-record.ts";
 
 const T = 1_000_000_000; // small epoch-ns base: exact integer arithmetic
 
@@ -25,22 +25,7 @@ function http1(over: Partial<HttpTiming> = {}): HttpTiming {
   };
 }
 
-const FETCH: HttpTiming = {
-  transport: "fetch",
-  pool_wait_start_ns: null,
-  pool_wait_end_ns: null,
-  connect_start_ns: null,
-  connect_end_ns: null,
-  send_start_ns: null,
-  send_end_ns: null,
-  first_byte_ns: T + 1450,
-  last_byte_ns: T + 3450,
-  bytes_sent: null,
-  bytes_received: null,
-  writes: null,
-  reads: null,
-  reused: null,
-};
+const FETCH: HttpTiming = fetchTiming(T + 1450, T + 3450);
 
 const CASES: { name: string; timing: HttpTiming; want: HttpPhases }[] = [
   {

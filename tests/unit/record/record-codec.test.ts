@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { decodeRecords, encodeRecords, RecordReader } from "../../../src/record/record-codec.ts";
-import type { HttpTiming, RequestRecord } from "../../../src/record/request-record.ts";
+import { fetchTiming, type HttpTiming, type RequestRecord } from "../../../src/record/request-record.ts";
 import { makeRecord } from "../../helpers/records.ts";
 
 const HTTP: HttpTiming = {
@@ -41,21 +41,7 @@ const cases: [string, RequestRecord][] = [
     "fetch transport, nulls where fetch cannot see",
     {
       ...makeRecord({ ttftMs: 3 }, 2),
-      http: {
-        ...HTTP,
-        transport: "fetch",
-        pool_wait_start_ns: null,
-        pool_wait_end_ns: null,
-        connect_start_ns: null,
-        connect_end_ns: null,
-        send_start_ns: null,
-        send_end_ns: null,
-        bytes_sent: null,
-        bytes_received: null,
-        writes: null,
-        reads: null,
-        reused: null,
-      },
+      http: fetchTiming(HTTP.first_byte_ns, HTTP.last_byte_ns),
     },
   ],
   ["reused false, cancelled, warmup", { ...makeRecord({ ttftMs: 3, cancelled: true, phase: "warmup" }, 3), http: { ...HTTP, reused: false } }],

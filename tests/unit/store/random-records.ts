@@ -2,7 +2,7 @@
 // cancelled requests, warmup ones, multi-token and reasoning chunks, usage counts, output limits,
 // schedule lateness and queueing, spread over several time slices at realistic epoch-ns times.
 import { mulberry32 } from "../../../src/dataset/seeded-rng.ts";
-import type { HttpTiming, RecordError, RequestRecord } from "../../../src/record/request-record.ts";
+import { fetchTiming, type HttpTiming, type RecordError, type RequestRecord } from "../../../src/record/request-record.ts";
 
 export interface RandomRecordOptions {
   count: number;
@@ -96,22 +96,7 @@ function randomHttp(rng: () => number, startNs: number, lastNs: number): { http?
   const firstNs = startNs + Math.round((lastNs - startNs) * rng() * 0.5);
   if (roll < 0.3) {
     return {
-      http: {
-        transport: "fetch",
-        pool_wait_start_ns: null,
-        pool_wait_end_ns: null,
-        connect_start_ns: null,
-        connect_end_ns: null,
-        send_start_ns: null,
-        send_end_ns: null,
-        first_byte_ns: firstNs,
-        last_byte_ns: lastNs,
-        bytes_sent: null,
-        bytes_received: null,
-        writes: null,
-        reads: null,
-        reused: null,
-      },
+      http: fetchTiming(firstNs, lastNs),
     };
   }
   const reused = rng() < 0.7;
