@@ -1,7 +1,8 @@
 // Results-store benchmark: ingest rate of ResultsWriter (records/s, 20 chunks each) and the wall time
 // of `llmbench query` (the compiled binary, process start included) for P75 TTFT over 1,000,000
 // requests. Writes bench/store.json and bench/store.md.
-//   bun scripts/bench-store.ts [requests=1000000]
+//   bun scripts/bench-store.ts [requests=1000000] [--ingest-only]
+// --ingest-only: the ingest figures on stderr, no query and no files written (to pair two checkouts).
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -10,7 +11,8 @@ import type { RequestRecord } from "../src/record/request-record.ts";
 import { recordValues } from "../src/metrics/record-values.ts";
 
 const ROOT = resolve(import.meta.dir, "..");
-const N = Number(process.argv[2] ?? 1_000_000);
+const N = Number(process.argv.slice(2).find((a) => !a.startsWith("--")) ?? 1_000_000);
+const INGEST_ONLY = process.argv.includes("--ingest-only");
 const CHUNKS = 20;
 const dir = mkdtempSync(join(tmpdir(), "llmbench-store-"));
 const db = join(dir, "results.duckdb");
@@ -20,7 +22,8 @@ function record(i: number): RequestRecord {
   const ttft = 20e6 + (i % 97) * 1e5;
   const chunks = Array.from({ length: CHUNKS }, (_, k) => ({ arrival_ns: start + ttft + k * 5e6, tokens: 1, bytes: 120 }));
   return {
-    x_request_id: `req-${i}`,
+    // Shaped as the engine's (crypto.randomUUID()): 36 chars, longer than DuckDB inlines (12).
+    x_request_id: `00000000-0000-4000-8000-${i.toString(16).padStart(12, "0")}`,
     request_index: i,
     session_num: i,
     conversation_id: `session_${i}`,
@@ -52,7 +55,8 @@ function record(i: number): RequestRecord {
   };
 }
 
-const writer = await ResultsWriter.create(db, { run_id: "bench", tool_version: "bench", host: "h", config: "{}", started_ns: 0, ended_ns: null });
+const writer = await ResultsWriter.create(db, { run_id: crypto.randomUUID(), tool_version: "bench", host: "h", config: "{}", started_ns: 0, ended_ns: null });
+const cpu0 = process.threadCpuUsage();
 const t0 = performance.now();
 for (let i = 0; i < N; i++) {
   const r = record(i);
@@ -61,6 +65,17 @@ for (let i = 0; i < N; i++) {
 }
 await writer.close(1);
 const ingestS = (performance.now() - t0) / 1000;
+const cpu = process.threadCpuUsage(cpu0);
+// This thread's CPU (appends, flushes, the record's values), per record, close included.
+const ingestCpuUsPerRecord = (cpu.user + cpu.system) / N;
+const dbMib = Bun.file(db).size / 2 ** 20;
+if (INGEST_ONLY) {
+  console.error(
+    JSON.stringify({ requests: N, ingest_s: ingestS, ingest_records_per_s: N / ingestS, ingest_cpu_us_per_record: ingestCpuUsPerRecord, db_mib: dbMib }),
+  );
+  rmSync(dir, { recursive: true, force: true });
+  process.exit(0);
+}
 
 const bin = join(ROOT, "dist", "llmbench");
 if (!existsSync(bin)) throw new Error("build dist/llmbench first (npm run build)");
@@ -81,6 +96,8 @@ const result = {
   ingest_s: ingestS,
   ingest_records_per_s: N / ingestS,
   ingest_chunk_rows_per_s: (N * CHUNKS) / ingestS,
+  ingest_cpu_us_per_record: ingestCpuUsPerRecord,
+  db_mib: dbMib,
   query_p75_wall_s_median: times[2],
   query_p75_wall_s_min: times[0],
   query_answer_ms: answer,
@@ -90,6 +107,6 @@ mkdirSync(join(ROOT, "bench"), { recursive: true });
 writeFileSync(join(ROOT, "bench", "store.json"), `${JSON.stringify(result, null, 2)}\n`);
 writeFileSync(
   join(ROOT, "bench", "store.md"),
-  `# store (${result.date})\n\n| requests | ingest records/s | ingest chunk rows/s | query P75 wall (median of 5, s) |\n|---|---|---|---|\n| ${N} | ${Math.round(result.ingest_records_per_s)} | ${Math.round(result.ingest_chunk_rows_per_s)} | ${result.query_p75_wall_s_median!.toFixed(3)} |\n`,
+  `# store (${result.date})\n\n| requests | ingest records/s | ingest chunk rows/s | ingest CPU us/record | results.duckdb MiB | query P75 wall (median of 5, s) |\n|---|---|---|---|---|---|\n| ${N} | ${Math.round(result.ingest_records_per_s)} | ${Math.round(result.ingest_chunk_rows_per_s)} | ${ingestCpuUsPerRecord.toFixed(1)} | ${dbMib.toFixed(1)} | ${result.query_p75_wall_s_median!.toFixed(3)} |\n`,
 );
 rmSync(dir, { recursive: true, force: true });
