@@ -200,7 +200,10 @@ async function timingRun(
     db,
     `select x_request_id, start_ns, error_type, request_index >= ${2 * concurrency} as steady from requests where phase = 'profiling'`,
   );
-  const chunks = await queryReadOnly(db, "select x_request_id, chunk_index, arrival_ns from chunks order by x_request_id, chunk_index");
+  const chunks = await queryReadOnly(
+    db,
+    "select r.x_request_id, c.chunk_index, c.arrival_ns from chunks c join requests r using (run_id, seq) order by r.x_request_id, c.chunk_index",
+  );
   const arrivals = new Map<string, number[]>();
   for (const [id, , at] of chunks.rows) {
     const list = arrivals.get(String(id)) ?? [];

@@ -49,7 +49,10 @@ async function run(mode: string, flags: string[]): Promise<Record<string, number
   }
   const db = join(dir, "run", "results.duckdb");
   const reqs = await queryReadOnly(db, `select x_request_id, start_ns, first_token_ns from requests where phase = 'profiling' and error_type is null`);
-  const chunks = await queryReadOnly(db, "select x_request_id, arrival_ns from chunks order by x_request_id, chunk_index");
+  const chunks = await queryReadOnly(
+    db,
+    "select r.x_request_id, c.arrival_ns from chunks c join requests r using (run_id, seq) order by r.x_request_id, c.chunk_index",
+  );
   const scrapes = await queryReadOnly(db, "select count(*) from metric_scrapes").catch(() => ({ rows: [[0]] }));
   const arrivals = new Map<string, number[]>();
   for (const [id, at] of chunks.rows) arrivals.set(String(id), [...(arrivals.get(String(id)) ?? []), Number(at)]);

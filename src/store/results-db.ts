@@ -86,7 +86,7 @@ export class ResultsWriter {
     if (this.failed) return;
     const seq = this.seq++;
     appendRow(this.requests, REQUEST_COLUMNS, { run_id: this.run.run_id, seq, record, values });
-    const row: ChunkRow = { run_id: this.run.run_id, seq, x_request_id: record.x_request_id, chunk_index: 0, chunk: record.chunks[0]!, values };
+    const row: ChunkRow = { run_id: this.run.run_id, seq, chunk_index: 0, chunk: record.chunks[0]!, values };
     for (let i = 0; i < record.chunks.length; i++) {
       row.chunk_index = i;
       row.chunk = record.chunks[i]!;

@@ -111,17 +111,18 @@ export interface ChunkRow {
   run_id: string;
   /** The request's seq. */
   seq: number;
-  x_request_id: string;
   chunk_index: number;
   chunk: ChunkTiming;
   /** The request's recordValues. */
   values: RecordValues;
 }
 
+// A chunk names its request by (run_id, seq) alone. Its x_request_id too (a 36-char UUID, longer than
+// the 12 bytes DuckDB inlines) cost 11-19% of the storing thread's CPU per 20-chunk record (medians
+// 84.5 / 123 vs 74.9 / 100 us) and 28% of the file (50.8 vs 36.8 MiB for 200,000 records).
 export const CHUNK_COLUMNS: Column<ChunkRow>[] = [
   { name: "run_id", type: "VARCHAR", get: (r) => r.run_id },
   { name: "seq", type: "INTEGER", get: (r) => r.seq },
-  { name: "x_request_id", type: "VARCHAR", get: (r) => r.x_request_id },
   { name: "chunk_index", type: "INTEGER", get: (r) => r.chunk_index },
   { name: "arrival_ns", type: "BIGINT", get: (r) => r.chunk.arrival_ns },
   { name: "tokens", type: "INTEGER", get: (r) => r.chunk.tokens },

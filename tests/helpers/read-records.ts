@@ -53,13 +53,17 @@ async function forEachRow(conn: DuckDBConnection, sql: string, fn: (row: unknown
 export async function readRecords(conn: DuckDBConnection, runId: string): Promise<RequestRecord[]> {
   const id = `'${runId.replace(/'/g, "''")}'`;
   const chunks = new Map<string, ChunkTiming[]>();
-  await forEachRow(conn, `SELECT x_request_id, arrival_ns, tokens, bytes FROM chunks WHERE run_id = ${id} ORDER BY rowid`, ([rid, arrival, tokens, bytes]) => {
-    const key = String(rid);
-    const list = chunks.get(key);
-    const c = { arrival_ns: num(arrival), tokens: num(tokens), bytes: num(bytes) };
-    if (list) list.push(c);
-    else chunks.set(key, [c]);
-  });
+  await forEachRow(
+    conn,
+    `SELECT r.x_request_id, c.arrival_ns, c.tokens, c.bytes FROM chunks c JOIN requests r USING (run_id, seq) WHERE c.run_id = ${id} ORDER BY c.rowid`,
+    ([rid, arrival, tokens, bytes]) => {
+      const key = String(rid);
+      const list = chunks.get(key);
+      const c = { arrival_ns: num(arrival), tokens: num(tokens), bytes: num(bytes) };
+      if (list) list.push(c);
+      else chunks.set(key, [c]);
+    },
+  );
   const records: RequestRecord[] = [];
   await forEachRow(conn, `SELECT ${REQUEST_FIELDS.map((f) => `"${f}"`).join(", ")} FROM requests WHERE run_id = ${id} ORDER BY rowid`, (row) =>
     records.push(toRecord(row, chunks)),
