@@ -3,12 +3,13 @@
 // few thousand numbers, never its rows.
 import type { Slo } from "../metrics/goodput.ts";
 import type { Cell, ResultSet } from "../report/text-table.ts";
+import { sqlIdent, sqlString } from "../store/sql-text.ts";
 
 /** Runs one read-only SQL statement over the run(s). */
 export type Query = (sql: string) => Promise<ResultSet>;
 
-export const ident = (name: string): string => `"${name.replace(/"/g, '""')}"`;
-export const sqlString = (s: string): string => `'${s.replace(/'/g, "''")}'`;
+export { sqlString };
+export const ident = sqlIdent;
 /** A finite number as SQL (never NaN or Infinity, which would not parse). */
 export const sqlNum = (x: number): string => {
   if (!Number.isFinite(x)) throw new Error(`not a finite number: ${x}`);

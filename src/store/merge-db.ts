@@ -12,9 +12,7 @@ import { type RunCounts, runCountsDb, scheduleReportDb } from "./schedule-db.ts"
 import { SLICE_COLUMNS, type RunRow } from "./schema.ts";
 import { type DbSliceSummary, summarizeSlicesDb } from "./slices-db.ts";
 import { summarizeDb } from "./summary-db.ts";
-
-const sqlString = (s: string): string => `'${s.replace(/'/g, "''")}'`;
-const sqlIdent = (s: string): string => `"${s.replace(/"/g, '""')}"`;
+import { sqlIdent, sqlString } from "./sql-text.ts";
 
 /** DuckDB's buffer pool cap while merging. */
 const MERGE_MEMORY_LIMIT = "1GB";

@@ -3,6 +3,7 @@ import { basename, dirname, join } from "node:path";
 export { resolveDbPath } from "./db-path.ts";
 import { DuckDBInstance, StatementType, type DuckDBConnection, type DuckDBPreparedStatement } from "@duckdb/node-api";
 import type { Cell, ResultSet } from "../report/text-table.ts";
+import { sqlIdent, sqlString } from "./sql-text.ts";
 
 /** A run's database is held open for writing by another process (a run still going). */
 export class RunBusyError extends Error {
@@ -33,8 +34,6 @@ function toCell(v: unknown, json: () => unknown): Cell {
   return typeof j === "string" || typeof j === "number" || typeof j === "boolean" || j === null ? j : JSON.stringify(j);
 }
 
-const sqlString = (s: string): string => `'${s.replace(/'/g, "''")}'`;
-const sqlIdent = (s: string): string => `"${s.replace(/"/g, '""')}"`;
 const sqlList = (items: readonly string[]): string => `[${items.map(sqlString).join(", ")}]`;
 
 /** Attaches every file read-only and creates one view per table found in any of them. */
