@@ -4,11 +4,13 @@
 // reused first) and is unref'd, so idle sockets never keep the process alive. A connection that
 // saw an error, a reset, an abort or a `connection: close` is terminated and never reused.
 // Socket callbacks are shared by all connections (the connection rides in socket.data) and each
-// takes its epochNs() timestamp before doing anything else.
+// takes its epochNs() timestamp before doing anything else. Data is handled after the poll's batch
+// (arrival-batch.ts); every other event first hands over the data queued before it.
 
 import type { Socket, SocketHandler } from "bun";
 import { closeSync, openSync } from "node:fs";
 import { epochNs } from "../runtime/clock.ts";
+import { ArrivalBatch } from "./arrival-batch.ts";
 
 /** What a connection drives: implemented by the transport's exchange. */
 export interface Http1Job {
@@ -226,6 +228,14 @@ function probeFileDescriptor(): string | null {
   }
 }
 
+/** This thread's socket data, stamped and waiting to be handled. */
+const arrivals = new ArrivalBatch();
+
+/** Hands over the data that arrived before now (an abort does, so a response already in is not lost). */
+export function flushArrivals(): void {
+  arrivals.flush();
+}
+
 const HANDLERS: SocketHandler<Http1Connection> = {
   open(socket) {
     const at = epochNs();
@@ -237,22 +247,26 @@ const HANDLERS: SocketHandler<Http1Connection> = {
   },
   data(socket, bytes) {
     const at = epochNs();
-    socket.data.onData(bytes, at);
+    arrivals.push(socket.data, bytes, at);
   },
   drain(socket) {
     const at = epochNs();
+    arrivals.flush();
     socket.data.onDrain(at);
   },
   close(socket, err) {
     const at = epochNs();
+    arrivals.flush();
     socket.data.onClose(err, at);
   },
   error(socket, err) {
     const at = epochNs();
+    arrivals.flush();
     socket.data.onSocketError(err, at);
   },
   connectError(socket, err) {
     const at = epochNs();
+    arrivals.flush();
     socket.data.onConnectError(err, at);
   },
 };

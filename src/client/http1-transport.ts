@@ -21,7 +21,7 @@ import type { HttpTiming } from "../record/request-record.ts";
 import { epochNs } from "../runtime/clock.ts";
 import { serializeHttp1Request } from "./http1-request.ts";
 import { Http1ResponseParser, type Http1ParserSink } from "./http1-response-parser.ts";
-import { OriginPool, type Http1Connection, type Http1Job } from "./http1-pool.ts";
+import { flushArrivals, OriginPool, type Http1Connection, type Http1Job } from "./http1-pool.ts";
 import type { HttpRequest, ResponseHandler, Transport, TransportErrorKind, TransportExchange } from "./transport.ts";
 
 export interface Http1TransportOptions {
@@ -193,6 +193,8 @@ class Http1Exchange implements Http1Job, Http1ParserSink, TransportExchange {
 
   abort(): void {
     const at = epochNs();
+    // Data that arrived before the abort is the response's: handled first (it may complete it).
+    flushArrivals();
     this.fail("aborted", "request aborted", at);
   }
 
