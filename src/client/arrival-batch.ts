@@ -1,9 +1,10 @@
 // Socket data is stamped in its callback and handled once every socket the same poll made ready has
 // been stamped too. Handling a chunk (HTTP, SSE and JSON parsing, the record) costs tens of us; done
 // inline, the k-th socket of a batch was stamped only after k-1 others were handled, and after a
-// stall (a collection, a busy turn) the whole backlog was stamped that late. Paired at 1,000 streams
-// (bench/timing-ab-checkouts.md, 6 alternating runs each, client on one core): chunk-gap error p99
-// 3.3 vs 7.1 ms at the median (lower in 6 of 6 pairs), TTFT error p99 4.7 vs 9.2 ms.
+// stall (a collection, a busy turn) the whole backlog was stamped that late. Paired with the build
+// before (bench/timing-ab-checkouts.md; two sessions of 6 alternating pairs, client on one core), the
+// p99s came out lower in 8-10 of 12 pairs at each stream count and the chunk-gap p50 in 21 of 24
+// (README, "Accuracy").
 //
 // A connection's other events (drain, close, error) and an abort first hand over what is queued, so
 // each connection still sees its events in the order they happened.
