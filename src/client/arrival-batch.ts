@@ -8,6 +8,10 @@
 //
 // A connection's other events (drain, close, error) and an abort first hand over what is queued, so
 // each connection still sees its events in the order they happened.
+//
+// Tried and dropped: handling a batch in 0.25 ms slices, the poll stamping what came in between. Paired
+// against this at 1,000 streams (6 pairs): gap error p99 7.4 vs 5.0 ms (lower in 1 of 6), CPU higher in
+// 5 of 6.
 
 /** What queued data is handed to. */
 export interface ArrivalSink {
