@@ -2,7 +2,7 @@
 //
 //   bun scripts/bench.ts timing      client timing error vs a raw-socket truth server (scripts/truth-server.ts)
 //   bun scripts/bench.ts timing-ab [N]  the http timing scenarios N times with the dashboard off and on,
-//                                    alternating; medians and on/off ratios. With BENCH_B_MAIN=<checkout>/src/main.ts:
+//                                    alternating; medians and on/off ratios. With BENCH_B_MAIN=<binary or checkout/src/main.ts>:
 //                                    this checkout (or BENCH_A_MAIN's) against that one instead
 //                                    (bench/timing-ab-checkouts.md); BENCH_STREAMS=1000: that scenario only
 //                                    that stamps each chunk after socket.write, per transport, at 100 and
@@ -12,7 +12,7 @@
 //   bun scripts/bench.ts capacity [levels]  highest concurrent stream count with every request succeeding;
 //                                    peak RSS per stream, and per stream added from the level before
 //                                    (BENCH_ISL=<tokens>: prompts of that length, 32 by default;
-//                                    BENCH_MAIN=<checkout>/src/main.ts: that checkout's client)
+//                                    BENCH_MAIN: another client, as below)
 //   bun scripts/bench.ts client-memory [levels]  peak RSS of the client path alone (scripts/client-path.ts)
 //                                    and of the naive client, per stream and per added stream
 //   bun scripts/bench.ts faults      the fault matrix: requests sent, records written, classification
@@ -38,10 +38,12 @@
 //                                    report sizes for synthetic runs of 10,000 and 1,000,000 requests and a
 //                                    3-point sweep (see docs/plots.md)
 //
+// The client is the compiled binary (dist/llmbench: `npm run build` first), as users run it;
+// BENCH_MAIN=<binary or checkout/src/main.ts> runs another.
 // The mock runs in its own process pinned to one core (taskset), the client on the other, so the
 // numbers are the client's error, not the server's. One wave of warmup requests (= concurrency) runs first
 // and is left out, as a user would run --warmup-request-count. Compare within one run: machines are noisy.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { queryReadOnly } from "../src/store/read-db.ts";
@@ -53,10 +55,29 @@ import { tokenizerLoad } from "./bench-tokenizer.ts";
 const ROOT = resolve(import.meta.dir, "..");
 const BUN = process.execPath;
 const MAIN = join(ROOT, "src/main.ts");
+/**
+ * The client the benches run: the compiled binary, as users run it (`npm run build` first), or
+ * BENCH_MAIN: another binary or a checkout's src/main.ts (run from source, which costs ~0.2 s more CPU a run).
+ */
+const CLIENT = process.env.BENCH_MAIN ?? join(ROOT, "dist", "llmbench");
+/** The command that runs `main`: a TypeScript entry through Bun, a binary as it is. */
+const clientCommand = (main: string): string[] => {
+  if (!main.endsWith(".ts") && !existsSync(main)) throw new Error(`no client at ${main}: run npm run build, or set BENCH_MAIN`);
+  return main.endsWith(".ts") ? [BUN, main] : [main];
+};
 const hasTaskset = Bun.spawnSync(["sh", "-c", "command -v taskset"]).exitCode === 0;
 const pin = (core: number, cmd: string[]) => (hasTaskset ? ["taskset", "-c", String(core), ...cmd] : cmd);
 /** `llmbench profile` (from `main`, source by default) against the mock's model with the builtin tokenizer; each bench adds its flags. */
-const profileCommand = (url: string, main: string = MAIN): string[] => [BUN, main, "profile", "-u", url, "-m", "mock-model", "--tokenizer", "builtin"];
+const profileCommand = (url: string, main: string = CLIENT): string[] => [
+  ...clientCommand(main),
+  "profile",
+  "-u",
+  url,
+  "-m",
+  "mock-model",
+  "--tokenizer",
+  "builtin",
+];
 
 /** Prompt length of the timing and capacity runs (tokens). */
 const BENCH_ISL = Number(process.env.BENCH_ISL ?? 32);
@@ -156,7 +177,7 @@ async function timingRun(
   itlMs: number,
   osl: number,
   ui: string = CLIENT_UI,
-  main: string = MAIN,
+  main: string = CLIENT,
 ): Promise<ErrorStats & { cpu_s: number }> {
   const dir = mkdtempSync(join(tmpdir(), "llmbench-bench-"));
   const mock = await startServer(server, dir, 50, itlMs, osl);
@@ -333,12 +354,12 @@ async function timingAb(): Promise<Record<string, unknown>> {
   const other = process.env.BENCH_B_MAIN;
   const arms: { name: string; ui: string; main: string }[] = other
     ? [
-        { name: "this", ui: "none", main: process.env.BENCH_A_MAIN ?? MAIN },
+        { name: "this", ui: "none", main: process.env.BENCH_A_MAIN ?? CLIENT },
         { name: "B", ui: "none", main: other },
       ]
     : [
-        { name: "none", ui: "none", main: MAIN },
-        { name: "dashboard", ui: "dashboard", main: MAIN },
+        { name: "none", ui: "none", main: CLIENT },
+        { name: "dashboard", ui: "dashboard", main: CLIENT },
       ];
   const out: Record<string, unknown>[] = [];
   // BENCH_STREAMS=1000: only the scenarios of that many streams.
@@ -440,7 +461,7 @@ async function capacity(): Promise<Record<string, unknown>> {
   const levels = process.argv[3] ? process.argv[3].split(",").map(Number) : [1000, 4000, 8000, 12000, 16000, 19900];
   let prev: { c: number; peak: number } | null = null;
   for (const c of levels) {
-    const r = await timingRun("truth", "http", c, c * 2, 100, 20, CLIENT_UI, process.env.BENCH_MAIN ?? MAIN);
+    const r = await timingRun("truth", "http", c, c * 2, 100, 20, CLIENT_UI, CLIENT);
     console.error(`capacity ${c}: ${JSON.stringify(r)}`);
     // What each stream added over the level before: the fixed cost of a run left out.
     const added = prev === null ? NaN : ((r.peak_rss_mib - prev.peak) * 1024) / (c - prev.c);
@@ -548,7 +569,7 @@ interface ProfileProcess {
 /** Runs `llmbench profile` against `url` in its own process; returns where its artifacts went. */
 async function profileProcess(url: string, args: string[], core: number | null): Promise<ProfileProcess> {
   const dir = mkdtempSync(join(tmpdir(), "llmbench-bench-"));
-  const cmd = [...profileCommand(url, process.env.BENCH_MAIN ?? MAIN), "--artifact-dir", join(dir, "run"), "--ui", "none", ...args, ...CLIENT_FLAGS];
+  const cmd = [...profileCommand(url, CLIENT), "--artifact-dir", join(dir, "run"), "--ui", "none", ...args, ...CLIENT_FLAGS];
   const launch_ns = Math.round((performance.timeOrigin + performance.now()) * 1e6);
   const t0 = performance.now();
   const proc = Bun.spawn(core === null ? cmd : pin(core, cmd), { stdout: "pipe", stderr: "pipe" });
