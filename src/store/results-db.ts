@@ -4,7 +4,8 @@
 // kept in memory, and DuckDB's own memory is capped (it spills to `<db>.tmp` beyond the cap).
 import { DuckDBInstance, type DuckDBAppender, type DuckDBConnection } from "@duckdb/node-api";
 import { appendRow, createTableSql } from "./columns.ts";
-import { CHUNK_COLUMNS, REQUEST_COLUMNS, RUN_COLUMNS, SLICE_COLUMNS, type ChunkRow, type RunRow } from "./schema.ts";
+import { ColumnBatch } from "./column-batch.ts";
+import { CHUNK_COLUMNS, REQUEST_COLUMNS, RUN_COLUMNS, SLICE_COLUMNS, type ChunkRow, type RequestRow, type RunRow } from "./schema.ts";
 import type { SliceHistogram } from "../metrics/slice-histograms.ts";
 import type { RecordValues } from "../metrics/record-values.ts";
 import type { ScheduleOptions, ScheduleReport } from "../metrics/schedule-report.ts";
@@ -58,7 +59,14 @@ export class ResultsWriter {
     private readonly requests: DuckDBAppender,
     private readonly chunks: DuckDBAppender,
     private readonly run: RunRow,
-  ) {}
+  ) {
+    this.requestRows = new ColumnBatch(requests, REQUEST_COLUMNS);
+    this.chunkRows = new ColumnBatch(chunks, CHUNK_COLUMNS);
+  }
+
+  /** Rows gathered a data chunk at a time (column-batch.ts), handed to the appenders at each flush. */
+  private readonly requestRows: ColumnBatch<RequestRow>;
+  private readonly chunkRows: ColumnBatch<ChunkRow>;
 
   static async create(path: string, run: RunRow, opts: WriterOptions = {}): Promise<ResultsWriter> {
     const instance = await DuckDBInstance.create(path, {
@@ -85,12 +93,12 @@ export class ResultsWriter {
     this.assertOpen();
     if (this.failed) return;
     const seq = this.seq++;
-    appendRow(this.requests, REQUEST_COLUMNS, { run_id: this.run.run_id, seq, record, values });
+    this.requestRows.add({ run_id: this.run.run_id, seq, record, values });
     const row: ChunkRow = { run_id: this.run.run_id, seq, chunk_index: 0, chunk: record.chunks[0]!, values };
     for (let i = 0; i < record.chunks.length; i++) {
       row.chunk_index = i;
       row.chunk = record.chunks[i]!;
-      appendRow(this.chunks, CHUNK_COLUMNS, row);
+      this.chunkRows.add(row);
     }
     if (record.phase === "profiling") this.binValues(record, values);
     this.pending++;
@@ -180,6 +188,8 @@ export class ResultsWriter {
   flush(): void {
     if (this.closed || this.failed || this.pending === 0) return;
     try {
+      this.requestRows.flush();
+      this.chunkRows.flush();
       this.requests.flushSync();
       this.chunks.flushSync();
       this.pending = 0;

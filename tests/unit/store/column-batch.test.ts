@@ -1,0 +1,100 @@
+import { describe, expect, test } from "bun:test";
+import { DuckDBInstance, type DuckDBConnection } from "@duckdb/node-api";
+import { ColumnBatch } from "../../../src/store/column-batch.ts";
+import { appendRow, type CellValue, type Column, createTableSql } from "../../../src/store/columns.ts";
+
+type Row = readonly CellValue[];
+
+const TYPES = ["VARCHAR", "INTEGER", "BIGINT", "DOUBLE", "BOOLEAN", "JSON"] as const;
+const COLUMNS: Column<Row>[] = TYPES.map((type, i) => ({ name: `c${i}_${type.toLowerCase()}`, type, get: (r) => r[i] ?? null }));
+
+/** Values of each type that a writer could get wrong: edges, NULLs, non-finite numbers, text that is not ASCII. */
+const EDGES: Record<(typeof TYPES)[number], CellValue[]> = {
+  VARCHAR: ["", "a", "00000000-0000-4000-8000-000000000001", "é漢字🙂", "line\nbreak", "x".repeat(5000), null],
+  INTEGER: [0, 1, -1, 2 ** 31 - 1, -(2 ** 31), 2.5, -2.5, Number.NaN, Number.POSITIVE_INFINITY, null],
+  BIGINT: [0, -1, 2 ** 32, 2 ** 32 - 1, -(2 ** 32), 2 ** 53 + 2, 1_700_000_000_123_456_789, -1_234_567_890_123, 9.2e18, -9.2e18, 2.5, -2.5, Number.NaN, null],
+  DOUBLE: [0, -0.125, 1e-9, 1.7e308, Number.MIN_VALUE, Number.NEGATIVE_INFINITY, null],
+  BOOLEAN: [true, false, null],
+  JSON: ['{"a":1}', "[]", null],
+};
+
+/** Row i takes value i (mod its list's length) of each column: every edge meets every row position. */
+const row = (i: number): Row => TYPES.map((t, c) => EDGES[t][(i * (c + 1)) % EDGES[t].length]!);
+
+async function twoTables(): Promise<DuckDBConnection> {
+  const conn = await (await DuckDBInstance.create(":memory:")).connect();
+  await conn.run(createTableSql("by_row", COLUMNS));
+  await conn.run(createTableSql("by_batch", COLUMNS));
+  return conn;
+}
+
+/** Both tables' rows in insertion order, as DuckDB reads them back. */
+async function readBoth(conn: DuckDBConnection): Promise<[unknown[][], unknown[][]]> {
+  const read = async (t: string) => (await conn.runAndReadAll(`select * from ${t}`)).getRows();
+  return [await read("by_row"), await read("by_batch")];
+}
+
+describe("ColumnBatch", () => {
+  test.each([
+    ["fewer rows than a chunk", 37, [] as number[]],
+    ["exactly one chunk", 2048, []],
+    ["several chunks and a part", 5000, []],
+    ["flushed at odd points in between", 3000, [1, 2, 700, 2047, 2900]],
+  ])("%s: the same table as appendRow, value for value", async (_name, n, flushAt) => {
+    const conn = await twoTables();
+    const byRow = await conn.createAppender("by_row");
+    const byBatch = await conn.createAppender("by_batch");
+    const batch = new ColumnBatch(byBatch, COLUMNS);
+    for (let i = 0; i < n; i++) {
+      appendRow(byRow, COLUMNS, row(i));
+      batch.add(row(i));
+      if (flushAt.includes(i)) batch.flush();
+    }
+    batch.flush();
+    expect(batch.pending).toBe(0);
+    for (const a of [byRow, byBatch]) a.closeSync();
+    const [a, b] = await readBoth(conn);
+    expect(a.length).toBe(n);
+    expect(b.length).toBe(n);
+    expect(b).toEqual(a);
+    conn.closeSync();
+  });
+
+  test("a chunk with NULLs, then one without: the second keeps every value", async () => {
+    const conn = await twoTables();
+    const app = await conn.createAppender("by_batch");
+    const batch = new ColumnBatch(app, COLUMNS);
+    batch.add([null, null, null, null, null, null]);
+    batch.flush();
+    batch.add(["x", 1, 2, 3.5, true, "{}"]);
+    batch.flush();
+    app.closeSync();
+    const rows = (await conn.runAndReadAll("select * from by_batch")).getRows();
+    expect(rows).toEqual([
+      [null, null, null, null, null, null],
+      ["x", 1, 2n, 3.5, true, "{}"],
+    ]);
+    conn.closeSync();
+  });
+
+  test("a BIGINT past int64 is NULL, not a wrapped number", async () => {
+    const conn = await twoTables();
+    const app = await conn.createAppender("by_batch");
+    const batch = new ColumnBatch(app, COLUMNS);
+    for (const v of [2 ** 63, -(2 ** 63) - 4096, 1e19]) batch.add(["x", 0, v, 0, false, null]);
+    batch.add(["x", 0, -(2 ** 63), 0, false, null]);
+    batch.flush();
+    app.closeSync();
+    const rows = (await conn.runAndReadAll("select c2_bigint from by_batch")).getRows();
+    expect(rows).toEqual([[null], [null], [null], [-(2n ** 63n)]]);
+    conn.closeSync();
+  });
+
+  test("refuses a column list that does not match the table", async () => {
+    const conn = await twoTables();
+    const app = await conn.createAppender("by_batch");
+    expect(() => new ColumnBatch(app, COLUMNS.slice(1))).toThrow(/6 columns, the table's list 5/);
+    app.closeSync();
+    conn.closeSync();
+  });
+});
