@@ -51,7 +51,8 @@ export function formatPyInt(v: number): string {
   return Number.isSafeInteger(v) ? String(v) : BigInt(v).toString();
 }
 
-function formatNumber(v: number, style: FloatStyle): string {
+/** A plain JS number as Python would print what it stands for: an int when integral, else a float. */
+export function formatPyNumber(v: number, style: FloatStyle): string {
   return Number.isInteger(v) ? formatPyInt(v) : formatPyFloat(v, style);
 }
 
@@ -87,7 +88,7 @@ class PyJsonWriter {
       case "string":
         return JSON.stringify(v);
       case "number":
-        return formatNumber(v, this.style);
+        return formatPyNumber(v, this.style);
     }
     if (v instanceof PyFloat) return formatPyFloat(v.value, this.style);
     const pad = this.indent ? `\n${" ".repeat(this.indent * (depth + 1))}` : "";

@@ -1,7 +1,10 @@
 import { describe, expect, test } from "bun:test";
 import type { RequestRecord } from "../../../src/record/request-record.ts";
 import { parseGoodput } from "../../../src/metrics/goodput.ts";
-import { jsonlLine } from "../../../src/report/profile-jsonl.ts";
+import { jsonlLine, jsonlRecordObject, type JsonlMeta } from "../../../src/report/profile-jsonl.ts";
+import { dumpPyJson, type PyJsonValue } from "../../../src/report/py-json.ts";
+import type { RecordOptions } from "../../../src/metrics/record-values.ts";
+import { randomRecords } from "../store/random-records.ts";
 import { recordValues } from "../../../src/metrics/record-values.ts";
 import { makeRecord } from "../../helpers/records.ts";
 
@@ -81,5 +84,38 @@ describe("profile_export.jsonl ids", () => {
       xCorrelationId: "corr-4",
     });
     expect(line).toContain(`"x_request_id":"req-4","x_correlation_id":"corr-4","conversation_id":"session_4","turn_index":0`);
+  });
+});
+
+describe("profile_export.jsonl written directly", () => {
+  // The line is written without building jsonlRecordObject's object: it must be that object's dump,
+  // byte for byte, for every kind of record, option and caller's id.
+  const metas: JsonlMeta[] = [{}, { conversationId: "c-1", xCorrelationId: 'x"1' }, { httpTrace: true, recordProcessorId: "rp_2" }];
+  const options: RecordOptions[] = [{ streaming: true }, { streaming: false }, { streaming: true, slos: parseGoodput(["time_to_first_token:5"]).slos }];
+  test.each(options.map((o, i) => [i, o] as const))("options %d: the object's dump for 400 random records x 3 metas", (i, opts) => {
+    const records = randomRecords({ count: 400, seed: 11 + i });
+    let compared = 0;
+    let lines = 0;
+    for (const r of records) {
+      const values = recordValues(r, opts);
+      for (const meta of metas) {
+        const obj = jsonlRecordObject(r, values, meta) as { metrics: object; error?: unknown };
+        const expected = Object.keys(obj.metrics).length === 0 && obj.error === undefined ? null : dumpPyJson(obj as PyJsonValue, { style: "orjson" });
+        const got = jsonlLine(r, values, meta);
+        expect(got).toBe(expected);
+        compared++;
+        if (got !== null) lines++;
+      }
+    }
+    expect(compared).toBe(1200);
+    // Most records make a line; the comparison is not all nulls.
+    expect(lines).toBeGreaterThan(1000);
+  });
+
+  test("a record whose start is past 2^53 prints its exact integer, as the dump does", () => {
+    const r = { ...makeRecord({ startNs: 1_796_281_901_633_812_992, chunkMs: [5, 6] }, 2) };
+    const values = recordValues(r, { streaming: true });
+    expect(jsonlLine(r, values)).toBe(dumpPyJson(jsonlRecordObject(r, values), { style: "orjson" }));
+    expect(jsonlLine(r, values)).toContain(`"request_start_ns":1796281901633812992`);
   });
 });
