@@ -65,10 +65,9 @@ async function builtinPackFile(): Promise<string> {
 }
 
 /**
- * The main thread's JIT tier-up thresholds, times the normal (the workers' VMs keep the normal policy,
- * so the load worker's hot path is compiled as before). The main thread mostly runs code once (flags,
- * schemas, setup, summaries, exports) or hands the work to DuckDB, and compiling it cost more CPU than it
- * saved. Paired with the binary built at 1, pinned to one core, medians of 8: a 20-request run 0.439 vs
+ * The main thread's JIT tier-up thresholds, times the normal, until a run's load starts
+ * (runtime/jit-policy.ts; the workers' VMs keep the normal policy). Until then it runs code once
+ * (flags, schemas, setup; query and plot throughout), and compiling it cost more CPU than it saved. Paired with the binary built at 1, pinned to one core, medians of 8: a 20-request run 0.439 vs
  * 0.537 s CPU and 187 vs 195 MiB peak; `query` over 20,000 requests 0.109 vs 0.174 s; `plot` 0.78 vs
  * 0.87 s. 20,000 requests at 1,000 streams: 6.7 s CPU either way. 64 saved 3% more on the small run.
  */

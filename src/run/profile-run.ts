@@ -38,6 +38,7 @@ import { startEcho } from "./start-echo.ts";
 import { HeapGovernor } from "../runtime/heap-governor.ts";
 import { countHeldWarning, heldWarning, jsonlSink, LiveCounts, outageSink, receiveHeldWarning, RecordFanout } from "./sinks.ts";
 import { storagePriorityStage } from "./storage-priority.ts";
+import { normalJitPolicy } from "../runtime/jit-policy.ts";
 import { liveSources, LiveView } from "./live-view.ts";
 import { localSessionTexts, type PromptFeeder, remoteSessionTexts, type SessionTexts, withFallback } from "./prompt-feeder.ts";
 import { runLoadColumns, type SweepTag } from "./run-load-columns.ts";
@@ -247,7 +248,8 @@ export async function executeProfile(prepared: PreparedProfile, io: Io, opts: Ex
     // The log file only: the console has nothing to act on.
     logFile.write(`${new Date().toISOString()} INFO ${lowerStorage()}`);
 
-    // Stage 4: warmup and profiling.
+    // Stage 4: warmup and profiling. What runs on this thread from here runs per record.
+    normalJitPolicy();
     const prompts = fedPrompts ? tracePrompts(pool, tokenizer, cfg.randomSeed, dataset.blockSize) : null;
     // Built on a count worker: as for a run without trace prompts, this thread needs its tokenizer no more.
     if (prompts?.remote === true && ownRun) {
