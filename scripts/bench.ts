@@ -67,7 +67,7 @@ const clientCommand = (main: string): string[] => {
 };
 const hasTaskset = Bun.spawnSync(["sh", "-c", "command -v taskset"]).exitCode === 0;
 const pin = (core: number, cmd: string[]) => (hasTaskset ? ["taskset", "-c", String(core), ...cmd] : cmd);
-/** `llmbench profile` (from `main`, source by default) against the mock's model with the builtin tokenizer; each bench adds its flags. */
+/** `llmbench profile` (by `main`: the binary unless BENCH_MAIN says otherwise) against the mock's model with the builtin tokenizer; each bench adds its flags. */
 const profileCommand = (url: string, main: string = CLIENT): string[] => [
   ...clientCommand(main),
   "profile",
