@@ -23,8 +23,8 @@ export function formatPyFloat(v: number, style: FloatStyle): string {
   // Fast path: where both languages print plain notation (JS for 1e-6 <= |v| < 1e21, Python for decimal
   // exponents -5..15), the shortest round-trip digits are the same; Python only adds ".0" to integers.
   if (abs >= 1e-5 && abs < 1e16) {
-    const text = String(v);
-    return text.includes(".") ? text : `${text}.0`;
+    // Plain notation in this range: a fraction always prints its ".", an integer never does.
+    return Number.isInteger(v) ? `${v}.0` : String(v);
   }
   const sign = v < 0 ? "-" : "";
   const [mantissa, expText] = abs.toExponential().split("e") as [string, string];
