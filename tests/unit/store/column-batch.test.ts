@@ -10,7 +10,7 @@ const COLUMNS: Column<Row>[] = TYPES.map((type, i) => ({ name: `c${i}_${type.toL
 
 /** Values of each type that a writer could get wrong: edges, NULLs, non-finite numbers, text that is not ASCII. */
 const EDGES: Record<(typeof TYPES)[number], CellValue[]> = {
-  VARCHAR: ["", "a", "00000000-0000-4000-8000-000000000001", "é漢字🙂", "line\nbreak", "x".repeat(5000), null],
+  VARCHAR: ["", "a", "00000000-0000-4000-8000-000000000001", "é漢字🙂", "line\nbreak", "x".repeat(5000), "nul\u0000inside", "lone \ud800 surrogate", null],
   INTEGER: [0, 1, -1, 2 ** 31 - 1, -(2 ** 31), 2.5, -2.5, Number.NaN, Number.POSITIVE_INFINITY, null],
   BIGINT: [0, -1, 2 ** 32, 2 ** 32 - 1, -(2 ** 32), 2 ** 53 + 2, 1_700_000_000_123_456_789, -1_234_567_890_123, 9.2e18, -9.2e18, 2.5, -2.5, Number.NaN, null],
   DOUBLE: [0, -0.125, 1e-9, 1.7e308, Number.MIN_VALUE, Number.NEGATIVE_INFINITY, null],
