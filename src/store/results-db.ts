@@ -93,12 +93,18 @@ export class ResultsWriter {
     this.assertOpen();
     if (this.failed) return;
     const seq = this.seq++;
-    this.requestRows.add({ run_id: this.run.run_id, seq, record, values });
-    const row: ChunkRow = { run_id: this.run.run_id, seq, chunk_index: 0, chunk: record.chunks[0]!, values };
-    for (let i = 0; i < record.chunks.length; i++) {
-      row.chunk_index = i;
-      row.chunk = record.chunks[i]!;
-      this.chunkRows.add(row);
+    try {
+      // A full chunk goes to DuckDB from inside add(): a failure there is a failed flush, not the caller's.
+      this.requestRows.add({ run_id: this.run.run_id, seq, record, values });
+      const row: ChunkRow = { run_id: this.run.run_id, seq, chunk_index: 0, chunk: record.chunks[0]!, values };
+      for (let i = 0; i < record.chunks.length; i++) {
+        row.chunk_index = i;
+        row.chunk = record.chunks[i]!;
+        this.chunkRows.add(row);
+      }
+    } catch (e) {
+      this.fail(e);
+      return;
     }
     if (record.phase === "profiling") this.binValues(record, values);
     this.pending++;
@@ -194,9 +200,14 @@ export class ResultsWriter {
       this.chunks.flushSync();
       this.pending = 0;
     } catch (e) {
-      this.failed = true;
-      this.opts.onError?.(e instanceof Error ? e : new Error(String(e)), this.path);
+      this.fail(e);
     }
+  }
+
+  /** DuckDB refused rows (disk full, I/O error): said once; later rows are dropped, earlier ones stay. */
+  private fail(e: unknown): void {
+    this.failed = true;
+    this.opts.onError?.(e instanceof Error ? e : new Error(String(e)), this.path);
   }
 
   /** A flush failed: the file holds what was flushed before. */
