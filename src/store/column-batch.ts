@@ -6,8 +6,18 @@
 // (append_double, append_int32, append_varchar, end_row); 200,000 chunk rows in isolation cost 1.2 us
 // a row that way and 0.6 here, 0.34 of it the one string a row (the run id).
 import duckdb from "@duckdb/node-bindings";
-import { type DuckDBAppender, DuckDBDataChunk } from "@duckdb/node-api";
-import type { Column } from "./columns.ts";
+import { type DuckDBAppender, DuckDBDataChunk, DuckDBTypeId } from "@duckdb/node-api";
+import type { Column, ColumnType } from "./columns.ts";
+
+/** The DuckDB type a column's raw bytes are laid out for (JSON is VARCHAR underneath). */
+const TYPE_IDS: Record<ColumnType, DuckDBTypeId> = {
+  VARCHAR: DuckDBTypeId.VARCHAR,
+  JSON: DuckDBTypeId.VARCHAR,
+  INTEGER: DuckDBTypeId.INTEGER,
+  BIGINT: DuckDBTypeId.BIGINT,
+  DOUBLE: DuckDBTypeId.DOUBLE,
+  BOOLEAN: DuckDBTypeId.BOOLEAN,
+};
 
 /** Rows a DuckDB vector holds (duckdb_vector_size: 2,048 in every build). */
 const ROWS = duckdb.vector_size();
@@ -36,7 +46,13 @@ export class ColumnBatch<R> {
     private readonly columns: readonly Column<R>[],
   ) {
     if (appender.columnCount !== columns.length) throw new Error(`appender has ${appender.columnCount} columns, the table's list ${columns.length}`);
-    this.chunk = DuckDBDataChunk.create(columns.map((_, i) => appender.columnType(i)));
+    const types = columns.map((_, i) => appender.columnType(i));
+    // The bytes are copied unchecked: a table whose column is not the type the list says would be
+    // written past its vector's end.
+    columns.forEach((c, i) => {
+      if (types[i]!.typeId !== TYPE_IDS[c.type]) throw new Error(`column ${c.name} is ${types[i]} in the table, ${c.type} in the list`);
+    });
+    this.chunk = DuckDBDataChunk.create(types);
     this.buffers = columns.map((c) => ({
       data:
         c.type === "INTEGER"
@@ -59,9 +75,22 @@ export class ColumnBatch<R> {
     return this.rows;
   }
 
-  /** Adds one row (a non-finite number or a BIGINT outside int64 is NULL); hands a full chunk over. */
-  add(row: R): void {
+  /** Adds one row (a non-finite number or a BIGINT outside int64 is NULL); hands a full chunk over and says so. */
+  add(row: R): boolean {
     const r = this.rows;
+    try {
+      this.fill(row, r);
+    } catch (e) {
+      // The row is not added: its NULL bits go back to valid, as the next row there expects.
+      for (const b of this.buffers) b.valid[r >>> 5]! |= 1 << (r & 31);
+      throw e;
+    }
+    if (++this.rows < ROWS) return false;
+    this.flush();
+    return true;
+  }
+
+  private fill(row: R, r: number): void {
     for (let i = 0; i < this.columns.length; i++) {
       const c = this.columns[i]!;
       const b = this.buffers[i]!;
@@ -98,7 +127,6 @@ export class ColumnBatch<R> {
           break;
       }
     }
-    if (++this.rows === ROWS) this.flush();
   }
 
   /** Hands the rows added so far to the appender (its own flushSync makes them durable). */
@@ -106,31 +134,39 @@ export class ColumnBatch<R> {
     const n = this.rows;
     if (n === 0) return;
     this.rows = 0;
-    const raw = this.chunk.chunk;
-    duckdb.data_chunk_reset(raw);
-    for (let i = 0; i < this.columns.length; i++) {
-      const b = this.buffers[i]!;
-      const vector = duckdb.data_chunk_get_vector(raw, i);
-      if (b.data !== null) {
-        const width = b.data.BYTES_PER_ELEMENT * (b.data.length / ROWS);
-        duckdb.copy_data_to_vector(vector, 0, b.data.buffer as ArrayBuffer, 0, n * width);
-      } else {
-        const texts = b.texts!;
-        for (let r = 0; r < n; r++) {
-          const t = texts[r];
-          if (typeof t === "string") duckdb.vector_assign_string_element(vector, r, t);
+    try {
+      const raw = this.chunk.chunk;
+      duckdb.data_chunk_reset(raw);
+      for (let i = 0; i < this.columns.length; i++) {
+        const b = this.buffers[i]!;
+        const vector = duckdb.data_chunk_get_vector(raw, i);
+        if (b.data !== null) {
+          const width = b.data.BYTES_PER_ELEMENT * (b.data.length / ROWS);
+          duckdb.copy_data_to_vector(vector, 0, b.data.buffer as ArrayBuffer, 0, n * width);
+        } else {
+          const texts = b.texts!;
+          for (let r = 0; r < n; r++) {
+            const t = texts[r];
+            if (typeof t === "string") duckdb.vector_assign_string_element(vector, r, t);
+          }
         }
-        texts.length = 0;
+        if (b.hasNull) {
+          duckdb.vector_ensure_validity_writable(vector);
+          duckdb.copy_data_to_vector_validity(vector, 0, b.valid.buffer as ArrayBuffer, 0, Math.ceil(n / 64) * 8);
+        }
       }
-      if (b.hasNull) {
-        duckdb.vector_ensure_validity_writable(vector);
-        duckdb.copy_data_to_vector_validity(vector, 0, b.valid.buffer as ArrayBuffer, 0, Math.ceil(n / 64) * 8);
-        b.valid.fill(0xffffffff);
-        b.hasNull = false;
+      duckdb.data_chunk_set_size(raw, n);
+      this.appender.appendDataChunk(this.chunk);
+    } finally {
+      // Handed over or refused, these rows are done: the next chunk starts clean.
+      for (const b of this.buffers) {
+        if (b.texts !== null) b.texts.length = 0;
+        if (b.hasNull) {
+          b.valid.fill(0xffffffff);
+          b.hasNull = false;
+        }
       }
     }
-    duckdb.data_chunk_set_size(raw, n);
-    this.appender.appendDataChunk(this.chunk);
   }
 
   private setNull(b: ColumnBuffer, r: number): void {

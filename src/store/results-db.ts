@@ -95,12 +95,17 @@ export class ResultsWriter {
     const seq = this.seq++;
     try {
       // A full chunk goes to DuckDB from inside add(): a failure there is a failed flush, not the caller's.
-      this.requestRows.add({ run_id: this.run.run_id, seq, record, values });
+      let handed = this.requestRows.add({ run_id: this.run.run_id, seq, record, values });
       const row: ChunkRow = { run_id: this.run.run_id, seq, chunk_index: 0, chunk: record.chunks[0]!, values };
       for (let i = 0; i < record.chunks.length; i++) {
         row.chunk_index = i;
         row.chunk = record.chunks[i]!;
-        this.chunkRows.add(row);
+        handed = this.chunkRows.add(row) || handed;
+      }
+      // Both tables hand their rows over together, so the appenders hold the same requests' rows.
+      if (handed) {
+        this.requestRows.flush();
+        this.chunkRows.flush();
       }
     } catch (e) {
       this.fail(e);
@@ -204,9 +209,19 @@ export class ResultsWriter {
     }
   }
 
-  /** DuckDB refused rows (disk full, I/O error): said once; later rows are dropped, earlier ones stay. */
+  /**
+   * DuckDB refused rows (disk full, I/O error): said once; later rows are dropped, and so are those
+   * handed over since the last flush that held, so the file keeps whole requests: each with its chunks.
+   */
   private fail(e: unknown): void {
     this.failed = true;
+    for (const a of [this.requests, this.chunks]) {
+      try {
+        a.clear();
+      } catch {
+        // an appender DuckDB gave up on already holds nothing more to write
+      }
+    }
     this.opts.onError?.(e instanceof Error ? e : new Error(String(e)), this.path);
   }
 
@@ -220,8 +235,14 @@ export class ResultsWriter {
     this.flush();
     this.closed = true;
     if (this.timer) clearInterval(this.timer);
-    this.requests.closeSync();
-    this.chunks.closeSync();
+    // Closing writes what an appender still holds: refused, it is a failed flush, and the run's end is still stored.
+    for (const a of [this.requests, this.chunks]) {
+      try {
+        a.closeSync();
+      } catch (e) {
+        if (!this.failed) this.fail(e);
+      }
+    }
     await this.conn.run(`UPDATE runs SET ended_ns = ${Math.round(ended_ns)} WHERE run_id = '${this.run.run_id.replace(/'/g, "''")}'`);
     await this.conn.run("CHECKPOINT");
     this.conn.closeSync();

@@ -98,3 +98,49 @@ describe("ColumnBatch", () => {
     conn.closeSync();
   });
 });
+
+describe("ColumnBatch refusals", () => {
+  test("a table whose column is not the list's type is refused before any byte is copied", async () => {
+    const conn = await (await DuckDBInstance.create(":memory:")).connect();
+    await conn.run("create table t (x VARCHAR, n INTEGER)");
+    const app = await conn.createAppender("t");
+    const cols: Column<number>[] = [
+      { name: "x", type: "DOUBLE", get: (v) => v },
+      { name: "n", type: "BIGINT", get: (v) => v },
+    ];
+    expect(() => new ColumnBatch(app, cols)).toThrow(/column x is VARCHAR in the table, DOUBLE in the list/);
+    // JSON is VARCHAR underneath: accepted.
+    const ok: Column<number>[] = [
+      { name: "x", type: "JSON", get: () => "{}" },
+      { name: "n", type: "INTEGER", get: (v) => v },
+    ];
+    expect(() => new ColumnBatch(app, ok)).not.toThrow();
+    app.closeSync();
+    conn.closeSync();
+  });
+
+  test("a row whose value getter throws is not added, and leaves the next row's cells as they are", async () => {
+    const conn = await (await DuckDBInstance.create(":memory:")).connect();
+    await conn.run("create table t (a INTEGER, b INTEGER)");
+    const app = await conn.createAppender("t");
+    const cols: Column<{ a: number | null; b: number | (() => never) }>[] = [
+      { name: "a", type: "INTEGER", get: (r) => r.a },
+      { name: "b", type: "INTEGER", get: (r) => (typeof r.b === "function" ? r.b() : r.b) },
+    ];
+    const batch = new ColumnBatch(app, cols);
+    expect(() =>
+      batch.add({
+        a: null,
+        b: () => {
+          throw new Error("boom");
+        },
+      }),
+    ).toThrow("boom");
+    expect(batch.pending).toBe(0);
+    batch.add({ a: 42, b: 7 });
+    batch.flush();
+    app.closeSync();
+    expect((await conn.runAndReadAll("select a, b from t")).getRows()).toEqual([[42, 7]]);
+    conn.closeSync();
+  });
+});

@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { DuckDBAppender } from "@duckdb/node-api";
 import { recordValues } from "../../../src/metrics/record-values.ts";
+import { queryReadOnly } from "../../../src/store/read-db.ts";
 import { ResultsWriter } from "../../../src/store/results-db.ts";
 import { makeRecord } from "../../helpers/records.ts";
 
@@ -27,6 +28,37 @@ test("a refused data chunk fails the writer once; append goes on without throwin
     }
     expect(errors).toEqual(["IO Error: No space left on device"]);
     expect(w.hasFailed).toBe(true);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("after a refusal the file holds whole requests only: no chunk row without its request", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "llmbench-fail-"));
+  try {
+    const db = join(dir, "results.duckdb");
+    const errors: string[] = [];
+    const w = await ResultsWriter.create(db, RUN, { onError: (e) => errors.push(e.message) });
+    const chunkMs = Array.from({ length: 20 }, (_, i) => 10 + i);
+    const add = (i: number) => {
+      const r = makeRecord({ chunkMs }, i);
+      w.append(r, recordValues(r, { streaming: true }));
+    };
+    for (let i = 0; i < 10; i++) add(i);
+    w.flush(); // these 10 are in the file
+    (w as unknown as { requests: DuckDBAppender }).requests.appendDataChunk = () => {
+      throw new Error("IO Error: No space left on device");
+    };
+    for (let i = 10; i < 2100; i++) add(i); // the chunks table hands chunks over on its own; requests' first is refused
+    await w.close(2);
+    expect(errors).toEqual(["IO Error: No space left on device"]);
+    const counts = await queryReadOnly(
+      db,
+      "select (select count(*) from requests), (select count(distinct seq) from chunks), (select count(*) from chunks c where not exists (select 1 from requests r where r.seq = c.seq))",
+    );
+    expect(counts.rows).toEqual([[10, 10, 0]]);
+    const ended = await queryReadOnly(db, "select ended_ns from runs");
+    expect(ended.rows).toEqual([[2]]);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
