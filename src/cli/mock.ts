@@ -3,6 +3,7 @@ import { MOCK_FLAGS, mockSchema, toMockOptions } from "../config/mock-config.ts"
 import { UsageError, EXIT_OK } from "../runtime/usage-error.ts";
 import { createLogger } from "../runtime/io.ts";
 import { resolve } from "node:path";
+import { normalJitPolicy } from "../runtime/jit-policy.ts";
 
 export const mockCommand: Command = {
   name: "mock",
@@ -28,6 +29,8 @@ export const mockCommand: Command = {
         throw new UsageError([`--port ${options.port}: port ${options.port} is in use (on ${options.host})`]);
       throw new UsageError([`cannot listen on ${options.host}:${options.port}: ${e instanceof Error ? e.message.split("\n")[0] : String(e)}`]);
     }
+    // A server runs its request code for as long as it is up: the normal JIT policy from here.
+    normalJitPolicy();
     // The URL goes to stdout so scripts can read it (e.g. with --port 0).
     io.out(`${server.url}\n`);
     log.info(`mock server listening on ${server.url} (models: ${options.models.join(", ")}); Ctrl-C to stop`);
