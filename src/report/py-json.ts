@@ -56,6 +56,13 @@ export function formatPyNumber(v: number, style: FloatStyle): string {
   return Number.isInteger(v) ? formatPyInt(v) : formatPyFloat(v, style);
 }
 
+/** A scalar's JSON text as the writers print it: null, a boolean, a string, or a number as formatPyNumber prints it. */
+export function pyScalar(v: null | boolean | string | number, style: FloatStyle): string {
+  if (v === null) return "null";
+  if (typeof v === "boolean") return v ? "true" : "false";
+  return typeof v === "string" ? JSON.stringify(v) : formatPyNumber(v, style);
+}
+
 export interface DumpOptions {
   style: FloatStyle;
   /** Spaces per level (both writers use 2); omitted = compact, no spaces at all. */
@@ -81,15 +88,7 @@ class PyJsonWriter {
   }
 
   write(v: PyJsonValue, depth: number): string {
-    if (v === null) return "null";
-    switch (typeof v) {
-      case "boolean":
-        return v ? "true" : "false";
-      case "string":
-        return JSON.stringify(v);
-      case "number":
-        return formatPyNumber(v, this.style);
-    }
+    if (v === null || typeof v !== "object") return pyScalar(v, this.style);
     if (v instanceof PyFloat) return formatPyFloat(v.value, this.style);
     const pad = this.indent ? `\n${" ".repeat(this.indent * (depth + 1))}` : "";
     const close = this.indent ? `\n${" ".repeat(this.indent * depth)}` : "";

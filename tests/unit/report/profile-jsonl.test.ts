@@ -1,11 +1,12 @@
 import { describe, expect, test } from "bun:test";
 import type { RequestRecord } from "../../../src/record/request-record.ts";
 import { parseGoodput } from "../../../src/metrics/goodput.ts";
-import { jsonlLine, jsonlRecordObject, type JsonlMeta } from "../../../src/report/profile-jsonl.ts";
-import { dumpPyJson, type PyJsonValue } from "../../../src/report/py-json.ts";
-import type { RecordOptions } from "../../../src/metrics/record-values.ts";
+import { jsonlLine, type JsonlMeta } from "../../../src/report/profile-jsonl.ts";
+import { dumpPyJson, pyFloat, type PyJsonValue } from "../../../src/report/py-json.ts";
+import { traceData } from "../../../src/report/http-trace-json.ts";
+import { isFloatInDisplay, metricSpec } from "../../../src/metrics/metric-table.ts";
+import { displayMetrics, type RecordOptions, recordError, recordValues, type RecordValues } from "../../../src/metrics/record-values.ts";
 import { randomRecords } from "../store/random-records.ts";
-import { recordValues } from "../../../src/metrics/record-values.ts";
 import { makeRecord } from "../../helpers/records.ts";
 
 // The request from AIPerf's docs (working-with-profile-exports.md): same ns offsets, a start below 2^53
@@ -86,6 +87,40 @@ describe("profile_export.jsonl ids", () => {
     expect(line).toContain(`"x_request_id":"req-4","x_correlation_id":"corr-4","conversation_id":"session_4","turn_index":0`);
   });
 });
+
+/**
+ * The object AIPerf would write for a request (key order as AIPerf's models declare it), the way
+ * jsonlLine built it before it wrote the text directly: the reference its lines are compared with.
+ */
+function jsonlRecordObject(r: RequestRecord, values: RecordValues, meta: JsonlMeta = {}): PyJsonValue {
+  const metrics: Record<string, PyJsonValue> = {};
+  for (const m of displayMetrics(values)) {
+    const float = isFloatInDisplay(metricSpec(m.tag));
+    const value = Array.isArray(m.value) ? m.value.map((x) => (float ? pyFloat(x) : x)) : float ? pyFloat(m.value) : m.value;
+    metrics[m.tag] = { value, unit: m.unit };
+  }
+  const error = recordError(r);
+  return {
+    metadata: {
+      session_num: r.session_num,
+      x_request_id: r.x_request_id,
+      x_correlation_id: meta.xCorrelationId ?? r.x_correlation_id,
+      conversation_id: meta.conversationId ?? (r.conversation_id || undefined),
+      turn_index: r.turn_index,
+      request_start_ns: r.start_ns,
+      request_ack_ns: r.ack_ns > 0 ? r.ack_ns : undefined,
+      request_end_ns: r.end_ns,
+      worker_id: `worker_${r.worker_id}`,
+      record_processor_id: meta.recordProcessorId ?? "record_processor_0",
+      benchmark_phase: r.phase,
+      was_cancelled: r.cancelled,
+      cancellation_time_ns: r.cancelled ? r.end_ns : undefined,
+    },
+    metrics,
+    trace_data: meta.httpTrace ? traceData(r) : undefined,
+    error: error ? { code: error.code, type: error.type, message: error.message } : undefined,
+  };
+}
 
 describe("profile_export.jsonl written directly", () => {
   // The line is written without building jsonlRecordObject's object: it must be that object's dump,
