@@ -67,9 +67,10 @@ async function builtinPackFile(): Promise<string> {
 /**
  * The main thread's JIT tier-up thresholds, times the normal, until a run's load starts
  * (runtime/jit-policy.ts; the workers' VMs keep the normal policy). Until then it runs code once
- * (flags, schemas, setup; query and plot throughout), and compiling it cost more CPU than it saved. Paired with the binary built at 1, pinned to one core, medians of 8: a 20-request run 0.439 vs
- * 0.537 s CPU and 187 vs 195 MiB peak; `query` over 20,000 requests 0.109 vs 0.174 s; `plot` 0.78 vs
- * 0.87 s. 20,000 requests at 1,000 streams: 6.7 s CPU either way. 64 saved 3% more on the small run.
+ * (flags, schemas, setup; query and plot throughout), and compiling it cost more CPU than it saved.
+ * Paired against the build before, pinned to one core, medians of 8: a 20-request run 0.487 vs
+ * 0.589 s CPU and 175 vs 181 MiB peak; `query` P75 over 1,000,000 requests 0.172 vs 0.235 s CPU;
+ * `plot` over 20,000 requests 0.78 vs 0.87 s. 64 saved 3% more on a small run than 16.
  */
 const MAIN_THREAD_JIT_POLICY = 16;
 
