@@ -20,9 +20,10 @@ function fakeTimers(sleepLateNs: number, yieldStepNs: number) {
         sleeps.push({ ms, remainingNs: targetNs - t });
         t += ms * 1e6 + sleepLateNs;
       },
-      yieldTurn: async () => {
+      yieldTurn: (fn: () => void) => {
         yieldRemainingNs.push(targetNs - t);
         t += yieldStepNs;
+        queueMicrotask(fn);
       },
       spinUntil: (ns: number) => {
         spins.push({ fromNs: t, untilNs: ns });
@@ -108,7 +109,40 @@ describe("waitUntilNs (fake clock)", () => {
   }
 });
 
+test("each turn between slices hands the event loop the same callback: nothing is made per turn", async () => {
+  let t = 0;
+  const turns: (() => void)[] = [];
+  await waitUntilNs(1_000_000, {
+    now: () => t,
+    sleepMs: async () => {},
+    spinUntil: (ns) => {
+      t = ns;
+    },
+    yieldTurn: (fn) => {
+      turns.push(fn);
+      t += 1_000;
+      queueMicrotask(fn);
+    },
+  });
+  expect(turns.length).toBeGreaterThan(10);
+  expect(new Set(turns).size).toBe(1);
+});
+
 describe("waitUntilNs (real clock)", () => {
+  test("other work gets event-loop turns while the last stretch is spun", async () => {
+    let turns = 0;
+    let waiting = true;
+    const tick = (): void => {
+      turns++;
+      if (waiting) setImmediate(tick);
+    };
+    setImmediate(tick);
+    await waitUntilNs(epochNs() + 1_000_000);
+    waiting = false;
+    // 1 ms in slices of SPIN_SLICE_NS: a turn between each (a loaded machine may give fewer).
+    expect(turns).toBeGreaterThanOrEqual(5);
+  });
+
   test("does not resolve before the target", async () => {
     const targetNs = epochNs() + 3_000_000;
     await waitUntilNs(targetNs);
