@@ -9,8 +9,6 @@ const BAD_VALUE_RE = /[\r\n\0]/;
 /** Set by the transport; a caller's own value for these is dropped. */
 const OWNED = new Set(["host", "content-length", "connection", "transfer-encoding"]);
 
-const encoder = new TextEncoder();
-
 /** Throws when a header name is not an HTTP token or a value contains CR, LF or NUL. */
 export function validateHeaders(headers: Record<string, string>): void {
   for (const name of Object.keys(headers)) {
@@ -26,28 +24,33 @@ export function hostHeader(url: URL): string {
   return url.host; // URL already drops default ports and keeps IPv6 brackets
 }
 
+/** The request line and host header of a request to `url`. Throws for a URL that is not http(s). */
+export function requestStart(method: string, url: URL): string {
+  if (url.protocol !== "http:" && url.protocol !== "https:") throw new Error(`unsupported URL scheme ${url.protocol}`);
+  return `${method} ${(url.pathname || "/") + url.search} HTTP/1.1\r\nhost: ${hostHeader(url)}\r\n`;
+}
+
 /**
  * `METHOD /path?query HTTP/1.1`, host, the caller's headers (minus the ones the transport owns),
  * content-length (UTF-8 bytes; sent for every POST and for any request with a body), connection:
- * keep-alive, blank line, body. Throws on invalid header names/values or a non-http(s) URL.
+ * keep-alive, blank line, body. Throws on invalid header names/values or a non-http(s) URL. One
+ * buffer, written in place: no separate encodings of head and body to copy together.
  */
-export function serializeHttp1Request(req: HttpRequest, url: URL = new URL(req.url)): Uint8Array {
-  if (url.protocol !== "http:" && url.protocol !== "https:") throw new Error(`unsupported URL scheme ${url.protocol}`);
+export function serializeHttp1Request(req: HttpRequest, url: URL = new URL(req.url), start: string = requestStart(req.method, url)): Uint8Array {
   validateHeaders(req.headers);
-  const target = (url.pathname || "/") + url.search;
-  let head = `${req.method} ${target} HTTP/1.1\r\nhost: ${hostHeader(url)}\r\n`;
+  let head = start;
   for (const name of Object.keys(req.headers)) {
     const lower = name.toLowerCase();
     if (OWNED.has(lower)) continue;
     head += `${lower}: ${req.headers[name]}\r\n`;
   }
-  const body = req.body === null ? null : encoder.encode(req.body);
-  if (body !== null || req.method === "POST") head += `content-length: ${body?.length ?? 0}\r\n`;
+  const body = req.body;
+  const bodyBytes = body === null ? 0 : Buffer.byteLength(body, "utf8");
+  if (body !== null || req.method === "POST") head += `content-length: ${bodyBytes}\r\n`;
   head += "connection: keep-alive\r\n\r\n";
-  const headBytes = encoder.encode(head);
-  if (body === null || body.length === 0) return headBytes;
-  const out = new Uint8Array(headBytes.length + body.length);
-  out.set(headBytes, 0);
-  out.set(body, headBytes.length);
+  const headBytes = Buffer.byteLength(head, "utf8");
+  const out = Buffer.allocUnsafe(headBytes + bodyBytes);
+  out.write(head, 0, "utf8");
+  if (body !== null && bodyBytes > 0) out.write(body, headBytes, "utf8");
   return out;
 }

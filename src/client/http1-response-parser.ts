@@ -44,14 +44,19 @@ const S_HALTED = 10; // halt() called: ignore everything
 
 const CR = 13;
 const LF = 10;
+const SP = 32;
+const HTAB = 9;
+const COLON = 58;
 const TOKEN_RE = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-const STATUS_RE = /^HTTP\/1\.([01]) ([0-9]{3})(?:[ \t].*)?$/;
+/** "HTTP/1." */
+const HTTP_1 = [72, 84, 84, 80, 47, 49, 46];
+const NO_LINE = new Uint8Array(0);
 
 export class Http1ResponseParser {
   private state = S_STATUS;
   private readonly maxHeaderBytes: number;
   /** Pending partial line (bytes of a line whose LF has not arrived yet). */
-  private line = new Uint8Array(0);
+  private line = NO_LINE;
   private lineLen = 0;
   /** Bytes of the current head (or trailer section) so far, for the size limit. */
   private headBytes = 0;
@@ -237,10 +242,10 @@ export class Http1ResponseParser {
         this.headBytes = 0; // stray empty lines before a status line are ignored
         return;
       }
-      const m = STATUS_RE.exec(latin1(b, start, end));
-      if (!m) return this.fail(`malformed status line: ${JSON.stringify(latin1(b, start, Math.min(end, start + 80)))}`);
-      this.minorVersion = m[1] === "0" ? 0 : 1;
-      this.status = Number(m[2]);
+      const status = statusOf(b, start, end);
+      if (status < 0) return this.fail(`malformed status line: ${JSON.stringify(latin1(b, start, Math.min(end, start + 80)))}`);
+      this.minorVersion = b[start + 7] === 48 ? 0 : 1;
+      this.status = status;
       this.state = S_HEADER;
       return;
     }
@@ -254,19 +259,19 @@ export class Http1ResponseParser {
     // S_HEADER
     if (end === start) return this.onHeadComplete();
     const first = b[start];
-    if (first === 32 || first === 9) {
+    if (first === SP || first === HTAB) {
       // obs-fold: continuation of the previous field value.
       if (this.lastHeader === null) return this.fail("header continuation without a header");
-      const more = trimOws(latin1(b, start, end));
+      const more = latin1Trimmed(b, start, end);
       if (more) this.headers[this.lastHeader] += ` ${more}`;
       return;
     }
-    const text = latin1(b, start, end);
-    const colon = text.indexOf(":");
-    const name = colon > 0 ? text.slice(0, colon) : "";
-    if (!TOKEN_RE.test(name)) return this.fail(`malformed header line: ${JSON.stringify(text.slice(0, 80))}`);
+    // Name and value are read off the bytes: two strings a header, no Buffer or copy of the line.
+    const colon = b.indexOf(COLON, start);
+    const name = colon > start && colon < end ? latin1(b, start, colon) : "";
+    if (!TOKEN_RE.test(name)) return this.fail(`malformed header line: ${JSON.stringify(latin1(b, start, Math.min(end, start + 80)))}`);
     const key = name.toLowerCase();
-    const value = trimOws(text.slice(colon + 1));
+    const value = latin1Trimmed(b, colon + 1, end);
     const prev = this.headers[key];
     this.headers[key] = prev === undefined ? value : `${prev}, ${value}`;
     this.lastHeader = key;
@@ -346,14 +351,32 @@ export class Http1ResponseParser {
 /** Content-Length value (repeats joined by ", " must agree) → length, or -1 when invalid. */
 function parseContentLength(v: string): number {
   let out = -1;
-  for (const part of v.split(",")) {
-    const t = trimOws(part);
-    if (!/^[0-9]{1,15}$/.test(t)) return -1;
-    const n = Number(t);
-    if (out >= 0 && n !== out) return -1;
+  let from = 0;
+  for (;;) {
+    const comma = v.indexOf(",", from);
+    const to = comma < 0 ? v.length : comma;
+    const n = decimalOf(v, from, to);
+    if (n < 0 || (out >= 0 && n !== out)) return -1;
     out = n;
+    if (comma < 0) return out;
+    from = comma + 1;
   }
-  return out;
+}
+
+/** v[from, to) without surrounding spaces and tabs as 1-15 decimal digits → its value, else -1. */
+function decimalOf(v: string, from: number, to: number): number {
+  let i = from;
+  let j = to;
+  while (i < j && isOws(v.charCodeAt(i))) i++;
+  while (j > i && isOws(v.charCodeAt(j - 1))) j--;
+  if (j === i || j - i > 15) return -1;
+  let n = 0;
+  for (let k = i; k < j; k++) {
+    const c = v.charCodeAt(k);
+    if (c < 48 || c > 57) return -1;
+    n = n * 10 + (c - 48);
+  }
+  return n;
 }
 
 /** Comma-separated list → lower-case, trimmed, non-empty tokens. */
@@ -367,10 +390,47 @@ function tokens(v: string | undefined): string[] {
   return out;
 }
 
+const isOws = (c: number | undefined): boolean => c === SP || c === HTAB;
+
 function trimOws(s: string): string {
-  return s.replace(/^[ \t]+|[ \t]+$/g, "");
+  let i = 0;
+  let j = s.length;
+  while (i < j && isOws(s.charCodeAt(i))) i++;
+  while (j > i && isOws(s.charCodeAt(j - 1))) j--;
+  return i === 0 && j === s.length ? s : s.slice(i, j);
 }
 
+/** `HTTP/1.x NNN[ reason]` in b[start, end) → NNN, or -1 when the line is not a status line. */
+function statusOf(b: Uint8Array, start: number, end: number): number {
+  if (end - start < 12) return -1;
+  for (let k = 0; k < HTTP_1.length; k++) if (b[start + k] !== HTTP_1[k]) return -1;
+  const minor = b[start + 7]!;
+  if ((minor !== 48 && minor !== 49) || b[start + 8] !== SP) return -1;
+  let status = 0;
+  for (let k = start + 9; k < start + 12; k++) {
+    const c = b[k]!;
+    if (c < 48 || c > 57) return -1;
+    status = status * 10 + (c - 48);
+  }
+  if (end === start + 12) return status;
+  // A reason phrase follows a space or tab; a CR inside the line is not allowed.
+  if (!isOws(b[start + 12])) return -1;
+  const cr = b.indexOf(CR, start + 13);
+  return cr < 0 || cr >= end ? status : -1;
+}
+
+// Bun's Buffer methods take any Uint8Array: text is read off the bytes with no Buffer made per call.
+const latin1Slice = Buffer.prototype.latin1Slice as (this: Uint8Array, start: number, end: number) => string;
+
 function latin1(b: Uint8Array, start: number, end: number): string {
-  return Buffer.from(b.buffer, b.byteOffset + start, end - start).toString("latin1");
+  return latin1Slice.call(b, start, end);
+}
+
+/** latin1(b, start, end) without leading and trailing spaces and tabs. */
+function latin1Trimmed(b: Uint8Array, start: number, end: number): string {
+  let i = start;
+  let j = end;
+  while (i < j && isOws(b[i])) i++;
+  while (j > i && isOws(b[j - 1])) j--;
+  return latin1(b, i, j);
 }

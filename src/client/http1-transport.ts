@@ -19,7 +19,7 @@
 
 import type { HttpTiming } from "../record/request-record.ts";
 import { epochNs } from "../runtime/clock.ts";
-import { serializeHttp1Request } from "./http1-request.ts";
+import { requestStart, serializeHttp1Request } from "./http1-request.ts";
 import { Http1ResponseParser, type Http1ParserSink } from "./http1-response-parser.ts";
 import { flushArrivals, OriginPool, type Http1Connection, type Http1Job } from "./http1-pool.ts";
 import type { HttpRequest, ResponseHandler, Transport, TransportErrorKind, TransportExchange } from "./transport.ts";
@@ -68,14 +68,28 @@ export function createHttp1Transport(opts: Http1TransportOptions = {}): Http1Tra
     return pool;
   };
 
+  // A run sends to a few URLs many times: each is parsed once, with its pool and POST request line.
+  const targets = new Map<string, Target>();
+  const targetOf = (raw: string): Target => {
+    let t = targets.get(raw);
+    if (t === undefined) {
+      const url = new URL(raw);
+      t = { url, pool: null, postStart: null };
+      if (targets.size >= MAX_TARGETS) targets.clear();
+      targets.set(raw, t);
+    }
+    return t;
+  };
+
   return {
     name: "http1",
     send(req: HttpRequest, handler: ResponseHandler, signal: AbortSignal | null = null): TransportExchange {
-      let url: URL;
+      let target: Target;
       let bytes: Uint8Array;
       try {
-        url = new URL(req.url);
-        bytes = serializeHttp1Request(req, url);
+        target = targetOf(req.url);
+        const start = req.method === "POST" ? (target.postStart ??= requestStart("POST", target.url)) : requestStart(req.method, target.url);
+        bytes = serializeHttp1Request(req, target.url, start);
       } catch (err) {
         const at = epochNs();
         const message = `invalid request: ${err instanceof Error ? err.message : String(err)}`;
@@ -87,7 +101,7 @@ export function createHttp1Transport(opts: Http1TransportOptions = {}): Http1Tra
         queueMicrotask(() => callSafely(() => handler.onError("aborted", "request aborted before it was sent", at)));
         return ENDED;
       }
-      const exchange = new Http1Exchange(poolFor(url), bytes, handler, signal);
+      const exchange = new Http1Exchange((target.pool ??= poolFor(target.url)), bytes, handler, signal);
       exchange.start();
       return exchange;
     },
@@ -113,8 +127,21 @@ export function createHttp1Transport(opts: Http1TransportOptions = {}): Http1Tra
   };
 }
 
+/** A URL requests go to: parsed once. */
+interface Target {
+  url: URL;
+  /** Set at the first request that serializes (a URL that is not http(s) never gets one). */
+  pool: OriginPool | null;
+  postStart: string | null;
+}
+
+/** URLs kept parsed; past this many (a caller sending to ever new URLs) the cache starts over. */
+const MAX_TARGETS = 256;
+
 /** An exchange's request once it is written and answered: `written === bytes.length` still holds. */
 const SENT = new Uint8Array(0);
+
+const ONCE: AddEventListenerOptions = { once: true };
 
 /** What send() returns for a request that ended before any I/O (its error is already queued). */
 const ENDED: TransportExchange = { abort() {} };
@@ -187,7 +214,7 @@ class Http1Exchange implements Http1Job, Http1ParserSink, TransportExchange {
 
   start(): void {
     // The exchange is the listener (handleEvent): no closure per request.
-    this.signal?.addEventListener("abort", this, { once: true });
+    this.signal?.addEventListener("abort", this, ONCE);
     this.pool.acquire(this);
   }
 

@@ -69,6 +69,8 @@ const requestDeadlines = new Deadlines();
 
 const runNow = (work: () => void): void => work();
 
+const ONCE: AddEventListenerOptions = { once: true };
+
 /**
  * `tokens` counts the whole output once at the end (exact, as AIPerf counts); `chunkTokens` counts
  * each chunk on arrival (may be memoized: see piece-counter.ts). Texts longer than a slice are counted
@@ -174,7 +176,7 @@ class RequestRun implements ResponseHandler, DeadlineNode {
       this.handleEvent();
       return;
     }
-    this.cancel?.addEventListener("abort", this, { once: true });
+    this.cancel?.addEventListener("abort", this, ONCE);
     rec.start_ns = epochNs();
     this.exchange = transport.send({ url: req.url, method: "POST", headers: req.headers, body: req.body }, this);
   }

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { hostHeader, serializeHttp1Request, validateHeaders } from "../../../../src/client/http1-request.ts";
+import { hostHeader, requestStart, serializeHttp1Request, validateHeaders } from "../../../../src/client/http1-request.ts";
 import type { HttpRequest } from "../../../../src/client/transport.ts";
 
 const dec = new TextDecoder();
@@ -25,6 +25,24 @@ describe("serializeHttp1Request", () => {
         "connection: keep-alive\r\n\r\n" +
         body,
     );
+  });
+
+  test("the body's bytes are TextEncoder's, lone surrogates and NUL included, and content-length counts them", () => {
+    for (const body of ["\ud800", "a\udc00b", "\ud83d\ude80", "x\u0000y", "é".repeat(5000), ""]) {
+      const out = serializeHttp1Request(req({ body }));
+      const bodyBytes = new TextEncoder().encode(body);
+      const headEnd = out.indexOf(13, out.length - bodyBytes.length - 4) + 4;
+      expect(headEnd).toBe(out.length - bodyBytes.length);
+      expect([...out.subarray(headEnd)]).toEqual([...bodyBytes]);
+      expect(dec.decode(out.subarray(0, headEnd))).toContain(`content-length: ${bodyBytes.length}\r\n`);
+    }
+  });
+
+  test("a precomputed request line is used as given", () => {
+    const url = new URL("http://h:1/p?q");
+    const out = dec.decode(serializeHttp1Request(req({ url: url.href, body: "{}" }), url, requestStart("POST", url)));
+    expect(out).toBe("POST /p?q HTTP/1.1\r\nhost: h:1\r\ncontent-length: 2\r\nconnection: keep-alive\r\n\r\n{}");
+    expect(() => requestStart("GET", new URL("ftp://h/x"))).toThrow(/scheme/);
   });
 
   test("GET without a body has no content-length; POST without a body says 0", () => {

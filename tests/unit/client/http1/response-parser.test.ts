@@ -276,3 +276,74 @@ describe("Http1ResponseParser: behaviour", () => {
     expect(r.keepAlive).toBe(true);
   });
 });
+
+describe("status lines and header values read off the bytes", () => {
+  // The grammar the parser held before it read status lines byte by byte; each line must be judged alike.
+  const STATUS_RE = /^HTTP\/1\.([01]) ([0-9]{3})(?:[ \t].*)?$/;
+  const lines = [
+    "HTTP/1.1 200 OK",
+    "HTTP/1.1 200",
+    "HTTP/1.0 404 Not Found",
+    "HTTP/1.1 500\tbad\ttabs",
+    "HTTP/1.1 200 reason with \x85 and é",
+    "HTTP/1.1 200 a\rb",
+    "HTTP/1.1 200x",
+    "HTTP/1.2 200 OK",
+    "HTTP/2 200 OK",
+    "HTTP/1.1 20 OK",
+    "HTTP/1.1 2000 OK",
+    "HTTP/1.1  200 OK",
+    "http/1.1 200 OK",
+    "HTTP/1.1 2a0 OK",
+    "ICY 200 OK",
+    "HTTP/1.1 099 early",
+  ];
+  for (const line of lines) {
+    test(JSON.stringify(line), () => {
+      const bytes = Uint8Array.from(line, (c) => c.charCodeAt(0));
+      const raw = Buffer.concat([bytes, enc.encode("\r\ncontent-length: 0\r\n\r\n")]);
+      const r = parseHttp1Response([raw]);
+      const m = STATUS_RE.exec(line);
+      const status = m === null ? null : Number(m[2]);
+      if (status === null) expect(r.events).toEqual([{ type: "error", reason: `malformed status line: ${JSON.stringify(line)}` }]);
+      else if (status >= 200) expect(r.events[0]).toEqual({ type: "head", status, headers: { "content-length": "0" } });
+      // An interim status waits for the final response.
+      else expect(r.events).toEqual([]);
+    });
+  }
+
+  test("header names are lower-cased, values trimmed of spaces and tabs only, latin1 bytes kept as code points", () => {
+    const raw = Buffer.from(
+      "HTTP/1.1 200 OK\r\nX-Mixed-Case: \t a b \t\r\nx-latin: caf\xe9\xff\r\nx-empty:\r\nx-colon: a:b:c\r\ncontent-length: 0\r\n\r\n",
+      "latin1",
+    );
+    const r = parseHttp1Response([raw]);
+    expect(r.events[0]).toEqual({
+      type: "head",
+      status: 200,
+      headers: { "x-mixed-case": "a b", "x-latin": "caf\xe9\xff", "x-empty": "", "x-colon": "a:b:c", "content-length": "0" },
+    });
+  });
+
+  for (const [cl, expected] of [
+    ["5", 5],
+    [" 5 ", 5],
+    ["5, 5", 5],
+    ["5,5", 5],
+    ["5, 6", -1],
+    ["5,", -1],
+    ["", -1],
+    ["-1", -1],
+    ["1e3", -1],
+    ["0x10", -1],
+    ["1234567890123456", -1],
+    ["123456789012345", 123456789012345],
+  ] as const) {
+    test(`content-length ${JSON.stringify(cl)}`, () => {
+      const raw = Buffer.from(`HTTP/1.1 200 OK\r\ncontent-length: ${cl}\r\n\r\n`, "latin1");
+      const r = parseHttp1Response([raw]);
+      if (expected < 0) expect(r.events).toEqual([{ type: "error", reason: `invalid content-length: ${JSON.stringify(cl.trim())}` }]);
+      else expect(r.events[0]).toMatchObject({ type: "head", status: 200 });
+    });
+  }
+});
