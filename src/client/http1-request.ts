@@ -11,12 +11,13 @@ const OWNED = new Set(["host", "content-length", "connection", "transfer-encodin
 
 /** Throws when a header name is not an HTTP token or a value contains CR, LF or NUL. */
 export function validateHeaders(headers: Record<string, string>): void {
-  for (const name of Object.keys(headers)) {
-    if (!TOKEN_RE.test(name)) throw new Error(`invalid header name ${JSON.stringify(name)}`);
-    const value = headers[name];
-    if (typeof value !== "string") throw new Error(`header ${name}: value is not a string`);
-    if (BAD_VALUE_RE.test(value)) throw new Error(`header ${name}: value contains CR, LF or NUL`);
-  }
+  for (const name of Object.keys(headers)) checkHeader(name, headers[name]);
+}
+
+function checkHeader(name: string, value: string | undefined): asserts value is string {
+  if (!TOKEN_RE.test(name)) throw new Error(`invalid header name ${JSON.stringify(name)}`);
+  if (typeof value !== "string") throw new Error(`header ${name}: value is not a string`);
+  if (BAD_VALUE_RE.test(value)) throw new Error(`header ${name}: value contains CR, LF or NUL`);
 }
 
 /** `host` header value for a URL: hostname plus the port when it is not the scheme's default. */
@@ -37,12 +38,14 @@ export function requestStart(method: string, url: URL): string {
  * buffer, written in place: no separate encodings of head and body to copy together.
  */
 export function serializeHttp1Request(req: HttpRequest, url: URL = new URL(req.url), start: string = requestStart(req.method, url)): Uint8Array {
-  validateHeaders(req.headers);
   let head = start;
-  for (const name of Object.keys(req.headers)) {
+  const headers = req.headers;
+  for (const name of Object.keys(headers)) {
+    const value = headers[name];
+    checkHeader(name, value);
     const lower = name.toLowerCase();
     if (OWNED.has(lower)) continue;
-    head += `${lower}: ${req.headers[name]}\r\n`;
+    head += `${lower}: ${value}\r\n`;
   }
   const body = req.body;
   const bodyBytes = body === null ? 0 : Buffer.byteLength(body, "utf8");

@@ -14,17 +14,34 @@ export interface HeaderParams {
 }
 
 export function requestHeaders(p: HeaderParams): Record<string, string> {
+  return withRequestIds(baseHeaders(p), p.requestId, p.correlation?.header.toLowerCase() ?? null, p.correlation?.id);
+}
+
+const USER_AGENT = `llmbench/${VERSION}`;
+
+/** The headers every request to one URL carries, all but its ids: made once, not per request. */
+export function baseHeaders(p: Omit<HeaderParams, "requestId" | "correlation">): Record<string, string> {
   // URL credentials go out as Basic auth unless an Authorization header was given explicitly.
   const basic = p.urlAuthorization !== null && p.configured.authorization === undefined ? { authorization: p.urlAuthorization } : null;
   return {
-    "user-agent": `llmbench/${VERSION}`,
+    "user-agent": USER_AGENT,
     "content-type": "application/json",
     accept: p.streaming ? "text/event-stream" : "application/json",
     ...basic,
     ...p.configured,
-    "x-request-id": p.requestId,
-    ...(p.correlation === undefined ? null : { [p.correlation.header.toLowerCase()]: p.correlation.id }),
   };
+}
+
+/** One request's headers: `base` with its x-request-id and, in a session, its correlation header (a lower-case name). */
+export function withRequestIds(
+  base: Record<string, string>,
+  requestId: string,
+  correlationHeader: string | null,
+  correlationId: string | undefined,
+): Record<string, string> {
+  const h: Record<string, string> = { ...base, "x-request-id": requestId };
+  if (correlationHeader !== null && correlationId !== undefined) h[correlationHeader] = correlationId;
+  return h;
 }
 
 /** Anthropic's API version header value (the Messages API refuses requests without one). */

@@ -13,7 +13,7 @@ import type { TextTokenizer } from "../dataset/tokenizer.ts";
 import { createOffThreadCounter, portCountLine, type OffThreadCounter } from "./off-thread-counter.ts";
 import { createHttp1Transport } from "../client/http1-transport.ts";
 import { createFetchTransport } from "../client/fetch-transport.ts";
-import { requestHeaders } from "../client/request-headers.ts";
+import { baseHeaders, withRequestIds } from "../client/request-headers.ts";
 import { requestSecrets } from "../client/request-secrets.ts";
 import { splitUrlCredentials, type SplitUrl } from "../client/url-credentials.ts";
 import { loadTokenizer } from "../dataset/tokenizer.ts";
@@ -65,8 +65,10 @@ export function startLoadWorker(port: WorkerPort): void {
   let shared: SharedState;
   let transport: Transport;
   let countBatch: CountBatch;
-  /** Each configured URL without its userinfo, and the Basic auth header its credentials make. */
-  let targets: Map<string, SplitUrl>;
+  /** Each configured URL without its userinfo, and the headers its requests share (Basic auth from its credentials). */
+  let targets: Map<string, Target>;
+  /** The session header's name, lower-cased once. */
+  let sessionHeader: string;
   /** --endpoint-type template: where the answer's text is (parsed once). */
   let responseField: readonly PathStep[] | null = null;
   let scrubber = new SecretScrubber([]);
@@ -138,7 +140,7 @@ export function startLoadWorker(port: WorkerPort): void {
   const fatal = (e: unknown): void => port.post({ type: "fatal", message: cleanServerText(e instanceof Error ? e.message : String(e), scrubber) });
 
   const send = (a: SendArgs): Promise<RequestRecord> => {
-    const target = targets.get(a.url) ?? splitUrlCredentials(a.url);
+    const target = targets.get(a.url) ?? targetOf(cfg, a.url);
     return runRequest(
       transport,
       {
@@ -146,13 +148,7 @@ export function startLoadWorker(port: WorkerPort): void {
         endpointType: cfg.endpointType,
         streaming: cfg.streaming,
         body: a.body,
-        headers: requestHeaders({
-          streaming: cfg.streaming,
-          configured: cfg.headers,
-          urlAuthorization: target.authorization,
-          requestId: a.requestId,
-          correlation: a.identity.x_correlation_id === undefined ? undefined : { header: cfg.sessionHeader, id: a.identity.x_correlation_id },
-        }),
+        headers: withRequestIds(target.headers, a.requestId, sessionHeader, a.identity.x_correlation_id),
         requestId: a.requestId,
         timeoutMs: cfg.requestTimeoutSeconds * 1000,
         cancel: a.cancel,
@@ -174,7 +170,8 @@ export function startLoadWorker(port: WorkerPort): void {
     switch (msg.type) {
       case "init": {
         cfg = msg.config;
-        targets = new Map(cfg.urls.map((u) => [u, splitUrlCredentials(u)]));
+        targets = new Map(cfg.urls.map((u) => [u, targetOf(cfg, u)]));
+        sessionHeader = cfg.sessionHeader.toLowerCase();
         responseField = cfg.endpointType === "template" ? responseFieldSteps(cfg.extraInputs) : null;
         scrubber = new SecretScrubber(requestSecrets(cfg.headers, cfg.urls));
         shared = new SharedState(msg.shared);
@@ -258,6 +255,15 @@ export function startLoadWorker(port: WorkerPort): void {
         break;
     }
   });
+}
+
+interface Target extends SplitUrl {
+  headers: Record<string, string>;
+}
+
+function targetOf(cfg: WorkerConfig, url: string): Target {
+  const split = splitUrlCredentials(url);
+  return { ...split, headers: baseHeaders({ streaming: cfg.streaming, configured: cfg.headers, urlAuthorization: split.authorization }) };
 }
 
 /** In batch mode the request runner never calls its own counters. */

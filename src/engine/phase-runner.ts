@@ -34,6 +34,12 @@ import type { PhaseSpec, WorkerConfig } from "./worker-protocol.ts";
 const SLOT_POLL_MS = 1;
 /** Held lanes let go per macrotask when a hold ends (hold-gate.ts). */
 const GATE_SLICE = 64;
+/**
+ * A wait this short (ns) is not raced against the phase's stop: it ends within a spin window anyway,
+ * and a race per wait was ~10 objects (at 5,000 req/s, every send waits).
+ */
+const UNRACED_WAIT_NS = 3_000_000;
+const ignoreRecord = (_r: RequestRecord): void => {};
 
 export interface SendArgs {
   url: string;
@@ -108,6 +114,7 @@ export async function runPhase(d: PhaseDeps): Promise<void> {
   // Slot waiters: woken when this worker frees a slot, else by the poll.
   const slotWaiters = new Set<() => void>();
   function wakeSlots(): void {
+    if (slotWaiters.size === 0) return;
     for (const w of [...slotWaiters]) w();
   }
   const slotFreed = (): Promise<void> =>
@@ -133,7 +140,9 @@ export async function runPhase(d: PhaseDeps): Promise<void> {
   const sleepUntil = async (due: number): Promise<boolean> => {
     if (isStopped()) return false;
     const until = Math.min(due, sendUntilNs);
-    if (until > now()) await latch.race(clock.waitUntil(until), undefined);
+    const aheadNs = until - now();
+    if (aheadNs > UNRACED_WAIT_NS) await latch.race(clock.waitUntil(until), undefined);
+    else if (aheadNs > 0) await clock.waitUntil(until);
     return !isStopped();
   };
 
@@ -147,8 +156,19 @@ export async function runPhase(d: PhaseDeps): Promise<void> {
   /**
    * Takes a prefill slot and (timed mode) an in-flight slot. Null if stopped, else the ns queued since
    * `queuedSinceNs` (when the request became due, or started waiting) if it had to wait, else 0.
+   * When no wait is needed (the common case) no promise is made.
    */
-  const acquire = async (timed: boolean, queuedSinceNs: number): Promise<number | null> => {
+  const acquire = (timed: boolean, queuedSinceNs: number): number | null | Promise<number | null> => {
+    if (isStopped()) return null;
+    if (!isHeld() && shared.tryEnterPrefill(spec.prefillCap)) {
+      if (!timed) shared.started();
+      if (!timed || shared.tryStart(spec.inFlightCap)) return 0;
+      shared.leavePrefill();
+    }
+    return acquireWaiting(timed, queuedSinceNs);
+  };
+
+  const acquireWaiting = async (timed: boolean, queuedSinceNs: number): Promise<number | null> => {
     let waited = false;
     for (;;) {
       if (isStopped()) return null;
@@ -185,27 +205,30 @@ export async function runPhase(d: PhaseDeps): Promise<void> {
       }),
     );
 
-  const prepare = async (ordinal: number): Promise<Prepared | null> => {
+  /** A session's texts and first body; a promise only when its prompts are fed (they may still be on the way). */
+  const prepare = (ordinal: number): Prepared | null | Promise<Prepared | null> => {
     const session = cfg.dataset.sessions[sessionOfOrdinal(ordinal, spec, cfg.dataset, cfg.randomSeed)]!;
-    let texts: string[] | null;
-    if (spec.fedPrompts) texts = await latch.race(d.prompts.take(ordinal), null);
-    else texts = session.turns.map((t) => (t.prompt.kind === "text" ? t.prompt.text : ""));
-    if (texts === null) return null;
+    if (spec.fedPrompts) return latch.race(d.prompts.take(ordinal), null).then((texts) => (texts === null ? null : prepared(session, texts)));
+    const turns = session.turns;
+    const texts = new Array<string>(turns.length);
+    for (let t = 0; t < turns.length; t++) {
+      const prompt = turns[t]!.prompt;
+      texts[t] = prompt.kind === "text" ? prompt.text : "";
+    }
+    return prepared(session, texts);
+  };
+
+  const prepared = (session: SessionSpec, texts: string[]): Prepared => {
     const first = session.turns[0];
     return { session, texts, firstBody: bodyFor(first?.model ?? cfg.model, texts[0] ?? "", first?.maxTokens ?? null, []) };
   };
 
   /**
-   * Runs one session. `first` is set when the caller already waited for turn 0's time and slots
-   * (the timed dispatcher, so slots go out in schedule order); `ended` sees each finished request.
-   * False when the phase is over.
+   * Runs one session. `firstDueNs` >= 0 when the caller already waited for turn 0's time and slots
+   * (the timed dispatcher, so slots go out in schedule order; it queued `firstQueueNs`); `ended` sees
+   * each finished request. False when the phase is over.
    */
-  const runSession = async (
-    ordinal: number,
-    p: Prepared,
-    first: { dueNs: number; queueNs: number } | null,
-    ended: (r: RequestRecord) => void = () => {},
-  ): Promise<boolean> => {
+  const runSession = async (ordinal: number, p: Prepared, firstDueNs: number, firstQueueNs: number, ended: (r: RequestRecord) => void): Promise<boolean> => {
     const history: ChatMessage[] = [];
     let prevEndNs = 0;
     let prevDueNs = 0;
@@ -226,9 +249,9 @@ export async function runPhase(d: PhaseDeps): Promise<void> {
       const text = p.texts[t] ?? "";
       let dueNs: number;
       let queueNs: number;
-      if (t === 0 && first !== null) {
-        dueNs = first.dueNs;
-        queueNs = first.queueNs;
+      if (t === 0 && firstDueNs >= 0) {
+        dueNs = firstDueNs;
+        queueNs = firstQueueNs;
       } else {
         if (t === 0) dueNs = now();
         else {
@@ -289,7 +312,7 @@ export async function runPhase(d: PhaseDeps): Promise<void> {
       ended(record);
       // A failed turn ends its session: later turns would be sent without the reply they follow.
       if (record.error !== null || record.cancelled) return !isStopped();
-      history.push({ role: "user", content: text }, { role: "assistant", content: reply });
+      if (t + 1 < turnCount) history.push({ role: "user", content: text }, { role: "assistant", content: reply });
       prevEndNs = record.end_ns;
       prevDueNs = dueNs;
     }
@@ -318,13 +341,25 @@ export async function runPhase(d: PhaseDeps): Promise<void> {
       const ordinal = nextOrdinal();
       if (ordinal < 0 || ordinal >= spec.sessionLimit) return;
       const p = await prepare(ordinal);
-      if (p === null || !(await runSession(ordinal, p, null, ended))) return;
+      if (p === null || !(await runSession(ordinal, p, -1, 0, ended))) return;
     }
   };
 
   const dispatch = async (offsets: Float64Array): Promise<void> => {
-    const running = new Set<Promise<void>>();
+    // Sessions in flight are counted, not kept: a promise and two closures per session were garbage.
+    let running = 0;
     let over = false;
+    let failure: { e: unknown } | null = null;
+    let drained: (() => void) | null = null;
+    const sessionEnded = (more: boolean): void => {
+      if (!more) over = true;
+      if (--running === 0) drained?.();
+    };
+    const sessionFailed = (e: unknown): void => {
+      failure ??= { e };
+      over = true;
+      if (--running === 0) drained?.();
+    };
     // Until when the dispatcher was held up waiting for a slot: requests that fell due meanwhile were
     // queued behind it, and their wait counts as queue time from their due time.
     let blockedUntilNs = 0;
@@ -338,13 +373,13 @@ export async function runPhase(d: PhaseDeps): Promise<void> {
       if (queueNs === null) break;
       if (queueNs > 0) blockedUntilNs = now();
       else if (dueNs < blockedUntilNs) queueNs = Math.max(0, now() - dueNs);
-      const run: Promise<void> = runSession(ordinal, p, { dueNs, queueNs }).then((more) => {
-        if (!more) over = true;
-      });
-      running.add(run);
-      void run.finally(() => running.delete(run));
+      running++;
+      runSession(ordinal, p, dueNs, queueNs, ignoreRecord).then(sessionEnded, sessionFailed);
     }
-    await Promise.all(running);
+    if (running > 0) await new Promise<void>((resolve) => (drained = resolve));
+    // Set by sessionFailed, which the compiler does not see run.
+    const failed = failure as { e: unknown } | null;
+    if (failed !== null) throw failed.e;
   };
 
   if (spec.offsetsNs !== null) {

@@ -41,14 +41,28 @@ const spinOn =
   };
 const spinOnEpoch = spinOn(epochNs);
 
-/** Resolves once now() >= targetNs (epoch ns by default), never before. */
-export async function waitUntilNs(targetNs: number, deps: WaitDeps = {}, spinWindowNs = SPIN_WINDOW_NS): Promise<void> {
+const DONE = Promise.resolve();
+
+/** Resolves once now() >= targetNs (epoch ns by default), never before. A wait inside the spin window is one promise. */
+export function waitUntilNs(targetNs: number, deps: WaitDeps = {}, spinWindowNs = SPIN_WINDOW_NS): Promise<void> {
   const now = deps.now ?? epochNs;
-  const sleepMs = deps.sleepMs ?? timerSleepMs;
   const yieldTurn = deps.yieldTurn ?? immediateTurn;
   const spinUntil = deps.spinUntil ?? (deps.now === undefined ? spinOnEpoch : spinOn(now));
-  let remainingNs = targetNs - now();
-  if (remainingNs <= 0) return;
+  const remainingNs = targetNs - now();
+  if (remainingNs <= 0) return DONE;
+  if (remainingNs < spinWindowNs + NS_PER_MS) return spinTo(targetNs, now, spinUntil, yieldTurn);
+  return sleepThenSpin(targetNs, remainingNs, deps.sleepMs ?? timerSleepMs, now, spinUntil, yieldTurn, spinWindowNs);
+}
+
+async function sleepThenSpin(
+  targetNs: number,
+  remainingNs: number,
+  sleepMs: (ms: number) => Promise<void>,
+  now: () => number,
+  spinUntil: (ns: number) => void,
+  yieldTurn: (fn: () => void) => void,
+  spinWindowNs: number,
+): Promise<void> {
   // Sleep only whole ms that still leave the window for the timer's lateness (it rounds up to whole
   // ms and fires up to ~1.1 ms late here); a shorter remainder is yielded away instead. No sleep is
   // longer than setTimeout honours (a longer one fires at once): a far target takes several.
