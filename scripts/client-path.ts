@@ -6,7 +6,7 @@
 // Prints one JSON line: peak RSS (MiB, sampled every 50 ms), requests, chunks, failed. Bench tooling.
 import { DeferredWork } from "../src/client/deferred-work.ts";
 import { createHttp1Transport } from "../src/client/http1-transport.ts";
-import { type RecordIdentity, runRequest } from "../src/client/request-runner.ts";
+import { type CountBatch, type RecordIdentity, runRequest } from "../src/client/request-runner.ts";
 
 const [url = "", concArg = "", roundsArg = "3"] = process.argv.slice(2);
 const CONCURRENCY = Number(concArg);
@@ -23,7 +23,7 @@ const notHere = {
     throw new Error("counted in batches");
   },
 };
-const countBatch = async (texts: string[]): Promise<number[]> => texts.map((t) => t.length);
+const countBatch: CountBatch = (texts, sink) => queueMicrotask(() => sink.counted(texts.map((t) => t.length)));
 const body = JSON.stringify({ model: "mock-model", messages: [{ role: "user", content: "hello" }], stream: true });
 const identity = (index: number): RecordIdentity => ({
   request_index: index,

@@ -53,8 +53,13 @@ export interface RunRequest {
   onCounted?: (rec: RequestRecord) => void;
 }
 
-/** Token counts of `texts`, in order; it must resolve (a count that cannot be made is 0). */
-export type CountBatch = (texts: string[]) => Promise<number[]>;
+/** Where a batch's counts go: each text's token count in order, or null when they could not be made (then they stay 0). */
+export interface CountSink {
+  counted(counts: number[] | null): void;
+}
+
+/** Counts `texts` and hands the counts to `sink`, exactly once. */
+export type CountBatch = (texts: string[], sink: CountSink) => void;
 
 /**
  * After [DONE], how long the transport may take to read the end of the body before it is aborted.
@@ -93,7 +98,7 @@ export function runRequest(
  * timeout list, in one object, so a request in flight holds no closures of its own but `work`.
  * Transport events are stamped on arrival and queued in `inbox`; `work` applies them through `defer`.
  */
-class RequestRun implements ResponseHandler, DeadlineNode {
+class RequestRun implements ResponseHandler, DeadlineNode, CountSink {
   readonly rec: RequestRecord;
   private exchange: TransportExchange | null = null;
   private readonly decoder = new TextDecoder();
@@ -378,25 +383,28 @@ class RequestRun implements ResponseHandler, DeadlineNode {
     else this.release();
   }
 
-  /** The whole texts, then each chunk's content and reasoning, to the count batch; the chunks are made with their counts. */
+  /** The whole texts, then each chunk's content and reasoning, to the count batch; the chunks are made with their counts (counted). */
   private countInBatch(count: CountBatch): void {
-    const { rec, content, reasoning, onCounted } = this;
+    const { content, reasoning } = this;
     const pieces = this.pieces!;
     const texts = [content, reasoning];
     for (let i = 0, c = 0, r = 0; i < pieces.length; i += 4) {
       texts.push(content.slice(c, (c += pieces[i + 2]!)), reasoning.slice(r, (r += pieces[i + 3]!)));
     }
-    // n null: the counts could not be made; they stay 0.
-    const fill = (n: number[] | null): void => {
-      rec.output_tokens = n?.[0] ?? 0;
-      rec.reasoning_tokens = n?.[1] ?? 0;
-      for (let i = 0, k = 2; i < pieces.length; i += 4, k += 2) {
-        rec.chunks.push({ arrival_ns: pieces[i]!, tokens: n === null ? 0 : (n[k] ?? 0) + (n[k + 1] ?? 0), bytes: pieces[i + 1]! });
-      }
-      onCounted?.(rec);
-    };
-    this.onCountStart?.(rec);
-    void count(texts).then(fill, () => fill(null));
+    this.onCountStart?.(this.rec);
+    count(texts, this);
+  }
+
+  /** CountSink: the batch's counts (n null: they could not be made; they stay 0). */
+  counted(n: number[] | null): void {
+    const rec = this.rec;
+    const pieces = this.pieces!;
+    rec.output_tokens = n?.[0] ?? 0;
+    rec.reasoning_tokens = n?.[1] ?? 0;
+    for (let i = 0, k = 2; i < pieces.length; i += 4, k += 2) {
+      rec.chunks.push({ arrival_ns: pieces[i]!, tokens: n === null ? 0 : (n[k] ?? 0) + (n[k + 1] ?? 0), bytes: pieces[i + 1]! });
+    }
+    this.onCounted?.(rec);
   }
 
   private release(): void {

@@ -4,7 +4,7 @@
 // scheduling plans, prompt building for traces, storage and statistics live on the main thread.
 import { runRequest } from "../client/request-runner.ts";
 import type { TokenCounter } from "../client/token-counter.ts";
-import type { CountBatch } from "../client/request-runner.ts";
+import type { CountBatch, CountSink } from "../client/request-runner.ts";
 import type { Transport } from "../client/transport.ts";
 import { memoizedCounter } from "../client/piece-counter.ts";
 import { DeferredWork } from "../client/deferred-work.ts";
@@ -192,7 +192,7 @@ export function startLoadWorker(port: WorkerPort): void {
               await Promise.all(cfg.urls.map((u) => http1.preconnect(targets.get(u)!.url, perUrl)));
             }
             // No count worker: this thread counts, with a tokenizer loaded now rather than mid-run.
-            if (!(await countReady)) await countBatch([]);
+            if (!(await countReady)) await new Promise<unknown>((counted) => countBatch([], { counted }));
             port.post({ type: "ready" });
           })
           .then(undefined, fatal);
@@ -296,5 +296,11 @@ export function batchCounter(offThread: OffThreadCounter, tokenizer: string, def
       () => texts.map(() => 0),
     );
   };
-  return (texts) => offThread.countMany(texts).catch(() => here(texts));
+  const countHere = (texts: string[], sink: CountSink): void => {
+    here(texts).then(
+      (n) => sink.counted(n),
+      () => sink.counted(null),
+    );
+  };
+  return (texts, sink) => offThread.countTo(texts, sink, countHere);
 }

@@ -8,14 +8,23 @@
 // through a MessagePort: `portCountLine`), or this thread's own (`ownCountWorker`).
 // Counts sent before the worker is ready wait for it. If it cannot start or dies, every pending and
 // later count is rejected, and the caller counts on its own thread instead.
+import type { CountSink } from "../client/request-runner.ts";
 import type { CountWorkerIn, CountWorkerOut } from "./count-worker-main.ts";
 import { spawnCountWorker } from "../spawn-count-worker.ts";
+
+/** What a count the worker cannot make falls back to (called once per count, with its texts). */
+export type CountFallback = (texts: string[], sink: CountSink, e: Error) => void;
 
 export interface OffThreadCounter {
   /** Starts the worker now (counts start it anyway); resolves true once its tokenizer is loaded, false if it cannot count. */
   start(): Promise<boolean>;
   /** The token count of each text, in order. */
   countMany(texts: string[]): Promise<number[]>;
+  /**
+   * countMany with the answer handed to `sink` (a request's counts: no promise or closure per
+   * request); if the worker cannot start or dies, `otherwise` gets the texts instead.
+   */
+  countTo(texts: string[], sink: CountSink, otherwise: CountFallback): void;
   /** Stops the worker (if started); pending counts are rejected. */
   close(): void;
 }
@@ -57,19 +66,26 @@ export function portCountLine(port: MessagePort): CountLine {
   };
 }
 
+interface PendingCount {
+  texts: string[];
+  sink: CountSink;
+  otherwise: CountFallback;
+}
+
 export function createOffThreadCounter(tokenizer: string, open: () => CountLine = () => ownCountWorker(spawnCountWorker())): OffThreadCounter {
   let line: CountLine | null = null;
   let ready = false;
   let failed: Error | null = null;
   let nextId = 0;
-  const pending = new Map<number, { texts: string[] | null; resolve: (n: number[]) => void; reject: (e: Error) => void }>();
+  const pending = new Map<number, PendingCount>();
   const readiness = Promise.withResolvers<boolean>();
 
   const fail = (e: Error): void => {
     failed = e;
     readiness.resolve(false);
-    for (const p of pending.values()) p.reject(e);
+    const lost = [...pending.values()];
     pending.clear();
+    for (const p of lost) p.otherwise(p.texts, p.sink, e);
     line?.close();
     line = null;
   };
@@ -88,14 +104,11 @@ export function createOffThreadCounter(tokenizer: string, open: () => CountLine 
         if (msg.type === "ready") {
           ready = true;
           readiness.resolve(true);
-          for (const [id, p] of pending) {
-            opened.post({ type: "count", id, texts: p.texts ?? [] });
-            p.texts = null;
-          }
+          for (const [id, p] of pending) opened.post({ type: "count", id, texts: p.texts });
         } else if (msg.type === "count") {
           const p = pending.get(msg.id);
           pending.delete(msg.id);
-          p?.resolve(msg.tokens);
+          p?.sink.counted(msg.tokens);
         } else if (msg.type === "fatal") {
           fail(new Error(`count worker: ${msg.message}`));
         }
@@ -104,18 +117,23 @@ export function createOffThreadCounter(tokenizer: string, open: () => CountLine 
     );
     if (opened.sendsInit) opened.post({ type: "init", tokenizer });
   };
-  const countMany = (texts: string[]): Promise<number[]> => {
-    if (failed) return Promise.reject(failed);
-    openOnce();
+  const countTo = (texts: string[], sink: CountSink, otherwise: CountFallback): void => {
+    if (!failed) openOnce();
     const l = line;
-    if (failed || l === null) return Promise.reject(failed ?? new Error("count worker closed"));
-    return new Promise((resolve, reject) => {
-      const id = nextId++;
-      // Kept only until the worker is ready; after that the message holds them.
-      pending.set(id, { texts: ready ? null : texts, resolve, reject });
-      if (ready) l.post({ type: "count", id, texts });
-    });
+    if (failed || l === null) {
+      otherwise(texts, sink, failed ?? new Error("count worker closed"));
+      return;
+    }
+    const id = nextId++;
+    // The texts stay until the answer: a count the worker loses is made elsewhere from them.
+    pending.set(id, { texts, sink, otherwise });
+    if (ready) l.post({ type: "count", id, texts });
   };
+  const countMany = (texts: string[]): Promise<number[]> =>
+    new Promise((resolve, reject) => {
+      const sink: CountSink = { counted: (n) => (n === null ? reject(new Error("count worker: no counts")) : resolve(n)) };
+      countTo(texts, sink, (_t, _s, e) => reject(e));
+    });
 
   return {
     start: () => {
@@ -123,6 +141,7 @@ export function createOffThreadCounter(tokenizer: string, open: () => CountLine 
       return readiness.promise;
     },
     countMany,
+    countTo,
     close(): void {
       fail(new Error("count worker closed"));
     },

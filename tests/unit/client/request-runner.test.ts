@@ -1,7 +1,7 @@
 // runRequest through its seams: a scripted fake Transport (the test plays the server's events with
 // explicit timestamps), a character-counting TokenCounter and, where it matters, a queued `defer`.
 import { describe, expect, test } from "bun:test";
-import { DONE_GRACE_MS, runRequest, type RecordIdentity, type RunRequest } from "../../../src/client/request-runner.ts";
+import { type CountBatch, DONE_GRACE_MS, runRequest, type RecordIdentity, type RunRequest } from "../../../src/client/request-runner.ts";
 import type { TokenCounter } from "../../../src/client/token-counter.ts";
 import { COUNT_SLICE_CHARS, cutOverhead } from "../../../src/client/sliced-count.ts";
 import type { HttpRequest, ResponseHandler, Transport, TransportErrorKind, TransportExchange } from "../../../src/client/transport.ts";
@@ -315,13 +315,13 @@ describe("runRequest", () => {
 
 describe("runRequest: counted in one batch elsewhere (countBatch)", () => {
   /** A batch counter that counts characters after a turn of the event loop, and keeps what it was sent. */
-  function batchCounter(): { batches: string[][]; count: (texts: string[]) => Promise<number[]> } {
+  function batchCounter(): { batches: string[][]; count: CountBatch } {
     const batches: string[][] = [];
     return {
       batches,
-      count: (texts) => {
+      count: (texts, sink) => {
         batches.push(texts);
-        return new Promise((resolve) => setTimeout(() => resolve(texts.map((t) => t.length)), 1));
+        setTimeout(() => sink.counted(texts.map((t) => t.length)), 1);
       },
     };
   }
@@ -379,7 +379,7 @@ describe("runRequest: counted in one batch elsewhere (countBatch)", () => {
 
   test("a batch that fails leaves the counts 0 and still makes the chunks and says so", async () => {
     const counted: number[] = [];
-    const { t, done } = start({ countBatch: () => Promise.reject(new Error("count worker gone")), onCounted: (rec) => counted.push(rec.chunks.length) });
+    const { t, done } = start({ countBatch: (_texts, sink) => setTimeout(() => sink.counted(null), 1), onCounted: (rec) => counted.push(rec.chunks.length) });
     t.head(200, 1_000);
     t.data(delta("Hello") + delta(" world") + DONE, 2_000);
     t.end(3_000);

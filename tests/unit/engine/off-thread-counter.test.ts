@@ -3,6 +3,7 @@
 import { beforeAll, describe, expect, test } from "bun:test";
 import { createOffThreadCounter, ownCountWorker, portCountLine } from "../../../src/engine/off-thread-counter.ts";
 import type { CountWorkerIn } from "../../../src/engine/count-worker-main.ts";
+import type { CountSink } from "../../../src/client/request-runner.ts";
 import { spawnCountWorker } from "../../../src/spawn-count-worker.ts";
 import { type TextTokenizer, loadTokenizer } from "../../../src/dataset/tokenizer.ts";
 
@@ -54,6 +55,32 @@ describe("createOffThreadCounter", () => {
     });
     await expect(c.countMany(["a"])).rejects.toThrow("no threads");
   });
+
+  test("countTo: each sink gets its own counts once; a count lost with the worker goes to the fallback with its texts, now and later", async () => {
+    const c = createOffThreadCounter("builtin");
+    const answers: { sink: number; n: number[] | null }[] = [];
+    const fallback: { texts: string[]; sink: number; message: string }[] = [];
+    const sinks = [0, 1, 2].map((i) => ({ i, counted: (n: number[] | null) => answers.push({ sink: i, n }) }));
+    const otherwise = (texts: string[], sink: CountSink, e: Error): void => {
+      fallback.push({ texts, sink: (sinks as CountSink[]).indexOf(sink), message: e.message });
+    };
+    const texts = [["Hello, world!", ""], ["日本語のテキスト"]];
+    c.countTo(texts[0]!, sinks[0]!, otherwise);
+    c.countTo(texts[1]!, sinks[1]!, otherwise);
+    while (answers.length < 2) await Bun.sleep(5);
+    expect(answers.sort((a, b) => a.sink - b.sink)).toEqual(texts.map((t, i) => ({ sink: i, n: t.map((x) => builtin.count(x)) })));
+    expect(fallback).toEqual([]);
+    const pendingTexts = ["still pending"];
+    c.countTo(pendingTexts, sinks[2]!, otherwise);
+    c.close();
+    c.countTo(["after close"], sinks[0]!, otherwise);
+    expect(fallback).toEqual([
+      { texts: pendingTexts, sink: 2, message: "count worker closed" },
+      { texts: ["after close"], sink: 0, message: "count worker closed" },
+    ]);
+    await Bun.sleep(20);
+    expect(answers.length).toBe(2);
+  }, 60_000);
 
   test("close() rejects what is pending", async () => {
     const c = createOffThreadCounter("builtin");
