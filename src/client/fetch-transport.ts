@@ -98,7 +98,7 @@ async function run(req: HttpRequest, handler: ResponseHandler, signal: AbortSign
     const url = new URL(req.url);
     if (url.protocol !== "http:" && url.protocol !== "https:") throw new Error(`unsupported URL scheme ${url.protocol}`);
     validateHeaders(req.headers);
-    headers = {};
+    headers = req.shared ? { ...req.shared.values } : {};
     for (const name of Object.keys(req.headers)) {
       const lower = name.toLowerCase();
       if (!OWNED.has(lower)) headers[lower] = req.headers[name]!;

@@ -2,7 +2,7 @@
 // The transport owns host, content-length and connection; header names and values are validated so
 // that nothing a caller passes can split the head (header injection) or smuggle framing.
 
-import type { HttpRequest } from "./transport.ts";
+import type { HttpRequest, SharedHeaders } from "./transport.ts";
 
 const TOKEN_RE = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const BAD_VALUE_RE = /[\r\n\0]/;
@@ -25,6 +25,21 @@ export function hostHeader(url: URL): string {
   return url.host; // URL already drops default ports and keeps IPv6 brackets
 }
 
+/** `headers` checked and written out once, for many requests (HttpRequest.shared). Throws on an invalid name or value. */
+export function sharedHeaders(headers: Record<string, string>): SharedHeaders {
+  const values: Record<string, string> = {};
+  let lines = "";
+  for (const name of Object.keys(headers)) {
+    const value = headers[name];
+    checkHeader(name, value);
+    const lower = name.toLowerCase();
+    if (OWNED.has(lower)) continue;
+    values[lower] = value;
+    lines += `${lower}: ${value}\r\n`;
+  }
+  return { values, lines };
+}
+
 /** The request line and host header of a request to `url`. Throws for a URL that is not http(s). */
 export function requestStart(method: string, url: URL): string {
   if (url.protocol !== "http:" && url.protocol !== "https:") throw new Error(`unsupported URL scheme ${url.protocol}`);
@@ -38,7 +53,7 @@ export function requestStart(method: string, url: URL): string {
  * buffer, written in place: no separate encodings of head and body to copy together.
  */
 export function serializeHttp1Request(req: HttpRequest, url: URL = new URL(req.url), start: string = requestStart(req.method, url)): Uint8Array {
-  let head = start;
+  let head = req.shared ? start + req.shared.lines : start;
   const headers = req.headers;
   for (const name of Object.keys(headers)) {
     const value = headers[name];

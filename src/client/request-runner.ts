@@ -14,7 +14,7 @@ import type { TokenCounter } from "./token-counter.ts";
 import { COUNT_SLICE_CHARS, SlicedCounts } from "./sliced-count.ts";
 import type { PathStep } from "./field-path.ts";
 import type { EndpointType } from "./request-body.ts";
-import type { ResponseHandler, Transport, TransportErrorKind, TransportExchange } from "./transport.ts";
+import type { ResponseHandler, SharedHeaders, Transport, TransportErrorKind, TransportExchange } from "./transport.ts";
 import { type ChunkTiming, emptyRecord, type HttpTiming, type RecordError, type RecordIdentity, type RequestRecord } from "../record/request-record.ts";
 import type { SseEvent } from "./sse-parser.ts";
 import { epochNs } from "../runtime/clock.ts";
@@ -29,6 +29,8 @@ export interface RunRequest {
   streaming: boolean;
   body: string;
   headers: Record<string, string>;
+  /** Headers shared with other requests, sent before `headers` (transport.ts). */
+  sharedHeaders?: SharedHeaders | null;
   requestId: string;
   timeoutMs: number;
   /** Aborts the request; it is recorded as cancelled (code 499). */
@@ -183,7 +185,7 @@ class RequestRun implements ResponseHandler, DeadlineNode, CountSink {
     }
     this.cancel?.addEventListener("abort", this, ONCE);
     rec.start_ns = epochNs();
-    this.exchange = transport.send({ url: req.url, method: "POST", headers: req.headers, body: req.body }, this);
+    this.exchange = transport.send({ url: req.url, method: "POST", headers: req.headers, shared: req.sharedHeaders ?? null, body: req.body }, this);
   }
 
   // --- ResponseHandler: stamped by the transport, applied later through `defer` ---

@@ -10,7 +10,16 @@ export interface HttpRequest {
   method: "GET" | "POST";
   /** Lower-case header names. The transport adds host, content-length and connection itself. */
   headers: Record<string, string>;
+  /** Headers many requests share, checked and written out once (http1-request.ts); sent before `headers`, whose names they must not repeat. */
+  shared?: SharedHeaders | null;
   body: string | null;
+}
+
+/** Headers shared by many requests: `sharedHeaders()` makes them (validated, lower-case, none the transport owns). */
+export interface SharedHeaders {
+  readonly values: Readonly<Record<string, string>>;
+  /** The same as head lines, "name: value\r\n" each. */
+  readonly lines: string;
 }
 
 export interface ResponseHandler {

@@ -14,6 +14,8 @@ import { createOffThreadCounter, portCountLine, type OffThreadCounter } from "./
 import { createHttp1Transport } from "../client/http1-transport.ts";
 import { createFetchTransport } from "../client/fetch-transport.ts";
 import { baseHeaders, withRequestIds } from "../client/request-headers.ts";
+import { sharedHeaders } from "../client/http1-request.ts";
+import type { SharedHeaders } from "../client/transport.ts";
 import { requestSecrets } from "../client/request-secrets.ts";
 import { splitUrlCredentials, type SplitUrl } from "../client/url-credentials.ts";
 import { loadTokenizer } from "../dataset/tokenizer.ts";
@@ -148,7 +150,12 @@ export function startLoadWorker(port: WorkerPort): void {
         endpointType: cfg.endpointType,
         streaming: cfg.streaming,
         body: a.body,
-        headers: withRequestIds(target.headers, a.requestId, sessionHeader, a.identity.x_correlation_id),
+        // The headers every request to this URL carries go as one block written out once; only the ids are per request.
+        headers:
+          target.shared === null
+            ? withRequestIds(target.headers, a.requestId, sessionHeader, a.identity.x_correlation_id)
+            : withRequestIds(NO_HEADERS, a.requestId, sessionHeader, a.identity.x_correlation_id),
+        sharedHeaders: target.shared,
         requestId: a.requestId,
         timeoutMs: cfg.requestTimeoutSeconds * 1000,
         cancel: a.cancel,
@@ -259,11 +266,24 @@ export function startLoadWorker(port: WorkerPort): void {
 
 interface Target extends SplitUrl {
   headers: Record<string, string>;
+  /** `headers` but the per-request ones, checked and written out once; null if they do not pass (each request then fails as invalid, as before). */
+  shared: SharedHeaders | null;
 }
+
+const NO_HEADERS: Record<string, string> = {};
 
 function targetOf(cfg: WorkerConfig, url: string): Target {
   const split = splitUrlCredentials(url);
-  return { ...split, headers: baseHeaders({ streaming: cfg.streaming, configured: cfg.headers, urlAuthorization: split.authorization }) };
+  const headers = baseHeaders({ streaming: cfg.streaming, configured: cfg.headers, urlAuthorization: split.authorization });
+  // Those a request sets itself are left out: its own value wins, as when the objects were merged.
+  const perRequest = new Set(["x-request-id", cfg.sessionHeader.toLowerCase()]);
+  let shared: SharedHeaders | null;
+  try {
+    shared = sharedHeaders(Object.fromEntries(Object.entries(headers).filter(([name]) => !perRequest.has(name.toLowerCase()))));
+  } catch {
+    shared = null;
+  }
+  return { ...split, headers, shared };
 }
 
 /** In batch mode the request runner never calls its own counters. */

@@ -92,6 +92,36 @@ describe("per-request options", () => {
     expect(seen.map((s) => s.body.max_completion_tokens)).toEqual(new Array(6).fill(4));
   }, 30_000);
 
+  test("a --header goes out once with every request; one naming x-request-id or the session header is replaced by the request's own", async () => {
+    seen = [];
+    const io = fakeIo(dir);
+    const args = standInArgs([
+      "-H",
+      "X-Custom:v",
+      "-H",
+      "x-request-id:configured",
+      "-H",
+      "x-correlation-id:configured",
+      "--request-count",
+      "4",
+      "--artifact-dir",
+      "hdr",
+    ]);
+    expect(await runCli(args, COMMANDS, io)).toBe(0);
+    expect(seen).toHaveLength(4);
+    // Headers the server sees twice arrive joined with ", ".
+    expect(seen.map((s) => s.headers["x-custom"])).toEqual(new Array(4).fill("v"));
+    const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+    for (const name of ["x-request-id", "x-correlation-id"]) {
+      const values = seen.map((s) => s.headers[name] ?? "");
+      expect(values.filter((v) => uuid.test(v))).toHaveLength(4);
+      expect(new Set(values).size).toBe(4);
+    }
+    expect(seen.map((s) => [s.headers["content-type"], s.headers["user-agent"]?.startsWith("llmbench/")])).toEqual(
+      new Array(4).fill(["application/json", true]),
+    );
+  }, 30_000);
+
   test("--conversation-num sends that many sessions, each through all its turns, then stops (AIPerf)", async () => {
     seen = [];
     const io = fakeIo(dir);

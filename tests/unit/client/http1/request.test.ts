@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { hostHeader, requestStart, serializeHttp1Request, validateHeaders } from "../../../../src/client/http1-request.ts";
+import { hostHeader, requestStart, serializeHttp1Request, sharedHeaders, validateHeaders } from "../../../../src/client/http1-request.ts";
 import type { HttpRequest } from "../../../../src/client/transport.ts";
 
 const dec = new TextDecoder();
@@ -43,6 +43,18 @@ describe("serializeHttp1Request", () => {
     const out = dec.decode(serializeHttp1Request(req({ url: url.href, body: "{}" }), url, requestStart("POST", url)));
     expect(out).toBe("POST /p?q HTTP/1.1\r\nhost: h:1\r\ncontent-length: 2\r\nconnection: keep-alive\r\n\r\n{}");
     expect(() => requestStart("GET", new URL("ftp://h/x"))).toThrow(/scheme/);
+  });
+
+  test("shared headers are checked once and written before the request's own: the bytes of the merged headers", () => {
+    const base = { "User-Agent": "ua", "content-type": "application/json", Host: "evil", authorization: "Bearer k" };
+    const own = { "x-request-id": "r1" };
+    const shared = sharedHeaders(base);
+    expect(shared.values).toEqual({ "user-agent": "ua", "content-type": "application/json", authorization: "Bearer k" });
+    const merged = dec.decode(serializeHttp1Request(req({ headers: { ...base, ...own } })));
+    expect(dec.decode(serializeHttp1Request(req({ headers: own, shared })))).toBe(merged);
+    expect(merged).toContain("user-agent: ua\r\ncontent-type: application/json\r\nauthorization: Bearer k\r\nx-request-id: r1\r\n");
+    expect(() => sharedHeaders({ "x-a": "v\r\nx-injected: 1" })).toThrow(/CR, LF or NUL/);
+    expect(() => sharedHeaders({ "bad name": "v" })).toThrow(/invalid header name/);
   });
 
   test("GET without a body has no content-length; POST without a body says 0", () => {
