@@ -173,12 +173,21 @@ export function recordValues(r: RequestRecord, opts: RecordOptions): RecordValue
     v = { error_isl: r.input_tokens, error_request_count: 1 };
   }
   const out: RecordValues = new Map();
-  for (const spec of METRICS) {
+  for (const spec of enabledMetrics(opts)) {
     const value = v[spec.tag];
-    if (value === undefined || !metricEnabled(spec, opts)) continue;
-    out.set(spec.tag, value);
+    if (value !== undefined) out.set(spec.tag, value);
   }
   return out;
+}
+
+/** Per options object (a run makes one and does not change it), the metrics it enables, in table order. */
+type TableSpec = (typeof METRICS)[number];
+const enabledByOpts = new WeakMap<RecordOptions, readonly TableSpec[]>();
+
+function enabledMetrics(opts: RecordOptions): readonly TableSpec[] {
+  let specs = enabledByOpts.get(opts);
+  if (specs === undefined) enabledByOpts.set(opts, (specs = METRICS.filter((spec) => metricEnabled(spec, opts))));
+  return specs;
 }
 
 /** Converts an internal-unit value to the metric's display unit (element-wise for lists). */
@@ -194,9 +203,34 @@ export function toDisplay(tag: MetricTag, value: MetricValue): MetricValue {
 export function displayMetrics(values: RecordValues): RecordMetric[] {
   const out: RecordMetric[] = [];
   for (const [tag, value] of values) {
-    const spec = metricSpec(tag);
-    if (hasFlag(spec, "no-individual-records")) continue;
-    out.push({ tag, value: toDisplay(tag, value), unit: spec.displayUnit });
+    const d = displayOf(tag);
+    if (d.hidden) continue;
+    const f = d.factor;
+    out.push({ tag, value: f === null ? value : Array.isArray(value) ? value.map((x) => x * f) : value * f, unit: d.unit });
   }
   return out;
+}
+
+/** How a metric is shown in the records: looked up once per metric, not per record. */
+interface DisplayOf {
+  hidden: boolean;
+  /** What convert() multiplies by; null when the units match (the value is shown as it is). */
+  factor: number | null;
+  unit: Unit;
+}
+
+const displayByTag = new Map<MetricTag, DisplayOf>();
+
+function displayOf(tag: MetricTag): DisplayOf {
+  let d = displayByTag.get(tag);
+  if (d === undefined) {
+    const spec = metricSpec(tag);
+    d = {
+      hidden: hasFlag(spec, "no-individual-records"),
+      factor: spec.unit === spec.displayUnit ? null : convert(1, spec.unit, spec.displayUnit),
+      unit: spec.displayUnit,
+    };
+    displayByTag.set(tag, d);
+  }
+  return d;
 }

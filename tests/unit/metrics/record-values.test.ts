@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
-import type { MetricTag } from "../../../src/metrics/metric-table.ts";
-import { displayMetrics, isValidRecord, recordError, recordValues, type RecordOptions } from "../../../src/metrics/record-values.ts";
+import { hasFlag, METRICS, type MetricTag } from "../../../src/metrics/metric-table.ts";
+import { displayMetrics, isValidRecord, recordError, recordValues, type RecordOptions, toDisplay } from "../../../src/metrics/record-values.ts";
 import { parseGoodput } from "../../../src/metrics/goodput.ts";
 import { makeRecord, type RecordSpec } from "../../helpers/records.ts";
 
@@ -237,6 +237,31 @@ describe("displayMetrics: the per-request view for profile_export.jsonl", () => 
     expect(by.inter_token_latency).toEqual({ tag: "inter_token_latency", value: 12.5 * MS * 1e-6, unit: "ms" });
     expect(by.input_sequence_length).toEqual({ tag: "input_sequence_length", value: 550, unit: "tokens" });
     expect(by.output_token_throughput_per_user!.unit).toBe("tokens/sec/user");
+  });
+  test("every metric of the table shows as toDisplay converts it, in its display unit, unless it has no individual records", () => {
+    const values = new Map<MetricTag, number | number[]>();
+    for (const spec of METRICS) values.set(spec.tag, spec.tag.includes("inter_chunk") ? [123_456_789, 7] : 987_654_321.123);
+    const shown = displayMetrics(values);
+    const expected = METRICS.filter((spec) => !hasFlag(spec, "no-individual-records")).map((spec) => ({
+      tag: spec.tag,
+      value: toDisplay(spec.tag, values.get(spec.tag)!),
+      unit: spec.displayUnit,
+    }));
+    expect(expected.length).toBeGreaterThan(40);
+    expect(shown).toEqual(expected);
+    // Asked twice, the same (the per-metric lookups are made once).
+    expect(displayMetrics(values)).toEqual(expected);
+  });
+  test("each options object keeps its own set of metrics", () => {
+    const r = rec({ chunkMs: [20, 30], endMs: 31 });
+    const streaming = { ...STREAM };
+    const plain = { ...STREAM, streaming: false };
+    const a = [...recordValues(r, streaming).keys()];
+    const b = [...recordValues(r, plain).keys()];
+    expect(a).toContain("time_to_first_token");
+    expect(b).not.toContain("time_to_first_token");
+    expect([...recordValues(r, streaming).keys()]).toEqual(a);
+    expect([...recordValues(r, plain).keys()]).toEqual(b);
   });
   test("ns -> ms is a multiplication by 1e-6, as in AIPerf (not a division by 1e6)", () => {
     const ns = 255_886_568;
