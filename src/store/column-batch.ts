@@ -4,7 +4,8 @@
 // Numbers are copied into the chunk's vectors as raw little-endian bytes; strings go in one by one.
 // Measured on the main thread of a 20,000-request run, appendRow's calls took ~30% of its time
 // (append_double, append_int32, append_varchar, end_row); 200,000 chunk rows in isolation cost 1.2 us
-// a row that way and 0.6 here, 0.34 of it the one string a row (the run id).
+// a row that way and 0.6 here, 0.34 of it the one string a row (the run id). A text column whose rows
+// all hold the same string (the run id of every chunk row) goes in as one constant value instead.
 import duckdb from "@duckdb/node-bindings";
 import { type DuckDBAppender, DuckDBDataChunk, DuckDBTypeId } from "@duckdb/node-api";
 import type { Column, ColumnType } from "./columns.ts";
@@ -34,6 +35,16 @@ interface ColumnBuffer {
   readonly valid: Uint32Array;
   /** Some row of this chunk is NULL (otherwise the mask is left alone). */
   hasNull: boolean;
+  /** Text columns: the last value handed over as a constant. */
+  constant: { text: string; value: duckdb.Value } | null;
+}
+
+/** The string every one of the first `n` texts is, or null. */
+function sameText(texts: readonly (string | null)[], n: number): string | null {
+  const first = texts[0];
+  if (typeof first !== "string") return null;
+  for (let r = 1; r < n; r++) if (texts[r] !== first) return null;
+  return first;
 }
 
 export class ColumnBatch<R> {
@@ -67,6 +78,7 @@ export class ColumnBatch<R> {
       texts: c.type === "VARCHAR" || c.type === "JSON" ? [] : null,
       valid: new Uint32Array(ROWS / 32).fill(0xffffffff),
       hasNull: false,
+      constant: null,
     }));
   }
 
@@ -145,9 +157,13 @@ export class ColumnBatch<R> {
           duckdb.copy_data_to_vector(vector, 0, b.data.buffer as ArrayBuffer, 0, n * width);
         } else {
           const texts = b.texts!;
-          for (let r = 0; r < n; r++) {
-            const t = texts[r];
-            if (typeof t === "string") duckdb.vector_assign_string_element(vector, r, t);
+          const same = b.hasNull ? null : sameText(texts, n);
+          if (same !== null) duckdb.vector_reference_value(vector, this.constantOf(b, same));
+          else {
+            for (let r = 0; r < n; r++) {
+              const t = texts[r];
+              if (typeof t === "string") duckdb.vector_assign_string_element(vector, r, t);
+            }
           }
         }
         if (b.hasNull) {
@@ -167,6 +183,12 @@ export class ColumnBatch<R> {
         }
       }
     }
+  }
+
+  /** A DuckDB value of `text`, kept for the next chunk (a run's id is the same in every one). */
+  private constantOf(b: ColumnBuffer, text: string): duckdb.Value {
+    if (b.constant === null || b.constant.text !== text) b.constant = { text, value: duckdb.create_varchar(text) };
+    return b.constant.value;
   }
 
   private setNull(b: ColumnBuffer, r: number): void {

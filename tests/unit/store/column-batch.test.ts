@@ -60,6 +60,37 @@ describe("ColumnBatch", () => {
     conn.closeSync();
   });
 
+  test("a text column with one value in every row (a run id) goes in as a constant: the same table, value for value, when it changes mid-chunk, is NULL once, or is one row", async () => {
+    const cols: Column<Row>[] = [
+      { name: "run_id", type: "VARCHAR", get: (r) => r[0] ?? null },
+      { name: "seq", type: "BIGINT", get: (r) => r[1] ?? null },
+      { name: "tag", type: "JSON", get: (r) => r[2] ?? null },
+    ];
+    const conn = await (await DuckDBInstance.create(":memory:")).connect();
+    await conn.run(createTableSql("by_row", cols));
+    await conn.run(createTableSql("by_batch", cols));
+    const byRow = await conn.createAppender("by_row");
+    const byBatch = await conn.createAppender("by_batch");
+    const batch = new ColumnBatch(byBatch, cols);
+    const n = 7000;
+    // Row 4500 of the third chunk is NULL; the id changes at row 3000; one chunk of a single row.
+    const runOf = (i: number): CellValue => (i === 4500 ? null : i < 3000 ? "run-a" : "run-b");
+    for (let i = 0; i < n; i++) {
+      const r: Row = [runOf(i), i, '{"k":1}'];
+      appendRow(byRow, cols, r);
+      batch.add(r);
+      if (i === 6000 || i === 6001) batch.flush();
+    }
+    batch.flush();
+    for (const x of [byRow, byBatch]) x.closeSync();
+    const [a, b] = await readBoth(conn);
+    expect(a.length).toBe(n);
+    expect(b).toEqual(a);
+    expect(b.filter((r) => r[0] === "run-a").length).toBe(3000);
+    expect(b.filter((r) => r[0] === null).length).toBe(1);
+    conn.closeSync();
+  });
+
   test("a chunk with NULLs, then one without: the second keeps every value", async () => {
     const conn = await twoTables();
     const app = await conn.createAppender("by_batch");
