@@ -202,12 +202,19 @@ export function toDisplay(tag: MetricTag, value: MetricValue): MetricValue {
  */
 export function displayMetrics(values: RecordValues): RecordMetric[] {
   const out: RecordMetric[] = [];
-  for (const [tag, value] of values) {
+  // forEach, not for-of over entries: no [tag, value] array per metric.
+  values.forEach((value, tag) => {
     const d = displayOf(tag);
-    if (d.hidden) continue;
+    if (d.hidden) return;
     const f = d.factor;
-    out.push({ tag, value: f === null ? value : Array.isArray(value) ? value.map((x) => x * f) : value * f, unit: d.unit });
-  }
+    out.push({ tag, value: f === null ? value : Array.isArray(value) ? scaled(value, f) : value * f, unit: d.unit });
+  });
+  return out;
+}
+
+function scaled(list: readonly number[], f: number): number[] {
+  const out = new Array<number>(list.length);
+  for (let i = 0; i < list.length; i++) out[i] = list[i]! * f;
   return out;
 }
 
