@@ -33,6 +33,8 @@ export function jsonlLine(r: RequestRecord, values: RecordValues, meta: JsonlMet
 // The line is written directly, not as an object of PyFloats dumped (tests/unit/report/profile-jsonl.test.ts
 // keeps that object as the reference): this runs on the storing thread for every record, and the
 // object and its dump took ~45 us a record there, the largest cost after DuckDB's.
+// Concatenated, not joined: the pieces gathered in an array and joined once made 12 strings a 20-chunk
+// record instead of 127, but took 5.2-6.4 us instead of 4.1-4.4 (JSC's rope concatenation is cheaper).
 const ORJSON = { style: "orjson" } as const;
 const str = JSON.stringify;
 
