@@ -15,6 +15,7 @@ import { planPhase, UNLIMITED } from "../../../src/run/phase-plan.ts";
 import { FakeClock } from "../../helpers/fake-clock.ts";
 import { workerSettings } from "../../helpers/worker-settings.ts";
 import { planInput } from "../../helpers/phase-spec.ts";
+import { countTurns } from "../../helpers/turn-counter.ts";
 
 const T0 = 1_000_000_000_000; // virtual epoch ns; exact in a double
 const MS = 1e6;
@@ -332,20 +333,14 @@ describe("runPhase: held while storage catches up", () => {
 
   test("when a hold ends, held lanes leave a slice per event-loop turn, so reads can be stamped between sends", async () => {
     const releaseAt = performance.now() + 20;
-    let turn = 0;
-    let ticking = true;
-    const tick = (): void => {
-      turn++;
-      if (ticking) setImmediate(tick);
-    };
-    setImmediate(tick);
+    const counter = countTurns();
     const sendTurns: number[] = [];
     const server: Server = () => {
-      sendTurns.push(turn);
+      sendTurns.push(counter.turns);
       return { outcome: "ok", latencyMs: 100 };
     };
     const out = await run({ dataset: dataset(4, 1), load: closed(300), requestLimit: 300, server, held: () => performance.now() < releaseAt });
-    ticking = false;
+    counter.stop();
     expect(out.records.length).toBe(300);
     const perTurn = new Map<number, number>();
     for (const t of sendTurns) perTurn.set(t, (perTurn.get(t) ?? 0) + 1);

@@ -2,6 +2,7 @@ import { describe, expect, test } from "bun:test";
 import { epochNs } from "../../../src/runtime/clock.ts";
 import { MAX_TIMER_MS } from "../../../src/runtime/long-timer.ts";
 import { SPIN_SLICE_NS, SPIN_WINDOW_NS, waitUntilNs } from "../../../src/schedule/precise-wait.ts";
+import { countTurns } from "../../helpers/turn-counter.ts";
 
 /** A fake clock whose sleeps and yields advance time; records what the waiter did and when. */
 function fakeTimers(sleepLateNs: number, yieldStepNs: number) {
@@ -130,17 +131,11 @@ test("each turn between slices hands the event loop the same callback: nothing i
 
 describe("waitUntilNs (real clock)", () => {
   test("other work gets event-loop turns while the last stretch is spun", async () => {
-    let turns = 0;
-    let waiting = true;
-    const tick = (): void => {
-      turns++;
-      if (waiting) setImmediate(tick);
-    };
-    setImmediate(tick);
+    const counter = countTurns();
     await waitUntilNs(epochNs() + 1_000_000);
-    waiting = false;
+    counter.stop();
     // 1 ms in slices of SPIN_SLICE_NS: a turn between each (a loaded machine may give fewer).
-    expect(turns).toBeGreaterThanOrEqual(5);
+    expect(counter.turns).toBeGreaterThanOrEqual(5);
   });
 
   test("does not resolve before the target", async () => {
