@@ -7,7 +7,7 @@
 // The count worker is either one the main thread started and shares between load workers (reached
 // through a MessagePort: `portCountLine`), or this thread's own (`ownCountWorker`).
 // Counts sent before the worker is ready wait for it. If it cannot start or dies, every pending and
-// later count is rejected, and the caller counts on its own thread instead.
+// later count goes to the caller's fallback (countMany rejects), which counts on its own thread instead.
 import type { CountSink } from "../client/request-runner.ts";
 import type { CountWorkerIn, CountWorkerOut } from "./count-worker-main.ts";
 import { spawnCountWorker } from "../spawn-count-worker.ts";
@@ -25,7 +25,7 @@ export interface OffThreadCounter {
    * request); if the worker cannot start or dies, `otherwise` gets the texts instead.
    */
   countTo(texts: string[], sink: CountSink, otherwise: CountFallback): void;
-  /** Stops the worker (if started); pending counts are rejected. */
+  /** Stops the worker (if started); pending counts go to their fallback (countMany's reject). */
   close(): void;
 }
 
