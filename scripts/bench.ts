@@ -25,6 +25,8 @@
 //                                    statistics took
 //   bun scripts/bench.ts record-post [batches] [rounds]  CPU of each thread to hand 16 finished records to
 //                                    another thread, as objects (structured clone) and encoded (record-codec.ts)
+//   bun scripts/bench.ts worker-objects  the load worker's JavaScript objects per request and per chunk
+//                                    (collection off; scripts/bench-worker-objects.ts)
 //   bun scripts/bench.ts small-run   peak RSS and CPU of a 16-request run with 1, 4 and 8 load workers
 //                                    (3 runs of each): what a run costs before it sends anything
 //   bun scripts/bench.ts dashboard   the live view's cost on the main thread: a record into LiveStats, a
@@ -867,6 +869,48 @@ async function recordPost(): Promise<Record<string, unknown>> {
   return { results: rows };
 }
 
+/**
+ * `worker-objects`: the JavaScript objects the load worker makes per request (scripts/bench-worker-objects.ts,
+ * collection off), non-streaming and streaming, and per streamed chunk; against the mock.
+ */
+async function workerObjects(): Promise<Record<string, unknown>> {
+  const tmp = mkdtempSync(join(tmpdir(), "llmbench-objects-"));
+  const mock = await startServer("mock", tmp, 0, 0, 1);
+  const out: Record<string, unknown>[] = [];
+  try {
+    for (const [streaming, osl] of [
+      [false, 1],
+      [true, 1],
+      [true, 21],
+    ] as const) {
+      const p = Bun.spawnSync(
+        [BUN, join(ROOT, "scripts/bench-worker-objects.ts"), `${mock.url}/v1/chat/completions`, streaming ? "1" : "0", String(osl), "50", "1000"],
+        {
+          stdout: "pipe",
+          stderr: "inherit",
+          env: { ...process.env, BUN_JSC_useGC: "0" },
+        },
+      );
+      if (p.exitCode !== 0) throw new Error(`worker-objects exited ${p.exitCode}`);
+      const r = JSON.parse(p.stdout.toString().trim().split("\n").at(-1)!) as { objects_per_request: number; by_kind: Record<string, number> };
+      const row = {
+        streaming,
+        chunks: osl,
+        objects_per_request: r.objects_per_request,
+        by_kind: Object.entries(r.by_kind)
+          .map(([k, v]) => `${k} ${v}`)
+          .join(", "),
+      };
+      console.error(`worker-objects: ${JSON.stringify(row)}`);
+      out.push(row);
+    }
+  } finally {
+    await stopServer(mock);
+    rmSync(tmp, { recursive: true, force: true });
+  }
+  return { results: out };
+}
+
 /** Each N in its own process, so one size's memory does not carry into the next. */
 async function storeSummary(): Promise<Record<string, unknown>> {
   const sizes = process.argv[3] ? process.argv[3].split(",").map(Number) : [50_000, 1_000_000];
@@ -893,6 +937,7 @@ const runners: Record<string, () => Promise<Record<string, unknown>>> = {
   "timing-ab": timingAb,
   "store-summary": storeSummary,
   "record-post": recordPost,
+  "worker-objects": workerObjects,
   memory: () => memory(process.argv[3] ? process.argv[3].split(",").map(Number) : [50_000, 1_000_000], process.argv[4] ? Number(process.argv[4]) : 3),
   "small-run": () => smallRuns(process.argv[3] ? process.argv[3].split(",").map(Number) : [1, 4, 8], process.argv[4] ? Number(process.argv[4]) : 3),
   "tokenizer-load": () => tokenizerLoad(process.argv[3] ? Number(process.argv[3]) : 5),
