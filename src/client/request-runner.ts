@@ -77,6 +77,8 @@ const requestDeadlines = new Deadlines();
 const runNow = (work: () => void): void => work();
 
 const ONCE: AddEventListenerOptions = { once: true };
+/** A read may end inside a character: the decoder keeps its first bytes for the next. */
+const STREAM = { stream: true } as const;
 
 /**
  * `tokens` counts the whole output once at the end (exact, as AIPerf counts); `chunkTokens` counts
@@ -258,10 +260,10 @@ class RequestRun implements ResponseHandler, DeadlineNode, CountSink {
 
   private handleData(bytes: Uint8Array, at_ns: number): void {
     if (this.status < 200 || this.status >= 300) {
-      if (this.errorBody.length < MAX_ERROR_BODY_BYTES) this.errorBody += this.decoder.decode(bytes, { stream: true });
+      if (this.errorBody.length < MAX_ERROR_BODY_BYTES) this.errorBody += this.decoder.decode(bytes, STREAM);
       return;
     }
-    const text = this.decoder.decode(bytes, { stream: true });
+    const text = this.decoder.decode(bytes, STREAM);
     if (this.sse === null) {
       this.fullBody += text;
       return;
