@@ -130,12 +130,19 @@ test("each turn between slices hands the event loop the same callback: nothing i
 });
 
 describe("waitUntilNs (real clock)", () => {
-  test("other work gets event-loop turns while the last stretch is spun", async () => {
+  test("the default turn between slices is an event-loop turn: other immediates run between them", async () => {
+    // The clock is fake (each slice spins exactly SPIN_SLICE_NS of it), the turns are the real ones.
+    let t = 0;
     const counter = countTurns();
-    await waitUntilNs(epochNs() + 1_000_000);
+    await waitUntilNs(1_000_000, {
+      now: () => t,
+      spinUntil: (ns) => {
+        t = ns;
+      },
+    });
     counter.stop();
-    // 1 ms in slices of SPIN_SLICE_NS: a turn between each (a loaded machine may give fewer).
-    expect(counter.turns).toBeGreaterThanOrEqual(5);
+    // 50 slices, 49 turns between them: the other work's immediate runs in each.
+    expect(counter.turns).toBeGreaterThanOrEqual(49);
   });
 
   test("does not resolve before the target", async () => {
