@@ -77,13 +77,12 @@ export class SseParser {
       } else {
         break;
       }
-      let line = text.slice(pos, end);
       if (this.pending.length > 0) {
-        this.pending.push(line);
-        line = this.pending.join("");
+        this.pending.push(text.slice(pos, end));
+        const line = this.pending.join("");
         this.pending.length = 0;
-      }
-      this.processLine(line, out);
+        this.processLine(line, out);
+      } else this.processRange(text, pos, end, out);
       pos = next;
     }
     if (pos < len) this.pending.push(pos === 0 ? text : text.slice(pos));
@@ -110,6 +109,16 @@ export class SseParser {
     this.atStart = true;
     this.lastEventId = null;
     return out;
+  }
+
+  /** processLine(text.slice(start, end)), without making the line for a "data:" line (one string a chunk less). */
+  private processRange(text: string, start: number, end: number, out: SseEvent[]): void {
+    const len = end - start;
+    if (len >= 5 && text.charCodeAt(start) === 100 /* d */ && text.charCodeAt(start + 4) === COLON && text.startsWith("data", start)) {
+      this.addData(text.slice(start + (len > 5 && text.charCodeAt(start + 5) === SPACE ? 6 : 5), end));
+      return;
+    }
+    this.processLine(text.slice(start, end), out);
   }
 
   private processLine(line: string, out: SseEvent[]): void {
