@@ -160,11 +160,7 @@ export async function runPhase(d: PhaseDeps): Promise<void> {
    */
   const acquire = (timed: boolean, queuedSinceNs: number): number | null | Promise<number | null> => {
     if (isStopped()) return null;
-    if (!isHeld() && shared.tryEnterPrefill(spec.prefillCap)) {
-      if (!timed) shared.started();
-      if (!timed || shared.tryStart(spec.inFlightCap)) return 0;
-      shared.leavePrefill();
-    }
+    if (!isHeld() && tryTakeSlots(timed)) return 0;
     return acquireWaiting(timed, queuedSinceNs);
   };
 
@@ -178,14 +174,19 @@ export async function runPhase(d: PhaseDeps): Promise<void> {
         await holdGate.wait();
         continue;
       }
-      if (shared.tryEnterPrefill(spec.prefillCap)) {
-        if (!timed) shared.started();
-        if (!timed || shared.tryStart(spec.inFlightCap)) return waited ? Math.max(0, now() - queuedSinceNs) : 0;
-        shared.leavePrefill();
-      }
+      if (tryTakeSlots(timed)) return waited ? Math.max(0, now() - queuedSinceNs) : 0;
       waited = true;
       await slotFreed();
     }
+  };
+
+  /** The prefill slot and (timed mode) an in-flight slot, both or neither. */
+  const tryTakeSlots = (timed: boolean): boolean => {
+    if (!shared.tryEnterPrefill(spec.prefillCap)) return false;
+    if (!timed) shared.started();
+    if (!timed || shared.tryStart(spec.inFlightCap)) return true;
+    shared.leavePrefill();
+    return false;
   };
 
   const bodyFor = (model: string, text: string, maxTokens: number | null, history: readonly ChatMessage[]): string =>
