@@ -12,15 +12,13 @@
 
 import { fetchTiming } from "../record/request-record.ts";
 import { epochNs } from "../runtime/clock.ts";
-import { validateHeaders } from "./http1-request.ts";
+import { headerLines } from "./http1-request.ts";
 import type { HttpRequest, ResponseHandler, Transport, TransportErrorKind, TransportExchange } from "./transport.ts";
 
 export interface FetchTransportOptions {
   /** https: accept any certificate (no verification). Default false. */
   insecure?: boolean;
 }
-
-const OWNED = new Set(["host", "content-length", "connection", "transfer-encoding"]);
 
 /** Error codes Bun's fetch uses for failures to reach the server at all. */
 const CONNECT_CODES = new Set([
@@ -97,12 +95,8 @@ async function run(req: HttpRequest, handler: ResponseHandler, signal: AbortSign
   try {
     const url = new URL(req.url);
     if (url.protocol !== "http:" && url.protocol !== "https:") throw new Error(`unsupported URL scheme ${url.protocol}`);
-    validateHeaders(req.headers);
     headers = req.shared ? { ...req.shared.values } : {};
-    for (const name of Object.keys(req.headers)) {
-      const lower = name.toLowerCase();
-      if (!OWNED.has(lower)) headers[lower] = req.headers[name]!;
-    }
+    headerLines(req.headers, headers);
   } catch (err) {
     const at = epochNs();
     await Promise.resolve(); // asynchronous, like every other outcome

@@ -25,19 +25,27 @@ export function hostHeader(url: URL): string {
   return url.host; // URL already drops default ports and keeps IPv6 brackets
 }
 
-/** `headers` checked and written out once, for many requests (HttpRequest.shared). Throws on an invalid name or value. */
-export function sharedHeaders(headers: Record<string, string>): SharedHeaders {
-  const values: Record<string, string> = {};
+/**
+ * `headers` checked (throws on an invalid name or value) and written out as head lines, names lower-cased,
+ * without those the transport owns; each also goes into `values` when given (the fetch transport's form).
+ */
+export function headerLines(headers: Record<string, string>, values: Record<string, string> | null = null): string {
   let lines = "";
   for (const name of Object.keys(headers)) {
     const value = headers[name];
     checkHeader(name, value);
     const lower = name.toLowerCase();
     if (OWNED.has(lower)) continue;
-    values[lower] = value;
+    if (values !== null) values[lower] = value;
     lines += `${lower}: ${value}\r\n`;
   }
-  return { values, lines };
+  return lines;
+}
+
+/** `headers` checked and written out once, for many requests (HttpRequest.shared). Throws on an invalid name or value. */
+export function sharedHeaders(headers: Record<string, string>): SharedHeaders {
+  const values: Record<string, string> = {};
+  return { lines: headerLines(headers, values), values };
 }
 
 /** The request line and host header of a request to `url`. Throws for a URL that is not http(s). */
@@ -53,15 +61,7 @@ export function requestStart(method: string, url: URL): string {
  * buffer, written in place: no separate encodings of head and body to copy together.
  */
 export function serializeHttp1Request(req: HttpRequest, url: URL = new URL(req.url), start: string = requestStart(req.method, url)): Uint8Array {
-  let head = req.shared ? start + req.shared.lines : start;
-  const headers = req.headers;
-  for (const name of Object.keys(headers)) {
-    const value = headers[name];
-    checkHeader(name, value);
-    const lower = name.toLowerCase();
-    if (OWNED.has(lower)) continue;
-    head += `${lower}: ${value}\r\n`;
-  }
+  let head = (req.shared ? start + req.shared.lines : start) + headerLines(req.headers);
   const body = req.body;
   const bodyBytes = body === null ? 0 : Buffer.byteLength(body, "utf8");
   if (body !== null || req.method === "POST") head += `content-length: ${bodyBytes}\r\n`;
