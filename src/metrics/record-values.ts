@@ -192,8 +192,7 @@ function enabledMetrics(opts: RecordOptions): readonly TableSpec[] {
 
 /** Converts an internal-unit value to the metric's display unit (element-wise for lists). */
 export function toDisplay(tag: MetricTag, value: MetricValue): MetricValue {
-  const spec = metricSpec(tag);
-  return Array.isArray(value) ? value.map((x) => convert(x, spec.unit, spec.displayUnit)) : convert(value, spec.unit, spec.displayUnit);
+  return displayValue(displayOf(tag), value);
 }
 
 /**
@@ -205,16 +204,18 @@ export function displayMetrics(values: RecordValues): RecordMetric[] {
   // forEach, not for-of over entries: no [tag, value] array per metric.
   values.forEach((value, tag) => {
     const d = displayOf(tag);
-    if (d.hidden) return;
-    const f = d.factor;
-    out.push({ tag, value: f === null ? value : Array.isArray(value) ? scaled(value, f) : value * f, unit: d.unit });
+    if (!d.hidden) out.push({ tag, value: displayValue(d, value), unit: d.unit });
   });
   return out;
 }
 
-function scaled(list: readonly number[], f: number): number[] {
-  const out = new Array<number>(list.length);
-  for (let i = 0; i < list.length; i++) out[i] = list[i]! * f;
+/** `value` in the display unit: as it is when the units match, else times the factor (element-wise for lists). */
+function displayValue(d: DisplayOf, value: MetricValue): MetricValue {
+  const f = d.factor;
+  if (f === null) return value;
+  if (!Array.isArray(value)) return value * f;
+  const out = new Array<number>(value.length);
+  for (let i = 0; i < value.length; i++) out[i] = value[i]! * f;
   return out;
 }
 

@@ -3,6 +3,7 @@ import { hasFlag, METRICS, type MetricTag } from "../../../src/metrics/metric-ta
 import { displayMetrics, isValidRecord, recordError, recordValues, type RecordOptions, toDisplay } from "../../../src/metrics/record-values.ts";
 import { parseGoodput } from "../../../src/metrics/goodput.ts";
 import { makeRecord, type RecordSpec } from "../../helpers/records.ts";
+import { convert, type Unit } from "../../../src/metrics/units.ts";
 
 // Start below 2^53 so every ns offset is exact and expectations are exact integers.
 const S = 1_000_000_000_000;
@@ -215,6 +216,10 @@ describe("recordValues: AIPerf formulas on crafted records (internal units)", ()
   }
 });
 
+/** The reference conversion: convert() element by element. */
+const asDisplayed = (from: Unit, to: Unit, v: number | number[]): number | number[] =>
+  Array.isArray(v) ? v.map((x) => convert(x, from, to)) : convert(v, from, to);
+
 describe("displayMetrics: the per-request view for profile_export.jsonl", () => {
   test("display units (ns * 1e-6 = ms) and the documented key order", () => {
     const m = displayMetrics(recordValues(rec({ chunkMs: [20, 30, 45], endMs: 46, inputTokens: 550 }), STREAM));
@@ -238,17 +243,19 @@ describe("displayMetrics: the per-request view for profile_export.jsonl", () => 
     expect(by.input_sequence_length).toEqual({ tag: "input_sequence_length", value: 550, unit: "tokens" });
     expect(by.output_token_throughput_per_user!.unit).toBe("tokens/sec/user");
   });
-  test("every metric of the table shows as toDisplay converts it, in its display unit, unless it has no individual records", () => {
+  test("every metric of the table shows as convert() converts it, in its display unit, unless it has no individual records", () => {
     const values = new Map<MetricTag, number | number[]>();
     for (const spec of METRICS) values.set(spec.tag, spec.tag.includes("inter_chunk") ? [123_456_789, 7] : 987_654_321.123);
     const shown = displayMetrics(values);
     const expected = METRICS.filter((spec) => !hasFlag(spec, "no-individual-records")).map((spec) => ({
       tag: spec.tag,
-      value: toDisplay(spec.tag, values.get(spec.tag)!),
+      value: asDisplayed(spec.unit, spec.displayUnit, values.get(spec.tag)!),
       unit: spec.displayUnit,
     }));
     expect(expected.length).toBeGreaterThan(40);
     expect(shown).toEqual(expected);
+    // toDisplay, the same conversion for one value.
+    for (const e of expected) expect(toDisplay(e.tag as MetricTag, values.get(e.tag as MetricTag)!)).toEqual(e.value);
     // Asked twice, the same (the per-metric lookups are made once).
     expect(displayMetrics(values)).toEqual(expected);
   });
