@@ -151,10 +151,7 @@ export function startLoadWorker(port: WorkerPort): void {
         streaming: cfg.streaming,
         body: a.body,
         // The headers every request to this URL carries go as one block written out once; only the ids are per request.
-        headers:
-          target.shared === null
-            ? withRequestIds(target.headers, a.requestId, sessionHeader, a.identity.x_correlation_id)
-            : withRequestIds(NO_HEADERS, a.requestId, sessionHeader, a.identity.x_correlation_id),
+        headers: withRequestIds(target.ownBase, a.requestId, sessionHeader, a.identity.x_correlation_id),
         sharedHeaders: target.shared,
         requestId: a.requestId,
         timeoutMs: cfg.requestTimeoutSeconds * 1000,
@@ -265,9 +262,10 @@ export function startLoadWorker(port: WorkerPort): void {
 }
 
 interface Target extends SplitUrl {
-  headers: Record<string, string>;
-  /** `headers` but the per-request ones, checked and written out once; null if they do not pass (each request then fails as invalid, as before). */
+  /** The headers every request to the URL carries but its ids, checked and written out once; null if they do not pass (each request then fails as invalid, as before). */
   shared: SharedHeaders | null;
+  /** What a request's own headers start from: nothing beside the shared block, else every header. */
+  ownBase: Record<string, string>;
 }
 
 const NO_HEADERS: Record<string, string> = {};
@@ -283,7 +281,7 @@ function targetOf(cfg: WorkerConfig, url: string): Target {
   } catch {
     shared = null;
   }
-  return { ...split, headers, shared };
+  return { ...split, shared, ownBase: shared === null ? headers : NO_HEADERS };
 }
 
 /** In batch mode the request runner never calls its own counters. */
