@@ -147,6 +147,21 @@ describe("profile_export.jsonl written directly", () => {
     expect(lines).toBeGreaterThan(1000);
   });
 
+  // Inter-chunk lists whose elements print differently in JS and Python (an integral ms gains ".0", a
+  // gap under 1e-5 ms prints in exponent form, a zero gap is "0.0"), and one where none does.
+  test.each([
+    ["all fractions", [5, 10.25, 17.5, 30.125]],
+    ["an integral gap", [5, 10.25, 15.25, 20.5]],
+    ["a 1 ns gap", [5, 10.25, 10.250001, 20.5]],
+    ["a zero gap", [5, 10.25, 10.25, 20.5]],
+  ])("inter-chunk list with %s: the object's dump", (_name, chunkMs) => {
+    const r = makeRecord({ startNs: BASE, chunkMs, inputTokens: 5 }, 3);
+    const values = recordValues(r, { streaming: true });
+    const line = jsonlLine(r, values);
+    expect(line).toBe(dumpPyJson(jsonlRecordObject(r, values), { style: "orjson" }));
+    expect(line).toContain(`"inter_chunk_latency":{"value":[`);
+  });
+
   test("a record whose start is past 2^53 prints its exact integer, as the dump does", () => {
     const r = { ...makeRecord({ startNs: 1_796_281_901_633_812_992, chunkMs: [5, 6] }, 2) };
     const values = recordValues(r, { streaming: true });
