@@ -16,7 +16,7 @@ import type { PathStep } from "./field-path.ts";
 import type { EndpointType } from "./request-body.ts";
 import type { ResponseHandler, SharedHeaders, Transport, TransportErrorKind, TransportExchange } from "./transport.ts";
 import { type ChunkTiming, emptyRecord, type HttpTiming, type RecordError, type RecordIdentity, type RequestRecord } from "../record/request-record.ts";
-import type { SseEvent } from "./sse-parser.ts";
+import type { SseEvent, SseSink } from "./sse-parser.ts";
 import { epochNs } from "../runtime/clock.ts";
 import { answerError, emptyResponse, httpErrorMessage, MAX_ERROR_BODY_BYTES, transportError } from "./request-outcome.ts";
 
@@ -102,7 +102,7 @@ export function runRequest(
  * timeout list, in one object, so a request in flight holds no closures of its own but `work`.
  * Transport events are stamped on arrival and queued in `inbox`; `work` applies them through `defer`.
  */
-class RequestRun implements ResponseHandler, DeadlineNode, CountSink {
+class RequestRun implements ResponseHandler, DeadlineNode, CountSink, SseSink {
   readonly rec: RequestRecord;
   private exchange: TransportExchange | null = null;
   private readonly decoder = new TextDecoder();
@@ -132,6 +132,9 @@ class RequestRun implements ResponseHandler, DeadlineNode, CountSink {
   private transportDone = false;
   /** After [DONE]: waiting for the transport to read the body's end (the grace deadline is armed). */
   private waitingForEnd = false;
+  /** While text is fed to the SSE parser: when it was read, and whether an error event aborts the exchange (not once the body has ended). */
+  private eventAt_ns = 0;
+  private abortOnError = true;
   // Reasons the record is not handed back yet: counts in progress, the body's end after [DONE].
   private holds = 0;
   // Transport events not yet applied: [bytes, at_ns, ...]; then its end, or its error.
@@ -268,7 +271,9 @@ class RequestRun implements ResponseHandler, DeadlineNode, CountSink {
       this.fullBody += text;
       return;
     }
-    this.applyEvents(this.sse.feed(text), at_ns, true);
+    this.eventAt_ns = at_ns;
+    this.abortOnError = true;
+    this.sse.feedTo(text, this);
   }
 
   private handleEnd(at_ns: number): void {
@@ -282,26 +287,29 @@ class RequestRun implements ResponseHandler, DeadlineNode, CountSink {
       this.finish(at_ns, this.completeBody(this.fullBody + tail, at_ns));
       return;
     }
-    if (!this.applyEvents([...this.sse.feed(tail), ...this.sse.end()], at_ns, false)) return;
+    this.eventAt_ns = at_ns;
+    this.abortOnError = false;
+    this.sse.feedTo(tail, this);
+    this.sse.endTo(this);
+    if (this.finished) return;
     const reader = this.reader;
     if (reader.endsAtClose === true) this.finish(at_ns, this.chunkCount > 0 ? null : emptyResponse(reader.emptyStream));
     else this.finish(at_ns, { code: 0, type: "incomplete_response", message: `stream ended without ${reader.endMarker}` });
   }
 
-  /** Applies SSE events; false once the request ended (an error event, or [DONE]). */
-  private applyEvents(events: SseEvent[], at_ns: number, abortOnError: boolean): boolean {
-    for (const ev of events) {
-      if (!this.apply(this.reader.event(ev), at_ns, Buffer.byteLength(ev.data))) {
-        if (abortOnError) this.exchange?.abort();
-        this.finish(at_ns, this.streamError);
-        return false;
-      }
-      if (this.sawDone) {
-        this.finishAtDone(at_ns);
-        return false;
-      }
+  /**
+   * One SSE event of the text being fed (SseSink: the parser calls this, with the read's time in
+   * eventAt_ns); the events after one that ended the request (an error event, or [DONE]) are ignored.
+   */
+  onEvent(ev: Readonly<SseEvent>): void {
+    if (this.finished) return;
+    const at_ns = this.eventAt_ns;
+    if (!this.apply(this.reader.event(ev), at_ns, Buffer.byteLength(ev.data))) {
+      if (this.abortOnError) this.exchange?.abort();
+      this.finish(at_ns, this.streamError);
+      return;
     }
-    return true;
+    if (this.sawDone) this.finishAtDone(at_ns);
   }
 
   /** Applies one parsed chunk; returns false when the stream must stop. */

@@ -23,6 +23,22 @@ export interface SseEvent {
   id: string | null;
 }
 
+/**
+ * Receives each event as it completes. `ev` is the parser's own object, refilled for the next event
+ * (no object a chunk): read it during the call; keep its strings, not it.
+ */
+export interface SseSink {
+  onEvent(ev: Readonly<SseEvent>): void;
+}
+
+/** Gathers copies of the events, for feed() and end(). */
+class EventList implements SseSink {
+  readonly events: SseEvent[] = [];
+  onEvent(ev: Readonly<SseEvent>): void {
+    this.events.push({ event: ev.event, data: ev.data, id: ev.id });
+  }
+}
+
 const LF = 10;
 const COLON = 58;
 const SPACE = 32;
@@ -40,12 +56,20 @@ export class SseParser {
   private dataLines = 0;
   private eventType = "";
   private lastEventId: string | null = null;
+  /** What dispatch hands the sink, refilled each time. */
+  private readonly current: SseEvent = { event: "message", data: "", id: null };
 
   /** Feed decoded text of any size, split anywhere. Returns the events completed by this text, in order. */
   feed(text: string): SseEvent[] {
-    const out: SseEvent[] = [];
+    const list = new EventList();
+    this.feedTo(text, list);
+    return list.events;
+  }
+
+  /** feed(), handing each completed event to `out` as it completes. */
+  feedTo(text: string, out: SseSink): void {
     const len = text.length;
-    if (len === 0) return out;
+    if (len === 0) return;
     let pos = 0;
     if (this.atStart) {
       this.atStart = false;
@@ -86,7 +110,6 @@ export class SseParser {
       pos = next;
     }
     if (pos < len) this.pending.push(pos === 0 ? text : text.slice(pos));
-    return out;
   }
 
   /**
@@ -96,7 +119,13 @@ export class SseParser {
    * which can then be used for a new stream.
    */
   end(): SseEvent[] {
-    const out: SseEvent[] = [];
+    const list = new EventList();
+    this.endTo(list);
+    return list.events;
+  }
+
+  /** end(), handing the events to `out`. */
+  endTo(out: SseSink): void {
     if (this.pending.length > 0) {
       const line = this.pending.join("");
       this.pending.length = 0;
@@ -108,11 +137,10 @@ export class SseParser {
     this.skipLF = false;
     this.atStart = true;
     this.lastEventId = null;
-    return out;
   }
 
   /** processLine(text.slice(start, end)), without making the line for a "data:" line (one string a chunk less). */
-  private processRange(text: string, start: number, end: number, out: SseEvent[]): void {
+  private processRange(text: string, start: number, end: number, out: SseSink): void {
     const len = end - start;
     if (len >= 5 && text.charCodeAt(start) === 100 /* d */ && text.charCodeAt(start + 4) === COLON && text.startsWith("data", start)) {
       this.addData(text.slice(start + (len > 5 && text.charCodeAt(start + 5) === SPACE ? 6 : 5), end));
@@ -121,7 +149,7 @@ export class SseParser {
     this.processLine(text.slice(start, end), out);
   }
 
-  private processLine(line: string, out: SseEvent[]): void {
+  private processLine(line: string, out: SseSink): void {
     const len = line.length;
     if (len === 0) {
       this.dispatch(out);
@@ -165,9 +193,13 @@ export class SseParser {
     this.dataLines++;
   }
 
-  private dispatch(out: SseEvent[]): void {
+  private dispatch(out: SseSink): void {
     if (this.dataLines > 0) {
-      out.push({ event: this.eventType === "" ? "message" : this.eventType, data: this.data, id: this.lastEventId });
+      const ev = this.current;
+      ev.event = this.eventType === "" ? "message" : this.eventType;
+      ev.data = this.data;
+      ev.id = this.lastEventId;
+      out.onEvent(ev);
     }
     this.data = "";
     this.dataLines = 0;

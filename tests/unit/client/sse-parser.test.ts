@@ -247,3 +247,23 @@ describe("SseParser does linear work", () => {
     expect(work.scanned).toBeLessThanOrEqual(3 * input.length);
   });
 });
+
+describe("feedTo and endTo", () => {
+  // The sink gets the parser's one event object, refilled for each event: a sink that keeps the object
+  // would see only the last event, so the runner keeps strings, never the object.
+  test("three events in one feed and one at the end: one object, refilled in order", () => {
+    const p = new SseParser();
+    const seen: { ev: Readonly<SseEvent>; copy: SseEvent }[] = [];
+    const sink = { onEvent: (ev: Readonly<SseEvent>) => seen.push({ ev, copy: { ...ev } }) };
+    p.feedTo("id: 1\ndata: a\n\nevent: e\ndata: b\n\ndata: c\ndata: d\n\ndata: tail", sink);
+    expect(seen.map((s) => s.copy)).toEqual([msg("a", "1"), msg("b", "1", "e"), msg("c\nd", "1")]);
+    p.endTo(sink);
+    expect(seen.map((s) => s.copy)).toEqual([msg("a", "1"), msg("b", "1", "e"), msg("c\nd", "1"), msg("tail", "1")]);
+    expect(new Set(seen.map((s) => s.ev)).size).toBe(1);
+    // feed() and end() hand out copies: each event its own object.
+    const q = new SseParser();
+    const events = [...q.feed("data: a\n\ndata: b\n\n"), ...q.end()];
+    expect(events).toEqual([msg("a"), msg("b")]);
+    expect(events[0]).not.toBe(events[1]);
+  });
+});
