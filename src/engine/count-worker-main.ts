@@ -67,6 +67,9 @@ export function startCountWorker(parent: CountWorkerPort, lineOf: (port: Message
     line.onMessage((msg) => {
       if (msg.type === "init") {
         tokenizer = tokenizerFor(msg.tokenizer, msg.packed ?? null);
+        // The message outlives this call: while it held the pack, this worker kept ~2 MB more heap for the
+        // run (15.0 vs 13.1 MB after the load with the builtin tokenizer; 26.1 vs 23.5 MB at least in a replay).
+        msg.packed = null;
         tokenizer.then(
           (t) => {
             // Streamed chunks repeat the same short texts: memoized (bounded, piece-counter.ts).
