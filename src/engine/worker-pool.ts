@@ -22,6 +22,8 @@ export interface PoolOptions {
   spawnCountWorker?: () => Worker;
   /** The tokenizer as this thread loaded it, packed (TextTokenizer.pack): count workers rebuild it from this instead of the files. */
   packedTokenizer?: string | null;
+  /** Or the file that holds that pack (TextTokenizer.packFile), which count workers read themselves. */
+  tokenizerPackFile?: string | null;
 }
 
 /**
@@ -40,9 +42,9 @@ export const countWorkersFor = (loadWorkers: number): number => Math.ceil(Math.m
  * worker floor(i / LOAD_WORKERS_PER_COUNT_WORKER)). `lineFor(i)` is load worker i's end; if its count
  * worker dies, `lost(i)` is called for each load worker it served.
  */
-function startCountWorkers(
+export function startCountWorkers(
   loadWorkers: number,
-  tokenizer: { spec: string; packed: string | null },
+  tokenizer: { spec: string; packed: string | null; packFile: string | null },
   spawn: () => Worker,
   lost: (loadWorker: number) => void,
 ): { lineFor: (i: number) => MessagePort | undefined; workers: Worker[] } {
@@ -62,7 +64,7 @@ function startCountWorkers(
     w.onerror = () => {
       for (const i of served) lost(i);
     };
-    w.postMessage({ type: "init", tokenizer: tokenizer.spec, packed: tokenizer.packed } satisfies CountWorkerIn);
+    w.postMessage({ type: "init", tokenizer: tokenizer.spec, packed: tokenizer.packed, packFile: tokenizer.packFile } satisfies CountWorkerIn);
     for (const i of served) {
       const channel = new MessageChannel();
       w.postMessage({ type: "connect", port: channel.port1 } satisfies CountWorkerIn, [channel.port1]);
@@ -96,8 +98,11 @@ export class WorkerPool {
     const workers: Worker[] = [];
     const readies: Promise<void>[] = [];
     let pool: WorkerPool | null = null;
-    const counting = startCountWorkers(count, { spec: o.config.tokenizer, packed: o.packedTokenizer ?? null }, o.spawnCountWorker ?? spawnCountWorker, (i) =>
-      workers[i]?.postMessage({ type: "counts-lost" } satisfies MainToWorker),
+    const counting = startCountWorkers(
+      count,
+      { spec: o.config.tokenizer, packed: o.packedTokenizer ?? null, packFile: o.tokenizerPackFile ?? null },
+      o.spawnCountWorker ?? spawnCountWorker,
+      (i) => workers[i]?.postMessage({ type: "counts-lost" } satisfies MainToWorker),
     );
     for (let workerId = 0; workerId < count; workerId++) {
       const w = spawnLoadWorker();

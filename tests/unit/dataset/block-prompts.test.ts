@@ -21,6 +21,7 @@ function fakeTokenizer(name: string, count: (text: string) => number): TextToken
     encode: (t) => o200k.encode(t),
     decode: (ids) => o200k.decode(ids),
     pack: () => null,
+    packFile: () => null,
     release: () => {},
   };
 }

@@ -12,6 +12,7 @@ const words: TextTokenizer = {
   encode: () => [],
   decode: () => "",
   pack: () => null,
+  packFile: () => null,
   release: () => {},
 };
 const w = (n: number): string => Array.from({ length: n }, () => "w").join(" ");

@@ -118,8 +118,10 @@ describe("packs cached on disk", () => {
     expect(first.pack()).toBe(readFileSync(file, "utf8"));
     const second = await loadTokenizer(json, cache);
     expect(second.encode("abc")).toEqual([0]);
-    // Its own pack is that file, as the count worker is to get it.
+    // Its own pack is that file, as the count worker is to get it: it names the file, which holds it.
     expect(second.pack()).toBe(readFileSync(file, "utf8"));
+    expect(first.packFile()).toBe(file);
+    expect(second.packFile()).toBe(file);
     expect(tokenizerFromPack("again", second.pack()!).encode("abc")).toEqual([0]);
     // A newer tokenizer.json has another pack: read from the file again.
     utimesSync(json, new Date(), new Date(Date.now() + 5_000));
@@ -138,12 +140,15 @@ describe("packs cached on disk", () => {
     expect(readFileSync(file, "utf8").startsWith(`{"format":${PACK_FORMAT}`)).toBe(true);
   });
 
-  test("a cache directory that cannot be made: the tokenizer loads all the same", async () => {
+  test("a cache directory that cannot be made: the tokenizer loads all the same, and names no pack file", async () => {
     const json = join(tmp, "small-c.json");
     const blocker = join(tmp, "not-a-dir");
     writeFileSync(json, JSON.stringify(smallBpe()));
     writeFileSync(blocker, "a file where the cache directory would go");
-    expect((await loadTokenizer(json, join(blocker, "tokenizers"))).encode("abc")).toEqual([5]);
+    const tok = await loadTokenizer(json, join(blocker, "tokenizers"));
+    expect(tok.encode("abc")).toEqual([5]);
+    expect(tok.packFile()).toBeNull();
+    expect(tok.pack()).not.toBeNull();
     expect(readdirSync(tmp).filter((f) => f.endsWith(".tmp")).length).toBe(0);
   });
 

@@ -1,6 +1,9 @@
 // The count worker: started on first use (or start()), counts batches of texts as the tokenizer does on
 // this thread, and rejects (so the caller counts on its own thread) when it cannot start or is closed.
 import { beforeAll, describe, expect, test } from "bun:test";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { createOffThreadCounter, ownCountWorker, portCountLine } from "../../../src/engine/off-thread-counter.ts";
 import type { CountWorkerIn } from "../../../src/engine/count-worker-main.ts";
 import type { CountSink } from "../../../src/client/request-runner.ts";
@@ -131,6 +134,31 @@ describe("createOffThreadCounter", () => {
     expect(await c.start()).toBe(true);
     const texts = ["Hello, world!", "", "日本語のテキスト 🎉", "The quick brown fox. ".repeat(2_000), "x".repeat(70_000)];
     expect(await c.countMany(texts)).toEqual(texts.map((t) => builtin.count(t)));
+    c.close();
+    w.terminate();
+  }, 60_000);
+
+  test("a count worker given the file of the main thread's pack reads it there, without the tokenizer's files", async () => {
+    const file = join(mkdtempSync(join(tmpdir(), "llmbench-pack-file-")), "builtin.pack");
+    writeFileSync(file, builtin.pack()!);
+    const w = spawnCountWorker();
+    // The spec names no file: only the pack file can give this worker a tokenizer.
+    w.postMessage({ type: "init", tokenizer: "/no/such/tokenizer.json", packFile: file } satisfies CountWorkerIn);
+    const c = createOffThreadCounter("unused", () => ({ ...ownCountWorker(w), sendsInit: false }));
+    expect(await c.start()).toBe(true);
+    const texts = ["Hello, world!", "", "日本語のテキスト 🎉", "The quick brown fox. ".repeat(500)];
+    expect(await c.countMany(texts)).toEqual(texts.map((t) => builtin.count(t)));
+    c.close();
+    w.terminate();
+    rmSync(file, { force: true });
+  }, 60_000);
+
+  test("a pack file that is not there: the count worker loads the tokenizer's files instead", async () => {
+    const w = spawnCountWorker();
+    w.postMessage({ type: "init", tokenizer: "builtin", packFile: join(tmpdir(), "llmbench-no-such-dir", "x.pack") } satisfies CountWorkerIn);
+    const c = createOffThreadCounter("unused", () => ({ ...ownCountWorker(w), sendsInit: false }));
+    expect(await c.start()).toBe(true);
+    expect(await c.countMany(["Hello, world!"])).toEqual([builtin.count("Hello, world!")]);
     c.close();
     w.terminate();
   }, 60_000);
