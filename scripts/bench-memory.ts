@@ -52,14 +52,14 @@ interface MemoryRun {
   wall_s: number;
 }
 
-async function runOnce(n: number, concurrency = 128, workers: number | null = null): Promise<MemoryRun> {
+async function runOnce(n: number, concurrency = 128, workers: number | null = null, bin = BIN): Promise<MemoryRun> {
   const mock = await startMock();
   const dir = mkdtempSync(join(tmpdir(), "llmbench-mem-"));
   const t0 = performance.now();
   const args = ["profile", "-u", mock.url, "-m", "mock-model", "--tokenizer", "builtin", "--isl", "16", "--osl", "4", "--no-preflight"];
   args.push("--concurrency", String(concurrency), "--request-count", String(n), "--ui", "none", "--artifact-dir", join(dir, "run"));
   if (workers !== null) args.push("--workers", String(workers));
-  const p = Bun.spawn(["taskset", "-c", "0", BIN, ...args], { stdout: "ignore", stderr: "pipe" });
+  const p = Bun.spawn(["taskset", "-c", "0", bin, ...args], { stdout: "ignore", stderr: "pipe" });
   const samples: number[] = [];
   const sampler = setInterval(() => {
     const v = rssMiB(p.pid);
@@ -115,9 +115,11 @@ export async function memory(levels: number[], repeats = 3): Promise<Record<stri
 /**
  * `bun scripts/bench.ts small-run [W,W,...] [REPEATS]`: peak RSS and CPU of a 16-request run (8 in flight)
  * with each number of load workers (default 1, 4 and 8), REPEATS times (default 3), alternating: what a
- * short run costs before it sends anything (tokenizers, threads, DuckDB).
+ * short run costs before it sends anything (tokenizers, threads, DuckDB). With `other` (BENCH_B_MAIN, a
+ * binary), each round runs this build and then that one (smallRunPairs).
  */
-export async function smallRuns(workerCounts: number[], repeats = 3): Promise<Record<string, unknown>> {
+export async function smallRuns(workerCounts: number[], repeats = 3, other?: string): Promise<Record<string, unknown>> {
+  if (other !== undefined) return smallRunPairs(workerCounts, repeats, other);
   const runs: (MemoryRun & { workers: number })[] = [];
   for (let r = 0; r < repeats; r++) {
     for (const w of workerCounts) {
@@ -137,4 +139,54 @@ export async function smallRuns(workerCounts: number[], repeats = 3): Promise<Re
     };
   });
   return { results, runs: runs.map((x) => ({ workers: x.workers, exit: x.exit, peak_rss_mib: x.peak_rss_mib, cpu_s: x.cpu_s, wall_s: x.wall_s })) };
+}
+
+/**
+ * This build against `other`, round after round in the same minutes: a few MiB of peak RSS move with
+ * the page cache and with where the bundler put each function, so only pairs taken together resolve
+ * them. Medians per arm, and in how many pairs this build was lower.
+ */
+async function smallRunPairs(workerCounts: number[], rounds: number, other: string): Promise<Record<string, unknown>> {
+  const arms = [
+    { arm: "this", bin: BIN },
+    { arm: "B", bin: other },
+  ];
+  const runs: (MemoryRun & { workers: number; arm: string })[] = [];
+  for (let r = 0; r < rounds; r++) {
+    for (const w of workerCounts) {
+      for (const a of arms) {
+        runs.push({ ...(await runOnce(16, 8, w, a.bin)), workers: w, arm: a.arm });
+        console.error(`small-run: ${JSON.stringify(runs.at(-1))}`);
+      }
+    }
+  }
+  const results = workerCounts.flatMap((w) => {
+    const of = (arm: string) => runs.filter((x) => x.workers === w && x.arm === arm);
+    const [mine, theirs] = [of("this"), of("B")];
+    const lower = (f: (x: MemoryRun) => number) => mine.filter((x, i) => f(x) < f(theirs[i]!)).length;
+    const row = (arm: string, xs: MemoryRun[]) => ({
+      workers: w,
+      arm,
+      runs: xs.length,
+      failed_runs: xs.filter((x) => x.exit !== 0).length,
+      median_peak_rss_mib: median(xs.map((x) => x.peak_rss_mib)),
+      median_cpu_s: median(xs.map((x) => x.cpu_s)),
+      this_lower_peak: "",
+      this_lower_cpu: "",
+    });
+    return [
+      row("this", mine),
+      row("B", theirs),
+      {
+        ...row("this vs B", []),
+        runs: mine.length,
+        failed_runs: "",
+        median_peak_rss_mib: "",
+        median_cpu_s: "",
+        this_lower_peak: `${lower((x) => x.peak_rss_mib)} of ${mine.length}`,
+        this_lower_cpu: `${lower((x) => x.cpu_s)} of ${mine.length}`,
+      },
+    ];
+  });
+  return { results, runs: runs.map((x) => ({ workers: x.workers, arm: x.arm, exit: x.exit, peak_rss_mib: x.peak_rss_mib, cpu_s: x.cpu_s, wall_s: x.wall_s })) };
 }

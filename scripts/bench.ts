@@ -29,7 +29,9 @@
 //   bun scripts/bench.ts worker-objects  the load worker's JavaScript objects per request and per chunk
 //                                    (collection off; scripts/bench-worker-objects.ts)
 //   bun scripts/bench.ts small-run   peak RSS and CPU of a 16-request run with 1, 4 and 8 load workers
-//                                    (3 runs of each): what a run costs before it sends anything
+//                                    (3 runs of each): what a run costs before it sends anything;
+//                                    BENCH_B_MAIN=<binary>: this build and that one in alternating rounds
+//                                    (bench/small-run-ab.md; `small-run 1,4 8` for 8 rounds)
 //   bun scripts/bench.ts dashboard   the live view's cost on the main thread: a record into LiveStats, a
 //                                    snapshot, a dashboard frame (render + diff) at 80x24 and 200x60, and
 //                                    loading its modules (a second or two; see docs/dashboard.md)
@@ -960,7 +962,8 @@ const runners: Record<string, () => Promise<Record<string, unknown>>> = {
   "record-post": recordPost,
   "worker-objects": workerObjects,
   memory: () => memory(process.argv[3] ? process.argv[3].split(",").map(Number) : [50_000, 1_000_000], process.argv[4] ? Number(process.argv[4]) : 3),
-  "small-run": () => smallRuns(process.argv[3] ? process.argv[3].split(",").map(Number) : [1, 4, 8], process.argv[4] ? Number(process.argv[4]) : 3),
+  "small-run": () =>
+    smallRuns(process.argv[3] ? process.argv[3].split(",").map(Number) : [1, 4, 8], process.argv[4] ? Number(process.argv[4]) : 3, process.env.BENCH_B_MAIN),
   "tokenizer-load": () => tokenizerLoad(process.argv[3] ? Number(process.argv[3]) : 5),
   plot: () => plotBench(process.argv[3] ? process.argv[3].split(",").map(Number) : [10_000, 1_000_000]),
 };
@@ -975,7 +978,9 @@ const outName =
     ? ["timing", ...(process.argv.includes("--mock") ? ["mock"] : []), ...(CLIENT_UI !== "none" ? [CLIENT_UI] : [])].join("-")
     : which === "timing-ab" && process.env.BENCH_B_MAIN
       ? "timing-ab-checkouts"
-      : which;
+      : which === "small-run" && process.env.BENCH_B_MAIN
+        ? "small-run-ab"
+        : which;
 const meta = {
   date: new Date().toISOString(),
   bun: Bun.version,
