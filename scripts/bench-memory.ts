@@ -174,19 +174,17 @@ async function smallRunPairs(workerCounts: number[], rounds: number, other: stri
       this_lower_peak: "",
       this_lower_cpu: "",
     });
-    return [
-      row("this", mine),
-      row("B", theirs),
-      {
-        ...row("this vs B", []),
-        runs: mine.length,
-        failed_runs: "",
-        median_peak_rss_mib: "",
-        median_cpu_s: "",
-        this_lower_peak: `${lower((x) => x.peak_rss_mib)} of ${mine.length}`,
-        this_lower_cpu: `${lower((x) => x.cpu_s)} of ${mine.length}`,
-      },
-    ];
+    const pairs = {
+      workers: w,
+      arm: "this vs B",
+      runs: mine.length,
+      failed_runs: "",
+      median_peak_rss_mib: "",
+      median_cpu_s: "",
+      this_lower_peak: `${lower((x) => x.peak_rss_mib)} of ${mine.length}`,
+      this_lower_cpu: `${lower((x) => x.cpu_s)} of ${mine.length}`,
+    };
+    return [row("this", mine), row("B", theirs), pairs];
   });
   return { results, runs: runs.map((x) => ({ workers: x.workers, arm: x.arm, exit: x.exit, peak_rss_mib: x.peak_rss_mib, cpu_s: x.cpu_s, wall_s: x.wall_s })) };
 }

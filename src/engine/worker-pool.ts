@@ -20,10 +20,14 @@ export interface PoolOptions {
   readyTimeoutMs?: number;
   /** Starts a count worker (tests give one that fails). */
   spawnCountWorker?: () => Worker;
-  /** The tokenizer as this thread loaded it, packed (TextTokenizer.pack): count workers rebuild it from this instead of the files. */
-  packedTokenizer?: string | null;
-  /** Or the file that holds that pack (TextTokenizer.packFile), which count workers read themselves. */
-  tokenizerPackFile?: string | null;
+  /** The tokenizer as this thread loaded it: count workers rebuild it from its pack instead of the files. */
+  tokenizerPack?: TokenizerPack;
+}
+
+/** A tokenizer's pack for the count workers: the file that holds it (TextTokenizer.packFile), else the pack itself (TextTokenizer.pack). */
+export interface TokenizerPack {
+  packFile: string | null;
+  packed: string | null;
 }
 
 /**
@@ -44,7 +48,7 @@ export const countWorkersFor = (loadWorkers: number): number => Math.ceil(Math.m
  */
 export function startCountWorkers(
   loadWorkers: number,
-  tokenizer: { spec: string; packed: string | null; packFile: string | null },
+  tokenizer: TokenizerPack & { spec: string },
   spawn: () => Worker,
   lost: (loadWorker: number) => void,
 ): { lineFor: (i: number) => MessagePort | undefined; workers: Worker[] } {
@@ -100,7 +104,7 @@ export class WorkerPool {
     let pool: WorkerPool | null = null;
     const counting = startCountWorkers(
       count,
-      { spec: o.config.tokenizer, packed: o.packedTokenizer ?? null, packFile: o.tokenizerPackFile ?? null },
+      { spec: o.config.tokenizer, ...(o.tokenizerPack ?? { packFile: null, packed: null }) },
       o.spawnCountWorker ?? spawnCountWorker,
       (i) => workers[i]?.postMessage({ type: "counts-lost" } satisfies MainToWorker),
     );

@@ -227,8 +227,8 @@ export async function executeProfile(prepared: PreparedProfile, io: Io, opts: Ex
     // o200k) stayed on this thread and on the count worker for the run. A small run's heaps after its
     // load: this thread's 15.8 vs 21.6 MB, the count worker's 7.3 vs 13.1; its peak RSS 173.7 vs 176.9
     // MiB with 4 workers (8 alternating pairs, lower in 8), 162.6 vs 163.4 with one (lower in 5).
-    const tokenizerPackFile = tokenizer.packFile();
-    const packedTokenizer = tokenizerPackFile === null ? tokenizer.pack() : null;
+    const packFile = tokenizer.packFile();
+    const tokenizerPack = { packFile, packed: packFile === null ? tokenizer.pack() : null };
     // The dataset is built. A process that holds this one run (a sweep reuses the tokenizer) and builds
     // no prompts during the load needs no tokenizer on this thread again: its vocabulary goes before
     // the workers take their share.
@@ -246,8 +246,7 @@ export async function executeProfile(prepared: PreparedProfile, io: Io, opts: Ex
     const pool = await WorkerPool.start({
       workers: cfg.workers,
       shared,
-      packedTokenizer,
-      tokenizerPackFile,
+      tokenizerPack,
       onRecords: (batch) => fanout.addBatch(batch),
       onConsumed: (w, n) => feeding.feeder?.onConsumed(w, n),
       config: {
