@@ -55,7 +55,13 @@ function record(i: number): RequestRecord {
   };
 }
 
-const writer = await ResultsWriter.create(db, { run_id: crypto.randomUUID(), tool_version: "bench", host: "h", config: "{}", started_ns: 0, ended_ns: null });
+// A refused flush drops the rows after it: the figures would be of a smaller file, so the bench fails instead.
+let storeError: Error | null = null;
+const writer = await ResultsWriter.create(
+  db,
+  { run_id: crypto.randomUUID(), tool_version: "bench", host: "h", config: "{}", started_ns: 0, ended_ns: null },
+  { onError: (e) => (storeError ??= e) },
+);
 const cpu0 = process.threadCpuUsage();
 const t0 = performance.now();
 for (let i = 0; i < N; i++) {
@@ -64,6 +70,7 @@ for (let i = 0; i < N; i++) {
   if (i % 50_000 === 0) await Bun.sleep(0); // let the periodic flush timer run, as in a real run
 }
 await writer.close(1);
+if (storeError !== null) throw new Error(`storing failed: ${(storeError as Error).message}`);
 const ingestS = (performance.now() - t0) / 1000;
 const cpu = process.threadCpuUsage(cpu0);
 // This thread's CPU (appends, flushes, the record's values), per record, close included.
