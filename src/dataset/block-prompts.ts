@@ -7,7 +7,7 @@
 // a per-call seed hashed from those (synthetic-prompts.ts). The first block is a prompt start ("Word
 // ..."), later ones continuations (" Word ...") so that, with pre-tokenizers that split before a
 // space-led word (o200k, Llama 3), the blocks' counts add up. (AIPerf caches a last, partial block
-// under its hash id and later reuses it at the wrong size; here the size is part of the key.)
+// under its hash id and later reuses it at the wrong size; here the size is one of the block's inputs.)
 //
 // Every built prompt of two or more blocks is counted once. If the sum does not hold for the tokenizer, only the last block
 // is rebuilt, with its target moved by the difference, a few times; then build() throws.
@@ -18,24 +18,20 @@ import type { TextTokenizer } from "./tokenizer.ts";
 export interface BlockPromptBuilder {
   /** The prompt for `hashIds` with exactly `totalTokens` tokens; throws when the layout is invalid. */
   build(hashIds: readonly number[], totalTokens: number): string;
-  /** Blocks held in the cache now. */
-  readonly cachedBlocks: number;
 }
 
 export interface BlockPromptOptions {
   seed: number;
   /** Tokens per full block (--isl-block-size). */
   blockSize: number;
-  /** Cache bound (least recently used blocks go first); default 8,192 (≈20 MB of 512-token blocks). */
-  maxCachedBlocks?: number;
 }
 
-/**
- * A block is a pure function of its key, so the cache only saves CPU. Replaying the shared Mooncake
- * trace at 20x (`bun scripts/bench.ts replay`): 100,000 blocks peaked at 775 MiB RSS and 68 % CPU,
- * 8,192 at 695 MiB and 77 %, none at 641 MiB and 86 %; the replay lag did not move.
- */
-const DEFAULT_MAX_CACHED_BLOCKS = 8_192;
+// No block cache. A block is a pure function of its key, so a cache could only save CPU, and little:
+// most of a build is the one count of the whole prompt. The shared Mooncake trace reuses 38% of its
+// blocks within an LRU of 8,192 (~20 MB of text); that cache cost 8% of the build time over 1,500 of
+// its prompts, and replaying it at 20x (`bun scripts/bench.ts replay`, 3 alternating pairs) peaked at
+// 430-452 MiB with the cache and 387-393 MiB without, at 80-83% vs 87-93% of a core and replay lag
+// p99 3.1-3.4 vs 3.0-3.1 ms.
 /** Rebuilds of the last block when the blocks' counts do not add up for the tokenizer. */
 const LAST_BLOCK_RETRIES = 6;
 
@@ -55,37 +51,14 @@ export function blockLayoutError(inputLength: number, hashCount: number, blockSi
 
 export function createBlockPromptBuilder(tok: TextTokenizer, o: BlockPromptOptions): BlockPromptBuilder {
   const { seed, blockSize } = o;
-  const maxCached = o.maxCachedBlocks ?? DEFAULT_MAX_CACHED_BLOCKS;
   if (!Number.isSafeInteger(blockSize) || blockSize < 1) throw new RangeError(`block size must be a positive integer, got ${blockSize}`);
-  if (!Number.isSafeInteger(maxCached) || maxCached < 0) throw new RangeError(`maxCachedBlocks must be a non-negative integer, got ${maxCached}`);
   // The generator's own stream is never used: every block has its own seed.
   const gen = createPromptGenerator(tok, seed);
-  // Map iteration order is insertion order: a hit is re-inserted, so the first key is the least recently used.
-  const cache = new Map<string, string>();
 
   const makeBlock = (id: number, tokens: number, first: boolean, attempt: number): string =>
     gen.prompt(tokens, { seed: blockSeed(seed, id, tokens, first, attempt), continuation: !first });
 
-  const block = (id: number, tokens: number, first: boolean): string => {
-    const key = `${first ? "f" : "c"}${id}:${tokens}`;
-    let text = cache.get(key);
-    if (text !== undefined) {
-      cache.delete(key);
-      cache.set(key, text);
-      return text;
-    }
-    text = makeBlock(id, tokens, first, 0);
-    if (maxCached > 0) {
-      if (cache.size >= maxCached) cache.delete(cache.keys().next().value as string);
-      cache.set(key, text);
-    }
-    return text;
-  };
-
   return {
-    get cachedBlocks() {
-      return cache.size;
-    },
     build(hashIds: readonly number[], totalTokens: number): string {
       const n = hashIds.length;
       const layout = blockLayoutError(totalTokens, n, blockSize);
@@ -94,14 +67,13 @@ export function createBlockPromptBuilder(tok: TextTokenizer, o: BlockPromptOptio
       if (n === 0) return "";
       const lastSize = totalTokens - (n - 1) * blockSize;
       const parts = new Array<string>(n);
-      for (let i = 0; i < n; i++) parts[i] = block(hashIds[i]!, i === n - 1 ? lastSize : blockSize, i === 0);
+      for (let i = 0; i < n; i++) parts[i] = makeBlock(hashIds[i]!, i === n - 1 ? lastSize : blockSize, i === 0, 0);
       let text = parts.join("");
       if (n === 1) return text; // one block: prompt() counted it already
       let actual = tok.count(text);
       if (actual === totalTokens) return text;
 
-      // The blocks' counts do not add up for this tokenizer: move the last block's target by the
-      // difference (it is not cached: its text depends on the blocks before it).
+      // The blocks' counts do not add up for this tokenizer: move the last block's target by the difference.
       const lastId = hashIds[n - 1]!;
       const prefix = parts.slice(0, n - 1).join("");
       let target = lastSize;

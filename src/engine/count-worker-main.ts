@@ -105,7 +105,7 @@ export function startCountWorker(parent: CountWorkerPort, lineOf: (port: Message
   serve(parent);
 }
 
-/** Builds hash-id prompts with this worker's tokenizer: one builder (and block cache) per seed and block size. */
+/** Builds hash-id prompts with this worker's tokenizer: one builder per seed and block size. */
 class PromptBuilds {
   private readonly builders = new Map<string, BlockPromptBuilder>();
 

@@ -119,21 +119,6 @@ describe("createBlockPromptBuilder (o200k)", () => {
     for (let i = 0; i < requests.length; i++) expect(pc[i]).not.toBe(pa[i]!);
   });
 
-  test("the cache is bounded and does not change the text", () => {
-    const unbounded = createBlockPromptBuilder(o200k, { seed: 3, blockSize: 64 });
-    const small = createBlockPromptBuilder(o200k, { seed: 3, blockSize: 64, maxCachedBlocks: 2 });
-    const none = createBlockPromptBuilder(o200k, { seed: 3, blockSize: 64, maxCachedBlocks: 0 });
-    const ids = [10, 11, 12, 13, 14];
-    for (const total of [300, 320, 257]) {
-      const expected = unbounded.build(ids, total);
-      expect(small.build(ids, total)).toBe(expected);
-      expect(none.build(ids, total)).toBe(expected);
-    }
-    expect(unbounded.cachedBlocks).toBe(4 + 3); // blocks 10..13 full, 14 at sizes 44, 64 and 1
-    expect(small.cachedBlocks).toBe(2);
-    expect(none.cachedBlocks).toBe(0);
-  });
-
   test("with o200k the blocks add up: one count of the whole prompt, no repair", () => {
     const tok = fakeTokenizer("o200k spy", (t) => o200k.count(t));
     const b = createBlockPromptBuilder(tok, { seed: 8, blockSize: 128 });

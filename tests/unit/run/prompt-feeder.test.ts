@@ -15,7 +15,7 @@ const dataset: Dataset = {
   sampling: "sequential",
   blockSize: 512,
 };
-const blocks = localSessionTexts({ build: (ids, n) => `b${ids.join(",")}:${n}`, cachedBlocks: 0 });
+const blocks = localSessionTexts({ build: (ids, n) => `b${ids.join(",")}:${n}` });
 const turn = () => new Promise<void>((r) => setImmediate(r));
 /** Event-loop turns until `cond` holds (the feeder yields one turn per prompt), then `extra` more. */
 async function settle(cond: () => boolean, extra = 50): Promise<void> {
@@ -117,7 +117,6 @@ describe("PromptFeeder", () => {
       build: () => {
         throw new Error("no exact count");
       },
-      cachedBlocks: 0,
     };
     const errors: string[] = [];
     const f = new PromptFeeder({ feed: () => {} }, 2, dataset, localSessionTexts(bad), { sessionLimit: 10, order: null, offsetsNs: null, lanes: 8 }, 1, (e) =>
