@@ -26,7 +26,7 @@ import { type CompactTokenizer, compactFromJson, compactFromParts, countWithAdde
 import { accelerateByteLevel } from "./tokenizer-fast-bytelevel.ts";
 import { createFastCounter } from "./tokenizer-fast-count.ts";
 import { packCompact, packHead, packTokenizer, tokenizerFromPacked } from "./tokenizer-pack.ts";
-import { packCachePath, readCachedPack, writeCachedPack } from "./tokenizer-pack-cache.ts";
+import { packCachePath, readCachedPack, touchCachedPack, writeCachedPack } from "./tokenizer-pack-cache.ts";
 import { trimTokenizer } from "./tokenizer-trim.ts";
 
 export interface TextTokenizer {
@@ -121,7 +121,9 @@ function fromFilesCached(name: string, spec: string, files: TokenizerFiles, cach
     const cached = readCachedPack(path);
     if (cached !== null) {
       try {
-        return packFromFile(tokenizerFromPack(name, cached), path);
+        const tok = packFromFile(tokenizerFromPack(name, cached), path);
+        touchCachedPack(path);
+        return tok;
       } catch {
         // unreadable: built from the files below, and the pack written again
       }

@@ -1,10 +1,11 @@
 // A tokenizer packed by one thread and rebuilt by another gives the same ids, counts and text as the
 // one loaded from its files; a tokenizer the pack cannot hold exactly is not packed.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PACK_FORMAT, PACKED_FOR_LIBRARY } from "../../../src/dataset/tokenizer-pack.ts";
+import { MAX_CACHED_PACKS, packCachePath, writeCachedPack } from "../../../src/dataset/tokenizer-pack-cache.ts";
 import { type TextTokenizer, loadTokenizer, tokenizerFromJson, tokenizerFromPack } from "../../../src/dataset/tokenizer.ts";
 import { fuzzTexts } from "../../helpers/fuzz-texts.ts";
 
@@ -127,6 +128,36 @@ describe("packs cached on disk", () => {
     utimesSync(json, new Date(), new Date(Date.now() + 5_000));
     expect((await loadTokenizer(json, cache)).encode("abc")).toEqual([5]);
     expect(packsIn(cache).length).toBe(2);
+  });
+
+  test(`a cache keeps the ${MAX_CACHED_PACKS} packs used last: a load marks its pack used, a write drops the rest`, async () => {
+    const cache = join(tmp, "cache-lru");
+    mkdirSync(cache);
+    // Old packs of other files, used one second apart, the first longest ago.
+    const old = Array.from({ length: MAX_CACHED_PACKS }, (_, i) => join(cache, `old-${i}.pack`));
+    old.forEach((p, i) => {
+      writeFileSync(p, "stale");
+      utimesSync(p, 1_000_000 + i, 1_000_000 + i);
+    });
+    // A load that finds its pack marks it used: the oldest one is kept below for that.
+    const json = join(tmp, "small-lru.json");
+    writeFileSync(json, JSON.stringify(smallBpe()));
+    expect(writeCachedPack(packCachePath(cache, [json])!, (await loadTokenizer(json)).pack()!)).toBe(true);
+    expect(packsIn(cache).length).toBe(MAX_CACHED_PACKS); // 8 old + this one, less the oldest: old-0
+    expect(existsSync(old[0]!)).toBe(false);
+    utimesSync(old[1]!, 1_000_000, 1_000_000);
+    const reused = packCachePath(cache, [json])!;
+    utimesSync(reused, 1_000_000, 1_000_000);
+    expect((await loadTokenizer(json, cache)).encode("abc")).toEqual([5]);
+    expect(statSync(reused).mtimeMs).toBeGreaterThan(Date.now() - 60_000);
+    // Another tokenizer's pack: the least recently used (old-1) goes; the reused one stays.
+    const other = join(tmp, "small-lru-2.json");
+    writeFileSync(other, JSON.stringify(smallBpe({ merges: ["a b"] })));
+    await loadTokenizer(other, cache);
+    expect(packsIn(cache).length).toBe(MAX_CACHED_PACKS);
+    expect(existsSync(old[1]!)).toBe(false);
+    expect(existsSync(reused)).toBe(true);
+    expect(existsSync(packCachePath(cache, [other])!)).toBe(true);
   });
 
   test("an unreadable cached pack: the files are read and the pack written again", async () => {
