@@ -2,7 +2,8 @@
 //
 //   bun scripts/bench.ts timing      client timing error vs a raw-socket truth server (scripts/truth-server.ts)
 //   bun scripts/bench.ts timing-ab [N]  the http timing scenarios N times with the dashboard off and on,
-//                                    alternating; medians and on/off ratios. With BENCH_B_MAIN=<binary or checkout/src/main.ts>:
+//                                    alternating; medians and on/off ratios. With BENCH_B_MAIN=<binary or checkout/src/main.ts>
+//                                    and/or BENCH_B_ENV="KEY=VALUE ..." (arm B's environment):
 //                                    this checkout (or BENCH_A_MAIN's) against that one instead
 //                                    (bench/timing-ab-checkouts.md); BENCH_STREAMS=1000: that scenario only
 //                                    (the 10,000-stream one runs in timing-ab only when named so)
@@ -19,6 +20,10 @@
 //   bun scripts/bench.ts faults      the fault matrix: requests sent, records written, classification
 //   bun scripts/bench.ts rate        open-loop pacing: achieved vs requested rate and send lag at
 //                                    100, 1,000 and 5,000 req/s (constant), with the client's CPU use
+//   bun scripts/bench.ts rate-ab [RATE] [ROUNDS]  this build against arm B at one constant rate (5,000 req/s,
+//                                    6 rounds by default), alternating: B is BENCH_B_MAIN=<binary> and/or this build
+//                                    with BENCH_B_ENV="KEY=VALUE ..." in its environment; send lag p99, sends over
+//                                    0.2 ms late and CPU, medians and in how many pairs this build was lower
 //   bun scripts/bench.ts replay      the shared Mooncake trace at --trace-speedup 20 (BENCH_MAIN: another checkout): time to first
 //                                    request and replay lag (actual minus scheduled send)
 //   bun scripts/bench.ts memory      peak and median RSS of whole runs of 50,000 and 1,000,000 requests
@@ -183,6 +188,7 @@ async function timingRun(
   osl: number,
   ui: string = CLIENT_UI,
   main: string = CLIENT,
+  clientEnv: Record<string, string> = {},
 ): Promise<ErrorStats & { cpu_s: number }> {
   const dir = mkdtempSync(join(tmpdir(), "llmbench-bench-"));
   const mock = await startServer(server, dir, 50, itlMs, osl);
@@ -211,7 +217,7 @@ async function timingRun(
   const prof = Bun.spawnSync(pin(0, ui === "none" ? client : onTerminal(client)), {
     stdout: "pipe",
     stderr: "pipe",
-    env: { ...process.env, BUN_CONFIG_MAX_HTTP_REQUESTS: "65535", LANG: "C.UTF-8" },
+    env: { ...process.env, BUN_CONFIG_MAX_HTTP_REQUESTS: "65535", LANG: "C.UTF-8", ...clientEnv },
   });
   const wall_s = (performance.now() - t0) / 1000;
   await stopServer(mock);
@@ -386,23 +392,26 @@ async function timingAb(): Promise<Record<string, unknown>> {
     "cpu_s",
     "peak_rss_mib",
   ] as const;
-  // BENCH_B_MAIN=<other checkout>/src/main.ts: this checkout against that one (both --ui none), else the dashboard off and on.
+  // BENCH_B_MAIN=<other checkout>/src/main.ts and/or BENCH_B_ENV="KEY=VALUE ...": this checkout against
+  // that one, or against itself with those variables (both --ui none); else the dashboard off and on.
   const other = process.env.BENCH_B_MAIN;
-  const arms: { name: string; ui: string; main: string }[] = other
-    ? [
-        { name: "this", ui: "none", main: process.env.BENCH_A_MAIN ?? CLIENT },
-        { name: "B", ui: "none", main: other },
-      ]
-    : [
-        { name: "none", ui: "none", main: CLIENT },
-        { name: "dashboard", ui: "dashboard", main: CLIENT },
-      ];
+  const bEnv = envOf(process.env.BENCH_B_ENV ?? "");
+  const arms: { name: string; ui: string; main: string; env: Record<string, string> }[] =
+    other || process.env.BENCH_B_ENV
+      ? [
+          { name: "this", ui: "none", main: process.env.BENCH_A_MAIN ?? CLIENT, env: {} },
+          { name: "B", ui: "none", main: other ?? CLIENT, env: bEnv },
+        ]
+      : [
+          { name: "none", ui: "none", main: CLIENT, env: {} },
+          { name: "dashboard", ui: "dashboard", main: CLIENT, env: {} },
+        ];
   const out: Record<string, unknown>[] = [];
   for (const s of scenariosToRun(true)) {
     const runs: Record<string, (ErrorStats & { cpu_s: number })[]> = Object.fromEntries(arms.map((a) => [a.name, []]));
     for (let i = 0; i < n; i++) {
       for (const a of arms) {
-        const r = await timingRun("truth", "http", s.concurrency, s.requests, s.itlMs, s.osl, a.ui, a.main);
+        const r = await timingRun("truth", "http", s.concurrency, s.requests, s.itlMs, s.osl, a.ui, a.main, a.env);
         console.error(`${s.name} ${a.name} #${i + 1}: ${JSON.stringify(r)}`);
         runs[a.name]!.push(r);
       }
@@ -622,13 +631,19 @@ interface ProfileProcess {
   stderr: string;
 }
 
-/** Runs `llmbench profile` against `url` in its own process; returns where its artifacts went. */
-async function profileProcess(url: string, args: string[], core: number | null): Promise<ProfileProcess> {
+/** Runs `llmbench profile` (`main`, with `env` added to this process's) against `url` in its own process; returns where its artifacts went. */
+async function profileProcess(
+  url: string,
+  args: string[],
+  core: number | null,
+  main: string = CLIENT,
+  env: Record<string, string> = {},
+): Promise<ProfileProcess> {
   const dir = mkdtempSync(join(tmpdir(), "llmbench-bench-"));
-  const cmd = [...profileCommand(url, CLIENT), "--artifact-dir", join(dir, "run"), "--ui", "none", ...args, ...CLIENT_FLAGS];
+  const cmd = [...profileCommand(url, main), "--artifact-dir", join(dir, "run"), "--ui", "none", ...args, ...CLIENT_FLAGS];
   const launch_ns = Math.round((performance.timeOrigin + performance.now()) * 1e6);
   const t0 = performance.now();
-  const proc = Bun.spawn(core === null ? cmd : pin(core, cmd), { stdout: "pipe", stderr: "pipe" });
+  const proc = Bun.spawn(core === null ? cmd : pin(core, cmd), { stdout: "pipe", stderr: "pipe", env: { ...process.env, ...env } });
   const stderr = await new Response(proc.stderr).text();
   await proc.exited;
   const wall_s = (performance.now() - t0) / 1000;
@@ -646,7 +661,12 @@ interface LagStats {
   lag_p90_ms: number;
   lag_p99_ms: number;
   lag_max_ms: number;
+  /** Sends more than the pacing target (0.2 ms) late. */
+  late_sends: number;
 }
+
+/** The issue's pacing target: a send at most this late (ms). */
+const LATE_SEND_MS = 0.2;
 
 async function lagStats(dir: string): Promise<LagStats> {
   const db = join(dir, "run", "results.duckdb");
@@ -664,8 +684,12 @@ async function lagStats(dir: string): Promise<LagStats> {
     lag_p90_ms: pct(lag, 90),
     lag_p99_ms: pct(lag, 99),
     lag_max_ms: pct(lag, 100),
+    late_sends: lag.filter((x) => x > LATE_SEND_MS).length,
   };
 }
+
+/** Seconds of sending in each constant-rate run. */
+const RATE_SECONDS = 10;
 
 /** Constant-rate pacing: is each request sent when due, and at what CPU cost? */
 async function rate(): Promise<Record<string, unknown>> {
@@ -673,33 +697,9 @@ async function rate(): Promise<Record<string, unknown>> {
   // ~4,500 streaming, so 5,000 req/s is only possible non-streaming. One streaming run at 1,000 too.
   const levels = process.argv[3] ? process.argv[3].split(",").map(Number) : [100, 1000, 5000];
   const cases = [...levels.map((r) => ({ r, streaming: false })), { r: 1000, streaming: true }];
-  const seconds = 10;
   const out: Record<string, unknown>[] = [];
   for (const { r, streaming } of cases) {
-    const tmp = mkdtempSync(join(tmpdir(), "llmbench-rate-"));
-    const mock = await startServer("mock", tmp, 0, 0, 1);
-    const p = await profileProcess(
-      mock.url,
-      [
-        ...(streaming ? ["--streaming"] : []),
-        "--request-rate",
-        String(r),
-        "--arrival-pattern",
-        "constant",
-        "--request-count",
-        String(r * seconds),
-        "--warmup-request-count",
-        String(Math.min(r, 1000)),
-        "--isl",
-        "16",
-        "--osl",
-        streaming ? "2" : "1",
-      ],
-      null,
-    );
-    await stopServer(mock);
-    if (p.exitCode !== 0) throw new Error(`profile at ${r} req/s exited ${p.exitCode}: ${p.stderr.slice(-2000)}`);
-    const s = await lagStats(p.dir);
+    const { p, s } = await rateRun(r, streaming);
     out.push({
       requested_rate: r,
       streaming,
@@ -715,10 +715,95 @@ async function rate(): Promise<Record<string, unknown>> {
       wall_s: p.wall_s,
     });
     console.error(`rate ${r}: ${JSON.stringify(out.at(-1))}`);
-    rmSync(p.dir, { recursive: true, force: true });
-    rmSync(tmp, { recursive: true, force: true });
   }
   return { results: out };
+}
+
+/** One constant-rate run of RATE_SECONDS against a fresh mock (`main` with `env`); its lag figures and the process. */
+async function rateRun(r: number, streaming: boolean, main: string = CLIENT, env: Record<string, string> = {}): Promise<{ p: ProfileProcess; s: LagStats }> {
+  const tmp = mkdtempSync(join(tmpdir(), "llmbench-rate-"));
+  const mock = await startServer("mock", tmp, 0, 0, 1);
+  try {
+    const args = ["--request-rate", String(r), "--arrival-pattern", "constant", "--request-count", String(r * RATE_SECONDS)];
+    args.push("--warmup-request-count", String(Math.min(r, 1000)), "--isl", "16", "--osl", streaming ? "2" : "1");
+    const p = await profileProcess(mock.url, [...(streaming ? ["--streaming"] : []), ...args], null, main, env);
+    if (p.exitCode !== 0) throw new Error(`profile at ${r} req/s exited ${p.exitCode}: ${p.stderr.slice(-2000)}`);
+    const s = await lagStats(p.dir);
+    rmSync(p.dir, { recursive: true, force: true });
+    return { p, s };
+  } finally {
+    await stopServer(mock);
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+/** `KEY=VALUE KEY=VALUE` (BENCH_B_ENV) as an environment. */
+function envOf(spec: string): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const kv of spec.split(" ").filter((x) => x !== "")) {
+    const eq = kv.indexOf("=");
+    if (eq < 1) throw new Error(`BENCH_B_ENV: expected KEY=VALUE, got ${kv}`);
+    env[kv.slice(0, eq)] = kv.slice(eq + 1);
+  }
+  return env;
+}
+
+/**
+ * `rate-ab [RATE] [ROUNDS]`: this build against arm B in alternating runs at one constant rate
+ * (non-streaming): B is BENCH_B_MAIN's binary, with BENCH_B_ENV's variables (e.g.
+ * "BUN_JSC_useFTLJIT=0") added to its environment. The send lag's tail moves a lot between runs, so
+ * only pairs taken together say anything: medians per arm, and in how many pairs this build was lower.
+ */
+async function rateAb(): Promise<Record<string, unknown>> {
+  const r = Number(process.argv[3] ?? 5000);
+  const rounds = Number(process.argv[4] ?? 6);
+  if (!process.env.BENCH_B_MAIN && !process.env.BENCH_B_ENV) throw new Error('rate-ab: set BENCH_B_MAIN=<binary> and/or BENCH_B_ENV="KEY=VALUE ..." for arm B');
+  const bName = ["B:", ...(process.env.BENCH_B_MAIN ? [process.env.BENCH_B_MAIN] : []), ...(process.env.BENCH_B_ENV ? [process.env.BENCH_B_ENV] : [])].join(
+    " ",
+  );
+  const arms = [
+    { arm: "this", main: CLIENT, env: {} },
+    { arm: bName, main: process.env.BENCH_B_MAIN ?? CLIENT, env: envOf(process.env.BENCH_B_ENV ?? "") },
+  ];
+  const runs: { arm: string; round: number; p99: number; late: number; cpu: number; failed: number }[] = [];
+  for (let i = 0; i < rounds; i++) {
+    for (const a of arms) {
+      const { p, s } = await rateRun(r, false, a.main, a.env);
+      runs.push({ arm: a.arm, round: i + 1, p99: s.lag_p99_ms, late: s.late_sends, cpu: p.cpu_pct, failed: s.failed });
+      console.error(`rate-ab ${r} ${a.arm} #${i + 1}: ${JSON.stringify(runs.at(-1))}`);
+    }
+  }
+  const of = (arm: string) => runs.filter((x) => x.arm === arm);
+  const [mine, theirs] = [of("this"), of(bName)];
+  const lower = (f: (x: (typeof runs)[number]) => number) => `${mine.filter((x, i) => f(x) < f(theirs[i]!)).length} of ${mine.length}`;
+  const row = (arm: string, xs: typeof runs) => ({
+    rate: r,
+    arm,
+    runs: xs.length,
+    failed_requests: xs.reduce((n, x) => n + x.failed, 0),
+    median_send_lag_p99_ms: pct(
+      xs.map((x) => x.p99),
+      50,
+    ),
+    median_late_sends: pct(
+      xs.map((x) => x.late),
+      50,
+    ),
+    median_client_cpu_pct: pct(
+      xs.map((x) => x.cpu),
+      50,
+    ),
+  });
+  const pairs = {
+    rate: r,
+    arm: "this lower than B",
+    runs: mine.length,
+    failed_requests: "",
+    median_send_lag_p99_ms: lower((x) => x.p99),
+    median_late_sends: lower((x) => x.late),
+    median_client_cpu_pct: lower((x) => x.cpu),
+  };
+  return { results: [row("this", mine), row(bName, theirs), pairs], runs };
 }
 
 /** The shared Mooncake trace, replayed 20x faster against the mock. */
@@ -958,6 +1043,7 @@ const runners: Record<string, () => Promise<Record<string, unknown>>> = {
   replay,
   dashboard,
   "timing-ab": timingAb,
+  "rate-ab": rateAb,
   "store-summary": storeSummary,
   "record-post": recordPost,
   "worker-objects": workerObjects,
@@ -976,7 +1062,7 @@ const data = await run();
 const outName =
   which === "timing"
     ? ["timing", ...(process.argv.includes("--mock") ? ["mock"] : []), ...(CLIENT_UI !== "none" ? [CLIENT_UI] : [])].join("-")
-    : which === "timing-ab" && process.env.BENCH_B_MAIN
+    : which === "timing-ab" && (process.env.BENCH_B_MAIN || process.env.BENCH_B_ENV)
       ? "timing-ab-checkouts"
       : which === "small-run" && process.env.BENCH_B_MAIN
         ? "small-run-ab"
@@ -988,6 +1074,7 @@ const meta = {
   taskset: hasTaskset,
   client_flags: CLIENT_FLAGS.join(" "),
   ...(process.env.BENCH_B_MAIN ? { b_main: process.env.BENCH_B_MAIN } : {}),
+  ...(process.env.BENCH_B_ENV ? { b_env: process.env.BENCH_B_ENV } : {}),
 };
 mkdirSync(join(ROOT, "bench"), { recursive: true });
 writeFileSync(join(ROOT, "bench", `${outName}.json`), `${JSON.stringify({ ...meta, ...data }, null, 2)}\n`);
