@@ -78,6 +78,8 @@ describe("compiled binary from an empty directory", () => {
       ]);
       expect(p.err).not.toContain("error:");
       expect(p.code).toBe(0);
+      // It restarted itself with JavaScriptCore's FTL tier off (runtime/jit-env.ts), and still ran the whole profile.
+      expect(readFileSync(join(dir, "run1", "logs", "llmbench.log"), "utf8")).toContain("INFO JavaScriptCore's FTL tier off (BUN_JSC_useFTLJIT=0)\n");
       expect(p.out).toContain("llmbench | LLM Metrics");
       expect(p.out).toMatch(/Request Count \(requests\) │\s+20\.00/);
       for (const f of ["profile_export.jsonl", "profile_export_aiperf.json", "profile_export_aiperf.csv", "inputs.json", "logs/llmbench.log"]) {

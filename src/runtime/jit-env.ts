@@ -1,0 +1,70 @@
+// The commands that generate load run with JavaScriptCore's top JIT tier (FTL) off. Its compiles come
+// while a run's code turns hot, that is during the measurement, and they cost more than their faster
+// code saves. Paired, the variable set in one arm only (`BENCH_B_ENV=BUN_JSC_useFTLJIT=0`):
+// - `bench.ts timing-ab 4`, client on one core, 100 streams (ITL 10 ms): TTFT error p99 0.22 vs 2.2 ms,
+//   chunk-gap p99 0.66 vs 1.20 ms, CPU 1.04 vs 1.21 s (each better in 4 of 4 pairs);
+// - 1,000 streams (ITL 100 ms), 8 pairs: TTFT p99 3.81 vs 3.81 ms, gap p99 1.26 vs 1.44 ms (6 of 8),
+//   CPU 1.95 vs 2.25 s (8 of 8);
+// - `bench.ts rate-ab 5000 6`: send lag p99 1.19 vs 1.73 ms, sends over 0.2 ms late 1,548 vs 1,889,
+//   CPU 140% vs 144% of a core (6 of 6 each);
+// - the Mooncake replay at 20x (2 pairs): 90% vs 87-89% of a core, lag p99 3.0 vs 2.5-2.9 ms;
+// - a saturated 1,000,000-request run (`bench.ts memory`): 89-96 vs 91 s of CPU, 437-447 vs 454 MiB.
+// This build (which restarts itself) against the one before, paired: 100 streams TTFT p99 0.25 vs
+// 1.00 ms, gap p99 1.06 vs 1.52 ms, CPU 1.07 vs 1.20 s; 1,000 streams CPU 1.91 vs 2.18 s, tails within
+// their spread; 5,000 req/s send lag p99 0.91 vs 1.68 ms; a 16-request run 0.43 vs 0.47 s of CPU
+// (bench/timing-ab-checkouts.md, bench/rate-ab.md, bench/small-run-ab.md).
+// JavaScriptCore reads its options from the environment once, at start, for every thread. So the
+// process replaces itself (execve: the same pid, terminal, signals and exit code) with the variable
+// set, before anything else runs. A variable the user set is left as it is (BUN_JSC_useFTLJIT=1 keeps
+// the tier).
+
+/** What the FTL tier is turned off with. */
+export const FTL_VARIABLE = "BUN_JSC_useFTLJIT";
+
+/** Commands whose process generates load. */
+const LOAD_COMMANDS = new Set(["profile", "demo"]);
+
+export interface ReexecInputs {
+  /** process.argv: [runtime, script, command, ...]; a compiled binary's script is its own bundled entry. */
+  argv: readonly string[];
+  env: Record<string, string | undefined>;
+  platform: NodeJS.Platform;
+  execPath: string;
+  /** Running as the compiled binary, which puts its script in argv itself. */
+  compiled: boolean;
+}
+
+/** The execve that restarts this process with the FTL tier off, or null when it runs as it is. */
+export function ftlReexec(i: ReexecInputs): { file: string; args: string[]; env: Record<string, string> } | null {
+  if (i.platform === "win32" || i.env[FTL_VARIABLE] !== undefined) return null;
+  const rest = i.argv.slice(2);
+  if (!LOAD_COMMANDS.has(rest[0] ?? "") || rest.includes("--help") || rest.includes("-h")) return null;
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(i.env)) if (v !== undefined) env[k] = v;
+  env[FTL_VARIABLE] = "0";
+  return { file: i.execPath, args: [i.execPath, ...(i.compiled ? rest : i.argv.slice(1))], env };
+}
+
+/** The run log's line on the tier (the environment is the one the process started with). */
+export function ftlLine(env: Record<string, string | undefined>): string {
+  const v = env[FTL_VARIABLE];
+  return v === undefined ? "JavaScriptCore's FTL tier on" : `JavaScriptCore's FTL tier ${v === "0" || v === "false" ? "off" : "on"} (${FTL_VARIABLE}=${v})`;
+}
+
+/** Restarts this process per ftlReexec; returns (doing nothing) where it should not or cannot. */
+export function reexecWithoutFtl(): void {
+  const plan = ftlReexec({
+    argv: process.argv,
+    env: process.env,
+    platform: process.platform,
+    execPath: process.execPath,
+    compiled: process.env.LLMBENCH_COMPILED === "1",
+  });
+  if (plan === null) return;
+  const execve = (process as { execve?: (file: string, args: string[], env: Record<string, string>) => never }).execve;
+  try {
+    execve?.(plan.file, plan.args, plan.env);
+  } catch {
+    // No execve here (or it failed): the run goes on with the tier on.
+  }
+}
