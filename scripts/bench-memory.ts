@@ -7,6 +7,7 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { lowerInPairs } from "./bench-pairs.ts";
 
 const ROOT = resolve(import.meta.dir, "..");
 const BIN = join(ROOT, "dist", "llmbench");
@@ -163,7 +164,6 @@ async function smallRunPairs(workerCounts: number[], rounds: number, other: stri
   const results = workerCounts.flatMap((w) => {
     const of = (arm: string) => runs.filter((x) => x.workers === w && x.arm === arm);
     const [mine, theirs] = [of("this"), of("B")];
-    const lower = (f: (x: MemoryRun) => number) => mine.filter((x, i) => f(x) < f(theirs[i]!)).length;
     const row = (arm: string, xs: MemoryRun[]) => ({
       workers: w,
       arm,
@@ -181,8 +181,8 @@ async function smallRunPairs(workerCounts: number[], rounds: number, other: stri
       failed_runs: "",
       median_peak_rss_mib: "",
       median_cpu_s: "",
-      this_lower_peak: `${lower((x) => x.peak_rss_mib)} of ${mine.length}`,
-      this_lower_cpu: `${lower((x) => x.cpu_s)} of ${mine.length}`,
+      this_lower_peak: lowerInPairs(mine, theirs, (x) => x.peak_rss_mib),
+      this_lower_cpu: lowerInPairs(mine, theirs, (x) => x.cpu_s),
     };
     return [row("this", mine), row("B", theirs), pairs];
   });

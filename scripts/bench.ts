@@ -59,6 +59,7 @@ import { join, resolve } from "node:path";
 import { queryReadOnly } from "../src/store/read-db.ts";
 import { percentileSorted } from "../src/metrics/stats.ts";
 import { memory, smallRuns } from "./bench-memory.ts";
+import { lowerInPairs } from "./bench-pairs.ts";
 import { plotBench } from "./bench-plot.ts";
 import { tokenizerLoad } from "./bench-tokenizer.ts";
 
@@ -723,15 +724,15 @@ async function rate(): Promise<Record<string, unknown>> {
 async function rateRun(r: number, streaming: boolean, main: string = CLIENT, env: Record<string, string> = {}): Promise<{ p: ProfileProcess; s: LagStats }> {
   const tmp = mkdtempSync(join(tmpdir(), "llmbench-rate-"));
   const mock = await startServer("mock", tmp, 0, 0, 1);
+  let p: ProfileProcess | null = null;
   try {
     const args = ["--request-rate", String(r), "--arrival-pattern", "constant", "--request-count", String(r * RATE_SECONDS)];
     args.push("--warmup-request-count", String(Math.min(r, 1000)), "--isl", "16", "--osl", streaming ? "2" : "1");
-    const p = await profileProcess(mock.url, [...(streaming ? ["--streaming"] : []), ...args], null, main, env);
+    p = await profileProcess(mock.url, [...(streaming ? ["--streaming"] : []), ...args], null, main, env);
     if (p.exitCode !== 0) throw new Error(`profile at ${r} req/s exited ${p.exitCode}: ${p.stderr.slice(-2000)}`);
-    const s = await lagStats(p.dir);
-    rmSync(p.dir, { recursive: true, force: true });
-    return { p, s };
+    return { p, s: await lagStats(p.dir) };
   } finally {
+    if (p !== null) rmSync(p.dir, { recursive: true, force: true });
     await stopServer(mock);
     rmSync(tmp, { recursive: true, force: true });
   }
@@ -775,7 +776,7 @@ async function rateAb(): Promise<Record<string, unknown>> {
   }
   const of = (arm: string) => runs.filter((x) => x.arm === arm);
   const [mine, theirs] = [of("this"), of(bName)];
-  const lower = (f: (x: (typeof runs)[number]) => number) => `${mine.filter((x, i) => f(x) < f(theirs[i]!)).length} of ${mine.length}`;
+  const lower = (f: (x: (typeof runs)[number]) => number) => lowerInPairs(mine, theirs, f);
   const row = (arm: string, xs: typeof runs) => ({
     rate: r,
     arm,
