@@ -3,6 +3,7 @@
 // requests. Writes bench/store.json and bench/store.md.
 //   bun scripts/bench-store.ts [requests=1000000] [--ingest-only]
 // --ingest-only: the ingest figures on stderr, no query and no files written (to pair two checkouts).
+// BENCH_BLOCK_BYTES=16384: the file in that block size (src/store/block-size.ts).
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -60,7 +61,7 @@ let storeError: Error | null = null;
 const writer = await ResultsWriter.create(
   db,
   { run_id: crypto.randomUUID(), tool_version: "bench", host: "h", config: "{}", started_ns: 0, ended_ns: null },
-  { onError: (e) => (storeError ??= e) },
+  { onError: (e) => (storeError ??= e), ...(process.env.BENCH_BLOCK_BYTES ? { blockBytes: Number(process.env.BENCH_BLOCK_BYTES) } : {}) },
 );
 const cpu0 = process.threadCpuUsage();
 const t0 = performance.now();

@@ -5,7 +5,8 @@
 import { ENDPOINT_INFO } from "../client/endpoint-types.ts";
 import { hostname } from "node:os";
 import { join } from "node:path";
-import { redactedConfig, type ProfileConfig } from "../config/profile-config.ts";
+import { maxRunRequests, redactedConfig, type ProfileConfig } from "../config/profile-config.ts";
+import { blockBytesFor } from "../store/block-size.ts";
 import { formatRfc3339 } from "../config/rfc3339.ts";
 import { processConcurrency } from "../config/shard-config.ts";
 import { createBlockPromptBuilder } from "../dataset/block-prompts.ts";
@@ -184,7 +185,7 @@ export async function executeProfile(prepared: PreparedProfile, io: Io, opts: Ex
         ended_ns: null,
         load: runLoadColumns(cfg, opts.sweep),
       },
-      { onError: (e, path) => control?.storageFailed(e, path) },
+      { onError: (e, path) => control?.storageFailed(e, path), blockBytes: blockBytesFor(maxRunRequests(cfg)) },
     );
     const db = writer;
     // The server's /metrics and GPU telemetry, scraped on this thread while the phases run (off the workers' path).
@@ -302,6 +303,7 @@ export async function executeProfile(prepared: PreparedProfile, io: Io, opts: Ex
     if (control.feedFailure !== null) log.error(`trace prompts: ${control.feedFailure}`);
     const endNs = epochNs();
     db.flush();
+    await db.loadEnded().catch(() => {}); // memory, not data: a refusal leaves the results as they are
     const statsStartMs = performance.now();
     const results = await computeResults(db, {
       cfg,

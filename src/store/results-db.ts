@@ -33,9 +33,17 @@ export const DEFAULT_MEMORY_LIMIT = "128MB";
  */
 const ALLOCATOR_FLUSH_THRESHOLD = "4MB";
 
+/**
+ * After the load, a bulk free above this goes back to the OS at once (DuckDB's default: 512 MB). Set
+ * from the start, 1,000,000 records went in at 34.1 vs 33.3 us each (means of two pairs).
+ */
+const END_BULK_FLUSH_THRESHOLD = "1MB";
+
 export interface WriterOptions {
   /** DuckDB memory_limit (e.g. "128MB"). */
   memoryLimit?: string;
+  /** The new file's block size in bytes (store/block-size.ts); DuckDB's 256 KiB when absent. */
+  blockBytes?: number;
   /** A flush failed (disk full, I/O error): told once; later rows are dropped, earlier ones stay in the file. */
   onError?: (e: Error, path: string) => void;
 }
@@ -74,6 +82,7 @@ export class ResultsWriter {
       allocator_flush_threshold: ALLOCATOR_FLUSH_THRESHOLD,
       // A thread of its own returns freed memory in the background rather than on the appending thread.
       allocator_background_threads: "true",
+      ...(opts.blockBytes === undefined ? {} : { default_block_size: String(opts.blockBytes) }),
     });
     const conn = await instance.connect();
     await conn.run(createTableSql("runs", RUN_COLUMNS));
@@ -228,6 +237,14 @@ export class ResultsWriter {
   /** A flush failed: the file holds what was flushed before. */
   get hasFailed(): boolean {
     return this.failed;
+  }
+
+  /**
+   * The load is over: from here DuckDB hands back to the OS what the statistics and the close's checkpoint
+   * free in bulk, so their memory does not pile up. During the load it would cost ingest time.
+   */
+  async loadEnded(): Promise<void> {
+    await this.conn.run(`SET allocator_bulk_deallocation_flush_threshold = '${END_BULK_FLUSH_THRESHOLD}'`);
   }
 
   async close(ended_ns: number): Promise<void> {

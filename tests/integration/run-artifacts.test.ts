@@ -122,6 +122,40 @@ describe("nothing measured", () => {
   }, 30_000);
 });
 
+describe("results.duckdb block size", () => {
+  /** The file's block size, its request count and whether the run's end was stored. */
+  async function fileFacts(path: string): Promise<{ block: number; requests: number; ended: boolean }> {
+    const instance = await DuckDBInstance.create(path, { access_mode: "READ_ONLY" });
+    try {
+      const conn = await instance.connect();
+      const [row] = (
+        await conn.runAndReadAll(
+          "SELECT (SELECT block_size FROM pragma_database_size()), (SELECT count(*) FROM requests), (SELECT bool_and(ended_ns IS NOT NULL) FROM runs)",
+        )
+      ).getRows();
+      conn.closeSync();
+      return { block: Number(row?.[0]), requests: Number(row?.[1]), ended: row?.[2] === true };
+    } finally {
+      instance.closeSync();
+    }
+  }
+
+  test("a run bounded at a few requests writes 16 KiB blocks (a smaller checkpoint at its close); every request and its end are stored", async () => {
+    const io = fakeIo(dir);
+    expect(await runCli(profile(mock.url, ["--request-count", "6", "--warmup-request-count", "2", "--artifact-dir", "small-blocks"]), COMMANDS, io)).toBe(0);
+    expect(await fileFacts(join(dir, "small-blocks", "results.duckdb"))).toEqual({ block: 16_384, requests: 8, ended: true });
+  }, 30_000);
+
+  test("a run bounded by time keeps DuckDB's 256 KiB blocks", async () => {
+    const io = fakeIo(dir);
+    expect(await runCli(profile(mock.url, ["--benchmark-duration", "0.3", "--artifact-dir", "time-blocks"]), COMMANDS, io)).toBe(0);
+    const facts = await fileFacts(join(dir, "time-blocks", "results.duckdb"));
+    expect(facts.block).toBe(262_144);
+    expect(facts.requests).toBeGreaterThan(0);
+    expect(facts.ended).toBe(true);
+  }, 30_000);
+});
+
 /** A small tmpfs (root only); null where mounting is not allowed. */
 function smallDisk(path: string, size: string): boolean {
   mkdirSync(path, { recursive: true });
