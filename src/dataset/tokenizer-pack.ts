@@ -15,7 +15,7 @@ import { type CompactTables, tablesFromBase64, tablesToBase64 } from "./bpe-comp
 
 const SEP = "\u0000";
 /** Bumped when the layout or what it holds changes: cached packs of another format are not read. */
-export const PACK_FORMAT = 2;
+export const PACK_FORMAT = 3;
 /**
  * The @huggingface/tokenizers version whose BPE fields the pack sets (package.json pins it exactly; a
  * test fails when the installed one differs). Part of a cached pack's key, so an upgrade reads the files.
@@ -34,6 +34,8 @@ interface CompactHeader extends HeadParts {
   mergeCount: number;
   ignoreMerges: boolean;
   foreign: Record<number, string>;
+  /** Hash of the tables' bytes (bpe-compact-tables.ts): a damaged pack is refused. */
+  tablesHash: string;
 }
 
 interface PackHeader extends HeadParts {
@@ -107,6 +109,7 @@ export function packTokenizer(tok: Tokenizer, head: HeadParts): string | null {
 
 /** A compact tokenizer's tables (with the head they go with) as one string. */
 export function packCompact(tables: CompactTables, head: HeadParts): string {
+  const encoded = tablesToBase64(tables.data);
   const header: CompactHeader = {
     format: PACK_FORMAT,
     kind: "compact",
@@ -116,8 +119,9 @@ export function packCompact(tables: CompactTables, head: HeadParts): string {
     mergeCount: tables.data.mergeLeft.length,
     ignoreMerges: tables.data.ignoreMerges,
     foreign: tables.foreign,
+    tablesHash: encoded.hash,
   };
-  return `${JSON.stringify(header)}\n${tablesToBase64(tables.data)}`;
+  return `${JSON.stringify(header)}\n${encoded.text}`;
 }
 
 /** What a pack holds: the library's tokenizer (lists), or a head and compact tables. */
@@ -130,7 +134,7 @@ export function tokenizerFromPacked(packed: string): Unpacked {
   const header = JSON.parse(packed.slice(0, firstEnd)) as PackHeader | CompactHeader;
   if (header.format !== PACK_FORMAT) throw new Error(`packed tokenizer format ${header.format}, expected ${PACK_FORMAT}`);
   if (header.kind === "compact") {
-    const data = tablesFromBase64(packed.slice(firstEnd + 1), header.vocabLength, header.mergeCount, header.ignoreMerges);
+    const data = tablesFromBase64(packed.slice(firstEnd + 1), header.vocabLength, header.mergeCount, header.ignoreMerges, header.tablesHash);
     return { kind: "compact", tables: { data, foreign: header.foreign }, json: header.json, config: header.config };
   }
   if (header.kind !== "lists") throw new Error("not a packed tokenizer");

@@ -150,7 +150,7 @@ describe("tables", () => {
     expect(t.data.offsets[257]! - t.data.offsets[256]!).toBe(0);
   });
 
-  test("as a string and back: the same arrays; a cut or inconsistent string throws", () => {
+  test("as a string and back: the same arrays; a cut, inconsistent or altered string throws", () => {
     const t = tables(
       ["ab", "abc"],
       [
@@ -159,18 +159,27 @@ describe("tables", () => {
       ],
       true,
     );
-    const text = tablesToBase64(t.data);
-    const back = tablesFromBase64(text, 258, 2, true);
+    const { text, hash } = tablesToBase64(t.data);
+    const back = tablesFromBase64(text, 258, 2, true, hash);
     expect([...back.offsets]).toEqual([...t.data.offsets]);
     expect([...back.bytes]).toEqual([...t.data.bytes]);
     expect([...back.mergeLeft, ...back.mergeRight, ...back.mergeResult]).toEqual([...t.data.mergeLeft, ...t.data.mergeRight, ...t.data.mergeResult]);
     expect(back.ignoreMerges).toBe(true);
-    expect(() => tablesFromBase64(text, 259, 2, true)).toThrow(/^packed/);
+    expect(() => tablesFromBase64(text, 259, 2, true, hash)).toThrow(/^packed/);
     const raw = Buffer.from(text, "base64");
-    expect(() => tablesFromBase64(raw.subarray(0, raw.length - 1).toString("base64"), 258, 2, true)).toThrow("expected");
-    // A merge naming a token past the vocab.
+    expect(() => tablesFromBase64(raw.subarray(0, raw.length - 1).toString("base64"), 258, 2, true, hash)).toThrow("expected");
+    // Any altered word or byte: a merge naming a token past the vocab, an offset, a token's byte.
+    const words = 258 + 1 + 3 * 2;
+    for (const [word, value] of [
+      [259, 9_999],
+      [3, 7],
+    ] as const) {
+      const copy = new Uint8Array(raw);
+      new Uint32Array(copy.buffer, 0, words)[word] = value;
+      expect(() => tablesFromBase64(Buffer.from(copy).toString("base64"), 258, 2, true, hash)).toThrow("damaged");
+    }
     const copy = new Uint8Array(raw);
-    new Uint32Array(copy.buffer, 0, 265)[259] = 9_999;
-    expect(() => tablesFromBase64(Buffer.from(copy).toString("base64"), 258, 2, true)).toThrow("past the vocab");
+    copy[copy.length - 1] = copy.at(-1)! ^ 1;
+    expect(() => tablesFromBase64(Buffer.from(copy).toString("base64"), 258, 2, true, hash)).toThrow("damaged");
   });
 });

@@ -86,7 +86,7 @@ describe("counts as the library", () => {
 });
 
 describe("damaged packs", () => {
-  test("a merge whose result is not its two tokens end to end is refused, not miscounted", () => {
+  test("a merge whose result is not its two tokens end to end (the tables altered after packing) is refused, not miscounted", () => {
     const packed = tokenizerFromJson("t", byteLevelJson({ tokens: TOKENS, merges: MERGES })).pack()!;
     const nl = packed.indexOf("\n");
     const header = JSON.parse(packed.slice(0, nl)) as { vocabLength: number; mergeCount: number };
@@ -95,6 +95,6 @@ describe("damaged packs", () => {
     const u32 = new Uint32Array(raw.buffer, 0, header.vocabLength + 1 + 3 * header.mergeCount);
     u32[header.vocabLength + 1 + 2 * header.mergeCount] = 256 + 3;
     const damaged = `${packed.slice(0, nl)}\n${Buffer.from(raw).toString("base64")}`;
-    expect(() => tokenizerFromPack("t", damaged)).toThrow("does not make its result");
+    expect(() => tokenizerFromPack("t", damaged)).toThrow("damaged");
   });
 });
