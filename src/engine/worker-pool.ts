@@ -83,6 +83,9 @@ export function evenSplit(total: number, n: number): number[] {
   return Array.from({ length: n }, (_, i) => Math.floor(total / n) + (i < total % n ? 1 : 0));
 }
 
+/** Longest close() waits for the workers' threads to end (ms); they take ~5-20 ms. */
+const CLOSE_TIMEOUT_MS = 2_000;
+
 export class WorkerPool {
   private phaseDone: (() => void)[] = [];
   private failure: ((e: Error) => void) | null = null;
@@ -195,5 +198,18 @@ export class WorkerPool {
 
   terminate(): void {
     for (const w of [...this.workers, ...this.countWorkers]) w.terminate();
+  }
+
+  /**
+   * Ends every worker (the load is over and all its records are in) and resolves once each thread has
+   * closed, or after `timeoutMs` whichever comes first: a worker that does not close never holds the run up.
+   */
+  async close(timeoutMs = CLOSE_TIMEOUT_MS): Promise<void> {
+    const all = [...this.workers, ...this.countWorkers];
+    const closed = all.map((w) => new Promise<void>((resolve) => w.addEventListener("close", () => resolve(), { once: true })));
+    for (const w of all) w.terminate();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([Promise.all(closed), new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
+    clearTimeout(timer);
   }
 }

@@ -2,7 +2,7 @@
 // load workers), through the real worker threads against the mock: every record still carries its
 // counts; and when a count worker dies, the load workers it served count on their own threads.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Dataset, SessionSpec } from "../../src/dataset/plan-types.ts";
@@ -55,6 +55,19 @@ async function run(workers: number, requests: number, spawnCountWorker?: () => W
   }
 }
 
+/** This process's threads (Linux task ids) named as Bun names a Worker's. */
+function workerThreads(): Set<string> {
+  return new Set(
+    readdirSync("/proc/self/task").filter((tid) => {
+      try {
+        return readFileSync(`/proc/self/task/${tid}/comm`, "utf8").trim() === "Worker";
+      } catch {
+        return false; // ended while we looked
+      }
+    }),
+  );
+}
+
 const badCounts = (records: RequestRecord[]): RequestRecord[] =>
   records.filter((r) => r.error !== null || r.output_tokens !== OSL || r.chunks.reduce((n, c) => n + c.tokens, 0) !== OSL);
 
@@ -75,6 +88,40 @@ describe("count workers shared by load workers", () => {
     expect(records.length).toBe(100);
     expect(badCounts(records)).toEqual([]);
   }, 60_000);
+
+  test.skipIf(process.platform !== "linux")(
+    "close() ends every load and count worker's thread before it resolves",
+    async () => {
+      const before = workerThreads();
+      const ds = dataset(10);
+      let countClosed = 0;
+      const pool = await WorkerPool.start({
+        workers: 5,
+        config: workerSettings(`${mock.url}/v1/chat/completions`, ds),
+        shared: new SharedState(),
+        onRecords: () => {},
+        readyTimeoutMs: 20_000,
+        spawnCountWorker: () => {
+          const w = new Worker(new URL("../../src/count-worker.ts", import.meta.url).href);
+          w.addEventListener("close", () => countClosed++);
+          return w;
+        },
+      });
+      try {
+        await pool.runPhase(closedLoopPhase(ds, 10, 5));
+        // Threads of an earlier test's pool may still be ending: this pool's are those new since before.
+        const ours = [...workerThreads()].filter((tid) => !before.has(tid));
+        expect(ours.length).toBe(7);
+        await pool.close();
+        expect(countClosed).toBe(2);
+        const left = workerThreads();
+        expect(ours.filter((tid) => left.has(tid))).toEqual([]);
+      } finally {
+        pool.terminate();
+      }
+    },
+    60_000,
+  );
 
   test("the count worker dies: its load workers count on their own threads, and every record still has its counts", async () => {
     // A count worker that takes its lines and then crashes: no count ever comes back from it.
