@@ -2,7 +2,7 @@
 // ignore_merges, the tables' refusals, and their string form.
 import { describe, expect, test } from "bun:test";
 import { CompactBpe } from "../../../src/dataset/bpe-compact.ts";
-import { bpeLists, compactTables, tablesFromBase64, tablesToBase64 } from "../../../src/dataset/bpe-compact-tables.ts";
+import { aligned4, bpeLists, compactTables, tablesFromBase64, tablesToBase64 } from "../../../src/dataset/bpe-compact-tables.ts";
 
 /** An alphabet where byte b is the character b (Latin-1), so tokens read as their bytes. */
 const LATIN1 = Array.from({ length: 256 }, (_, b) => String.fromCharCode(b));
@@ -181,5 +181,21 @@ describe("tables", () => {
     const copy = new Uint8Array(raw);
     copy[copy.length - 1] = copy.at(-1)! ^ 1;
     expect(() => tablesFromBase64(Buffer.from(copy).toString("base64"), 258, 2, true, hash)).toThrow("damaged");
+  });
+});
+
+describe("aligned4", () => {
+  const backing = new Uint8Array([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+  test.each([
+    [0, true],
+    [4, true],
+    [1, false],
+    [2, false],
+  ])("bytes at offset %i: the same memory %p, the same values, viewable as 32-bit words", (offset, same) => {
+    const view = backing.subarray(offset, offset + 8);
+    const out = aligned4(view);
+    expect(out.buffer === backing.buffer).toBe(same);
+    expect([...out]).toEqual([...view]);
+    expect(new Uint32Array(out.buffer, out.byteOffset, 2).length).toBe(2);
   });
 });
