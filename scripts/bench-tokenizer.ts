@@ -38,7 +38,7 @@ function corpus(): string[] {
 }
 
 async function child(way: Way, packDir: string | undefined): Promise<void> {
-  const packed = way === "pack" || way === "lists" ? readFileSync(join(packDir!, `${way}.pack`), "utf8") : "";
+  const packed = way === "pack" || way === "lists" ? readFileSync(join(packDir!, `${way}.pack`)) : new Uint8Array(0);
   const texts = corpus();
   const c0 = process.cpuUsage();
   const t0 = performance.now();
@@ -55,7 +55,7 @@ async function child(way: Way, packDir: string | undefined): Promise<void> {
 }
 
 /** A pack of the library's own model (its vocab and merge lists), as packs were before the compact tables. */
-function listsPack(): string {
+function listsPack(): Uint8Array {
   const json = JSON.parse(readFileSync(builtinTokenizerPath, "utf8")) as Record<string, unknown>;
   const head = packHead(json, {});
   const packed = packTokenizer(new Tokenizer(json, {}), head);

@@ -1,5 +1,5 @@
-// The tables of bpe-compact.ts from a byte-level BPE's vocab and merges, and back; and as one string,
-// so a pack (tokenizer-pack.ts) carries them to another thread or the cache.
+// The tables of bpe-compact.ts from a byte-level BPE's vocab and merges, and back; and as one run of
+// bytes, so a pack (tokenizer-pack.ts) carries them to another thread or the cache.
 //
 // Byte-level tokens are strings of the ByteLevel alphabet (one character per byte); a token with any
 // other character (a special token in the model's vocab) can never come out of merging bytes, and is
@@ -119,14 +119,14 @@ export function bpeLists(tables: CompactTables, alphabet: ByteAlphabet): BpeList
   return { vocab, merges };
 }
 
-/** The tables as base64 and the hash of their bytes, which `tablesFromBase64` checks. */
+/** The tables' bytes and their hash, which `tablesFromBytes` checks. */
 export interface EncodedTables {
-  text: string;
+  bytes: Uint8Array;
   hash: string;
 }
 
-/** The tables' arrays as one base64 string, in the order `tablesFromBase64` reads them, with their hash. */
-export function tablesToBase64(data: CompactBpeData): EncodedTables {
+/** The tables' arrays as one run of bytes (little-endian words, then the token bytes), in the order `tablesFromBytes` reads them, with their hash. */
+export function tablesToBytes(data: CompactBpeData): EncodedTables {
   const words = data.offsets.length + 3 * data.mergeLeft.length;
   const out = new Uint8Array(words * 4 + data.bytes.length);
   const u32 = new Uint32Array(out.buffer, 0, words);
@@ -135,15 +135,15 @@ export function tablesToBase64(data: CompactBpeData): EncodedTables {
   u32.set(data.mergeRight, data.offsets.length + data.mergeLeft.length);
   u32.set(data.mergeResult, data.offsets.length + 2 * data.mergeLeft.length);
   out.set(data.bytes, words * 4);
-  return { text: Buffer.from(out.buffer, out.byteOffset, out.byteLength).toString("base64"), hash: bytesHash(out) };
+  return { bytes: out, hash: bytesHash(out) };
 }
 
 /**
  * `bytes` where a Uint32Array can view them (4-byte aligned): the same memory, or a copy when not
- * aligned (Bun's Buffer.from gives offset 0; a pool that does not would cost a 4.6 MB copy here).
+ * aligned (a pack's body is aligned within it, and a file read or a message gives offset 0).
  */
 export function aligned4(bytes: Uint8Array): Uint8Array {
-  return bytes.byteOffset % 4 === 0 ? new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length) : Uint8Array.from(bytes);
+  return bytes.byteOffset % 4 === 0 ? bytes : Uint8Array.from(bytes);
 }
 
 /** wyhash of the bytes, hex: ~1 ms for o200k's 4.6 MB. */
@@ -152,13 +152,13 @@ function bytesHash(bytes: Uint8Array): string {
 }
 
 /**
- * Tables from `tablesToBase64`'s string, given the vocab and merge counts and the hash it was written
- * with (throws if the length or the hash disagrees). The hash stands in for checking every token and
- * merge, which took ~30 ms of cold code per load for o200k; the tables were checked against the
- * library's model when they were made (compactTables).
+ * Tables viewing `raw` (`tablesToBytes`'s bytes; no copy when they are aligned), given the vocab and
+ * merge counts and the hash they were written with (throws if the length or the hash disagrees).
+ * The hash stands in for checking every token and merge, which took ~30 ms of cold code per load for
+ * o200k; the tables were checked against the library's model when they were made (compactTables).
  */
-export function tablesFromBase64(text: string, vocabLength: number, mergeCount: number, ignoreMerges: boolean, hash: string): CompactBpeData {
-  const buf = aligned4(Buffer.from(text, "base64"));
+export function tablesFromBytes(raw: Uint8Array, vocabLength: number, mergeCount: number, ignoreMerges: boolean, hash: string): CompactBpeData {
+  const buf = aligned4(raw);
   const words = vocabLength + 1 + 3 * mergeCount;
   if (buf.length < words * 4) throw new Error(`packed tables hold ${buf.length} bytes, fewer than ${words * 4}`);
   const u32 = new Uint32Array(buf.buffer, buf.byteOffset, words);

@@ -32,19 +32,19 @@ export function packCachePath(cacheDir: string, files: readonly (string | undefi
 }
 
 /** The cached pack, or null if there is none (or it cannot be read). */
-export function readCachedPack(path: string): string | null {
+export function readCachedPack(path: string): Uint8Array | null {
   try {
-    return readFileSync(path, "utf8");
+    return readFileSync(path);
   } catch {
     return null;
   }
 }
 
-/** Packs a cache directory keeps: writing one more drops the least recently used beyond this (o200k's is 6 MB). */
+/** Packs a cache directory keeps: writing one more drops the least recently used beyond this (o200k's is 4.6 MB). */
 export const MAX_CACHED_PACKS = 8;
 
 /** Writes the pack whole or not at all (a temp file renamed), then prunes the directory; false when the cache cannot be written (skipped). */
-export function writeCachedPack(path: string, packed: string): boolean {
+export function writeCachedPack(path: string, packed: Uint8Array): boolean {
   const tmp = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
   try {
     mkdirSync(dirname(path), { recursive: true });

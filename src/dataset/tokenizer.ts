@@ -38,11 +38,11 @@ export interface TextTokenizer {
   encode(text: string): number[];
   /** Text of `ids` (special tokens kept; [] gives ""). */
   decode(ids: number[]): string;
-  /** This tokenizer as one string another thread rebuilds it from cheaply (tokenizer-pack.ts), or null if it cannot be. */
-  pack(): string | null;
+  /** This tokenizer as a pack another thread rebuilds it from cheaply (tokenizer-pack.ts), or null if it cannot be. */
+  pack(): Uint8Array | null;
   /**
    * A file that holds pack() (the pack cache, or the builtin's pack in the binary), or null: another
-   * thread reads it there rather than being sent a copy (~6 MB for o200k, which stayed on both threads).
+   * thread reads it there rather than being sent a copy (~5 MB for o200k, which stayed on both threads).
    */
   packFile(): string | null;
   /** Lets go of the vocabulary (tens of MB) until the next use, which loads it again; a no-op where it cannot be loaded again. */
@@ -104,7 +104,7 @@ function embeddedBuiltin(): TextTokenizer | null {
   } catch {
     return null; // LLMBENCH_COMPILED set in the environment of a run from source
   }
-  return reloadable(BUILTIN_NAME, () => packFromFile(tokenizerFromPack(BUILTIN_NAME, readFileSync(path, "utf8")), path));
+  return reloadable(BUILTIN_NAME, () => packFromFile(tokenizerFromPack(BUILTIN_NAME, readFileSync(path)), path));
 }
 
 /** `tok`, whose pack is the file at `file`: read again when asked (~10 ms), not rebuilt (~130 ms) nor kept (several MB). */
@@ -210,7 +210,7 @@ export function tokenizerFromJson(name: string, tokenizerJson: Record<string, un
 }
 
 /** A TextTokenizer from another thread's `pack()` (throws if `packed` is not one). */
-export function tokenizerFromPack(name: string, packed: string): TextTokenizer {
+export function tokenizerFromPack(name: string, packed: Uint8Array): TextTokenizer {
   const unpacked = tokenizerFromPacked(packed);
   const { json, config } = unpacked;
   if (unpacked.kind === "compact") return finishCompact(name, compactFromParts(unpacked));

@@ -22,7 +22,7 @@ export type CountWorkerIn =
    * `packed`: the main thread's tokenizer (TextTokenizer.pack), rebuilt here in about half the CPU of
    * loading `tokenizer`'s files; or `packFile`, a file that holds that pack (TextTokenizer.packFile).
    */
-  | { type: "init"; tokenizer: string; packed?: string | null; packFile?: string | null }
+  | { type: "init"; tokenizer: string; packed?: Uint8Array | null; packFile?: string | null }
   | { type: "count"; id: number; texts: string[] }
   /** A load worker's line to this worker: its counts come and go on it. */
   | { type: "connect"; port: MessagePort }
@@ -133,7 +133,7 @@ class PromptBuilds {
 }
 
 /** From the main thread's pack (sent, or read from its file) when there is one and it rebuilds; else from the tokenizer's files. */
-async function tokenizerFor(spec: string, packed: string | null): Promise<TextTokenizer> {
+async function tokenizerFor(spec: string, packed: Uint8Array | null): Promise<TextTokenizer> {
   if (packed !== null) {
     try {
       return tokenizerFromPack(spec, packed);

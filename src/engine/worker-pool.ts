@@ -27,7 +27,7 @@ export interface PoolOptions {
 /** A tokenizer's pack for the count workers: the file that holds it (TextTokenizer.packFile), else the pack itself (TextTokenizer.pack). */
 export interface TokenizerPack {
   packFile: string | null;
-  packed: string | null;
+  packed: Uint8Array | null;
 }
 
 /**

@@ -6,9 +6,9 @@ import { Tokenizer } from "@huggingface/tokenizers";
 import { tokenizerFromJson, tokenizerFromPack } from "../../../src/dataset/tokenizer.ts";
 import { byteLevelJson } from "../../helpers/byte-level-bpe.ts";
 import { fuzzTexts } from "../../helpers/fuzz-texts.ts";
+import { packBody, packHeader } from "../../helpers/pack-parts.ts";
 
-const kindOf = (packed: string | null): string | undefined =>
-  packed === null ? undefined : (JSON.parse(packed.slice(0, packed.indexOf("\n"))) as { kind: string }).kind;
+const kindOf = (packed: Uint8Array | null): string | undefined => (packed === null ? undefined : packHeader<{ kind: string }>(packed).kind);
 
 /** The library's count, as the tokenizer is to give it. */
 const libraryCount = (json: Record<string, unknown>, text: string): number => new Tokenizer(json, {}).tokenize(text, { add_special_tokens: false }).length;
@@ -87,14 +87,12 @@ describe("counts as the library", () => {
 
 describe("damaged packs", () => {
   test("a merge whose result is not its two tokens end to end (the tables altered after packing) is refused, not miscounted", () => {
-    const packed = tokenizerFromJson("t", byteLevelJson({ tokens: TOKENS, merges: MERGES })).pack()!;
-    const nl = packed.indexOf("\n");
-    const header = JSON.parse(packed.slice(0, nl)) as { vocabLength: number; mergeCount: number };
-    const raw = new Uint8Array(Buffer.from(packed.slice(nl + 1), "base64"));
+    const damaged = Uint8Array.from(tokenizerFromJson("t", byteLevelJson({ tokens: TOKENS, merges: MERGES })).pack()!);
+    const header = packHeader<{ vocabLength: number; mergeCount: number }>(damaged);
+    const body = packBody(damaged);
     // mergeResult[0] (ab) -> the id of "cd".
-    const u32 = new Uint32Array(raw.buffer, 0, header.vocabLength + 1 + 3 * header.mergeCount);
+    const u32 = new Uint32Array(body.buffer, body.byteOffset, header.vocabLength + 1 + 3 * header.mergeCount);
     u32[header.vocabLength + 1 + 2 * header.mergeCount] = 256 + 3;
-    const damaged = `${packed.slice(0, nl)}\n${Buffer.from(raw).toString("base64")}`;
     expect(() => tokenizerFromPack("t", damaged)).toThrow("damaged");
   });
 });

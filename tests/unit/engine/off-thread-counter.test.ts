@@ -165,7 +165,7 @@ describe("createOffThreadCounter", () => {
 
   test("an unreadable pack: the count worker loads the tokenizer's files instead", async () => {
     const w = spawnCountWorker();
-    w.postMessage({ type: "init", tokenizer: "builtin", packed: '{"format":1}\nnot a pack' } satisfies CountWorkerIn);
+    w.postMessage({ type: "init", tokenizer: "builtin", packed: new TextEncoder().encode('{"format":1}\nnot a pack') } satisfies CountWorkerIn);
     const c = createOffThreadCounter("unused", () => ({ ...ownCountWorker(w), sendsInit: false }));
     expect(await c.start()).toBe(true);
     expect(await c.countMany(["Hello, world!", " the end"])).toEqual([builtin.count("Hello, world!"), builtin.count(" the end")]);

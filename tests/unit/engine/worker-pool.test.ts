@@ -13,11 +13,11 @@ test.each([
 });
 
 // The count workers get the file of the main thread's tokenizer pack when there is one, not a copy of
-// the pack (~6 MB, which stayed on both threads for the run).
+// the pack (~5 MB, which stayed on both threads for the run).
 test("a count worker's init names the pack file, or carries the pack when there is no file", () => {
   for (const tokenizer of [
     { spec: "builtin", packed: null, packFile: "/cache/builtin.pack" },
-    { spec: "/models/t/tokenizer.json", packed: '{"format":1}\n...', packFile: null },
+    { spec: "/models/t/tokenizer.json", packed: new TextEncoder().encode('{"format":1}\n...'), packFile: null },
   ]) {
     const sent: unknown[] = [];
     const fake = { postMessage: (m: unknown) => sent.push(m), unref: () => {}, onerror: null } as unknown as Worker;
