@@ -3,7 +3,7 @@
 // nv-embedqa), rendered by nunjucks with AIPerf's variables and parsed as JSON; the other
 // --extra-inputs are merged in, except response_field (the field path of the answer's text).
 import { existsSync, readFileSync } from "node:fs";
-import nunjucks from "nunjucks";
+import type * as Nunjucks from "nunjucks";
 import { parseFieldPath, type PathStep } from "./field-path.ts";
 
 export const TEMPLATE_KEY = "payload_template";
@@ -13,7 +13,7 @@ export const RESPONSE_FIELD_KEY = "response_field";
 const NAMED_TEMPLATES: Record<string, string> = { "nv-embedqa": '{"text": {{ texts|tojson }}}' };
 
 /** Jinja2's tojson: JSON with <, >, & and ' escaped (HTML-safe, still JSON); None/undefined is null. */
-function tojson(v: unknown): nunjucks.runtime.SafeString {
+function tojson(nunjucks: typeof Nunjucks, v: unknown): Nunjucks.runtime.SafeString {
   const json = (JSON.stringify(v === undefined ? null : v) ?? "null")
     .replace(/</g, "\\u003c")
     .replace(/>/g, "\\u003e")
@@ -22,15 +22,27 @@ function tojson(v: unknown): nunjucks.runtime.SafeString {
   return new nunjucks.runtime.SafeString(json);
 }
 
-// Autoescape on, as AIPerf's Jinja2 environment has it: a bare {{ text }} is HTML-escaped, tojson is not.
-const env = new nunjucks.Environment(null, { autoescape: true, throwOnUndefined: false });
-env.addFilter("tojson", tojson);
-// Jinja2's lower works on any value ({{ stream|lower }} gives true/false).
-env.addFilter("lower", (v: unknown) => String(v).toLowerCase());
+/**
+ * nunjucks and its environment, made on first use: every thread that bundles this file (the main
+ * thread, each load worker) would otherwise load ~95 KB of template compiler at start, for one endpoint type.
+ */
+let templates: { nunjucks: typeof Nunjucks; env: Nunjucks.Environment; compiled: Map<string, Nunjucks.Template> } | null = null;
 
-const compiled = new Map<string, nunjucks.Template>();
+function templateEngine(): NonNullable<typeof templates> {
+  if (templates === null) {
+    const nunjucks = require("nunjucks") as typeof Nunjucks;
+    // Autoescape on, as AIPerf's Jinja2 environment has it: a bare {{ text }} is HTML-escaped, tojson is not.
+    const env = new nunjucks.Environment(null, { autoescape: true, throwOnUndefined: false });
+    env.addFilter("tojson", (v: unknown) => tojson(nunjucks, v));
+    // Jinja2's lower works on any value ({{ stream|lower }} gives true/false).
+    env.addFilter("lower", (v: unknown) => String(v).toLowerCase());
+    templates = { nunjucks, env, compiled: new Map() };
+  }
+  return templates;
+}
 
-function compiledTemplate(source: string): nunjucks.Template {
+function compiledTemplate(source: string): Nunjucks.Template {
+  const { nunjucks, env, compiled } = templateEngine();
   let t = compiled.get(source);
   if (t === undefined) {
     t = nunjucks.compile(source, env);

@@ -18,7 +18,6 @@ import { sharedHeaders } from "../client/http1-request.ts";
 import type { SharedHeaders } from "../client/transport.ts";
 import { requestSecrets } from "../client/request-secrets.ts";
 import { splitUrlCredentials, type SplitUrl } from "../client/url-credentials.ts";
-import { loadTokenizer } from "../dataset/tokenizer.ts";
 import { encodeRecords } from "../record/record-codec.ts";
 import { epochNs } from "../runtime/clock.ts";
 import { clearLongTimeout, setLongTimeout } from "../runtime/long-timer.ts";
@@ -298,7 +297,10 @@ const NOT_HERE: TokenCounter = {
 export function batchCounter(offThread: OffThreadCounter, tokenizer: string, defer: (work: () => void) => void): CountBatch {
   let local: Promise<TokenCounter> | null = null;
   const here = (texts: string[]): Promise<number[]> => {
-    local ??= loadTokenizer(tokenizer).then((t: TextTokenizer) => memoizedCounter(t));
+    // Loaded only here: the tokenizer library is no part of a load worker's start.
+    local ??= (require("../dataset/tokenizer.ts") as typeof import("../dataset/tokenizer.ts"))
+      .loadTokenizer(tokenizer)
+      .then((t: TextTokenizer) => memoizedCounter(t));
     return local.then(
       (c) =>
         new Promise<number[]>((resolve) => {
