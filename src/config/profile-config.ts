@@ -90,12 +90,6 @@ export const RATE_MODE_DEFAULT_REQUEST_COUNT = 10;
 /** A request bound that never binds (time or the dataset ends the phase). */
 export const NO_REQUEST_LIMIT = 2 ** 31 - 1;
 
-/** The most requests a run sends, warmup included; null when time or the dataset bounds a phase. */
-export function maxRunRequests(cfg: Pick<ProfileConfig, "requestCount" | "warmupRequestCount" | "warmupDuration">): number | null {
-  if (cfg.requestCount >= NO_REQUEST_LIMIT || cfg.warmupDuration !== undefined) return null;
-  return cfg.requestCount + cfg.warmupRequestCount;
-}
-
 /** AIPerf: min(concurrency, cores * 0.75 - 1), at least 1, at most 32. */
 export function defaultWorkers(concurrency: number, cores = availableParallelism()): number {
   return Math.max(1, Math.min(concurrency, Math.floor(cores * 0.75 - 1), 32));

@@ -125,7 +125,10 @@ export interface EncodedTables {
   hash: string;
 }
 
-/** The tables' arrays as one run of bytes (little-endian words, then the token bytes), in the order `tablesFromBytes` reads them, with their hash. */
+/**
+ * The tables' arrays as one run of bytes (32-bit words in the host's byte order, little-endian on every
+ * target the binary is built for; then the token bytes), in the order `tablesFromBytes` reads them, with their hash.
+ */
 export function tablesToBytes(data: CompactBpeData): EncodedTables {
   const words = data.offsets.length + 3 * data.mergeLeft.length;
   const out = new Uint8Array(words * 4 + data.bytes.length);

@@ -84,7 +84,8 @@ export function packTokenizer(tok: Tokenizer, head: HeadParts): Uint8Array | nul
       holes.push(id);
       vocab[id] = "";
     } else {
-      if (t.includes(SEP) || m.tokens_to_ids.get(t) !== id) return null;
+      // A lone surrogate has no UTF-8 form (it would come back as U+FFFD): such a vocab is not packed.
+      if (t.includes(SEP) || !t.isWellFormed() || m.tokens_to_ids.get(t) !== id) return null;
       vocab[id] = t;
     }
   }
@@ -92,7 +93,7 @@ export function packTokenizer(tok: Tokenizer, head: HeadParts): Uint8Array | nul
   const keys: string[] = new Array(m.bpe_ranks.size);
   let rank = 0;
   for (const [key, r] of m.bpe_ranks) {
-    if (r !== rank || key.includes(SEP)) return null;
+    if (r !== rank || key.includes(SEP) || !key.isWellFormed()) return null;
     keys[rank++] = key;
   }
   const header: PackHeader = {
@@ -158,7 +159,8 @@ export function tokenizerFromPacked(packed: Uint8Array): Unpacked {
     return { kind: "compact", tables: { data, foreign: header.foreign }, json: header.json, config: header.config };
   }
   if (header.kind !== "lists") throw new Error("not a packed tokenizer");
-  return { kind: "lists", tok: listsFromPacked(new TextDecoder().decode(body), header), json: header.json, config: header.config };
+  // ignoreBOM: a vocab whose first token starts with U+FEFF keeps it.
+  return { kind: "lists", tok: listsFromPacked(new TextDecoder("utf-8", { ignoreBOM: true }).decode(body), header), json: header.json, config: header.config };
 }
 
 function listsFromPacked(body: string, header: PackHeader): Tokenizer {

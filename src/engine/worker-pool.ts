@@ -64,6 +64,7 @@ export function startCountWorkers(
       continue;
     }
     workers.push(w);
+    watchClose(w);
     w.unref();
     w.onerror = () => {
       for (const i of served) lost(i);
@@ -85,6 +86,13 @@ export function evenSplit(total: number, n: number): number[] {
 
 /** Longest close() waits for the workers' threads to end (ms); they take ~5-20 ms. */
 const CLOSE_TIMEOUT_MS = 2_000;
+
+/** When each worker's thread ended, watched from its start: one that died before close() was asked for is not waited for. */
+const closedWorkers = new WeakMap<Worker, Promise<void>>();
+
+function watchClose(w: Worker): void {
+  closedWorkers.set(w, new Promise<void>((resolve) => w.addEventListener("close", () => resolve(), { once: true })));
+}
 
 export class WorkerPool {
   private phaseDone: (() => void)[] = [];
@@ -114,6 +122,7 @@ export class WorkerPool {
     for (let workerId = 0; workerId < count; workerId++) {
       const w = spawnLoadWorker();
       workers.push(w);
+      watchClose(w);
       let ready!: () => void;
       let readyFail!: (e: Error) => void;
       readies.push(new Promise<void>((res, rej) => ((ready = res), (readyFail = rej))));
@@ -206,7 +215,7 @@ export class WorkerPool {
    */
   async close(timeoutMs = CLOSE_TIMEOUT_MS): Promise<void> {
     const all = [...this.workers, ...this.countWorkers];
-    const closed = all.map((w) => new Promise<void>((resolve) => w.addEventListener("close", () => resolve(), { once: true })));
+    const closed = all.map((w) => closedWorkers.get(w) ?? Promise.resolve());
     for (const w of all) w.terminate();
     let timer: ReturnType<typeof setTimeout> | undefined;
     await Promise.race([Promise.all(closed), new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);

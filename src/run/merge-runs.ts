@@ -22,6 +22,7 @@ import { MergedDb } from "../store/merge-db.ts";
 import { queryRuns, RunBusyError } from "../store/read-db.ts";
 import { VERSION } from "../version.ts";
 import { artifactDirProblem, createArtifactDir } from "./artifact-dir.ts";
+import { shardRequestBound } from "./request-bound.ts";
 import { consoleReport } from "./console-report.ts";
 import { exitCode } from "./exit-code.ts";
 import { computeResults, writeExports } from "./exports.ts";
@@ -71,13 +72,6 @@ function mergedConfig(first: CheckedShard, out: string): ProfileConfig {
   return { ...(rest as unknown as ProfileConfig), artifactDir: out };
 }
 
-/** A count-bound run's requests per shard (warmup included); null when time or the dataset bounds it. */
-function expectedRequests(cfg: ProfileConfig, shardIndex: number): number | null {
-  if (cfg.onePass || cfg.warmupDuration !== undefined || cfg.requestCount >= NO_REQUEST_LIMIT) return null;
-  const slot = shardSlot({ shardIndex, shardCount: cfg.shardCount });
-  return shareOf(cfg.warmupRequestCount, slot) + shareOf(cfg.requestCount, slot);
-}
-
 async function shardFacts(db: MergedDb, shards: readonly CheckedShard[], cfg: ProfileConfig): Promise<ShardFacts[]> {
   const rows = await db.conn.runAndReadAll(
     `SELECT shard_index, count(*), arg_min(start_ns - scheduled_ns, scheduled_ns) FILTER (WHERE start_ns > 0) FROM requests GROUP BY shard_index`,
@@ -89,7 +83,7 @@ async function shardFacts(db: MergedDb, shards: readonly CheckedShard[], cfg: Pr
       shardIndex: s.config.shardIndex,
       label: s.label,
       requests: got?.n ?? 0,
-      expected: expectedRequests(cfg, s.config.shardIndex),
+      expected: shardRequestBound(cfg, s.config.shardIndex),
       finished: s.run.ended_ns !== null,
       startLagNs: s.run.start_lag_ns,
       firstSendDelayNs: got?.delay ?? null,

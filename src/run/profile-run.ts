@@ -5,8 +5,9 @@
 import { ENDPOINT_INFO } from "../client/endpoint-types.ts";
 import { hostname } from "node:os";
 import { join } from "node:path";
-import { maxRunRequests, redactedConfig, type ProfileConfig } from "../config/profile-config.ts";
+import { redactedConfig, type ProfileConfig } from "../config/profile-config.ts";
 import { blockBytesFor } from "../store/block-size.ts";
+import { chunkRowsBound, shardRequestBound } from "./request-bound.ts";
 import { formatRfc3339 } from "../config/rfc3339.ts";
 import { processConcurrency } from "../config/shard-config.ts";
 import { createBlockPromptBuilder } from "../dataset/block-prompts.ts";
@@ -185,7 +186,7 @@ export async function executeProfile(prepared: PreparedProfile, io: Io, opts: Ex
         ended_ns: null,
         load: runLoadColumns(cfg, opts.sweep),
       },
-      { onError: (e, path) => control?.storageFailed(e, path), blockBytes: blockBytesFor(maxRunRequests(cfg)) },
+      { onError: (e, path) => control?.storageFailed(e, path), blockBytes: blockBytesFor(shardRequestBound(cfg, cfg.shardIndex), chunkRowsBound(cfg)) },
     );
     const db = writer;
     // The server's /metrics and GPU telemetry, scraped on this thread while the phases run (off the workers' path).
@@ -225,8 +226,8 @@ export async function executeProfile(prepared: PreparedProfile, io: Io, opts: Ex
     log.info(startEcho(cfg));
     for (const w of runWarnings(cfg)) log.warn(w);
     const feeding: { feeder: PromptFeeder | null } = { feeder: null };
-    // The count workers read the pack from its file when it has one: sent as a string, a copy (~6 MB for
-    // o200k) stayed on this thread and on the count worker for the run. A small run's heaps after its
+    // The count workers read the pack from its file when it has one: sent (then as a string), a copy
+    // (~6 MB for o200k) stayed on this thread and on the count worker for the run. A small run's heaps after its
     // load: this thread's 15.8 vs 21.6 MB, the count worker's 7.3 vs 13.1; its peak RSS 173.7 vs 176.9
     // MiB with 4 workers (8 alternating pairs, lower in 8), 162.6 vs 163.4 with one (lower in 5).
     const packFile = tokenizer.packFile();
@@ -293,18 +294,20 @@ export async function executeProfile(prepared: PreparedProfile, io: Io, opts: Ex
 
     // Stage 5: everything recorded is stored; then statistics and exports from the stored records.
     onceJitPolicy();
+    // The final scrapes close the server-side window: every profiling request has ended. The run's end
+    // is taken then, before the workers' teardown and the storing of what is still queued.
+    await scrapers.stop();
+    const endNs = epochNs();
     await releaseWorkers(control, pool);
     fanout.drain();
     jsonl?.flush();
     if (fanout.holds > 0) log.warn(heldWarning(fanout.heldMs, fanout.holds));
     if (shared.countHolds > 0) log.warn(countHeldWarning(shared.countHolds));
     if (shared.receiveHolds > 0) log.warn(receiveHeldWarning(shared.receiveHolds));
-    // The final scrapes close the server-side window: every profiling request has ended.
-    await scrapers.stop();
     if (control.feedFailure !== null) log.error(`trace prompts: ${control.feedFailure}`);
-    const endNs = epochNs();
     db.flush();
-    await db.loadEnded().catch(() => {}); // memory, not data: a refusal leaves the results as they are
+    // Memory, not data: a refusal leaves the results as they are, and is said.
+    await db.loadEnded().catch((e: unknown) => log.warn(`storage memory setting refused: ${e instanceof Error ? e.message : String(e)}`));
     const statsStartMs = performance.now();
     const results = await computeResults(db, {
       cfg,

@@ -2,7 +2,7 @@
 // load workers), through the real worker threads against the mock: every record still carries its
 // counts; and when a count worker dies, the load workers it served count on their own threads.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Dataset, SessionSpec } from "../../src/dataset/plan-types.ts";
@@ -13,6 +13,7 @@ import { startMockServer, type MockServerHandle } from "../../src/mock/server.ts
 import { workerSettings } from "../helpers/worker-settings.ts";
 import { closedLoopPhase } from "../helpers/phase-spec.ts";
 import { decodeRecords } from "../../src/record/record-codec.ts";
+import { threadIds, threadName } from "../../src/runtime/thread-priority.ts";
 
 let mock: MockServerHandle;
 let scratch: string;
@@ -56,17 +57,7 @@ async function run(workers: number, requests: number, spawnCountWorker?: () => W
 }
 
 /** This process's threads (Linux task ids) named as Bun names a Worker's. */
-function workerThreads(): Set<string> {
-  return new Set(
-    readdirSync("/proc/self/task").filter((tid) => {
-      try {
-        return readFileSync(`/proc/self/task/${tid}/comm`, "utf8").trim() === "Worker";
-      } catch {
-        return false; // ended while we looked
-      }
-    }),
-  );
-}
+const workerThreads = (): Set<number> => new Set(threadIds().filter((tid) => threadName(tid) === "Worker"));
 
 const badCounts = (records: RequestRecord[]): RequestRecord[] =>
   records.filter((r) => r.error !== null || r.output_tokens !== OSL || r.chunks.reduce((n, c) => n + c.tokens, 0) !== OSL);
@@ -137,4 +128,28 @@ describe("count workers shared by load workers", () => {
     expect(records.length).toBe(40);
     expect(badCounts(records)).toEqual([]);
   }, 60_000);
+
+  test("close() does not wait out its timeout for a count worker that already died", async () => {
+    const crashing = join(scratch, "crashing-count-worker-2.ts");
+    writeFileSync(
+      crashing,
+      `self.onmessage = (e) => { if (e.data.type === "connect") setTimeout(() => { throw new Error("count worker crashed on purpose"); }, 20); };\n`,
+    );
+    const ds = dataset(10);
+    const pool = await WorkerPool.start({
+      workers: 1,
+      config: workerSettings(`${mock.url}/v1/chat/completions`, ds),
+      shared: new SharedState(),
+      onRecords: () => {},
+      readyTimeoutMs: 20_000,
+      spawnCountWorker: () => new Worker(crashing),
+    });
+    try {
+      await pool.runPhase(closedLoopPhase(ds, 10, 2));
+      // With a timeout longer than this test's own, close() resolves only because the dead worker's end was seen.
+      await pool.close(120_000);
+    } finally {
+      pool.terminate();
+    }
+  }, 30_000);
 });

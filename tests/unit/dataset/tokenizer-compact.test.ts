@@ -86,7 +86,7 @@ describe("counts as the library", () => {
 });
 
 describe("damaged packs", () => {
-  test("a merge whose result is not its two tokens end to end (the tables altered after packing) is refused, not miscounted", () => {
+  test("tables altered after packing (here a merge's result) fail the pack's hash: refused, not miscounted", () => {
     const damaged = Uint8Array.from(tokenizerFromJson("t", byteLevelJson({ tokens: TOKENS, merges: MERGES })).pack()!);
     const header = packHeader<{ vocabLength: number; mergeCount: number }>(damaged);
     const body = packBody(damaged);

@@ -61,6 +61,20 @@ describe("pack and rebuild", () => {
     expect(rebuilt.encode("<s>")).toEqual([7]);
   });
 
+  test("a first token that starts with U+FEFF comes back with it (the pack's text is not read as having a byte-order mark)", () => {
+    const loaded = tokenizerFromJson("bom", smallBpe({ vocab: { "\uFEFFz": 0, "<unk>": 1, a: 2, b: 3, c: 4, ab: 5, abc: 6, " ": 8 } }));
+    const rebuilt = tokenizerFromPack("bom", loaded.pack()!);
+    expect(loaded.decode([0])).toBe("\uFEFFz");
+    expect(rebuilt.decode([0])).toBe("\uFEFFz");
+    expect(rebuilt.encode("abc ab")).toEqual(loaded.encode("abc ab"));
+  });
+
+  test("a vocab with a lone surrogate (no UTF-8 form) is not packed, and still counts as loaded", () => {
+    const tok = tokenizerFromJson("surrogate", smallBpe({ vocab: { "<unk>": 0, a: 1, b: 2, c: 3, ab: 4, abc: 5, " ": 6, "\ud800": 8 } }));
+    expect(tok.pack()).toBeNull();
+    expect(tok.encode("abc ab")).toEqual([5, 4]);
+  });
+
   test("a tokenizer the pack cannot hold exactly is not packed: not BPE, two tokens on one id, a merge listed twice", () => {
     const wordPiece = tokenizerFromJson("wp", {
       ...smallBpe(),

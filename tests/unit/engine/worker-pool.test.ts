@@ -20,7 +20,7 @@ test("a count worker's init names the pack file, or carries the pack when there 
     { spec: "/models/t/tokenizer.json", packed: new TextEncoder().encode('{"format":1}\n...'), packFile: null },
   ]) {
     const sent: unknown[] = [];
-    const fake = { postMessage: (m: unknown) => sent.push(m), unref: () => {}, onerror: null } as unknown as Worker;
+    const fake = { postMessage: (m: unknown) => sent.push(m), unref: () => {}, addEventListener: () => {}, onerror: null } as unknown as Worker;
     const { workers } = startCountWorkers(
       1,
       tokenizer,
