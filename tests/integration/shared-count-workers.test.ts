@@ -35,18 +35,22 @@ function dataset(sessions: number): Dataset {
   return { sessions: Array.from({ length: sessions }, (_, i) => s(i)), systemPrompt: null, sampling: "sequential", blockSize: 512 };
 }
 
-async function run(workers: number, requests: number, spawnCountWorker?: () => Worker): Promise<{ records: RequestRecord[]; countWorkers: number }> {
-  const ds = dataset(requests);
-  const records: RequestRecord[] = [];
-  const opts: PoolOptions = {
+/** A pool of `workers` load workers over `ds` against the mock; records go to `onRecords`. */
+function startPool(workers: number, ds: Dataset, onRecords: PoolOptions["onRecords"], spawnCountWorker?: () => Worker): Promise<WorkerPool> {
+  return WorkerPool.start({
     workers,
     config: workerSettings(`${mock.url}/v1/chat/completions`, ds),
     shared: new SharedState(),
-    onRecords: (batch) => records.push(...decodeRecords(batch)),
+    onRecords,
     readyTimeoutMs: 20_000,
     ...(spawnCountWorker ? { spawnCountWorker } : {}),
-  };
-  const pool = await WorkerPool.start(opts);
+  });
+}
+
+async function run(workers: number, requests: number, spawnCountWorker?: () => Worker): Promise<{ records: RequestRecord[]; countWorkers: number }> {
+  const ds = dataset(requests);
+  const records: RequestRecord[] = [];
+  const pool = await startPool(workers, ds, (batch) => records.push(...decodeRecords(batch)), spawnCountWorker);
   try {
     const spec = closedLoopPhase(ds, requests, 2 * workers);
     await pool.runPhase(spec);
@@ -86,18 +90,16 @@ describe("count workers shared by load workers", () => {
       const before = workerThreads();
       const ds = dataset(10);
       let countClosed = 0;
-      const pool = await WorkerPool.start({
-        workers: 5,
-        config: workerSettings(`${mock.url}/v1/chat/completions`, ds),
-        shared: new SharedState(),
-        onRecords: () => {},
-        readyTimeoutMs: 20_000,
-        spawnCountWorker: () => {
+      const pool = await startPool(
+        5,
+        ds,
+        () => {},
+        () => {
           const w = new Worker(new URL("../../src/count-worker.ts", import.meta.url).href);
           w.addEventListener("close", () => countClosed++);
           return w;
         },
-      });
+      );
       try {
         await pool.runPhase(closedLoopPhase(ds, 10, 5));
         // Threads of an earlier test's pool may still be ending: this pool's are those new since before.
@@ -136,14 +138,12 @@ describe("count workers shared by load workers", () => {
       `self.onmessage = (e) => { if (e.data.type === "connect") setTimeout(() => { throw new Error("count worker crashed on purpose"); }, 20); };\n`,
     );
     const ds = dataset(10);
-    const pool = await WorkerPool.start({
-      workers: 1,
-      config: workerSettings(`${mock.url}/v1/chat/completions`, ds),
-      shared: new SharedState(),
-      onRecords: () => {},
-      readyTimeoutMs: 20_000,
-      spawnCountWorker: () => new Worker(crashing),
-    });
+    const pool = await startPool(
+      1,
+      ds,
+      () => {},
+      () => new Worker(crashing),
+    );
     try {
       await pool.runPhase(closedLoopPhase(ds, 10, 2));
       // With a timeout longer than this test's own, close() resolves only because the dead worker's end was seen.
