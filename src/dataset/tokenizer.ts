@@ -97,14 +97,19 @@ export async function loadTokenizer(spec: string, cacheDir?: string): Promise<Te
  * machine's first run loads in tens of ms, not seconds. Null from source, where the pack is not built.
  */
 function embeddedBuiltin(): TextTokenizer | null {
+  const path = embeddedPackPath();
+  if (path === null) return null;
+  return reloadable(BUILTIN_NAME, () => packFromFile(tokenizerFromPack(BUILTIN_NAME, readFileSync(path)), path));
+}
+
+/** In the compiled binary, the builtin tokenizer's pack inside it (read from the binary's own mapped pages); null from source. */
+export function embeddedPackPath(): string | null {
   if (!process.env.LLMBENCH_COMPILED) return null;
-  let path: string;
   try {
-    path = (require("llmbench-builtin-pack") as { default: string }).default;
+    return (require("llmbench-builtin-pack") as { default: string }).default;
   } catch {
     return null; // LLMBENCH_COMPILED set in the environment of a run from source
   }
-  return reloadable(BUILTIN_NAME, () => packFromFile(tokenizerFromPack(BUILTIN_NAME, readFileSync(path)), path));
 }
 
 /** `tok`, whose pack is the file at `file`: read again when asked (~10 ms), not rebuilt (~130 ms) nor kept (several MB). */

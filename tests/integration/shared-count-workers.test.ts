@@ -7,13 +7,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Dataset, SessionSpec } from "../../src/dataset/plan-types.ts";
 import { SharedState } from "../../src/engine/shared-state.ts";
-import { LOAD_WORKERS_PER_COUNT_WORKER, WorkerPool, countWorkersFor, type PoolOptions } from "../../src/engine/worker-pool.ts";
+import { LOAD_WORKERS_PER_COUNT_WORKER, WorkerPool, countWorkersFor, type PoolOptions, type TokenizerPack } from "../../src/engine/worker-pool.ts";
 import type { RequestRecord } from "../../src/record/request-record.ts";
 import { startMockServer, type MockServerHandle } from "../../src/mock/server.ts";
 import { workerSettings } from "../helpers/worker-settings.ts";
 import { closedLoopPhase } from "../helpers/phase-spec.ts";
 import { decodeRecords } from "../../src/record/record-codec.ts";
 import { threadIds, threadName } from "../../src/runtime/thread-priority.ts";
+import { loadTokenizer } from "../../src/dataset/tokenizer.ts";
 
 let mock: MockServerHandle;
 let scratch: string;
@@ -36,7 +37,13 @@ function dataset(sessions: number): Dataset {
 }
 
 /** A pool of `workers` load workers over `ds` against the mock; records go to `onRecords`. */
-function startPool(workers: number, ds: Dataset, onRecords: PoolOptions["onRecords"], spawnCountWorker?: () => Worker): Promise<WorkerPool> {
+function startPool(
+  workers: number,
+  ds: Dataset,
+  onRecords: PoolOptions["onRecords"],
+  spawnCountWorker?: () => Worker,
+  tokenizerPack?: TokenizerPack,
+): Promise<WorkerPool> {
   return WorkerPool.start({
     workers,
     config: workerSettings(`${mock.url}/v1/chat/completions`, ds),
@@ -44,13 +51,19 @@ function startPool(workers: number, ds: Dataset, onRecords: PoolOptions["onRecor
     onRecords,
     readyTimeoutMs: 20_000,
     ...(spawnCountWorker ? { spawnCountWorker } : {}),
+    ...(tokenizerPack ? { tokenizerPack } : {}),
   });
 }
 
-async function run(workers: number, requests: number, spawnCountWorker?: () => Worker): Promise<{ records: RequestRecord[]; countWorkers: number }> {
+async function run(
+  workers: number,
+  requests: number,
+  spawnCountWorker?: () => Worker,
+  tokenizerPack?: TokenizerPack,
+): Promise<{ records: RequestRecord[]; countWorkers: number }> {
   const ds = dataset(requests);
   const records: RequestRecord[] = [];
-  const pool = await startPool(workers, ds, (batch) => records.push(...decodeRecords(batch)), spawnCountWorker);
+  const pool = await startPool(workers, ds, (batch) => records.push(...decodeRecords(batch)), spawnCountWorker, tokenizerPack);
   try {
     const spec = closedLoopPhase(ds, requests, 2 * workers);
     await pool.runPhase(spec);
@@ -115,6 +128,15 @@ describe("count workers shared by load workers", () => {
     },
     60_000,
   );
+
+  test("5 load workers, 2 count workers rebuilding the tokenizer from one pack file read into shared memory: every record carries its counts", async () => {
+    const packFile = (await loadTokenizer("builtin", join(scratch, "tokenizers"))).packFile();
+    expect(packFile).not.toBeNull();
+    const { records, countWorkers } = await run(5, 100, undefined, { packFile, packed: null });
+    expect(countWorkers).toBe(2);
+    expect(records.length).toBe(100);
+    expect(badCounts(records)).toEqual([]);
+  }, 60_000);
 
   test("the count worker dies: its load workers count on their own threads, and every record still has its counts", async () => {
     // A count worker that takes its lines and then crashes: no count ever comes back from it.

@@ -48,6 +48,17 @@ describe("pack and rebuild", () => {
     expect(sameBytes(rebuilt.pack(), packed)).toBe(true);
   });
 
+  test("o200k from a pack in a SharedArrayBuffer (count workers view one): the same counts and the same pack", () => {
+    const packed = builtin.pack()!;
+    const shared = new Uint8Array(new SharedArrayBuffer(packed.length));
+    shared.set(packed);
+    const rebuilt = tokenizerFromPack("shared", shared);
+    const texts = fuzzTexts(12, 200);
+    expect(texts.length).toBe(200);
+    for (const t of texts) expect([t, rebuilt.count(t)]).toEqual([t, builtin.count(t)]);
+    expect(sameBytes(rebuilt.pack(), packed)).toBe(true);
+  });
+
   test("a small BPE with an unknown token and an added special token", () => {
     const loaded = tokenizerFromJson("small", smallBpe());
     const rebuilt = tokenizerFromPack("small", loaded.pack()!);

@@ -1,5 +1,8 @@
 import { expect, test } from "bun:test";
-import { evenSplit, startCountWorkers } from "../../../src/engine/worker-pool.ts";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { evenSplit, sharesPack, startCountWorkers } from "../../../src/engine/worker-pool.ts";
 
 // Preconnected sockets split over workers: every worker gets a part, earlier ones the remainder.
 test.each([
@@ -30,4 +33,42 @@ test("a count worker's init names the pack file, or carries the pack when there 
     expect(workers.length).toBe(1);
     expect(sent[0]).toEqual({ type: "init", tokenizer: tokenizer.spec, packed: tokenizer.packed, packFile: tokenizer.packFile });
   }
+});
+
+// Several count workers view one copy of a pack file in shared memory; one reads the file itself, and
+// a file that cannot be read is left to each worker, as before.
+test("several count workers get one pack in a SharedArrayBuffer; one count worker gets the file", () => {
+  const dir = mkdtempSync(join(tmpdir(), "llmbench-shared-pack-"));
+  try {
+    const file = join(dir, "t.pack");
+    writeFileSync(file, '{"format":4}\n...');
+    const inits = (loadWorkers: number, packFile: string): { packed: Uint8Array | null; packFile: string | null }[] => {
+      const sent: { type: string; packed: Uint8Array | null; packFile: string | null }[] = [];
+      const fake = () => ({ postMessage: (m: never) => sent.push(m), unref: () => {}, addEventListener: () => {}, onerror: null }) as unknown as Worker;
+      startCountWorkers(loadWorkers, { spec: "t", packFile, packed: null }, fake, () => {});
+      return sent.filter((m) => m.type === "init");
+    };
+    const several = inits(5, file);
+    expect(several.length).toBe(2);
+    expect(several.map((m) => m.packFile)).toEqual([null, null]);
+    expect(several[0]!.packed!.buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(several[1]!.packed!.buffer).toBe(several[0]!.packed!.buffer);
+    expect(Buffer.from(several[0]!.packed!).equals(readFileSync(file))).toBe(true);
+    expect(inits(4, file)).toEqual([{ type: "init", tokenizer: "t", packed: null, packFile: file }] as never);
+    const missing = join(dir, "missing.pack");
+    expect(inits(5, missing).map((m) => [m.packed, m.packFile])).toEqual([
+      [null, missing],
+      [null, missing],
+    ]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test.each([
+  [2, "/cache/t.pack", true],
+  [1, "/cache/t.pack", false],
+  [2, null, false],
+])("sharesPack(%i count workers, file %p) = %p (from source: no pack inside a binary)", (countWorkers, packFile, want) => {
+  expect(sharesPack(countWorkers, { packFile, packed: null })).toBe(want);
 });
