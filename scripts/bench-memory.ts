@@ -4,10 +4,10 @@
 // times (default 3), alternating sizes, and the table gives each run and the medians: one run's peak swings
 // by ~100 MB with when the heaps are collected. Records are never held in memory, so RSS should not grow
 // with the request count.
-import { chmodSync, copyFileSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { lowerInPairs } from "./bench-pairs.ts";
+import { lowerInPairs, sameAgeBinaries } from "./bench-pairs.ts";
 
 const ROOT = resolve(import.meta.dir, "..");
 const BIN = join(ROOT, "dist", "llmbench");
@@ -119,13 +119,6 @@ export async function memory(levels: number[], repeats = 3): Promise<Record<stri
  * short run costs before it sends anything (tokenizers, threads, DuckDB). With `other` (BENCH_B_MAIN, a
  * binary), each round runs this build and then that one (smallRunPairs).
  */
-/** `from` copied to `to`, executable. */
-function copyBinary(from: string, to: string): string {
-  copyFileSync(from, to);
-  chmodSync(to, 0o755);
-  return to;
-}
-
 export async function smallRuns(workerCounts: number[], repeats = 3, other?: string): Promise<Record<string, unknown>> {
   if (other !== undefined) return smallRunPairs(workerCounts, repeats, other);
   const runs: (MemoryRun & { workers: number })[] = [];
@@ -155,13 +148,10 @@ export async function smallRuns(workerCounts: number[], repeats = 3, other?: str
  * them. Medians per arm, and in how many pairs this build was lower.
  */
 async function smallRunPairs(workerCounts: number[], rounds: number, other: string): Promise<Record<string, unknown>> {
-  // Both binaries copied afresh, side by side: a file written minutes ago peaked 3-4 MiB higher than a
-  // byte-identical one written half an hour before (1, 4 and 8 workers, 6 of 6 pairs each), so the
-  // arms must be of one age.
-  const copies = mkdtempSync(join(tmpdir(), "llmbench-pair-bins-"));
+  const bins = sameAgeBinaries([BIN, other]);
   const arms = [
-    { arm: "this", bin: copyBinary(BIN, join(copies, "this")) },
-    { arm: "B", bin: copyBinary(other, join(copies, "b")) },
+    { arm: "this", bin: bins.mains[0]! },
+    { arm: "B", bin: bins.mains[1]! },
   ];
   const runs: (MemoryRun & { workers: number; arm: string })[] = [];
   for (let r = 0; r < rounds; r++) {
@@ -197,6 +187,6 @@ async function smallRunPairs(workerCounts: number[], rounds: number, other: stri
     };
     return [row("this", mine), row("B", theirs), pairs];
   });
-  rmSync(copies, { recursive: true, force: true });
+  bins.cleanup();
   return { results, runs: runs.map((x) => ({ workers: x.workers, arm: x.arm, exit: x.exit, peak_rss_mib: x.peak_rss_mib, cpu_s: x.cpu_s, wall_s: x.wall_s })) };
 }

@@ -1,6 +1,33 @@
-// Paired runs (this build and arm B, alternating): in how many pairs this build's figure was lower.
+// Paired runs (this build and arm B, alternating): in how many pairs this build's figure was lower, and
+// the arms' binaries made of one age.
+import { chmodSync, copyFileSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 
 /** "N of M": pairs (mine[i], theirs[i]) where f(mine) < f(theirs). */
 export function lowerInPairs<T>(mine: readonly T[], theirs: readonly T[], f: (x: T) => number): string {
   return `${mine.filter((x, i) => f(x) < f(theirs[i]!)).length} of ${mine.length}`;
+}
+
+/**
+ * The arms' binaries copied afresh into one new directory, so that they are of one age: a binary written
+ * minutes before peaked 3-4 MiB higher than a byte-identical one written half an hour before (1, 4 and 8
+ * workers, 6 of 6 pairs each), and side by side the two copies measured alike. A `.ts` entry (a checkout
+ * run by bun) is used as given; one binary named twice is copied once. `cleanup` removes the copies.
+ */
+export function sameAgeBinaries(mains: readonly string[]): { mains: string[]; cleanup: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), "llmbench-pair-bins-"));
+  const copies = new Map<string, string>();
+  const out = mains.map((m) => {
+    if (m.endsWith(".ts")) return m;
+    let copy = copies.get(m);
+    if (copy === undefined) {
+      copy = join(dir, `arm-${copies.size}`);
+      copyFileSync(m, copy);
+      chmodSync(copy, 0o755);
+      copies.set(m, copy);
+    }
+    return copy;
+  });
+  return { mains: out, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }

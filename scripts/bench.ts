@@ -59,7 +59,7 @@ import { join, resolve } from "node:path";
 import { queryReadOnly } from "../src/store/read-db.ts";
 import { percentileSorted } from "../src/metrics/stats.ts";
 import { memory, smallRuns } from "./bench-memory.ts";
-import { lowerInPairs } from "./bench-pairs.ts";
+import { lowerInPairs, sameAgeBinaries } from "./bench-pairs.ts";
 import { plotBench } from "./bench-plot.ts";
 import { tokenizerLoad } from "./bench-tokenizer.ts";
 
@@ -397,11 +397,12 @@ async function timingAb(): Promise<Record<string, unknown>> {
   // that one, or against itself with those variables (both --ui none); else the dashboard off and on.
   const other = process.env.BENCH_B_MAIN;
   const bEnv = envOf(process.env.BENCH_B_ENV ?? "");
+  const bins = sameAgeBinaries([process.env.BENCH_A_MAIN ?? CLIENT, other ?? CLIENT]);
   const arms: { name: string; ui: string; main: string; env: Record<string, string> }[] =
     other || process.env.BENCH_B_ENV
       ? [
-          { name: "this", ui: "none", main: process.env.BENCH_A_MAIN ?? CLIENT, env: {} },
-          { name: "B", ui: "none", main: other ?? CLIENT, env: bEnv },
+          { name: "this", ui: "none", main: bins.mains[0]!, env: {} },
+          { name: "B", ui: "none", main: bins.mains[1]!, env: bEnv },
         ]
       : [
           { name: "none", ui: "none", main: CLIENT, env: {} },
@@ -426,6 +427,7 @@ async function timingAb(): Promise<Record<string, unknown>> {
     const [x, y] = [arms[1]!.name, arms[0]!.name];
     out.push({ scenario: s.name, arm: `${x} / ${y}`, runs: n, ...Object.fromEntries(figures.map((f) => [`median_${f}`, med(x, f) / med(y, f)])) });
   }
+  bins.cleanup();
   return { results: out };
 }
 
@@ -762,9 +764,10 @@ async function rateAb(): Promise<Record<string, unknown>> {
   const bName = ["B:", ...(process.env.BENCH_B_MAIN ? [process.env.BENCH_B_MAIN] : []), ...(process.env.BENCH_B_ENV ? [process.env.BENCH_B_ENV] : [])].join(
     " ",
   );
+  const bins = sameAgeBinaries([CLIENT, process.env.BENCH_B_MAIN ?? CLIENT]);
   const arms = [
-    { arm: "this", main: CLIENT, env: {} },
-    { arm: bName, main: process.env.BENCH_B_MAIN ?? CLIENT, env: envOf(process.env.BENCH_B_ENV ?? "") },
+    { arm: "this", main: bins.mains[0]!, env: {} },
+    { arm: bName, main: bins.mains[1]!, env: envOf(process.env.BENCH_B_ENV ?? "") },
   ];
   const runs: { arm: string; round: number; p99: number; late: number; cpu: number; failed: number }[] = [];
   for (let i = 0; i < rounds; i++) {
@@ -804,6 +807,7 @@ async function rateAb(): Promise<Record<string, unknown>> {
     median_late_sends: lower((x) => x.late),
     median_client_cpu_pct: lower((x) => x.cpu),
   };
+  bins.cleanup();
   return { results: [row("this", mine), row(bName, theirs), pairs], runs };
 }
 
