@@ -46,11 +46,12 @@ export const MAX_CACHED_PACKS = 8;
 /** Writes the pack whole or not at all (a temp file renamed), then prunes the directory; false when the cache cannot be written (skipped). */
 export function writeCachedPack(path: string, packed: Uint8Array): boolean {
   const tmp = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+  const dir = dirname(path);
   try {
-    mkdirSync(dirname(path), { recursive: true });
+    mkdirSync(dir, { recursive: true });
     writeFileSync(tmp, packed);
     renameSync(tmp, path);
-    prunePacks(dirname(path), path);
+    prunePacks(dir, path);
     return true;
   } catch {
     try {

@@ -56,8 +56,9 @@ export function startCountWorkers(
 ): { lineFor: (i: number) => MessagePort | undefined; workers: Worker[] } {
   const workers: Worker[] = [];
   const lines: (MessagePort | undefined)[] = [];
-  const pack = sharesPack(countWorkersFor(loadWorkers), tokenizer) ? sharedPack(tokenizer) : tokenizer;
-  for (let c = 0; c < countWorkersFor(loadWorkers); c++) {
+  const countWorkers = countWorkersFor(loadWorkers);
+  const pack = sharesPack(countWorkers, tokenizer) ? sharedPack(tokenizer) : tokenizer;
+  for (let c = 0; c < countWorkers; c++) {
     const served = Array.from({ length: loadWorkers }, (_, i) => i).filter((i) => Math.floor(i / LOAD_WORKERS_PER_COUNT_WORKER) === c);
     let w: Worker;
     try {
