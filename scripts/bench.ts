@@ -397,9 +397,10 @@ async function timingAb(): Promise<Record<string, unknown>> {
   // that one, or against itself with those variables (both --ui none); else the dashboard off and on.
   const other = process.env.BENCH_B_MAIN;
   const bEnv = envOf(process.env.BENCH_B_ENV ?? "");
-  const bins = sameAgeBinaries([process.env.BENCH_A_MAIN ?? CLIENT, other ?? CLIENT]);
+  // Only a pair of builds needs its binaries copied (the dashboard pair runs one binary).
+  const bins = other || process.env.BENCH_B_ENV ? sameAgeBinaries([process.env.BENCH_A_MAIN ?? CLIENT, other ?? CLIENT]) : null;
   const arms: { name: string; ui: string; main: string; env: Record<string, string> }[] =
-    other || process.env.BENCH_B_ENV
+    bins !== null
       ? [
           { name: "this", ui: "none", main: bins.mains[0]!, env: {} },
           { name: "B", ui: "none", main: bins.mains[1]!, env: bEnv },
@@ -427,7 +428,7 @@ async function timingAb(): Promise<Record<string, unknown>> {
     const [x, y] = [arms[1]!.name, arms[0]!.name];
     out.push({ scenario: s.name, arm: `${x} / ${y}`, runs: n, ...Object.fromEntries(figures.map((f) => [`median_${f}`, med(x, f) / med(y, f)])) });
   }
-  bins.cleanup();
+  bins?.cleanup();
   return { results: out };
 }
 
