@@ -2,17 +2,17 @@
 // streaming requests one after another through the HTTP/1.1 transport and the request runner, body
 // work deferred as the load worker defers it, counts in one batch per request (characters, on this
 // thread), records dropped. No storage, no workers, no tokenizer.
-//   bun scripts/client-path.ts <url> <concurrency> <rounds>
+//   bun scripts/client-path.ts <url> <concurrency> <rounds> [output tokens]
 // Prints one JSON line: peak RSS (MiB, sampled every 50 ms), requests, chunks, failed. Bench tooling.
 import { DeferredWork } from "../src/client/deferred-work.ts";
 import { createHttp1Transport } from "../src/client/http1-transport.ts";
 import { type CountBatch, type RecordIdentity, runRequest } from "../src/client/request-runner.ts";
 
-const [url = "", concArg = "", roundsArg = "3"] = process.argv.slice(2);
+const [url = "", concArg = "", roundsArg = "3", oslArg = ""] = process.argv.slice(2);
 const CONCURRENCY = Number(concArg);
 const ROUNDS = Number(roundsArg);
 if (!url || !(CONCURRENCY > 0)) {
-  console.error("usage: bun scripts/client-path.ts URL CONCURRENCY [ROUNDS]");
+  console.error("usage: bun scripts/client-path.ts URL CONCURRENCY [ROUNDS] [OUTPUT_TOKENS]");
   process.exit(2);
 }
 const transport = createHttp1Transport();
@@ -24,7 +24,14 @@ const notHere = {
   },
 };
 const countBatch: CountBatch = (texts, sink) => queueMicrotask(() => sink.counted(texts.map((t) => t.length)));
-const body = JSON.stringify({ model: "mock-model", messages: [{ role: "user", content: "hello" }], stream: true });
+/** Output tokens asked for (max_tokens = min_tokens), or the mock's own choice when not given. */
+const OSL = oslArg === "" ? null : Number(oslArg);
+const body = JSON.stringify({
+  model: "mock-model",
+  messages: [{ role: "user", content: "hello" }],
+  stream: true,
+  ...(OSL !== null ? { max_tokens: OSL, min_tokens: OSL } : {}),
+});
 const identity = (index: number): RecordIdentity => ({
   request_index: index,
   session_num: index,
