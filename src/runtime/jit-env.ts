@@ -13,6 +13,14 @@
 // 1.00 ms, gap p99 1.06 vs 1.52 ms, CPU 1.07 vs 1.20 s; 1,000 streams CPU 1.91 vs 2.18 s, tails within
 // their spread; 5,000 req/s send lag p99 0.91 vs 1.68 ms; a 16-request run 0.43 vs 0.47 s of CPU
 // (bench/timing-ab-checkouts.md, bench/rate-ab.md, bench/small-run-ab.md).
+// Tried and dropped: the collector's settings set the same way. In the load worker at 100 streams
+// (10,000 chunks a second) young collections came ~3 a second, from a timer (0.25% of CPU per MB
+// allocated) as much as from the 8 MB allocation floor, each pausing the stamping thread ~1 ms.
+// BUN_JSC_percentCPUPerMBForEdenTimer=0.0001 with BUN_JSC_largeHeapSize=24 MiB cut them 34 -> 12-13 in a
+// 2,000-request run (BUN_JSC_logGC=1) and the chunk-gap error p99 was lower in 9 of 10 pairs of such
+// runs (medians 0.30 vs 0.40 ms) and 6 of 8 in `timing-ab 4`; but the send lag p99 at 5,000 req/s was
+// higher in 3 of 4 (1.09 vs 0.73 ms), TTFT p99 moved either way, and peak RSS rose 3-10 MiB. The
+// timer alone changed nothing (gap p99 lower in 1 of 4); a 16 MiB floor was within the runs' spread.
 // JavaScriptCore reads its options from the environment once, at start, for every thread. So the
 // process replaces itself (execve: the same pid, terminal, signals and exit code) with the variable
 // set, before anything else runs. A variable the user set is left as it is (BUN_JSC_useFTLJIT=1 keeps
