@@ -8,21 +8,14 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { lowerInPairs, sameAgeBinaries } from "./bench-pairs.ts";
+import { firstLine } from "./first-line.ts";
 
 const ROOT = resolve(import.meta.dir, "..");
 const BIN = join(ROOT, "dist", "llmbench");
 
 async function startMock(): Promise<{ url: string; proc: ReturnType<typeof Bun.spawn> }> {
   const proc = Bun.spawn(["taskset", "-c", "1", BIN, "mock", "--port", "0", "--ttft-ms", "0", "--itl-ms", "0"], { stdout: "pipe", stderr: "ignore" });
-  const reader = proc.stdout.getReader();
-  let buf = "";
-  while (!buf.includes("\n")) {
-    const r = await reader.read();
-    if (r.done) throw new Error("mock exited before printing its URL");
-    buf += new TextDecoder().decode(r.value);
-  }
-  reader.releaseLock();
-  return { url: buf.trim(), proc };
+  return { url: await firstLine(proc.stdout, () => "mock exited before printing its URL"), proc };
 }
 
 /** VmRSS of a running process in MiB, or null once it is gone. */

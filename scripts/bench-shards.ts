@@ -23,6 +23,7 @@ import { arrivalOffsetsNs } from "../src/schedule/arrivals.ts";
 import { queryReadOnly } from "../src/store/read-db.ts";
 import { LineWriter } from "../src/store/line-writer.ts";
 import { ResultsWriter } from "../src/store/results-db.ts";
+import { firstLine } from "./first-line.ts";
 
 const ROOT = resolve(import.meta.dir, "..");
 const BUN = process.execPath;
@@ -39,15 +40,7 @@ const round = (x: number, d = 3): number => Math.round(x * 10 ** d) / 10 ** d;
 
 async function startMock(): Promise<{ url: string; proc: ReturnType<typeof Bun.spawn> }> {
   const proc = Bun.spawn([...LLMBENCH, "mock", "--port", "0", "--ttft-ms", "20", "--itl-ms", "5"], { stdout: "pipe", stderr: "ignore" });
-  const reader = proc.stdout.getReader();
-  let buf = "";
-  while (!buf.includes("\n")) {
-    const r = await reader.read();
-    if (r.done) throw new Error("mock exited before printing its URL");
-    buf += new TextDecoder().decode(r.value);
-  }
-  reader.releaseLock();
-  return { url: buf.trim(), proc };
+  return { url: await firstLine(proc.stdout, () => "mock exited before printing its URL"), proc };
 }
 
 /** The requests of one or more run files, with what the schedule said. */

@@ -62,6 +62,7 @@ import { memory, smallRuns } from "./bench-memory.ts";
 import { lowerInPairs, sameAgeBinaries } from "./bench-pairs.ts";
 import { plotBench } from "./bench-plot.ts";
 import { tokenizerLoad } from "./bench-tokenizer.ts";
+import { firstLine } from "./first-line.ts";
 
 const ROOT = resolve(import.meta.dir, "..");
 const BUN = process.execPath;
@@ -123,15 +124,8 @@ async function startServer(kind: ServerKind, dir: string, ttftMs: number, itlMs:
     stdout: "pipe",
     stderr: "pipe",
   });
-  const reader = proc.stdout.getReader();
-  let buf = "";
-  while (!buf.includes("\n")) {
-    const r = await reader.read();
-    if (r.done) throw new Error(`server exited before printing its URL: ${await new Response(proc.stderr).text()}`);
-    buf += new TextDecoder().decode(r.value);
-  }
-  reader.releaseLock();
-  return { url: buf.trim(), proc, recordPath };
+  const url = await firstLine(proc.stdout, async () => `server exited before printing its URL: ${await new Response(proc.stderr).text()}`);
+  return { url, proc, recordPath };
 }
 
 async function stopServer(m: MockHandle): Promise<void> {

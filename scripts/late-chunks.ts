@@ -10,6 +10,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { queryReadOnly } from "../src/store/read-db.ts";
+import { firstLine } from "./first-line.ts";
 
 const ROOT = resolve(import.meta.dir, "..");
 const BIN = process.env.BENCH_MAIN ?? join(ROOT, "dist", "llmbench");
@@ -93,19 +94,6 @@ export function heldBy(sw: readonly { atNs: number; thread: string }[], fromNs: 
 
 const pct = (sorted: readonly number[], p: number): string => (sorted[Math.floor(p * (sorted.length - 1))] ?? Number.NaN).toFixed(3);
 
-/** The first line a process prints (the truth server's URL). */
-async function firstLine(proc: Bun.Subprocess<"ignore", "pipe", "inherit">): Promise<string> {
-  const reader = proc.stdout.getReader();
-  let buf = "";
-  while (!buf.includes("\n")) {
-    const r = await reader.read();
-    if (r.done) throw new Error("the truth server exited before printing its URL");
-    buf += new TextDecoder().decode(r.value);
-  }
-  reader.releaseLock();
-  return buf.trim();
-}
-
 /** Epoch ns minus CLOCK_MONOTONIC ns (perf's clock here), taken once through libc. */
 function monotonicToEpochNs(): number {
   const { dlopen, FFIType, ptr } = require("bun:ffi") as typeof import("bun:ffi");
@@ -129,7 +117,7 @@ async function main(): Promise<void> {
     stdout: "pipe",
     stderr: "inherit",
   });
-  const url = await firstLine(server);
+  const url = await firstLine(server.stdout, () => "the truth server exited before printing its URL");
   const offsetNs = monotonicToEpochNs();
   const schedPath = join(dir, "sched.data");
   const perf = hasPerf

@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { percentileSorted } from "../src/metrics/stats.ts";
 import { queryReadOnly } from "../src/store/read-db.ts";
+import { firstLine } from "./first-line.ts";
 
 const ROOT = resolve(import.meta.dir, "..");
 const MAIN = join(ROOT, "src/main.ts");
@@ -26,15 +27,7 @@ async function run(mode: string, flags: string[]): Promise<Record<string, number
     stdout: "pipe",
     stderr: "pipe",
   });
-  const reader = mock.stdout.getReader();
-  let buf = "";
-  while (!buf.includes("\n")) {
-    const r = await reader.read();
-    if (r.done) throw new Error("mock exited");
-    buf += new TextDecoder().decode(r.value);
-  }
-  reader.releaseLock();
-  const url = buf.trim();
+  const url = await firstLine(mock.stdout, () => "mock exited");
   const args = ["profile", "-u", url, "-m", "mock-model", "--tokenizer", "builtin", "--streaming", "--ui", "none", "--workers", "1"];
   args.push("--concurrency", String(CONCURRENCY), "--request-count", String(REQUESTS), "--warmup-request-count", String(CONCURRENCY));
   args.push("--isl", "32", "--osl", "50", "--artifact-dir", join(dir, "run"), ...flags);
