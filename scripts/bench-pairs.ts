@@ -4,6 +4,17 @@ import { chmodSync, copyFileSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
+/** `KEY=VALUE KEY=VALUE` (an arm's added variables, from the variable `name`) as an environment. */
+export function envOf(spec: string, name: string): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const kv of spec.split(" ").filter((x) => x !== "")) {
+    const eq = kv.indexOf("=");
+    if (eq < 1) throw new Error(`${name}: expected KEY=VALUE, got ${kv}`);
+    env[kv.slice(0, eq)] = kv.slice(eq + 1);
+  }
+  return env;
+}
+
 /** "N of M": pairs (mine[i], theirs[i]) where f(mine) < f(theirs). */
 export function lowerInPairs<T>(mine: readonly T[], theirs: readonly T[], f: (x: T) => number): string {
   return `${mine.filter((x, i) => f(x) < f(theirs[i]!)).length} of ${mine.length}`;

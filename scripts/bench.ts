@@ -59,7 +59,7 @@ import { join, resolve } from "node:path";
 import { queryReadOnly } from "../src/store/read-db.ts";
 import { percentileSorted } from "../src/metrics/stats.ts";
 import { memory, smallRuns } from "./bench-memory.ts";
-import { lowerInPairs, sameAgeBinaries } from "./bench-pairs.ts";
+import { envOf, lowerInPairs, sameAgeBinaries } from "./bench-pairs.ts";
 import { plotBench } from "./bench-plot.ts";
 import { tokenizerLoad } from "./bench-tokenizer.ts";
 import { firstLine } from "./first-line.ts";
@@ -390,7 +390,7 @@ async function timingAb(): Promise<Record<string, unknown>> {
   // BENCH_B_MAIN=<other checkout>/src/main.ts and/or BENCH_B_ENV="KEY=VALUE ...": this checkout against
   // that one, or against itself with those variables (both --ui none); else the dashboard off and on.
   const other = process.env.BENCH_B_MAIN;
-  const bEnv = envOf(process.env.BENCH_B_ENV ?? "");
+  const bEnv = envOf(process.env.BENCH_B_ENV ?? "", "BENCH_B_ENV");
   // Only a pair of builds needs its binaries copied (the dashboard pair runs one binary).
   const bins = other || process.env.BENCH_B_ENV ? sameAgeBinaries([process.env.BENCH_A_MAIN ?? CLIENT, other ?? CLIENT]) : null;
   const arms: { name: string; ui: string; main: string; env: Record<string, string> }[] =
@@ -735,17 +735,6 @@ async function rateRun(r: number, streaming: boolean, main: string = CLIENT, env
   }
 }
 
-/** `KEY=VALUE KEY=VALUE` (BENCH_B_ENV) as an environment. */
-function envOf(spec: string): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const kv of spec.split(" ").filter((x) => x !== "")) {
-    const eq = kv.indexOf("=");
-    if (eq < 1) throw new Error(`BENCH_B_ENV: expected KEY=VALUE, got ${kv}`);
-    env[kv.slice(0, eq)] = kv.slice(eq + 1);
-  }
-  return env;
-}
-
 /**
  * `rate-ab [RATE] [ROUNDS]`: this build against arm B in alternating runs at one constant rate
  * (non-streaming): B is BENCH_B_MAIN's binary, with BENCH_B_ENV's variables (e.g.
@@ -762,7 +751,7 @@ async function rateAb(): Promise<Record<string, unknown>> {
   const bins = sameAgeBinaries([CLIENT, process.env.BENCH_B_MAIN ?? CLIENT]);
   const arms = [
     { arm: "this", main: bins.mains[0]!, env: {} },
-    { arm: bName, main: bins.mains[1]!, env: envOf(process.env.BENCH_B_ENV ?? "") },
+    { arm: bName, main: bins.mains[1]!, env: envOf(process.env.BENCH_B_ENV ?? "", "BENCH_B_ENV") },
   ];
   const runs: { arm: string; round: number; p99: number; late: number; cpu: number; failed: number }[] = [];
   for (let i = 0; i < rounds; i++) {

@@ -9,7 +9,9 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { percentileSorted } from "../src/metrics/stats.ts";
 import { queryReadOnly } from "../src/store/read-db.ts";
+import { envOf } from "./bench-pairs.ts";
 import { firstLine } from "./first-line.ts";
 
 const ROOT = resolve(import.meta.dir, "..");
@@ -92,7 +94,8 @@ export function heldBy(sw: readonly { atNs: number; thread: string }[], fromNs: 
   return held;
 }
 
-const pct = (sorted: readonly number[], p: number): string => (sorted[Math.floor(p * (sorted.length - 1))] ?? Number.NaN).toFixed(3);
+/** The p-th percentile (0-100) of sorted values, as every figure of the project is interpolated. */
+const pct = (sorted: readonly number[], p: number): string => percentileSorted(sorted, p).toFixed(3);
 
 /** Epoch ns minus CLOCK_MONOTONIC ns (perf's clock here), taken once through libc. */
 function monotonicToEpochNs(): number {
@@ -110,6 +113,8 @@ const hasPerf = Bun.spawnSync(["sh", "-c", "command -v perf"]).exitCode === 0;
 
 async function main(): Promise<void> {
   if (!existsSync(BIN)) throw new Error(`no binary at ${BIN}: run npm run build, or set BENCH_MAIN`);
+  // Read before anything starts, so that a bad BENCH_ENV leaves no server behind.
+  const env = { ...(process.env as Record<string, string>), BUN_CONFIG_MAX_HTTP_REQUESTS: "65535", ...envOf(process.env.BENCH_ENV ?? "", "BENCH_ENV") };
   const dir = mkdtempSync(join(tmpdir(), "llmbench-late-"));
   const truthPath = join(dir, "truth.jsonl");
   const server = Bun.spawn(["taskset", "-c", "1", process.execPath, join(ROOT, "scripts/truth-server.ts"), truthPath, "50", "10", "50"], {
@@ -123,8 +128,6 @@ async function main(): Promise<void> {
   const perf = hasPerf
     ? Bun.spawn(["perf", "record", "-q", "-e", "sched:sched_switch", "-C", "0", "-k", "CLOCK_MONOTONIC", "-o", schedPath], { stderr: "ignore" })
     : null;
-  const env: Record<string, string> = { ...(process.env as Record<string, string>), BUN_CONFIG_MAX_HTTP_REQUESTS: "65535" };
-  for (const kv of (process.env.BENCH_ENV ?? "").split(" ").filter((x) => x.includes("="))) env[kv.slice(0, kv.indexOf("="))] = kv.slice(kv.indexOf("=") + 1);
   const client = Bun.spawnSync(
     ["taskset", "-c", "0", BIN, "profile", "-u", url, "-m", "mock-model", "--tokenizer", "builtin", "--streaming", "--concurrency", "100"]
       .concat(["--request-count", String(REQUESTS), "--warmup-request-count", "100", "--isl", "32", "--osl", "50", "--ui", "none"])
@@ -151,9 +154,7 @@ async function main(): Promise<void> {
   const sorted = gaps.map((g) => g.errMs).sort((a, b) => a - b);
   const eps = episodes(gaps);
   const late = eps.reduce((n, e) => n + e.n, 0);
-  console.log(
-    `gap error (ms) over ${sorted.length} gaps: p50 ${pct(sorted, 0.5)} p90 ${pct(sorted, 0.9)} p99 ${pct(sorted, 0.99)} p99.9 ${pct(sorted, 0.999)}`,
-  );
+  console.log(`gap error (ms) over ${sorted.length} gaps: p50 ${pct(sorted, 50)} p90 ${pct(sorted, 90)} p99 ${pct(sorted, 99)} p99.9 ${pct(sorted, 99.9)}`);
   console.log(`${late} late chunks (over ${LATE_MS} ms) in ${eps.length} episodes`);
   if (perf !== null) {
     const text = Bun.spawnSync(["perf", "script", "-i", schedPath, "-F", "time,event,trace"], { stderr: "ignore" }).stdout.toString();

@@ -1,0 +1,14 @@
+// An arm's added variables, as the paired benches and late-chunks read them.
+import { describe, expect, test } from "bun:test";
+import { envOf } from "../../../scripts/bench-pairs.ts";
+
+describe("envOf", () => {
+  test("KEY=VALUE pairs split on spaces; a value keeps its own '='", () => {
+    expect(envOf(" A=1  B=x=y ", "BENCH_ENV")).toEqual({ A: "1", B: "x=y" });
+    expect(envOf("", "BENCH_ENV")).toEqual({});
+  });
+  test("anything not KEY=VALUE is refused, naming the variable", () => {
+    expect(() => envOf("A=1 oops", "BENCH_B_ENV")).toThrow("BENCH_B_ENV: expected KEY=VALUE, got oops");
+    expect(() => envOf("=1", "BENCH_ENV")).toThrow("BENCH_ENV: expected KEY=VALUE, got =1");
+  });
+});
