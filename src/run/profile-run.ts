@@ -359,8 +359,9 @@ export async function executeProfile(prepared: PreparedProfile, io: Io, opts: Ex
  * The load is over and every record is in: the workers go, and this thread collects, so their heaps
  * and the memory their threads held go back to the OS before the statistics and the close's checkpoint
  * add theirs (neither alone returned any). A 16-request run's end now stays under 140 MiB, and its
- * peak (set by the workers' start now) was 144 vs 149 MiB with one worker and 155 vs 161.5 with four
- * (8 of 8 pairs each; `bun scripts/bench.ts small-run`), for 15-23 ms more CPU (the collection).
+ * peak was 144 vs 149 MiB with one worker and 155 vs 161.5 with four (8 of 8 pairs each; `bun
+ * scripts/bench.ts small-run`), for 15-23 ms more CPU (the collection). With later changes the peak
+ * comes where the load ends (130-134 MiB with one worker), and no stage after it goes higher.
  */
 async function releaseWorkers(control: RunControl, pool: WorkerPool): Promise<void> {
   control.pool = null;
