@@ -38,6 +38,21 @@ export interface ScraperOptions {
 /** Bounds what one scrape may read (a runaway endpoint must not fill memory). */
 const MAX_BODY_BYTES = 32 * 1024 * 1024;
 
+/**
+ * Why an answer whose Content-Type is `contentType` is no metrics text (its body is then not read), or
+ * null when it may be one. Prometheus and OpenMetrics text come as text/plain or
+ * application/openmetrics-text, and some exporters send no type at all; an event stream (a catch-all
+ * route answering every path with a completion) would be read until the timeout, HTML and JSON are
+ * pages and APIs.
+ */
+export function notMetricsText(contentType: string | null): string | null {
+  const type = (contentType ?? "").split(";")[0]!.trim().toLowerCase();
+  return NOT_METRICS_TYPES.has(type) ? `Content-Type ${type}, ${NOT_TEXT}` : null;
+}
+
+const NOT_METRICS_TYPES = new Set(["text/event-stream", "text/html", "application/json"]);
+const NOT_TEXT = "not metrics text";
+
 export class MetricScraper {
   private phase: ScrapePhase = "baseline";
   private timer: ReturnType<typeof setInterval> | null = null;
@@ -126,10 +141,16 @@ export class MetricScraper {
         headers: { accept: "text/plain;version=0.0.4;q=1,*/*;q=0.1" },
       });
       status = res.status;
-      const text = await res.text();
-      if (res.status < 200 || res.status > 299) error = `HTTP ${res.status}`;
-      else if (text.length > MAX_BODY_BYTES) error = `body over ${MAX_BODY_BYTES} bytes`;
-      else body = text;
+      const notText = res.ok ? notMetricsText(res.headers.get("content-type")) : null;
+      if (notText !== null) {
+        error = notText;
+        await res.body?.cancel().catch(() => {});
+      } else {
+        const text = await res.text();
+        if (res.status < 200 || res.status > 299) error = `HTTP ${res.status}`;
+        else if (text.length > MAX_BODY_BYTES) error = `body over ${MAX_BODY_BYTES} bytes`;
+        else body = text;
+      }
     } catch (e) {
       error = describeFetchError(e, this.o.timeoutMs);
     }
@@ -141,10 +162,14 @@ export class MetricScraper {
       return;
     }
     this.o.sink({ url, time_ns, phase, latency_ms, body, status, error });
-    if (status === 404 && this.o.guessed?.has(url) && !this.answered.has(url)) {
-      this.dropped.add(url);
-      this.o.info?.(`${this.o.what}: ${url} answered 404 (the server exposes no metrics there); not scraped`);
-      return;
+    if (this.o.guessed?.has(url) && !this.answered.has(url)) {
+      // A guessed endpoint whose first answer says the server has no metrics there: said once, dropped.
+      const why = status === 404 ? "answered 404" : error?.endsWith(NOT_TEXT) ? `answered with ${error}` : null;
+      if (why !== null) {
+        this.dropped.add(url);
+        this.o.info?.(`${this.o.what}: ${url} ${why} (the server exposes no metrics there); not scraped`);
+        return;
+      }
     }
     if (error !== null && !this.warned.has(url)) {
       this.warned.add(url);

@@ -136,3 +136,58 @@ describe("server metrics against the mock under load", () => {
     expect(existsSync(join(out.dir, "server_metrics_export.json"))).toBe(false);
   }, 60000);
 });
+
+describe("a server whose /metrics answers a completion stream (a catch-all route)", () => {
+  test("its first answer is not read to the end: said once, one scrape row, not scraped again; the run succeeds", async () => {
+    // Every path answers an OpenAI chat completion stream of 20 chunks, 25 ms apart (~0.5 s).
+    let metricsGets = 0;
+    const enc = new TextEncoder();
+    const server = Bun.serve({
+      port: 0,
+      hostname: "127.0.0.1",
+      fetch(req) {
+        if (new URL(req.url).pathname === "/metrics") metricsGets++;
+        let i = 0;
+        const body = new ReadableStream<Uint8Array>({
+          async pull(c) {
+            await Bun.sleep(25);
+            if (i === 20) {
+              c.enqueue(enc.encode("data: [DONE]\n\n"));
+              c.close();
+              return;
+            }
+            const finish = i === 19 ? '"stop"' : "null";
+            c.enqueue(
+              enc.encode(
+                `data: {"id":"c","object":"chat.completion.chunk","choices":[{"index":0,"delta":{"content":" w${i++}"},"finish_reason":${finish}}]}\n\n`,
+              ),
+            );
+          },
+        });
+        return new Response(body, { headers: { "content-type": "text/event-stream" } });
+      },
+    });
+    try {
+      const url = `http://127.0.0.1:${server.port}`;
+      const cfg = testProfileConfig(url, { concurrency: 1, requestCount: 2, osl: 20, serverMetricsInterval: 0.02, artifactDir: "catch-all" });
+      const io = fakeIo(dir);
+      const out = await runTestProfile(cfg, io);
+      expect(out.results.counts.failed).toBe(0);
+      expect(out.results.counts.total).toBe(2);
+      expect(metricsGets).toBe(1);
+      const said = [...io.stdout, ...io.stderr, readFileSync(join(out.dir, "logs", "llmbench.log"), "utf8")]
+        .join("\n")
+        .split("\n")
+        .filter((l) => l.includes(`${url}/metrics answered with Content-Type text/event-stream, not metrics text`));
+      expect(said.length).toBeGreaterThan(0);
+      expect(io.stderr.join("").includes("malformed line")).toBe(false);
+      const rows = (await query(out.dbPath, "SELECT url, ok, error, latency_ms FROM metric_scrapes")) as [string, boolean, string, number][];
+      expect(rows.length).toBe(1);
+      expect(rows[0]!.slice(0, 3)).toEqual([`${url}/metrics`, false, "Content-Type text/event-stream, not metrics text"]);
+      // Cancelled at its head, not read for the stream's ~0.5 s.
+      expect(rows[0]![3]).toBeLessThan(400);
+    } finally {
+      server.stop(true);
+    }
+  }, 60000);
+});

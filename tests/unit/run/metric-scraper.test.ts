@@ -1,5 +1,5 @@
 import { expect, test } from "bun:test";
-import { MetricScraper, type ScrapeResult } from "../../../src/run/metric-scraper.ts";
+import { MetricScraper, notMetricsText, type ScrapeResult } from "../../../src/run/metric-scraper.ts";
 
 /** A fetch answering per URL: a status and body, or a thrown error. */
 function fakeFetch(answers: Record<string, { status: number; body: string } | Error>): typeof fetch {
@@ -76,4 +76,75 @@ test("a guessed /metrics answering 404: said once as information, not scraped ag
   expect(got.length).toBe(1);
   expect(warnings).toEqual([]);
   expect(infos).toEqual(["server metrics: http://srv/metrics answered 404 (the server exposes no metrics there); not scraped"]);
+});
+
+test("notMetricsText: event streams, HTML and JSON are refused by their Content-Type; Prometheus, OpenMetrics and no type are read", () => {
+  const cases: [string | null, string | null][] = [
+    ["text/event-stream", "Content-Type text/event-stream, not metrics text"],
+    ["Text/Event-Stream; charset=utf-8", "Content-Type text/event-stream, not metrics text"],
+    ["text/html; charset=utf-8", "Content-Type text/html, not metrics text"],
+    ["application/json", "Content-Type application/json, not metrics text"],
+    ["text/plain; version=0.0.4; charset=utf-8", null],
+    ["application/openmetrics-text; version=1.0.0; charset=utf-8", null],
+    ["text/plain", null],
+    ["", null],
+    [null, null],
+  ];
+  for (const [type, want] of cases) expect([type, notMetricsText(type)]).toEqual([type, want]);
+});
+
+/** A fetch answering every URL 200 with `type` and a body that never ends (an event stream), counting reads. */
+function endlessFetch(type: string, reads: { n: number }): typeof fetch {
+  return (async (_input: string | URL | Request) => {
+    const body = new ReadableStream<Uint8Array>({
+      pull(c) {
+        reads.n++;
+        c.enqueue(new TextEncoder().encode('data: {"choices":[{"delta":{"content":" the"}}]}\n\n'));
+        return Bun.sleep(1);
+      },
+    });
+    return new Response(body, { status: 200, headers: { "content-type": type } });
+  }) as typeof fetch;
+}
+
+test("a guessed /metrics answering an event stream: not read, said once as information, not scraped again", async () => {
+  const url = "http://srv/metrics";
+  const reads = { n: 0 };
+  const { s, got, warnings, infos } = scraper(
+    { [url]: { status: 200, body: "" } },
+    { guessed: new Set([url]), fetchImpl: endlessFetch("text/event-stream", reads) },
+  );
+  s.start();
+  await Bun.sleep(30);
+  await s.stop();
+  expect(got.length).toBe(1);
+  expect(got[0]!.error).toBe("Content-Type text/event-stream, not metrics text");
+  expect(got[0]!.body).toBeNull();
+  // Cancelled at its head: the stream was not read until the timeout (1 s here).
+  expect(got[0]!.latency_ms).toBeLessThan(500);
+  expect(reads.n).toBeLessThan(5);
+  expect(warnings).toEqual([]);
+  expect(infos).toEqual([
+    "server metrics: http://srv/metrics answered with Content-Type text/event-stream, not metrics text (the server exposes no metrics there); not scraped",
+  ]);
+  expect(s.activeUrls).toEqual([]);
+});
+
+test("a given endpoint answering HTML: every attempt recorded as failed without its body, one warning, still scraped", async () => {
+  const url = "http://given/metrics";
+  const reads = { n: 0 };
+  const { s, got, warnings, infos } = scraper({ [url]: { status: 200, body: "" } }, { fetchImpl: endlessFetch("text/html", reads) });
+  s.start();
+  for (let i = 0; i < 3; i++) {
+    await Bun.sleep(10);
+    await s.settled();
+  }
+  await s.stop();
+  expect(got.length).toBeGreaterThan(2);
+  expect(got.filter((r) => r.error === "Content-Type text/html, not metrics text" && r.body === null).length).toBe(got.length);
+  expect(warnings).toEqual([
+    "server metrics: GET http://given/metrics failed (Content-Type text/html, not metrics text); the run goes on (failed scrapes are recorded in the metric_scrapes table)",
+  ]);
+  expect(infos).toEqual([]);
+  expect(s.activeUrls).toEqual([url]);
 });
