@@ -5,6 +5,7 @@
 //   bun scripts/truth-server.ts <record.jsonl> <ttft_ms> <itl_ms> <tokens>
 // Prints its URL on stdout. Loopback only. Bench tooling, not part of llmbench.
 import { appendFileSync } from "node:fs";
+import { newModelMetrics, renderPrometheus } from "../src/mock/prometheus.ts";
 import { epochNs } from "../src/runtime/clock.ts";
 
 const [recordPath = "truth.jsonl", ttftArg = "50", itlArg = "10", tokensArg = "20"] = process.argv.slice(2);
@@ -17,6 +18,17 @@ const chunked = (s: string) => enc.encode(`${Buffer.byteLength(s).toString(16)}\
 const tokenEvent = (i: number) =>
   chunked(`data: {"choices":[{"index":0,"delta":{"content":" the"},"finish_reason":${i === TOKENS - 1 ? '"length"' : "null"}}]}\n\n`);
 const DONE = enc.encode(`${Buffer.byteLength("data: [DONE]\n\n").toString(16)}\r\ndata: [DONE]\n\n\r\n0\r\n\r\n`);
+/** GET /metrics (the mock's Prometheus text) and GET /v1/models (an OpenAI model list), or null. */
+function otherRoute(head: string): Uint8Array | null {
+  const path = /^GET (\S+)/.exec(head)?.[1];
+  if (path === "/metrics") return plainAnswer("text/plain; version=0.0.4; charset=utf-8", METRICS_TEXT);
+  if (path === "/v1/models") return plainAnswer("application/json", MODELS_JSON);
+  return null;
+}
+const METRICS_TEXT = renderPrometheus([["mock-model", newModelMetrics()]]);
+const MODELS_JSON = JSON.stringify({ object: "list", data: [{ id: "mock-model", object: "model", created: 0, owned_by: "truth-server" }] });
+const plainAnswer = (type: string, body: string) =>
+  enc.encode(`HTTP/1.1 200 OK\r\ncontent-type: ${type}\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
 let lines: string[] = [];
 const flush = () => {
   if (lines.length) appendFileSync(recordPath, lines.join(""));
@@ -49,6 +61,13 @@ const server = Bun.listen<Conn>({
       const len = Number(/content-length:\s*(\d+)/i.exec(head)?.[1] ?? 0);
       if (s.data.buf.length < headEnd + 4 + len) return;
       s.data.buf = s.data.buf.slice(headEnd + 4 + len);
+      // A server's other routes, answered as vLLM does, so a client's pre-flight and metric scrapes
+      // cost what they cost against one; not logged.
+      const plain = otherRoute(head);
+      if (plain !== null) {
+        s.write(plain);
+        return;
+      }
       const request_id = /x-request-id:\s*(\S+)/i.exec(head)?.[1] ?? "";
       const sent: number[] = [];
       write(s, HEAD);
