@@ -28,6 +28,16 @@ function scraper(answers: Parameters<typeof fakeFetch>[0], extra: Partial<Constr
   return { s, got, warnings, infos };
 }
 
+/** Starts `s`, lets `rounds` periodic scrapes (5 ms apart) happen, then stops it. */
+async function scrapeRounds(s: MetricScraper, rounds: number): Promise<void> {
+  s.start();
+  for (let i = 0; i < rounds; i++) {
+    await Bun.sleep(10);
+    await s.settled();
+  }
+  await s.stop();
+}
+
 test("phases: baseline, a boundary scrape in the ending phase, then the new phase; stop() adds a final profiling scrape", async () => {
   // No periodic scrape in between: only the ones the phases ask for.
   const { s, got } = scraper({ "http://a/metrics": { status: 200, body: "x 1\n" } }, { intervalMs: 60_000 });
@@ -43,12 +53,7 @@ test("phases: baseline, a boundary scrape in the ending phase, then the new phas
 
 test("a failing endpoint: every attempt recorded, one warning", async () => {
   const { s, got, warnings } = scraper({ "http://bad/metrics": { status: 500, body: "boom" } });
-  s.start();
-  for (let i = 0; i < 4; i++) {
-    await Bun.sleep(10);
-    await s.settled();
-  }
-  await s.stop();
+  await scrapeRounds(s, 4);
   expect(got.length).toBeGreaterThan(2);
   expect(got.every((r) => r.error === "HTTP 500" && r.body === null)).toBe(true);
   expect(warnings).toEqual([
@@ -134,12 +139,7 @@ test("a given endpoint answering HTML: every attempt recorded as failed without 
   const url = "http://given/metrics";
   const reads = { n: 0 };
   const { s, got, warnings, infos } = scraper({ [url]: { status: 200, body: "" } }, { fetchImpl: endlessFetch("text/html", reads) });
-  s.start();
-  for (let i = 0; i < 3; i++) {
-    await Bun.sleep(10);
-    await s.settled();
-  }
-  await s.stop();
+  await scrapeRounds(s, 3);
   expect(got.length).toBeGreaterThan(2);
   expect(got.filter((r) => r.error === "Content-Type text/html, not metrics text" && r.body === null).length).toBe(got.length);
   expect(warnings).toEqual([
