@@ -2,7 +2,7 @@
 // core 1, the binary on core 0, ITL 1,000 ms, 10 chunks, a warmup wave then two profiling waves) and
 // samples the client's RSS every SAMPLE_MS; afterwards lines each second up with how many requests
 // ended in it (results.duckdb) and says where the peak came and how many requests ended just before.
-//   bun scripts/rss-timeline.ts [streams=10000]      (BENCH_MAIN: another binary; BENCH_ENV="K=V ...")
+//   bun scripts/rss-timeline.ts [streams=10000] [profile flags...]   (BENCH_MAIN: another binary; BENCH_ENV="K=V ...")
 // Prints one line per second (RSS, requests ended in that second) and the peak with the ends near it.
 // Bench tooling: a diagnosis, not a figure of record (bench/capacity.md and bench/timing.md are).
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -15,6 +15,8 @@ import { firstLine } from "./first-line.ts";
 const ROOT = resolve(import.meta.dir, "..");
 const BIN = process.env.BENCH_MAIN ?? join(ROOT, "dist", "llmbench");
 const STREAMS = Number(process.argv[2] ?? 10_000);
+/** More `profile` flags, to compare settings (e.g. --storage-priority normal). */
+const EXTRA = process.argv.slice(3);
 const SAMPLE_MS = 100;
 /** Ends this long (ms) before the peak's sample count toward it: RSS rose for 1-2 s after a wave's ends. */
 const BEFORE_MS = 3000;
@@ -72,7 +74,7 @@ async function main(): Promise<void> {
   const client = Bun.spawn(
     ["taskset", "-c", "0", BIN, "profile", "-u", url, "-m", "mock-model", "--tokenizer", "builtin", "--streaming", "--concurrency", String(STREAMS)]
       .concat(["--request-count", String(2 * STREAMS), "--warmup-request-count", String(STREAMS), "--isl", "32", "--osl", "10", "--ui", "none"])
-      .concat(["--artifact-dir", join(dir, "run")]),
+      .concat(["--artifact-dir", join(dir, "run"), ...EXTRA]),
     { stdout: "ignore", stderr: "pipe", env },
   );
   const stderr = new Response(client.stderr).text();

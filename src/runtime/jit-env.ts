@@ -21,6 +21,10 @@
 // runs (medians 0.30 vs 0.40 ms) and 6 of 8 in `timing-ab 4`; but the send lag p99 at 5,000 req/s was
 // higher in 3 of 4 (1.09 vs 0.73 ms), TTFT p99 moved either way, and peak RSS rose 3-10 MiB. The
 // timer alone changed nothing (gap p99 lower in 1 of 4); a 16 MiB floor was within the runs' spread.
+// Also dropped: BUN_JSC_useGenerationalGC=0 (every collection a full one). At 10,000 streams the load
+// worker's heap then stays near what it holds, and the peak fell 446 -> 345 MiB (2 pairs); but the
+// chunk-gap p99 rose 4.8 -> 7.8 ms and CPU 20%, and at 100 / 1,000 streams (4 pairs) TTFT p99 rose
+// 0.71 -> 0.87 / 1.87 -> 2.85 ms, gap p99 1.08 -> 1.37 / 1.27 -> 2.12 ms and CPU 10-11%.
 // JavaScriptCore reads its options from the environment once, at start, for every thread. So the
 // process replaces itself (execve: the same pid, terminal, signals and exit code) with the variable
 // set, before anything else runs. A variable the user set is left as it is (BUN_JSC_useFTLJIT=1 keeps
