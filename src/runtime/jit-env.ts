@@ -25,6 +25,10 @@
 // worker's heap then stays near what it holds, and the peak fell 446 -> 345 MiB (2 pairs); but the
 // chunk-gap p99 rose 4.8 -> 7.8 ms and CPU 20%, and at 100 / 1,000 streams (4 pairs) TTFT p99 rose
 // 0.71 -> 0.87 / 1.87 -> 2.85 ms, gap p99 1.08 -> 1.37 / 1.27 -> 2.12 ms and CPU 10-11%.
+// And BUN_JSC_forceRAMSize=256 MiB (the heap then counts as large for the machine, and is collected
+// whole sooner): at 100 / 1,000 streams no worse (4 pairs: TTFT p99 0.64 vs 1.42 and 3.84 vs 4.68 ms,
+// gap p99 0.91 vs 0.84 and 1.33 vs 1.94 ms, CPU equal), at 10,000 streams 327 vs 437 MiB but TTFT p99
+// 11.6 vs 6.9 ms, gap p99 8.0 vs 4.8 ms and CPU +12% (2 pairs); at 512 MiB the peak was 387 MiB (one run).
 // JavaScriptCore reads its options from the environment once, at start, for every thread. So the
 // process replaces itself (execve: the same pid, terminal, signals and exit code) with the variable
 // set, before anything else runs. A variable the user set is left as it is (BUN_JSC_useFTLJIT=1 keeps
