@@ -29,6 +29,8 @@
 // whole sooner): at 100 / 1,000 streams no worse (4 pairs: TTFT p99 0.64 vs 1.42 and 3.84 vs 4.68 ms,
 // gap p99 0.91 vs 0.84 and 1.33 vs 1.94 ms, CPU equal), at 10,000 streams 327 vs 437 MiB but TTFT p99
 // 11.6 vs 6.9 ms, gap p99 8.0 vs 4.8 ms and CPU +12% (2 pairs); at 512 MiB the peak was 387 MiB (one run).
+// The DFG tier off too (BUN_JSC_useDFGJIT=0, 4 pairs): at 100 streams (400 requests) tails lower and CPU
+// equal, but at 1,000 (2,000 requests) gap p99 1.70 vs 1.11 ms and CPU +6%: the code stays slow.
 // JavaScriptCore reads its options from the environment once, at start, for every thread. So the
 // process replaces itself (execve: the same pid, terminal, signals and exit code) with the variable
 // set, before anything else runs. A variable the user set is left as it is (BUN_JSC_useFTLJIT=1 keeps
