@@ -26,8 +26,8 @@
 // chunk-gap p99 rose 4.8 -> 7.8 ms and CPU 20%, and at 100 / 1,000 streams (4 pairs) TTFT p99 rose
 // 0.71 -> 0.87 / 1.87 -> 2.85 ms, gap p99 1.08 -> 1.37 / 1.27 -> 2.12 ms and CPU 10-11%.
 // And BUN_JSC_forceRAMSize=256 MiB (the heap then counts as large for the machine, and is collected
-// whole sooner): at 100 / 1,000 streams no worse (4 pairs: TTFT p99 0.64 vs 1.42 and 3.84 vs 4.68 ms,
-// gap p99 0.91 vs 0.84 and 1.33 vs 1.94 ms, CPU equal), at 10,000 streams 327 vs 437 MiB but TTFT p99
+// whole sooner): at 100 / 1,000 streams about even (4 pairs, then 8 more at 1,000: TTFT p99 2.44 vs
+// 2.92 ms, gap p99 1.33 vs 1.22 ms, CPU +3%, RSS 190 vs 209 MiB), at 10,000 streams 327 vs 437 MiB but TTFT p99
 // 11.6 vs 6.9 ms, gap p99 8.0 vs 4.8 ms and CPU +12% (2 pairs); at 512 MiB the peak was 387 MiB (one run).
 // The DFG tier off too (BUN_JSC_useDFGJIT=0, 4 pairs): at 100 streams (400 requests) tails lower and CPU
 // equal, but at 1,000 (2,000 requests) gap p99 1.70 vs 1.11 ms and CPU +6%: the code stays slow.
