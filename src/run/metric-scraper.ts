@@ -47,11 +47,10 @@ const MAX_BODY_BYTES = 32 * 1024 * 1024;
  */
 export function notMetricsText(contentType: string | null): string | null {
   const type = (contentType ?? "").split(";")[0]!.trim().toLowerCase();
-  return NOT_METRICS_TYPES.has(type) ? `Content-Type ${type}, ${NOT_TEXT}` : null;
+  return NOT_METRICS_TYPES.has(type) ? `Content-Type ${type}, not metrics text` : null;
 }
 
 const NOT_METRICS_TYPES = new Set(["text/event-stream", "text/html", "application/json"]);
-const NOT_TEXT = "not metrics text";
 
 export class MetricScraper {
   private phase: ScrapePhase = "baseline";
@@ -135,13 +134,15 @@ export class MetricScraper {
     let status: number | null = null;
     let body: string | null = null;
     let error: string | null = null;
+    /** The answer's Content-Type says it is no metrics text (notMetricsText), or null. */
+    let notText: string | null = null;
     try {
       const res = await (this.o.fetchImpl ?? fetch)(url, {
         signal: AbortSignal.timeout(this.o.timeoutMs),
         headers: { accept: "text/plain;version=0.0.4;q=1,*/*;q=0.1" },
       });
       status = res.status;
-      const notText = res.ok ? notMetricsText(res.headers.get("content-type")) : null;
+      notText = res.ok ? notMetricsText(res.headers.get("content-type")) : null;
       if (notText !== null) {
         error = notText;
         await res.body?.cancel().catch(() => {});
@@ -164,7 +165,7 @@ export class MetricScraper {
     this.o.sink({ url, time_ns, phase, latency_ms, body, status, error });
     if (this.o.guessed?.has(url) && !this.answered.has(url)) {
       // A guessed endpoint whose first answer says the server has no metrics there: said once, dropped.
-      const why = status === 404 ? "answered 404" : error?.endsWith(NOT_TEXT) ? `answered with ${error}` : null;
+      const why = status === 404 ? "answered 404" : notText !== null ? `answered with ${notText}` : null;
       if (why !== null) {
         this.dropped.add(url);
         this.o.info?.(`${this.o.what}: ${url} ${why} (the server exposes no metrics there); not scraped`);
