@@ -4,7 +4,9 @@
 // next request when the body ends. No storage until the end, no tokenizer, no worker threads.
 //   bun scripts/naive-client.ts <url> <concurrency> <requests> <out.jsonl>
 // Writes one line per request: {request_id, index, start_ns, chunks: [arrival_ns...]}; prints its CPU
-// seconds (user + system) on stdout. Bench tooling, not part of llmbench.
+// seconds (user + system) on stdout, the whole run's and then those from the send of request
+// `concurrency` (the first after one warmup wave) to the last response: the steady part llmbench's
+// profiling phase is compared with. Bench tooling, not part of llmbench.
 import { writeFileSync } from "node:fs";
 import { epochNs } from "../src/runtime/clock.ts";
 
@@ -35,6 +37,8 @@ interface Conn {
 }
 
 const done: Done[] = [];
+/** CPU used when the first request after the warmup wave was sent. */
+let steadyFrom: NodeJS.CpuUsage | null = null;
 let next = 0;
 let finished = 0;
 const decoder = new TextDecoder();
@@ -46,6 +50,7 @@ function sendNext(s: { write(b: Uint8Array): number; data: Conn; end(): void }):
     return;
   }
   const index = next++;
+  if (index === CONCURRENCY) steadyFrom = process.cpuUsage();
   const id = `naive-${index}`;
   s.data.current = { request_id: id, index, start_ns: epochNs(), chunks: [] };
   s.write(request(id));
@@ -80,7 +85,8 @@ for (let c = 0; c < CONCURRENCY; c++) {
   });
 }
 await allDone.promise;
+const steady = process.cpuUsage(steadyFrom ?? undefined);
 writeFileSync(outPath, `${done.map((d) => JSON.stringify(d)).join("\n")}\n`);
 const cpu = process.cpuUsage();
-console.log(((cpu.user + cpu.system) / 1e6).toFixed(3));
+console.log(`${((cpu.user + cpu.system) / 1e6).toFixed(3)} ${((steady.user + steady.system) / 1e6).toFixed(3)}`);
 process.exit(0);

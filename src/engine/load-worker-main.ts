@@ -202,6 +202,7 @@ export function startLoadWorker(port: WorkerPort): void {
         break;
       }
       case "phase": {
+        const cpuAtStart = process.threadCpuUsage();
         const stopped = new Promise<void>((resolve) => (stopPhase = resolve));
         if (cancel.signal.aborted) stopPhase?.();
         const timer = setInterval(flush, FLUSH_EVERY_MS);
@@ -238,7 +239,8 @@ export function startLoadWorker(port: WorkerPort): void {
             prompts.close();
             reportedConsumed = 0;
             stopPhase = null;
-            port.post({ type: "phase-done", consumed });
+            const cpu = process.threadCpuUsage(cpuAtStart);
+            port.post({ type: "phase-done", consumed, cpuUs: cpu.user + cpu.system });
           });
         break;
       }

@@ -130,7 +130,8 @@ function watchClose(w: Worker): void {
 }
 
 export class WorkerPool {
-  private phaseDone: (() => void)[] = [];
+  /** Each worker's end of the current phase, with its thread's CPU in it (us). */
+  private phaseDone: ((cpuUs: number) => void)[] = [];
   private failure: ((e: Error) => void) | null = null;
 
   private constructor(
@@ -174,7 +175,7 @@ export class WorkerPool {
         } else if (m.type === "ready") ready();
         else if (m.type === "phase-done") {
           o.onConsumed?.(workerId, m.consumed);
-          pool?.phaseDone[workerId]?.();
+          pool?.phaseDone[workerId]?.(m.cpuUs);
         } else if (m.type === "fatal") fail(new Error(`worker ${workerId}: ${m.message}`));
       };
       w.onerror = (e) => fail(new Error(`worker ${workerId} crashed: ${e.message}`));
@@ -204,12 +205,15 @@ export class WorkerPool {
     return pool;
   }
 
-  /** Runs one phase on every worker; resolves when all have finished it and flushed their records. */
-  runPhase(spec: PhaseSpec): Promise<void> {
-    const dones = this.workers.map((_, i) => new Promise<void>((res) => (this.phaseDone[i] = res)));
+  /**
+   * Runs one phase on every worker; resolves when all have finished it and flushed their records, with
+   * each worker thread's CPU during the phase (us, by worker id).
+   */
+  runPhase(spec: PhaseSpec): Promise<number[]> {
+    const dones = this.workers.map((_, i) => new Promise<number>((res) => (this.phaseDone[i] = res)));
     const failed = new Promise<never>((_, rej) => (this.failure = rej));
     for (const w of this.workers) w.postMessage({ type: "phase", spec } satisfies MainToWorker);
-    return Promise.race([Promise.all(dones).then(() => undefined), failed]).finally(() => {
+    return Promise.race([Promise.all(dones), failed]).finally(() => {
       this.failure = null;
     });
   }

@@ -103,5 +103,6 @@ export type WorkerToMain =
   | { type: "ready" }
   /** `consumed`: fed prompts used so far this phase (flow control for the feeder). The batch's buffer is transferred. */
   | { type: "records"; batch: EncodedRecords; consumed: number }
-  | { type: "phase-done"; consumed: number }
+  /** `cpuUs`: this worker thread's CPU (user + system, us) from the phase's message to its end. */
+  | { type: "phase-done"; consumed: number; cpuUs: number }
   | { type: "fatal"; message: string };

@@ -9,6 +9,7 @@ import type { WorkerPool } from "../engine/worker-pool.ts";
 import type { PhaseSpec } from "../engine/worker-protocol.ts";
 import { epochNs } from "../runtime/clock.ts";
 import { profilingBase } from "../schedule/shard.ts";
+import type { PhaseCpu } from "./client-cpu.ts";
 import { planPhase, UNLIMITED } from "./phase-plan.ts";
 import { PhaseTimers, type PhaseTimer } from "./phase-timers.ts";
 import { PromptFeeder, type SessionTexts } from "./prompt-feeder.ts";
@@ -34,6 +35,8 @@ export interface PhaseContext {
   startGate?: StartGate | null;
   /** Told when a phase is about to start (its first send is due at `startNs`): the metric scrapers mark the boundary. */
   onPhaseStart?: (phase: Plan["phase"], startNs: number) => void;
+  /** Told when a phase has ended on every worker: the CPU the client used meanwhile. */
+  onPhaseEnd?: (phase: Plan["phase"], cpu: PhaseCpu) => void;
 }
 
 const s2ns = (s: number | undefined): number | null => (s === undefined ? null : s * 1e9);
@@ -86,7 +89,11 @@ async function runPlan(ctx: PhaseContext, plan: Plan, timers: PhaseTimer[], gate
     }
     ctx.onPhaseStart?.(plan.phase, startNs);
     timing = new PhaseTimers(timers, startNs);
-    await ctx.pool.runPhase({ ...plan, startNs });
+    const cpuBefore = process.cpuUsage();
+    const postedNs = epochNs();
+    const workerCpuUs = await ctx.pool.runPhase({ ...plan, startNs });
+    const cpu = process.cpuUsage(cpuBefore);
+    ctx.onPhaseEnd?.(plan.phase, { wallNs: epochNs() - postedNs, processCpuUs: cpu.user + cpu.system, workerCpuUs });
     return startNs;
   } finally {
     timing?.end();

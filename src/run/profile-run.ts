@@ -39,6 +39,7 @@ import { RunControl } from "./run-control.ts";
 import { runWarnings } from "./run-warnings.ts";
 import { startEcho } from "./start-echo.ts";
 import { HeapGovernor } from "../runtime/heap-governor.ts";
+import { clientCpuLine, type PhaseCpu } from "./client-cpu.ts";
 import { countHeldWarning, heldWarning, jsonlSink, LiveCounts, outageSink, receiveHeldWarning, RecordFanout } from "./sinks.ts";
 import { storagePriorityStage } from "./storage-priority.ts";
 import { normalJitPolicy, onceJitPolicy } from "../runtime/jit-policy.ts";
@@ -271,6 +272,7 @@ export async function executeProfile(prepared: PreparedProfile, io: Io, opts: Ex
       tokenizer.release();
       Bun.gc(true); // before the load: its vocabulary is most of this thread's heap
     }
+    let profilingCpu: PhaseCpu | null = null;
     const phaseCtx: PhaseContext = {
       cfg,
       dataset,
@@ -281,6 +283,9 @@ export async function executeProfile(prepared: PreparedProfile, io: Io, opts: Ex
       feeding,
       startGate: startGate(cfg, db, log),
       onPhaseStart: (phase) => scrapers.phaseStarted(phase),
+      onPhaseEnd: (phase, cpu) => {
+        if (phase === "profiling") profilingCpu = cpu;
+      },
     };
     const plan = profilingPlan(phaseCtx);
     const planned = Math.min(plan.requestLimit, plan.offsetsNs === null && !cfg.onePass ? plan.requestLimit : turnsOf(dataset, plan));
@@ -331,6 +336,9 @@ export async function executeProfile(prepared: PreparedProfile, io: Io, opts: Ex
     const peakKiB = peakRssKiB();
     if (results.schedule !== null) for (const line of scheduleLines(results.schedule)) logFile.write(line);
     for (const w of outages.windows()) if (!w.recovered) log.warn(describe(w));
+    // Set by onPhaseEnd, which the compiler does not see run.
+    const cpuUsed = profilingCpu as PhaseCpu | null;
+    if (cpuUsed !== null) log.info(clientCpuLine(cpuUsed, results.counts.total));
     log.info(
       `${results.counts.total} profiling requests recorded (${results.counts.failed} failed); peak RSS ${Math.round(peakKiB / 1024)} MiB, peak in flight ${shared.peakInFlight}`,
     );
