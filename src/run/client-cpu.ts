@@ -11,11 +11,13 @@ export interface PhaseCpu {
   processCpuUs: number;
   /** Each load worker thread's CPU in the phase (us), by worker id. */
   workerCpuUs: readonly number[];
+  /** The main thread's (us): storing records, scraping metrics, the live view. */
+  mainCpuUs: number;
 }
 
 const pct = (part: number, whole: number): string => `${whole > 0 ? Math.round((100 * part) / whole) : 0}%`;
 
-/** One line for the run's log: CPU seconds, cores used on average, per request, and each load worker's busy share. */
+/** One line for the run's log: CPU seconds, cores used on average, per request, each load worker's busy share and the main thread's. */
 export function clientCpuLine(u: PhaseCpu, requests: number): string {
   const cpuS = u.processCpuUs / 1e6;
   const wallS = u.wallNs / 1e9;
@@ -24,5 +26,5 @@ export function clientCpuLine(u: PhaseCpu, requests: number): string {
   const wallUs = u.wallNs / 1e3;
   const busy = u.workerCpuUs.map((w) => pct(w, wallUs)).join(", ");
   const workers = u.workerCpuUs.length === 1 ? `load worker busy ${busy}` : `load workers busy ${busy}`;
-  return `client CPU in the profiling phase: ${cpuS.toFixed(2)} s in ${wallS.toFixed(2)} s (${cores.toFixed(2)} cores)${perRequest}; ${workers}`;
+  return `client CPU in the profiling phase: ${cpuS.toFixed(2)} s in ${wallS.toFixed(2)} s (${cores.toFixed(2)} cores)${perRequest}; ${workers}, main thread ${pct(u.mainCpuUs, wallUs)}`;
 }

@@ -90,10 +90,17 @@ async function runPlan(ctx: PhaseContext, plan: Plan, timers: PhaseTimer[], gate
     ctx.onPhaseStart?.(plan.phase, startNs);
     timing = new PhaseTimers(timers, startNs);
     const cpuBefore = process.cpuUsage();
+    const mainBefore = process.threadCpuUsage();
     const postedNs = epochNs();
     const workerCpuUs = await ctx.pool.runPhase({ ...plan, startNs });
     const cpu = process.cpuUsage(cpuBefore);
-    ctx.onPhaseEnd?.(plan.phase, { wallNs: epochNs() - postedNs, processCpuUs: cpu.user + cpu.system, workerCpuUs });
+    const main = process.threadCpuUsage(mainBefore);
+    ctx.onPhaseEnd?.(plan.phase, {
+      wallNs: epochNs() - postedNs,
+      processCpuUs: cpu.user + cpu.system,
+      workerCpuUs,
+      mainCpuUs: main.user + main.system,
+    });
     return startNs;
   } finally {
     timing?.end();

@@ -83,16 +83,18 @@ describe("compiled binary from an empty directory", () => {
       expect(p.out).toContain("llmbench | LLM Metrics");
       expect(p.out).toMatch(/Request Count \(requests\) │\s+20\.00/);
       // The client's own CPU in the profiling phase: its 20 requests, and the one load worker's share.
-      const cpu = /client CPU in the profiling phase: ([\d.]+) s in ([\d.]+) s \(([\d.]+) cores\), ([\d.]+) ms a request; load worker busy (\d+)%/.exec(
-        readFileSync(join(dir, "run1", "logs", "llmbench.log"), "utf8"),
-      );
+      const cpu =
+        /client CPU in the profiling phase: ([\d.]+) s in ([\d.]+) s \(([\d.]+) cores\), ([\d.]+) ms a request; load worker busy (\d+)%, main thread (\d+)%/.exec(
+          readFileSync(join(dir, "run1", "logs", "llmbench.log"), "utf8"),
+        );
       expect(cpu).not.toBeNull();
-      const [cpuS, wallS, , perRequestMs, busyPct] = cpu!.slice(1).map(Number) as [number, number, number, number, number];
+      const [cpuS, wallS, , perRequestMs, busyPct, mainPct] = cpu!.slice(1).map(Number) as [number, number, number, number, number, number];
       expect(cpuS).toBeGreaterThan(0);
       expect(wallS).toBeGreaterThan(0);
       expect(perRequestMs).toBeCloseTo((cpuS * 1000) / 20, 0);
       expect(busyPct).toBeGreaterThan(0);
       expect(busyPct).toBeLessThanOrEqual(100);
+      expect(mainPct).toBeLessThanOrEqual(100);
       for (const f of ["profile_export.jsonl", "profile_export_aiperf.json", "profile_export_aiperf.csv", "inputs.json", "logs/llmbench.log"]) {
         expect(existsSync(join(dir, "run1", f))).toBe(true);
       }
