@@ -93,104 +93,149 @@ interface Prepared {
   firstBody: string;
 }
 
-export async function runPhase(d: PhaseDeps): Promise<void> {
-  const { cfg, spec, shared } = d;
-  const clock = d.clock ?? realClock;
-  const held = d.held ?? (() => false);
-  const now = clock.now;
-  const W = cfg.workerCount;
-  let stop = false;
-  // Waits race this, never `d.stopped` itself (stop-latch.ts: a race per wait kept its value alive).
-  const latch = new StopLatch();
-  void d.stopped.then(() => {
-    stop = true;
-    latch.fire();
-    wakeSlots();
-  });
-  // The duration is kept here too: the main thread's stop may come late when it runs at idle priority.
-  const sendUntilNs = spec.durationNs === null ? Infinity : spec.startNs + spec.durationNs;
-  const isStopped = (): boolean => stop || shared.stopped || now() >= sendUntilNs;
+export function runPhase(d: PhaseDeps): Promise<void> {
+  return new PhaseRun(d).run();
+}
 
-  // Slot waiters: woken when this worker frees a slot, else by the poll.
-  const slotWaiters = new Set<() => void>();
-  function wakeSlots(): void {
-    if (slotWaiters.size === 0) return;
-    for (const w of [...slotWaiters]) w();
+/** One phase's state in this worker; each stage of a request's way out is a method. */
+class PhaseRun {
+  private readonly cfg: WorkerConfig;
+  private readonly spec: PhaseSpec;
+  private readonly shared: SharedState;
+  private readonly clock: PhaseClock;
+  private readonly held: () => boolean;
+  private readonly now: () => number;
+  private stop = false;
+  /** Waits race this, never `d.stopped` itself (stop-latch.ts: a race per wait kept its value alive). */
+  private readonly latch = new StopLatch();
+  /** The duration is kept here too: the main thread's stop may come late when it runs at idle priority. */
+  private readonly sendUntilNs: number;
+  /** Slot waiters: woken when this worker frees a slot, else by the poll. */
+  private readonly slotWaiters = new Set<() => void>();
+  private readonly holdGate: HoldGate;
+  /** Fed prompts: the next ordinal of this worker's share, and the step between them. */
+  private ownNext: number;
+  private readonly stride: number;
+
+  constructor(private readonly d: PhaseDeps) {
+    this.cfg = d.cfg;
+    this.spec = d.spec;
+    this.shared = d.shared;
+    this.clock = d.clock ?? realClock;
+    this.held = d.held ?? (() => false);
+    this.now = this.clock.now;
+    this.sendUntilNs = d.spec.durationNs === null ? Infinity : d.spec.startNs + d.spec.durationNs;
+    this.holdGate = new HoldGate(() => !this.isHeld() || this.isStopped(), SLOT_POLL_MS, GATE_SLICE);
+    // A lane takes the next session nobody has started, across all workers; fed prompts are dealt to
+    // workers ahead by ordinal, so there each worker's lanes take that worker's share in turn.
+    this.stride = feedWorkers(d.cfg.workerCount, d.spec);
+    this.ownNext = d.cfg.workerId;
+    void d.stopped.then(() => {
+      this.stop = true;
+      this.latch.fire();
+      this.wakeSlots();
+    });
   }
-  const slotFreed = (): Promise<void> =>
-    new Promise((resolve) => {
+
+  async run(): Promise<void> {
+    const { cfg, spec } = this;
+    if (spec.offsetsNs !== null) {
+      await this.dispatch(spec.offsetsNs);
+    } else {
+      const lanes: Promise<void>[] = [];
+      for (let g = cfg.workerId; g < spec.lanes; g += cfg.workerCount) lanes.push(this.lane(g));
+      await Promise.all(lanes);
+    }
+  }
+
+  private isStopped(): boolean {
+    return this.stop || this.shared.stopped || this.now() >= this.sendUntilNs;
+  }
+
+  private isHeld(): boolean {
+    return this.shared.held || this.held();
+  }
+
+  private wakeSlots(): void {
+    if (this.slotWaiters.size === 0) return;
+    for (const w of [...this.slotWaiters]) w();
+  }
+
+  private slotFreed(): Promise<void> {
+    return new Promise((resolve) => {
       const done = (): void => {
         clearTimeout(timer);
-        slotWaiters.delete(done);
+        this.slotWaiters.delete(done);
         resolve();
       };
       const timer = setTimeout(done, SLOT_POLL_MS);
-      slotWaiters.add(done);
+      this.slotWaiters.add(done);
     });
+  }
 
-  const onFirstToken = (): void => {
-    shared.leavePrefill();
-    wakeSlots();
+  /** One function for the whole phase (not a closure per request). */
+  private readonly onFirstToken = (): void => {
+    this.shared.leavePrefill();
+    this.wakeSlots();
   };
-
-  const isHeld = (): boolean => shared.held || held();
-  const holdGate = new HoldGate(() => !isHeld() || isStopped(), SLOT_POLL_MS, GATE_SLICE);
 
   /** Waits until `due` (epoch ns); false if the phase stopped first. */
-  const sleepUntil = async (due: number): Promise<boolean> => {
-    if (isStopped()) return false;
-    const until = Math.min(due, sendUntilNs);
-    const aheadNs = until - now();
-    if (aheadNs > UNRACED_WAIT_NS) await latch.race(clock.waitUntil(until), undefined);
-    else if (aheadNs > 0) await clock.waitUntil(until);
-    return !isStopped();
-  };
+  private async sleepUntil(due: number): Promise<boolean> {
+    if (this.isStopped()) return false;
+    const until = Math.min(due, this.sendUntilNs);
+    const aheadNs = until - this.now();
+    if (aheadNs > UNRACED_WAIT_NS) await this.latch.race(this.clock.waitUntil(until), undefined);
+    else if (aheadNs > 0) await this.clock.waitUntil(until);
+    return !this.isStopped();
+  }
 
   /** Pauses a lane for `ms`; false if the phase stopped first. */
-  const pause = async (ms: number): Promise<boolean> => {
-    if (isStopped()) return false;
-    await latch.race(clock.sleepMs(ms), undefined);
-    return !isStopped();
-  };
+  private async pause(ms: number): Promise<boolean> {
+    if (this.isStopped()) return false;
+    await this.latch.race(this.clock.sleepMs(ms), undefined);
+    return !this.isStopped();
+  }
 
   /**
    * Takes a prefill slot and (timed mode) an in-flight slot. Null if stopped, else the ns queued since
    * `queuedSinceNs` (when the request became due, or started waiting) if it had to wait, else 0.
    * When no wait is needed (the common case) no promise is made.
    */
-  const acquire = (timed: boolean, queuedSinceNs: number): number | null | Promise<number | null> => {
-    if (isStopped()) return null;
-    if (!isHeld() && tryTakeSlots(timed)) return 0;
-    return acquireWaiting(timed, queuedSinceNs);
-  };
+  private acquire(timed: boolean, queuedSinceNs: number): number | null | Promise<number | null> {
+    if (this.isStopped()) return null;
+    if (!this.isHeld() && this.tryTakeSlots(timed)) return 0;
+    return this.acquireWaiting(timed, queuedSinceNs);
+  }
 
-  const acquireWaiting = async (timed: boolean, queuedSinceNs: number): Promise<number | null> => {
+  private async acquireWaiting(timed: boolean, queuedSinceNs: number): Promise<number | null> {
     let waited = false;
     for (;;) {
-      if (isStopped()) return null;
+      if (this.isStopped()) return null;
       // Storage is behind: a due request waits here like one waiting for a slot, and its queue_ns says so.
-      if (isHeld()) {
+      if (this.isHeld()) {
         waited = true;
-        await holdGate.wait();
+        await this.holdGate.wait();
         continue;
       }
-      if (tryTakeSlots(timed)) return waited ? Math.max(0, now() - queuedSinceNs) : 0;
+      if (this.tryTakeSlots(timed)) return waited ? Math.max(0, this.now() - queuedSinceNs) : 0;
       waited = true;
-      await slotFreed();
+      await this.slotFreed();
     }
-  };
+  }
 
   /** The prefill slot and (timed mode) an in-flight slot, both or neither. */
-  const tryTakeSlots = (timed: boolean): boolean => {
+  private tryTakeSlots(timed: boolean): boolean {
+    const { shared, spec } = this;
     if (!shared.tryEnterPrefill(spec.prefillCap)) return false;
     if (!timed) shared.started();
     if (!timed || shared.tryStart(spec.inFlightCap)) return true;
     shared.leavePrefill();
     return false;
-  };
+  }
 
-  const bodyFor = (model: string, text: string, maxTokens: number | null, history: readonly ChatMessage[]): string =>
-    JSON.stringify(
+  private bodyFor(model: string, text: string, maxTokens: number | null, history: readonly ChatMessage[]): string {
+    const cfg = this.cfg;
+    return JSON.stringify(
       requestBody({
         endpointType: cfg.endpointType,
         model,
@@ -205,35 +250,49 @@ export async function runPhase(d: PhaseDeps): Promise<void> {
         history,
       }),
     );
+  }
 
   /** A session's texts and first body; a promise only when its prompts are fed (they may still be on the way). */
-  const prepare = (ordinal: number): Prepared | null | Promise<Prepared | null> => {
+  private prepare(ordinal: number): Prepared | null | Promise<Prepared | null> {
+    const { cfg, spec } = this;
     const session = cfg.dataset.sessions[sessionOfOrdinal(ordinal, spec, cfg.dataset, cfg.randomSeed)]!;
-    if (spec.fedPrompts) return latch.race(d.prompts.take(ordinal), null).then((texts) => (texts === null ? null : prepared(session, texts)));
+    if (spec.fedPrompts) return this.latch.race(this.d.prompts.take(ordinal), null).then((texts) => (texts === null ? null : this.prepared(session, texts)));
     const turns = session.turns;
     const texts = new Array<string>(turns.length);
     for (let t = 0; t < turns.length; t++) {
       const prompt = turns[t]!.prompt;
       texts[t] = prompt.kind === "text" ? prompt.text : "";
     }
-    return prepared(session, texts);
-  };
+    return this.prepared(session, texts);
+  }
 
-  const prepared = (session: SessionSpec, texts: string[]): Prepared => {
+  private prepared(session: SessionSpec, texts: string[]): Prepared {
     const first = session.turns[0];
-    return { session, texts, firstBody: bodyFor(first?.model ?? cfg.model, texts[0] ?? "", first?.maxTokens ?? null, []) };
-  };
+    return { session, texts, firstBody: this.bodyFor(first?.model ?? this.cfg.model, texts[0] ?? "", first?.maxTokens ?? null, []) };
+  }
+
+  /** When a later turn is due (epoch ns): after the previous one ended plus its delay, or AIPerf's user-centric gap; a trace's timestamp when later. */
+  private turnDueNs(turn: SessionSpec["turns"][number], prevEndNs: number, prevDueNs: number): number {
+    const spec = this.spec;
+    const gapNs = spec.turnGapNs ?? null;
+    // User-centric: AIPerf's max(now, next_send_time + turn_gap), turn delays not used.
+    let dueNs = gapNs === null ? prevEndNs + turn.delayMs * 1e6 : Math.max(prevEndNs, prevDueNs + gapNs);
+    if (spec.trace !== null && turn.timestampMs !== null) {
+      dueNs = Math.max(dueNs, spec.startNs + ((turn.timestampMs - spec.trace.zeroMs) / spec.trace.speedup) * 1e6);
+    }
+    return dueNs;
+  }
 
   /**
    * Runs one session. `firstDueNs` >= 0 when the caller already waited for turn 0's time and slots
    * (the timed dispatcher, so slots go out in schedule order; it queued `firstQueueNs`); `ended` sees
    * each finished request. False when the phase is over.
    */
-  const runSession = async (ordinal: number, p: Prepared, firstDueNs: number, firstQueueNs: number, ended: (r: RequestRecord) => void): Promise<boolean> => {
+  private async runSession(ordinal: number, p: Prepared, firstDueNs: number, firstQueueNs: number, ended: (r: RequestRecord) => void): Promise<boolean> {
+    const { cfg, spec, shared, d } = this;
     const history: ChatMessage[] = [];
     let prevEndNs = 0;
     let prevDueNs = 0;
-    const gapNs = spec.turnGapNs ?? null;
     const turnCount = Math.min(p.session.turns.length, spec.turnLimit?.[ordinal] ?? Infinity);
     // AIPerf: one X-Correlation-ID per user session, sent with each of its turns.
     const correlationId = crypto.randomUUID();
@@ -254,16 +313,12 @@ export async function runPhase(d: PhaseDeps): Promise<void> {
         dueNs = firstDueNs;
         queueNs = firstQueueNs;
       } else {
-        if (t === 0) dueNs = now();
+        if (t === 0) dueNs = this.now();
         else {
-          // User-centric: AIPerf's max(now, next_send_time + turn_gap), turn delays not used.
-          dueNs = gapNs === null ? prevEndNs + turn.delayMs * 1e6 : Math.max(prevEndNs, prevDueNs + gapNs);
-          if (spec.trace !== null && turn.timestampMs !== null) {
-            dueNs = Math.max(dueNs, spec.startNs + ((turn.timestampMs - spec.trace.zeroMs) / spec.trace.speedup) * 1e6);
-          }
-          if (!(await sleepUntil(dueNs))) return false;
+          dueNs = this.turnDueNs(turn, prevEndNs, prevDueNs);
+          if (!(await this.sleepUntil(dueNs))) return false;
         }
-        const q = await acquire(spec.offsetsNs !== null, Math.max(dueNs, now()));
+        const q = await this.acquire(spec.offsetsNs !== null, Math.max(dueNs, this.now()));
         if (q === null) return false;
         queueNs = q;
       }
@@ -271,13 +326,13 @@ export async function runPhase(d: PhaseDeps): Promise<void> {
       if (local < 0) {
         shared.unstart();
         shared.leavePrefill();
-        wakeSlots();
+        this.wakeSlots();
         return false;
       }
       const index = requestIndexOf(local, spec);
       // Several --model names: each turn goes to the model the dataset gave it (model-selection.ts).
       const model = turn.model ?? cfg.model;
-      const body = t === 0 ? p.firstBody : bodyFor(model, text, turn.maxTokens, history);
+      const body = t === 0 ? p.firstBody : this.bodyFor(model, text, turn.maxTokens, history);
       if (t === 0) p.firstBody = "";
       const picked =
         spec.cancellation === null
@@ -289,7 +344,7 @@ export async function runPhase(d: PhaseDeps): Promise<void> {
         body,
         requestId,
         cancel: picked?.signal ?? d.cancel,
-        onFirstToken,
+        onFirstToken: this.onFirstToken,
         onText,
         identity: {
           request_index: index,
@@ -308,45 +363,45 @@ export async function runPhase(d: PhaseDeps): Promise<void> {
       });
       picked?.dispose();
       shared.finished();
-      wakeSlots();
+      this.wakeSlots();
       d.emit(record);
       ended(record);
       // A failed turn ends its session: later turns would be sent without the reply they follow.
-      if (record.error !== null || record.cancelled) return !isStopped();
+      if (record.error !== null || record.cancelled) return !this.isStopped();
       if (t + 1 < turnCount) history.push({ role: "user", content: text }, { role: "assistant", content: reply });
       prevEndNs = record.end_ns;
       prevDueNs = dueNs;
     }
     return true;
-  };
+  }
 
-  // A lane takes the next session nobody has started, across all workers; fed prompts are dealt to
-  // workers ahead by ordinal, so there each worker's lanes take that worker's share in turn.
-  const stride = feedWorkers(W, spec);
-  let ownNext = cfg.workerId;
-  const nextOrdinal = (): number => {
-    if (!spec.fedPrompts) return shared.claimSession();
-    const ordinal = ownNext;
-    ownNext += stride;
+  private nextOrdinal(): number {
+    if (!this.spec.fedPrompts) return this.shared.claimSession();
+    const ordinal = this.ownNext;
+    this.ownNext += this.stride;
     return ordinal;
-  };
+  }
 
-  const lane = async (g: number): Promise<void> => {
-    if (!(await sleepUntil(spec.startNs + (spec.laneStartNs?.[g] ?? 0)))) return;
+  /** A closed-loop lane: session after session, each after the one before ended (after a backoff when it failed to connect). */
+  private async lane(g: number): Promise<void> {
+    const spec = this.spec;
+    if (!(await this.sleepUntil(spec.startNs + (spec.laneStartNs?.[g] ?? 0)))) return;
     let backoffMs = 0;
     const ended = (r: RequestRecord): void => {
       backoffMs = nextBackoffMs(backoffMs, r);
     };
     for (;;) {
-      if (backoffMs > 0 && !(await pause(backoffMs))) return;
-      const ordinal = nextOrdinal();
+      if (backoffMs > 0 && !(await this.pause(backoffMs))) return;
+      const ordinal = this.nextOrdinal();
       if (ordinal < 0 || ordinal >= spec.sessionLimit) return;
-      const p = await prepare(ordinal);
-      if (p === null || !(await runSession(ordinal, p, -1, 0, ended))) return;
+      const p = await this.prepare(ordinal);
+      if (p === null || !(await this.runSession(ordinal, p, -1, 0, ended))) return;
     }
-  };
+  }
 
-  const dispatch = async (offsets: Float64Array): Promise<void> => {
+  /** The timed dispatcher: this worker's sessions, each first turn sent at its scheduled offset. */
+  private async dispatch(offsets: Float64Array): Promise<void> {
+    const { cfg, spec } = this;
     // Sessions in flight are counted, not kept: a promise and two closures per session were garbage.
     let running = 0;
     let over = false;
@@ -365,30 +420,22 @@ export async function runPhase(d: PhaseDeps): Promise<void> {
     // queued behind it, and their wait counts as queue time from their due time.
     let blockedUntilNs = 0;
     const n = Math.min(spec.sessionLimit, offsets.length);
-    for (let ordinal = cfg.workerId; ordinal < n && !over; ordinal += W) {
+    for (let ordinal = cfg.workerId; ordinal < n && !over; ordinal += cfg.workerCount) {
       // The prompt is ready before the wait, so building it never delays the send.
-      const p = await prepare(ordinal);
+      const p = await this.prepare(ordinal);
       const dueNs = spec.startNs + offsets[ordinal]!;
-      if (p === null || !(await sleepUntil(dueNs))) break;
-      let queueNs = await acquire(true, dueNs);
+      if (p === null || !(await this.sleepUntil(dueNs))) break;
+      let queueNs = await this.acquire(true, dueNs);
       if (queueNs === null) break;
-      if (queueNs > 0) blockedUntilNs = now();
-      else if (dueNs < blockedUntilNs) queueNs = Math.max(0, now() - dueNs);
+      if (queueNs > 0) blockedUntilNs = this.now();
+      else if (dueNs < blockedUntilNs) queueNs = Math.max(0, this.now() - dueNs);
       running++;
-      runSession(ordinal, p, dueNs, queueNs, ignoreRecord).then(sessionEnded, sessionFailed);
+      this.runSession(ordinal, p, dueNs, queueNs, ignoreRecord).then(sessionEnded, sessionFailed);
     }
     if (running > 0) await new Promise<void>((resolve) => (drained = resolve));
     // Set by sessionFailed, which the compiler does not see run.
     const failed = failure as { e: unknown } | null;
     if (failed !== null) throw failed.e;
-  };
-
-  if (spec.offsetsNs !== null) {
-    await dispatch(spec.offsetsNs);
-  } else {
-    const lanes: Promise<void>[] = [];
-    for (let g = cfg.workerId; g < spec.lanes; g += W) lanes.push(lane(g));
-    await Promise.all(lanes);
   }
 }
 
