@@ -12,7 +12,7 @@ import { join, resolve } from "node:path";
 import { percentileSorted } from "../src/metrics/stats.ts";
 import { queryReadOnly } from "../src/store/read-db.ts";
 import { envOf } from "./bench-pairs.ts";
-import { firstLine } from "./first-line.ts";
+import { startTruthServer } from "./truth-server-process.ts";
 
 const ROOT = resolve(import.meta.dir, "..");
 const BIN = process.env.BENCH_MAIN ?? join(ROOT, "dist", "llmbench");
@@ -117,12 +117,7 @@ async function main(): Promise<void> {
   const env = { ...(process.env as Record<string, string>), BUN_CONFIG_MAX_HTTP_REQUESTS: "65535", ...envOf(process.env.BENCH_ENV ?? "", "BENCH_ENV") };
   const dir = mkdtempSync(join(tmpdir(), "llmbench-late-"));
   const truthPath = join(dir, "truth.jsonl");
-  const server = Bun.spawn(["taskset", "-c", "1", process.execPath, join(ROOT, "scripts/truth-server.ts"), truthPath, "50", "10", "50"], {
-    stdin: "ignore",
-    stdout: "pipe",
-    stderr: "inherit",
-  });
-  const url = await firstLine(server.stdout, () => "the truth server exited before printing its URL");
+  const { url, proc: server } = await startTruthServer(truthPath, 50, 10, 50);
   const offsetNs = monotonicToEpochNs();
   const schedPath = join(dir, "sched.data");
   const perf = hasPerf

@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { queryReadOnly } from "../src/store/read-db.ts";
 import { envOf } from "./bench-pairs.ts";
-import { firstLine } from "./first-line.ts";
+import { startTruthServer } from "./truth-server-process.ts";
 
 const ROOT = resolve(import.meta.dir, "..");
 const BIN = process.env.BENCH_MAIN ?? join(ROOT, "dist", "llmbench");
@@ -64,12 +64,7 @@ async function main(): Promise<void> {
   if (!(STREAMS > 0)) throw new Error("usage: bun scripts/rss-timeline.ts [streams]");
   const env = { ...(process.env as Record<string, string>), BUN_CONFIG_MAX_HTTP_REQUESTS: "65535", ...envOf(process.env.BENCH_ENV ?? "", "BENCH_ENV") };
   const dir = mkdtempSync(join(tmpdir(), "llmbench-rss-"));
-  const server = Bun.spawn(["taskset", "-c", "1", process.execPath, join(ROOT, "scripts/truth-server.ts"), join(dir, "truth.jsonl"), "50", "1000", "10"], {
-    stdin: "ignore",
-    stdout: "pipe",
-    stderr: "inherit",
-  });
-  const url = await firstLine(server.stdout, () => "the truth server exited before printing its URL");
+  const { url, proc: server } = await startTruthServer(join(dir, "truth.jsonl"), 50, 1000, 10);
   const t0Ms = Date.now();
   const client = Bun.spawn(
     ["taskset", "-c", "0", BIN, "profile", "-u", url, "-m", "mock-model", "--tokenizer", "builtin", "--streaming", "--concurrency", String(STREAMS)]
