@@ -31,6 +31,14 @@
 // 11.6 vs 6.9 ms, gap p99 8.0 vs 4.8 ms and CPU +12% (2 pairs); at 512 MiB the peak was 387 MiB (one run).
 // The DFG tier off too (BUN_JSC_useDFGJIT=0, 4 pairs): at 100 streams (400 requests) tails lower and CPU
 // equal, but at 1,000 (2,000 requests) gap p99 1.70 vs 1.11 ms and CPU +6%: the code stays slow.
+// And mimalloc's purge delay (MIMALLOC_PURGE_DELAY; freed pages go back to the OS after 10 ms by
+// default). Never purging (-1) cut page faults 75k -> 57k in a 1,000-stream run and CPU 2-6%, but peak
+// RSS rose 16% (166 -> 192 MiB at 100 streams, 204 -> 237 at 1,000; 4 pairs). 1,000 ms kept RSS equal;
+// over 8 pairs each at 100 / 1,000 streams CPU was lower in 5 of 8 and the p99s in 4-7 of 8, but it
+// always ran second, and pairing another change the same day the arm run second had the lower TTFT p99
+// at 100 streams in 8 of 10 pairs (3 of 6 with the order swapped). At 10,000 streams (5 pairs) the
+// chunk-gap p99 was higher in 3 and equal in 1, CPU and RSS did not move; the send lag at 5,000 req/s
+// was 0.71 vs 0.65 ms (6 pairs). Too small to ship.
 // JavaScriptCore reads its options from the environment once, at start, for every thread. So the
 // process replaces itself (execve: the same pid, terminal, signals and exit code) with the variable
 // set, before anything else runs. A variable the user set is left as it is (BUN_JSC_useFTLJIT=1 keeps
