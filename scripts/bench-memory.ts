@@ -7,7 +7,7 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { lowerInPairs, sameAgeBinaries } from "./bench-pairs.ts";
+import { lowerInPairs, pairOrder, sameAgeBinaries } from "./bench-pairs.ts";
 import { firstLine } from "./first-line.ts";
 
 const ROOT = resolve(import.meta.dir, "..");
@@ -149,7 +149,7 @@ async function smallRunPairs(workerCounts: number[], rounds: number, other: stri
   const runs: (MemoryRun & { workers: number; arm: string })[] = [];
   for (let r = 0; r < rounds; r++) {
     for (const w of workerCounts) {
-      for (const a of arms) {
+      for (const a of pairOrder(arms, r)) {
         runs.push({ ...(await runOnce(16, 8, w, a.bin)), workers: w, arm: a.arm });
         console.error(`small-run: ${JSON.stringify(runs.at(-1))}`);
       }

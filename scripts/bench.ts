@@ -2,7 +2,7 @@
 //
 //   bun scripts/bench.ts timing      client timing error vs a raw-socket truth server (scripts/truth-server.ts)
 //   bun scripts/bench.ts timing-ab [N]  the http timing scenarios N times with the dashboard off and on,
-//                                    alternating; medians and on/off ratios. With BENCH_B_MAIN=<binary or checkout/src/main.ts>
+//                                    alternating (each round the other arm first); medians and on/off ratios. With BENCH_B_MAIN=<binary or checkout/src/main.ts>
 //                                    and/or BENCH_B_ENV="KEY=VALUE ..." (arm B's environment):
 //                                    this checkout (or BENCH_A_MAIN's) against that one instead
 //                                    (bench/timing-ab-checkouts.md); BENCH_STREAMS=1000: that scenario only
@@ -59,7 +59,7 @@ import { join, resolve } from "node:path";
 import { queryReadOnly } from "../src/store/read-db.ts";
 import { percentileSorted } from "../src/metrics/stats.ts";
 import { memory, smallRuns } from "./bench-memory.ts";
-import { envOf, lowerInPairs, sameAgeBinaries } from "./bench-pairs.ts";
+import { envOf, lowerInPairs, pairOrder, sameAgeBinaries } from "./bench-pairs.ts";
 import { plotBench } from "./bench-plot.ts";
 import { tokenizerLoad } from "./bench-tokenizer.ts";
 import { firstLine } from "./first-line.ts";
@@ -385,7 +385,8 @@ function scenariosToRun(paired: boolean): TimingScenario[] {
 
 /**
  * `timing-ab [N]`: each http scenario N times with the live view off (none) and on (dashboard), the two
- * alternating so the machine's drift hits both alike; the median of each error figure and on/off ratios.
+ * alternating so the machine's drift hits both alike, and each round the other one first (pairOrder);
+ * the median of each error figure and on/off ratios.
  */
 async function timingAb(): Promise<Record<string, unknown>> {
   const n = Number(process.argv[3] ?? 3);
@@ -419,7 +420,7 @@ async function timingAb(): Promise<Record<string, unknown>> {
   for (const s of scenariosToRun(true)) {
     const runs: Record<string, (ErrorStats & ClientCpu)[]> = Object.fromEntries(arms.map((a) => [a.name, []]));
     for (let i = 0; i < n; i++) {
-      for (const a of arms) {
+      for (const a of pairOrder(arms, i)) {
         const r = await timingRun("truth", "http", s.concurrency, s.requests, s.itlMs, s.osl, a.ui, a.main, a.env);
         console.error(`${s.name} ${a.name} #${i + 1}: ${JSON.stringify(r)}`);
         runs[a.name]!.push(r);
@@ -769,7 +770,7 @@ async function rateAb(): Promise<Record<string, unknown>> {
   ];
   const runs: { arm: string; round: number; p99: number; late: number; cpu: number; failed: number }[] = [];
   for (let i = 0; i < rounds; i++) {
-    for (const a of arms) {
+    for (const a of pairOrder(arms, i)) {
       const { p, s } = await rateRun(r, false, a.main, a.env);
       runs.push({ arm: a.arm, round: i + 1, p99: s.lag_p99_ms, late: s.late_sends, cpu: p.cpu_pct, failed: s.failed });
       console.error(`rate-ab ${r} ${a.arm} #${i + 1}: ${JSON.stringify(runs.at(-1))}`);
