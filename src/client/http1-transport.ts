@@ -91,16 +91,9 @@ export function createHttp1Transport(opts: Http1TransportOptions = {}): Http1Tra
         const start = req.method === "POST" ? (target.postStart ??= requestStart("POST", target.url)) : requestStart(req.method, target.url);
         bytes = serializeHttp1Request(req, target.url, start);
       } catch (err) {
-        const at = epochNs();
-        const message = `invalid request: ${err instanceof Error ? err.message : String(err)}`;
-        queueMicrotask(() => callSafely(() => handler.onError("protocol", message, at)));
-        return ENDED;
+        return failSoon(handler, "protocol", `invalid request: ${err instanceof Error ? err.message : String(err)}`);
       }
-      if (signal?.aborted) {
-        const at = epochNs();
-        queueMicrotask(() => callSafely(() => handler.onError("aborted", "request aborted before it was sent", at)));
-        return ENDED;
-      }
+      if (signal?.aborted) return failSoon(handler, "aborted", "request aborted before it was sent");
       const exchange = new Http1Exchange((target.pool ??= poolFor(target.url)), bytes, handler, signal);
       exchange.start();
       return exchange;
@@ -331,7 +324,11 @@ class Http1Exchange implements Http1Job, Http1ParserSink, TransportExchange {
     // Back to the pool first, so a request sent from onEnd can reuse the connection.
     conn?.release(this.parser!.keepAlive && this.written === this.bytes.length);
     this.trace();
-    callSafely(() => this.handler.onEnd(at));
+    try {
+      this.handler.onEnd(at);
+    } catch (err) {
+      rethrowLater(err);
+    }
   }
 
   private fail(kind: TransportErrorKind, message: string, at: number): void {
@@ -346,7 +343,11 @@ class Http1Exchange implements Http1Job, Http1ParserSink, TransportExchange {
       conn.destroy(); // never reused after an error; a connect in progress is dropped
     }
     this.trace();
-    callSafely(() => this.handler.onError(kind, message, at));
+    try {
+      this.handler.onError(kind, message, at);
+    } catch (err) {
+      rethrowLater(err);
+    }
   }
 
   /** A request of any size holds no copy of itself for the rest of a long response. */
@@ -360,18 +361,33 @@ class Http1Exchange implements Http1Job, Http1ParserSink, TransportExchange {
     t.pool_wait_start_ns = this.waitStartNs;
     t.pool_wait_end_ns = this.waitEndNs;
     if (t.first_byte_ns === 0) t.first_byte_ns = this.headAt;
-    const onTrace = this.handler.onTrace;
-    if (onTrace !== undefined) callSafely(() => onTrace.call(this.handler, t));
+    if (this.handler.onTrace === undefined) return;
+    try {
+      this.handler.onTrace(t);
+    } catch (err) {
+      rethrowLater(err);
+    }
   }
 }
 
-/** Runs a final handler callback; an exception it throws is rethrown later, outside transport state. */
-function callSafely(fn: () => void): void {
-  try {
-    fn();
-  } catch (err) {
-    queueMicrotask(() => {
-      throw err;
-    });
-  }
+// A final handler callback runs in a try of its own: an exception it throws is rethrown later,
+// outside transport state. Not through a helper taking a closure: that closure (over the handler and
+// its arguments) was two objects a request.
+function rethrowLater(err: unknown): void {
+  queueMicrotask(() => {
+    throw err;
+  });
+}
+
+/** A request that ends before it is sent: the handler hears so on a later microtask. */
+function failSoon(handler: ResponseHandler, kind: TransportErrorKind, message: string): TransportExchange {
+  const at = epochNs();
+  queueMicrotask(() => {
+    try {
+      handler.onError(kind, message, at);
+    } catch (err) {
+      rethrowLater(err);
+    }
+  });
+  return ENDED;
 }

@@ -94,7 +94,10 @@ export function runRequest(
   /** Where body processing runs; the default runs it inside the socket callback. */
   defer: (work: () => void) => void = runNow,
 ): Promise<RequestRecord> {
-  return new Promise((resolve) => new RequestRun(req, id, tokens, chunkTokens, defer, resolve).start(transport, req));
+  // Not `new Promise(executor)`: the executor closed over these arguments, an environment object a request.
+  const { promise, resolve } = Promise.withResolvers<RequestRecord>();
+  new RequestRun(req, id, tokens, chunkTokens, defer, resolve).start(transport, req);
+  return promise;
 }
 
 /**
@@ -384,15 +387,26 @@ class RequestRun implements ResponseHandler, DeadlineNode, CountSink, SseSink {
     this.holds++;
     if (error === null || this.chunkCount > 0) {
       if (this.batch !== null) this.countInBatch(this.batch);
-      else {
-        this.counts!.count(this.tokens, this.content, (n) => (rec.output_tokens = n));
-        this.counts!.count(this.tokens, this.reasoning, (n) => (rec.reasoning_tokens = n));
-      }
+      else this.countHere();
     }
     this.firstToken();
     this.onText?.(this.content);
-    if (this.counts !== null) this.counts.whenIdle(() => this.release());
+    if (this.counts !== null) this.releaseWhenCounted();
     else this.release();
+  }
+
+  // The two below are methods of their own: their arrows close over `this` and the record, and in
+  // finish() that made an environment object for every request, batch-counted ones too.
+
+  /** Counts the whole output on this thread (no count batch). */
+  private countHere(): void {
+    const rec = this.rec;
+    this.counts!.count(this.tokens, this.content, (n) => (rec.output_tokens = n));
+    this.counts!.count(this.tokens, this.reasoning, (n) => (rec.reasoning_tokens = n));
+  }
+
+  private releaseWhenCounted(): void {
+    this.counts!.whenIdle(() => this.release());
   }
 
   /** The whole texts, then each chunk's content and reasoning, to the count batch; the chunks are made with their counts (counted). */

@@ -256,7 +256,7 @@ class PhaseRun {
   private prepare(ordinal: number): Prepared | null | Promise<Prepared | null> {
     const { cfg, spec } = this;
     const session = cfg.dataset.sessions[sessionOfOrdinal(ordinal, spec, cfg.dataset, cfg.randomSeed)]!;
-    if (spec.fedPrompts) return this.latch.race(this.d.prompts.take(ordinal), null).then((texts) => (texts === null ? null : this.prepared(session, texts)));
+    if (spec.fedPrompts) return this.preparedFed(ordinal, session);
     const turns = session.turns;
     const texts = new Array<string>(turns.length);
     for (let t = 0; t < turns.length; t++) {
@@ -264,6 +264,14 @@ class PhaseRun {
       texts[t] = prompt.kind === "text" ? prompt.text : "";
     }
     return this.prepared(session, texts);
+  }
+
+  /**
+   * Once its fed prompts are here (or null when the phase stops first). Its own method: the arrow here
+   * holds `this`, and in prepare() that cost every request an environment object, fed or not.
+   */
+  private preparedFed(ordinal: number, session: SessionSpec): Promise<Prepared | null> {
+    return this.latch.race(this.d.prompts.take(ordinal), null).then((texts) => (texts === null ? null : this.prepared(session, texts)));
   }
 
   private prepared(session: SessionSpec, texts: string[]): Prepared {
@@ -297,13 +305,7 @@ class PhaseRun {
     // AIPerf: one X-Correlation-ID per user session, sent with each of its turns.
     const correlationId = crypto.randomUUID();
     // The reply is kept only where a later turn needs it in its history.
-    let reply = "";
-    const onText =
-      turnCount > 1
-        ? (text: string): void => {
-            reply = text;
-          }
-        : undefined;
+    const reply = turnCount > 1 ? new ReplyKeeper() : null;
     for (let t = 0; t < turnCount; t++) {
       const turn = p.session.turns[t]!;
       const text = p.texts[t] ?? "";
@@ -345,7 +347,7 @@ class PhaseRun {
         requestId,
         cancel: picked?.signal ?? d.cancel,
         onFirstToken: this.onFirstToken,
-        onText,
+        onText: reply?.onText,
         identity: {
           request_index: index,
           x_correlation_id: correlationId,
@@ -368,7 +370,7 @@ class PhaseRun {
       ended(record);
       // A failed turn ends its session: later turns would be sent without the reply they follow.
       if (record.error !== null || record.cancelled) return !this.isStopped();
-      if (t + 1 < turnCount) history.push({ role: "user", content: text }, { role: "assistant", content: reply });
+      if (t + 1 < turnCount) history.push({ role: "user", content: text }, { role: "assistant", content: reply?.text ?? "" });
       prevEndNs = record.end_ns;
       prevDueNs = dueNs;
     }
@@ -437,6 +439,18 @@ class PhaseRun {
     const failed = failure as { e: unknown } | null;
     if (failed !== null) throw failed.e;
   }
+}
+
+/**
+ * A multi-turn session's last reply, which its next turn's history needs. An object rather than a local
+ * the callback closes over: a captured local made every request's session an environment object,
+ * single-turn sessions too.
+ */
+class ReplyKeeper {
+  text = "";
+  readonly onText = (text: string): void => {
+    this.text = text;
+  };
 }
 
 /** The run's cancel signal, plus a timer for a --request-cancellation-rate pick (null: not picked). */
