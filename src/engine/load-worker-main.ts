@@ -20,6 +20,7 @@ import { requestSecrets } from "../client/request-secrets.ts";
 import { splitUrlCredentials, type SplitUrl } from "../client/url-credentials.ts";
 import { encodeRecords } from "../record/record-codec.ts";
 import { epochNs } from "../runtime/clock.ts";
+import { spunNsSoFar } from "../schedule/precise-wait.ts";
 import { clearLongTimeout, setLongTimeout } from "../runtime/long-timer.ts";
 import type { RequestRecord } from "../record/request-record.ts";
 import { cleanRecordError, cleanServerText, SecretScrubber } from "../record/safe-text.ts";
@@ -203,6 +204,7 @@ export function startLoadWorker(port: WorkerPort): void {
       }
       case "phase": {
         const cpuAtStart = process.threadCpuUsage();
+        const spunAtStartNs = spunNsSoFar();
         const stopped = new Promise<void>((resolve) => (stopPhase = resolve));
         if (cancel.signal.aborted) stopPhase?.();
         const timer = setInterval(flush, FLUSH_EVERY_MS);
@@ -240,7 +242,7 @@ export function startLoadWorker(port: WorkerPort): void {
             reportedConsumed = 0;
             stopPhase = null;
             const cpu = process.threadCpuUsage(cpuAtStart);
-            port.post({ type: "phase-done", consumed, cpuUs: cpu.user + cpu.system });
+            port.post({ type: "phase-done", consumed, cpuUs: cpu.user + cpu.system, spinUs: (spunNsSoFar() - spunAtStartNs) / 1e3 });
           });
         break;
       }

@@ -11,6 +11,12 @@ import { RemotePromptBuilder } from "./remote-prompt-builder.ts";
 import type { SharedState } from "./shared-state.ts";
 import type { FedPrompt, MainToWorker, PhaseSpec, WorkerConfig, WorkerToMain } from "./worker-protocol.ts";
 
+/** A load worker thread's CPU in one phase (user + system, us), and the part of it spent spinning until timed sends were due. */
+export interface WorkerPhaseCpu {
+  cpuUs: number;
+  spinUs: number;
+}
+
 export interface PoolOptions {
   workers: number;
   config: Omit<WorkerConfig, "workerId" | "workerCount">;
@@ -130,8 +136,8 @@ function watchClose(w: Worker): void {
 }
 
 export class WorkerPool {
-  /** Each worker's end of the current phase, with its thread's CPU in it (us). */
-  private phaseDone: ((cpuUs: number) => void)[] = [];
+  /** Each worker's end of the current phase, with its thread's CPU in it. */
+  private phaseDone: ((cpu: WorkerPhaseCpu) => void)[] = [];
   private failure: ((e: Error) => void) | null = null;
 
   private constructor(
@@ -175,7 +181,7 @@ export class WorkerPool {
         } else if (m.type === "ready") ready();
         else if (m.type === "phase-done") {
           o.onConsumed?.(workerId, m.consumed);
-          pool?.phaseDone[workerId]?.(m.cpuUs);
+          pool?.phaseDone[workerId]?.({ cpuUs: m.cpuUs, spinUs: m.spinUs });
         } else if (m.type === "fatal") fail(new Error(`worker ${workerId}: ${m.message}`));
       };
       w.onerror = (e) => fail(new Error(`worker ${workerId} crashed: ${e.message}`));
@@ -207,10 +213,10 @@ export class WorkerPool {
 
   /**
    * Runs one phase on every worker; resolves when all have finished it and flushed their records, with
-   * each worker thread's CPU during the phase (us, by worker id).
+   * each worker thread's CPU during the phase (by worker id).
    */
-  runPhase(spec: PhaseSpec): Promise<number[]> {
-    const dones = this.workers.map((_, i) => new Promise<number>((res) => (this.phaseDone[i] = res)));
+  runPhase(spec: PhaseSpec): Promise<WorkerPhaseCpu[]> {
+    const dones = this.workers.map((_, i) => new Promise<WorkerPhaseCpu>((res) => (this.phaseDone[i] = res)));
     const failed = new Promise<never>((_, rej) => (this.failure = rej));
     for (const w of this.workers) w.postMessage({ type: "phase", spec } satisfies MainToWorker);
     return Promise.race([Promise.all(dones), failed]).finally(() => {

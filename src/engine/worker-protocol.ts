@@ -103,6 +103,9 @@ export type WorkerToMain =
   | { type: "ready" }
   /** `consumed`: fed prompts used so far this phase (flow control for the feeder). The batch's buffer is transferred. */
   | { type: "records"; batch: EncodedRecords; consumed: number }
-  /** `cpuUs`: this worker thread's CPU (user + system, us) from the phase's message to its end. */
-  | { type: "phase-done"; consumed: number; cpuUs: number }
+  /**
+   * `cpuUs`: this worker thread's CPU (user + system, us) from the phase's message to its end; `spinUs`:
+   * the part of it spent spinning until timed sends were due (precise-wait.ts).
+   */
+  | { type: "phase-done"; consumed: number; cpuUs: number; spinUs: number }
   | { type: "fatal"; message: string };

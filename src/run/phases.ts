@@ -1,6 +1,7 @@
 // Warmup, then profiling (as AIPerf's phases: profiling starts once warmup has drained). Each phase is
 // planned (phase-plan.ts), primed with trace prompts when it needs them, then run on every worker;
 // time bounds (warmup duration, benchmark duration + grace period) are timers around it.
+import { availableParallelism } from "node:os";
 import type { ProfileConfig } from "../config/profile-config.ts";
 import { shardSlot } from "../config/shard-config.ts";
 import type { Dataset } from "../dataset/plan-types.ts";
@@ -92,14 +93,15 @@ async function runPlan(ctx: PhaseContext, plan: Plan, timers: PhaseTimer[], gate
     const cpuBefore = process.cpuUsage();
     const mainBefore = process.threadCpuUsage();
     const postedNs = epochNs();
-    const workerCpuUs = await ctx.pool.runPhase({ ...plan, startNs });
+    const workers = await ctx.pool.runPhase({ ...plan, startNs });
     const cpu = process.cpuUsage(cpuBefore);
     const main = process.threadCpuUsage(mainBefore);
     ctx.onPhaseEnd?.(plan.phase, {
       wallNs: epochNs() - postedNs,
       processCpuUs: cpu.user + cpu.system,
-      workerCpuUs,
+      workers,
       mainCpuUs: main.user + main.system,
+      cores: availableParallelism(),
     });
     return startNs;
   } finally {

@@ -39,7 +39,7 @@ import { RunControl } from "./run-control.ts";
 import { runWarnings } from "./run-warnings.ts";
 import { startEcho } from "./start-echo.ts";
 import { HeapGovernor } from "../runtime/heap-governor.ts";
-import { clientCpuLine, type PhaseCpu } from "./client-cpu.ts";
+import { clientBusyWarning, clientCpuLine, type PhaseCpu } from "./client-cpu.ts";
 import { countHeldWarning, heldWarning, jsonlSink, LiveCounts, outageSink, receiveHeldWarning, RecordFanout } from "./sinks.ts";
 import { storagePriorityStage } from "./storage-priority.ts";
 import { normalJitPolicy, onceJitPolicy } from "../runtime/jit-policy.ts";
@@ -338,7 +338,11 @@ export async function executeProfile(prepared: PreparedProfile, io: Io, opts: Ex
     for (const w of outages.windows()) if (!w.recovered) log.warn(describe(w));
     // Set by onPhaseEnd, which the compiler does not see run.
     const cpuUsed = profilingCpu as PhaseCpu | null;
-    if (cpuUsed !== null) log.info(clientCpuLine(cpuUsed, results.counts.total));
+    if (cpuUsed !== null) {
+      log.info(clientCpuLine(cpuUsed, results.counts.total));
+      const busy = clientBusyWarning(cpuUsed);
+      if (busy !== null) log.warn(busy);
+    }
     log.info(
       `${results.counts.total} profiling requests recorded (${results.counts.failed} failed); peak RSS ${Math.round(peakKiB / 1024)} MiB, peak in flight ${shared.peakInFlight}`,
     );

@@ -43,6 +43,14 @@ const spinOnEpoch = spinOn(epochNs);
 
 const DONE = Promise.resolve();
 
+/** ns this thread has spun in waits so far (by its clock): the part of its CPU that waited, not worked. */
+let spunNs = 0;
+
+/** ns spun in waits on this thread since it started (each thread has its own count). */
+export function spunNsSoFar(): number {
+  return spunNs;
+}
+
 /** Resolves once now() >= targetNs (epoch ns by default), never before. A wait inside the spin window is one promise. */
 export function waitUntilNs(targetNs: number, deps: WaitDeps = {}, spinWindowNs = SPIN_WINDOW_NS): Promise<void> {
   const now = deps.now ?? epochNs;
@@ -81,7 +89,9 @@ function spinTo(targetNs: number, now: () => number, spinUntil: (ns: number) => 
       const t = now();
       if (t >= targetNs) return resolve();
       spinUntil(Math.min(targetNs, t + SPIN_SLICE_NS));
-      if (now() >= targetNs) return resolve();
+      const after = now();
+      spunNs += after - t;
+      if (after >= targetNs) return resolve();
       yieldTurn(slice);
     };
     slice();

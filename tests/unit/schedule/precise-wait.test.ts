@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { epochNs } from "../../../src/runtime/clock.ts";
 import { MAX_TIMER_MS } from "../../../src/runtime/long-timer.ts";
-import { SPIN_SLICE_NS, SPIN_WINDOW_NS, waitUntilNs } from "../../../src/schedule/precise-wait.ts";
+import { SPIN_SLICE_NS, SPIN_WINDOW_NS, spunNsSoFar, waitUntilNs } from "../../../src/schedule/precise-wait.ts";
 import { countTurns } from "../../helpers/turn-counter.ts";
 
 /** A fake clock whose sleeps and yields advance time; records what the waiter did and when. */
@@ -157,5 +157,22 @@ describe("waitUntilNs (real clock)", () => {
       new Promise<string>((resolve) => setImmediate(() => resolve("immediate"))),
     ]);
     expect(winner).toBe("wait");
+  });
+});
+
+describe("spunNsSoFar", () => {
+  test("grows by the time spent spinning, not by the sleeps or the turns between spins", async () => {
+    const yieldStepNs = 1_500;
+    const f = fakeTimers(0, yieldStepNs);
+    const targetNs = 10_000_000;
+    const before = spunNsSoFar();
+    await waitUntilNs(targetNs, f.deps(targetNs));
+    const spun = spunNsSoFar() - before;
+    const spinTotal = f.spins.reduce((sum, s) => sum + (s.untilNs - s.fromNs), 0);
+    expect(f.spins.length).toBeGreaterThan(10);
+    expect(spun).toBe(spinTotal);
+    // The window was spun, less the turns between its slices; the ~8.5 ms slept before it is not counted.
+    expect(spun).toBeGreaterThan(SPIN_WINDOW_NS - f.spins.length * yieldStepNs);
+    expect(spun).toBeLessThanOrEqual(SPIN_WINDOW_NS + 1_000_000);
   });
 });
