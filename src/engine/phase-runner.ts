@@ -298,14 +298,13 @@ class PhaseRun {
    */
   private async runSession(ordinal: number, p: Prepared, firstDueNs: number, firstQueueNs: number, ended: (r: RequestRecord) => void): Promise<boolean> {
     const { cfg, spec, shared, d } = this;
-    const history: ChatMessage[] = [];
     let prevEndNs = 0;
     let prevDueNs = 0;
     const turnCount = Math.min(p.session.turns.length, spec.turnLimit?.[ordinal] ?? Infinity);
     // AIPerf: one X-Correlation-ID per user session, sent with each of its turns.
     const correlationId = crypto.randomUUID();
-    // The reply is kept only where a later turn needs it in its history.
-    const reply = turnCount > 1 ? new ReplyKeeper() : null;
+    // The history (and the reply that ends it) is kept only where a later turn needs it.
+    const history = turnCount > 1 ? new SessionHistory() : null;
     for (let t = 0; t < turnCount; t++) {
       const turn = p.session.turns[t]!;
       const text = p.texts[t] ?? "";
@@ -334,7 +333,7 @@ class PhaseRun {
       const index = requestIndexOf(local, spec);
       // Several --model names: each turn goes to the model the dataset gave it (model-selection.ts).
       const model = turn.model ?? cfg.model;
-      const body = t === 0 ? p.firstBody : this.bodyFor(model, text, turn.maxTokens, history);
+      const body = t === 0 ? p.firstBody : this.bodyFor(model, text, turn.maxTokens, history?.messages ?? NO_MESSAGES);
       if (t === 0) p.firstBody = "";
       const picked =
         spec.cancellation === null
@@ -347,7 +346,7 @@ class PhaseRun {
         requestId,
         cancel: picked?.signal ?? d.cancel,
         onFirstToken: this.onFirstToken,
-        onText: reply?.onText,
+        onText: history?.onText,
         identity: {
           request_index: index,
           x_correlation_id: correlationId,
@@ -370,7 +369,7 @@ class PhaseRun {
       ended(record);
       // A failed turn ends its session: later turns would be sent without the reply they follow.
       if (record.error !== null || record.cancelled) return !this.isStopped();
-      if (t + 1 < turnCount) history.push({ role: "user", content: text }, { role: "assistant", content: reply?.text ?? "" });
+      if (t + 1 < turnCount) history?.add(text);
       prevEndNs = record.end_ns;
       prevDueNs = dueNs;
     }
@@ -442,16 +441,24 @@ class PhaseRun {
 }
 
 /**
- * A multi-turn session's last reply, which its next turn's history needs. An object rather than a local
- * the callback closes over: a captured local made every request's session an environment object,
- * single-turn sessions too.
+ * A multi-turn session's chat so far, and the reply its last turn got. Made only for sessions of more
+ * than one turn; an object rather than locals a callback closes over: those made every request's
+ * session an environment object (and an empty history), single-turn sessions too.
  */
-class ReplyKeeper {
-  text = "";
+class SessionHistory {
+  readonly messages: ChatMessage[] = [];
+  private reply = "";
   readonly onText = (text: string): void => {
-    this.text = text;
+    this.reply = text;
   };
+
+  /** The turn that just ended, with the reply it got. */
+  add(prompt: string): void {
+    this.messages.push({ role: "user", content: prompt }, { role: "assistant", content: this.reply });
+  }
 }
+
+const NO_MESSAGES: readonly ChatMessage[] = [];
 
 /** The run's cancel signal, plus a timer for a --request-cancellation-rate pick (null: not picked). */
 function requestSignal(run: AbortSignal, cancelAfterNs: number | null): { signal: AbortSignal; dispose: () => void } | null {
