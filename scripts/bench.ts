@@ -62,7 +62,7 @@ import { memory, smallRuns } from "./bench-memory.ts";
 import { envOf, lowerInPairs, pairOrder, sameAgeBinaries } from "./bench-pairs.ts";
 import { plotBench } from "./bench-plot.ts";
 import { tokenizerLoad } from "./bench-tokenizer.ts";
-import { firstLine } from "./first-line.ts";
+import { hasTaskset, pin, startServerOnCore1, startTruthServer } from "./pinned-server.ts";
 
 const ROOT = resolve(import.meta.dir, "..");
 const BUN = process.execPath;
@@ -77,8 +77,6 @@ const clientCommand = (main: string): string[] => {
   if (!main.endsWith(".ts") && !existsSync(main)) throw new Error(`no client at ${main}: run npm run build, or set BENCH_MAIN`);
   return main.endsWith(".ts") ? [BUN, main] : [main];
 };
-const hasTaskset = Bun.spawnSync(["sh", "-c", "command -v taskset"]).exitCode === 0;
-const pin = (core: number, cmd: string[]) => (hasTaskset ? ["taskset", "-c", String(core), ...cmd] : cmd);
 /** `llmbench profile` (by `main`: the binary unless BENCH_MAIN says otherwise) against the mock's model with the builtin tokenizer; each bench adds its flags. */
 const profileCommand = (url: string, main: string = CLIENT): string[] => [
   ...clientCommand(main),
@@ -116,15 +114,10 @@ type ServerKind = "truth" | "mock";
 
 async function startServer(kind: ServerKind, dir: string, ttftMs: number, itlMs: number, tokens: number): Promise<MockHandle> {
   const recordPath = join(dir, "truth.jsonl");
-  const cmd =
+  const { url, proc } =
     kind === "truth"
-      ? [BUN, join(ROOT, "scripts/truth-server.ts"), recordPath, String(ttftMs), String(itlMs), String(tokens)]
-      : [BUN, MAIN, "mock", "--port", "0", "--record", recordPath, "--ttft-ms", String(ttftMs), "--itl-ms", String(itlMs)];
-  const proc = Bun.spawn(pin(1, cmd), {
-    stdout: "pipe",
-    stderr: "pipe",
-  });
-  const url = await firstLine(proc.stdout, async () => `server exited before printing its URL: ${await new Response(proc.stderr).text()}`);
+      ? await startTruthServer(recordPath, ttftMs, itlMs, tokens)
+      : await startServerOnCore1([BUN, MAIN, "mock", "--port", "0", "--record", recordPath, "--ttft-ms", String(ttftMs), "--itl-ms", String(itlMs)]);
   return { url, proc, recordPath };
 }
 

@@ -12,7 +12,7 @@ import { join, resolve } from "node:path";
 import { percentileSorted } from "../src/metrics/stats.ts";
 import { queryReadOnly } from "../src/store/read-db.ts";
 import { envOf } from "./bench-pairs.ts";
-import { startTruthServer } from "./truth-server-process.ts";
+import { pin, startTruthServer } from "./pinned-server.ts";
 
 const ROOT = resolve(import.meta.dir, "..");
 const BIN = process.env.BENCH_MAIN ?? join(ROOT, "dist", "llmbench");
@@ -124,7 +124,7 @@ async function main(): Promise<void> {
     ? Bun.spawn(["perf", "record", "-q", "-e", "sched:sched_switch", "-C", "0", "-k", "CLOCK_MONOTONIC", "-o", schedPath], { stderr: "ignore" })
     : null;
   const client = Bun.spawnSync(
-    ["taskset", "-c", "0", BIN, "profile", "-u", url, "-m", "mock-model", "--tokenizer", "builtin", "--streaming", "--concurrency", "100"]
+    pin(0, [BIN, "profile", "-u", url, "-m", "mock-model", "--tokenizer", "builtin", "--streaming", "--concurrency", "100"])
       .concat(["--request-count", String(REQUESTS), "--warmup-request-count", "100", "--isl", "32", "--osl", "50", "--ui", "none"])
       .concat(["--artifact-dir", join(dir, "run")]),
     { stdout: "ignore", stderr: "pipe", env },

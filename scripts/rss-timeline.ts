@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { queryReadOnly } from "../src/store/read-db.ts";
 import { envOf } from "./bench-pairs.ts";
-import { startTruthServer } from "./truth-server-process.ts";
+import { pin, startTruthServer } from "./pinned-server.ts";
 
 const ROOT = resolve(import.meta.dir, "..");
 const BIN = process.env.BENCH_MAIN ?? join(ROOT, "dist", "llmbench");
@@ -67,7 +67,7 @@ async function main(): Promise<void> {
   const { url, proc: server } = await startTruthServer(join(dir, "truth.jsonl"), 50, 1000, 10);
   const t0Ms = Date.now();
   const client = Bun.spawn(
-    ["taskset", "-c", "0", BIN, "profile", "-u", url, "-m", "mock-model", "--tokenizer", "builtin", "--streaming", "--concurrency", String(STREAMS)]
+    pin(0, [BIN, "profile", "-u", url, "-m", "mock-model", "--tokenizer", "builtin", "--streaming", "--concurrency", String(STREAMS)])
       .concat(["--request-count", String(2 * STREAMS), "--warmup-request-count", String(STREAMS), "--isl", "32", "--osl", "10", "--ui", "none"])
       .concat(["--artifact-dir", join(dir, "run"), ...EXTRA]),
     { stdout: "ignore", stderr: "pipe", env },
