@@ -242,7 +242,7 @@ export function startLoadWorker(port: WorkerPort): void {
             reportedConsumed = 0;
             stopPhase = null;
             const cpu = process.threadCpuUsage(cpuAtStart);
-            port.post({ type: "phase-done", consumed, cpuUs: cpu.user + cpu.system, spinUs: (spunNsSoFar() - spunAtStartNs) / 1e3 });
+            port.post({ type: "phase-done", consumed, cpu: { cpuUs: cpu.user + cpu.system, spinUs: (spunNsSoFar() - spunAtStartNs) / 1e3 } });
           });
         break;
       }

@@ -9,13 +9,7 @@ import { spawnLoadWorker } from "../spawn-load-worker.ts";
 import type { CountWorkerIn } from "./count-worker-main.ts";
 import { RemotePromptBuilder } from "./remote-prompt-builder.ts";
 import type { SharedState } from "./shared-state.ts";
-import type { FedPrompt, MainToWorker, PhaseSpec, WorkerConfig, WorkerToMain } from "./worker-protocol.ts";
-
-/** A load worker thread's CPU in one phase (user + system, us), and the part of it spent spinning until timed sends were due. */
-export interface WorkerPhaseCpu {
-  cpuUs: number;
-  spinUs: number;
-}
+import type { FedPrompt, MainToWorker, PhaseSpec, WorkerConfig, WorkerPhaseCpu, WorkerToMain } from "./worker-protocol.ts";
 
 export interface PoolOptions {
   workers: number;
@@ -181,7 +175,7 @@ export class WorkerPool {
         } else if (m.type === "ready") ready();
         else if (m.type === "phase-done") {
           o.onConsumed?.(workerId, m.consumed);
-          pool?.phaseDone[workerId]?.({ cpuUs: m.cpuUs, spinUs: m.spinUs });
+          pool?.phaseDone[workerId]?.(m.cpu);
         } else if (m.type === "fatal") fail(new Error(`worker ${workerId}: ${m.message}`));
       };
       w.onerror = (e) => fail(new Error(`worker ${workerId} crashed: ${e.message}`));

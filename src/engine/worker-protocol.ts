@@ -99,13 +99,16 @@ export type MainToWorker =
   | { type: "stop" }
   | { type: "cancel" };
 
+/** A load worker thread's CPU in one phase (user + system, us), and the part of it spent spinning until timed sends were due (precise-wait.ts). */
+export interface WorkerPhaseCpu {
+  cpuUs: number;
+  spinUs: number;
+}
+
 export type WorkerToMain =
   | { type: "ready" }
   /** `consumed`: fed prompts used so far this phase (flow control for the feeder). The batch's buffer is transferred. */
   | { type: "records"; batch: EncodedRecords; consumed: number }
-  /**
-   * `cpuUs`: this worker thread's CPU (user + system, us) from the phase's message to its end; `spinUs`:
-   * the part of it spent spinning until timed sends were due (precise-wait.ts).
-   */
-  | { type: "phase-done"; consumed: number; cpuUs: number; spinUs: number }
+  /** `cpu`: this worker thread's, from the phase's message to its end. */
+  | { type: "phase-done"; consumed: number; cpu: WorkerPhaseCpu }
   | { type: "fatal"; message: string };

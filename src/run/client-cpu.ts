@@ -3,7 +3,7 @@
 // leave out (scripts/bench.ts compares it with the naive client's). A load worker spins for the last
 // ~1.5 ms before each timed send (precise-wait.ts); that part is said apart, and left out of how busy
 // the worker was: a worker busy nearly all the time stamps late, and that is worth a warning.
-import type { WorkerPhaseCpu } from "../engine/worker-pool.ts";
+import type { WorkerPhaseCpu } from "../engine/worker-protocol.ts";
 
 export interface PhaseCpu {
   /** The phase's wall time (ns): from handing it to the workers until the last one finished it. */
