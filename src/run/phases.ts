@@ -36,8 +36,6 @@ export interface PhaseContext {
   startGate?: StartGate | null;
   /** Told when a phase is about to start (its first send is due at `startNs`): the metric scrapers mark the boundary. */
   onPhaseStart?: (phase: Plan["phase"], startNs: number) => void;
-  /** Told when a phase has ended on every worker: the CPU the client used meanwhile. */
-  onPhaseEnd?: (phase: Plan["phase"], cpu: PhaseCpu) => void;
 }
 
 const s2ns = (s: number | undefined): number | null => (s === undefined ? null : s * 1e9);
@@ -68,11 +66,17 @@ function commonPlan({ cfg, dataset, prompts }: Pick<PhaseContext, "cfg" | "datas
   };
 }
 
+/** A phase as it ran: its start (epoch ns), and the CPU the client used in it (null: it never ran). */
+export interface PhaseRan {
+  startNs: number;
+  cpu: PhaseCpu | null;
+}
+
 /**
  * Primes trace prompts, waits for the start (`gate`: a common instant), then runs the phase with its
- * timers counted from the start; the timers never outlive it. Returns the start (epoch ns).
+ * timers counted from the start; the timers never outlive it.
  */
-async function runPlan(ctx: PhaseContext, plan: Plan, timers: PhaseTimer[], gate: StartGate | null): Promise<number> {
+async function runPlan(ctx: PhaseContext, plan: Plan, timers: PhaseTimer[], gate: StartGate | null): Promise<PhaseRan> {
   ctx.shared.resetPhase();
   if (ctx.prompts !== null) {
     const feeder = new PromptFeeder(ctx.pool, ctx.pool.size, ctx.dataset, ctx.prompts, plan, ctx.cfg.randomSeed, (e) => ctx.control.feedFailed(e));
@@ -83,7 +87,7 @@ async function runPlan(ctx: PhaseContext, plan: Plan, timers: PhaseTimer[], gate
   try {
     let startNs = epochNs() + PHASE_START_MARGIN_NS;
     if (gate !== null) {
-      if (!(await sleepUntilShortlyBefore(gate.atNs, () => ctx.control.cancelled))) return epochNs();
+      if (!(await sleepUntilShortlyBefore(gate.atNs, () => ctx.control.cancelled))) return { startNs: epochNs(), cpu: null };
       const start = startInstant(gate.atNs, epochNs(), PHASE_START_MARGIN_NS);
       startNs = start.startNs;
       gate.onStart(start.lagNs);
@@ -96,14 +100,16 @@ async function runPlan(ctx: PhaseContext, plan: Plan, timers: PhaseTimer[], gate
     const workers = await ctx.pool.runPhase({ ...plan, startNs });
     const cpu = process.cpuUsage(cpuBefore);
     const main = process.threadCpuUsage(mainBefore);
-    ctx.onPhaseEnd?.(plan.phase, {
-      wallNs: epochNs() - postedNs,
-      processCpuUs: cpu.user + cpu.system,
-      workers,
-      mainCpuUs: main.user + main.system,
-      cores: availableParallelism(),
-    });
-    return startNs;
+    return {
+      startNs,
+      cpu: {
+        wallNs: epochNs() - postedNs,
+        processCpuUs: cpu.user + cpu.system,
+        workers,
+        mainCpuUs: main.user + main.system,
+        cores: availableParallelism(),
+      },
+    };
   } finally {
     timing?.end();
     ctx.feeding.feeder?.close();
@@ -131,11 +137,11 @@ async function runWarmup(ctx: PhaseContext): Promise<number> {
   return Math.min(ctx.shared.issued, plan.requestLimit);
 }
 
-/** Runs both phases; returns when the profiling phase started (epoch ns). */
-export async function runPhases(ctx: PhaseContext, profiling: Plan): Promise<number> {
+/** Runs both phases; returns the profiling phase's start (epoch ns) and the CPU the client used in it. */
+export async function runPhases(ctx: PhaseContext, profiling: Plan): Promise<PhaseRan> {
   const { cfg, control } = ctx;
   const warmIssued = control.cancelled ? 0 : await runWarmup(ctx);
-  if (control.cancelled) return epochNs();
+  if (control.cancelled) return { startNs: epochNs(), cpu: null };
   const durationMs = cfg.benchmarkDuration === undefined ? null : cfg.benchmarkDuration * 1000;
   const graceEndMs = durationMs === null ? null : durationMs + cfg.benchmarkGracePeriod * 1000;
   const base = profilingBase(Math.max(0, warmIssued), cfg.warmupDuration === undefined ? cfg.warmupRequestCount : null, profiling.shard);

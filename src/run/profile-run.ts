@@ -272,7 +272,6 @@ export async function executeProfile(prepared: PreparedProfile, io: Io, opts: Ex
       tokenizer.release();
       Bun.gc(true); // before the load: its vocabulary is most of this thread's heap
     }
-    let profilingCpu: PhaseCpu | null = null;
     const phaseCtx: PhaseContext = {
       cfg,
       dataset,
@@ -283,16 +282,14 @@ export async function executeProfile(prepared: PreparedProfile, io: Io, opts: Ex
       feeding,
       startGate: startGate(cfg, db, log),
       onPhaseStart: (phase) => scrapers.phaseStarted(phase),
-      onPhaseEnd: (phase, cpu) => {
-        if (phase === "profiling") profilingCpu = cpu;
-      },
     };
     const plan = profilingPlan(phaseCtx);
     const planned = Math.min(plan.requestLimit, plan.offsetsNs === null && !cfg.onePass ? plan.requestLimit : turnsOf(dataset, plan));
     let startNs = epochNs();
+    let profilingCpu: PhaseCpu | null = null;
     await live.start(cfg.ui, liveSources(cfg, shared, liveStats, planned, opts.label));
     try {
-      startNs = await runPhases(phaseCtx, plan);
+      ({ startNs, cpu: profilingCpu } = await runPhases(phaseCtx, plan));
     } finally {
       live.stop();
     }
@@ -336,11 +333,9 @@ export async function executeProfile(prepared: PreparedProfile, io: Io, opts: Ex
     const peakKiB = peakRssKiB();
     if (results.schedule !== null) for (const line of scheduleLines(results.schedule)) logFile.write(line);
     for (const w of outages.windows()) if (!w.recovered) log.warn(describe(w));
-    // Set by onPhaseEnd, which the compiler does not see run.
-    const cpuUsed = profilingCpu as PhaseCpu | null;
-    if (cpuUsed !== null) {
-      log.info(clientCpuLine(cpuUsed, results.counts.total));
-      const busy = clientBusyWarning(cpuUsed);
+    if (profilingCpu !== null) {
+      log.info(clientCpuLine(profilingCpu, results.counts.total));
+      const busy = clientBusyWarning(profilingCpu);
       if (busy !== null) log.warn(busy);
     }
     log.info(
