@@ -4,13 +4,11 @@
 // scheduling plans, prompt building for traces, storage and statistics live on the main thread.
 import { runRequest } from "../client/request-runner.ts";
 import type { TokenCounter } from "../client/token-counter.ts";
-import type { CountBatch, CountSink } from "../client/request-runner.ts";
+import type { CountBatch } from "../client/request-runner.ts";
 import type { Transport } from "../client/transport.ts";
-import { memoizedCounter } from "../client/piece-counter.ts";
 import { DeferredWork } from "../client/deferred-work.ts";
-import { SlicedCounts } from "../client/sliced-count.ts";
-import type { TextTokenizer } from "../dataset/tokenizer.ts";
 import { createOffThreadCounter, portCountLine, type OffThreadCounter } from "./off-thread-counter.ts";
+import { batchCounter } from "./batch-counter.ts";
 import { createHttp1Transport } from "../client/http1-transport.ts";
 import { createFetchTransport } from "../client/fetch-transport.ts";
 import { baseHeaders, withRequestIds } from "../client/request-headers.ts";
@@ -293,38 +291,3 @@ const NOT_HERE: TokenCounter = {
     throw new Error("token counts are made on the count worker");
   },
 };
-
-/**
- * Counts on the count worker; if it cannot start or dies, on this thread with a tokenizer loaded then,
- * long texts in deferred slices (sliced-count.ts) so stamping still goes on between them.
- */
-export function batchCounter(offThread: OffThreadCounter, tokenizer: string, defer: (work: () => void) => void): CountBatch {
-  let local: Promise<TokenCounter> | null = null;
-  const here = (texts: string[]): Promise<number[]> => {
-    // Loaded only here: the tokenizer library is no part of a load worker's start.
-    local ??= (require("../dataset/tokenizer.ts") as typeof import("../dataset/tokenizer.ts"))
-      .loadTokenizer(tokenizer)
-      .then((t: TextTokenizer) => memoizedCounter(t));
-    return local.then(
-      (c) =>
-        new Promise<number[]>((resolve) => {
-          const out = texts.map(() => 0);
-          const counts = new SlicedCounts(defer);
-          for (let i = 0; i < texts.length; i++) {
-            counts.count(c, texts[i]!, (n) => {
-              out[i] = n;
-            });
-          }
-          counts.whenIdle(() => resolve(out));
-        }),
-      () => texts.map(() => 0),
-    );
-  };
-  const countHere = (texts: string[], sink: CountSink): void => {
-    here(texts).then(
-      (n) => sink.counted(n),
-      () => sink.counted(null),
-    );
-  };
-  return (texts, sink) => offThread.countTo(texts, sink, countHere);
-}

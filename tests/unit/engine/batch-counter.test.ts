@@ -3,7 +3,7 @@
 import { beforeAll, describe, expect, test } from "bun:test";
 import { DeferredWork } from "../../../src/client/deferred-work.ts";
 import { type TextTokenizer, loadTokenizer } from "../../../src/dataset/tokenizer.ts";
-import { batchCounter } from "../../../src/engine/load-worker-main.ts";
+import { batchCounter } from "../../../src/engine/batch-counter.ts";
 import type { OffThreadCounter } from "../../../src/engine/off-thread-counter.ts";
 import type { CountBatch } from "../../../src/client/request-runner.ts";
 
