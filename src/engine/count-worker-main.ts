@@ -62,6 +62,13 @@ export function startCountWorker(parent: CountWorkerPort, lineOf: (port: Message
   // Not under SCHED_IDLE. Measured with the storage threads idle (5 alternating runs each, client on
   // one core): TTFT error p99 1.4 vs 4.0 ms at 100 streams, but 9.0 vs 6.2 ms at 1,000, gap p99 12.0
   // vs 6.8; a saturated 50,000-request run took 31.5-33.8 s vs 30.6-31.5 s.
+  // Re-measured on 928a71a (timing-ab, same binary, the policy set once the tokenizer was loaded, order
+  // flipped each pair). SCHED_IDLE: at 100 streams gap p99 median 0.62 vs 0.74 ms (lower in 4 of 6); at
+  // 1,000 streams gap and TTFT p99 worse in 3 of 4 (up to 8.4 vs 0.8 ms). SCHED_BATCH (no wakeup
+  // preemption, still a fair share): gap p99 lower in 3 of 6 at 100 and 3 of 4 at 1,000, TTFT in 4 of 6
+  // and 1 of 4: no effect beyond the spread. Why it was tried: a probe build showed ~3% of the load
+  // worker's request-finishing steps (which post the count) taking 0.6-0.7 ms of wall time on 0.2-0.4 ms
+  // of its own CPU, the core taken by another thread in between.
   let counter: TokenCounter | null = null;
   let tokenizer: Promise<TextTokenizer> | null = null;
   /** Set once the tokenizer is loaded (ready) or cannot be (fatal): told to every line, now or when it connects. */
