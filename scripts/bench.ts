@@ -24,6 +24,7 @@
 //                                    6 rounds by default), alternating: B is BENCH_B_MAIN=<binary> and/or this build
 //                                    with BENCH_B_ENV="KEY=VALUE ..." in its environment; send lag p99, sends over
 //                                    0.2 ms late and CPU, medians and in how many pairs this build was lower
+//                                    (rate, rate-ab: BENCH_CLIENT_CORE=0 confines the client to core 0)
 //   bun scripts/bench.ts replay      the shared Mooncake trace at --trace-speedup 20 (BENCH_MAIN: another checkout): time to first
 //                                    request and replay lag (actual minus scheduled send)
 //   bun scripts/bench.ts memory      peak and median RSS of whole runs of 50,000 and 1,000,000 requests
@@ -725,6 +726,9 @@ async function rate(): Promise<Record<string, unknown>> {
   return { results: out };
 }
 
+/** BENCH_CLIENT_CORE=0: `rate` and `rate-ab` confine the client to that core (the mock has core 1), as the timing benches do; else it may use every core. */
+const RATE_CLIENT_CORE = process.env.BENCH_CLIENT_CORE === undefined ? null : Number(process.env.BENCH_CLIENT_CORE);
+
 /** One constant-rate run of RATE_SECONDS against a fresh mock (`main` with `env`); its lag figures and the process. */
 async function rateRun(r: number, streaming: boolean, main: string = CLIENT, env: Record<string, string> = {}): Promise<{ p: ProfileProcess; s: LagStats }> {
   const tmp = mkdtempSync(join(tmpdir(), "llmbench-rate-"));
@@ -733,7 +737,7 @@ async function rateRun(r: number, streaming: boolean, main: string = CLIENT, env
   try {
     const args = ["--request-rate", String(r), "--arrival-pattern", "constant", "--request-count", String(r * RATE_SECONDS)];
     args.push("--warmup-request-count", String(Math.min(r, 1000)), "--isl", "16", "--osl", streaming ? "2" : "1");
-    p = await profileProcess(mock.url, [...(streaming ? ["--streaming"] : []), ...args], null, main, env);
+    p = await profileProcess(mock.url, [...(streaming ? ["--streaming"] : []), ...args], RATE_CLIENT_CORE, main, env);
     if (p.exitCode !== 0) throw new Error(`profile at ${r} req/s exited ${p.exitCode}: ${p.stderr.slice(-2000)}`);
     return { p, s: await lagStats(p.dir) };
   } finally {

@@ -43,6 +43,10 @@ const MAX_AWAITING_COUNTS = 1024;
  */
 const MAX_UNRECEIVED_BYTES = 16 * 2 ** 20;
 
+/** Past these (a quarter of the holds' limits), waits for a send's time leave the core to the threads that store and count (precise-wait.ts). */
+const BEHIND_UNRECEIVED_BYTES = MAX_UNRECEIVED_BYTES / 4;
+const BEHIND_AWAITING_COUNTS = MAX_AWAITING_COUNTS / 4;
+
 /** A hold test that reports each time it turns on (the run's closing warnings count the holds). */
 function countedHold(on: () => boolean, noteStart: () => void): () => boolean {
   let was = false;
@@ -137,6 +141,8 @@ export function startLoadWorker(port: WorkerPort): void {
     () => shared.unreceived > MAX_UNRECEIVED_BYTES,
     () => shared.noteReceiveHold(),
   );
+  // Short of a hold, storing, receiving or counting is falling behind: a wait for a send's time leaves them the core.
+  const othersBehind = (): boolean => shared.behind || shared.unreceived > BEHIND_UNRECEIVED_BYTES || waiting.size + counting.size > BEHIND_AWAITING_COUNTS;
   const fatal = (e: unknown): void => port.post({ type: "fatal", message: cleanServerText(e instanceof Error ? e.message : String(e), scrubber) });
 
   const send = (a: SendArgs): Promise<RequestRecord> => {
@@ -228,6 +234,7 @@ export function startLoadWorker(port: WorkerPort): void {
           stopped,
           emit,
           held: () => heldForCounts() || heldForMain(),
+          yieldCore: othersBehind,
         })
           .catch(fatal)
           .then(allCounted)

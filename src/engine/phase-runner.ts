@@ -69,20 +69,22 @@ export interface PhaseDeps {
   clock?: PhaseClock;
   /** True while this worker must start nothing new (its records await their counts); never by default. */
   held?: () => boolean;
+  /** True while the threads that store and count results fall behind: waits for a send's time leave the core (precise-wait.ts); never by default. */
+  yieldCore?: () => boolean;
 }
 
 export interface PhaseClock {
   /** Epoch ns. */
   now(): number;
-  /** Resolves once now() >= ns, on time (sends are due then). */
-  waitUntil(ns: number): Promise<void>;
+  /** Resolves once now() >= ns, on time (sends are due then); while `yieldCore()`, leaving the core for most of the wait. */
+  waitUntil(ns: number, yieldCore?: () => boolean): Promise<void>;
   /** Resolves after about `ms` (pauses where a ms either way does not matter). */
   sleepMs(ms: number): Promise<void>;
 }
 
 const realClock: PhaseClock = {
   now: epochNs,
-  waitUntil: (ns) => waitUntilNs(ns),
+  waitUntil: (ns, yieldCore) => waitUntilNs(ns, yieldCore === undefined ? {} : { yieldCore }),
   sleepMs: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
 };
 
@@ -184,8 +186,8 @@ class PhaseRun {
     if (this.isStopped()) return false;
     const until = Math.min(due, this.sendUntilNs);
     const aheadNs = until - this.now();
-    if (aheadNs > UNRACED_WAIT_NS) await this.latch.race(this.clock.waitUntil(until), undefined);
-    else if (aheadNs > 0) await this.clock.waitUntil(until);
+    if (aheadNs > UNRACED_WAIT_NS) await this.latch.race(this.clock.waitUntil(until, this.d.yieldCore), undefined);
+    else if (aheadNs > 0) await this.clock.waitUntil(until, this.d.yieldCore);
     return !this.isStopped();
   }
 

@@ -27,8 +27,10 @@ const SLOTS = {
   UNRECEIVED: 10,
   /** Times a worker held its new requests while the main thread had not received its records. */
   RECEIVE_HOLDS: 11,
+  /** 1 = the main thread's record storage is falling behind (short of a hold): workers leave the core while they wait to send. */
+  BEHIND: 12,
 } as const;
-const LENGTH = 12;
+const LENGTH = 13;
 
 export class SharedState {
   readonly view: Int32Array;
@@ -124,6 +126,15 @@ export class SharedState {
   /** Storage back-pressure (run/sinks.ts): while held, workers start nothing new; in-flight requests go on. */
   setHold(on: boolean): void {
     Atomics.store(this.view, SLOTS.HOLD, on ? 1 : 0);
+  }
+
+  /** Storage is falling behind, short of a hold: a worker's waits for a send's time block instead of spinning. */
+  setBehind(on: boolean): void {
+    Atomics.store(this.view, SLOTS.BEHIND, on ? 1 : 0);
+  }
+
+  get behind(): boolean {
+    return Atomics.load(this.view, SLOTS.BEHIND) === 1;
   }
 
   noteCountHold(): void {

@@ -215,7 +215,7 @@ export async function executeProfile(prepared: PreparedProfile, io: Io, opts: Ex
         live.recordSink(liveStats),
       ],
       recordOpts,
-      (on) => shared.setHold(on),
+      { hold: (on) => shared.setHold(on), behind: (on) => shared.setBehind(on) },
     );
 
     // Stage 3: the workers.

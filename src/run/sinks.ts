@@ -65,10 +65,29 @@ export interface BackpressureLimits {
   holdAtBytes: number;
   /** ... and at which they may start again. */
   releaseAtBytes: number;
+  /** Waiting records' estimated bytes at which workers are told storage is falling behind (they leave the core while they wait to send) ... */
+  behindAtBytes: number;
+  /** ... and at which it has caught up. */
+  caughtUpAtBytes: number;
 }
 
-/** At most ~32 MiB of finished records wait to be stored, whatever the run's length or rate. */
-export const DEFAULT_BACKPRESSURE: BackpressureLimits = { holdAtBytes: 32 * 2 ** 20, releaseAtBytes: 16 * 2 ** 20 };
+/** At most ~32 MiB of finished records wait to be stored, whatever the run's length or rate; from 4 MiB the workers leave the core when they can. */
+export const DEFAULT_BACKPRESSURE: BackpressureLimits = {
+  holdAtBytes: 32 * 2 ** 20,
+  releaseAtBytes: 16 * 2 ** 20,
+  behindAtBytes: 4 * 2 ** 20,
+  caughtUpAtBytes: 2 ** 20,
+};
+
+/** What the workers are told of the backlog. */
+export interface BackpressureSignals {
+  /** Start no new request (true) / start again (false). */
+  hold(on: boolean): void;
+  /** Storage is falling behind, short of a hold (true) / has caught up (false). */
+  behind?(on: boolean): void;
+}
+
+const NO_SIGNALS: BackpressureSignals = { hold: () => {} };
 
 /**
  * Feeds every sink, in short slices with pauses between them: storing costs tens of us a record, and on a
@@ -84,6 +103,7 @@ export class RecordFanout {
   /** Estimated bytes of the records queued and not yet stored. */
   private backlogBytes = 0;
   private holdingSinceMs: number | null = null;
+  private behindNow = false;
   private heldTotalMs = 0;
   /** Times the workers were held. */
   holds = 0;
@@ -91,7 +111,7 @@ export class RecordFanout {
   constructor(
     private readonly sinks: readonly RecordSink[],
     private readonly opts: RecordOptions,
-    private readonly hold: (on: boolean) => void = () => {},
+    private readonly signals: BackpressureSignals = NO_SIGNALS,
     private readonly limits: BackpressureLimits = DEFAULT_BACKPRESSURE,
     private readonly nowMs: () => number = () => performance.now(),
   ) {}
@@ -104,10 +124,11 @@ export class RecordFanout {
       this.backlogBytes += bytes;
       this.work.add(() => this.storeQueued(reader.next(), bytes));
     }
+    if (!this.behindNow && this.backlogBytes >= this.limits.behindAtBytes) this.setBehind(true);
     if (this.holdingSinceMs === null && this.backlogBytes >= this.limits.holdAtBytes) {
       this.holdingSinceMs = this.nowMs();
       this.holds++;
-      this.hold(true);
+      this.signals.hold(true);
     }
   }
 
@@ -119,6 +140,7 @@ export class RecordFanout {
   /** Stores everything still queued (end of run). The load is over: a hold still on ends now, not when the drain does. */
   drain(): void {
     this.endHold();
+    if (this.behindNow) this.setBehind(false);
     this.work.drain();
   }
 
@@ -136,13 +158,19 @@ export class RecordFanout {
     this.store(r);
     this.backlogBytes -= bytes;
     if (this.backlogBytes <= this.limits.releaseAtBytes) this.endHold();
+    if (this.behindNow && this.backlogBytes <= this.limits.caughtUpAtBytes) this.setBehind(false);
+  }
+
+  private setBehind(on: boolean): void {
+    this.behindNow = on;
+    this.signals.behind?.(on);
   }
 
   private endHold(): void {
     if (this.holdingSinceMs === null) return;
     this.heldTotalMs += this.nowMs() - this.holdingSinceMs;
     this.holdingSinceMs = null;
-    this.hold(false);
+    this.signals.hold(false);
   }
 }
 

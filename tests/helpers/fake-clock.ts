@@ -10,10 +10,14 @@ export class FakeClock implements PhaseClock {
 
   constructor(private t: number) {}
 
+  /** Waits that were told when to leave the core (PhaseClock.waitUntil's `yieldCore`). */
+  yieldingWaits = 0;
+
   now = (): number => this.t;
 
-  waitUntil = (ns: number): Promise<void> =>
+  waitUntil = (ns: number, yieldCore?: () => boolean): Promise<void> =>
     new Promise<void>((resolve) => {
+      if (yieldCore !== undefined) this.yieldingWaits++;
       this.waiters.push({ ns, seq: this.seq++, resolve });
       this.kick();
     });

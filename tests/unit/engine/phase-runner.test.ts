@@ -64,6 +64,8 @@ interface RunOpts {
   localHoldUntilMs?: number;
   /** This worker's own hold as a predicate (replaces localHoldUntilMs). */
   held?: () => boolean;
+  /** Whether waits for a send's time leave the core (PhaseDeps.yieldCore). */
+  yieldCore?: () => boolean;
 }
 
 interface RunResult {
@@ -75,6 +77,8 @@ interface RunResult {
   endedAtMs: number;
   spec: PhaseSpec;
   bodies: Map<number, string>;
+  /** The clock's waits that were given `yieldCore`. */
+  yieldingWaits: number;
 }
 
 async function run(o: RunOpts): Promise<RunResult> {
@@ -173,10 +177,11 @@ async function run(o: RunOpts): Promise<RunResult> {
         stopped,
         clock,
         held: o.held ?? (() => localHeld),
+        ...(o.yieldCore ? { yieldCore: o.yieldCore } : {}),
       }),
     ),
   );
-  return { records, sent, peakInFlight, endedAtMs: rel(clock.now()), spec, bodies };
+  return { records, sent, peakInFlight, endedAtMs: rel(clock.now()), spec, bodies, yieldingWaits: clock.yieldingWaits };
 }
 
 const starts = (rs: RequestRecord[]): number[] => rs.map((r) => rel(r.start_ns));
@@ -271,6 +276,18 @@ describe("runPhase: backoff after connection failures", () => {
     expect(out.records.length).toBe(20);
     expect(starts(out.records)).toEqual([...out.spec.offsetsNs!].map((o) => o / MS));
     expect(starts(out.records)[19]).toBe(190);
+  });
+
+  test("every wait for an arrival's time carries the worker's yieldCore; none without one", async () => {
+    const load: LoadSpec = { kind: "rate", ratePerSec: 100, pattern: "constant", smoothness: 1, rampNs: 0, cap: null };
+    const given = await run({ dataset: dataset(3, 1), load, requestLimit: 20, yieldCore: () => true });
+    expect(given.records.length).toBe(20);
+    // The first arrival is due at once (no wait); each of the other 19 waited with the predicate.
+    expect(given.yieldingWaits).toBe(19);
+    expect(starts(given.records)).toEqual([...given.spec.offsetsNs!].map((o) => o / MS));
+    const none = await run({ dataset: dataset(3, 1), load, requestLimit: 20 });
+    expect(none.records.length).toBe(20);
+    expect(none.yieldingWaits).toBe(0);
   });
 
   test("stop during a pause ends the lane at once", async () => {

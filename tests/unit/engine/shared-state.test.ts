@@ -43,6 +43,17 @@ describe("SharedState", () => {
     worker.noteReceiveHold();
     expect(main.receiveHolds).toBe(1);
   });
+  test("'storage behind' is seen by every view, apart from the hold", () => {
+    const main = new SharedState();
+    const worker = new SharedState(main.buffer);
+    expect(worker.behind).toBe(false);
+    main.setBehind(true);
+    expect(worker.behind).toBe(true);
+    expect(worker.held).toBe(false);
+    main.setHold(true);
+    main.setBehind(false);
+    expect([worker.behind, worker.held]).toEqual([false, true]);
+  });
   test("claims from concurrent workers never collide", async () => {
     const s = new SharedState();
     const src = `self.onmessage = (e) => { const v = new Int32Array(e.data); const got = [];

@@ -11,19 +11,25 @@ const OPTS: RecordOptions = { streaming: true };
 const rec = (i: number, chunks = 1): RequestRecord => makeRecord({ ttftMs: 10, chunkMs: Array.from({ length: chunks }, (_, k) => 10 + k), endMs: 20 }, i);
 
 /** A fanout over one collecting sink, with the hold calls and a clock the test moves. */
-function setup(holdAtRecords: number, releaseAtRecords: number) {
+function setup(holdAtRecords: number, releaseAtRecords: number, behindAtRecords = holdAtRecords, caughtUpAtRecords = releaseAtRecords) {
   const stored: number[] = [];
   const holds: boolean[] = [];
+  const behinds: boolean[] = [];
   const clock = { ms: 1000 };
   const one = waitingBytes(rec(0));
   const fanout = new RecordFanout(
     [{ add: (r) => stored.push(r.request_index) }],
     OPTS,
-    (on) => holds.push(on),
-    { holdAtBytes: holdAtRecords * one, releaseAtBytes: releaseAtRecords * one },
+    { hold: (on) => holds.push(on), behind: (on) => behinds.push(on) },
+    {
+      holdAtBytes: holdAtRecords * one,
+      releaseAtBytes: releaseAtRecords * one,
+      behindAtBytes: behindAtRecords * one,
+      caughtUpAtBytes: caughtUpAtRecords * one,
+    },
     () => clock.ms,
   );
-  return { fanout, stored, holds, clock };
+  return { fanout, stored, holds, behinds, clock };
 }
 
 async function until(cond: () => boolean): Promise<void> {
@@ -61,6 +67,32 @@ describe("RecordFanout back-pressure", () => {
     expect(fanout.heldMs).toBe(250);
   });
 
+  test("falling behind is said before a hold, once, and caught up at its own mark; no hold on the way", async () => {
+    const { fanout, stored, holds, behinds } = setup(100, 50, 5, 2);
+    fanout.addBatch(encodeRecords([0, 1, 2, 3].map((i) => rec(i))));
+    expect(behinds).toEqual([]);
+    fanout.addBatch(encodeRecords([4, 5, 6].map((i) => rec(i))));
+    expect(behinds).toEqual([true]);
+    fanout.addBatch(encodeRecords([7].map((i) => rec(i))));
+    expect(behinds).toEqual([true]);
+    await until(() => behinds.length === 2);
+    expect(behinds).toEqual([true, false]);
+    // Caught up at 2 waiting records or fewer: at least 6 of the 8 were stored by then.
+    expect(stored.length).toBeGreaterThanOrEqual(6);
+    await until(() => stored.length === 8);
+    expect(stored).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    expect(holds).toEqual([]);
+  });
+
+  test("drain() ends a 'behind' still on", () => {
+    const { fanout, stored, behinds } = setup(100, 50, 2, 1);
+    fanout.addBatch(encodeRecords([0, 1, 2].map((i) => rec(i))));
+    expect(behinds).toEqual([true]);
+    fanout.drain();
+    expect(stored).toEqual([0, 1, 2]);
+    expect(behinds).toEqual([true, false]);
+  });
+
   test("drain() stores what waits and releases a hold still on", () => {
     const { fanout, stored, holds } = setup(2, 1);
     fanout.addBatch(encodeRecords([0, 1, 2].map((i) => rec(i))));
@@ -79,8 +111,8 @@ describe("RecordFanout back-pressure", () => {
     const fanout = new RecordFanout(
       [slowSink],
       OPTS,
-      (on) => holds.push(on),
-      { holdAtBytes: 2 * one, releaseAtBytes: one },
+      { hold: (on) => holds.push(on) },
+      { holdAtBytes: 2 * one, releaseAtBytes: one, behindAtBytes: 2 * one, caughtUpAtBytes: one },
       () => clock.ms,
     );
     fanout.addBatch(encodeRecords([0, 1, 2].map((i) => rec(i))));

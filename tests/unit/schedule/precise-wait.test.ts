@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { epochNs } from "../../../src/runtime/clock.ts";
 import { MAX_TIMER_MS } from "../../../src/runtime/long-timer.ts";
-import { SPIN_SLICE_NS, SPIN_WINDOW_NS, spunNsSoFar, waitUntilNs } from "../../../src/schedule/precise-wait.ts";
+import { MIN_NAP_NS, NAP_MARGIN_NS, NAP_SLICE_NS, SPIN_SLICE_NS, SPIN_WINDOW_NS, spunNsSoFar, waitUntilNs } from "../../../src/schedule/precise-wait.ts";
 import { countTurns } from "../../helpers/turn-counter.ts";
 
 /** A fake clock whose sleeps and yields advance time; records what the waiter did and when. */
@@ -174,5 +174,74 @@ describe("spunNsSoFar", () => {
     // The window was spun, less the turns between its slices; the ~8.5 ms slept before it is not counted.
     expect(spun).toBeGreaterThan(SPIN_WINDOW_NS - f.spins.length * yieldStepNs);
     expect(spun).toBeLessThanOrEqual(SPIN_WINDOW_NS + 1_000_000);
+  });
+});
+
+describe("waitUntilNs while others need the core (yieldCore)", () => {
+  /** fakeTimers plus naps that advance the clock by what was asked and `napLateNs` more. */
+  function napping(napLateNs: number, yieldCore: () => boolean) {
+    const f = fakeTimers(100_000, 1_500);
+    const naps: { fromNs: number; ns: number }[] = [];
+    const deps = (targetNs: number) => ({
+      ...f.deps(targetNs),
+      yieldCore,
+      nap: (ns: number) => {
+        naps.push({ fromNs: f.nowNs(), ns });
+        f.deps(targetNs).spinUntil(f.nowNs() + ns + napLateNs);
+        f.spins.pop(); // the nap's advance is not a spin
+      },
+    });
+    return { f, naps, deps };
+  }
+
+  const targets = [30_000, 150_000, 400_000, SPIN_WINDOW_NS, 2_600_000, 10_000_000];
+  // A blocked wait here woke 72-88 us late at p50, 92-114 us at p99.
+  const napLateness = [0, 72_000, 99_000];
+  for (const targetNs of targets) {
+    for (const lateNs of napLateness) {
+      test(`target ${targetNs} ns, naps ${lateNs} ns late: naps end NAP_MARGIN_NS early, the rest is spun`, async () => {
+        const n = napping(lateNs, () => true);
+        await waitUntilNs(targetNs, n.deps(targetNs));
+        // Never early, and done within one event-loop turn (1.5 us here) of the target.
+        expect(n.f.nowNs()).toBeGreaterThanOrEqual(targetNs);
+        expect(n.f.nowNs() - targetNs).toBeLessThan(1_500);
+        for (const nap of n.naps) {
+          expect(nap.ns).toBeGreaterThanOrEqual(MIN_NAP_NS);
+          expect(nap.ns).toBeLessThanOrEqual(NAP_SLICE_NS);
+          expect(nap.fromNs + nap.ns).toBeLessThanOrEqual(targetNs - NAP_MARGIN_NS);
+        }
+        // Only the margin (and a stretch too short to nap) is spun.
+        const spun = n.f.spins.reduce((sum, s) => sum + (s.untilNs - s.fromNs), 0);
+        expect(spun).toBeLessThan(NAP_MARGIN_NS + MIN_NAP_NS);
+        for (const sp of n.f.spins) expect(sp.untilNs).toBeLessThanOrEqual(targetNs);
+        if (targetNs >= NAP_MARGIN_NS + MIN_NAP_NS + 1_500) expect(n.naps.length).toBeGreaterThan(0);
+        else expect(n.naps).toEqual([]);
+      });
+    }
+  }
+
+  test("never naps while nobody needs the core", async () => {
+    const n = napping(0, () => false);
+    await waitUntilNs(1_000_000, n.deps(1_000_000));
+    expect(n.naps).toEqual([]);
+    expect(n.f.spins.length).toBeGreaterThan(10);
+    expect(n.f.nowNs()).toBe(1_000_000);
+  });
+
+  test("asked again before each slice: naps while it says so, then spins", async () => {
+    let asks = 0;
+    const n = napping(0, () => ++asks <= 2);
+    await waitUntilNs(1_000_000, n.deps(1_000_000));
+    expect(n.naps.map((x) => x.ns)).toEqual([NAP_SLICE_NS, NAP_SLICE_NS]);
+    // From 500 us on it spins, in slices, to the target.
+    expect(n.f.spins[0]!.fromNs).toBeGreaterThanOrEqual(2 * NAP_SLICE_NS);
+    expect(n.f.spins.length).toBeGreaterThan(10);
+    expect(n.f.nowNs()).toBe(1_000_000);
+  });
+
+  test("real clock and the default nap (Atomics.wait): not before the target", async () => {
+    const targetNs = epochNs() + 3_000_000;
+    await waitUntilNs(targetNs, { yieldCore: () => true });
+    expect(epochNs()).toBeGreaterThanOrEqual(targetNs);
   });
 });
