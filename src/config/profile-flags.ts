@@ -695,7 +695,7 @@ export const PROFILE_FLAGS = {
   "storage-priority": {
     type: "string",
     description:
-      "While the load runs, every thread but the load and token-count workers (storage, summaries, scraping, the live view) runs at this priority: idle (Linux SCHED_IDLE: only when the core has nothing else to do, so no socket read waits for them to be timestamped) or normal. Applies to a single profile run in its own process; sweeps and searches keep normal",
+      "While the load runs, every thread but the load and token-count workers (storage, summaries, scraping, the live view) runs at this priority: idle (Linux SCHED_IDLE: only when the core has nothing else to do, so no socket read waits for them to be timestamped) or normal. Applies to a single profile run in its own process; sweeps and searches keep normal. Either way, while storing or counting falls behind, a worker waiting to send a timed request (rate, schedule, trace) sleeps instead of spinning, leaving them the core",
     default: "idle",
     valueHint: "idle|normal",
     group: RUN,
