@@ -18,7 +18,7 @@ import { requestSecrets } from "../client/request-secrets.ts";
 import { splitUrlCredentials, type SplitUrl } from "../client/url-credentials.ts";
 import { encodeRecords } from "../record/record-codec.ts";
 import { epochNs } from "../runtime/clock.ts";
-import { spunNsSoFar } from "../schedule/precise-wait.ts";
+import { nappedNsSoFar, spunNsSoFar } from "../schedule/precise-wait.ts";
 import { clearLongTimeout, setLongTimeout } from "../runtime/long-timer.ts";
 import type { RequestRecord } from "../record/request-record.ts";
 import { cleanRecordError, cleanServerText, SecretScrubber } from "../record/safe-text.ts";
@@ -209,6 +209,7 @@ export function startLoadWorker(port: WorkerPort): void {
       case "phase": {
         const cpuAtStart = process.threadCpuUsage();
         const spunAtStartNs = spunNsSoFar();
+        const nappedAtStartNs = nappedNsSoFar();
         const stopped = new Promise<void>((resolve) => (stopPhase = resolve));
         if (cancel.signal.aborted) stopPhase?.();
         const timer = setInterval(flush, FLUSH_EVERY_MS);
@@ -247,7 +248,15 @@ export function startLoadWorker(port: WorkerPort): void {
             reportedConsumed = 0;
             stopPhase = null;
             const cpu = process.threadCpuUsage(cpuAtStart);
-            port.post({ type: "phase-done", consumed, cpu: { cpuUs: cpu.user + cpu.system, spinUs: (spunNsSoFar() - spunAtStartNs) / 1e3 } });
+            port.post({
+              type: "phase-done",
+              consumed,
+              cpu: {
+                cpuUs: cpu.user + cpu.system,
+                spinUs: (spunNsSoFar() - spunAtStartNs) / 1e3,
+                napUs: (nappedNsSoFar() - nappedAtStartNs) / 1e3,
+              },
+            });
           });
         break;
       }

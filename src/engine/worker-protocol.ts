@@ -99,10 +99,15 @@ export type MainToWorker =
   | { type: "stop" }
   | { type: "cancel" };
 
-/** A load worker thread's CPU in one phase (user + system, us), and the part of it spent spinning until timed sends were due (precise-wait.ts). */
+/**
+ * A load worker thread's CPU in one phase (user + system, us), the part of it spent spinning until
+ * timed sends were due, and the wall time (us) it napped instead while storing or counting fell behind
+ * (precise-wait.ts).
+ */
 export interface WorkerPhaseCpu {
   cpuUs: number;
   spinUs: number;
+  napUs: number;
 }
 
 export type WorkerToMain =

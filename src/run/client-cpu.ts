@@ -2,7 +2,8 @@
 // machine that runs llmbench, and the steady-state cost per request that start-up and statistics
 // leave out (scripts/bench.ts compares it with the naive client's). A load worker spins for the last
 // ~1.5 ms before each timed send (precise-wait.ts); that part is said apart, and left out of how busy
-// the worker was: a worker busy nearly all the time stamps late, and that is worth a warning.
+// the worker was: a worker busy nearly all the time stamps late, and that is worth a warning. While
+// storing or counting falls behind it naps through most of those waits instead; the line says how long.
 import type { WorkerPhaseCpu } from "../engine/worker-protocol.ts";
 
 export interface PhaseCpu {
@@ -27,6 +28,7 @@ const pct = (s: number): string => `${Math.round(100 * s)}%`;
 const busyShare = (w: WorkerPhaseCpu, wallUs: number): number => share(Math.max(0, w.cpuUs - w.spinUs), wallUs);
 
 const spunUs = (u: PhaseCpu): number => u.workers.reduce((sum, w) => sum + w.spinUs, 0);
+const nappedUs = (u: PhaseCpu): number => u.workers.reduce((sum, w) => sum + w.napUs, 0);
 const coreWord = (n: number): string => (n === 1 ? "core" : "cores");
 
 /** One line for the run's log: CPU seconds, cores used on average, per request, each load worker's busy share and the main thread's. */
@@ -37,8 +39,14 @@ export function clientCpuLine(u: PhaseCpu, requests: number): string {
   const perRequest = requests > 0 ? `, ${((cpuS * 1000) / requests).toFixed(3)} ms a request` : "";
   const wallUs = u.wallNs / 1e3;
   const busy = u.workers.map((w) => pct(busyShare(w, wallUs))).join(", ");
+  // Shares of all the workers' time; under half a percent is left unsaid.
   const spun = share(spunUs(u), wallUs * u.workers.length);
-  const spinNote = spun >= 0.005 ? ` (and ${pct(spun)} spinning until sends were due)` : "";
+  const napped = share(nappedUs(u), wallUs * u.workers.length);
+  const waits = [
+    ...(spun >= 0.005 ? [`${pct(spun)} spinning until sends were due`] : []),
+    ...(napped >= 0.005 ? [`${pct(napped)} napping while storing or counting fell behind`] : []),
+  ];
+  const spinNote = waits.length > 0 ? ` (and ${waits.join(", ")})` : "";
   const workers = u.workers.length === 1 ? `load worker busy ${busy}` : `load workers busy ${busy}`;
   return (
     `client CPU in the profiling phase: ${cpuS.toFixed(2)} s in ${wallS.toFixed(2)} s (${cores.toFixed(2)} of ${u.cores} ${coreWord(u.cores)})` +

@@ -68,9 +68,17 @@ const blockFor = (ns: number): void => {
 /** ns this thread has spun in waits so far (by its clock): the part of its CPU that waited, not worked. */
 let spunNs = 0;
 
+/** ns this thread has napped in waits so far (by its clock): blocked so that threads behind got the core. */
+let nappedNs = 0;
+
 /** ns spun in waits on this thread since it started (each thread has its own count). */
 export function spunNsSoFar(): number {
   return spunNs;
+}
+
+/** ns napped (blocked while `yieldCore()`) in waits on this thread since it started. */
+export function nappedNsSoFar(): number {
+  return nappedNs;
 }
 
 /** Resolves once now() >= targetNs (epoch ns by default), never before. A wait inside the spin window is one promise. */
@@ -125,6 +133,7 @@ function spinTo(targetNs: number, { now, spinUntil, yieldTurn, yieldCore, nap }:
       const napNs = Math.min(targetNs - t - NAP_MARGIN_NS, NAP_SLICE_NS);
       if (napNs >= MIN_NAP_NS && yieldCore()) {
         nap(napNs);
+        nappedNs += now() - t;
         return yieldTurn(slice);
       }
       spinUntil(Math.min(targetNs, t + SPIN_SLICE_NS));

@@ -84,7 +84,7 @@ describe("compiled binary from an empty directory", () => {
       expect(p.out).toMatch(/Request Count \(requests\) │\s+20\.00/);
       // The client's own CPU in the profiling phase: its 20 requests, and the one load worker's share.
       const cpu =
-        /client CPU in the profiling phase: ([\d.]+) s in ([\d.]+) s \(([\d.]+) of \d+ cores?\), ([\d.]+) ms a request; load worker busy (\d+)%(?: \(and \d+% spinning until sends were due\))?, main thread (\d+)%/.exec(
+        /client CPU in the profiling phase: ([\d.]+) s in ([\d.]+) s \(([\d.]+) of \d+ cores?\), ([\d.]+) ms a request; load worker busy (\d+)%(?: \(and [^)]*\))?, main thread (\d+)%/.exec(
           readFileSync(join(dir, "run1", "logs", "llmbench.log"), "utf8"),
         );
       expect(cpu).not.toBeNull();

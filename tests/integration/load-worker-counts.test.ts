@@ -2,13 +2,11 @@
 // yet every record leaves the worker with its counts filled in, and all of them before "phase-done"
 // (a record sent after it could miss the phase's storage).
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import type { Dataset, SessionSpec } from "../../src/dataset/plan-types.ts";
-import { startLoadWorker } from "../../src/engine/load-worker-main.ts";
-import { SharedState } from "../../src/engine/shared-state.ts";
-import type { MainToWorker, PhaseSpec, WorkerConfig, WorkerToMain } from "../../src/engine/worker-protocol.ts";
+import type { Dataset } from "../../src/dataset/plan-types.ts";
+import type { PhaseSpec, WorkerToMain } from "../../src/engine/worker-protocol.ts";
 import type { RequestRecord } from "../../src/record/request-record.ts";
 import { startMockServer, type MockServerHandle } from "../../src/mock/server.ts";
-import { workerSettings } from "../helpers/worker-settings.ts";
+import { runLoadWorker, singleTurnDataset } from "../helpers/load-worker-run.ts";
 import { closedLoopPhase } from "../helpers/phase-spec.ts";
 import { httpChunk, type RawHttpServer, rawHttpServer } from "../helpers/raw-http-server.ts";
 import { decodeRecords } from "../../src/record/record-codec.ts";
@@ -20,13 +18,7 @@ beforeAll(async () => {
 afterAll(() => mock.stop());
 
 const OSL = 12;
-function dataset(sessions: number): Dataset {
-  const s = (i: number): SessionSpec => ({
-    sessionId: `s${i}`,
-    turns: [{ prompt: { kind: "text", text: `hello number ${i}`, tokens: 3 }, maxTokens: OSL, timestampMs: null, delayMs: 0 }],
-  });
-  return { sessions: Array.from({ length: sessions }, (_, i) => s(i)), systemPrompt: null, sampling: "sequential", blockSize: 512 };
-}
+const dataset = (sessions: number): Dataset => singleTurnDataset(sessions, OSL);
 
 /**
  * A raw server whose bodies end 60 ms after [DONE]: each request hands its record back only then, so
@@ -48,28 +40,8 @@ async function runWorker(
   concurrency: number,
   change: Partial<PhaseSpec> = {},
 ): Promise<{ got: WorkerToMain[]; spec: PhaseSpec }> {
-  const got: WorkerToMain[] = [];
-  let handler: ((m: MainToWorker) => void) | null = null;
-  const done = Promise.withResolvers<void>();
-  const ready = Promise.withResolvers<void>();
-  startLoadWorker({
-    post: (m) => {
-      got.push(m);
-      if (m.type === "ready") ready.resolve();
-      if (m.type === "phase-done" || m.type === "fatal") done.resolve();
-    },
-    onMessage: (h) => (handler = h),
-  });
-  const shared = new SharedState();
   const ds = dataset(requests);
-  const config: WorkerConfig = { workerId: 0, workerCount: 1, ...workerSettings(url, ds) };
-  handler!({ type: "init", config, shared: shared.buffer });
-  await ready.promise;
-  const spec = { ...closedLoopPhase(ds, requests, concurrency), ...change };
-  handler!({ type: "phase", spec });
-  await done.promise;
-  handler!({ type: "cancel" });
-  return { got, spec };
+  return runLoadWorker(url, ds, () => ({ ...closedLoopPhase(ds, requests, concurrency), ...change }));
 }
 
 /** The records, after checking that no fatal came and that phase-done was the last message. */

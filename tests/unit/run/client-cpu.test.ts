@@ -2,7 +2,7 @@
 import { describe, expect, test } from "bun:test";
 import { BUSY_WARN_SHARE, clientBusyWarning, clientCpuLine, type PhaseCpu } from "../../../src/run/client-cpu.ts";
 
-const w = (cpuUs: number, spinUs = 0) => ({ cpuUs, spinUs });
+const w = (cpuUs: number, spinUs = 0, napUs = 0) => ({ cpuUs, spinUs, napUs });
 
 describe("clientCpuLine", () => {
   const cases: [string, PhaseCpu, number, string][] = [
@@ -25,6 +25,18 @@ describe("clientCpuLine", () => {
       "client CPU in the profiling phase: 3.00 s in 2.00 s (1.50 of 4 cores), 30.000 ms a request; load workers busy 95%, 5%, 0% (and 7% spinning until sends were due), main thread 30%",
     ],
     [
+      "naps are said after the spin-waits, as a share of the workers' time; not CPU, so not in the busy share",
+      { wallNs: 1e9, processCpuUs: 700_000, workers: [w(600_000, 100_000, 300_000), w(100_000, 0, 100_000)], mainCpuUs: 50_000, cores: 2 },
+      1000,
+      "client CPU in the profiling phase: 0.70 s in 1.00 s (0.70 of 2 cores), 0.700 ms a request; load workers busy 50%, 10% (and 5% spinning until sends were due, 20% napping while storing or counting fell behind), main thread 5%",
+    ],
+    [
+      "naps alone, and a share under half a percent left unsaid",
+      { wallNs: 1e9, processCpuUs: 300_000, workers: [w(200_000, 4_000, 250_000)], mainCpuUs: 50_000, cores: 2 },
+      1000,
+      "client CPU in the profiling phase: 0.30 s in 1.00 s (0.30 of 2 cores), 0.300 ms a request; load worker busy 20% (and 25% napping while storing or counting fell behind), main thread 5%",
+    ],
+    [
       "no request recorded: no cost per request",
       { wallNs: 1e9, processCpuUs: 10_000, workers: [w(5_000)], mainCpuUs: 5_000, cores: 2 },
       0,
@@ -41,9 +53,15 @@ describe("clientCpuLine", () => {
 });
 
 describe("clientBusyWarning", () => {
-  const phase = (...workers: { cpuUs: number; spinUs: number }[]): PhaseCpu => ({ wallNs: 1e9, processCpuUs: 0, workers, mainCpuUs: 0, cores: 2 });
+  const phase = (...workers: { cpuUs: number; spinUs: number; napUs: number }[]): PhaseCpu => ({
+    wallNs: 1e9,
+    processCpuUs: 0,
+    workers,
+    mainCpuUs: 0,
+    cores: 2,
+  });
   /** The whole process's CPU over 1 s on `cores`, its workers' spin-waits included in it. */
-  const whole = (processCpuUs: number, cores: number, ...workers: { cpuUs: number; spinUs: number }[]): PhaseCpu => ({
+  const whole = (processCpuUs: number, cores: number, ...workers: { cpuUs: number; spinUs: number; napUs: number }[]): PhaseCpu => ({
     wallNs: 1e9,
     processCpuUs,
     workers,

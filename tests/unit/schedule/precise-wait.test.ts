@@ -1,7 +1,16 @@
 import { describe, expect, test } from "bun:test";
 import { epochNs } from "../../../src/runtime/clock.ts";
 import { MAX_TIMER_MS } from "../../../src/runtime/long-timer.ts";
-import { MIN_NAP_NS, NAP_MARGIN_NS, NAP_SLICE_NS, SPIN_SLICE_NS, SPIN_WINDOW_NS, spunNsSoFar, waitUntilNs } from "../../../src/schedule/precise-wait.ts";
+import {
+  MIN_NAP_NS,
+  NAP_MARGIN_NS,
+  NAP_SLICE_NS,
+  SPIN_SLICE_NS,
+  SPIN_WINDOW_NS,
+  nappedNsSoFar,
+  spunNsSoFar,
+  waitUntilNs,
+} from "../../../src/schedule/precise-wait.ts";
 import { countTurns } from "../../helpers/turn-counter.ts";
 
 /** A fake clock whose sleeps and yields advance time; records what the waiter did and when. */
@@ -237,6 +246,24 @@ describe("waitUntilNs while others need the core (yieldCore)", () => {
     expect(n.f.spins[0]!.fromNs).toBeGreaterThanOrEqual(2 * NAP_SLICE_NS);
     expect(n.f.spins.length).toBeGreaterThan(10);
     expect(n.f.nowNs()).toBe(1_000_000);
+  });
+
+  test("nappedNsSoFar grows by the naps as the clock saw them (their lateness too), spunNsSoFar by the spins only", async () => {
+    const lateNs = 72_000;
+    const n = napping(lateNs, () => true);
+    const [napped0, spun0] = [nappedNsSoFar(), spunNsSoFar()];
+    await waitUntilNs(1_000_000, n.deps(1_000_000));
+    const spinTotal = n.f.spins.reduce((sum, s) => sum + (s.untilNs - s.fromNs), 0);
+    expect(n.naps.length).toBeGreaterThan(1);
+    expect(nappedNsSoFar() - napped0).toBe(n.naps.reduce((sum, x) => sum + x.ns + lateNs, 0));
+    expect(spunNsSoFar() - spun0).toBe(spinTotal);
+  });
+
+  test("nothing napped while nobody needs the core", async () => {
+    const n = napping(0, () => false);
+    const napped0 = nappedNsSoFar();
+    await waitUntilNs(1_000_000, n.deps(1_000_000));
+    expect(nappedNsSoFar() - napped0).toBe(0);
   });
 
   test("real clock and the default nap (Atomics.wait): not before the target", async () => {

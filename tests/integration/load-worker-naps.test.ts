@@ -1,0 +1,77 @@
+// A load worker at a constant rate: while storing, receiving or counting falls behind (short of a
+// hold), its waits for a send's time nap (the thread blocked) instead of spinning, and it says how
+// long in phase-done; otherwise it never naps. Every request is still sent and recorded.
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { SharedState } from "../../src/engine/shared-state.ts";
+import type { WorkerPhaseCpu } from "../../src/engine/worker-protocol.ts";
+import { startMockServer, type MockServerHandle } from "../../src/mock/server.ts";
+import { decodeRecords } from "../../src/record/record-codec.ts";
+import { planPhase } from "../../src/run/phase-plan.ts";
+import { epochNs } from "../../src/runtime/clock.ts";
+import { runLoadWorker, singleTurnDataset } from "../helpers/load-worker-run.ts";
+import { planInput } from "../helpers/phase-spec.ts";
+
+let mock: MockServerHandle;
+beforeAll(async () => {
+  mock = await startMockServer({ port: 0, ttftMs: 0, itlMs: 0 });
+});
+afterAll(() => mock.stop());
+
+const REQUESTS = 150;
+const RATE_PER_S = 300;
+
+/** One constant-rate phase of REQUESTS requests with `shared` as the workers' shared state: its records and its CPU report. */
+async function constantRate(shared: SharedState): Promise<{ records: number; failed: number; cpu: WorkerPhaseCpu }> {
+  const ds = singleTurnDataset(REQUESTS, 4);
+  const load = { kind: "rate", ratePerSec: RATE_PER_S, pattern: "constant", smoothness: 1, rampNs: 0, cap: null } as const;
+  const phase = () => ({ ...planPhase(planInput(load, ds, { requestLimit: REQUESTS })), startNs: epochNs() + 20e6 });
+  const { got } = await runLoadWorker(`${mock.url}/v1/chat/completions`, ds, phase, shared);
+  expect(got.filter((m) => m.type === "fatal")).toEqual([]);
+  const done = got.at(-1);
+  if (done?.type !== "phase-done") throw new Error(`the last message was ${done?.type}, not phase-done`);
+  const records = got.flatMap((m) => (m.type === "records" ? decodeRecords(m.batch) : []));
+  return { records: records.length, failed: records.filter((r) => r.error !== null).length, cpu: done.cpu };
+}
+
+describe("load worker: waits for a send's time while others fall behind", () => {
+  test("nobody behind: the waits are spun, never napped", async () => {
+    const run = await constantRate(new SharedState());
+    expect(run.records).toBe(REQUESTS);
+    expect(run.failed).toBe(0);
+    expect(run.cpu.napUs).toBe(0);
+    // ~1.5 ms of each of the ~3.3 ms between sends is spun.
+    expect(run.cpu.spinUs).toBeGreaterThan(REQUESTS * 200);
+  }, 30_000);
+
+  test("storage marked behind (the fanout's signal): most of each wait is napped", async () => {
+    const shared = new SharedState();
+    shared.setBehind(true);
+    const run = await constantRate(shared);
+    expect(run.records).toBe(REQUESTS);
+    expect(run.failed).toBe(0);
+    // Naps end 0.1 ms before each send; only that margin is spun.
+    expect(run.cpu.napUs).toBeGreaterThan(REQUESTS * 200);
+    expect(run.cpu.napUs).toBeGreaterThan(2 * run.cpu.spinUs);
+  }, 30_000);
+
+  test("records posted but not taken in by the main thread (over a quarter of the hold's mark): napped too", async () => {
+    const shared = new SharedState();
+    // The hold is at 16 MiB unreceived; a quarter of it is the mark for napping.
+    shared.notePosted(5 * 2 ** 20);
+    const run = await constantRate(shared);
+    expect(run.records).toBe(REQUESTS);
+    expect(run.failed).toBe(0);
+    expect(shared.receiveHolds).toBe(0);
+    expect(run.cpu.napUs).toBeGreaterThan(REQUESTS * 200);
+    expect(run.cpu.napUs).toBeGreaterThan(2 * run.cpu.spinUs);
+  }, 30_000);
+
+  test("under the mark (3 MiB unreceived): spun as before", async () => {
+    const shared = new SharedState();
+    shared.notePosted(3 * 2 ** 20);
+    const run = await constantRate(shared);
+    expect(run.records).toBe(REQUESTS);
+    expect(run.cpu.napUs).toBe(0);
+    expect(run.cpu.spinUs).toBeGreaterThan(REQUESTS * 200);
+  }, 30_000);
+});
