@@ -19,6 +19,7 @@
 
 import type { HttpTiming } from "../record/request-record.ts";
 import { epochNs } from "../runtime/clock.ts";
+import { offAbort, onAbort } from "../runtime/abort-fanout.ts";
 import { requestStart, serializeHttp1Request } from "./http1-request.ts";
 import { Http1ResponseParser, type Http1ParserSink } from "./http1-response-parser.ts";
 import { flushArrivals, OriginPool, type Http1Connection, type Http1Job } from "./http1-pool.ts";
@@ -134,8 +135,6 @@ const MAX_TARGETS = 256;
 /** An exchange's request once it is written and answered: `written === bytes.length` still holds. */
 const SENT = new Uint8Array(0);
 
-const ONCE: AddEventListenerOptions = { once: true };
-
 /** What send() returns for a request that ended before any I/O (its error is already queued). */
 const ENDED: TransportExchange = { abort() {} };
 
@@ -207,7 +206,7 @@ class Http1Exchange implements Http1Job, Http1ParserSink, TransportExchange {
 
   start(): void {
     // The exchange is the listener (handleEvent): no closure per request.
-    this.signal?.addEventListener("abort", this, ONCE);
+    if (this.signal) onAbort(this.signal, this);
     this.pool.acquire(this);
   }
 
@@ -318,7 +317,7 @@ class Http1Exchange implements Http1Job, Http1ParserSink, TransportExchange {
 
   private complete(at: number): void {
     this.finished = true;
-    this.signal?.removeEventListener("abort", this);
+    if (this.signal) offAbort(this.signal, this);
     const conn = this.conn;
     this.conn = null;
     // Back to the pool first, so a request sent from onEnd can reuse the connection.
@@ -334,7 +333,7 @@ class Http1Exchange implements Http1Job, Http1ParserSink, TransportExchange {
   private fail(kind: TransportErrorKind, message: string, at: number): void {
     if (this.finished) return;
     this.finished = true;
-    this.signal?.removeEventListener("abort", this);
+    if (this.signal) offAbort(this.signal, this);
     this.parser?.halt();
     const conn = this.conn;
     this.conn = null;

@@ -18,6 +18,7 @@ import type { ResponseHandler, SharedHeaders, Transport, TransportErrorKind, Tra
 import { type ChunkTiming, emptyRecord, type HttpTiming, type RecordError, type RecordIdentity, type RequestRecord } from "../record/request-record.ts";
 import type { SseEvent, SseSink } from "./sse-parser.ts";
 import { epochNs } from "../runtime/clock.ts";
+import { offAbort, onAbort } from "../runtime/abort-fanout.ts";
 import { answerError, emptyResponse, httpErrorMessage, MAX_ERROR_BODY_BYTES, transportError } from "./request-outcome.ts";
 
 export type { RecordIdentity } from "../record/request-record.ts";
@@ -76,7 +77,6 @@ const requestDeadlines = new Deadlines();
 
 const runNow = (work: () => void): void => work();
 
-const ONCE: AddEventListenerOptions = { once: true };
 /** A read may end inside a character: the decoder keeps its first bytes for the next. */
 const STREAM = { stream: true } as const;
 
@@ -191,7 +191,7 @@ class RequestRun implements ResponseHandler, DeadlineNode, CountSink, SseSink {
       this.handleEvent();
       return;
     }
-    this.cancel?.addEventListener("abort", this, ONCE);
+    if (this.cancel) onAbort(this.cancel, this);
     rec.start_ns = epochNs();
     this.exchange = transport.send({ url: req.url, method: "POST", headers: req.headers, shared: req.sharedHeaders ?? null, body: req.body }, this);
   }
@@ -380,7 +380,7 @@ class RequestRun implements ResponseHandler, DeadlineNode, CountSink, SseSink {
     if (this.finished) return;
     this.finished = true;
     requestDeadlines.remove(this);
-    this.cancel?.removeEventListener("abort", this);
+    if (this.cancel) offAbort(this.cancel, this);
     const rec = this.rec;
     rec.end_ns = at_ns;
     rec.error = error;

@@ -20,6 +20,7 @@ import type { RecordIdentity } from "../client/request-runner.ts";
 import type { SessionSpec } from "../dataset/plan-types.ts";
 import type { RequestRecord } from "../record/request-record.ts";
 import { epochNs } from "../runtime/clock.ts";
+import { offAbort, onAbort } from "../runtime/abort-fanout.ts";
 import { clearLongTimeout, setLongTimeout } from "../runtime/long-timer.ts";
 import { cancelAfterNs } from "../schedule/cancellation.ts";
 import { waitUntilNs } from "../schedule/precise-wait.ts";
@@ -466,14 +467,14 @@ const NO_MESSAGES: readonly ChatMessage[] = [];
 function requestSignal(run: AbortSignal, cancelAfterNs: number | null): { signal: AbortSignal; dispose: () => void } | null {
   if (cancelAfterNs === null) return null;
   const ac = new AbortController();
-  const onRun = (): void => ac.abort();
-  run.addEventListener("abort", onRun, { once: true });
+  const onRun = { handleEvent: (): void => ac.abort() };
+  onAbort(run, onRun);
   const timer = setLongTimeout(() => ac.abort(), cancelAfterNs / 1e6);
   return {
     signal: ac.signal,
     dispose: () => {
       clearLongTimeout(timer);
-      run.removeEventListener("abort", onRun);
+      offAbort(run, onRun);
     },
   };
 }
