@@ -48,6 +48,9 @@
 //   bun scripts/bench.ts plot        `llmbench plot` time (queries, HTML, PNGs; in-process and the binary) and
 //                                    report sizes for synthetic runs of 10,000 and 1,000,000 requests and a
 //                                    3-point sweep (see docs/plots.md)
+//   bun scripts/bench.ts abort-listeners [levels]  a request's cancel listener (remove + add) on a signal
+//                                    100, 1,000 and 10,000 requests listen to: EventTarget's list against
+//                                    src/runtime/abort-fanout.ts (in process)
 //
 // The client is the compiled binary (dist/llmbench: `npm run build` first), as users run it;
 // BENCH_MAIN=<binary or checkout/src/main.ts> runs another.
@@ -59,6 +62,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { queryReadOnly } from "../src/store/read-db.ts";
 import { percentileSorted } from "../src/metrics/stats.ts";
+import { abortListeners } from "./bench-abort.ts";
 import { memory, smallRuns } from "./bench-memory.ts";
 import { envOf, lowerInPairs, pairOrder, sameAgeBinaries } from "./bench-pairs.ts";
 import { plotBench } from "./bench-plot.ts";
@@ -1053,6 +1057,7 @@ const runners: Record<string, () => Promise<Record<string, unknown>>> = {
     smallRuns(process.argv[3] ? process.argv[3].split(",").map(Number) : [1, 4, 8], process.argv[4] ? Number(process.argv[4]) : 3, process.env.BENCH_B_MAIN),
   "tokenizer-load": () => tokenizerLoad(process.argv[3] ? Number(process.argv[3]) : 5),
   plot: () => plotBench(process.argv[3] ? process.argv[3].split(",").map(Number) : [10_000, 1_000_000]),
+  "abort-listeners": () => abortListeners(process.argv[3] ? process.argv[3].split(",").map(Number) : [100, 1000, 10_000]),
 };
 const run = runners[which];
 if (!run) {
