@@ -51,6 +51,8 @@
 //   bun scripts/bench.ts abort-listeners [levels]  a request's cancel listener (remove + add) on a signal
 //                                    100, 1,000 and 10,000 requests listen to: EventTarget's list against
 //                                    src/runtime/abort-fanout.ts (in process)
+//   bun scripts/bench.ts line-writer [rounds]  ns a line to write 20,000 JSONL-like lines (ropes, ~1.6 KB):
+//                                    src/store/line-writer.ts against joining and encoding at each write
 //
 // The client is the compiled binary (dist/llmbench: `npm run build` first), as users run it;
 // BENCH_MAIN=<binary or checkout/src/main.ts> runs another.
@@ -63,6 +65,7 @@ import { join, resolve } from "node:path";
 import { queryReadOnly } from "../src/store/read-db.ts";
 import { percentileSorted } from "../src/metrics/stats.ts";
 import { abortListeners } from "./bench-abort.ts";
+import { lineWriterBench } from "./bench-line-writer.ts";
 import { memory, smallRuns } from "./bench-memory.ts";
 import { envOf, lowerInPairs, pairOrder, sameAgeBinaries } from "./bench-pairs.ts";
 import { plotBench } from "./bench-plot.ts";
@@ -1058,6 +1061,7 @@ const runners: Record<string, () => Promise<Record<string, unknown>>> = {
   "tokenizer-load": () => tokenizerLoad(process.argv[3] ? Number(process.argv[3]) : 5),
   plot: () => plotBench(process.argv[3] ? process.argv[3].split(",").map(Number) : [10_000, 1_000_000]),
   "abort-listeners": () => abortListeners(process.argv[3] ? process.argv[3].split(",").map(Number) : [100, 1000, 10_000]),
+  "line-writer": () => lineWriterBench(process.argv[3] ? Number(process.argv[3]) : 10),
 };
 const run = runners[which];
 if (!run) {

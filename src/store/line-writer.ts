@@ -5,14 +5,21 @@
 import { closeSync, ftruncateSync, openSync, writeSync } from "node:fs";
 
 const FLUSH_INTERVAL_MS = 500;
-/** Buffered bytes (approximately, in UTF-16 units) that trigger a write before the timer. */
+/** Buffered bytes that trigger a write before the timer. */
 const HIGH_WATER = 1 << 20;
+/** UTF-8 takes at most 3 bytes per UTF-16 unit (a surrogate pair: 4 bytes for 2 units). */
+const MAX_UTF8_PER_UNIT = 3;
 
+// Each line is encoded into one reused buffer as it comes. Joining the buffered lines into one string
+// and encoding that at each write (the way before) copied every line twice more: 12.2 vs 8.0 us a line
+// of ~1.6 KB, flattening the line's rope and writing the file included (medians of 10 rounds of 20,000,
+// one core, `bun scripts/bench.ts line-writer`). It runs on the storing thread for every record.
 export class LineWriter {
   private readonly fd: number;
   private readonly timer: ReturnType<typeof setInterval>;
-  private buffer: string[] = [];
-  private buffered = 0;
+  private buf = Buffer.allocUnsafe(HIGH_WATER + 64 * 1024);
+  /** Bytes in `buf` not yet written, whole lines only. */
+  private used = 0;
   /** Bytes known to be in the file, all of them whole lines. */
   private size = 0;
   private closed = false;
@@ -29,22 +36,25 @@ export class LineWriter {
   write(line: string): void {
     if (this.closed || this.failed) return;
     const text = line.endsWith("\n") ? line : `${line}\n`;
-    this.buffer.push(text);
-    this.buffered += text.length;
-    if (this.buffered >= HIGH_WATER) this.flush();
+    if (this.used + text.length * MAX_UTF8_PER_UNIT > this.buf.length) {
+      if (!this.flush()) return;
+      // Longer than the whole buffer: a buffer of its own size from now on.
+      if (text.length * MAX_UTF8_PER_UNIT > this.buf.length) this.buf = Buffer.allocUnsafe(text.length * MAX_UTF8_PER_UNIT);
+    }
+    this.used += this.buf.write(text, this.used, "utf8");
+    if (this.used >= HIGH_WATER) this.flush();
   }
 
   /** Writes what is buffered; false once a write has failed. */
   flush(): boolean {
     if (this.failed) return false;
-    if (this.buffer.length === 0) return true;
-    const data = Buffer.from(this.buffer.join(""));
-    this.buffer = [];
-    this.buffered = 0;
+    const n = this.used;
+    if (n === 0) return true;
+    this.used = 0;
     try {
       let off = 0;
-      while (off < data.length) off += writeSync(this.fd, data, off, data.length - off, this.size + off);
-      this.size += data.length;
+      while (off < n) off += writeSync(this.fd, this.buf, off, n - off, this.size + off);
+      this.size += n;
       return true;
     } catch (e) {
       this.failed = true;
