@@ -44,7 +44,7 @@ const MAX_AWAITING_COUNTS = 1024;
 const MAX_UNRECEIVED_BYTES = 16 * 2 ** 20;
 
 /** Past these (a quarter of the holds' limits), waits for a send's time leave the core to the threads that store and count (precise-wait.ts). */
-const BEHIND_UNRECEIVED_BYTES = MAX_UNRECEIVED_BYTES / 4;
+export const BEHIND_UNRECEIVED_BYTES = MAX_UNRECEIVED_BYTES / 4;
 const BEHIND_AWAITING_COUNTS = MAX_AWAITING_COUNTS / 4;
 
 /** A hold test that reports each time it turns on (the run's closing warnings count the holds). */

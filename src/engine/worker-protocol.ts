@@ -101,8 +101,8 @@ export type MainToWorker =
 
 /**
  * A load worker thread's CPU in one phase (user + system, us), the part of it spent spinning until
- * timed sends were due, and the wall time (us) it napped instead while storing or counting fell behind
- * (precise-wait.ts).
+ * timed sends were due, and the wall time (us) it napped instead while storing, receiving or counting
+ * fell behind (precise-wait.ts).
  */
 export interface WorkerPhaseCpu {
   cpuUs: number;

@@ -44,7 +44,7 @@ export function clientCpuLine(u: PhaseCpu, requests: number): string {
   const napped = share(nappedUs(u), wallUs * u.workers.length);
   const waits = [
     ...(spun >= 0.005 ? [`${pct(spun)} spinning until sends were due`] : []),
-    ...(napped >= 0.005 ? [`${pct(napped)} napping while storing or counting fell behind`] : []),
+    ...(napped >= 0.005 ? [`${pct(napped)} napping while storing, receiving or counting fell behind`] : []),
   ];
   const spinNote = waits.length > 0 ? ` (and ${waits.join(", ")})` : "";
   const workers = u.workers.length === 1 ? `load worker busy ${busy}` : `load workers busy ${busy}`;

@@ -156,10 +156,17 @@ export async function mergeRuns(req: MergeRequest, io: Io): Promise<number> {
     steps.push(`${what} ${((now - stepMs) / 1000).toFixed(2)} s`);
     stepMs = now;
   };
-  const db = await MergedDb.create(
-    dbPath,
-    shards.map((s) => ({ path: s.dbPath, shardIndex: s.config.shardIndex })),
-  );
+  let db: MergedDb;
+  try {
+    db = await MergedDb.create(
+      dbPath,
+      shards.map((s) => ({ path: s.dbPath, shardIndex: s.config.shardIndex })),
+    );
+  } catch (e) {
+    // Its flush timer would keep the process alive.
+    await logFile.close();
+    throw e;
+  }
   try {
     const recordOpts: RecordOptions = {
       streaming: cfg.streaming,

@@ -2,6 +2,7 @@
 // hold), its waits for a send's time nap (the thread blocked) instead of spinning, and it says how
 // long in phase-done; otherwise it never naps. Every request is still sent and recorded.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { BEHIND_UNRECEIVED_BYTES } from "../../src/engine/load-worker-main.ts";
 import { SharedState } from "../../src/engine/shared-state.ts";
 import type { WorkerPhaseCpu } from "../../src/engine/worker-protocol.ts";
 import { startMockServer, type MockServerHandle } from "../../src/mock/server.ts";
@@ -34,12 +35,13 @@ async function constantRate(shared: SharedState): Promise<{ records: number; fai
 }
 
 describe("load worker: waits for a send's time while others fall behind", () => {
-  // The hold is at 16 MiB of records posted and not yet taken in by the main thread; a quarter of it is the mark for napping.
+  // Records posted and not yet taken in by the main thread: past BEHIND_UNRECEIVED_BYTES (a quarter of the hold's mark) the waits nap.
+  const MiB = 2 ** 20;
   const cases: [string, (shared: SharedState) => void, boolean][] = [
     ["nobody behind: the waits are spun, never napped", () => {}, false],
     ["storage marked behind (the fanout's signal): most of each wait is napped", (shared) => shared.setBehind(true), true],
-    ["5 MiB of records unreceived (over a quarter of the hold's mark): napped too", (shared) => shared.notePosted(5 * 2 ** 20), true],
-    ["3 MiB unreceived (under the mark): spun as before", (shared) => shared.notePosted(3 * 2 ** 20), false],
+    ["1 MiB more unreceived than the mark: napped too", (shared) => shared.notePosted(BEHIND_UNRECEIVED_BYTES + MiB), true],
+    ["1 MiB less unreceived than the mark: spun as before", (shared) => shared.notePosted(BEHIND_UNRECEIVED_BYTES - MiB), false],
   ];
   for (const [what, setUp, naps] of cases) {
     test(what, async () => {

@@ -28,13 +28,13 @@ describe("clientCpuLine", () => {
       "naps are said after the spin-waits, as a share of the workers' time; not CPU, so not in the busy share",
       { wallNs: 1e9, processCpuUs: 700_000, workers: [w(600_000, 100_000, 300_000), w(100_000, 0, 100_000)], mainCpuUs: 50_000, cores: 2 },
       1000,
-      "client CPU in the profiling phase: 0.70 s in 1.00 s (0.70 of 2 cores), 0.700 ms a request; load workers busy 50%, 10% (and 5% spinning until sends were due, 20% napping while storing or counting fell behind), main thread 5%",
+      "client CPU in the profiling phase: 0.70 s in 1.00 s (0.70 of 2 cores), 0.700 ms a request; load workers busy 50%, 10% (and 5% spinning until sends were due, 20% napping while storing, receiving or counting fell behind), main thread 5%",
     ],
     [
       "naps alone, and a share under half a percent left unsaid",
       { wallNs: 1e9, processCpuUs: 300_000, workers: [w(200_000, 4_000, 250_000)], mainCpuUs: 50_000, cores: 2 },
       1000,
-      "client CPU in the profiling phase: 0.30 s in 1.00 s (0.30 of 2 cores), 0.300 ms a request; load worker busy 20% (and 25% napping while storing or counting fell behind), main thread 5%",
+      "client CPU in the profiling phase: 0.30 s in 1.00 s (0.30 of 2 cores), 0.300 ms a request; load worker busy 20% (and 25% napping while storing, receiving or counting fell behind), main thread 5%",
     ],
     [
       "no request recorded: no cost per request",

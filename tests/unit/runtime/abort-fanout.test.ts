@@ -86,11 +86,18 @@ describe("onAbort / offAbort", () => {
     expect(() => later[0]!()).toThrow("boom");
   });
 
-  test("holds one native listener per signal, and lets go of ours as they are removed or fired", () => {
+  test("adds one native listener per signal, and lets go of ours as they are removed or fired", () => {
     const ac = new AbortController();
+    let nativeAdds = 0;
+    const add = ac.signal.addEventListener.bind(ac.signal);
+    ac.signal.addEventListener = ((...args: Parameters<AbortSignal["addEventListener"]>) => {
+      nativeAdds++;
+      add(...args);
+    }) as AbortSignal["addEventListener"];
     const ls = Array.from({ length: 1000 }, () => ({ handleEvent: () => {} }));
     for (const l of ls) onAbort(ac.signal, l);
     expect(abortListenerCount(ac.signal)).toBe(1000);
+    expect(nativeAdds).toBe(1);
     for (const l of ls.slice(0, 400)) offAbort(ac.signal, l);
     expect(abortListenerCount(ac.signal)).toBe(600);
     ac.abort();

@@ -24,7 +24,8 @@ describe("LineWriter", () => {
     ["multi-byte UTF-8: accents, CJK, emoji (surrogate pairs)", ["café", "日本語のテキスト", "🙂🚀 end", "é".repeat(1000)]],
     ["a lone surrogate becomes U+FFFD, as Buffer.from writes it", ["bad \ud800 half"]],
     ["lines past the 1 MiB mark: written before the buffer fills", Array.from({ length: 3000 }, (_, i) => `${i}:${"x".repeat(1000)}`)],
-    ["one line longer than the whole buffer (4 MiB of 3-byte characters)", ["head", "€".repeat(4 << 20), "tail"]],
+    ["a line that outgrows the first buffer but fits the largest (300,000 units of 3-byte characters)", ["head", "€".repeat(300_000), "tail"]],
+    ["one line longer than the largest buffer (4 Mi units of 3-byte characters): written on its own, in order", ["head", "€".repeat(4 << 20), "tail"]],
   ];
   for (const [what, lines] of cases) {
     test(what, async () => {
