@@ -38,7 +38,9 @@
 // always ran second, and pairing another change the same day the arm run second had the lower TTFT p99
 // at 100 streams in 8 of 10 pairs (3 of 6 with the order swapped). At 10,000 streams (5 pairs) the
 // chunk-gap p99 was higher in 3 and equal in 1, CPU and RSS did not move; the send lag at 5,000 req/s
-// was 0.71 vs 0.65 ms (6 pairs). Too small to ship.
+// was 0.71 vs 0.65 ms (6 pairs). Too small to ship. Again on 2026-12-05 (1,000 ms, `timing-ab 6`, the
+// order alternating): at 1,000 streams CPU 3.51 vs 3.92 s (lower in 5 of 6), TTFT and gap p99 lower in
+// 3 of 6; at 100 streams CPU lower in 3 of 6; RSS +1-2 MiB. Still not shipped.
 // JavaScriptCore reads its options from the environment once, at start, for every thread. So the
 // process replaces itself (execve: the same pid, terminal, signals and exit code) with the variable
 // set, before anything else runs. A variable the user set is left as it is (BUN_JSC_useFTLJIT=1 keeps
