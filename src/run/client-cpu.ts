@@ -3,7 +3,8 @@
 // leave out (scripts/bench.ts compares it with the naive client's). A load worker spins for the last
 // ~1.5 ms before each timed send (precise-wait.ts); that part is said apart, and left out of how busy
 // the worker was: a worker busy nearly all the time stamps late, and that is worth a warning. While
-// storing or counting falls behind it naps through most of those waits instead; the line says how long.
+// storing, receiving or counting falls behind it naps through most of those waits instead; the line
+// says how long.
 import type { WorkerPhaseCpu } from "../engine/worker-protocol.ts";
 
 export interface PhaseCpu {
@@ -46,11 +47,11 @@ export function clientCpuLine(u: PhaseCpu, requests: number): string {
     ...(spun >= 0.005 ? [`${pct(spun)} spinning until sends were due`] : []),
     ...(napped >= 0.005 ? [`${pct(napped)} napping while storing, receiving or counting fell behind`] : []),
   ];
-  const spinNote = waits.length > 0 ? ` (and ${waits.join(", ")})` : "";
+  const waitNote = waits.length > 0 ? ` (and ${waits.join(", ")})` : "";
   const workers = u.workers.length === 1 ? `load worker busy ${busy}` : `load workers busy ${busy}`;
   return (
     `client CPU in the profiling phase: ${cpuS.toFixed(2)} s in ${wallS.toFixed(2)} s (${cores.toFixed(2)} of ${u.cores} ${coreWord(u.cores)})` +
-    `${perRequest}; ${workers}${spinNote}, main thread ${pct(share(u.mainCpuUs, wallUs))}`
+    `${perRequest}; ${workers}${waitNote}, main thread ${pct(share(u.mainCpuUs, wallUs))}`
   );
 }
 
