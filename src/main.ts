@@ -1,6 +1,6 @@
 #!/usr/bin/env bun
 // First: it may restart the process before anything else runs (runtime/jit-env.ts).
-import "./runtime/ftl-off.ts";
+import "./runtime/load-restart.ts";
 import { runCli } from "./cli/run-cli.ts";
 import { COMMANDS } from "./cli/commands.ts";
 import { processIo } from "./runtime/io.ts";

@@ -22,7 +22,7 @@ import { LiveStats } from "../report/live-stats.ts";
 import { LineWriter } from "../store/line-writer.ts";
 import { ResultsWriter } from "../store/results-db.ts";
 import { epochNs } from "../runtime/clock.ts";
-import { ftlLine } from "../runtime/jit-env.ts";
+import { loadSettingsLine } from "../runtime/jit-env.ts";
 import { globalPosition } from "../schedule/shard.ts";
 import { createLogger, type Io } from "../runtime/io.ts";
 import { terminalWidth } from "../runtime/terminal-width.ts";
@@ -262,7 +262,7 @@ export async function executeProfile(prepared: PreparedProfile, io: Io, opts: Ex
     control.pool = pool;
     // The log file only: the console has nothing to act on.
     logFile.write(`${new Date().toISOString()} INFO ${lowerStorage()}`);
-    logFile.write(`${new Date().toISOString()} INFO ${ftlLine(io.env)}`);
+    logFile.write(`${new Date().toISOString()} INFO ${loadSettingsLine(io.env)}`);
 
     // Stage 4: warmup and profiling. What runs on this thread from here runs per record.
     normalJitPolicy();

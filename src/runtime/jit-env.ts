@@ -41,13 +41,30 @@
 // was 0.71 vs 0.65 ms (6 pairs). Too small to ship. Again on 2026-12-05 (1,000 ms, `timing-ab 6`, the
 // order alternating): at 1,000 streams CPU 3.51 vs 3.92 s (lower in 5 of 6), TTFT and gap p99 lower in
 // 3 of 6; at 100 streams CPU lower in 3 of 6; RSS +1-2 MiB. Still not shipped.
+// JavaScriptCore's heap block warm-up thread (JSCWarmUp) is off for the same commands: it touches the
+// pages of heap blocks ahead of their use, on a core the load worker shares
+// (7% of a 5,000 req/s run's CPU samples). Paired on 2026-12-05, the variable set in one arm only:
+// `rate-ab 5000 4` twice: client CPU 108 vs 120% and 106 vs 115% of a core (lower in 7 of 8 pairs),
+// sends over 0.2 ms late lower in 7 of 8; `timing-ab 3` at 1,000 streams: TTFT p99 2.73 vs 3.61 ms,
+// gap p99 1.41 vs 1.81 ms, CPU 3.26 vs 3.59 s (3 of 3 each); at 100 streams within the spread; at
+// 10,000 streams (2 pairs) peak RSS 403 / 407 vs 434 / 458 MiB and CPU 12.3 / 12.7 vs 13.0 / 17.6 s.
 // JavaScriptCore reads its options from the environment once, at start, for every thread. So the
-// process replaces itself (execve: the same pid, terminal, signals and exit code) with the variable
+// process replaces itself (execve: the same pid, terminal, signals and exit code) with the variables
 // set, before anything else runs. A variable the user set is left as it is (BUN_JSC_useFTLJIT=1 keeps
-// the tier).
+// the tier, BUN_JSC_useWarmUpMarkedBlocks=1 the warm-up thread).
 
-/** What the FTL tier is turned off with. */
-export const FTL_VARIABLE = "BUN_JSC_useFTLJIT";
+/** A JavaScriptCore option the load commands run with, and the value they set it to. */
+export interface LoadSetting {
+  variable: string;
+  value: string;
+  /** What it turns off, for the run log. */
+  what: string;
+}
+
+export const LOAD_SETTINGS: readonly LoadSetting[] = [
+  { variable: "BUN_JSC_useFTLJIT", value: "0", what: "FTL tier" },
+  { variable: "BUN_JSC_useWarmUpMarkedBlocks", value: "0", what: "heap block warm-up thread" },
+];
 
 /** Commands whose process generates load. */
 const LOAD_COMMANDS = new Set(["profile", "demo"]);
@@ -62,26 +79,31 @@ export interface ReexecInputs {
   compiled: boolean;
 }
 
-/** The execve that restarts this process with the FTL tier off, or null when it runs as it is. */
-export function ftlReexec(i: ReexecInputs): { file: string; args: string[]; env: Record<string, string> } | null {
-  if (i.platform === "win32" || i.env[FTL_VARIABLE] !== undefined) return null;
+/** The execve that restarts this process with the load settings, or null when it runs as it is. */
+export function loadReexec(i: ReexecInputs): { file: string; args: string[]; env: Record<string, string> } | null {
+  const unset = LOAD_SETTINGS.filter((s) => i.env[s.variable] === undefined);
+  if (i.platform === "win32" || unset.length === 0) return null;
   const rest = i.argv.slice(2);
   if (!LOAD_COMMANDS.has(rest[0] ?? "") || rest.includes("--help") || rest.includes("-h")) return null;
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(i.env)) if (v !== undefined) env[k] = v;
-  env[FTL_VARIABLE] = "0";
+  for (const s of unset) env[s.variable] = s.value;
   return { file: i.execPath, args: [i.execPath, ...(i.compiled ? rest : i.argv.slice(1))], env };
 }
 
-/** The run log's line on the tier (the environment is the one the process started with). */
-export function ftlLine(env: Record<string, string | undefined>): string {
-  const v = env[FTL_VARIABLE];
-  return v === undefined ? "JavaScriptCore's FTL tier on" : `JavaScriptCore's FTL tier ${v === "0" || v === "false" ? "off" : "on"} (${FTL_VARIABLE}=${v})`;
+/** The run log's line on the settings (the environment is the one the process started with). */
+export function loadSettingsLine(env: Record<string, string | undefined>): string {
+  const parts = LOAD_SETTINGS.map((s) => {
+    const v = env[s.variable];
+    if (v === undefined) return `${s.what} on`;
+    return `${s.what} ${v === "0" || v === "false" ? "off" : "on"} (${s.variable}=${v})`;
+  });
+  return `JavaScriptCore's ${parts.join(", ")}`;
 }
 
-/** Restarts this process per ftlReexec; returns (doing nothing) where it should not or cannot. */
-export function reexecWithoutFtl(): void {
-  const plan = ftlReexec({
+/** Restarts this process per loadReexec; returns (doing nothing) where it should not or cannot. */
+export function reexecForLoad(): void {
+  const plan = loadReexec({
     argv: process.argv,
     env: process.env,
     platform: process.platform,
@@ -93,6 +115,6 @@ export function reexecWithoutFtl(): void {
   try {
     execve?.(plan.file, plan.args, plan.env);
   } catch {
-    // No execve here (or it failed): the run goes on with the tier on.
+    // No execve here (or it failed): the run goes on with the settings as they are.
   }
 }

@@ -79,7 +79,9 @@ describe("compiled binary from an empty directory", () => {
       expect(p.err).not.toContain("error:");
       expect(p.code).toBe(0);
       // It restarted itself with JavaScriptCore's FTL tier off (runtime/jit-env.ts), and still ran the whole profile.
-      expect(readFileSync(join(dir, "run1", "logs", "llmbench.log"), "utf8")).toContain("INFO JavaScriptCore's FTL tier off (BUN_JSC_useFTLJIT=0)\n");
+      expect(readFileSync(join(dir, "run1", "logs", "llmbench.log"), "utf8")).toContain(
+        "INFO JavaScriptCore's FTL tier off (BUN_JSC_useFTLJIT=0), heap block warm-up thread off (BUN_JSC_useWarmUpMarkedBlocks=0)\n",
+      );
       expect(p.out).toContain("llmbench | LLM Metrics");
       expect(p.out).toMatch(/Request Count \(requests\) │\s+20\.00/);
       // The client's own CPU in the profiling phase: its 20 requests, and the one load worker's share.
