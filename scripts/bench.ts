@@ -53,6 +53,9 @@
 //                                    src/runtime/abort-fanout.ts (in process)
 //   bun scripts/bench.ts line-writer [rounds]  ns a line to write 20,000 JSONL-like lines (ropes, ~1.6 KB):
 //                                    src/store/line-writer.ts against joining and encoding at each write
+//   bun scripts/bench.ts block-prompts [prompts] [rounds]  CPU to build the shared Mooncake trace's first
+//                                    prompts (1,500 by default) with first-try blocks remembered and with every
+//                                    block counted (in process; scripts/bench-block-prompts.ts)
 //
 // The client is the compiled binary (dist/llmbench: `npm run build` first), as users run it;
 // BENCH_MAIN=<binary or checkout/src/main.ts> runs another.
@@ -65,6 +68,7 @@ import { join, resolve } from "node:path";
 import { queryReadOnly } from "../src/store/read-db.ts";
 import { percentileSorted } from "../src/metrics/stats.ts";
 import { abortListeners } from "./bench-abort.ts";
+import { blockPromptsBench } from "./bench-block-prompts.ts";
 import { lineWriterBench } from "./bench-line-writer.ts";
 import { memory, smallRuns } from "./bench-memory.ts";
 import { envOf, lowerInPairs, pairOrder, sameAgeBinaries } from "./bench-pairs.ts";
@@ -1062,6 +1066,7 @@ const runners: Record<string, () => Promise<Record<string, unknown>>> = {
   plot: () => plotBench(process.argv[3] ? process.argv[3].split(",").map(Number) : [10_000, 1_000_000]),
   "abort-listeners": () => abortListeners(process.argv[3] ? process.argv[3].split(",").map(Number) : [100, 1000, 10_000]),
   "line-writer": () => lineWriterBench(process.argv[3] ? Number(process.argv[3]) : 10),
+  "block-prompts": () => blockPromptsBench(process.argv[3] ? Number(process.argv[3]) : 1500, process.argv[4] ? Number(process.argv[4]) : 6),
 };
 const run = runners[which];
 if (!run) {

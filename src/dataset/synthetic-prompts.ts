@@ -24,7 +24,8 @@
 //      the candidate piece whose count() lands closest below or on the target, piece by piece.
 //   Nothing is returned without a final count equal to the target: if even the search fails (the
 //   count is impossible for the tokenizer, e.g. 1 token where every text is 2 or more), prompt()
-//   throws an Error naming the tokenizer, the target and the nearest count reached.
+//   throws an Error naming the tokenizer, the target and the nearest count reached. (A `trusted`
+//   seeded() call returns its assembly uncounted: the caller saw the same call's text count exactly.)
 //
 // Per-call options:
 //   seed          the call draws from its own mulberry32(seed) stream instead of the generator's, so
@@ -46,9 +47,22 @@ export interface PromptOptions {
   continuation?: boolean;
 }
 
+/** A seeded prompt and whether its first assembly counted exactly (nothing repaired or searched). */
+export interface SeededPrompt {
+  text: string;
+  firstTry: boolean;
+}
+
 export interface PromptGenerator {
   /** A prompt of exactly `tokens` tokens under the generator's tokenizer (`count`, no special tokens). */
   prompt(tokens: number, opts?: PromptOptions): string;
+  /**
+   * prompt(tokens, { seed, continuation }), and whether it came on the first try. `trusted`: this same
+   * call (tokens, seed, continuation, and this generator's tokenizer) came on the first try before, so
+   * its assembly is returned without the count that checks it: the text is a function of those
+   * inputs, so it is the same text.
+   */
+  seeded(tokens: number, seed: number, continuation: boolean, trusted: boolean): SeededPrompt;
 }
 
 /** Zipf-like weight offset: weight(rank) = 1 / (rank + ZIPF_OFFSET); ≈6% "the", like English text. */
@@ -273,11 +287,13 @@ export function createPromptGenerator(tok: TextTokenizer, seed: number): PromptG
     return null;
   };
 
-  /** Text of exactly `tokens` tokens (> 0), drawn from `rng`. */
-  const build = (tokens: number, continuation: boolean): string => {
+  /** Text of exactly `tokens` tokens (> 0), drawn from `rng`; `trusted`: the first assembly is known to count exactly. */
+  const build = (tokens: number, continuation: boolean, trusted = false): SeededPrompt => {
     const pieces = assemble(tokens, continuation);
     let text = pieces.join();
+    if (trusted) return { text, firstTry: true };
     let actual = tok.count(text);
+    if (actual === tokens) return { text, firstTry: true };
     for (let round = 0; actual !== tokens && round < REPAIR_ROUNDS; round++) {
       let deficit: number;
       if (actual > tokens) {
@@ -294,30 +310,38 @@ export function createPromptGenerator(tok: TextTokenizer, seed: number): PromptG
       text = pieces.join();
       actual = tok.count(text);
     }
-    if (actual === tokens) return text;
+    if (actual === tokens) return { text, firstTry: false };
     const found = search(pieces, tokens);
-    if (found !== null) return found;
+    if (found !== null) return { text: found, firstTry: false };
     throw new Error(
       `could not build a prompt of exactly ${tokens} tokens with tokenizer ${tok.name} ` +
         `(the repair rounds ended at ${actual} and the search found no text of that count)`,
     );
   };
 
+  const checkLength = (tokens: number): void => {
+    if (!Number.isSafeInteger(tokens) || tokens < 0) throw new RangeError(`prompt length must be a non-negative integer, got ${tokens}`);
+  };
+  const seeded = (tokens: number, seed: number, continuation: boolean, trusted: boolean): SeededPrompt => {
+    checkLength(tokens);
+    if (tokens === 0) return { text: "", firstTry: true };
+    rng = mulberry32(seed);
+    try {
+      return build(tokens, continuation, trusted);
+    } finally {
+      rng = ownRng;
+    }
+  };
+
   return {
     prompt(tokens: number, opts?: PromptOptions): string {
-      if (!Number.isSafeInteger(tokens) || tokens < 0) {
-        throw new RangeError(`prompt length must be a non-negative integer, got ${tokens}`);
-      }
+      checkLength(tokens);
       if (tokens === 0) return "";
       const continuation = opts?.continuation === true;
-      if (opts?.seed === undefined) return build(tokens, continuation);
-      rng = mulberry32(opts.seed);
-      try {
-        return build(tokens, continuation);
-      } finally {
-        rng = ownRng;
-      }
+      if (opts?.seed === undefined) return build(tokens, continuation).text;
+      return seeded(tokens, opts.seed, continuation, false).text;
     },
+    seeded,
   };
 }
 

@@ -132,6 +132,50 @@ describe("createBlockPromptBuilder (o200k)", () => {
     }
   });
 
+  test("a block built again is not counted again (it came on the first try), and its text is the same", () => {
+    const tok = fakeTokenizer("o200k spy", (t) => o200k.count(t));
+    const b = createBlockPromptBuilder(tok, { seed: 3, blockSize: 128 });
+    const unremembering = createBlockPromptBuilder(o200k, { seed: 3, blockSize: 128, firstTryIds: 0 });
+    tok.calls.length = 0;
+    const first = b.build([10, 11, 12], 3 * 128);
+    // three blocks checked, then the whole prompt (the word costs are measured on the way: short texts)
+    expect(tok.calls.filter((len) => len > 64)).toHaveLength(4);
+    tok.calls.length = 0;
+    const again = b.build([10, 11, 12], 3 * 128);
+    expect(again).toBe(first);
+    expect(tok.calls).toEqual([again.length]);
+    // blocks 10 and 11 known, 13 new: one block count and the whole prompt
+    tok.calls.length = 0;
+    const next = b.build([10, 11, 13], 3 * 128 - 5);
+    const long = tok.calls.filter((len) => len > 64);
+    expect(long).toHaveLength(2);
+    expect(long[1]).toBe(next.length);
+    expect(o200k.count(next)).toBe(3 * 128 - 5);
+    // the same bytes as a builder that checks every block
+    expect(unremembering.build([10, 11, 12], 3 * 128)).toBe(first);
+    expect(unremembering.build([10, 11, 13], 3 * 128 - 5)).toBe(next);
+  });
+
+  test("only full blocks with ids below the bound are remembered; others are checked every time", () => {
+    const tok = fakeTokenizer("o200k spy", (t) => o200k.count(t));
+    const b = createBlockPromptBuilder(tok, { seed: 3, blockSize: 32, firstTryIds: 4 });
+    const cases: [number[], number, number][] = [
+      // [ids, tokens, counts when built again]
+      [[3], 32, 0], // full, id below the bound: remembered (one block: no count of the whole either)
+      [[4], 32, 1], // id at the bound
+      [[-2], 32, 1], // negative id
+      [[2], 20, 1], // a last block of another size
+      [[0, 1], 64, 1], // both blocks remembered: only the whole prompt is counted
+    ];
+    const first = cases.map(([ids, n]) => b.build(ids, n));
+    const again = cases.map(([ids, n, counts], i) => {
+      tok.calls.length = 0;
+      const text = b.build(ids, n);
+      return [text === first[i], tok.calls.filter((len) => len > 64 || len === text.length).length, counts];
+    });
+    expect(again).toEqual(cases.map(([, , counts]) => [true, counts, counts]));
+  });
+
   test("invalid layouts and ids throw", () => {
     const b = createBlockPromptBuilder(o200k, { seed: 1, blockSize: 512 });
     expect(() => b.build([1, 2], 1025)).toThrow("the last block would hold 513 tokens, more than 512");
@@ -153,6 +197,9 @@ describe("tokenizers whose counts do not add up over blocks", () => {
     ] as const) {
       expect(tok.count(b.build(ids, total))).toBe(total);
     }
+    // built again, the repaired blocks are checked again (only first-try blocks are remembered): same bytes
+    const fresh = createBlockPromptBuilder(tok, { seed: 2, blockSize: 64, firstTryIds: 0 });
+    expect(b.build([1, 2, 3, 4], 64 * 4)).toBe(fresh.build([1, 2, 3, 4], 64 * 4));
     // the blocks before the last are still the cached, shared ones
     const a = b.build([1, 2, 3, 4], 64 * 3 + 10);
     const c = b.build([1, 2, 3, 9], 64 * 3 + 10);

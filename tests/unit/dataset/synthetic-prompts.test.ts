@@ -251,6 +251,37 @@ describe.each([
     expect([first, mixed.prompt(40)]).toEqual(expected);
   });
 
+  test("seeded(): prompt()'s text, whether it came on the first try, and a trusted call skips the count and gives the same text", () => {
+    const tok = tokenizer();
+    const gen = createPromptGenerator(tok, 6);
+    let firstTries = 0;
+    const cases = [
+      [512, 77, false],
+      [512, 77, true],
+      [1, 3, true],
+      [100, 0, false],
+      [333, 12, true],
+    ] as const;
+    for (const [n, seed, continuation] of cases) {
+      const got = gen.seeded(n, seed, continuation, false);
+      expect(got.text).toBe(gen.prompt(n, { seed, continuation }));
+      expect(tok.count(got.text)).toBe(n);
+      if (!got.firstTry) continue;
+      firstTries++;
+      let counted = 0;
+      const spy: TextTokenizer = { ...tok, count: (t) => (counted++, tok.count(t)) };
+      // a generator of its own, its word costs measured by the first call, so a trusted call counts nothing
+      const trusting = createPromptGenerator(spy, 6);
+      trusting.seeded(n, seed, continuation, false);
+      counted = 0;
+      expect(trusting.seeded(n, seed, continuation, true)).toEqual({ text: got.text, firstTry: true });
+      expect(counted).toBe(0);
+    }
+    // o200k's costs add up: every call comes on the first try; the cross-word BPE needs repairs for most
+    if (tok === o200k) expect(firstTries).toBe(cases.length);
+    expect(gen.seeded(0, 5, true, false)).toEqual({ text: "", firstTry: true });
+  });
+
   test("continuations count exactly", () => {
     const tok = tokenizer();
     const gen = createPromptGenerator(tok, 4);
