@@ -41,6 +41,12 @@
 // was 0.71 vs 0.65 ms (6 pairs). Too small to ship. Again on 2026-12-05 (1,000 ms, `timing-ab 6`, the
 // order alternating): at 1,000 streams CPU 3.51 vs 3.92 s (lower in 5 of 6), TTFT and gap p99 lower in
 // 3 of 6; at 100 streams CPU lower in 3 of 6; RSS +1-2 MiB. Still not shipped.
+// And collections that stop the thread instead of marking beside it (BUN_JSC_useConcurrentGC=0), tried
+// because at 10,000 streams the load worker's old generation grows ~3.5 MB with each young collection
+// (BUN_JSC_logGC=1), and its full collections with every stream in flight take the heap from 63-139 MB
+// to 36-41 MB. Not concurrent marking's doing: stopped collections kept as much, and each young one
+// paused the thread 9-32 ms (most 9-15), full ones 32-63 ms; `scripts/rss-timeline.ts 10000`, 2 pairs:
+// peak 397 / 447 vs 422 / 435 MiB.
 // JavaScriptCore's heap block warm-up thread (JSCWarmUp) is off for the same commands: it touches the
 // pages of heap blocks ahead of their use, on a core the load worker shares
 // (7% of a 5,000 req/s run's CPU samples). Paired on 2026-12-05, the variable set in one arm only:
