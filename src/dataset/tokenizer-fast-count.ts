@@ -17,8 +17,10 @@
 //
 // With a Sequence pre-tokenizer ending in ByteLevel without regex (o200k, cl100k, Llama 3, Qwen: a
 // Split regex then the byte mapping) the memo is keyed by the raw piece, before the byte mapping,
-// so a cached piece costs one regex match and one Map lookup.
-import { ByteLevelPreTokenizer, SequencePreTokenizer, type Tokenizer } from "@huggingface/tokenizers";
+// and the regex is walked over the text in place: a cached piece costs one regex step and one memo
+// lookup by its range (range-memo.ts), with no piece sliced out of the text.
+import { ByteLevelPreTokenizer, SequencePreTokenizer, SplitPreTokenizer, type Tokenizer } from "@huggingface/tokenizers";
+import { RangeMemo } from "./range-memo.ts";
 
 type Counter = (text: string) => number;
 type PreTokenizerLike = NonNullable<Tokenizer["pre_tokenizer"]>;
@@ -58,6 +60,8 @@ export function createFastCounter(
 
   let split: (text: string) => string[];
   let toModelInput: (piece: string) => string[];
+  /** The head's one Split regex, walked in place (no piece sliced out unless the memo lacks it), or null. */
+  let regexSplit: RegexSplit | null = null;
   const pre = tok.pre_tokenizer;
   const last = pre instanceof SequencePreTokenizer ? pre.tokenizers[pre.tokenizers.length - 1] : undefined;
   if (pre === null) {
@@ -67,6 +71,7 @@ export function createFastCounter(
   } else if (pre instanceof SequencePreTokenizer && last instanceof ByteLevelPreTokenizer && last.use_regex === false && last.add_prefix_space === false) {
     // ByteLevel without regex maps each piece to exactly one pre-token, so key the memo by the piece.
     const head = pre.tokenizers.slice(0, -1);
+    regexSplit = head.length === 1 ? regexSplitOf(head[0]) : null;
     split = (text) => {
       let pieces = [text];
       for (const t of head) if (t) pieces = t.pre_tokenize(pieces, PRE_OPTIONS);
@@ -90,24 +95,32 @@ export function createFastCounter(
     for (const input of inputs) for (const part of cutForModel(input)) n += model([part]).length;
     return n;
   };
-  const memo = new Map<string, number>();
+  const memo = new RangeMemo(MEMO_LIMIT);
   const modelCount = outside?.pieceCount ?? ((piece: string): number => model(toModelInput(piece)).length);
-  const pieceCount = (piece: string): number => {
-    if (piece.length > MEMO_MAX_PIECE) return outside !== null ? outside.pieceCount(piece) : longPieceCount(piece);
-    let n = memo.get(piece);
-    if (n === undefined) {
+  /** Tokens of text[start, end), one pre-token. */
+  const rangeCount = (text: string, start: number, end: number): number => {
+    if (end - start > MEMO_MAX_PIECE) {
+      const piece = text.slice(start, end);
+      return outside !== null ? outside.pieceCount(piece) : longPieceCount(piece);
+    }
+    let n = memo.get(text, start, end);
+    if (n < 0) {
+      const piece = text.slice(start, end);
       n = modelCount(piece);
-      if (memo.size >= MEMO_LIMIT) memo.clear();
       memo.set(piece, n);
     }
     return n;
   };
 
-  const countSection: Counter = (s) => {
-    let n = 0;
-    for (const piece of split(s)) n += pieceCount(piece);
-    return n;
-  };
+  const rs = regexSplit;
+  const countSection: Counter =
+    rs !== null
+      ? (s) => countRegexPieces(s, rs, rangeCount)
+      : (s) => {
+          let n = 0;
+          for (const piece of split(s)) n += rangeCount(piece, 0, piece.length);
+          return n;
+        };
   const slow: Counter = outside !== null ? (text) => outside.slow(text, countSection) : (text) => tok.tokenize(text, { add_special_tokens: false }).length;
   return (text) => {
     if (text === "") return 0;
@@ -120,6 +133,75 @@ export function createFastCounter(
     }
     return countSection(s);
   };
+}
+
+/** A Split pre-tokenizer's regex as its pre_tokenize_text uses it: the matches are the pieces, and the text between them too (`gaps`) unless inverted. */
+export interface RegexSplit {
+  global: RegExp;
+  /** The same pattern anchored where lastIndex is: a piece found with no match object made. */
+  sticky: RegExp;
+  gaps: boolean;
+  unicode: boolean;
+}
+
+/**
+ * For a Split whose pieces are the library's `text.match(pattern)` (invert) or its regex_split (matches
+ * and the text between them): the regex to walk; null for any other shape (behavior "removed" splits
+ * around captures), which keeps the library's own split.
+ */
+export function regexSplitOf(t: unknown): RegexSplit | null {
+  if (!(t instanceof SplitPreTokenizer)) return null;
+  const f = t as unknown as { pattern?: unknown; config?: { invert?: unknown; behavior?: unknown } };
+  const pattern = f.pattern;
+  if (!(pattern instanceof RegExp) || !pattern.global || pattern.sticky) return null;
+  // Copies: walking moves lastIndex, which the library's own uses of its regex must not see.
+  const global = new RegExp(pattern.source, pattern.flags);
+  const invert = f.config?.invert === true;
+  if (!invert && (typeof f.config?.behavior !== "string" || f.config.behavior.toLowerCase() === "removed")) return null;
+  if (f.config?.invert !== undefined && typeof f.config.invert !== "boolean") return null;
+  return { global, sticky: new RegExp(global.source, `${global.flags.replace("g", "")}y`), gaps: !invert, unicode: global.unicode || global.unicodeSets };
+}
+
+/**
+ * Sum over the pieces of `text` as the library's Split makes them: its matches found in order (an empty
+ * match moves on by one character, a code point with the u flag, as String.prototype.match and
+ * matchAll do), empty pieces left out, and with `gaps` the text between matches as pieces too.
+ */
+export function countRegexPieces(text: string, r: RegexSplit, count: (text: string, start: number, end: number) => number): number {
+  const { global, sticky, gaps } = r;
+  const len = text.length;
+  let n = 0;
+  let prev = 0;
+  let at = 0;
+  while (at <= len) {
+    let start: number;
+    let end: number;
+    sticky.lastIndex = at;
+    if (sticky.test(text)) {
+      start = at;
+      end = sticky.lastIndex;
+    } else {
+      global.lastIndex = at;
+      const m = global.exec(text);
+      if (m === null) break;
+      start = m.index;
+      end = start + m[0].length;
+    }
+    if (gaps && prev < start) n += count(text, prev, start);
+    if (end > start) {
+      n += count(text, start, end);
+      at = end;
+    } else {
+      at = end + (r.unicode && isPairAt(text, end) ? 2 : 1);
+    }
+    prev = end;
+  }
+  if (gaps && prev < len) n += count(text, prev, len);
+  return n;
+}
+
+function isPairAt(text: string, i: number): boolean {
+  return (text.charCodeAt(i) & 0xfc00) === 0xd800 && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00;
 }
 
 /** True if the text may contain an added token's content (raw or normalized): then the library splits on it. */

