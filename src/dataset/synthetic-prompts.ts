@@ -105,17 +105,8 @@ export function createPromptGenerator(tok: TextTokenizer, seed: number): PromptG
     cdf[i] = acc;
   }
   const total = acc;
-  const sampleWord = (): number => {
-    const x = rng() * total;
-    let lo = 0;
-    let hi = nWords - 1;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if ((cdf[mid] ?? total) > x) hi = mid;
-      else lo = mid + 1;
-    }
-    return lo;
-  };
+  const wordAt = cdfSearch(cdf);
+  const sampleWord = (): number => wordAt(rng() * total);
   const randInt = (lo: number, hi: number): number => lo + Math.floor(rng() * (hi - lo + 1));
 
   const pieceText: string[][] = [[], [], []];
@@ -342,6 +333,35 @@ export function createPromptGenerator(tok: TextTokenizer, seed: number): PromptG
       return seeded(tokens, opts.seed, continuation, false).text;
     },
     seeded,
+  };
+}
+
+/** Buckets of cdfSearch's guide table. */
+const GUIDE_BUCKETS = 4096;
+
+/**
+ * The smallest index whose cumulative weight is above x (the last index when none is), as a binary
+ * search over `cdf` (ascending, positive weights) finds it, through a guide table: the first candidate
+ * of x's bucket, then a few steps up. Drawing words this way took 10% of building a trace's prompts
+ * with the binary search (1.44 of 13.9 s of CPU samples).
+ */
+export function cdfSearch(cdf: Float64Array): (x: number) => number {
+  const n = cdf.length;
+  const total = cdf[n - 1] ?? 0;
+  const bound = new Float64Array(GUIDE_BUCKETS);
+  const start = new Int32Array(GUIDE_BUCKETS);
+  for (let b = 0, i = 0; b < GUIDE_BUCKETS; b++) {
+    bound[b] = (b / GUIDE_BUCKETS) * total;
+    while (i < n - 1 && cdf[i]! <= bound[b]!) i++;
+    start[b] = i;
+  }
+  return (x) => {
+    let b = Math.min(GUIDE_BUCKETS - 1, Math.max(0, Math.floor((x / total) * GUIDE_BUCKETS)));
+    // Rounding may put x just below its bucket's bound: every index before a bucket's start is at or below the bound, so at or below x only from a bound at or below x.
+    while (b > 0 && bound[b]! > x) b--;
+    let i = start[b]!;
+    while (i < n - 1 && cdf[i]! <= x) i++;
+    return i;
   };
 }
 
