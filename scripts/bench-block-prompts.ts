@@ -7,6 +7,7 @@ import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { createBlockPromptBuilder } from "../src/dataset/block-prompts.ts";
 import { loadTokenizer } from "../src/dataset/tokenizer.ts";
+import { median, pairOrder } from "./bench-pairs.ts";
 
 const TRACE = resolve(import.meta.dir, "..", "..", "shared", "data", "mooncake", "synthetic_trace.jsonl");
 const BLOCK_SIZE = 512;
@@ -15,8 +16,6 @@ interface TraceLine {
   input_length: number;
   hash_ids: number[];
 }
-
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 export async function blockPromptsBench(prompts: number, rounds: number): Promise<Record<string, unknown>> {
   const lines = readFileSync(TRACE, "utf8")
@@ -32,7 +31,7 @@ export async function blockPromptsBench(prompts: number, rounds: number): Promis
   const cpuMs: Record<string, number[]> = {};
   const digests = new Set<string>();
   for (let r = 0; r < rounds; r++) {
-    for (const a of r % 2 === 0 ? arms : [...arms].reverse()) {
+    for (const a of pairOrder(arms, r)) {
       const b = createBlockPromptBuilder(tok, { seed: 0, blockSize: BLOCK_SIZE, ...(a.firstTryIds !== undefined ? { firstTryIds: a.firstTryIds } : {}) });
       const hash = new Bun.CryptoHasher("sha256");
       const c0 = process.threadCpuUsage();

@@ -5,6 +5,7 @@ import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { LineWriter } from "../src/store/line-writer.ts";
+import { median } from "./bench-pairs.ts";
 
 const LINES = 20_000;
 
@@ -50,8 +51,6 @@ async function lineWriterNs(path: string, lines: string[]): Promise<number> {
   await w.close();
   return ns;
 }
-
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 export async function lineWriterBench(rounds: number): Promise<Record<string, unknown>> {
   const dir = mkdtempSync(join(tmpdir(), "llmbench-lines-"));

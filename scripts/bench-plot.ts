@@ -8,11 +8,11 @@ import { join, resolve } from "node:path";
 import { findRuns } from "../src/plot/run-set.ts";
 import { writeReport } from "../src/plot/write-report.ts";
 import { writeSyntheticRun } from "../tests/helpers/synthetic-results.ts";
+import { median } from "./bench-pairs.ts";
 
 const ROOT = resolve(import.meta.dir, "..");
 const BIN = join(ROOT, "dist", "llmbench");
 
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const dirBytes = (dir: string): number => (existsSync(dir) ? readdirSync(dir).reduce((a, f) => a + statSync(join(dir, f)).size, 0) : 0);
 
 async function timeInProcess(target: string): Promise<Record<string, number>> {

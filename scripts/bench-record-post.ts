@@ -6,6 +6,7 @@
 // Prints one JSON line per way. Bench tooling.
 import { encodeRecords } from "../src/record/record-codec.ts";
 import type { RequestRecord } from "../src/record/request-record.ts";
+import { median } from "./bench-pairs.ts";
 
 const BATCHES = Number(process.argv[2] ?? 2000);
 const ROUNDS = Number(process.argv[3] ?? 5);
@@ -95,7 +96,6 @@ async function round(way: "objects" | "encoded"): Promise<{ sender_us: number; r
   return { sender_us: sender / BATCHES, receiver_us: receiver.cpu_us / BATCHES };
 }
 
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const runs: Record<string, { sender_us: number; receiver_us: number }[]> = { objects: [], encoded: [] };
 for (let r = 0; r < ROUNDS; r++) {
   for (const way of ["objects", "encoded"] as const) runs[way]!.push(await round(way));
