@@ -41,9 +41,9 @@ const LAST_BLOCK_RETRIES = 6;
 // flag byte per hash id, so a block built again skips the count that checks it. The text is a function
 // of the block's key, so it is the same text; only the check is skipped. The shared Mooncake trace
 // builds 117,888 full blocks, 77,740 of them again, with ids up to 43,923 (a 44 KB array); building
-// all its prompts took 25% less CPU (19.8 vs 26.4 s, `bun scripts/bench.ts block-prompts 4000 4`). Keyed by strings
-// in a Set, the same peaked 11-23 MiB higher in a replay. Last blocks of other sizes, rebuilt last
-// blocks and ids past the bound are checked every time, as before.
+// all its prompts took 25% less CPU (19.8 vs 26.4 s, `bun scripts/bench.ts block-prompts 4000 4`).
+// Keyed by strings in a Set, the same peaked 11-23 MiB higher in a replay. Last blocks of other sizes,
+// rebuilt last blocks and ids past the bound are checked every time, as before.
 /** Hash ids below this have a flag byte (at most 4 MiB); larger ones are not remembered. */
 export const FIRST_TRY_IDS = 1 << 22;
 /** Flag bits: the block as a prompt's first block, or as a continuation. */

@@ -342,8 +342,9 @@ const GUIDE_BUCKETS = 4096;
 /**
  * The smallest index whose cumulative weight is above x (the last index when none is), as a binary
  * search over `cdf` (ascending, positive weights) finds it, through a guide table: the first candidate
- * of x's bucket, then a few steps up. Drawing words this way took 10% of building a trace's prompts
- * with the binary search (1.44 of 13.9 s of CPU samples).
+ * of x's bucket, then a few steps up. With the binary search, drawing words was 10% of building a
+ * trace's prompts (1.44 of 13.9 s of CPU samples); with the table the build takes 0.85-0.89x the CPU
+ * (bench/block-prompts.md).
  */
 export function cdfSearch(cdf: Float64Array): (x: number) => number {
   const n = cdf.length;
@@ -357,7 +358,8 @@ export function cdfSearch(cdf: Float64Array): (x: number) => number {
   }
   return (x) => {
     let b = Math.min(GUIDE_BUCKETS - 1, Math.max(0, Math.floor((x / total) * GUIDE_BUCKETS)));
-    // Rounding may put x just below its bucket's bound: every index before a bucket's start is at or below the bound, so at or below x only from a bound at or below x.
+    // Rounding may put x below its bucket's bound. Every index before a bucket's start is at or below
+    // the bound, so the search may start there only from a bucket whose bound is at or below x.
     while (b > 0 && bound[b]! > x) b--;
     let i = start[b]!;
     while (i < n - 1 && cdf[i]! <= x) i++;

@@ -154,12 +154,13 @@ export function regexSplitOf(t: unknown): RegexSplit | null {
   const f = t as unknown as { pattern?: unknown; config?: { invert?: unknown; behavior?: unknown } };
   const pattern = f.pattern;
   if (!(pattern instanceof RegExp) || !pattern.global || pattern.sticky) return null;
-  // Copies: walking moves lastIndex, which the library's own uses of its regex must not see.
-  const global = new RegExp(pattern.source, pattern.flags);
+  if (f.config?.invert !== undefined && typeof f.config.invert !== "boolean") return null;
   const invert = f.config?.invert === true;
   if (!invert && (typeof f.config?.behavior !== "string" || f.config.behavior.toLowerCase() === "removed")) return null;
-  if (f.config?.invert !== undefined && typeof f.config.invert !== "boolean") return null;
-  return { global, sticky: new RegExp(global.source, `${global.flags.replace("g", "")}y`), gaps: !invert, unicode: global.unicode || global.unicodeSets };
+  // Copies: walking moves lastIndex, which the library's own uses of its regex must not see.
+  const global = new RegExp(pattern.source, pattern.flags);
+  const sticky = new RegExp(pattern.source, `${pattern.flags.replace("g", "")}y`);
+  return { global, sticky, gaps: !invert, unicode: pattern.unicode || pattern.unicodeSets };
 }
 
 /**
