@@ -41,6 +41,11 @@
 // was 0.71 vs 0.65 ms (6 pairs). Too small to ship. Again on 2026-12-05 (1,000 ms, `timing-ab 6`, the
 // order alternating): at 1,000 streams CPU 3.51 vs 3.92 s (lower in 5 of 6), TTFT and gap p99 lower in
 // 3 of 6; at 100 streams CPU lower in 3 of 6; RSS +1-2 MiB. Still not shipped.
+// And the allocator's scavenger thread, which sweeps a thread's heap while it waits in epoll (a thread
+// woken mid-sweep waits for it in sched_yield: 1,600-4,200 calls in 10 s of a 100-stream run). Its
+// hole phase off (MIMALLOC_PURGE_HOLES=0) or no scavenger (MIMALLOC_SCAVENGER=0) took those to 13-19,
+// but 6 pairs each at 100 / 1,000 streams stayed within the spread (TTFT p99 lower in 5 of 6 at 100,
+// 1-3 of 6 at 1,000; gap p99 in 1-3 of 6), RSS +4-5 MiB with the first (bench/timing-ab-checkouts.md).
 // And collections that stop the thread instead of marking beside it (BUN_JSC_useConcurrentGC=0), tried
 // because at 10,000 streams the load worker's old generation grows ~3.5 MB with each young collection
 // (BUN_JSC_logGC=1), and its full collections with every stream in flight take the heap from 63-139 MB
