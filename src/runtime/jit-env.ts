@@ -46,6 +46,8 @@
 // hole phase off (MIMALLOC_PURGE_HOLES=0) or no scavenger (MIMALLOC_SCAVENGER=0) took those to 13-19,
 // but 6 pairs each at 100 / 1,000 streams stayed within the spread (TTFT p99 lower in 5 of 6 at 100,
 // 1-3 of 6 at 1,000; gap p99 in 1-3 of 6), RSS +4-5 MiB with the first (bench/timing-ab-checkouts.md).
+// And one parallel GC marker (BUN_JSC_numberOfGCMarkers=1; JavaScriptCore counts the machine's cores, not
+// the ones taskset leaves): 6 pairs at 100 / 1,000 streams, tails and CPU lower in 2-5 of 6.
 // And collections that stop the thread instead of marking beside it (BUN_JSC_useConcurrentGC=0), tried
 // because at 10,000 streams the load worker's old generation grows ~3.5 MB with each young collection
 // (BUN_JSC_logGC=1), and its full collections with every stream in flight take the heap from 63-139 MB
