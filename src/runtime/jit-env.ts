@@ -21,6 +21,8 @@
 // runs (medians 0.30 vs 0.40 ms) and 6 of 8 in `timing-ab 4`; but the send lag p99 at 5,000 req/s was
 // higher in 3 of 4 (1.09 vs 0.73 ms), TTFT p99 moved either way, and peak RSS rose 3-10 MiB. The
 // timer alone changed nothing (gap p99 lower in 1 of 4); a 16 MiB floor was within the runs' spread.
+// Again on 2026-12-06 (6 pairs): TTFT p99 at 1,000 streams 0.48 vs 0.87 ms (6 of 6), but gap p99 even
+// there and 1.79 vs 0.62 ms at 100 streams (2 of 6), RSS +9 MiB.
 // Also dropped: BUN_JSC_useGenerationalGC=0 (every collection a full one). At 10,000 streams the load
 // worker's heap then stays near what it holds, and the peak fell 446 -> 345 MiB (2 pairs); but the
 // chunk-gap p99 rose 4.8 -> 7.8 ms and CPU 20%, and at 100 / 1,000 streams (4 pairs) TTFT p99 rose
