@@ -50,4 +50,11 @@ describe("RangeMemo", () => {
     m.set("d", 100);
     expect([m.size, m.get("a", 0, 1), m.get("d", 0, 1)]).toEqual([1, -1, 100]);
   });
+
+  test("a key it holds, set again at its limit, forgets nothing", () => {
+    const m = new RangeMemo(3);
+    for (const k of ["a", "b", "c"]) m.set(k, k.charCodeAt(0));
+    m.set("b", 1);
+    expect([m.size, m.get("abc", 0, 1), m.get("abc", 1, 2), m.get("abc", 2, 3)]).toEqual([3, 97, 98, 99]);
+  });
 });
