@@ -48,7 +48,8 @@ const BOM = 0xfeff;
 /**
  * What dispatch hands the sink, refilled for every event of every parser on this thread. One object, not
  * one a parser: an old object written while a stream is in flight is looked at again by every young
- * collection (at 10,000 streams each such object a stream added ~0.15 ms to each pause).
+ * collection (at 10,000 streams, one a stream added ~0.25 ms to each 2.4 ms pause; see
+ * bench/timing-ab-checkouts.md).
  */
 const current: SseEvent = { event: "message", data: "", id: null };
 
