@@ -24,9 +24,8 @@ export interface SseEvent {
 }
 
 /**
- * Receives each event as it completes. `ev` is one object shared by every parser on the thread, refilled
- * for the next event (no object a chunk): read it during the call, before feeding any parser; keep its
- * strings, not it.
+ * Receives each event as it completes. `ev` is the parser's own object, refilled for the next event
+ * (no object a chunk): read it during the call; keep its strings, not it.
  */
 export interface SseSink {
   onEvent(ev: Readonly<SseEvent>): void;
@@ -45,14 +44,6 @@ const COLON = 58;
 const SPACE = 32;
 const BOM = 0xfeff;
 
-/**
- * What dispatch hands the sink, refilled for every event of every parser on this thread. One object, not
- * one a parser: an old object written while a stream is in flight is looked at again by every young
- * collection (at 10,000 streams, one a stream added ~0.25 ms to each 2.4 ms pause; see
- * bench/timing-ab-checkouts.md).
- */
-const current: SseEvent = { event: "message", data: "", id: null };
-
 export class SseParser {
   /** Pieces of the current line received so far without its line end (usually empty). */
   private pending: string[] = [];
@@ -65,6 +56,8 @@ export class SseParser {
   private dataLines = 0;
   private eventType = "";
   private lastEventId: string | null = null;
+  /** What dispatch hands the sink, refilled each time. */
+  private readonly current: SseEvent = { event: "message", data: "", id: null };
 
   /** Feed decoded text of any size, split anywhere. Returns the events completed by this text, in order. */
   feed(text: string): SseEvent[] {
@@ -202,7 +195,7 @@ export class SseParser {
 
   private dispatch(out: SseSink): void {
     if (this.dataLines > 0) {
-      const ev = current;
+      const ev = this.current;
       ev.event = this.eventType === "" ? "message" : this.eventType;
       ev.data = this.data;
       ev.id = this.lastEventId;

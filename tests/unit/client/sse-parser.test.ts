@@ -266,23 +266,4 @@ describe("feedTo and endTo", () => {
     expect(events).toEqual([msg("a"), msg("b")]);
     expect(events[0]).not.toBe(events[1]);
   });
-
-  test("two parsers fed in turns share that object, and each event carries its own stream's fields", () => {
-    const a = new SseParser();
-    const b = new SseParser();
-    const seen: { from: string; ev: Readonly<SseEvent>; copy: SseEvent }[] = [];
-    const sink = (from: string) => ({ onEvent: (ev: Readonly<SseEvent>) => seen.push({ from, ev, copy: { ...ev } }) });
-    a.feedTo("id: a1\nevent: x\ndata: A", sink("a"));
-    b.feedTo("data: B1\n\ndata: B", sink("b"));
-    a.feedTo("1\n\n", sink("a"));
-    b.feedTo("2\n\n", sink("b"));
-    a.feedTo("data: A2\n\n", sink("a"));
-    expect(seen.map((s) => [s.from, s.copy])).toEqual([
-      ["b", msg("B1")],
-      ["a", msg("A1", "a1", "x")],
-      ["b", msg("B2")],
-      ["a", msg("A2", "a1")],
-    ]);
-    expect(new Set(seen.map((s) => s.ev)).size).toBe(1);
-  });
 });
