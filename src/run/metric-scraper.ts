@@ -120,7 +120,8 @@ export class MetricScraper {
       const prev = this.inFlight.get(url);
       // A periodic scrape is skipped while one is still out; a boundary scrape queues behind it.
       if (prev !== undefined && !boundary) continue;
-      const p = (prev ?? Promise.resolve()).then(() => this.scrapeOne(url, phase));
+      // One queued behind a scrape whose answer dropped the endpoint is not sent.
+      const p = (prev ?? Promise.resolve()).then(() => (this.dropped.has(url) ? undefined : this.scrapeOne(url, phase)));
       const tracked = p.finally(() => {
         if (this.inFlight.get(url) === tracked) this.inFlight.delete(url);
       });

@@ -135,6 +135,27 @@ test("a guessed /metrics answering an event stream: not read, said once as infor
   expect(s.activeUrls).toEqual([]);
 });
 
+test("a guessed /metrics dropped by its first answer: a phase's scrape queued behind that answer is not sent", async () => {
+  const url = "http://slow/metrics";
+  let gets = 0;
+  const slowStream = (async () => {
+    gets++;
+    await Bun.sleep(20); // the head comes late: the phase starts while this scrape is out
+    return new Response("data: x\n\n", { status: 200, headers: { "content-type": "text/event-stream" } });
+  }) as unknown as typeof fetch;
+  const { s, got, infos } = scraper({ [url]: { status: 200, body: "" } }, { guessed: new Set([url]), fetchImpl: slowStream, intervalMs: 1000 });
+  s.start();
+  await Bun.sleep(5);
+  s.phaseStarted("warmup");
+  s.phaseStarted("profiling");
+  await s.settled();
+  await s.stop();
+  expect(gets).toBe(1);
+  expect(got.length).toBe(1);
+  expect(infos.length).toBe(1);
+  expect(s.activeUrls).toEqual([]);
+});
+
 test("a given endpoint answering HTML: every attempt recorded as failed without its body, one warning, still scraped", async () => {
   const url = "http://given/metrics";
   const reads = { n: 0 };
