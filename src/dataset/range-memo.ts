@@ -41,10 +41,10 @@ export class RangeMemo {
 
   /** Keeps `value` (0 .. 2^31-1) for `key`; a key already kept keeps its first value (and nothing is forgotten). */
   set(key: string, value: number): void {
-    const h = hashRange(key, 0, key.length);
-    if (this.slotOf(key, h) >= 0) return;
+    if (this.get(key, 0, key.length) >= 0) return;
     if (this.count >= this.limit) this.clear();
     else if (2 * (this.count + 1) > this.keys.length) this.grow();
+    const h = hashRange(key, 0, key.length);
     const mask = this.keys.length - 1;
     let s = h & mask;
     while (this.keys[s] !== undefined) s = (s + 1) & mask;
@@ -52,16 +52,6 @@ export class RangeMemo {
     this.hashes[s] = h;
     this.values[s] = value;
     this.count++;
-  }
-
-  /** The slot holding `key` (hash `h`), or -1. */
-  private slotOf(key: string, h: number): number {
-    const mask = this.keys.length - 1;
-    for (let s = h & mask; ; s = (s + 1) & mask) {
-      const k = this.keys[s];
-      if (k === undefined) return -1;
-      if (this.hashes[s] === h && k === key) return s;
-    }
   }
 
   private clear(): void {
